@@ -1,0 +1,103 @@
+/**
+ * Every AWS command drover sends, by service. This is drover's whole AWS surface: the
+ * simulated account implements exactly this list (a test checks both directions), and
+ * `drover iam-policy` derives the IAM actions from it.
+ *
+ * Keys are the SDK client names (`context.clientName` without `Client`); values are
+ * operation names (`context.commandName` without `Command`).
+ */
+export const COMMANDS = {
+  EC2: [
+    'DescribeSubnets',
+    'DescribeSecurityGroups',
+    'CreateSecurityGroup',
+    'AuthorizeSecurityGroupIngress',
+    'RevokeSecurityGroupIngress',
+    'DeleteSecurityGroup',
+    'DescribeLaunchTemplates',
+    'DescribeLaunchTemplateVersions',
+    'CreateLaunchTemplate',
+    'CreateLaunchTemplateVersion',
+    'ModifyLaunchTemplate',
+    'DeleteLaunchTemplate',
+    'DeleteLaunchTemplateVersions',
+    'DescribeInstances',
+    'RunInstances',
+    'TerminateInstances',
+    'GetConsoleOutput',
+    'CreateImage',
+    'DescribeImages',
+    'DeregisterImage',
+    'CreateTags',
+  ],
+  AutoScaling: [
+    'DescribeAutoScalingGroups',
+    'CreateAutoScalingGroup',
+    'UpdateAutoScalingGroup',
+    'DeleteAutoScalingGroup',
+    'SetDesiredCapacity',
+    'AttachLoadBalancers',
+    'DetachLoadBalancers',
+    'SuspendProcesses',
+    'ResumeProcesses',
+    'CreateOrUpdateTags',
+    'PutScalingPolicy',
+    'DescribePolicies',
+    'DeletePolicy',
+    'PutLifecycleHook',
+    'DescribeLifecycleHooks',
+    'DeleteLifecycleHook',
+    'CompleteLifecycleAction',
+    'RecordLifecycleActionHeartbeat',
+    'StartInstanceRefresh',
+    'DescribeInstanceRefreshes',
+    'DescribeScalingActivities',
+  ],
+  ElasticLoadBalancing: [
+    'CreateLoadBalancer',
+    'DescribeLoadBalancers',
+    'DeleteLoadBalancer',
+    'DescribeTags',
+    'AddTags',
+    'ConfigureHealthCheck',
+    'DescribeLoadBalancerAttributes',
+    'ModifyLoadBalancerAttributes',
+    'CreateLoadBalancerListeners',
+    'DeleteLoadBalancerListeners',
+    'DescribeInstanceHealth',
+    'RegisterInstancesWithLoadBalancer',
+    'DeregisterInstancesFromLoadBalancer',
+  ],
+  CloudWatch: ['PutMetricAlarm', 'DescribeAlarms', 'DeleteAlarms', 'ListTagsForResource', 'TagResource'],
+  EFS: [
+    'CreateFileSystem',
+    'DescribeFileSystems',
+    'DeleteFileSystem',
+    'CreateMountTarget',
+    'DescribeMountTargets',
+    'DeleteMountTarget',
+  ],
+  SQS: [
+    'CreateQueue',
+    'GetQueueUrl',
+    'GetQueueAttributes',
+    'SetQueueAttributes',
+    'SendMessage',
+    'ReceiveMessage',
+    'DeleteMessage',
+    'ChangeMessageVisibility',
+  ],
+} as const;
+
+export type ServiceName = keyof typeof COMMANDS;
+
+/** Commands that only read. Everything else counts as mutating in `calls`. */
+export function isReadOnlyCommand(operation: string): boolean {
+  return /^(Describe|Get|List)/.test(operation) || operation === 'ReceiveMessage';
+}
+
+export function allCommands(): Array<{ service: ServiceName; operation: string }> {
+  return (Object.keys(COMMANDS) as ServiceName[]).flatMap((service) =>
+    COMMANDS[service].map((operation) => ({ service, operation })),
+  );
+}

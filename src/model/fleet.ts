@@ -1,0 +1,126 @@
+/**
+ * The desired state of one fleet, as validated from a `kind: Fleet` manifest.
+ * Durations are whole seconds. Pure data: no I/O, no SDK types.
+ */
+
+export const API_VERSION = 'drover.dev/v1alpha1';
+export const KIND_FLEET = 'Fleet';
+
+export interface DesiredFleet {
+  /** metadata.name: the fleet key; lowercase letters, digits and hyphens. */
+  name: string;
+  /** Where the manifest came from, for error messages and status. */
+  source: { file: string; line: number };
+  labels: Record<string, string>;
+  region: string;
+  network: DesiredNetwork;
+  image: DesiredImage;
+  instances: DesiredInstances;
+  capacity: DesiredCapacity;
+  loadBalancer: DesiredLoadBalancer;
+  storage?: DesiredStorage;
+  scaling?: DesiredScaling;
+  deploy: DeployPolicy;
+  events?: { queue: string };
+}
+
+export interface DesiredNetwork {
+  subnets: string[];
+  securityGroups: string[];
+}
+
+export interface DesiredImage {
+  /** A pinned AMI. When absent, `bake` must be present. */
+  ami?: string;
+  bake?: BakeRecipe;
+}
+
+export interface BakeRecipe {
+  baseAmi: string;
+  repository: string;
+  branch: string;
+  buildScript: string;
+  builderInstanceType: string;
+  timeoutSeconds: number;
+  /** `base`: builders start from baseAmi; `current`: from the fleet's current AMI. */
+  from: 'base' | 'current';
+}
+
+export interface DesiredInstances {
+  type: string;
+  keyName?: string;
+  userData?: string;
+}
+
+export interface DesiredCapacity {
+  min: number;
+  max: number;
+  desired: number;
+}
+
+export interface Listener {
+  protocol: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL';
+  port: number;
+  instanceProtocol: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL';
+  instancePort: number;
+  sslCertificateId?: string;
+}
+
+export interface HealthCheck {
+  /** e.g. `HTTP:80/health_check.php` or `TCP:80`. */
+  target: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
+export interface DesiredLoadBalancer {
+  /** Classic ELB name; defaults to the fleet name. At most 32 characters. */
+  name: string;
+  listeners: Listener[];
+  healthCheck: HealthCheck;
+  connectionDrainingSeconds: number;
+  crossZone: boolean;
+  /** Seconds the ASG waits before trusting ELB health of a new instance. */
+  healthCheckGracePeriodSeconds: number;
+}
+
+export interface DesiredStorage {
+  efs: {
+    name: string;
+    mountPath: string;
+    encrypted: boolean;
+    performanceMode: 'generalPurpose' | 'maxIO';
+  };
+}
+
+export interface ScalingRule {
+  metric: 'CPUUtilization';
+  /** Percent. */
+  threshold: number;
+  /** Evaluation periods. */
+  periods: number;
+  periodSeconds: number;
+  /** Instances to add (positive) or remove (negative). */
+  adjustment: number;
+  cooldownSeconds: number;
+}
+
+export interface DesiredScaling {
+  scaleOut: ScalingRule;
+  scaleIn: ScalingRule;
+}
+
+export interface DeployPolicy {
+  strategy: 'blueGreen' | 'rolling';
+  /** How long green may take to become fully InService. */
+  healthyTimeoutSeconds: number;
+  soakSeconds: number;
+  /** How long the previous (blue) group is kept at 0 for a fast undo. */
+  keepPreviousSeconds: number;
+  /** Alarm names watched during soak; one firing rolls back. */
+  rollbackOnAlarms: string[];
+  /** Rolling strategy: minimum healthy percentage during the instance refresh. */
+  minHealthyPercent: number;
+}

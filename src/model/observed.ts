@@ -1,0 +1,130 @@
+/**
+ * What the cloud adapter saw of one fleet. Translated from SDK shapes inside cloud/;
+ * nothing here is an SDK type. `owned` is decided by tags only.
+ */
+
+export type Tags = Record<string, string>;
+
+export interface ObservedFleet {
+  name: string;
+  loadBalancer?: ObservedLoadBalancer;
+  launchTemplate?: ObservedLaunchTemplate;
+  /** All Auto Scaling groups tagged for this fleet (more than one during a blue/green swap). */
+  groups: ObservedGroup[];
+  fileSystem?: ObservedFileSystem;
+  /** The security group drover owns for the EFS mount targets. */
+  efsSecurityGroup?: ObservedSecurityGroup;
+  alarms: ObservedAlarm[];
+  policies: ObservedPolicy[];
+  /** Resources that have a name drover wants but lack drover's ownership tags. */
+  conflicts: NameConflict[];
+  /** Read calls this observation made (for `calls.read` and benchmarks). */
+  readCalls: number;
+}
+
+export interface NameConflict {
+  resourceType: 'loadBalancer' | 'launchTemplate' | 'autoScalingGroup' | 'securityGroup' | 'fileSystem' | 'alarm' | 'policy';
+  name: string;
+}
+
+export interface ObservedLoadBalancer {
+  name: string;
+  dnsName: string;
+  tags: Tags;
+  listeners: Array<{ protocol: string; port: number; instanceProtocol: string; instancePort: number; sslCertificateId?: string }>;
+  subnets: string[];
+  securityGroups: string[];
+  healthCheck: { target: string; intervalSeconds: number; timeoutSeconds: number; healthyThreshold: number; unhealthyThreshold: number };
+  connectionDrainingEnabled: boolean;
+  connectionDrainingSeconds: number;
+  crossZone: boolean;
+  /** Instances registered with the ELB, and their health. */
+  instances: Array<{ id: string; state: 'InService' | 'OutOfService' | 'Unknown'; reasonCode?: string; description?: string }>;
+}
+
+export interface ObservedLaunchTemplate {
+  id: string;
+  name: string;
+  tags: Tags;
+  defaultVersion: number;
+  latestVersion: number;
+  /** Data of the default version (the one drover keeps current). */
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  securityGroups: string[];
+  /** Base64-decoded user-data of the default version. */
+  userData: string;
+}
+
+export interface ObservedGroup {
+  name: string;
+  tags: Tags;
+  /** Generation number from the `drover:generation` tag (1 for `<fleet>-v001`). */
+  generation: number;
+  launchTemplate?: { id: string; version: string };
+  min: number;
+  max: number;
+  desired: number;
+  subnets: string[];
+  loadBalancerNames: string[];
+  healthCheckType: 'EC2' | 'ELB';
+  healthCheckGracePeriodSeconds: number;
+  suspendedProcesses: string[];
+  instances: Array<{
+    id: string;
+    lifecycleState: string;
+    healthStatus: 'Healthy' | 'Unhealthy';
+    availabilityZone: string;
+    launchTemplateVersion?: string;
+  }>;
+  createdTime: string;
+  status?: string;
+}
+
+export interface ObservedFileSystem {
+  id: string;
+  arn: string;
+  name: string;
+  creationToken: string;
+  lifeCycleState: string;
+  encrypted: boolean;
+  performanceMode: string;
+  tags: Tags;
+  mountTargets: Array<{ id: string; subnetId: string; lifeCycleState: string; ipAddress?: string }>;
+}
+
+export interface ObservedSecurityGroup {
+  id: string;
+  name: string;
+  vpcId?: string;
+  tags: Tags;
+  /** Source security-group ids allowed on TCP 2049. */
+  nfsIngressFrom: string[];
+}
+
+export interface ObservedAlarm {
+  name: string;
+  arn: string;
+  tags: Tags;
+  metric: string;
+  namespace: string;
+  comparison: string;
+  threshold: number;
+  periods: number;
+  periodSeconds: number;
+  statistic: string;
+  dimensions: Record<string, string>;
+  actions: string[];
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  stateReason?: string;
+}
+
+export interface ObservedPolicy {
+  name: string;
+  arn: string;
+  groupName: string;
+  adjustment: number;
+  adjustmentType: string;
+  cooldownSeconds: number;
+}
