@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listManifestFiles, loadManifestDir } from './load-dir';
+import { ROOT, minimalWith } from './test-support';
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-dir-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const named = (name: string) => minimalWith((d) => (d.metadata.name = name));
+
+describe('loadManifestDir', () => {
+  it('loads good files even when others are bad', () => {
+    const dir = tree({
+      'a.yaml': named('alpha'),
+      'b.yml': named('beta'),
+      'broken.yaml': 'spec: [',
+      'notes.txt': 'not a manifest',
+      'team/c.yaml': named('gamma'),
+      'team/deeper/d.yaml': named('delta'),
+      'schema/x.yaml': 'whatever: 1',
+    });
+    const { fleets, errors } = loadManifestDir(dir);
+    expect(fleets.map((f) => f.name)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].problems[0].file).toBe(join(dir, 'broken.yaml'));
+  });
+
+  it('keeps the first of two fleets with the same name and reports the second', () => {
+    const dir = tree({ 'a.yaml': named('shop'), 'b.yaml': named('shop') });
+    const { fleets, errors } = loadManifestDir(dir);
+    expect(fleets.map((f) => f.source.file)).toEqual([join(dir, 'a.yaml')]);
+    expect(errors.map((e) => e.problems[0].message)).toEqual([`duplicate fleet name "shop" (first defined at ${join(dir, 'a.yaml')}:1)`]);
+  });
+
+  it('reports an unreadable directory as an error', () => {
+    const { fleets, errors } = loadManifestDir('/no/such/dir');
+    expect(fleets).toEqual([]);
+    expect(errors[0].problems[0].message).toMatch(/^reading directory: ENOENT/);
+  });
+
+  it('loads the repository manifests directory, skipping schema/', () => {
+    expect(listManifestFiles(join(ROOT, 'manifests')).map((f) => f.slice(ROOT.length + 1))).toEqual([
+      'manifests/examples/magento-marketplace.yaml',
+      'manifests/examples/minimal.yaml',
+      'manifests/examples/two-fleets.yaml',
+    ]);
+    const { fleets, errors } = loadManifestDir(join(ROOT, 'manifests'));
+    expect(errors).toEqual([]);
+    expect(fleets.map((f) => f.name)).toEqual(['magento-marketplace', 'minimal', 'storefront', 'admin']);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Map a schema-valid, semantically checked manifest document to a DesiredFleet,
+ * applying the defaults the schema documents.
+ */
+import type { BakeRecipe, DeployPolicy, DesiredFleet, DesiredLoadBalancer, Listener, ScalingRule } from '../model/fleet';
+import { parseDuration } from '../util/clock';
+import { DEFAULTS } from './schema-defaults';
+
+/* The input has passed the schema, so field access below is safe; `any` keeps this file readable. */
+type Raw = any;
+
+function secs(text: string): number {
+  return parseDuration(text) ?? 0;
+}
+
+function toBake(b: Raw): BakeRecipe {
+  return {
+    baseAmi: b.baseAmi,
+    repository: b.repository,
+    branch: b.branch,
+    buildScript: b.buildScript,
+    builderInstanceType: b.builderInstanceType ?? DEFAULTS.builderInstanceType,
+    timeoutSeconds: secs(b.timeout ?? DEFAULTS.bakeTimeout),
+    from: b.from ?? DEFAULTS.bakeFrom,
+  };
+}
+
+function toListener(l: Raw): Listener {
+  const out: Listener = { protocol: l.protocol, port: l.port, instanceProtocol: l.instanceProtocol, instancePort: l.instancePort };
+  if (l.sslCertificateId !== undefined) out.sslCertificateId = l.sslCertificateId;
+  return out;
+}
+
+function toLoadBalancer(lb: Raw, fleetName: string): DesiredLoadBalancer {
+  const hc = lb.healthCheck;
+  return {
+    name: lb.name ?? fleetName,
+    listeners: lb.listeners.map(toListener),
+    healthCheck: {
+      target: hc.target,
+      intervalSeconds: secs(hc.interval),
+      timeoutSeconds: secs(hc.timeout),
+      healthyThreshold: hc.healthyThreshold,
+      unhealthyThreshold: hc.unhealthyThreshold,
+    },
+    connectionDrainingSeconds: secs(lb.connectionDraining ?? DEFAULTS.connectionDraining),
+    crossZone: lb.crossZone ?? DEFAULTS.crossZone,
+    healthCheckGracePeriodSeconds: secs(lb.healthCheckGracePeriod ?? DEFAULTS.healthCheckGracePeriod),
+  };
+}
+
+function toRule(r: Raw): ScalingRule {
+  return {
+    metric: r.metric ?? DEFAULTS.scalingMetric,
+    threshold: r.threshold,
+    periods: r.periods,
+    periodSeconds: secs(r.period),
+    adjustment: r.adjustment,
+    cooldownSeconds: secs(r.cooldown ?? DEFAULTS.scalingCooldown),
+  };
+}
+
+function toDeploy(d: Raw = {}): DeployPolicy {
+  return {
+    strategy: d.strategy ?? DEFAULTS.deployStrategy,
+    healthyTimeoutSeconds: secs(d.healthyTimeout ?? DEFAULTS.deployHealthyTimeout),
+    soakSeconds: secs(d.soak ?? DEFAULTS.deploySoak),
+    keepPreviousSeconds: secs(d.keepPrevious ?? DEFAULTS.deployKeepPrevious),
+    rollbackOnAlarms: [...(d.rollbackOnAlarms ?? DEFAULTS.deployRollbackOnAlarms)],
+    minHealthyPercent: d.minHealthyPercent ?? DEFAULTS.deployMinHealthyPercent,
+  };
+}
+
+function toOptional(spec: Raw): Pick<DesiredFleet, 'storage' | 'scaling' | 'events'> {
+  const out: Pick<DesiredFleet, 'storage' | 'scaling' | 'events'> = {};
+  if (spec.storage) {
+    const efs = spec.storage.efs;
+    out.storage = {
+      efs: {
+        name: efs.name,
+        mountPath: efs.mountPath,
+        encrypted: efs.encrypted ?? DEFAULTS.efsEncrypted,
+        performanceMode: efs.performanceMode ?? DEFAULTS.efsPerformanceMode,
+      },
+    };
+  }
+  if (spec.scaling) out.scaling = { scaleOut: toRule(spec.scaling.scaleOut), scaleIn: toRule(spec.scaling.scaleIn) };
+  if (spec.events) out.events = { queue: spec.events.queue };
+  return out;
+}
+
+/** Build the DesiredFleet for a valid document that starts at `line` of `file`. */
+export function toDesiredFleet(doc: Raw, file: string, line: number): DesiredFleet {
+  const { metadata, spec } = doc;
+  const instances: DesiredFleet['instances'] = { type: spec.instances.type };
+  if (spec.instances.keyName !== undefined) instances.keyName = spec.instances.keyName;
+  if (spec.instances.userData !== undefined) instances.userData = spec.instances.userData;
+  const image: DesiredFleet['image'] = {};
+  if (spec.image.ami !== undefined) image.ami = spec.image.ami;
+  if (spec.image.bake !== undefined) image.bake = toBake(spec.image.bake);
+  const { min, max } = spec.capacity;
+  return {
+    name: metadata.name,
+    source: { file, line },
+    labels: { ...(metadata.labels ?? {}) },
+    region: spec.region,
+    network: { subnets: [...spec.network.subnets], securityGroups: [...spec.network.securityGroups] },
+    image,
+    instances,
+    capacity: { min, max, desired: spec.capacity.desired ?? min },
+    loadBalancer: toLoadBalancer(spec.loadBalancer, metadata.name),
+    ...toOptional(spec),
+    deploy: toDeploy(spec.deploy),
+  };
+}
