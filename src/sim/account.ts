@@ -1,0 +1,238 @@
+/**
+ * The simulated AWS account. Calls go through four steps in order: a queued fault, recording
+ * the call, a canned override, then the semantic handler. Time moves only with the clock.
+ */
+import { renameSync, readFileSync, writeFileSync } from 'fs';
+import { VirtualClock } from '../util/clock';
+import { clone } from './clone';
+import { SimCore } from './core';
+import { defaultState } from './defaults';
+import { awsError, isSimService, SimNotImplemented, SimService } from './errors';
+import { drawFault, emptyFaults, FaultState } from './faults';
+import * as view from './inspect';
+import { runUntil, settle } from './lifecycle/tick';
+import { isReadOnly, ROUTES } from './router';
+import { SimState } from './state';
+import { SimTimings } from './timings';
+
+export interface RecordedCall {
+  service: string;
+  operation: string;
+  input: unknown;
+  atMs: number;
+  error?: string;
+}
+
+export interface SimAccountOptions {
+  clock?: VirtualClock;
+  seed?: number;
+  timings?: Partial<SimTimings>;
+}
+
+interface SavedAccount {
+  format: 'drover-sim/v1';
+  nowMs: number;
+  rng: number;
+  faultRng: number;
+  timings: SimTimings;
+  state: SimState;
+  faults: FaultState;
+  calls: RecordedCall[];
+}
+
+const MAX_SAVED_CALLS = 500;
+
+const SERVICE_ALIASES: Record<string, SimService> = {
+  ec2: 'EC2',
+  autoscaling: 'AutoScaling',
+  asg: 'AutoScaling',
+  elasticloadbalancing: 'ElasticLoadBalancing',
+  elb: 'ElasticLoadBalancing',
+  cloudwatch: 'CloudWatch',
+  efs: 'EFS',
+  sqs: 'SQS',
+};
+
+/** Accept SDK names (`EC2Client`, `DescribeInstancesCommand`) and CLI spellings (`ec2`, `elb`, `asg`). */
+function normalize(service: string, operation: string): { service: string; operation: string } {
+  const bare = service.replace(/Client$/, '');
+  return { service: SERVICE_ALIASES[bare.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? bare, operation: operation.replace(/Command$/, '') };
+}
+
+export class SimAccount {
+  readonly clock: VirtualClock;
+  readonly calls: RecordedCall[] = [];
+  private readonly core: SimCore;
+  private faults: FaultState = emptyFaults();
+  private overrides = new Map<string, (input: any) => unknown>();
+  private tickListeners: Array<(nowMs: number) => void> = [];
+
+  constructor(opts: SimAccountOptions = {}) {
+    this.clock = opts.clock ?? new VirtualClock();
+    this.core = new SimCore(defaultState(this.clock.nowMs()), this.clock, opts.timings ?? {}, opts.seed ?? 1);
+    this.clock.onAdvance((ms) => this.catchUp(ms));
+  }
+
+  /** Advance the clock; the lifecycle is processed in order, event by event. */
+  advance(ms: number): void {
+    this.clock.advance(ms);
+  }
+
+  private catchUp(targetMs: number): void {
+    if (targetMs <= this.core.cursor) return;
+    runUntil(this.core, targetMs, (now) => this.tickListeners.forEach((l) => l(now)));
+  }
+
+  /** Called after every lifecycle step with the virtual time (for capacity timelines). */
+  onTick(listener: (nowMs: number) => void): () => void {
+    this.tickListeners.push(listener);
+    return () => {
+      this.tickListeners = this.tickListeners.filter((l) => l !== listener);
+    };
+  }
+
+  async dispatch(service: string, operation: string, input: unknown): Promise<any> {
+    const n = normalize(service, operation);
+    if (!isSimService(n.service)) throw new SimNotImplemented(n.service, n.operation);
+    this.catchUp(this.clock.nowMs());
+    const svc: SimService = n.service;
+    const requestId = this.core.requestId();
+    const call: RecordedCall = { service: svc, operation: n.operation, input: clone(input ?? {}), atMs: this.core.now() };
+    const fault = drawFault(this.faults, this.core.faultRng, svc, n.operation);
+    this.calls.push(call);
+    if (fault) {
+      call.error = fault;
+      throw awsError(svc, fault, undefined, {}, requestId);
+    }
+    try {
+      const output = await this.handle(svc, n.operation, clone(input ?? {}) as any);
+      return { ...clone(output as object), $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } };
+    } catch (err: any) {
+      call.error = err?.name ?? String(err);
+      if (err?.$metadata) err.$metadata.requestId = requestId;
+      throw err;
+    }
+  }
+
+  private handle(service: SimService, operation: string, input: any): unknown {
+    const override = this.overrides.get(`${service}:${operation}`);
+    if (override) return override(input);
+    const handler = ROUTES[service][operation];
+    if (!handler) throw new SimNotImplemented(service, operation);
+    const result = handler(this.core, input);
+    if (!isReadOnly(operation)) settle(this.core);
+    return result;
+  }
+
+  failNext(service: string, operation: string, code: string, times = 1): void {
+    const n = normalize(service, operation);
+    this.faults.next.push({ ...n, code, times });
+  }
+
+  failRate(service: string, operation: string, code: string, rate: number): void {
+    const n = normalize(service, operation);
+    this.faults.rates.push({ ...n, code, rate });
+  }
+
+  clearFaults(): void {
+    this.faults = emptyFaults();
+  }
+
+  override(service: string, operation: string, fn: (input: any) => unknown): void {
+    const n = normalize(service, operation);
+    this.overrides.set(`${n.service}:${n.operation}`, fn);
+  }
+
+  implementedCommands(): Array<{ service: string; operation: string }> {
+    return (Object.keys(ROUTES) as SimService[]).flatMap((service) => Object.keys(ROUTES[service]).map((operation) => ({ service, operation })));
+  }
+
+  // ---- scenario controls ----
+  markAmiBroken(imageId: string): void {
+    if (!this.core.state.brokenAmis.includes(imageId)) this.core.state.brokenAmis.push(imageId);
+  }
+
+  setLoad(loadBalancerName: string, totalLoad: number): void {
+    this.core.state.loads[loadBalancerName] = totalLoad;
+  }
+
+  setBuildResult(commit: string, result: { ok: boolean; durationMs?: number; message?: string }): void {
+    this.core.state.buildResults[commit] = { ...result };
+  }
+
+  /** Put EventBridge-shaped events (alarm state changes, lifecycle actions) on this queue. */
+  setEventQueue(queueName: string | undefined): void {
+    this.core.state.eventQueue = queueName;
+  }
+
+  // ---- read-only views ----
+  nowMs(): number {
+    return this.core.now();
+  }
+  instances() {
+    return view.viewInstances(this.core);
+  }
+  groups() {
+    return view.viewGroups(this.core);
+  }
+  group(name: string) {
+    return this.groups().find((g) => g.name === name);
+  }
+  loadBalancer(name: string) {
+    return view.viewLoadBalancer(this.core, name);
+  }
+  inServiceCount(loadBalancerName: string): number {
+    return view.inServiceCount(this.core, loadBalancerName);
+  }
+  drainingCount(loadBalancerName: string): number {
+    return view.drainingCount(this.core, loadBalancerName);
+  }
+  peekQueue(queueName: string) {
+    return view.peekQueue(this.core, queueName);
+  }
+  /** A deep copy of the whole state (for assertions and debugging). */
+  snapshot(): SimState {
+    return clone(this.core.state);
+  }
+
+  // ---- persistence ----
+  toJSON(): SavedAccount {
+    return {
+      format: 'drover-sim/v1',
+      nowMs: this.core.cursor,
+      rng: this.core.rng.state,
+      faultRng: this.core.faultRng.state,
+      timings: { ...this.core.timings },
+      state: clone(this.core.state),
+      faults: clone(this.faults),
+      calls: JSON.parse(JSON.stringify(this.calls.slice(-MAX_SAVED_CALLS))),
+    };
+  }
+
+  static fromJSON(json: unknown, opts: { clock?: VirtualClock } = {}): SimAccount {
+    const saved = json as SavedAccount;
+    if (saved?.format !== 'drover-sim/v1') throw new Error('loading simulated account: unknown format');
+    const clock = opts.clock ?? new VirtualClock(saved.nowMs);
+    if (clock.nowMs() < saved.nowMs) clock.set(saved.nowMs);
+    const account = new SimAccount({ clock, timings: saved.timings });
+    const core = account.core;
+    core.state = clone(saved.state);
+    core.rng.state = saved.rng;
+    core.faultRng.state = saved.faultRng;
+    core.cursor = saved.nowMs;
+    account.faults = clone(saved.faults);
+    account.calls.push(...saved.calls);
+    account.catchUp(clock.nowMs());
+    return account;
+  }
+
+  save(file: string): void {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.toJSON()));
+    renameSync(tmp, file);
+  }
+
+  static load(file: string, opts: { clock?: VirtualClock } = {}): SimAccount {
+    return SimAccount.fromJSON(JSON.parse(readFileSync(file, 'utf8')), opts);
+  }
+}

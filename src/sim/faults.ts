@@ -1,0 +1,27 @@
+/** Queued and rate-based fault injection, checked before a call is handled. */
+import { normalizeFaultCode, SimService } from './errors';
+import { Prng } from './prng';
+
+export interface FaultState {
+  next: Array<{ service: string; operation: string; code: string; times: number }>;
+  rates: Array<{ service: string; operation: string; code: string; rate: number }>;
+}
+
+export function emptyFaults(): FaultState {
+  return { next: [], rates: [] };
+}
+
+/** The fault code to throw for this call, if any (consumes a queued fault). */
+export function drawFault(faults: FaultState, rng: Prng, service: SimService, operation: string): string | undefined {
+  const queued = faults.next.find((f) => f.service === service && f.operation === operation);
+  if (queued) {
+    queued.times--;
+    if (queued.times <= 0) faults.next = faults.next.filter((f) => f !== queued);
+    return normalizeFaultCode(service, queued.code);
+  }
+  for (const r of faults.rates) {
+    if (r.service !== service || (r.operation !== '*' && r.operation !== operation)) continue;
+    if (rng.next() < r.rate) return normalizeFaultCode(service, r.code);
+  }
+  return undefined;
+}

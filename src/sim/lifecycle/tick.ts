@@ -1,0 +1,55 @@
+/**
+ * Drives all clock-based behaviour. The account jumps from one due event to the next (capped
+ * by maxStepMs), so a day of idle virtual time costs little real time.
+ */
+import { SimCore } from '../core';
+import { alarmsDue, evaluateAlarm } from '../cloudwatch/evaluate';
+import { efsDue, tickEfs } from '../efs/file-systems';
+import { refreshDue, tickRefresh } from '../autoscaling/refresh';
+import { ec2Due, tickEc2 } from './ec2';
+import { loadBalancerDue, tickLoadBalancer } from './elb-health';
+import { groupDue, tickGroup } from './groups';
+
+function tickOnce(sim: SimCore): void {
+  tickEc2(sim);
+  tickEfs(sim);
+  for (const lb of Object.values(sim.state.loadBalancers)) tickLoadBalancer(sim, lb);
+  for (const g of Object.values(sim.state.groups)) tickGroup(sim, g);
+  for (const r of sim.state.refreshes) tickRefresh(sim, r);
+  for (const a of Object.values(sim.state.alarms)) evaluateAlarm(sim, a);
+}
+
+/** Process everything due at the current cursor until nothing changes. */
+export function settle(sim: SimCore): void {
+  for (let pass = 0; pass < 20; pass++) {
+    sim.dirty = false;
+    tickOnce(sim);
+    sim.waiters = sim.waiters.filter((w) => !w.settle());
+    if (!sim.dirty) return;
+  }
+}
+
+export function nextDue(sim: SimCore): number | undefined {
+  let best: number | undefined;
+  const add = (t: number) => {
+    if (t > sim.cursor && (best === undefined || t < best)) best = t;
+  };
+  ec2Due(sim, add);
+  efsDue(sim, add);
+  for (const lb of Object.values(sim.state.loadBalancers)) loadBalancerDue(lb, add);
+  for (const g of Object.values(sim.state.groups)) groupDue(sim, g, add);
+  for (const r of sim.state.refreshes) refreshDue(sim, r, add);
+  alarmsDue(sim, add);
+  for (const w of sim.waiters) w.due(add);
+  return best;
+}
+
+/** Move the lifecycle forward to `target`, stopping at every due event on the way. */
+export function runUntil(sim: SimCore, target: number, onStep?: (nowMs: number) => void): void {
+  while (sim.cursor < target) {
+    const due = nextDue(sim) ?? Infinity;
+    sim.cursor = Math.min(target, sim.cursor + sim.timings.maxStepMs, due);
+    settle(sim);
+    onStep?.(sim.cursor);
+  }
+}

@@ -1,0 +1,37 @@
+/** Queue lookups and the internal enqueue used by SendMessage and by the account's own events. */
+import { createHash } from 'crypto';
+import { SimCore } from '../core';
+import { MessageRec, QueueRec } from '../state';
+
+export function md5(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+export function queueByUrl(sim: SimCore, url: string | undefined): QueueRec {
+  const name = String(url ?? '').split('/').pop() ?? '';
+  const q = sim.state.queues[name];
+  if (!q || q.url !== url) {
+    throw sim.error('SQS', 'QueueDoesNotExist', 'The specified queue does not exist.');
+  }
+  return q;
+}
+
+/** A queue in this account by ARN, or undefined. */
+export function queueByArn(sim: SimCore, arn: string | undefined): QueueRec | undefined {
+  return Object.values(sim.state.queues).find((q) => q.arn === arn);
+}
+
+export function enqueue(sim: SimCore, q: QueueRec, body: string, extra: Partial<MessageRec> = {}): MessageRec {
+  const delay = Number(q.attributes.DelaySeconds ?? 0) * 1000;
+  const m: MessageRec = {
+    id: sim.uuid(),
+    body,
+    md5: md5(body),
+    sentAt: sim.now(),
+    receiveCount: 0,
+    visibleAt: sim.now() + delay,
+    ...extra,
+  };
+  q.messages.push(m);
+  return m;
+}
