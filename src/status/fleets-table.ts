@@ -1,0 +1,36 @@
+/** `drover get fleets`: one line per fleet, kubectl style; `-o wide` adds DNS, bounds, EFS, last event. */
+import type { FleetStatus, FleetStatusList } from '../model/fleet-status';
+import { age, NONE, orNone, shortCommit } from './format';
+import { selectFleets } from './select';
+import { noneFound, renderTable, type Column, type TableOptions } from './table';
+
+function lastEvent(f: FleetStatus, now: Date): string {
+  const e = f.events[f.events.length - 1];
+  return e ? `${e.reason} (${age(e.at, now)})` : NONE;
+}
+
+function columns(opts: TableOptions): Column<FleetStatus>[] {
+  const cols: Column<FleetStatus>[] = [
+    { header: 'NAME', value: (f) => f.name },
+    { header: 'AMI', value: (f) => orNone(f.ami) },
+    { header: 'COMMIT', value: (f) => shortCommit(f.commit) },
+    { header: 'READY', value: (f) => `${f.ready.inService}/${f.ready.desired}` },
+    { header: 'PHASE', value: (f) => f.phase, style: 'status' },
+    { header: 'STRATEGY', value: (f) => f.spec.strategy },
+    { header: 'AGE', value: (f) => age(f.createdAt, opts.now) },
+  ];
+  if (!opts.wide) return cols;
+  return [
+    ...cols,
+    { header: 'ELB-DNS', value: (f) => orNone(f.observed.loadBalancerDns) },
+    { header: 'MIN/MAX', value: (f) => `${f.spec.min}/${f.spec.max}` },
+    { header: 'EFS', value: (f) => orNone(f.observed.fileSystemId ?? f.spec.efs) },
+    { header: 'LAST-EVENT', value: (f) => lastEvent(f, opts.now) },
+  ];
+}
+
+export function renderFleetsTable(list: FleetStatusList, opts: TableOptions, fleet?: string): string {
+  const rows = selectFleets(list, fleet);
+  if (!rows.length) return noneFound('fleets', fleet);
+  return renderTable(rows, columns(opts), { noHeaders: opts.noHeaders, color: opts.color });
+}

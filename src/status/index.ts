@@ -1,0 +1,13 @@
+/** The status read model's renderers: what `drover get|describe|events|rollout` print. */
+export { shouldColor, stripAnsi } from './color';
+export { renderFleetsTable } from './fleets-table';
+export { renderInstancesTable } from './instances-table';
+export { renderDeploymentsTable } from './deployments-table';
+export { renderEventsTable } from './events-table';
+export { renderDescribeFleet, type DescribeOptions } from './describe';
+export { renderRolloutStatus, rolloutExitCode, type RolloutOptions } from './rollout-status';
+export { renderRolloutHistory, type HistoryOptions } from './rollout-history';
+export { toJson, toYaml } from './serialize';
+export { renderTimelineSvg, type SvgOptions } from './timeline-svg';
+export { createWatcher, CLEAR_SCREEN, type Watcher, type WatcherOptions } from './watch';
+export type { TableOptions } from './table';

@@ -1,0 +1,72 @@
+import type { DeploymentStatus } from '../model/fleet-status';
+import { degradedFleet, FIXTURE_NOW, progressingFleet, readyFleet } from './fixtures';
+import { renderRolloutHistory } from './rollout-history';
+import { renderRolloutStatus, rolloutExitCode } from './rollout-status';
+
+const now = FIXTURE_NOW;
+const mid = progressingFleet.deployment!;
+
+describe('rollout status', () => {
+  it('renders progress and final lines', () => {
+    const lines = [readyFleet, progressingFleet, degradedFleet].map((f) => renderRolloutStatus(f.deployment!, { now }));
+    expect(lines.join('')).toMatchSnapshot();
+  });
+
+  it('says what it waits for, how long it has taken and how long is left', () => {
+    expect(renderRolloutStatus(mid, { now })).toBe(
+      'Waiting for green magento-staging-v004: 3 of 4 instances InService (elapsed 2m10s, timeout in 7m50s)...\n',
+    );
+  });
+
+  it('has a line for every phase of a swap', () => {
+    const phases = ['createLaunchTemplateVersion', 'createGreenGroup', 'attachGreen', 'waitGreenHealthy', 'deregisterBlue', 'drainBlue', 'soak', 'movePolicies', 'scaleBlueToZero', 'keepPrevious', 'deleteBlue', 'restoreBlue', 'waitBlueHealthy', 'detachGreen', 'deleteGreen'];
+    const lines = phases.map((phase) => renderRolloutStatus({ ...mid, phase }, { now }));
+    for (const line of lines) expect(line).not.toMatch(/^Waiting for deployment/);
+    expect(new Set(lines).size).toBe(phases.length);
+    expect(renderRolloutStatus({ ...mid, phase: 'drainBlue', blue: { group: 'magento-staging-v003', inService: 2, desired: 4 } }, { now })).toMatch(
+      /^Draining blue magento-staging-v003: 2 of 4 instances still InService \(elapsed 2m10s/,
+    );
+  });
+
+  it('falls back to the phase name and reports an overrun timeout', () => {
+    const late = { ...mid, phase: 'somethingNew', timeoutAt: new Date(now.getTime() - 15_000).toISOString() };
+    expect(renderRolloutStatus(late, { now })).toBe('Waiting for deployment "magento-staging": phase somethingNew (elapsed 2m10s, timed out 15s ago)...\n');
+  });
+
+  it('describes bakes by commit and step', () => {
+    const bake: DeploymentStatus = { id: 'b', kind: 'bake', fleet: 'shop', commit: '0123456789abcdef', phase: 'waitBuilderStopped', result: 'InProgress', startedAt: new Date(now.getTime() - 65_000).toISOString() };
+    expect(renderRolloutStatus(bake, { now })).toBe('Baking commit 01234567 for "shop": waiting for the builder to finish the build (elapsed 1m5s)...\n');
+  });
+
+  it('ends with success, rollback reason or failure and failing instances', () => {
+    expect(renderRolloutStatus(readyFleet.deployment!, { now })).toBe('deployment "magento-marketplace" successfully rolled out\n');
+    expect(renderRolloutStatus(degradedFleet.deployment!, { now })).toMatch(/^deployment "magento-b2b" rolled back: GreenHealthTimeout: green magento-b2b-v006/);
+    const failed: DeploymentStatus = { ...mid, result: 'Failed', reason: 'CapacityUnavailable', message: undefined, failingInstanceIds: ['i-0abc1234def567899'] };
+    expect(renderRolloutStatus(failed, { now })).toBe('deployment "magento-staging" failed: CapacityUnavailable (failing instances: i-0abc1234def567899)\n');
+  });
+
+  it('names the fleet from the group when the deployment does not carry it', () => {
+    expect(renderRolloutStatus({ ...readyFleet.deployment!, fleet: undefined }, { now })).toBe('deployment "magento-marketplace" successfully rolled out\n');
+  });
+
+  it('exit code: 0 succeeded, 1 failed or rolled back, undefined while running', () => {
+    expect(rolloutExitCode(readyFleet.deployment!)).toBe(0);
+    expect(rolloutExitCode(degradedFleet.deployment!)).toBe(1);
+    expect(rolloutExitCode({ ...mid, result: 'Failed' })).toBe(1);
+    expect(rolloutExitCode(mid)).toBeUndefined();
+  });
+});
+
+describe('rollout history', () => {
+  it('renders oldest first', () => {
+    const out = renderRolloutHistory(degradedFleet.history);
+    expect(out).toMatchSnapshot();
+    const revisions = out.trimEnd().split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+    expect(revisions).toEqual(['5', '6']);
+    expect(out).toMatch(/^6 .* RolledBack +GreenHealthTimeout$/m);
+  });
+
+  it('says when there is no history', () => {
+    expect(renderRolloutHistory([])).toBe('No rollout history found.\n');
+  });
+});

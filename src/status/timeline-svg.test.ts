@@ -1,0 +1,70 @@
+import type { DeploymentStatus } from '../model/fleet-status';
+import { degradedFleet, readyFleet } from './fixtures';
+import { renderTimelineSvg } from './timeline-svg';
+
+/** Every opened tag is closed in order; attributes quoted; no stray `&` or `<`. */
+function assertWellFormed(svg: string): void {
+  const stack: string[] = [];
+  const tag = /<(\/?)([a-zA-Z][\w-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g;
+  let rest = svg;
+  for (const m of svg.matchAll(tag)) {
+    const [, closing, name, , selfClosing] = m;
+    if (closing) expect(stack.pop()).toBe(name);
+    else if (!selfClosing) stack.push(name);
+  }
+  expect(stack).toEqual([]);
+  rest = svg.replace(tag, '');
+  expect(rest).not.toMatch(/[<>]/);
+  expect(rest).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
+}
+
+describe('renderTimelineSvg', () => {
+  const svg = renderTimelineSvg(readyFleet.deployment!, { width: 800, height: 360 });
+
+  it('is a standalone, well-formed SVG', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).not.toMatch(/href|<image|url\(/);
+    assertWellFormed(svg);
+  });
+
+  it('draws blue and green capacity, the dashed desired line, a legend and labelled phase bands', () => {
+    expect(svg).toMatch(/<path class="area-blue" d="M[^"]+Z" fill="#2563eb"/);
+    expect(svg).toMatch(/<path class="area-green" d="M[^"]+Z" fill="#16a34a"/);
+    expect(svg).toMatch(/<polyline class="line-blue" points="[^"]+" fill="none" stroke="#2563eb"/);
+    expect(svg).toMatch(/<polyline class="line-green" points="[^"]+" fill="none" stroke="#16a34a"/);
+    expect(svg).toMatch(/<polyline class="desired" points="[^"]+"[^>]*stroke-dasharray/);
+    expect(svg).toContain('>blue InService<');
+    expect(svg).toContain('>desired<');
+    for (const phase of ['waitGreenHealthy', 'drainBlue', 'soak']) expect(svg).toContain(`>${phase}<`);
+    expect(svg).toContain('magento-marketplace generation 2: swap Succeeded');
+    expect(svg).toMatch(/>0s</);
+    expect(svg).toMatch(/>8m</);
+  });
+
+  it('says capacity held, and the stack top never sits below the desired line', () => {
+    expect(svg).toContain('InService never below desired');
+    expect(svg).not.toContain('class="shortfall"');
+    const ys = (cls: string) => [...svg.match(new RegExp(`class="${cls}" points="([^"]+)"`))![1].split(' ')].map((p) => Number(p.split(',')[1]));
+    const total = ys('line-green');
+    const desired = ys('desired');
+    total.forEach((y, i) => expect(y).toBeLessThanOrEqual(desired[i]));
+  });
+
+  it('marks a dip below desired in red, with when and how deep', () => {
+    const dip: DeploymentStatus = structuredClone(degradedFleet.deployment!);
+    dip.timeline = dip.timeline!.map((p, i) => (i === 3 ? { ...p, blueInService: 2, greenInService: 0 } : p));
+    const out = renderTimelineSvg(dip);
+    expect(out).toContain('class="shortfall"');
+    expect(out).toContain('InService dipped below desired: 2 of 4 at +10m30s');
+    assertWellFormed(out);
+  });
+
+  it('escapes text and copes with no samples', () => {
+    const d: DeploymentStatus = { id: 'x', kind: 'swap', fleet: 'a<b>&"c\'', phase: 'p', result: 'InProgress', reason: '<Bad&>', startedAt: '2026-01-01T00:00:00.000Z' };
+    const out = renderTimelineSvg(d);
+    expect(out).toContain('a&lt;b&gt;&amp;&quot;c&apos;');
+    expect(out).toContain('no timeline samples recorded');
+    assertWellFormed(out);
+  });
+});

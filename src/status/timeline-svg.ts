@@ -1,0 +1,146 @@
+/**
+ * A standalone SVG of one deployment: blue and green InService stacked as step areas, desired
+ * capacity dashed on top, phases as labelled bands. If the stack's top edge never drops under
+ * the dashed line, capacity never dipped below desired; the subtitle says so in words too.
+ */
+import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
+import { formatDuration } from '../util/clock';
+import { deploymentFleet } from './format';
+import { areaPath, escapeXml, makeScale, num, pointsAttr, stepPoints, timeTicks, valueTicks, type Box, type Scale } from './svg-geometry';
+
+export interface SvgOptions {
+  width?: number;
+  height?: number;
+}
+
+const BLUE = '#2563eb';
+const GREEN = '#16a34a';
+const DESIRED = '#111827';
+const BAND_FILLS = ['#f3f4f6', '#e5e7eb'];
+
+interface Series {
+  times: number[];
+  blue: number[];
+  total: number[];
+  desired: number[];
+  phases: string[];
+  span: number;
+}
+
+function series(d: DeploymentStatus): Series {
+  const pts: TimelinePoint[] = [...(d.timeline ?? [])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const t0 = pts.length ? Math.min(Date.parse(pts[0].at), Date.parse(d.startedAt)) : Date.parse(d.startedAt);
+  const lastAt = Math.max(pts.length ? Date.parse(pts[pts.length - 1].at) : t0, d.finishedAt ? Date.parse(d.finishedAt) : t0);
+  const times = pts.map((p) => (Date.parse(p.at) - t0) / 1000);
+  return {
+    times, span: Math.max(1, (lastAt - t0) / 1000),
+    blue: pts.map((p) => p.blueInService), total: pts.map((p) => p.blueInService + p.greenInService),
+    desired: pts.map((p) => p.desired), phases: pts.map((p) => p.phase),
+  };
+}
+
+/** Plain-words verdict on capacity: never below desired, or where it first dipped. */
+export function capacityVerdict(s: Series): { ok: boolean; text: string } {
+  const dip = s.total.findIndex((v, i) => v < s.desired[i]);
+  if (dip >= 0) return { ok: false, text: `InService dipped below desired: ${s.total[dip]} of ${s.desired[dip]} at +${formatDuration(s.times[dip])}` };
+  const low = s.total.reduce((best, v, i) => (v - s.desired[i] < s.total[best] - s.desired[best] ? i : best), 0);
+  return { ok: true, text: `InService never below desired (lowest: ${s.total[low]} InService, ${s.desired[low]} desired)` };
+}
+
+/** The label cut to fit a band (about 5.6px a character at 10px), or nothing below 3 characters. */
+function fitLabel(text: string, widthPx: number): string | undefined {
+  const room = Math.floor((widthPx - 4) / 5.6);
+  if (room >= text.length) return text;
+  return room >= 3 ? `${text.slice(0, room - 1)}…` : undefined;
+}
+
+function bands(s: Series, sc: Scale, box: Box): string {
+  const out: string[] = [];
+  for (let i = 0, n = 0; i < s.times.length; n++) {
+    let j = i;
+    while (j + 1 < s.times.length && s.phases[j + 1] === s.phases[i]) j++;
+    const x0 = sc.x(s.times[i]);
+    const x1 = sc.x(j + 1 < s.times.length ? s.times[j + 1] : s.span);
+    i = j + 1;
+    if (x1 - x0 < 0.5) continue;
+    const title = escapeXml(s.phases[i - 1]);
+    out.push(`<rect class="phase" x="${num(x0)}" y="${box.top}" width="${num(x1 - x0)}" height="${box.height}" fill="${BAND_FILLS[n % 2]}"><title>${title}</title></rect>`);
+    const label = fitLabel(s.phases[i - 1], x1 - x0);
+    if (label) out.push(`<text class="phase-label" x="${num(x0 + 3)}" y="${box.top + 12 + (n % 2) * 12}" font-size="10" fill="#4b5563">${escapeXml(label)}</text>`);
+  }
+  return out.join('\n');
+}
+
+function axes(s: Series, sc: Scale, box: Box, yMax: number): string {
+  const bottom = box.top + box.height;
+  const x = timeTicks(s.span).map((t) => `<line x1="${num(sc.x(t))}" y1="${bottom}" x2="${num(sc.x(t))}" y2="${bottom + 4}" stroke="#6b7280"/><text x="${num(sc.x(t))}" y="${bottom + 16}" font-size="10" text-anchor="middle">${formatDuration(t)}</text>`);
+  const y = valueTicks(yMax).map((v) => `<text x="${box.left - 6}" y="${num(sc.y(v) + 3)}" font-size="10" text-anchor="end">${v}</text>`);
+  return [
+    `<line x1="${box.left}" y1="${bottom}" x2="${box.left + box.width}" y2="${bottom}" stroke="#6b7280"/>`,
+    `<line x1="${box.left}" y1="${box.top}" x2="${box.left}" y2="${bottom}" stroke="#6b7280"/>`,
+    ...x, ...y,
+    `<text x="${box.left + box.width / 2}" y="${bottom + 30}" font-size="11" text-anchor="middle">time since start</text>`,
+    `<text x="12" y="${box.top + box.height / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${box.top + box.height / 2})">instances InService</text>`,
+  ].join('\n');
+}
+
+/** Red area wherever InService is under desired (empty when capacity held). */
+function shortfall(s: Series, sc: Scale): string {
+  if (!s.total.some((v, i) => v < s.desired[i])) return '';
+  const floor = stepPoints(s.times, s.total.map((v, i) => Math.min(v, s.desired[i])), s.span, sc);
+  const desired = stepPoints(s.times, s.desired, s.span, sc);
+  return `<path class="shortfall" d="${areaPath(desired, floor)}" fill="#dc2626" fill-opacity="0.5"/>`;
+}
+
+function capacity(s: Series, sc: Scale): string {
+  const zero = s.times.map(() => 0);
+  const base = stepPoints(s.times, zero, s.span, sc);
+  const blueTop = stepPoints(s.times, s.blue, s.span, sc);
+  const totalTop = stepPoints(s.times, s.total, s.span, sc);
+  const desired = stepPoints(s.times, s.desired, s.span, sc);
+  return [
+    `<path class="area-blue" d="${areaPath(blueTop, base)}" fill="${BLUE}" fill-opacity="0.35"/>`,
+    `<path class="area-green" d="${areaPath(totalTop, blueTop)}" fill="${GREEN}" fill-opacity="0.35"/>`,
+    `<polyline class="line-blue" points="${pointsAttr(blueTop)}" fill="none" stroke="${BLUE}" stroke-width="2"/>`,
+    `<polyline class="line-green" points="${pointsAttr(totalTop)}" fill="none" stroke="${GREEN}" stroke-width="2"/>`,
+    shortfall(s, sc),
+    `<polyline class="desired" points="${pointsAttr(desired)}" fill="none" stroke="${DESIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+  ].filter(Boolean).join('\n');
+}
+
+function legend(x: number, y: number): string {
+  const item = (dx: number, swatch: string, label: string) => `<g transform="translate(${x + dx} ${y})">${swatch}<text x="22" y="9" font-size="11">${label}</text></g>`;
+  return [
+    item(0, `<rect width="16" height="10" fill="${BLUE}" fill-opacity="0.6"/>`, 'blue InService'),
+    item(120, `<rect width="16" height="10" fill="${GREEN}" fill-opacity="0.6"/>`, 'green InService (stacked)'),
+    item(290, `<line x1="0" y1="5" x2="16" y2="5" stroke="${DESIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>`, 'desired'),
+  ].join('\n');
+}
+
+function title(d: DeploymentStatus): string {
+  const gen = d.generation === undefined ? '' : ` generation ${d.generation}`;
+  return `${deploymentFleet(d)}${gen}: ${d.kind} ${d.result}${d.reason ? ` (${d.reason})` : ''}`;
+}
+
+export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions = {}): string {
+  const width = opts.width ?? 800;
+  const height = opts.height ?? 360;
+  const box: Box = { left: 44, top: 72, width: width - 44 - 16, height: height - 72 - 44 };
+  const s = series(deployment);
+  const yMax = Math.max(1, ...s.total, ...s.desired) + 1;
+  const sc = makeScale(box, s.span, yMax);
+  const verdict = s.times.length ? capacityVerdict(s) : { ok: true, text: 'no timeline samples recorded' };
+  const body = s.times.length ? [bands(s, sc, box), capacity(s, sc)].join('\n') : '';
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<title>${escapeXml(title(deployment))}</title>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${box.left}" y="20" font-size="14" font-weight="bold">${escapeXml(title(deployment))}</text>`,
+    `<text class="verdict" x="${box.left}" y="38" font-size="12" fill="${verdict.ok ? GREEN : '#dc2626'}">${escapeXml(verdict.text)}</text>`,
+    legend(box.left, 48),
+    body,
+    axes(s, sc, box, yMax),
+    '</svg>',
+    '',
+  ].filter((l, i, a) => l !== '' || i === a.length - 1).join('\n');
+}
