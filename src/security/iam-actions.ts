@@ -1,0 +1,74 @@
+/**
+ * IAM action names for drover's AWS surface. Every command in `cloud/commands.ts` maps to
+ * exactly one IAM action; a few more actions are needed because AWS authorizes them
+ * implicitly on drover's behalf. Those are listed, with the reason, in IMPLICIT_ACTIONS.
+ *
+ * For these six services the IAM action name is the API operation name under the service's
+ * IAM prefix (checked against the Service Authorization Reference): EFS `DescribeFileSystems`
+ * is `elasticfilesystem:DescribeFileSystems`, CloudWatch `ListTagsForResource` is
+ * `cloudwatch:ListTagsForResource`, Classic ELB operations are `elasticloadbalancing:<Op>`.
+ * Only the prefixes differ from the SDK client names (EFS, AutoScaling, ...).
+ */
+import { COMMANDS, ServiceName, allCommands } from '../cloud/commands';
+import { DroverError } from '../util/errors';
+
+export const IAM_PREFIX: Record<ServiceName, string> = {
+  EC2: 'ec2',
+  AutoScaling: 'autoscaling',
+  ElasticLoadBalancing: 'elasticloadbalancing',
+  CloudWatch: 'cloudwatch',
+  EFS: 'elasticfilesystem',
+  SQS: 'sqs',
+};
+
+/** `iamActionFor('EFS', 'DescribeFileSystems')` → `elasticfilesystem:DescribeFileSystems`. */
+export function iamActionFor(service: ServiceName, operation: string): string {
+  return `${IAM_PREFIX[service]}:${operation}`;
+}
+
+/** The IAM action for each COMMANDS entry, in COMMANDS order. */
+export function commandActions(): string[] {
+  return allCommands().map(({ service, operation }) => iamActionFor(service, operation));
+}
+
+/** Shorthand for the IAM actions of some of a service's commands; throws on a name not in COMMANDS. */
+export function actionsOf(service: ServiceName, operations: readonly string[]): string[] {
+  const known: readonly string[] = COMMANDS[service];
+  return operations.map((op) => {
+    if (!known.includes(op)) {
+      throw new DroverError(`building the iam policy: ${service} ${op} is not in COMMANDS`, { code: 'UnknownCommand', source: 'controller' });
+    }
+    return iamActionFor(service, op);
+  });
+}
+
+export interface ImplicitAction {
+  action: string;
+  reason: string;
+}
+
+/**
+ * Actions drover never sends itself but AWS checks against drover's credentials.
+ *
+ * Not here, on purpose: `iam:PassRole`. v1alpha1 launch templates carry no instance profile,
+ * so nothing is passed; once a manifest can name one, add `iam:PassRole` on that role only,
+ * conditioned on `iam:PassedToService = ec2.amazonaws.com`.
+ */
+export const IMPLICIT_ACTIONS: readonly ImplicitAction[] = [
+  {
+    action: 'iam:CreateServiceLinkedRole',
+    reason:
+      'the first CreateAutoScalingGroup, CreateLoadBalancer and CreateMountTarget in an account create the service-linked roles of Auto Scaling, Elastic Load Balancing and EFS',
+  },
+  { action: 'elasticfilesystem:TagResource', reason: 'CreateFileSystem with Tags is also authorized as TagResource (tag on create)' },
+  { action: 'ec2:CreateNetworkInterface', reason: 'CreateMountTarget creates the mount target network interface with the caller\'s permissions' },
+  { action: 'ec2:DescribeNetworkInterfaces', reason: 'CreateMountTarget requires it of the caller' },
+  { action: 'ec2:DeleteNetworkInterface', reason: 'DeleteMountTarget deletes the mount target network interface with the caller\'s permissions' },
+];
+
+/** The service-linked roles drover's create calls may bring into being. */
+export const SERVICE_LINKED_ROLES: ReadonlyArray<{ service: string; role: string }> = [
+  { service: 'autoscaling.amazonaws.com', role: 'AWSServiceRoleForAutoScaling' },
+  { service: 'elasticloadbalancing.amazonaws.com', role: 'AWSServiceRoleForElasticLoadBalancing' },
+  { service: 'elasticfilesystem.amazonaws.com', role: 'AWSServiceRoleForAmazonElasticFileSystem' },
+];

@@ -1,0 +1,116 @@
+/**
+ * Auto Scaling, Classic ELB, CloudWatch, EFS, SQS and IAM statements of the daemon policy,
+ * plus the one read-only statement. Creation requires the ownership tag on the request;
+ * changes require it on the resource. CloudWatch DeleteAlarms and SQS take no tag condition
+ * drover can rely on, so they are limited to the fleets' alarm and queue ARNs instead.
+ */
+import { COMMANDS, ServiceName, isReadOnlyCommand } from '../cloud/commands';
+import { SERVICE_LINKED_ROLES, actionsOf, iamActionFor } from './iam-actions';
+import { PolicyScope, alarmArns, fileSystemArns, groupArns, loadBalancerArns, queueArns, serviceLinkedRoleArn } from './iam-scope';
+import { PolicyStatement, REQUEST_TAGGED, RESOURCE_TAGGED, allOf, allow } from './iam-statement';
+
+/** Reads granted in a narrower statement: builder console output and the event queue. */
+const SCOPED_READS = new Set([
+  'EC2:GetConsoleOutput',
+  ...COMMANDS.SQS.filter(isReadOnlyCommand).map((op) => `SQS:${op}`),
+]);
+
+/** Describe/Get/List actions that AWS authorizes only on `*`, plus the implicit EC2 describe. */
+export function readOnlyStatement(): PolicyStatement {
+  const reads = (Object.keys(COMMANDS) as ServiceName[]).flatMap((service) =>
+    COMMANDS[service]
+      .filter((op) => isReadOnlyCommand(op) && !SCOPED_READS.has(`${service}:${op}`))
+      .map((op) => iamActionFor(service, op)),
+  );
+  return allow('ReadOnlyDescribe', [...reads, 'ec2:DescribeNetworkInterfaces'], '*');
+}
+
+export function autoScalingStatements(s: PolicyScope): PolicyStatement[] {
+  const as = (ops: string[]) => actionsOf('AutoScaling', ops);
+  return [
+    // Tags given to CreateAutoScalingGroup are also authorized as CreateOrUpdateTags.
+    allow('AutoScalingCreateTaggedGroups', as(['CreateAutoScalingGroup', 'CreateOrUpdateTags']), groupArns(s), REQUEST_TAGGED),
+    allow(
+      'AutoScalingManageDroverGroups',
+      as([
+        'UpdateAutoScalingGroup',
+        'DeleteAutoScalingGroup',
+        'SetDesiredCapacity',
+        'AttachLoadBalancers',
+        'DetachLoadBalancers',
+        'SuspendProcesses',
+        'ResumeProcesses',
+        'CreateOrUpdateTags',
+        'PutScalingPolicy',
+        'DeletePolicy',
+        'PutLifecycleHook',
+        'DeleteLifecycleHook',
+        'CompleteLifecycleAction',
+        'RecordLifecycleActionHeartbeat',
+        'StartInstanceRefresh',
+      ]),
+      groupArns(s),
+      RESOURCE_TAGGED,
+    ),
+  ];
+}
+
+export function loadBalancerStatements(s: PolicyScope): PolicyStatement[] {
+  const elb = (ops: string[]) => actionsOf('ElasticLoadBalancing', ops);
+  return [
+    allow('ElbCreateTaggedLoadBalancers', elb(['CreateLoadBalancer', 'AddTags']), loadBalancerArns(s), REQUEST_TAGGED),
+    allow(
+      'ElbManageDroverLoadBalancers',
+      elb([
+        'DeleteLoadBalancer',
+        'ConfigureHealthCheck',
+        'ModifyLoadBalancerAttributes',
+        'CreateLoadBalancerListeners',
+        'DeleteLoadBalancerListeners',
+        'RegisterInstancesWithLoadBalancer',
+        'DeregisterInstancesFromLoadBalancer',
+        'AddTags',
+      ]),
+      loadBalancerArns(s),
+      RESOURCE_TAGGED,
+    ),
+  ];
+}
+
+export function cloudWatchStatements(s: PolicyScope): PolicyStatement[] {
+  const cw = (ops: string[]) => actionsOf('CloudWatch', ops);
+  // Alarm actions may only be Auto Scaling policies: an alarm that could stop or terminate
+  // arbitrary instances (arn:aws:automate:...) would widen drover's reach.
+  const onlyScalingActions = { 'ForAllValues:StringLike': { 'cloudwatch:AlarmActions': 'arn:aws:autoscaling:*' } };
+  return [
+    allow('CloudWatchPutTaggedScalingAlarms', cw(['PutMetricAlarm']), alarmArns(s), allOf(REQUEST_TAGGED, onlyScalingActions)),
+    allow('CloudWatchTagAlarms', cw(['TagResource']), alarmArns(s), REQUEST_TAGGED),
+    // DeleteAlarms is limited by alarm name (`<fleet>-*`) rather than a tag condition.
+    allow('CloudWatchDeleteFleetAlarms', cw(['DeleteAlarms']), alarmArns(s)),
+  ];
+}
+
+export function fileSystemStatements(s: PolicyScope): PolicyStatement[] {
+  const efs = (ops: string[]) => actionsOf('EFS', ops);
+  return [
+    allow('EfsCreateTaggedFileSystems', efs(['CreateFileSystem']), fileSystemArns(s), REQUEST_TAGGED),
+    allow('EfsTagOnlyWhileCreating', ['elasticfilesystem:TagResource'], fileSystemArns(s), {
+      StringEquals: { 'elasticfilesystem:CreateAction': 'CreateFileSystem' },
+    }),
+    allow('EfsManageDroverFileSystems', efs(['DeleteFileSystem', 'CreateMountTarget', 'DeleteMountTarget']), fileSystemArns(s), RESOURCE_TAGGED),
+  ];
+}
+
+export function eventQueueStatement(s: PolicyScope): PolicyStatement {
+  return allow('SqsEventQueueAndDeadLetters', actionsOf('SQS', [...COMMANDS.SQS]), queueArns(s));
+}
+
+export function serviceLinkedRoleStatement(s: PolicyScope): PolicyStatement {
+  return allow(
+    'CreateServiceLinkedRolesOnFirstUse',
+    ['iam:CreateServiceLinkedRole'],
+    SERVICE_LINKED_ROLES.map((r) => serviceLinkedRoleArn(s, r.service, `${r.role}*`)),
+    { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLES.map((r) => r.service) } },
+  );
+}
+
