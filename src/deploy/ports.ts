@@ -1,0 +1,54 @@
+/**
+ * The contracts of the deploy machines' invoked actors: what the actor layer (cloud/) must
+ * implement. Every method is one short, idempotent step (check, then act) or one poll that
+ * returns observed facts, because a restored snapshot simply calls the current one again.
+ * Polls report `nowMs` from the injected clock; the machines measure timeouts with it.
+ * Errors carrying `retryable: true` are retried with backoff; others fail the step.
+ */
+import type {
+  BuildResultFacts, BuilderFacts, CreateImageInput, CreatedImage, FindImageInput, FoundImage, ImageFacts,
+  LaunchBuilderInput, LaunchedBuilder, PollBuilderInput, PollImageInput, ReadResultInput, TerminateBuilderInput,
+} from './bake.machine';
+import type {
+  AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
+  GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
+} from './swap.machine';
+import type { PollRefreshInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './rolling.machine';
+
+export interface BakePorts {
+  /** An image tagged for (fleet, commit), if any. */
+  findImage(input: FindImageInput): Promise<FoundImage>;
+  /** RunInstances with `clientToken`, so a repeat returns the same builder. */
+  launchBuilder(input: LaunchBuilderInput): Promise<LaunchedBuilder>;
+  pollBuilder(input: PollBuilderInput): Promise<BuilderFacts>;
+  /** Reads the builder's console for the result marker. */
+  readResult(input: ReadResultInput): Promise<BuildResultFacts>;
+  /** Returns the image already created under `name`, else creates it, tagged for (fleet, commit). */
+  createImage(input: CreateImageInput): Promise<CreatedImage>;
+  pollImage(input: PollImageInput): Promise<ImageFacts>;
+  /** Succeeds when the builder is gone or terminating. */
+  terminateBuilder(input: TerminateBuilderInput): Promise<void>;
+}
+
+export interface SwapPorts {
+  /** Returns the version already made for this generation, else creates it. */
+  createLaunchTemplateVersion(input: CreateVersionInput): Promise<CreatedVersion>;
+  /** Creates the green group unless a group of that name exists (tagged with its generation). */
+  createGreenGroup(input: CreateGreenInput): Promise<void>;
+  attachGreen(input: GroupInput): Promise<void>;
+  pollGroupHealth(input: GroupHealthInput): Promise<GroupHealthFacts>;
+  deregisterBlue(input: DeregisterBlueInput): Promise<void>;
+  pollAlarms(input: AlarmsInput): Promise<AlarmFacts>;
+  pollClock(): Promise<ClockFacts>;
+  movePolicies(input: MovePoliciesInput): Promise<void>;
+  scaleToZero(input: GroupInput): Promise<void>;
+  /** Succeeds when the group is gone or being deleted. */
+  deleteGroup(input: GroupInput): Promise<void>;
+  restoreBlue(input: RestoreBlueInput): Promise<void>;
+  detachGreen(input: GroupInput): Promise<void>;
+}
+
+export interface RollingPorts {
+  startInstanceRefresh(input: StartRefreshInput): Promise<StartedRefresh>;
+  pollInstanceRefresh(input: PollRefreshInput): Promise<RefreshFacts>;
+}

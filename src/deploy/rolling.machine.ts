@@ -1,0 +1,225 @@
+/**
+ * Rolling deployment: one instance refresh of the fleet's group to a new launch template
+ * version, keeping `minHealthyPercent` serving. A failed or timed-out refresh, a failed
+ * step or `UNDO` rolls back by refreshing to the previous version, then ends `failed`.
+ */
+import { assign, fromPromise, setup } from 'xstate';
+
+export interface RollingInput {
+  fleet: string;
+  groupName: string;
+  launchTemplateVersion: number;
+  previousVersion: number;
+  minHealthyPercent: number;
+  timeoutSeconds: number;
+}
+
+export type RefreshStatus =
+  | 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelling' | 'Cancelled'
+  | 'RollbackInProgress' | 'RollbackFailed' | 'RollbackSuccessful' | 'Baking' | 'Missing';
+
+/** Idempotent: returns a refresh to this version that is pending, running or successful; else starts one. */
+export interface StartRefreshInput { groupName: string; launchTemplateVersion: number; minHealthyPercent: number }
+export interface StartedRefresh { refreshId: string }
+export interface PollRefreshInput { groupName: string; refreshId: string }
+export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
+
+export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed';
+
+export type RollingOutput =
+  | { status: 'succeeded'; refreshId: string }
+  | { status: 'failed'; reason: RollingFailureReason; message: string; rolledBackTo: number };
+
+export interface RollingContext {
+  input: RollingInput;
+  refreshId?: string;
+  refreshStartedAtMs?: number;
+  percentComplete: number;
+  rollbackRefreshId?: string;
+  failure?: { reason: RollingFailureReason; message: string };
+  message: string;
+  lastError?: string;
+  errorCount: number;
+  polls: number;
+}
+
+export type RollingEvent = { type: 'UNDO' } | { type: 'POLL' };
+
+const MAX_STEP_ERRORS = 5;
+const FAILED: RefreshStatus[] = ['Failed', 'Cancelled', 'RollbackSuccessful', 'RollbackFailed', 'Missing'];
+
+function notProvided(name: string): Promise<never> {
+  return Promise.reject(new Error(`running rolling step ${name}: no actor provided`));
+}
+
+function errorOf(event: unknown): unknown {
+  return (event as { error?: unknown }).error;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const rollingMachine = setup({
+  types: {} as { context: RollingContext; events: RollingEvent; input: RollingInput; output: RollingOutput },
+  actors: {
+    startInstanceRefresh: fromPromise<StartedRefresh, StartRefreshInput>(() => notProvided('startInstanceRefresh')),
+    pollInstanceRefresh: fromPromise<RefreshFacts, PollRefreshInput>(() => notProvided('pollInstanceRefresh')),
+  },
+  guards: {
+    retryable: ({ context, event }) =>
+      (errorOf(event) as { retryable?: unknown } | undefined)?.retryable === true && context.errorCount < MAX_STEP_ERRORS,
+  },
+  actions: {
+    recordError: assign(({ context, event }) => ({ lastError: errorText(errorOf(event)), errorCount: context.errorCount + 1 })),
+    stepDone: assign(({ context }) => ({ lastError: undefined, errorCount: 0, polls: context.polls + 1 })),
+    failFromError: assign(({ event }) => ({ failure: { reason: 'StepFailed' as const, message: errorText(errorOf(event)) } })),
+  },
+  delays: {
+    pollInterval: 15_000,
+    retryDelay: ({ context }) => Math.min(300_000, 1000 * 2 ** context.errorCount),
+  },
+}).createMachine({
+  id: 'rolling',
+  initial: 'rollout',
+  context: ({ input }) => ({
+    input,
+    percentComplete: 0,
+    message: `refreshing ${input.groupName} to launch template version ${input.launchTemplateVersion}`,
+    errorCount: 0,
+    polls: 0,
+  }),
+  states: {
+    rollout: {
+      initial: 'startInstanceRefresh',
+      on: {
+        UNDO: {
+          target: '#rolling.rollback',
+          actions: assign(({ context }) => ({ failure: context.failure ?? { reason: 'Undo' as const, message: 'rollout undo requested' } })),
+        },
+      },
+      states: {
+        startInstanceRefresh: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'startInstanceRefresh',
+                input: ({ context }) => ({
+                  groupName: context.input.groupName,
+                  launchTemplateVersion: context.input.launchTemplateVersion,
+                  minHealthyPercent: context.input.minHealthyPercent,
+                }),
+                onDone: { target: '#rolling.rollout.waitRefresh', actions: ['stepDone', assign(({ event }) => ({ refreshId: event.output.refreshId }))] },
+                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#rolling.rollback', actions: 'failFromError' }],
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        waitRefresh: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'pollInstanceRefresh',
+                input: ({ context }) => ({ groupName: context.input.groupName, refreshId: context.refreshId! }),
+                onDone: [
+                  {
+                    guard: ({ event }) => event.output.status === 'Successful',
+                    target: '#rolling.succeeded',
+                    actions: ['stepDone', assign({ percentComplete: 100 })],
+                  },
+                  {
+                    guard: ({ event }) => FAILED.includes(event.output.status),
+                    target: '#rolling.rollback',
+                    actions: assign(({ context, event }) => ({
+                      failure: { reason: 'RefreshFailed' as const, message: `instance refresh ${context.refreshId} is ${event.output.status}${event.output.statusReason ? `: ${event.output.statusReason}` : ''}` },
+                    })),
+                  },
+                  {
+                    guard: ({ context, event }) => event.output.nowMs - (context.refreshStartedAtMs ?? event.output.nowMs) > context.input.timeoutSeconds * 1000,
+                    target: '#rolling.rollback',
+                    actions: assign(({ context, event }) => ({
+                      failure: { reason: 'RefreshTimedOut' as const, message: `instance refresh ${context.refreshId} at ${event.output.percentComplete}% after ${context.input.timeoutSeconds}s` },
+                    })),
+                  },
+                  {
+                    target: 'wait',
+                    actions: ['stepDone', assign(({ context, event }) => ({
+                      refreshStartedAtMs: context.refreshStartedAtMs ?? event.output.nowMs,
+                      percentComplete: event.output.percentComplete,
+                      message: `instance refresh ${event.output.status.toLowerCase()}, ${event.output.percentComplete}% complete`,
+                    }))],
+                  },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+      },
+    },
+    succeeded: {
+      type: 'final',
+      entry: assign(({ context }) => ({ message: `${context.input.groupName} runs launch template version ${context.input.launchTemplateVersion}` })),
+    },
+    rollback: {
+      initial: 'startRollbackRefresh',
+      entry: assign(({ context }) => ({ message: `rolling back to version ${context.input.previousVersion}: ${context.failure?.message ?? 'requested'}` })),
+      states: {
+        startRollbackRefresh: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'startInstanceRefresh',
+                input: ({ context }) => ({
+                  groupName: context.input.groupName,
+                  launchTemplateVersion: context.input.previousVersion,
+                  minHealthyPercent: context.input.minHealthyPercent,
+                }),
+                onDone: { target: '#rolling.rollback.waitRollbackRefresh', actions: ['stepDone', assign(({ event }) => ({ rollbackRefreshId: event.output.refreshId }))] },
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        waitRollbackRefresh: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'pollInstanceRefresh',
+                input: ({ context }) => ({ groupName: context.input.groupName, refreshId: context.rollbackRefreshId! }),
+                onDone: [
+                  { guard: ({ event }) => event.output.status === 'Successful', target: '#rolling.failed', actions: 'stepDone' },
+                  {
+                    guard: ({ event }) => FAILED.includes(event.output.status),
+                    target: '#rolling.rollback.startRollbackRefresh',
+                    actions: assign(({ context, event }) => ({ lastError: `rollback refresh is ${event.output.status}`, errorCount: context.errorCount + 1 })),
+                  },
+                  { target: 'wait', actions: ['stepDone', assign(({ event }) => ({ percentComplete: event.output.percentComplete }))] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+      },
+    },
+    failed: {
+      type: 'final',
+      entry: assign(({ context }) => ({ message: `rolled back to version ${context.input.previousVersion}: ${context.failure?.message ?? 'failed'}` })),
+    },
+  },
+  output: ({ context }): RollingOutput =>
+    context.failure
+      ? { status: 'failed', ...context.failure, rolledBackTo: context.input.previousVersion }
+      : { status: 'succeeded', refreshId: context.refreshId! },
+});
+
+export type RollingMachine = typeof rollingMachine;

@@ -1,0 +1,73 @@
+import { VirtualClock } from '../util/clock';
+import { createRollingMachine } from './machines';
+import { describePhase } from './phase';
+import type { RollingInput } from './rolling.machine';
+import { FakeRollingWorld } from './testing/fake-rolling-world';
+import { crashAndRestore, runToEnd } from './testing/harness';
+
+const input: RollingInput = {
+  fleet: 'shop',
+  groupName: 'shop-v001',
+  launchTemplateVersion: 3,
+  previousVersion: 2,
+  minHealthyPercent: 90,
+  timeoutSeconds: 3600,
+};
+
+function setup(options: { failVersions?: number[]; refreshSeconds?: number } = {}) {
+  const clock = new VirtualClock();
+  const world = new FakeRollingWorld(clock, { initialVersion: 2, refreshSeconds: 600, ...options });
+  return { clock, world, machine: createRollingMachine(world) };
+}
+
+describe('rolling machine', () => {
+  it('refreshes the group to the new version', async () => {
+    const { clock, world, machine } = setup();
+    const { result } = await runToEnd(machine, { clock, input, kind: 'rolling' });
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(world.refreshes).toHaveLength(1);
+    expect(world.currentVersion).toBe(3);
+  });
+
+  it('rolls back a failed refresh by refreshing to the previous version', async () => {
+    const { clock, world, machine } = setup({ failVersions: [3] });
+    const { result } = await runToEnd(machine, { clock, input, kind: 'rolling' });
+    expect(result.output).toEqual({ status: 'failed', reason: 'RefreshFailed', message: 'instance refresh refresh-1 is Failed', rolledBackTo: 2 });
+    expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+    expect(world.currentVersion).toBe(2);
+  });
+
+  it('rolls back a refresh that outlives its timeout', async () => {
+    const { clock, world, machine } = setup({ refreshSeconds: 7200 });
+    const { result } = await runToEnd(machine, { clock, input, kind: 'rolling' });
+    expect(result.output).toMatchObject({ status: 'failed', reason: 'RefreshTimedOut', rolledBackTo: 2 });
+    expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
+  it('rolls back on UNDO', async () => {
+    const { clock, world, machine } = setup();
+    let sent = false;
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'rolling',
+      onTransition: (s, handle) => {
+        if (!sent && describePhase(s).phase === 'waitRefresh') {
+          sent = true;
+          handle.actor.send({ type: 'UNDO' });
+        }
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'failed', reason: 'Undo', rolledBackTo: 2 });
+    expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
+  it('restored from any saved snapshot, starts one refresh and succeeds', async () => {
+    const happy = setup();
+    const { store } = await runToEnd(happy.machine, { clock: happy.clock, input, kind: 'rolling' });
+    const total = store.history.length;
+    for (let n = 1; n <= total * 2; n++) {
+      const { clock, world, machine } = setup();
+      const { result } = await crashAndRestore(machine, { clock, input, kind: 'rolling' }, ((n - 1) % total) + 1, n > total ? 'afterEffect' : 'beforeEffect');
+      expect({ n, output: result.output, refreshes: world.refreshes.length }).toEqual({ n, output: { status: 'succeeded', refreshId: 'refresh-1' }, refreshes: 1 });
+    }
+  });
+});

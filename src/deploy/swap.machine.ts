@@ -1,0 +1,477 @@
+/**
+ * Blue/green swap of Auto Scaling groups behind a Classic ELB. Green comes up at blue's
+ * full capacity and must be entirely InService before blue leaves the ELB, so serving
+ * capacity never drops. Unhealthy green, a watched alarm during soak, a failed step or
+ * `UNDO` roll back: blue back to full capacity and healthy first, then green goes.
+ * Steps are idempotent invoked actors; waits poll observed facts carrying `nowMs`.
+ */
+import { assign, fromPromise, setup } from 'xstate';
+import { groupName } from '../model/names';
+
+export interface SwapInput {
+  fleet: string;
+  /** Generation of the green group. */
+  generation: number;
+  blueGroup: string;
+  amiId: string;
+  /** Blue's desired capacity when the swap started. */
+  desiredAtStart: number;
+  healthyTimeoutSeconds: number;
+  soakSeconds: number;
+  keepPreviousSeconds: number;
+  drainingSeconds: number;
+  rollbackOnAlarms: string[];
+}
+
+export interface CreateVersionInput { fleet: string; generation: number; amiId: string }
+/** `previousVersion`: the launch template's default version before this one. */
+export interface CreatedVersion { version: number; previousVersion?: number }
+export interface CreateGreenInput { fleet: string; generation: number; groupName: string; launchTemplateVersion: number; desired: number }
+export interface GroupInput { groupName: string }
+export interface GroupHealthInput { groupName: string; desired: number }
+/** Instances of the group, split by ELB health. */
+export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number }
+/** Suspends blue's scaling processes and takes its instances out of the ELB. */
+export interface DeregisterBlueInput { blueGroup: string; greenGroup: string }
+export interface AlarmsInput { alarmNames: string[] }
+export interface AlarmFacts { firing: string[]; nowMs: number }
+export interface ClockFacts { nowMs: number }
+export interface MovePoliciesInput { fleet: string; fromGroup: string; toGroup: string }
+/** Resume blue's processes, set its desired capacity, register it with the ELB, point policies at it. */
+export interface RestoreBlueInput { fleet: string; blueGroup: string; greenGroup: string; desired: number }
+
+export type SwapRollbackReason = 'GreenUnhealthy' | 'AlarmFired' | 'Undo' | 'StepFailed';
+
+export type SwapOutput =
+  | { status: 'succeeded'; greenGroup: string; generation: number; launchTemplateVersion: number }
+  | { status: 'rolledBack'; reason: SwapRollbackReason; message: string; failingInstanceIds: string[] };
+
+export interface SwapContext {
+  input: SwapInput;
+  greenGroup: string;
+  launchTemplateVersion?: number;
+  previousVersion?: number;
+  green?: { inService: number; desired: number; notInService: string[] };
+  greenWaitStartedAtMs?: number;
+  drainStartedAtMs?: number;
+  soakStartedAtMs?: number;
+  keepStartedAtMs?: number;
+  /** False once blue is being deleted: `drover rollout undo` can no longer bring it back. */
+  undoPossible: boolean;
+  undoRejected?: string;
+  /** Scale-out requested during the swap and not yet applied to both groups by the actor layer. */
+  pendingScaleOut: number;
+  scaleOutApplied: number;
+  rollback?: { reason: SwapRollbackReason; message: string; failingInstanceIds: string[] };
+  message: string;
+  lastError?: string;
+  errorCount: number;
+  polls: number;
+}
+
+export type SwapEvent =
+  | { type: 'UNDO' }
+  | { type: 'POLL' }
+  | { type: 'ALARM'; alarmName: string }
+  | { type: 'SCALE_OUT'; adjustment?: number }
+  | { type: 'SCALE_OUT_APPLIED'; adjustment: number };
+
+const MAX_STEP_ERRORS = 5;
+
+function notProvided(name: string): Promise<never> {
+  return Promise.reject(new Error(`running swap step ${name}: no actor provided`));
+}
+
+function errorOf(event: unknown): unknown {
+  return (event as { error?: unknown }).error;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Desired capacity of whichever group serves: blue's at start plus scale-outs applied since. */
+export function targetDesired(context: SwapContext): number {
+  return context.input.desiredAtStart + context.scaleOutApplied;
+}
+
+function elapsedMs(startedAt: number | undefined, nowMs: number): number {
+  return nowMs - (startedAt ?? nowMs);
+}
+
+export const swapMachine = setup({
+  types: {} as { context: SwapContext; events: SwapEvent; input: SwapInput; output: SwapOutput },
+  actors: {
+    createLaunchTemplateVersion: fromPromise<CreatedVersion, CreateVersionInput>(() => notProvided('createLaunchTemplateVersion')),
+    createGreenGroup: fromPromise<void, CreateGreenInput>(() => notProvided('createGreenGroup')),
+    attachGreen: fromPromise<void, GroupInput>(() => notProvided('attachGreen')),
+    pollGroupHealth: fromPromise<GroupHealthFacts, GroupHealthInput>(() => notProvided('pollGroupHealth')),
+    deregisterBlue: fromPromise<void, DeregisterBlueInput>(() => notProvided('deregisterBlue')),
+    pollAlarms: fromPromise<AlarmFacts, AlarmsInput>(() => notProvided('pollAlarms')),
+    pollClock: fromPromise<ClockFacts, void>(() => notProvided('pollClock')),
+    movePolicies: fromPromise<void, MovePoliciesInput>(() => notProvided('movePolicies')),
+    scaleToZero: fromPromise<void, GroupInput>(() => notProvided('scaleToZero')),
+    deleteGroup: fromPromise<void, GroupInput>(() => notProvided('deleteGroup')),
+    restoreBlue: fromPromise<void, RestoreBlueInput>(() => notProvided('restoreBlue')),
+    detachGreen: fromPromise<void, GroupInput>(() => notProvided('detachGreen')),
+  },
+  guards: {
+    retryable: ({ context, event }) =>
+      (errorOf(event) as { retryable?: unknown } | undefined)?.retryable === true && context.errorCount < MAX_STEP_ERRORS,
+  },
+  actions: {
+    recordError: assign(({ context, event }) => ({ lastError: errorText(errorOf(event)), errorCount: context.errorCount + 1 })),
+    stepDone: assign(({ context }) => ({ lastError: undefined, errorCount: 0, polls: context.polls + 1 })),
+    failFromError: assign(({ event }) => ({
+      rollback: { reason: 'StepFailed' as const, message: errorText(errorOf(event)), failingInstanceIds: [] },
+    })),
+    requestUndo: assign(({ context }) => ({
+      rollback: context.rollback ?? { reason: 'Undo' as const, message: 'rollout undo requested', failingInstanceIds: [] },
+    })),
+    rejectUndo: assign(({ context }) => ({
+      undoRejected: `undo is no longer possible: blue group ${context.input.blueGroup} is being deleted`,
+    })),
+    recordScaleOut: assign(({ context, event }) => ({
+      pendingScaleOut: context.pendingScaleOut + ((event as { adjustment?: number }).adjustment ?? 1),
+    })),
+    ackScaleOut: assign(({ context, event }) => {
+      const applied = Math.min(context.pendingScaleOut, (event as { adjustment?: number }).adjustment ?? 0);
+      return { pendingScaleOut: context.pendingScaleOut - applied, scaleOutApplied: context.scaleOutApplied + applied };
+    }),
+  },
+  delays: {
+    pollInterval: 10_000,
+    retryDelay: ({ context }) => Math.min(300_000, 1000 * 2 ** context.errorCount),
+  },
+}).createMachine({
+  id: 'swap',
+  initial: 'rollout',
+  context: ({ input }) => ({
+    input,
+    greenGroup: groupName(input.fleet, input.generation),
+    undoPossible: true,
+    pendingScaleOut: 0,
+    scaleOutApplied: 0,
+    message: `creating launch template version for ${input.amiId}`,
+    errorCount: 0,
+    polls: 0,
+  }),
+  on: {
+    SCALE_OUT: { actions: 'recordScaleOut' },
+    SCALE_OUT_APPLIED: { actions: 'ackScaleOut' },
+  },
+  states: {
+    rollout: {
+      initial: 'createLaunchTemplateVersion',
+      on: { UNDO: { target: '#swap.rollback', actions: 'requestUndo' } },
+      states: {
+        createLaunchTemplateVersion: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'createLaunchTemplateVersion',
+                input: ({ context }) => ({ fleet: context.input.fleet, generation: context.input.generation, amiId: context.input.amiId }),
+                onDone: {
+                  target: '#swap.rollout.createGreenGroup',
+                  actions: ['stepDone', assign(({ context, event }) => ({
+                    launchTemplateVersion: event.output.version,
+                    previousVersion: event.output.previousVersion,
+                    message: `creating green group ${context.greenGroup}`,
+                  }))],
+                },
+                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#swap.rollback', actions: 'failFromError' }],
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        createGreenGroup: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'createGreenGroup',
+                input: ({ context }) => ({
+                  fleet: context.input.fleet, generation: context.input.generation, groupName: context.greenGroup,
+                  launchTemplateVersion: context.launchTemplateVersion!, desired: targetDesired(context),
+                }),
+                onDone: { target: '#swap.rollout.attachGreen', actions: ['stepDone', assign(({ context }) => ({ message: `attaching ${context.greenGroup} to the load balancer` }))] },
+                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#swap.rollback', actions: 'failFromError' }],
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        attachGreen: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'attachGreen',
+                input: ({ context }) => ({ groupName: context.greenGroup }),
+                onDone: { target: '#swap.rollout.waitGreenHealthy', actions: ['stepDone', assign(({ context }) => ({ message: `waiting for ${context.greenGroup} to be InService` }))] },
+                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#swap.rollback', actions: 'failFromError' }],
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        waitGreenHealthy: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'pollGroupHealth',
+                input: ({ context }) => ({ groupName: context.greenGroup, desired: targetDesired(context) }),
+                onDone: [
+                  {
+                    guard: ({ context, event }) => event.output.inService.length >= targetDesired(context) && event.output.notInService.length === 0,
+                    target: '#swap.rollout.deregisterBlue',
+                    actions: ['stepDone', assign(({ context, event }) => ({
+                      green: { inService: event.output.inService.length, desired: targetDesired(context), notInService: [] },
+                      message: `green healthy; taking ${context.input.blueGroup} out of the load balancer`,
+                    }))],
+                  },
+                  {
+                    guard: ({ context, event }) => elapsedMs(context.greenWaitStartedAtMs, event.output.nowMs) > context.input.healthyTimeoutSeconds * 1000,
+                    target: '#swap.rollback',
+                    actions: assign(({ context, event }) => ({
+                      green: { inService: event.output.inService.length, desired: targetDesired(context), notInService: event.output.notInService },
+                      rollback: {
+                        reason: 'GreenUnhealthy' as const,
+                        message: `${event.output.inService.length}/${targetDesired(context)} green instances InService after ${context.input.healthyTimeoutSeconds}s`,
+                        failingInstanceIds: event.output.notInService,
+                      },
+                    })),
+                  },
+                  {
+                    target: 'wait',
+                    actions: ['stepDone', assign(({ context, event }) => ({
+                      greenWaitStartedAtMs: context.greenWaitStartedAtMs ?? event.output.nowMs,
+                      green: { inService: event.output.inService.length, desired: targetDesired(context), notInService: event.output.notInService },
+                      message: `${event.output.inService.length}/${targetDesired(context)} green instances InService`,
+                    }))],
+                  },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        deregisterBlue: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'deregisterBlue',
+                input: ({ context }) => ({ blueGroup: context.input.blueGroup, greenGroup: context.greenGroup }),
+                onDone: { target: '#swap.rollout.drainBlue', actions: ['stepDone', assign(({ context }) => ({ message: `draining ${context.input.blueGroup}` }))] },
+                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#swap.rollback', actions: 'failFromError' }],
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        drainBlue: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'pollClock',
+                onDone: [
+                  {
+                    guard: ({ context, event }) => elapsedMs(context.drainStartedAtMs, event.output.nowMs) >= context.input.drainingSeconds * 1000,
+                    target: '#swap.rollout.soak',
+                    actions: ['stepDone', assign({ message: 'soaking green' })],
+                  },
+                  { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ drainStartedAtMs: context.drainStartedAtMs ?? event.output.nowMs }))] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        soak: {
+          initial: 'run',
+          on: {
+            ALARM: {
+              guard: ({ context, event }) => context.input.rollbackOnAlarms.includes(event.alarmName),
+              target: '#swap.rollback',
+              actions: assign(({ event }) => ({ rollback: { reason: 'AlarmFired' as const, message: `alarm ${event.alarmName} fired during soak`, failingInstanceIds: [] } })),
+            },
+          },
+          states: {
+            run: {
+              invoke: {
+                src: 'pollAlarms',
+                input: ({ context }) => ({ alarmNames: context.input.rollbackOnAlarms }),
+                onDone: [
+                  {
+                    guard: ({ event }) => event.output.firing.length > 0,
+                    target: '#swap.rollback',
+                    actions: assign(({ event }) => ({
+                      rollback: { reason: 'AlarmFired' as const, message: `alarm ${event.output.firing.join(', ')} fired during soak`, failingInstanceIds: [] },
+                    })),
+                  },
+                  {
+                    guard: ({ context, event }) => elapsedMs(context.soakStartedAtMs, event.output.nowMs) >= context.input.soakSeconds * 1000,
+                    target: '#swap.rollout.movePolicies',
+                    actions: ['stepDone', assign(({ context }) => ({ message: `moving scaling policies to ${context.greenGroup}` }))],
+                  },
+                  { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ soakStartedAtMs: context.soakStartedAtMs ?? event.output.nowMs }))] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        movePolicies: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'movePolicies',
+                input: ({ context }) => ({ fleet: context.input.fleet, fromGroup: context.input.blueGroup, toGroup: context.greenGroup }),
+                onDone: { target: '#swap.rollout.scaleBlueToZero', actions: ['stepDone', assign(({ context }) => ({ message: `scaling ${context.input.blueGroup} to zero` }))] },
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        scaleBlueToZero: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'scaleToZero',
+                input: ({ context }) => ({ groupName: context.input.blueGroup }),
+                onDone: { target: '#swap.rollout.keepPrevious', actions: ['stepDone', assign(({ context }) => ({ message: `keeping ${context.input.blueGroup} for a fast undo` }))] },
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        keepPrevious: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'pollClock',
+                onDone: [
+                  {
+                    guard: ({ context, event }) => elapsedMs(context.keepStartedAtMs, event.output.nowMs) >= context.input.keepPreviousSeconds * 1000,
+                    target: '#swap.deleteBlue',
+                    actions: ['stepDone', assign(({ context }) => ({ undoPossible: false, message: `deleting ${context.input.blueGroup}` }))],
+                  },
+                  { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ keepStartedAtMs: context.keepStartedAtMs ?? event.output.nowMs }))] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+      },
+    },
+    deleteBlue: {
+      initial: 'run',
+      on: { UNDO: { actions: 'rejectUndo' } },
+      states: {
+        run: {
+          invoke: {
+            src: 'deleteGroup',
+            input: ({ context }) => ({ groupName: context.input.blueGroup }),
+            onDone: { target: '#swap.succeeded', actions: 'stepDone' },
+            onError: { target: 'wait', actions: 'recordError' },
+          },
+        },
+        wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+      },
+    },
+    succeeded: {
+      type: 'final',
+      entry: assign(({ context }) => ({ message: `${context.greenGroup} serves ${context.input.amiId}` })),
+    },
+    rollback: {
+      initial: 'restoreBlue',
+      entry: assign(({ context }) => ({ message: `rolling back: ${context.rollback?.message ?? 'requested'}` })),
+      states: {
+        restoreBlue: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'restoreBlue',
+                input: ({ context }) => ({ fleet: context.input.fleet, blueGroup: context.input.blueGroup, greenGroup: context.greenGroup, desired: targetDesired(context) }),
+                onDone: { target: '#swap.rollback.waitBlueHealthy', actions: 'stepDone' },
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        waitBlueHealthy: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'pollGroupHealth',
+                input: ({ context }) => ({ groupName: context.input.blueGroup, desired: targetDesired(context) }),
+                onDone: [
+                  { guard: ({ context, event }) => event.output.inService.length >= targetDesired(context), target: '#swap.rollback.detachGreen', actions: 'stepDone' },
+                  { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ message: `rolling back: ${event.output.inService.length}/${targetDesired(context)} blue instances InService` }))] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        detachGreen: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'detachGreen',
+                input: ({ context }) => ({ groupName: context.greenGroup }),
+                onDone: { target: '#swap.rollback.deleteGreen', actions: 'stepDone' },
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        deleteGreen: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'deleteGroup',
+                input: ({ context }) => ({ groupName: context.greenGroup }),
+                onDone: { target: '#swap.rolledBack', actions: 'stepDone' },
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+      },
+    },
+    rolledBack: {
+      type: 'final',
+      entry: assign(({ context }) => ({ message: `rolled back: ${context.rollback?.message ?? 'requested'}` })),
+    },
+  },
+  output: ({ context }): SwapOutput =>
+    context.rollback
+      ? { status: 'rolledBack', ...context.rollback }
+      : { status: 'succeeded', greenGroup: context.greenGroup, generation: context.input.generation, launchTemplateVersion: context.launchTemplateVersion! },
+});
+
+export type SwapMachine = typeof swapMachine;

@@ -1,0 +1,40 @@
+/** An in-memory group for rolling tests: instance refreshes that finish on a VirtualClock. */
+import type { VirtualClock } from '../../util/clock';
+import type { RefreshStatus } from '../rolling.machine';
+import type { RollingPorts } from '../ports';
+
+export interface FakeRefresh { id: string; version: number; startedAtMs: number }
+
+export class FakeRollingWorld implements RollingPorts {
+  readonly refreshes: FakeRefresh[] = [];
+  /** Version the group's instances run once the last successful refresh finished. */
+  currentVersion: number;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly options: { initialVersion: number; refreshSeconds?: number; failVersions?: number[] },
+  ) {
+    this.currentVersion = options.initialVersion;
+  }
+
+  status(r: FakeRefresh): RefreshStatus {
+    if (this.clock.nowMs() < r.startedAtMs + (this.options.refreshSeconds ?? 600) * 1000) return 'InProgress';
+    return (this.options.failVersions ?? []).includes(r.version) ? 'Failed' : 'Successful';
+  }
+
+  async startInstanceRefresh(input: { launchTemplateVersion: number }) {
+    const live = this.refreshes.find((r) => r.version === input.launchTemplateVersion && this.status(r) !== 'Failed');
+    if (live) return { refreshId: live.id };
+    const r = { id: `refresh-${this.refreshes.length + 1}`, version: input.launchTemplateVersion, startedAtMs: this.clock.nowMs() };
+    this.refreshes.push(r);
+    return { refreshId: r.id };
+  }
+
+  async pollInstanceRefresh(input: { refreshId: string }) {
+    const r = this.refreshes.find((x) => x.id === input.refreshId);
+    const status = r ? this.status(r) : ('Missing' as const);
+    if (r && status === 'Successful') this.currentVersion = r.version;
+    const percentComplete = status === 'InProgress' && r ? Math.floor(((this.clock.nowMs() - r.startedAtMs) / ((this.options.refreshSeconds ?? 600) * 1000)) * 100) : 100;
+    return { status, percentComplete, nowMs: this.clock.nowMs() };
+  }
+}
