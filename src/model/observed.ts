@@ -20,6 +20,8 @@ export interface ObservedFleet {
   conflicts: NameConflict[];
   /** Read calls this observation made (for `calls.read` and benchmarks). */
   readCalls: number;
+  /** Availability zone of each desired subnet (mount targets are one per zone). */
+  subnetZones?: Record<string, string>;
 }
 
 export interface NameConflict {
@@ -55,6 +57,8 @@ export interface ObservedLaunchTemplate {
   securityGroups: string[];
   /** Base64-decoded user-data of the default version. */
   userData: string;
+  /** AMI of the default version and of every version a group pins: version number -> image id. */
+  versionImages?: Record<string, string>;
 }
 
 export interface ObservedGroup {
@@ -91,7 +95,7 @@ export interface ObservedFileSystem {
   encrypted: boolean;
   performanceMode: string;
   tags: Tags;
-  mountTargets: Array<{ id: string; subnetId: string; lifeCycleState: string; ipAddress?: string }>;
+  mountTargets: Array<{ id: string; subnetId: string; lifeCycleState: string; ipAddress?: string; availabilityZone?: string }>;
 }
 
 export interface ObservedSecurityGroup {

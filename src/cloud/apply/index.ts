@@ -1,0 +1,3 @@
+export { applyPlan, applyStep, type ApplyResult, type AppliedStep } from './apply-step';
+export type { ApplyContext, StepOutcome } from './context';
+export { validateImage } from './launch-template';

@@ -1,0 +1,2 @@
+export { observeFleet } from './observe-fleet';
+export { OwnershipCache, type ObserveContext } from './context';

@@ -1,0 +1,50 @@
+/** Observe everything drover owns (or wants to own) for one fleet, translated into model types. */
+import type { DesiredFleet } from '../../model/fleet';
+import type { NameConflict, ObservedFleet } from '../../model/observed';
+import { EVENTS } from '../../log/events';
+import type { AwsClients } from '../clients';
+import { observeAlarms } from './alarms';
+import { Reader, type ObserveContext } from './context';
+import { observeGroups, observePolicies } from './groups';
+import { observeLaunchTemplate } from './launch-template';
+import { observeLoadBalancer } from './load-balancer';
+import { observeEfsSecurityGroup, observeFileSystem, observeSubnetZones } from './storage';
+
+export async function observeFleet(clients: AwsClients, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
+  const fleet = desired.name;
+  const r = new Reader(ctx, fleet);
+  const compute = async () => {
+    const g = await observeGroups(clients, fleet, r);
+    const [lt, policies] = await Promise.all([
+      observeLaunchTemplate(clients, fleet, g.groups, r),
+      observePolicies(clients, g.groups, r),
+    ]);
+    return { g, lt, policies };
+  };
+  const [{ g, lt, policies }, lb, alarms, fs, sg, subnetZones] = await Promise.all([
+    compute(),
+    observeLoadBalancer(clients, desired, r),
+    observeAlarms(clients, fleet, r),
+    observeFileSystem(clients, fleet, r),
+    observeEfsSecurityGroup(clients, fleet, r),
+    desired.storage ? observeSubnetZones(clients, desired.network.subnets, r) : Promise.resolve(undefined),
+  ]);
+  const conflicts: NameConflict[] = [lb.conflict, lt.conflict, g.conflict, fs.conflict, sg.conflict, ...alarms.conflicts].filter(
+    (c): c is NameConflict => !!c,
+  );
+  const observed: ObservedFleet = {
+    name: fleet,
+    ...(lb.loadBalancer ? { loadBalancer: lb.loadBalancer } : {}),
+    ...(lt.launchTemplate ? { launchTemplate: lt.launchTemplate } : {}),
+    groups: g.groups,
+    ...(fs.fileSystem ? { fileSystem: fs.fileSystem } : {}),
+    ...(sg.securityGroup ? { efsSecurityGroup: sg.securityGroup } : {}),
+    alarms: alarms.alarms,
+    policies,
+    conflicts,
+    readCalls: r.count,
+    ...(subnetZones ? { subnetZones } : {}),
+  };
+  ctx.logger.debug({ event: EVENTS.observeDone, fleet, readCalls: r.count, groups: g.groups.length, conflicts: conflicts.length });
+  return observed;
+}
