@@ -56,3 +56,16 @@ describe('loadManifestDir', () => {
     expect(fleets.map((f) => f.name)).toEqual(['magento-marketplace', 'minimal', 'storefront', 'admin']);
   });
 });
+
+describe('listManifestFiles with other YAML around', () => {
+  it('skips YAML that is not a drover manifest but keeps a broken fleet file', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const path = require('node:path') as typeof import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dir-'));
+    fs.writeFileSync(path.join(dir, 'k8s.yaml'), 'apiVersion: apps/v1\nkind: Deployment\n');
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: drover.dev/v1alpha1\nkind: Fleet\nmetadata: {name: x}\nspec: {}\n');
+    expect(listManifestFiles(dir).map((f) => path.basename(f))).toEqual(['broken.yaml']);
+    expect(loadManifestDir(dir).errors.length).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@
  * Load every manifest in a directory (and its immediate subdirectories, except `schema/`
  * and hidden ones). A bad file is reported without hiding the good ones.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError } from '../util/errors';
@@ -18,7 +18,13 @@ function entries(dir: string): Array<{ name: string; isFile: boolean; isDir: boo
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Manifest files under `dir`, sorted: its own files first, then each subdirectory's. */
+/**
+ * Manifest files under `dir`, sorted: its own files first, then each subdirectory's.
+ * A manifest repository often holds other YAML (Kubernetes, CloudFormation, CI): a file
+ * that says it is something else (another apiVersion or kind, a CloudFormation template)
+ * and never mentions drover is left out. Anything else is loaded, so a broken or
+ * misspelt fleet file is reported, never skipped.
+ */
 export function listManifestFiles(dir: string): string[] {
   const top = entries(dir);
   const files = top.filter((e) => e.isFile && MANIFEST_EXT.test(e.name)).map((e) => join(dir, e.name));
@@ -26,7 +32,20 @@ export function listManifestFiles(dir: string): string[] {
     const subDir = join(dir, sub.name);
     files.push(...entries(subDir).filter((e) => e.isFile && MANIFEST_EXT.test(e.name)).map((e) => join(subDir, e.name)));
   }
-  return files;
+  return files.filter((f) => !isForeignYaml(f));
+}
+
+const DROVER_MARK = /^\s*(apiVersion:\s*['"]?drover\.dev\/|kind:\s*['"]?Fleet\b)/m;
+const FOREIGN_MARK = /^(apiVersion:|kind:|AWSTemplateFormatVersion:)/m;
+
+function isForeignYaml(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').slice(0, 1 << 20);
+  } catch {
+    return false; // unreadable: let the loader report it with its path
+  }
+  return FOREIGN_MARK.test(text) && !DROVER_MARK.test(text);
 }
 
 export interface LoadDirResult {
