@@ -2,7 +2,8 @@
  * The simulated AWS account. Calls go through four steps in order: a queued fault, recording
  * the call, a canned override, then the semantic handler. Time moves only with the clock.
  */
-import { renameSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, renameSync, readFileSync, writeFileSync } from 'fs';
+import { dirname } from 'path';
 import { VirtualClock } from '../util/clock';
 import { clone } from './clone';
 import { SimCore } from './core';
@@ -227,6 +228,7 @@ export class SimAccount {
   }
 
   save(file: string): void {
+    mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.toJSON()));
     renameSync(tmp, file);

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: every benchmark, each writing JSON under bench/results/. Figures are
+ * counts (API calls, virtual seconds) and ratios first; times are for trends only, since
+ * these machines are noisy.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchObservePlan } from './observe-plan.bench';
+
+interface Suite {
+  name: string;
+  run(root: string): Promise<unknown>;
+  summarize(result: any): string;
+}
+
+const SUITES: Suite[] = [
+  {
+    name: 'observe-plan',
+    run: (root) => benchObservePlan(root),
+    summarize: (rows) =>
+      rows
+        .map((r: any) => `  ${String(r.instances).padStart(4)} instances: ${r.readCallsPerReconcile} reads/reconcile, ${r.mutatingCalls} mutating, ${r.cpuMsPerReconcile} CPU ms/reconcile`)
+        .join('\n'),
+  },
+];
+
+export async function main(argv: string[]): Promise<void> {
+  const root = path.resolve(__dirname, '../..');
+  const only = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const outDir = path.join(root, 'bench/results');
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const suite of SUITES.filter((s) => only.length === 0 || only.includes(s.name))) {
+    process.stdout.write(`bench ${suite.name}…\n`);
+    const started = Date.now();
+    const result = await suite.run(root);
+    const doc = { suite: suite.name, at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, wallSeconds: (Date.now() - started) / 1000, result };
+    fs.writeFileSync(path.join(outDir, `${suite.name}.json`), JSON.stringify(doc, null, 2) + '\n');
+    process.stdout.write(`${suite.summarize(result)}\n  -> bench/results/${suite.name}.json\n`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).catch((err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,120 @@
+import { Command, Option } from 'commander';
+import { loadManifestFile } from '../manifest';
+import type { DesiredFleet } from '../model/fleet';
+import { ManifestError, formatProblem } from '../util/errors';
+import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut } from './cli-support';
+import { runFleets, type FleetRunReport } from './run-fleets';
+import { lastApplied, rememberApplied } from './state-dir';
+import { renderPlanTable } from './render-plan';
+
+interface PlanApplyFlags {
+  file?: string[];
+  output?: string;
+  wait?: boolean;
+  timeout: string;
+  fresh?: boolean;
+}
+
+export function registerApplyCommands(program: Command): void {
+  const fileOpt = () =>
+    new Option('-f, --file <file...>', 'Fleet manifest file(s); defaults to the files last applied with this state directory');
+  const outOpt = () => new Option('-o, --output <format>', 'table or json').default('table');
+
+  program
+    .command('plan')
+    .description('show the steps that would make AWS match the manifest, without changing anything')
+    .addOption(fileOpt())
+    .addOption(outOpt())
+    .addHelpText(
+      'after',
+      `
+Each step has a kind, the resource it touches and the reason. JSON output, one object per fleet:
+  {"fleet": NAME, "steps": [{"kind","resource","reason"}], "calls": {"read": N, "mutating": N}}
+
+Exit codes: 0 planned (even if steps remain), 1 observing failed, 2 bad manifest or flags.
+
+Examples:
+  $ drover plan -f manifests/examples/magento-marketplace.yaml --sim
+  $ drover plan --sim -o json | jq '.steps | length'`,
+    )
+    .action((flags: PlanApplyFlags, cmd: Command) => runPlanOrApply(cmd, flags, false));
+
+  program
+    .command('apply')
+    .description('make AWS match the manifest: create, repair drift, delete what drover owns but the manifest dropped')
+    .addOption(fileOpt())
+    .addOption(outOpt())
+    .option('--wait', 'keep reconciling until the fleet is converged (in the simulated account, virtual time advances)')
+    .option('--timeout <duration>', 'give up waiting after this long (virtual time with --sim)', '1h')
+    .option('--fresh', 'with --sim: start from a new, empty simulated account')
+    .addHelpText(
+      'after',
+      `
+Resources are matched by the drover:fleet and drover:managed-by tags. Anything without them is never touched,
+even when its name is the one the manifest wants: the plan then says the name is taken.
+
+Exit codes: 0 applied (and converged, with --wait), 1 a step failed or --wait timed out, 2 bad manifest or flags.
+
+Examples:
+  $ drover apply -f manifests/examples/magento-marketplace.yaml --sim --wait
+  $ drover apply -f fleet.yaml --wait --timeout 30m -o json`,
+    )
+    .action((flags: PlanApplyFlags, cmd: Command) => runPlanOrApply(cmd, flags, true));
+}
+
+async function runPlanOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean): Promise<void> {
+  const ctx = commandContext(cmd);
+  const output = parseOutputFlag(flags.output, ['table', 'json']);
+  const timeoutSeconds = parseDurationFlag('--timeout', flags.timeout ?? '1h');
+  if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
+  const files = flags.file ?? lastApplied(ctx.stateDir);
+  if (!files?.length) {
+    throw new UsageError(`no manifest given: pass -f FILE (nothing has been applied with state directory ${ctx.stateDir})`);
+  }
+  const fleets = loadFleets(files);
+  if (!fleets) {
+    process.exitCode = 2;
+    return;
+  }
+  const reports = await runFleets(fleets, {
+    ...ctx,
+    apply,
+    wait: apply && !!flags.wait,
+    timeoutSeconds,
+    fresh: !!flags.fresh,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
+  if (apply) rememberApplied(ctx.stateDir, files);
+  printReports(reports, output, apply);
+  process.exitCode = reports.some((r) => r.failed) ? 1 : 0;
+}
+
+function loadFleets(files: string[]): DesiredFleet[] | undefined {
+  const fleets: DesiredFleet[] = [];
+  let bad = false;
+  for (const file of files) {
+    try {
+      fleets.push(...loadManifestFile(file));
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      bad = true;
+    }
+  }
+  return bad ? undefined : fleets;
+}
+
+function printReports(reports: FleetRunReport[], output: string, apply: boolean): void {
+  if (output === 'json') {
+    const objs = reports.map((r) => ({
+      fleet: r.fleet,
+      steps: r.steps.map((s) => ({ kind: s.kind, resource: s.resource, reason: s.reason })),
+      calls: r.calls,
+      ...(r.failed ? { error: r.failed } : {}),
+      ...(apply ? { ready: r.ready, pending: r.pending.map((s) => s.kind) } : {}),
+    }));
+    writeOut(JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2));
+    return;
+  }
+  writeOut(reports.map((r) => renderPlanTable(r, apply)).join('\n'));
+}

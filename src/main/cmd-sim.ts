@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { formatDuration } from '../util/clock';
+import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-support';
+import { openSimAccount, simAccountFile } from './runtime';
+
+const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'CloudWatch', 'EFS', 'SQS'];
+
+/** `drover sim …`: drive and poke the simulated AWS account saved in the state directory. */
+export function registerSimCommands(program: Command): void {
+  const sim = program
+    .command('sim')
+    .description('drive the simulated AWS account in the state directory: call APIs, move virtual time, inject faults')
+    .addHelpText(
+      'after',
+      `
+The simulated account answers the real AWS SDK clients and keeps its state (virtual clock included) in
+<state-dir>/sim/account.json, so every command below sees what the previous one left.
+
+Examples:
+  $ drover sim advance 30m
+  $ drover sim call CloudWatch DeleteAlarms '{"AlarmNames":["magento-marketplace-cpu-high"]}'
+  $ drover sim fault '*' '*' Throttling --rate 0.3
+  $ drover sim load magento-marketplace 250`,
+    );
+
+  sim
+    .command('call')
+    .description('run one modelled AWS operation against the simulated account and print its output as JSON')
+    .argument('<service>', `one of ${SERVICES.join(', ')}`)
+    .argument('<operation>', 'operation name, e.g. DescribeAutoScalingGroups')
+    .argument('[json]', 'the input as JSON (default {})', '{}')
+    .addHelpText('after', `\nExample:\n  $ drover sim call AutoScaling UpdateAutoScalingGroup '{"AutoScalingGroupName":"magento-marketplace-v001","MaxSize":12}'`)
+    .action(async (service: string, operation: string, json: string, _o: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      if (!SERVICES.includes(service)) throw new UsageError(`sim call: unknown service "${service}" (one of ${SERVICES.join(', ')})`);
+      let input: unknown;
+      try {
+        input = JSON.parse(json);
+      } catch (err) {
+        throw new UsageError(`sim call: parsing the input JSON: ${(err as Error).message}`);
+      }
+      const account = openSimAccount(ctx.stateDir, false);
+      try {
+        const output = await account.dispatch(service, operation, input);
+        writeOut(JSON.stringify(output, null, 2));
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        process.stderr.write(`drover: ${service} ${operation} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}\n`);
+        process.exitCode = 1;
+      } finally {
+        account.save(simAccountFile(ctx.stateDir));
+      }
+    });
+
+  sim
+    .command('advance')
+    .description('move the simulated account\'s virtual clock forward; instances boot, health checks run, alarms evaluate')
+    .argument('<duration>', 'how far, e.g. 90s, 30m, 2h')
+    .action((duration: string, _o: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const seconds = parseDurationFlag('duration', duration);
+      const account = openSimAccount(ctx.stateDir, false);
+      account.advance(seconds * 1000);
+      account.save(simAccountFile(ctx.stateDir));
+      writeOut(`advanced ${formatDuration(seconds)}; virtual time is now ${account.clock.now().toISOString()}`);
+    });
+
+  sim
+    .command('fault')
+    .description('inject a fault: the next N calls of an operation, or a rate of all of them, fail with an AWS error code')
+    .argument('<service>', `one of ${SERVICES.join(', ')}, or * for all`)
+    .argument('<operation>', 'operation name, or * for all operations')
+    .argument('<code>', 'AWS error code, e.g. Throttling, InsufficientInstanceCapacity, InvalidAMIID.NotFound')
+    .addOption(new Option('--times <n>', 'fail the next N calls').conflicts('rate'))
+    .addOption(new Option('--rate <r>', 'fail this fraction of calls, 0..1').conflicts('times'))
+    .option('--clear', 'remove every injected fault instead')
+    .addHelpText('after', `\nExamples:\n  $ drover sim fault EC2 RunInstances InsufficientInstanceCapacity --times 2\n  $ drover sim fault '*' '*' Throttling --rate 0.3\n  $ drover sim fault '*' '*' x --clear`)
+    .action((service: string, operation: string, code: string, flags: { times?: string; rate?: string; clear?: boolean }, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const account = openSimAccount(ctx.stateDir, false);
+      if (flags.clear) {
+        account.clearFaults();
+      } else if (flags.rate !== undefined) {
+        const rate = Number(flags.rate);
+        if (!(rate > 0 && rate <= 1)) throw new UsageError(`--rate: "${flags.rate}" is not a fraction in (0, 1]`);
+        for (const s of service === '*' ? SERVICES : [service]) account.failRate(s, operation, code, rate);
+      } else {
+        const times = flags.times === undefined ? 1 : Number(flags.times);
+        if (!Number.isInteger(times) || times < 1) throw new UsageError(`--times: "${flags.times}" is not a positive whole number`);
+        if (service === '*' || operation === '*') throw new UsageError('--times needs one service and one operation; use --rate for *');
+        account.failNext(service, operation, code, times);
+      }
+      account.save(simAccountFile(ctx.stateDir));
+      writeOut(flags.clear ? 'cleared all injected faults' : `injected ${code} on ${service} ${operation}`);
+    });
+
+  sim
+    .command('load')
+    .description('set the traffic on a load balancer, in instance-percent (250 = two and a half instances\' worth of CPU)')
+    .argument('<load-balancer>', 'load balancer name')
+    .argument('<load>', 'total load, spread over the InService instances')
+    .action((lb: string, load: string, _o: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const value = Number(load);
+      if (!Number.isFinite(value) || value < 0) throw new UsageError(`load: "${load}" is not a non-negative number`);
+      const account = openSimAccount(ctx.stateDir, false);
+      account.setLoad(lb, value);
+      account.save(simAccountFile(ctx.stateDir));
+      writeOut(`load on ${lb} is now ${value}`);
+    });
+
+  sim
+    .command('break-ami')
+    .description('mark an AMI broken: instances launched from it never pass ELB health checks')
+    .argument('<ami>', 'image id')
+    .action((ami: string, _o: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const account = openSimAccount(ctx.stateDir, false);
+      account.markAmiBroken(ami);
+      account.save(simAccountFile(ctx.stateDir));
+      writeOut(`${ami} is now broken`);
+    });
+
+  sim
+    .command('reset')
+    .description('delete the simulated account (a new, empty one is created on next use)')
+    .action((_o: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      fs.rmSync(simAccountFile(ctx.stateDir), { force: true });
+      writeOut(`removed ${simAccountFile(ctx.stateDir)}`);
+    });
+}

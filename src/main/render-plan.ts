@@ -1,0 +1,27 @@
+import type { FleetRunReport } from './run-fleets';
+
+/** Human output of plan/apply: one table of steps per fleet, then a summary line. */
+export function renderPlanTable(r: FleetRunReport, apply: boolean): string {
+  const rows = [...r.steps, ...r.pending].map((s, i) => [String(i + 1), s.kind, s.resource, s.reason]);
+  const lines: string[] = [];
+  const verb = apply ? 'applied' : 'to apply';
+  if (rows.length === 0) {
+    lines.push(`fleet ${r.fleet}: no changes${apply ? '' : ' (in sync with the manifest)'}`);
+  } else {
+    lines.push(`fleet ${r.fleet}: ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} ${verb}${r.pending.length ? `, ${r.pending.length} pending` : ''}`);
+    lines.push(...table([['#', 'KIND', 'RESOURCE', 'REASON'], ...rows]).map((l) => `  ${l}`));
+  }
+  for (const p of r.pending) {
+    if (p.kind === 'startDeployment') lines.push(`  pending: ${p.resource}: ${p.reason}`);
+    if (p.kind === 'nameTaken') lines.push(`  blocked: ${p.resource}: ${p.reason}`);
+  }
+  if (r.failed) lines.push(`  error: ${r.failed}`);
+  lines.push(`  calls: ${r.calls.read} read, ${r.calls.mutating} mutating${apply ? (r.ready ? '; fleet is Ready' : '') : ''}`);
+  return lines.join('\n');
+}
+
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}

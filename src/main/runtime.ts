@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import { createAwsClients, type AwsClients } from '../cloud/clients';
+import type { Logger } from '../log/logger';
+import { SimAccount, createSimPlugin } from '../sim';
+import { SystemClock, VirtualClock, type Clock } from '../util/clock';
+import { statePath } from './state-dir';
+
+/**
+ * What a command needs to talk to AWS or to the simulated account: clients, a clock, and a
+ * `sleep` for backoff. In the simulated account, sleeping advances virtual time: the world
+ * moves on while drover backs off, just as it would in AWS.
+ */
+export interface Runtime {
+  clients: AwsClients;
+  clock: Clock;
+  sleep(ms: number): Promise<void>;
+  sim?: SimAccount;
+  stateDir: string;
+  /** Persist what must outlive the process (the simulated account). */
+  save(): void;
+}
+
+export interface RuntimeOptions {
+  sim: boolean;
+  stateDir: string;
+  region?: string;
+  logger: Logger;
+  /** Start the simulated account from scratch, discarding a saved one. */
+  fresh?: boolean;
+}
+
+export function simAccountFile(stateDir: string): string {
+  return statePath(stateDir, 'sim', 'account.json');
+}
+
+export function openRuntime(opts: RuntimeOptions): Runtime {
+  if (!opts.sim) {
+    const clock = new SystemClock();
+    const clients = createAwsClients({ region: opts.region });
+    return { clients, clock, sleep: (ms) => clock.sleep(ms), stateDir: opts.stateDir, save: () => undefined };
+  }
+  const sim = openSimAccount(opts.stateDir, opts.fresh ?? false);
+  const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
+  return {
+    clients,
+    sim,
+    clock: sim.clock,
+    stateDir: opts.stateDir,
+    sleep: async (ms) => {
+      sim.advance(ms);
+    },
+    save: () => sim.save(simAccountFile(opts.stateDir)),
+  };
+}
+
+/** Load the simulated account saved in the state directory, or create a new one starting now. */
+export function openSimAccount(stateDir: string, fresh: boolean): SimAccount {
+  const file = simAccountFile(stateDir);
+  if (!fresh && fs.existsSync(file)) return SimAccount.load(file);
+  const startMs = Math.floor(Date.now() / 1000) * 1000;
+  return new SimAccount({ clock: new VirtualClock(startMs) });
+}

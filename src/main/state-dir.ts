@@ -1,0 +1,35 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeJsonFileAtomic } from '../util/atomic-file';
+
+/**
+ * The state directory holds everything drover remembers between processes: the simulated
+ * account, the last applied manifests, fleet status and deployment snapshots.
+ * `--state-dir`, else `DROVER_STATE_DIR`, else `./.drover`.
+ */
+export function resolveStateDir(flag?: string): string {
+  return path.resolve(flag ?? process.env.DROVER_STATE_DIR ?? '.drover');
+}
+
+export function statePath(stateDir: string, ...parts: string[]): string {
+  return path.join(stateDir, ...parts);
+}
+
+/** Write JSON atomically: a reader sees the old file or the new one, never half of one. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeJsonFileAtomic(file, value);
+}
+
+export function readJson<T>(file: string): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** Remember which manifest files were last applied, so `drover plan --sim` can run without `-f`. */
+export function rememberApplied(stateDir: string, files: string[]): void {
+  writeJsonAtomic(statePath(stateDir, 'applied.json'), { files: files.map((f) => path.resolve(f)) });
+}
+
+export function lastApplied(stateDir: string): string[] | undefined {
+  return readJson<{ files: string[] }>(statePath(stateDir, 'applied.json'))?.files;
+}
