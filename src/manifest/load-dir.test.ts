@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,9 +62,6 @@ describe('loadManifestDir', () => {
 
 describe('listManifestFiles with other YAML around', () => {
   it('skips YAML that is not a drover manifest but keeps a broken fleet file', () => {
-    const fs = require('node:fs') as typeof import('node:fs');
-    const os = require('node:os') as typeof import('node:os');
-    const path = require('node:path') as typeof import('node:path');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dir-'));
     fs.writeFileSync(path.join(dir, 'k8s.yaml'), 'apiVersion: apps/v1\nkind: Deployment\n');
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: drover.dev/v1alpha1\nkind: Fleet\nmetadata: {name: x}\nspec: {}\n');
