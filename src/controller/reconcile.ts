@@ -114,7 +114,7 @@ async function execute(deps: ReconcileDeps, ctx: ApplyContext, plan: Plan, befor
     const { step, reason, retryAfterMs } = result.waiting;
     return { applied: result.applied, waiting: { step, reason }, readiness: progress('WaitingForDependency', reason), requeueAfterMs: retryAfterMs };
   }
-  const message = `applied ${result.applied.length} step(s); waiting for AWS to settle`;
+  const message = 'waiting for AWS to settle after the changes';
   return { applied: result.applied, readiness: progress('Progressing', message), requeueAfterMs: REQUEUE.progressing };
 }
 

@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerApplyCommands } from './cmd-apply';
 import { registerSimCommands } from './cmd-sim';
+import { registerGetCommands } from './cmd-get';
+import { registerCompletionCommand } from './cmd-completion';
 import { registerValidateCommand } from './cmd-validate';
+import { registerIamPolicyCommand } from './cmd-iam-policy';
 import { UsageError } from './cli-support';
 
 const VERSION = '0.1.0';
@@ -31,6 +34,9 @@ Examples:
   registerValidateCommand(program);
   registerApplyCommands(program);
   registerSimCommands(program);
+  registerGetCommands(program);
+  registerIamPolicyCommand(program);
+  registerCompletionCommand(program);
   return program;
 }
 

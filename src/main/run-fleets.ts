@@ -1,4 +1,6 @@
 import { reconcileFleet, type ReconcileResult } from '../controller/reconcile';
+import { writeFleetStatus } from '../controller/status-writer';
+import { FileStatusStore } from '../status/status-store';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
 import { isReportOnly, type PlanStep } from '../model/plan';
@@ -47,7 +49,7 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
 }
 
 async function runFleet(fleet: DesiredFleet, rt: Runtime, opts: RunOptions): Promise<FleetRunReport> {
-  const logger = opts.logger.child({ fleet: fleet.name, component: 'cli' });
+  const logger = opts.logger; // reconcile binds fleet and component itself
   const before = rt.clients.calls.totals();
   const cache = new OwnershipCache();
   const started = rt.clock.nowMs();
@@ -57,6 +59,7 @@ async function runFleet(fleet: DesiredFleet, rt: Runtime, opts: RunOptions): Pro
     const deps = { clients: rt.clients, logger, sleep: rt.sleep, ownershipCache: cache, calls: rt.clients.calls };
     const result = await reconcileFleet(fleet, deps, { dryRun: !opts.apply });
     record(report, result, opts.apply);
+    writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, new Date(rt.clock.nowMs()));
     if (opts.wait) lastLine = printProgress(opts, fleet.name, rt.clock.nowMs() - started, result, lastLine);
     if (!opts.wait || report.failed || report.ready || report.pending.length) break;
     if (rt.clock.nowMs() - started >= opts.timeoutSeconds * 1000) {
@@ -80,7 +83,9 @@ function record(report: FleetRunReport, result: ReconcileResult, apply: boolean)
 
 function printProgress(opts: RunOptions, fleet: string, elapsedMs: number, r: ReconcileResult, last: string): string {
   const phase = r.failed ? 'Failed' : r.readiness.ready ? 'Ready' : 'Progressing';
-  const body = `${fleet}  ${phase.padEnd(11)} ${r.readiness.inService}/${r.readiness.desired} InService  ${r.readiness.reason}${r.applied.length ? `  (applied ${r.applied.length} steps)` : ''}`;
+  const why = r.failed ? r.failed.error.message : (r.waiting?.reason ?? r.readiness.message);
+  const applied = r.applied.length ? `applied ${r.applied.length} step${r.applied.length === 1 ? '' : 's'}; ` : '';
+  const body = `${fleet}  ${phase.padEnd(11)} ${r.readiness.inService}/${r.readiness.desired} InService  ${applied}${why}`;
   if (body !== last) opts.progress(`[+${formatDuration(elapsedMs / 1000).padStart(6)}] ${body}`);
   return body;
 }

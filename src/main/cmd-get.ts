@@ -1,0 +1,169 @@
+/**
+ * The read side of the CLI, kubectl style: `get fleets|instances|deployments`, `describe
+ * fleet`, `events`. Every command takes `-o table|wide|json|yaml`, `--no-headers`, `--watch`,
+ * `--server` and `--live`. Exit codes: 0 ok, 1 not found (or nothing to observe), 2 usage.
+ */
+import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { FLEET_STATUS_API_VERSION, toFleetStatusList, type FleetStatusList } from '../model/fleet-status';
+import {
+  renderDeploymentsTable, renderDescribeFleet, renderEventsTable, renderFleetsTable, renderInstancesTable, shouldColor, type TableOptions,
+} from '../status';
+import { sortEvents } from '../status/events-table';
+import { fleetDeployments, selectFleets } from '../status/select';
+import { createStatusSource, type StatusSource } from '../status/status-source';
+import { DroverError } from '../util/errors';
+import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, type CommandContext } from './cli-support';
+import { observeLiveStatus } from './live-status';
+import { runWatchLoop, withInterrupt } from './watch-loop';
+
+const OUTPUTS = ['table', 'wide', 'json', 'yaml'];
+
+interface ReadFlags {
+  output?: string;
+  headers?: boolean;
+  watch?: boolean;
+  interval: string;
+  server?: string;
+  live?: boolean;
+}
+
+/** How one command shows a FleetStatusList: as text, and as data for json/yaml. */
+interface View {
+  text(list: FleetStatusList, fleet: string | undefined, opts: TableOptions): string;
+  data(list: FleetStatusList, fleet: string | undefined): unknown;
+}
+
+class NotFound extends Error {}
+
+function listOf(kind: string, items: unknown[]): unknown {
+  return { apiVersion: FLEET_STATUS_API_VERSION, kind, items };
+}
+
+const VIEWS: Record<'fleets' | 'instances' | 'deployments' | 'events' | 'describe', View> = {
+  fleets: {
+    text: (list, fleet, o) => renderFleetsTable(list, o, fleet),
+    data: (list, fleet) => toFleetStatusList(selectFleets(list, fleet)),
+  },
+  instances: {
+    text: (list, fleet, o) => renderInstancesTable(list, fleet, o),
+    data: (list, fleet) => listOf('InstanceList', selectFleets(list, fleet).flatMap((f) => f.observed.instances.map((i) => ({ fleet: f.name, ...i })))),
+  },
+  deployments: {
+    text: (list, fleet, o) => renderDeploymentsTable(list, fleet, o),
+    data: (list, fleet) => listOf('DeploymentList', selectFleets(list, fleet).flatMap((f) => fleetDeployments(f).map((d) => ({ fleet: f.name, ...d })))),
+  },
+  events: {
+    text: (list, fleet, o) => renderEventsTable(list, fleet, o),
+    data: (list, fleet) => listOf('EventList', sortEvents(selectFleets(list, fleet).flatMap((f) => f.events))),
+  },
+  describe: {
+    text: (list, fleet, o) => renderDescribeFleet(selectFleets(list, fleet)[0], { now: o.now, color: o.color }),
+    data: (list, fleet) => selectFleets(list, fleet)[0],
+  },
+};
+
+/** Ages are measured to now, or to the newest write when that is later (the simulated clock runs ahead). */
+export function renderNow(list: FleetStatusList, realNowMs: number): Date {
+  const written = list.items.map((f) => Date.parse(f.updatedAt)).filter((t) => !Number.isNaN(t));
+  return new Date(Math.max(realNowMs, ...written));
+}
+
+function render(view: View, list: FleetStatusList, fleet: string | undefined, output: string, flags: ReadFlags): string {
+  if (fleet !== undefined && !list.items.some((f) => f.name === fleet)) throw new NotFound(`fleet "${fleet}" not found`);
+  const data = () => view.data(list, fleet);
+  if (output === 'json') return `${JSON.stringify(data(), null, 2)}\n`;
+  if (output === 'yaml') return stringify(data(), { lineWidth: 0 });
+  const opts: TableOptions = { wide: output === 'wide', noHeaders: flags.headers === false, now: renderNow(list, Date.now()), color: shouldColor(process.stdout, process.env) };
+  return view.text(list, fleet, opts);
+}
+
+function statusSource(ctx: CommandContext, flags: ReadFlags): StatusSource {
+  const server = flags.server ?? process.env.DROVER_SERVER;
+  if (flags.live && flags.server) throw new UsageError('--live and --server cannot be used together');
+  return createStatusSource({
+    stateDir: ctx.stateDir,
+    ...(server && !flags.live ? { server } : {}),
+    ...(flags.live ? { live: () => observeLiveStatus(ctx) } : {}),
+    notice: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+async function runRead(cmd: Command, view: View, fleet: string | undefined, flags: ReadFlags): Promise<void> {
+  const output = parseOutputFlag(flags.output, OUTPUTS);
+  const intervalSeconds = parseDurationFlag('--interval', flags.interval);
+  if (flags.watch && intervalSeconds < 1) throw new UsageError(`--interval: "${flags.interval}" is too short (at least 1s)`);
+  const ctx = commandContext(cmd);
+  const source = statusSource(ctx, flags);
+  const frame = async () => render(view, (await source.read()).list, fleet, output, flags);
+  try {
+    const first = await frame();
+    if (!flags.watch) {
+      process.stdout.write(first);
+      return;
+    }
+    const tty = process.stdout.isTTY === true;
+    await withInterrupt((signal) =>
+      runWatchLoop({ frame, write: (t) => process.stdout.write(t), tty, intervalMs: intervalSeconds * 1000, signal }),
+    );
+    process.exitCode = 0;
+  } catch (err) {
+    if (!(err instanceof NotFound) && !(err instanceof DroverError)) throw err;
+    process.stderr.write(`Error: ${err.message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+function addReadOptions(cmd: Command, examples: string): Command {
+  return cmd
+    .addOption(new Option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`).default('table'))
+    .option('--no-headers', 'tables without the header line')
+    .option('-w, --watch', 'keep watching and redraw on change (Ctrl-C to stop)')
+    .option('--interval <duration>', 'how often --watch polls', '2s')
+    .option('--server <url>', 'read from the drover daemon at this URL (default $DROVER_SERVER); falls back to the state directory')
+    .option('--live', 'observe AWS (or the simulated account, with --sim) now instead of reading the last written status')
+    .addHelpText(
+      'after',
+      `
+Status comes from the daemon (--server or $DROVER_SERVER) when one answers, else from the state directory.
+
+Exit codes: 0 ok, 1 fleet not found, 2 bad flags.
+
+Examples:
+${examples}`,
+    );
+}
+
+function registerGet(program: Command): void {
+  const get = program.command('get').description('list fleets, instances or deployments');
+  const sub = (name: string, alias: string, arg: string, description: string, view: View, examples: string) =>
+    addReadOptions(get.command(name).alias(alias).description(description).argument(arg), examples).action(
+      (fleet: string | undefined, flags: ReadFlags, cmd: Command) => runRead(cmd, view, fleet, flags),
+    );
+  sub('fleets', 'fleet', '[name]', 'one line per fleet: AMI, commit, READY in-service/desired, phase', VIEWS.fleets,
+    `  $ drover get fleets
+  $ drover get fleets magento-marketplace -o wide
+  $ drover get fleets -o json | jq '.items[].phase'
+  $ drover get fleets --watch --server http://127.0.0.1:7390`);
+  sub('instances', 'instance', '[fleet]', "every instance of the fleet's groups: EC2 state, ELB health, lifecycle", VIEWS.instances,
+    `  $ drover get instances magento-marketplace
+  $ drover get instances --live --sim --no-headers`);
+  sub('deployments', 'deployment', '[fleet]', 'the current deployment and the history, newest first', VIEWS.deployments,
+    `  $ drover get deployments magento-marketplace
+  $ drover get deployments -o yaml`);
+}
+
+export function registerGetCommands(program: Command): void {
+  registerGet(program);
+  const describe = program.command('describe').description('show everything about one fleet');
+  addReadOptions(
+    describe.command('fleet').alias('fleets').description('spec, resources, conditions, the deployment and recent events of a fleet').argument('<name>'),
+    `  $ drover describe fleet magento-marketplace
+  $ drover describe fleet magento-marketplace -o json | jq '.conditions'`,
+  ).action((fleet: string, flags: ReadFlags, cmd: Command) => runRead(cmd, VIEWS.describe, fleet, flags));
+  addReadOptions(
+    program.command('events').description('what happened to the fleets, oldest first; repeats folded into a count').argument('[fleet]'),
+    `  $ drover events
+  $ drover events magento-marketplace --watch`,
+  ).action((fleet: string | undefined, flags: ReadFlags, cmd: Command) => runRead(cmd, VIEWS.events, fleet, flags));
+}

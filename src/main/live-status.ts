@@ -1,0 +1,33 @@
+/**
+ * `--live`: status observed from AWS (or the simulated account) right now, for the fleets of
+ * the manifests last applied with this state directory. A dry-run reconcile observes, plans
+ * and assesses readiness; nothing is changed and nothing is written.
+ */
+import { OwnershipCache } from '../cloud/observe';
+import { reconcileFleet } from '../controller/reconcile';
+import { nextFleetStatus } from '../controller/status-writer';
+import { loadManifestFile } from '../manifest';
+import type { FleetStatus } from '../model/fleet-status';
+import { FileStatusStore } from '../status/status-store';
+import { DroverError } from '../util/errors';
+import type { CommandContext } from './cli-support';
+import { openRuntime } from './runtime';
+import { lastApplied } from './state-dir';
+
+export async function observeLiveStatus(ctx: CommandContext): Promise<FleetStatus[]> {
+  const files = lastApplied(ctx.stateDir);
+  if (!files?.length) {
+    throw new DroverError(`observing fleets live: nothing has been applied with state directory ${ctx.stateDir}`, { code: 'NothingApplied', source: 'user' });
+  }
+  const fleets = files.flatMap((f) => loadManifestFile(f));
+  const rt = openRuntime({ sim: !!ctx.global.sim, stateDir: ctx.stateDir, region: fleets[0]?.region, logger: ctx.logger });
+  const store = new FileStatusStore(ctx.stateDir);
+  const out: FleetStatus[] = [];
+  for (const fleet of fleets) {
+    const logger = ctx.logger.child({ fleet: fleet.name, component: 'cli' });
+    const deps = { clients: rt.clients, logger, sleep: rt.sleep, ownershipCache: new OwnershipCache(), calls: rt.clients.calls };
+    const result = await reconcileFleet(fleet, deps, { dryRun: true });
+    out.push(nextFleetStatus(store.load(fleet.name), fleet, result, new Date(rt.clock.nowMs())));
+  }
+  return out;
+}
