@@ -1,0 +1,36 @@
+/**
+ * A group's instances split by whether they serve: InService and Healthy in the group, and
+ * InService (not draining) on the fleet's load balancer. Everything else is not in service.
+ */
+import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import type { GroupHealthFacts } from '../../deploy/swap.machine';
+import type { AwsClients } from '../clients';
+import { callOrMissing, type DeployPortsContext } from './context';
+import { describeGroup, isDeleting } from './fleet-groups';
+
+/** Classic ELB keeps a draining instance `InService` and says so only in its description. */
+const DRAINING = /deregistration currently in progress/i;
+
+export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsContext, name: string): Promise<GroupHealthFacts> {
+  const group = await describeGroup(clients, ctx, name);
+  const nowMs = () => ctx.clock.nowMs();
+  if (!group || isDeleting(group)) return { inService: [], notInService: [], nowMs: nowMs() };
+  const lbName = ctx.fleet.loadBalancer.name;
+  const serving = new Set<string>();
+  if (group.LoadBalancerNames?.includes(lbName)) {
+    const out = await callOrMissing(ctx, `describing instance health on load balancer ${lbName}`, () =>
+      clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lbName })),
+    );
+    for (const s of out?.InstanceStates ?? []) {
+      if (s.InstanceId && s.State === 'InService' && !DRAINING.test(s.Description ?? '')) serving.add(s.InstanceId);
+    }
+  }
+  const inService: string[] = [];
+  const notInService: string[] = [];
+  for (const i of group.Instances ?? []) {
+    if (!i.InstanceId) continue;
+    const ok = i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId);
+    (ok ? inService : notInService).push(i.InstanceId);
+  }
+  return { inService: inService.sort(), notInService: notInService.sort(), nowMs: nowMs() };
+}
