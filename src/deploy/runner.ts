@@ -49,6 +49,10 @@ export interface DeploymentHandle<M extends AnyStateMachine> {
    * actor restored in the same process is never overwritten by an older snapshot.
    */
   stop(): Promise<void>;
+  /** True while snapshot saves are queued or being written (the next step waits for them). */
+  saving(): boolean;
+  /** Resolves once the saves queued so far have landed. */
+  idle(): Promise<void>;
 }
 
 export function runDeployment<M extends AnyStateMachine>(machine: M, options: RunOptions<M>): Promise<DeploymentResult> {
@@ -105,6 +109,8 @@ export function startDeployment<M extends AnyStateMachine>(machine: M, options: 
       actor.stop();
       return saver.idle();
     },
+    saving: () => saver.pending > 0,
+    idle: () => saver.idle(),
   };
 }
 
@@ -139,12 +145,15 @@ class SnapshotSaver {
     this.lastPersisted = snapshot;
     const { store, key, meta, clock, onTransition } = this.options;
     const record: DeploymentRecord = { ...meta, updatedAt: clock.now().toISOString(), snapshot };
+    this.pending++;
     this.chain = this.chain.then(async () => {
       try {
         await store.save(key, record);
       } catch (err) {
         this.onSaveError(err);
         return;
+      } finally {
+        this.pending--;
       }
       try {
         onTransition?.(snapshot, record);
@@ -157,4 +166,7 @@ class SnapshotSaver {
   idle(): Promise<void> {
     return this.chain;
   }
+
+  /** Saves queued or being written. */
+  pending = 0;
 }

@@ -45,7 +45,7 @@ Examples:
     .addOption(fileOpt())
     .addOption(outOpt())
     .option('--wait', 'keep reconciling until the fleet is converged (in the simulated account, virtual time advances)')
-    .option('--timeout <duration>', 'give up waiting after this long (virtual time with --sim)', '1h')
+    .option('--timeout <duration>', 'give up waiting after this long (virtual time with --sim); default: 30m plus the longest deployment the manifest allows')
     .option('--fresh', 'with --sim: start from a new, empty simulated account')
     .addHelpText(
       'after',
@@ -65,7 +65,7 @@ Examples:
 async function runPlanOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean): Promise<void> {
   const ctx = commandContext(cmd);
   const output = parseOutputFlag(flags.output, ['table', 'json']);
-  const timeoutSeconds = parseDurationFlag('--timeout', flags.timeout ?? '1h');
+  const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
   const files = flags.file ?? lastApplied(ctx.stateDir);
   if (!files?.length) {

@@ -6,7 +6,7 @@ export function renderPlanTable(r: FleetRunReport, apply: boolean): string {
   const lines: string[] = [];
   const verb = apply ? 'applied' : 'to apply';
   if (rows.length === 0) {
-    lines.push(`fleet ${r.fleet}: no changes${apply ? '' : ' (in sync with the manifest)'}`);
+    lines.push(`fleet ${r.fleet}: no ${r.deployment ? 'other ' : ''}changes${apply ? '' : ' (in sync with the manifest)'}`);
   } else {
     lines.push(`fleet ${r.fleet}: ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} ${verb}${r.pending.length ? `, ${r.pending.length} pending` : ''}`);
     lines.push(...table([['#', 'KIND', 'RESOURCE', 'REASON'], ...rows]).map((l) => `  ${l}`));
@@ -15,6 +15,13 @@ export function renderPlanTable(r: FleetRunReport, apply: boolean): string {
     if (p.kind === 'startDeployment') lines.push(`  pending: ${p.resource}: ${p.reason}`);
     if (p.kind === 'nameTaken') lines.push(`  blocked: ${p.resource}: ${p.reason}`);
   }
+  if (r.deployment) {
+    const d = r.deployment;
+    const what = [d.kind, d.id, d.toAmi && `to ${d.toAmi}`, d.commit && `(commit ${d.commit.slice(0, 8)})`].filter(Boolean).join(' ');
+    lines.push(`  deployment: ${what}: ${d.result}${d.reason ? ` (${d.reason})` : ''}${d.message ? `: ${d.message}` : ''}`);
+    if (d.failingInstanceIds?.length) lines.push(`  failing instances: ${d.failingInstanceIds.join(', ')}`);
+  }
+  if (r.inProgress) lines.push(`  in progress: ${r.inProgress}`);
   if (r.failed) lines.push(`  error: ${r.failed}`);
   lines.push(`  calls: ${r.calls.read} read, ${r.calls.mutating} mutating${apply ? (r.ready ? '; fleet is Ready' : '') : ''}`);
   return lines.join('\n');

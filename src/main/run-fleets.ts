@@ -1,12 +1,15 @@
+import { OwnershipCache } from '../cloud/observe';
+import { FleetController, type FleetPass } from '../controller/fleet-controller';
 import { reconcileFleet, type ReconcileResult } from '../controller/reconcile';
 import { writeFleetStatus } from '../controller/status-writer';
-import { FileStatusStore } from '../status/status-store';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
+import type { DeploymentStatus } from '../model/fleet-status';
 import { isReportOnly, type PlanStep } from '../model/plan';
+import { FileStatusStore } from '../status/status-store';
 import { formatDuration } from '../util/clock';
 import { openRuntime, type Runtime } from './runtime';
-import { OwnershipCache } from '../cloud/observe';
+import { flush } from '../util/virtual-drive';
 
 export interface FleetRunReport {
   fleet: string;
@@ -17,6 +20,10 @@ export interface FleetRunReport {
   calls: { read: number; mutating: number };
   ready: boolean;
   failed?: string;
+  /** The deployment this run started, resumed or watched, as it last stood. */
+  deployment?: DeploymentStatus;
+  /** A deployment left running when the command returned (it resumes on the next apply or in the daemon). */
+  inProgress?: string;
 }
 
 export interface RunOptions {
@@ -25,67 +32,108 @@ export interface RunOptions {
   global: { sim?: boolean };
   apply: boolean;
   wait: boolean;
-  timeoutSeconds: number;
+  /** Undefined: long enough for the longest deployment the fleet's manifest allows, plus 30 minutes. */
+  timeoutSeconds?: number;
   fresh: boolean;
   progress(line: string): void;
 }
 
-/** Plan or apply each fleet in turn; with `wait`, keep reconciling until converged or timed out. */
+/** Plan or apply each fleet in turn; with `wait`, keep reconciling (and deploying) until converged or timed out. */
 export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promise<FleetRunReport[]> {
-  const runtime = openRuntime({
-    sim: !!opts.global.sim,
-    stateDir: opts.stateDir,
-    region: fleets[0]?.region,
-    logger: opts.logger,
-    fresh: opts.fresh,
-  });
+  const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh });
+  const controller = new FleetController({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
+  runtime.settle = () => controller.runner.quiesce(flush);
   const reports: FleetRunReport[] = [];
   try {
-    for (const fleet of fleets) reports.push(await runFleet(fleet, runtime, opts));
+    for (const fleet of fleets) reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, opts));
   } finally {
+    await controller.close();
     runtime.save();
   }
   return reports;
 }
 
-async function runFleet(fleet: DesiredFleet, rt: Runtime, opts: RunOptions): Promise<FleetRunReport> {
-  const logger = opts.logger; // reconcile binds fleet and component itself
+async function planFleet(fleet: DesiredFleet, rt: Runtime, opts: RunOptions): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
-  const cache = new OwnershipCache();
-  const started = rt.clock.nowMs();
-  const report: FleetRunReport = { fleet: fleet.name, steps: [], pending: [], calls: { read: 0, mutating: 0 }, ready: false };
-  let lastLine = '';
-  for (;;) {
-    const deps = { clients: rt.clients, logger, sleep: rt.sleep, ownershipCache: cache, calls: rt.clients.calls };
-    const result = await reconcileFleet(fleet, deps, { dryRun: !opts.apply });
-    record(report, result, opts.apply);
-    writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, new Date(rt.clock.nowMs()));
-    if (opts.wait) lastLine = printProgress(opts, fleet.name, rt.clock.nowMs() - started, result, lastLine);
-    if (!opts.wait || report.failed || report.ready || report.pending.length) break;
-    if (rt.clock.nowMs() - started >= opts.timeoutSeconds * 1000) {
-      report.failed = `timed out after ${formatDuration(opts.timeoutSeconds)} waiting for fleet ${fleet.name}: ${result.readiness.message}`;
-      break;
-    }
-    await rt.sleep(result.requeueAfterMs ?? 10_000);
-  }
-  const after = rt.clients.calls.totals();
-  report.calls = { read: after.read - before.read, mutating: after.mutating - before.mutating };
-  return report;
-}
-
-function record(report: FleetRunReport, result: ReconcileResult, apply: boolean): void {
-  const executed = apply ? result.applied.map((a) => a.step) : result.plan.steps.filter((s) => !isReportOnly(s));
-  report.steps.push(...executed);
+  const deps = { clients: rt.clients, logger: opts.logger, sleep: rt.sleep, ownershipCache: new OwnershipCache(), calls: rt.clients.calls };
+  const result = await reconcileFleet(fleet, deps, { dryRun: true });
+  writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
+  const report = emptyReport(fleet);
+  report.steps = result.plan.steps.filter((s) => !isReportOnly(s));
   report.pending = result.plan.steps.filter(isReportOnly);
   report.ready = result.readiness.ready;
   if (result.failed) report.failed = result.failed.error.message;
+  report.calls = callsSince(rt, before);
+  return report;
 }
 
-function printProgress(opts: RunOptions, fleet: string, elapsedMs: number, r: ReconcileResult, last: string): string {
-  const phase = r.failed ? 'Failed' : r.readiness.ready ? 'Ready' : 'Progressing';
-  const why = r.failed ? r.failed.error.message : (r.waiting?.reason ?? r.readiness.message);
-  const applied = r.applied.length ? `applied ${r.applied.length} step${r.applied.length === 1 ? '' : 's'}; ` : '';
-  const body = `${fleet}  ${phase.padEnd(11)} ${r.readiness.inService}/${r.readiness.desired} InService  ${applied}${why}`;
+async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {
+  const before = rt.clients.calls.totals();
+  const started = rt.clock.nowMs();
+  const timeoutSeconds = opts.timeoutSeconds ?? defaultWaitSeconds(fleet);
+  const report = emptyReport(fleet);
+  let lastLine = '';
+  for (;;) {
+    const pass = await controller.reconcile(fleet);
+    record(report, pass);
+    if (opts.wait) lastLine = printProgress(opts, fleet.name, rt.clock.nowMs() - started, pass, lastLine);
+    const deploying = pass.deployment?.result === 'InProgress';
+    if (!opts.wait || report.failed || (report.ready && !deploying && !pass.result.pendingDeployment)) {
+      if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
+      break;
+    }
+    if (rt.clock.nowMs() - started >= timeoutSeconds * 1000) {
+      report.failed = `timed out after ${formatDuration(timeoutSeconds)} waiting for fleet ${fleet.name}: ${pass.deployment?.message ?? pass.result.readiness.message}`;
+      break;
+    }
+    await rt.sleep(pass.requeueAfterMs);
+  }
+  report.calls = callsSince(rt, before);
+  return report;
+}
+
+/** A bake, then a swap through every wait the manifest sets, plus 30 minutes for everything else. */
+export function defaultWaitSeconds(fleet: DesiredFleet): number {
+  const d = fleet.deploy;
+  const swap = d.healthyTimeoutSeconds + fleet.loadBalancer.connectionDrainingSeconds + d.soakSeconds + d.keepPreviousSeconds;
+  return 1800 + (fleet.image.bake?.timeoutSeconds ?? 0) + swap;
+}
+
+function emptyReport(fleet: DesiredFleet): FleetRunReport {
+  return { fleet: fleet.name, steps: [], pending: [], calls: { read: 0, mutating: 0 }, ready: false };
+}
+
+function callsSince(rt: Runtime, before: { read: number; mutating: number }) {
+  const after = rt.clients.calls.totals();
+  return { read: after.read - before.read, mutating: after.mutating - before.mutating };
+}
+
+function record(report: FleetRunReport, pass: FleetPass): void {
+  const r: ReconcileResult = pass.result;
+  report.steps.push(...r.applied.map((a) => a.step));
+  report.pending = r.plan.steps.filter(isReportOnly).filter((s) => !(s.kind === 'startDeployment' && pass.deployment?.result === 'InProgress'));
+  report.ready = r.readiness.ready;
+  const deployment = pass.deployment ?? pass.status.deployment;
+  if (deployment && (pass.deployment || report.deployment)) report.deployment = deployment;
+  if (r.failed) report.failed = r.failed.error.message;
+  else if (pass.blocked) report.failed = pass.blocked;
+}
+
+function printProgress(opts: RunOptions, fleet: string, elapsedMs: number, pass: FleetPass, last: string): string {
+  const body = progressBody(fleet, pass);
   if (body !== last) opts.progress(`[+${formatDuration(elapsedMs / 1000).padStart(6)}] ${body}`);
   return body;
+}
+
+function progressBody(fleet: string, pass: FleetPass): string {
+  const r = pass.result;
+  const d = pass.deployment;
+  if (d?.result === 'InProgress') {
+    const sides = d.green && d.blue ? `  blue ${d.blue.inService}/${d.blue.desired}  green ${d.green.inService}/${d.green.desired} InService` : `  ${r.readiness.inService}/${r.readiness.desired} InService`;
+    return `${fleet}  Progressing ${d.kind} ${d.phase}${sides}  ${d.message ?? ''}`.trimEnd();
+  }
+  const phase = r.failed || pass.blocked ? 'Failed' : r.readiness.ready ? 'Ready' : 'Progressing';
+  const why = r.failed ? r.failed.error.message : (pass.blocked ?? r.waiting?.reason ?? r.readiness.message);
+  const applied = r.applied.length ? `applied ${r.applied.length} step${r.applied.length === 1 ? '' : 's'}; ` : '';
+  return `${fleet}  ${phase.padEnd(11)} ${r.readiness.inService}/${r.readiness.desired} InService  ${applied}${why}`;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { SystemClock, VirtualClock, type Clock } from '../util/clock';
 import { statePath } from './state-dir';
+import { flush, passVirtualTime } from '../util/virtual-drive';
 
 /**
  * What a command needs to talk to AWS or to the simulated account: clients, a clock, and a
@@ -18,6 +19,8 @@ export interface Runtime {
   stateDir: string;
   /** Persist what must outlive the process (the simulated account). */
   save(): void;
+  /** Simulated account: what virtual time waits for before it moves (deployment saves in flight). */
+  settle?: () => Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -41,16 +44,16 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
   }
   const sim = openSimAccount(opts.stateDir, opts.fresh ?? false);
   const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
-  return {
+  const rt: Runtime = {
     clients,
     sim,
     clock: sim.clock,
     stateDir: opts.stateDir,
-    sleep: async (ms) => {
-      sim.advance(ms);
-    },
+    // Deployment actors run on this clock: stop at each of their timers so they keep up.
+    sleep: (ms) => passVirtualTime(sim.clock, (d) => sim.advance(d), ms, () => (rt.settle ?? flush)()),
     save: () => sim.save(simAccountFile(opts.stateDir)),
   };
+  return rt;
 }
 
 /** Load the simulated account saved in the state directory, or create a new one starting now. */

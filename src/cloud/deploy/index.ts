@@ -27,3 +27,4 @@ export { renderBuilderScript } from './builder-user-data';
 export { ensureImageVersion, pruneVersions } from './launch-template-versions';
 export { prepareRollingVersion } from './rolling-ports';
 export { nextGeneration } from './generation';
+export { sweepBuilders } from './sweep';

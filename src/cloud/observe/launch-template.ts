@@ -28,14 +28,22 @@ export async function observeLaunchTemplate(
   const tags = tagsFromList(lt.Tags);
   if (!isOwnedBy(tags, fleet)) return { conflict: { resourceType: 'launchTemplate', name } };
   const id = lt.LaunchTemplateId ?? '';
+  // Versions pinned by groups being deleted may already be gone: ask only for live groups'.
   const pinned = groups
-    .filter((g) => g.launchTemplate?.id === id && /^\d+$/.test(g.launchTemplate.version))
+    .filter((g) => g.launchTemplate?.id === id && /^\d+$/.test(g.launchTemplate.version) && !/Delete/i.test(g.status ?? ''))
     .map((g) => g.launchTemplate!.version);
-  const out = await r.call(`describing versions of launch template ${name}`, () =>
-    clients.ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: ['$Default', ...new Set(pinned)] }),
-    ),
-  );
+  const describe = (versions: string[]) =>
+    r.call(`describing versions of launch template ${name}`, () =>
+      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: versions })),
+    );
+  let out;
+  try {
+    out = await describe(['$Default', ...new Set(pinned)]);
+  } catch (err) {
+    // One vanished version fails the whole call; the default version is what the plan needs.
+    if (!isNotFound(err) || pinned.length === 0) throw err;
+    out = await describe(['$Default']);
+  }
   const versions = out.LaunchTemplateVersions ?? [];
   const def = versions.find((v) => v.DefaultVersion) ?? versions.find((v) => v.VersionNumber === lt.DefaultVersionNumber);
   const data = def?.LaunchTemplateData ?? {};

@@ -5,10 +5,9 @@
  */
 import type { VirtualClock } from '../../util/clock';
 
-/** Let queued promise callbacks and their follow-ups run (one macrotask turn, several times). */
-export async function flush(turns = 5): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { flush } from '../../util/virtual-drive';
+
+export { flush };
 
 function ioTick(): Promise<void> {
   return new Promise<void>((resolve) => setTimeout(resolve, 1));
