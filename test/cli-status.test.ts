@@ -6,32 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/main/cli';
+import { drover } from './support/cli';
 import type { FleetStatus, FleetStatusList } from '../src/model/fleet-status';
 
 const EXAMPLE = path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function drover(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'drover', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
 
 describe('drover get/describe/events over a state directory', () => {
   let dir: string;

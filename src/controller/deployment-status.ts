@@ -29,7 +29,8 @@ export function deploymentStatus(view: DeploymentView, observed: ObservedFleet |
     kind: view.kind,
     fleet: String(input.fleet ?? ''),
     ...(typeof input.generation === 'number' ? { generation: input.generation } : {}),
-    ...(input.amiId ? { toAmi: String(input.amiId) } : {}),
+    ...(input.fromAmi ? { fromAmi: String(input.fromAmi) } : {}),
+    ...(input.amiId ? { toAmi: String(input.amiId) } : view.context?.imageId ? { toAmi: String(view.context.imageId) } : {}),
     ...(input.commit ? { commit: String(input.commit) } : {}),
     phase: phase.phase === 'unknown' ? 'starting' : phase.phase,
     result,
@@ -41,7 +42,9 @@ export function deploymentStatus(view: DeploymentView, observed: ObservedFleet |
     ...timeoutAt(view, input),
     ...sides,
   };
-  status.timeline = nextTimeline(prev?.id === view.id ? prev.timeline : undefined, status, now, Number(input.desiredAtStart ?? 0));
+  const prevTimeline = prev?.id === view.id ? prev.timeline : undefined;
+  // Only an observation adds a point: the final status is built without one.
+  status.timeline = observed ? nextTimeline(prevTimeline, status, now, Number(input.desiredAtStart ?? 0)) : (prevTimeline ?? []);
   return status;
 }
 

@@ -210,14 +210,16 @@ export class FleetController {
     }
     const input = swapInput(fleet, observed, step);
     if (!input) return undefined;
-    const commit = this.memory.load(fleet.name).target?.commit;
+    const target = this.memory.load(fleet.name).target;
+    const commit = target?.ami === toAmi ? target.commit : undefined;
+    const fromAmi = step.params.fromAmi ? String(step.params.fromAmi) : undefined;
     const kind = fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap';
     const id = deploymentId(kind, this.deps.clock.now(), `v${String(input.generation).padStart(3, '0')}`);
     if (kind === 'rolling') {
       const rolling = await rollingInput(this.deps.clients, this.deps, fleet, observed, toAmi, id);
-      return rolling ? this.runner.start(this.machineFor(fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}) } }) : undefined;
+      return rolling ? this.runner.start(this.machineFor(fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } }) : undefined;
     }
-    return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}) } });
+    return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });
   }
 
   private async sweep(fleet: DesiredFleet): Promise<void> {

@@ -5,6 +5,8 @@ import { registerGetCommands } from './cmd-get';
 import { registerCompletionCommand } from './cmd-completion';
 import { registerValidateCommand } from './cmd-validate';
 import { registerIamPolicyCommand } from './cmd-iam-policy';
+import { registerRolloutCommands } from './cmd-rollout';
+import { registerBakeCommand } from './cmd-bake';
 import { UsageError } from './cli-support';
 
 const VERSION = '0.1.0';
@@ -36,6 +38,8 @@ Examples:
   registerSimCommands(program);
   registerGetCommands(program);
   registerIamPolicyCommand(program);
+  registerRolloutCommands(program);
+  registerBakeCommand(program);
   registerCompletionCommand(program);
   return program;
 }

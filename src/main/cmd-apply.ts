@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
-import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut } from './cli-support';
+import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
+import type { FleetController } from '../controller/fleet-controller';
 import { runFleets, type FleetRunReport } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
 import { renderPlanTable } from './render-plan';
@@ -67,25 +68,51 @@ async function runPlanOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolea
   const output = parseOutputFlag(flags.output, ['table', 'json']);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
-  const files = flags.file ?? lastApplied(ctx.stateDir);
-  if (!files?.length) {
+  const fleets = loadFleetsOrExit(ctx, flags.file);
+  if (!fleets) return;
+  await runAndReport(ctx, fleets, { apply, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file });
+}
+
+/** The fleets in `files`, else in the files last applied; prints problems and sets exit code 2 when invalid. */
+export function loadFleetsOrExit(ctx: CommandContext, files?: string[]): DesiredFleet[] | undefined {
+  const chosen = files ?? lastApplied(ctx.stateDir);
+  if (!chosen?.length) {
     throw new UsageError(`no manifest given: pass -f FILE (nothing has been applied with state directory ${ctx.stateDir})`);
   }
-  const fleets = loadFleets(files);
-  if (!fleets) {
-    process.exitCode = 2;
-    return;
-  }
+  const fleets = loadFleets(chosen);
+  if (!fleets) process.exitCode = 2;
+  return fleets;
+}
+
+export interface RunAndReportOptions {
+  apply: boolean;
+  wait: boolean;
+  timeoutSeconds?: number;
+  fresh?: boolean;
+  output?: string;
+  /** Remember these as the last applied files. */
+  files?: string[];
+  /** Before the first pass (e.g. request a bake). */
+  before?: (controller: FleetController) => void;
+  okResults?: string[];
+  failOnBlocked?: boolean;
+}
+
+/** Run plan/apply over `fleets`, print the reports, and set the exit code. */
+export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], opts: RunAndReportOptions): Promise<void> {
   const reports = await runFleets(fleets, {
     ...ctx,
-    apply,
-    wait: apply && !!flags.wait,
-    timeoutSeconds,
-    fresh: !!flags.fresh,
+    apply: opts.apply,
+    wait: opts.wait,
+    timeoutSeconds: opts.timeoutSeconds,
+    fresh: !!opts.fresh,
     progress: (line) => process.stderr.write(`${line}\n`),
+    ...(opts.before ? { before: opts.before } : {}),
+    ...(opts.okResults ? { okResults: opts.okResults } : {}),
+    ...(opts.failOnBlocked !== undefined ? { failOnBlocked: opts.failOnBlocked } : {}),
   });
-  if (apply) rememberApplied(ctx.stateDir, files);
-  printReports(reports, output, apply);
+  if (opts.apply && opts.files) rememberApplied(ctx.stateDir, opts.files);
+  printReports(reports, opts.output ?? 'table', opts.apply);
   process.exitCode = reports.some((r) => r.failed) ? 1 : 0;
 }
 

@@ -78,7 +78,7 @@ function render(view: View, list: FleetStatusList, fleet: string | undefined, ou
   return view.text(list, fleet, opts);
 }
 
-function statusSource(ctx: CommandContext, flags: ReadFlags): StatusSource {
+export function statusSource(ctx: CommandContext, flags: { server?: string; live?: boolean }): StatusSource {
   const server = flags.server ?? process.env.DROVER_SERVER;
   if (flags.live && flags.server) throw new UsageError('--live and --server cannot be used together');
   return createStatusSource({

@@ -123,6 +123,21 @@ Examples:
     });
 
   sim
+    .command('build-result')
+    .description('decide how a bake of a commit ends in the simulated account: success (default) or failure with a message')
+    .argument('<commit>', 'commit sha')
+    .option('--fail <message>', 'the build fails and prints this message')
+    .option('--duration <duration>', 'how long the build script runs', '4m')
+    .action((commit: string, flags: { fail?: string; duration: string }, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const seconds = parseDurationFlag('--duration', flags.duration);
+      const account = openSimAccount(ctx.stateDir, false);
+      account.setBuildResult(commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}) });
+      account.save(simAccountFile(ctx.stateDir));
+      writeOut(`a bake of ${commit} will ${flags.fail ? `fail: ${flags.fail}` : 'succeed'} after ${formatDuration(seconds)}`);
+    });
+
+  sim
     .command('reset')
     .description('delete the simulated account (a new, empty one is created on next use)')
     .action((_o: unknown, cmd: Command) => {

@@ -36,6 +36,12 @@ export interface RunOptions {
   timeoutSeconds?: number;
   fresh: boolean;
   progress(line: string): void;
+  /** Deployment results that count as success (default: Succeeded; `rollout undo` also accepts RolledBack). */
+  okResults?: string[];
+  /** A deployment the plan wants but drover refuses (its AMI was rolled back) fails the run; default true. */
+  failOnBlocked?: boolean;
+  /** Called once with the controller before the first pass (e.g. to request a bake). */
+  before?: (controller: FleetController) => void;
 }
 
 /** Plan or apply each fleet in turn; with `wait`, keep reconciling (and deploying) until converged or timed out. */
@@ -43,6 +49,7 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
   const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh });
   const controller = new FleetController({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
   runtime.settle = () => controller.runner.quiesce(flush);
+  opts.before?.(controller);
   const reports: FleetRunReport[] = [];
   try {
     for (const fleet of fleets) reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, opts));
@@ -75,10 +82,11 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
   let lastLine = '';
   for (;;) {
     const pass = await controller.reconcile(fleet);
-    record(report, pass);
+    record(report, pass, opts.failOnBlocked ?? true);
     if (opts.wait) lastLine = printProgress(opts, fleet.name, rt.clock.nowMs() - started, pass, lastLine);
     const deploying = pass.deployment?.result === 'InProgress';
-    if (!opts.wait || report.failed || (report.ready && !deploying && !pass.result.pendingDeployment)) {
+    const settled = !deploying && (!!pass.blocked || (report.ready && !pass.result.pendingDeployment));
+    if (!opts.wait || report.failed || settled) {
       if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
       break;
     }
@@ -87,6 +95,10 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
       break;
     }
     await rt.sleep(pass.requeueAfterMs);
+  }
+  const d = report.deployment;
+  if (!report.failed && d && d.result !== 'InProgress' && !(opts.okResults ?? ['Succeeded']).includes(d.result)) {
+    report.failed = `${d.kind} ${d.id} ${d.result}${d.reason ? ` (${d.reason})` : ''}: ${d.message ?? ''}`;
   }
   report.calls = callsSince(rt, before);
   return report;
@@ -108,7 +120,7 @@ function callsSince(rt: Runtime, before: { read: number; mutating: number }) {
   return { read: after.read - before.read, mutating: after.mutating - before.mutating };
 }
 
-function record(report: FleetRunReport, pass: FleetPass): void {
+function record(report: FleetRunReport, pass: FleetPass, failOnBlocked: boolean): void {
   const r: ReconcileResult = pass.result;
   report.steps.push(...r.applied.map((a) => a.step));
   report.pending = r.plan.steps.filter(isReportOnly).filter((s) => !(s.kind === 'startDeployment' && pass.deployment?.result === 'InProgress'));
@@ -116,7 +128,7 @@ function record(report: FleetRunReport, pass: FleetPass): void {
   const deployment = pass.deployment ?? pass.status.deployment;
   if (deployment && (pass.deployment || report.deployment)) report.deployment = deployment;
   if (r.failed) report.failed = r.failed.error.message;
-  else if (pass.blocked) report.failed = pass.blocked;
+  else if (pass.blocked && failOnBlocked) report.failed = pass.blocked;
 }
 
 function printProgress(opts: RunOptions, fleet: string, elapsedMs: number, pass: FleetPass, last: string): string {

@@ -1,0 +1,134 @@
+import * as fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { FileSnapshotStore } from '../deploy/snapshot-store';
+import { bakeMachine } from '../deploy/bake.machine';
+import { deploymentDiagram } from '../deploy/phase';
+import { rollingMachine } from '../deploy/rolling.machine';
+import { swapMachine } from '../deploy/swap.machine';
+import { FleetMemoryStore } from '../controller/fleet-memory';
+import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
+import { renderRolloutHistory, renderRolloutStatus, renderTimelineSvg, rolloutExitCode } from '../status';
+import { commandContext, parseDurationFlag, UsageError, writeOut, type CommandContext } from './cli-support';
+import { statusSource } from './cmd-get';
+import { loadFleetsOrExit, runAndReport } from './cmd-apply';
+import { sleepUnlessAborted, withInterrupt } from './watch-loop';
+
+const MACHINES = { swap: swapMachine, bake: bakeMachine, rolling: rollingMachine };
+
+export function registerRolloutCommands(program: Command): void {
+  const rollout = program.command('rollout').description('watch, inspect and undo deployments (bakes, blue/green swaps, rolling refreshes)');
+
+  rollout
+    .command('status')
+    .description('show the progress of the fleet\'s current or last deployment; exit 0 when it succeeded, 1 when it failed or rolled back')
+    .argument('<fleet>', 'fleet name')
+    .option('-w, --watch', 'print a line per change until the deployment ends')
+    .option('--interval <duration>', 'how often --watch polls', '2s')
+    .option('--timeout <duration>', 'with --watch, give up after this long (exit 1)', '2h')
+    .option('--server <url>', 'read from the drover daemon at this URL (default $DROVER_SERVER)')
+    .addHelpText('after', `\nLike kubectl rollout status. Exit codes: 0 succeeded (or nothing deployed), 1 failed, rolled back, timed out or not found, 2 bad flags.\n\nExamples:\n  $ drover rollout status magento-marketplace --sim\n  $ drover rollout status magento-marketplace --watch --server http://127.0.0.1:7390`)
+    .action((fleet: string, flags: { watch?: boolean; interval: string; timeout: string; server?: string }, cmd: Command) => rolloutStatus(cmd, fleet, flags));
+
+  rollout
+    .command('history')
+    .description('list the fleet\'s deployments: generation, AMI, commit, time, result')
+    .argument('<fleet>', 'fleet name')
+    .option('--svg <file>', 'also write a timeline picture of a deployment (capacity of blue and green over time, phases shaded)')
+    .option('--revision <id>', 'with --svg: which deployment (default: the latest swap)')
+    .option('--server <url>', 'read from the drover daemon at this URL (default $DROVER_SERVER)')
+    .addHelpText('after', `\nExamples:\n  $ drover rollout history magento-marketplace --sim\n  $ drover rollout history magento-marketplace --sim --svg swap.svg`)
+    .action((fleet: string, flags: { svg?: string; revision?: string; server?: string }, cmd: Command) => rolloutHistory(cmd, fleet, flags));
+
+  rollout
+    .command('undo')
+    .description('roll the running deployment back: blue returns to full capacity and serves before green is removed')
+    .argument('<fleet>', 'fleet name')
+    .option('--wait', 'drive the rollback to its end here (with --sim, in virtual time); otherwise the daemon or the next apply carries it out')
+    .addHelpText('after', `\nUndo is possible until the previous group is deleted (deploy.keepPrevious after the swap).\n\nExamples:\n  $ drover rollout undo magento-marketplace --sim --wait`)
+    .action((fleet: string, flags: { wait?: boolean }, cmd: Command) => rolloutUndo(cmd, fleet, flags));
+
+  rollout
+    .command('diagram')
+    .description('print a deployment machine as a Mermaid state diagram (paste into any Mermaid renderer)')
+    .addOption(new Option('--kind <kind>', 'which machine').choices(Object.keys(MACHINES)).default('swap'))
+    .option('--full', 'include every sub-state (step, wait, retry), not only the phases')
+    .addHelpText('after', `\nExample:\n  $ drover rollout diagram --kind swap > docs/swap.mmd`)
+    .action((flags: { kind: keyof typeof MACHINES; full?: boolean }) => writeOut(deploymentDiagram(MACHINES[flags.kind], flags.full ? 'full' : 'phases')));
+}
+
+async function readFleet(ctx: CommandContext, fleet: string, server?: string): Promise<FleetStatus | undefined> {
+  const list = (await statusSource(ctx, { server }).read()).list;
+  return list.items.find((f) => f.name === fleet);
+}
+
+function notFound(fleet: string): void {
+  process.stderr.write(`Error: fleet "${fleet}" not found\n`);
+  process.exitCode = 1;
+}
+
+async function rolloutStatus(cmd: Command, fleet: string, flags: { watch?: boolean; interval: string; timeout: string; server?: string }): Promise<void> {
+  const ctx = commandContext(cmd);
+  const intervalMs = parseDurationFlag('--interval', flags.interval) * 1000;
+  const timeoutMs = parseDurationFlag('--timeout', flags.timeout) * 1000;
+  const started = Date.now();
+  let last = '';
+  await withInterrupt(async (signal) => {
+    for (;;) {
+      const status = await readFleet(ctx, fleet, flags.server);
+      if (!status) return notFound(fleet);
+      const d = status.deployment;
+      const line = d ? renderRolloutStatus(d, { now: new Date(Math.max(Date.now(), Date.parse(status.updatedAt))), fleet }) : `fleet "${fleet}" has no deployment yet; it serves ${status.ami ?? 'nothing'}\n`;
+      if (line !== last) process.stdout.write(line);
+      last = line;
+      const code = d ? rolloutExitCode(d) : 0;
+      if (code !== undefined || !flags.watch) {
+        process.exitCode = code ?? 0;
+        return;
+      }
+      if (Date.now() - started > timeoutMs) {
+        process.stderr.write(`Error: timed out after ${flags.timeout} waiting for the deployment of fleet "${fleet}"\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await sleepUnlessAborted(intervalMs, signal);
+      if (signal.aborted) return;
+    }
+  });
+}
+
+async function rolloutHistory(cmd: Command, fleet: string, flags: { svg?: string; revision?: string; server?: string }): Promise<void> {
+  const ctx = commandContext(cmd);
+  const status = await readFleet(ctx, fleet, flags.server);
+  if (!status) return notFound(fleet);
+  writeOut(renderRolloutHistory(status.history).trimEnd() || `fleet "${fleet}" has no deployments yet`);
+  if (!flags.svg) return;
+  const pick = (d: DeploymentStatus) => (flags.revision ? d.id === flags.revision : d.kind !== 'bake');
+  const deployment = status.history.find(pick);
+  if (!deployment) throw new UsageError(flags.revision ? `--revision: no deployment "${flags.revision}" in fleet ${fleet}'s history` : `fleet ${fleet} has no swap to draw yet`);
+  fs.writeFileSync(flags.svg, renderTimelineSvg(deployment));
+  process.stderr.write(`wrote ${flags.svg} (deployment ${deployment.id})\n`);
+}
+
+async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean }): Promise<void> {
+  const ctx = commandContext(cmd);
+  const record = await new FileSnapshotStore(ctx.stateDir).load(fleet);
+  if (!record || 'corrupt' in record || record.kind === 'bake') {
+    const status = await readFleet(ctx, fleet);
+    const last = status?.history.find((d) => d.kind !== 'bake');
+    const hint = last?.fromAmi ? ` To go back, pin the previous AMI (${last.fromAmi}) in the manifest and apply.` : '';
+    process.stderr.write(`Error: fleet "${fleet}" has no swap in progress to undo${last ? ` (the last one, ${last.id}, ended ${last.result})` : ''}.${hint}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  new FleetMemoryStore(ctx.stateDir).update(fleet, (m) => ({ ...m, undoRequestedAt: new Date().toISOString() }));
+  if (!flags.wait) {
+    writeOut(`undo of ${record.kind} ${record.id} requested for fleet ${fleet}; the daemon (or 'drover apply --wait') carries it out`);
+    return;
+  }
+  const fleets = loadFleetsOrExit(ctx);
+  const target = fleets?.filter((f) => f.name === fleet);
+  if (!target?.length) return notFound(fleet);
+  // The manifest still names the undone AMI, so the plan keeps asking for it; that is expected here.
+  await runAndReport(ctx, target, { apply: true, wait: true, okResults: ['RolledBack'], failOnBlocked: false });
+  if (process.exitCode === 0) process.stderr.write(`rolled back; the manifest still names the undone AMI: pin the previous one to stop drover reporting it as blocked\n`);
+}

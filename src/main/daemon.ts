@@ -1,0 +1,248 @@
+/**
+ * The daemon's composition root: manifests → controller loop (work queue, workers, resync) →
+ * a FleetReconciler; the SQS intake → intake actions (bake register, git pull, lifecycle
+ * hooks, alarms); the HTTP server (health, readiness, metrics, status API, GitLab relay).
+ *
+ * The deployment layer plugs in through `reconcilerFactory`: it gets a ReconcilerContext
+ * (clients, clock, status store, metrics, `bakeFinished`, `enqueue`) and returns a
+ * FleetReconciler; without one the daemon runs `basicFleetReconciler`.
+ */
+import * as fs from 'node:fs';
+import type { AwsClients } from '../cloud/clients';
+import { sqsEventQueue } from '../cloud/event-queue';
+import { lifecycleActionsPort } from '../cloud/lifecycle-actions';
+import { OwnershipCache } from '../cloud/observe';
+import { limitAwsCalls } from '../cloud/rate-limit';
+import { basicFleetReconciler } from '../controller/basic-fleet-reconciler';
+import { BakeRegisterStore, bakeRegisterFile } from '../controller/bake-register-store';
+import { startHttpServer, type Readiness, type RunningHttpServer } from '../controller/http-server';
+import { IntakeActions } from '../controller/intake-actions';
+import { LifecycleHookHandler } from '../controller/lifecycle-hooks';
+import { ControllerLoop, type FleetReconciler } from '../controller/loop';
+import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controller/manifest-watch';
+import { DaemonMetrics } from '../controller/metrics';
+import { ensureEventQueue, type EventQueueInfo } from '../intake/ensure-queue';
+import { SqsPoller, type SqsPollerOptions } from '../intake/sqs-poller';
+import { createWebhookRelay } from '../intake/webhook-relay';
+import { EVENTS } from '../log/events';
+import type { Logger } from '../log/logger';
+import type { DesiredFleet } from '../model/fleet';
+import { FileStatusStore, type StatusStore } from '../status/status-store';
+import type { Clock } from '../util/clock';
+import { DroverError } from '../util/errors';
+import { AwsRateBudget } from '../util/token-bucket';
+
+export interface ReconcilerContext {
+  clients: AwsClients;
+  clock: Clock;
+  /** Sleep on the clock (in the simulated account, lets virtual time pass). */
+  sleep(ms: number): Promise<void>;
+  logger: Logger;
+  stateDir: string;
+  statusStore: StatusStore;
+  ownershipCache: OwnershipCache;
+  /** `metrics.deploymentTransition(phase, result)` feeds drover_deployments_total. */
+  metrics: DaemonMetrics;
+  /** The bake of `commit` ended (any outcome): the register hands over the next pending commit. */
+  bakeFinished(fleet: string, commit: string): Promise<void>;
+  /** Ask for a reconcile of `fleet` soon. */
+  enqueue(fleet: string): void;
+}
+
+export type ReconcilerFactory = (ctx: ReconcilerContext) => FleetReconciler;
+
+export const DEFAULT_LISTEN = '127.0.0.1:7390';
+
+export interface DaemonOptions {
+  dir: string;
+  stateDir: string;
+  clients: AwsClients;
+  clock: Clock;
+  sleep(ms: number): Promise<void>;
+  logger: Logger;
+  /** Queue name or URL; else the fleets' spec.events.queue (which must agree). */
+  queue?: string;
+  /** host:port; `false` serves nothing. */
+  listen?: string | false;
+  resyncMs?: number;
+  workers?: number;
+  webhookToken?: string;
+  /** The manifest repository (pushes to it reload); else `git remote get-url origin` of `dir`. */
+  manifestRepo?: string;
+  /** Poll the manifest files this often on the clock; `false` disables. Default 5 s. */
+  manifestPollMs?: number | false;
+  reconcilerFactory?: ReconcilerFactory;
+  /** The simulated account: told which queue gets its EventBridge events. */
+  sim?: { setEventQueue(name: string | undefined): void };
+  git?: GitRunner;
+  /** Default: AWS's usual limits; `false` for none. */
+  rateBudget?: AwsRateBudget | false;
+  random?: () => number;
+  /** Bound on waiting for in-flight reconciles at stop. Default 25 s. */
+  graceMs?: number;
+  poller?: Partial<Pick<SqsPollerOptions, 'waitTimeSeconds' | 'idleDelayMs' | 'visibilityTimeoutSeconds'>>;
+  lifecyclePollMs?: number;
+}
+
+/** The queue the fleets ask for; all that name one must agree. */
+export function resolveEventQueue(flag: string | undefined, fleets: DesiredFleet[]): string | undefined {
+  if (flag) return flag;
+  const named = fleets.filter((f) => f.events?.queue);
+  const queues = [...new Set(named.map((f) => f.events!.queue))];
+  if (queues.length > 1) {
+    const list = named.map((f) => `${f.name}: ${f.events!.queue}`).join(', ');
+    throw new DroverError(`starting daemon: fleets name different event queues (${list}); pass --queue or make them agree`, { code: 'QueueConflict', source: 'user' });
+  }
+  return queues[0];
+}
+
+export class Daemon {
+  readonly manifests: ManifestSource;
+  readonly metrics: DaemonMetrics;
+  readonly loop: ControllerLoop;
+  readonly lifecycle: LifecycleHookHandler;
+  readonly bakes: BakeRegisterStore;
+  readonly intake: IntakeActions;
+  readonly statusStore: StatusStore;
+  reconciler!: FleetReconciler;
+  queueInfo?: EventQueueInfo;
+  poller?: SqsPoller;
+  http?: RunningHttpServer;
+  private loaded = false;
+  private manifestRepo?: string;
+  private readonly log: Logger;
+  private readonly intakeStop = new AbortController();
+  private readonly watchStop = new AbortController();
+  private background: Array<Promise<void>> = [];
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.log = opts.logger.child({ component: 'daemon' });
+    this.statusStore = new FileStatusStore(opts.stateDir, { warn: (m) => this.log.warn({ event: EVENTS.reconcileFailed }, m) });
+    this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
+    this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats });
+    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
+    const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
+    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
+    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger);
+    this.intake = new IntakeActions({
+      fleets: () => this.loop.fleetList(),
+      manifestRepo: () => this.manifestRepo,
+      reconciler: () => this.reconciler,
+      enqueue: (f) => this.loop.enqueue(f),
+      bakes: this.bakes,
+      lifecycle: this.lifecycle,
+      reloadManifests: () => this.pullManifests(),
+      countMessage: (kind, outcome) => this.metrics.message(kind, outcome),
+      logger: opts.logger,
+    });
+  }
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
+    fs.mkdirSync(o.stateDir, { recursive: true });
+    if (o.rateBudget !== false) limitAwsCalls(o.clients, o.rateBudget ?? new AwsRateBudget(o.clock));
+    this.applyManifests(this.manifests.reload());
+    this.loaded = true;
+    this.manifestRepo = o.manifestRepo ?? (await this.manifests.originUrl());
+    const queue = resolveEventQueue(o.queue, this.loop.fleetList());
+    this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext());
+    if (queue) await this.startIntake(queue);
+    else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
+    await this.intake.resumeBakes();
+    if (o.listen !== false) await this.startHttp(o.listen ?? DEFAULT_LISTEN);
+    this.loop.onResync = () => this.sweepLifecycle();
+    this.loop.start();
+    this.sweepLifecycle();
+    if (o.manifestPollMs !== false) this.background.push(this.manifests.watch(o.manifestPollMs ?? 5_000, this.watchStop.signal, (s) => this.applyManifests(s)));
+    this.log.info({ event: EVENTS.daemonStarted, fleets: this.loop.fleetList().map((f) => f.name), queue: this.queueInfo?.url, url: this.http?.url }, 'daemon started');
+  }
+
+  /** Stop intake, finish in-flight work (bounded), close the reconciler and the server. */
+  async stop(): Promise<void> {
+    this.log.info({ event: EVENTS.daemonStopping }, 'stopping: intake first, then in-flight reconciles');
+    this.intakeStop.abort();
+    this.watchStop.abort();
+    await Promise.all(this.background);
+    await this.loop.stop(this.opts.graceMs ?? 25_000);
+    await this.lifecycle.stop();
+    await this.reconciler?.close?.();
+    await this.http?.close();
+    this.metrics.drainCalls();
+    this.log.info({ event: EVENTS.daemonStopped }, 'daemon stopped');
+  }
+
+  readiness(): Readiness {
+    const reasons: string[] = [];
+    if (!this.loaded) reasons.push('manifests are not loaded yet');
+    for (const f of this.loop.fleetList()) if (!this.loop.isObserved(f.name)) reasons.push(`fleet ${f.name} has not been observed yet`);
+    return { ready: this.loaded && this.loop.allObserved(), reasons };
+  }
+
+  snapshot(): ManifestSnapshot {
+    return this.manifests.snapshot();
+  }
+
+  /** `git pull --ff-only` the manifest checkout, then reload (never throws). */
+  async pullManifests(): Promise<void> {
+    this.applyManifests(await this.manifests.pull());
+  }
+
+  private applyManifests(s: ManifestSnapshot): void {
+    this.loop.setFleets(s.fleets);
+  }
+
+  private reconcilerContext(): ReconcilerContext {
+    const o = this.opts;
+    return {
+      clients: o.clients,
+      clock: o.clock,
+      sleep: o.sleep,
+      logger: o.logger,
+      stateDir: o.stateDir,
+      statusStore: this.statusStore,
+      ownershipCache: new OwnershipCache(),
+      metrics: this.metrics,
+      bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
+      enqueue: (fleet) => this.loop.enqueue(fleet),
+    };
+  }
+
+  private async startIntake(queue: string): Promise<void> {
+    const o = this.opts;
+    this.queueInfo = await ensureEventQueue(o.clients, queue, { logger: o.logger });
+    o.sim?.setEventQueue(this.queueInfo.name);
+    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, random: o.random, ...o.poller });
+    this.background.push(this.poller.run(this.intakeStop.signal));
+  }
+
+  private async startHttp(listen: string): Promise<void> {
+    const o = this.opts;
+    const relay =
+      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger }) : undefined;
+    this.http = await startHttpServer({
+      listen,
+      logger: o.logger,
+      metrics: this.metrics,
+      statusStore: this.statusStore,
+      readiness: () => this.readiness(),
+      manifests: () => this.snapshot(),
+      relay,
+    });
+  }
+
+  /** Adopt instances waiting on drover's hooks (a restart, a lost message). Errors are logged. */
+  private sweepLifecycle(): void {
+    for (const f of this.loop.fleetList()) {
+      this.lifecycle.sweep(f).catch((err) => this.log.warn({ event: EVENTS.lifecycleActionFailed, fleet: f.name, err: String(err) }, `sweeping lifecycle actions of ${f.name}: ${(err as Error).message}`));
+    }
+  }
+}
+
+function defaultFactory(ctx: ReconcilerContext): FleetReconciler {
+  return basicFleetReconciler({ ...ctx });
+}
+
+export function createDaemon(opts: DaemonOptions): Daemon {
+  return new Daemon(opts);
+}
