@@ -127,14 +127,17 @@ Examples:
     .description('decide how a bake of a commit ends in the simulated account: success (default) or failure with a message')
     .argument('<commit>', 'commit sha')
     .option('--fail <message>', 'the build fails and prints this message')
+    .option('--broken-image', 'the build succeeds, but instances from its AMI never pass health checks')
     .option('--duration <duration>', 'how long the build script runs', '4m')
-    .action((commit: string, flags: { fail?: string; duration: string }, cmd: Command) => {
+    .action((commit: string, flags: { fail?: string; brokenImage?: boolean; duration: string }, cmd: Command) => {
       const ctx = commandContext(cmd);
       const seconds = parseDurationFlag('--duration', flags.duration);
       const account = openSimAccount(ctx.stateDir, false);
-      account.setBuildResult(commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}) });
+      if (flags.fail !== undefined && flags.brokenImage) throw new UsageError('--fail and --broken-image cannot be used together');
+      account.setBuildResult(commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) });
       account.save(simAccountFile(ctx.stateDir));
-      writeOut(`a bake of ${commit} will ${flags.fail ? `fail: ${flags.fail}` : 'succeed'} after ${formatDuration(seconds)}`);
+      const outcome = flags.fail ? `fail: ${flags.fail}` : flags.brokenImage ? 'succeed with an AMI that never becomes healthy' : 'succeed';
+      writeOut(`a bake of ${commit} will ${outcome} after ${formatDuration(seconds)}`);
     });
 
   sim

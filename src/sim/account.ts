@@ -157,7 +157,7 @@ export class SimAccount {
     this.core.state.loads[loadBalancerName] = totalLoad;
   }
 
-  setBuildResult(commit: string, result: { ok: boolean; durationMs?: number; message?: string }): void {
+  setBuildResult(commit: string, result: { ok: boolean; durationMs?: number; message?: string; brokenImage?: boolean }): void {
     this.core.state.buildResults[commit] = { ...result };
   }
 

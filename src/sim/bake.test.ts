@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { BAKE_MARKER, SimAccount } from './index';
 import { AMI_BASE, simClients, SUBNETS } from './test-support';
 
@@ -46,5 +46,22 @@ describe('bake builders', () => {
     const text = await b.consoleText();
     expect(text).toContain('drover-bake: ERROR: composer install failed');
     expect(marker(text)).toEqual({ ok: false, commit: 'bad0001', message: 'composer install failed' });
+  });
+});
+
+describe('a build that yields a broken image', () => {
+  it('marks only the image baked from that commit as broken', async () => {
+    const sim = new SimAccount();
+    sim.setBuildResult('bad0002', { ok: true, brokenImage: true });
+    const { ec2 } = simClients(sim);
+    const images: string[] = [];
+    for (const sha of ['bad0002', 'good0003']) {
+      const b = await bake(sim, sha);
+      sim.advance(45_000 + 240_000 + 15_000);
+      expect((await b.state()).State!.Name).toBe('stopped');
+      images.push((await ec2.send(new CreateImageCommand({ InstanceId: b.id, Name: `img-${sha}` }))).ImageId!);
+    }
+    expect(sim.snapshot().brokenAmis).toContain(images[0]);
+    expect(sim.snapshot().brokenAmis).not.toContain(images[1]);
   });
 });

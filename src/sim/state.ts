@@ -254,7 +254,8 @@ export interface SimState {
   eventQueue?: string;
   brokenAmis: string[];
   loads: Record<string, number>;
-  buildResults: Record<string, { ok: boolean; durationMs?: number; message?: string }>;
+  /** Per commit: how its bake ends; `brokenImage`: the build succeeds but its AMI never passes health checks. */
+  buildResults: Record<string, { ok: boolean; durationMs?: number; message?: string; brokenImage?: boolean }>;
   /** Counter for private IPs and other non-random sequences of resources. */
   seq: number;
   /** Counter for request ids (apart from `seq` so read-only calls never shift resource fields). */

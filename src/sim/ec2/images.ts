@@ -29,7 +29,9 @@ function createImage(sim: SimCore, input: any) {
     sourceInstanceId: inst.id,
     snapshotId: sim.id('snap'),
   };
-  if (sim.state.brokenAmis.includes(inst.imageId)) sim.state.brokenAmis.push(id);
+  // An image inherits a broken source AMI, or a build marked as producing a broken image.
+  const commit = inst.build?.commit;
+  if (sim.state.brokenAmis.includes(inst.imageId) || (commit && sim.state.buildResults[commit]?.brokenImage)) sim.state.brokenAmis.push(id);
   return { ImageId: id };
 }
 
