@@ -13,10 +13,11 @@ export function duplicateKeyProblems(file: string, doc: Document, lc: LineCounte
   const stack: unknown[] = [doc.contents];
   while (stack.length && problems.length < limit) {
     const node = stack.pop();
-    if (isSeq(node)) stack.push(...node.items);
+    if (isSeq(node)) for (const item of node.items) stack.push(item); // no spread: a list may hold 100k items
     if (!isMap(node)) continue;
     const seen = new Map<string, number>();
     for (const pair of node.items) {
+      if (problems.length >= limit) break;
       if (!isPair(pair)) continue;
       stack.push(pair.key, pair.value);
       const at = positionOf(lc, (pair.key as Node | null)?.range?.[0] ?? node.range?.[0] ?? 0);

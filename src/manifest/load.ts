@@ -3,11 +3,12 @@
  * Every problem in a file is reported at once, each with file:line:col, as one ManifestError.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { Document, LineCounter, isScalar, parseAllDocuments } from 'yaml';
+import { Composer, Document, LineCounter, Parser, isScalar } from 'yaml';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, ManifestProblem } from '../util/errors';
 import { DocContext } from './doc-context';
 import { duplicateKeyProblems } from './duplicate-keys';
+import { MAX_NESTING_DEPTH, tooDeepAt } from './nesting';
 import { describeValue, reportSchemaErrors } from './schema-messages';
 import { schemaErrors } from './schema-validate';
 import { checkSemantics } from './semantic-checks';
@@ -89,14 +90,21 @@ function loadUnchecked(text: string, file: string): DesiredFleet[] {
     throw new ManifestError([problemAt(file, `reading manifest: larger than the 1 MiB limit (${Buffer.byteLength(text, 'utf8')} bytes)`)]);
   }
   const lc = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  // parseAllDocuments, in two steps: the syntax tree is checked for depth before it is composed.
+  const tokens = Array.from(new Parser(lc.addNewLine).parse(text));
   const binary = binaryProblem(file, text, lc);
   if (binary) throw new ManifestError([binary]);
-  const docs = Array.isArray(parsed) ? parsed : [];
+  const deep = tooDeepAt(tokens);
+  if (deep !== undefined) {
+    const { line, col } = positionOf(lc, deep);
+    throw new ManifestError([problemAt(file, `parsing YAML: nesting is deeper than ${MAX_NESTING_DEPTH} levels`, line, col)]);
+  }
+  const docs = Array.from(new Composer({ uniqueKeys: false }).compose(tokens));
   const problems: ManifestProblem[] = [];
   const fleets: DesiredFleet[] = [];
   const seen = new Map<string, number>();
   for (const doc of docs) {
+    if (problems.length > MAX_PROBLEMS) break; // no more can be shown: stop validating
     if (!doc.errors.length && isEmptyDocument(doc)) continue;
     const { ctx, fleet, name } = validateDocument(file, doc, lc);
     const firstLine = name === undefined ? undefined : seen.get(name);

@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { formatDuration } from '../util/clock';
-import { DocContext } from './doc-context';
+import { DocContext, MAX_DOC_PROBLEMS } from './doc-context';
 import { DURATION_KEYWORD, DurationRange } from './schema-defaults';
 import { nearest } from './suggest';
 import { Path, pointerToPath } from './yaml-locate';
@@ -162,8 +162,12 @@ function coveredByTypo(e: ErrorObject, misspelt: Set<string>): boolean {
 /** Report every ajv error, dropping the noise ajv adds around `anyOf` and `if`/`then`. */
 export function reportSchemaErrors(ctx: DocContext, errors: ErrorObject[]): void {
   // A misspelt required field is one mistake: report the typo, not also the missing field.
+  // Only as many as can be reported: a document of 100k unknown keys must not cost 100k suggestions.
   const misspelt = new Set(
-    errors.filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.instancePath}/${suggestionFor(e)}`),
+    errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .slice(0, MAX_DOC_PROBLEMS)
+      .map((e) => `${e.instancePath}/${suggestionFor(e)}`),
   );
   for (const e of errors) {
     if (ctx.full()) return;

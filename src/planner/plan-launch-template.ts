@@ -38,6 +38,8 @@ export function planLaunchTemplate(desired: DesiredFleet, observed: ObservedFlee
   // A running fleet keeps the AMI it runs (a baked image for bake fleets); a new one starts from the manifest's.
   const imageId = running ?? desiredAmi(desired);
   const reasons = templateDrift(desired, observed, lt, imageId);
+  // A template deleted and re-created leaves the group pinned to one that no longer exists: repoint it.
+  if (active && active.launchTemplate?.id !== lt.id) reasons.push(`group ${active.name} launches from template ${show(active.launchTemplate?.id)}, not ${lt.id}`);
   if (!reasons.length) return { steps: [], deploying: false };
   const params = { ...templateData(desired, observed, imageId), launchTemplateId: lt.id, ...(active ? { groupName: active.name } : {}) };
   return { steps: [step('createLaunchTemplateVersion', resource, reasons.join('; '), params)], deploying: false };

@@ -56,7 +56,9 @@ function classify(body: string, meta: MessageMeta): ParserOutcome {
   const parsed = parseBody(body);
   if (!parsed.ok) return parsed;
   const sent = meta?.sentTimestampMs;
-  const ctx: ParseContext = { fallbackAt: new Date(typeof sent === 'number' && Number.isFinite(sent) ? sent : 0).toISOString() };
+  // A Date holds at most 8.64e15 ms either side of the epoch; beyond that toISOString throws.
+  const usable = typeof sent === 'number' && Number.isFinite(sent) && Math.abs(sent) <= 8.64e15;
+  const ctx: ParseContext = { fallbackAt: new Date(usable ? sent : 0).toISOString() };
   return route(parsed.json, meta?.headers ?? {}, ctx, 0);
 }
 
