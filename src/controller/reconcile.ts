@@ -23,6 +23,8 @@ export interface ReconcileDeps {
   sleep: (ms: number) => Promise<void>;
   calls: CallCounter;
   ownershipCache: OwnershipCache;
+  /** Observe and keep the fleet's lifecycle hooks (only a running daemon answers them). */
+  lifecycleHooks?: boolean;
 }
 
 export interface ReconcileResult {
@@ -63,7 +65,7 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: { dryRun?:
   const ctx: ApplyContext = { logger: deps.logger, sleep: deps.sleep, fleet: desired.name };
   let observed: ObservedFleet | undefined;
   try {
-    observed = await observeFleet(deps.clients, desired, { ...ctx, cache: deps.ownershipCache });
+    observed = await observeFleet(deps.clients, desired, { ...ctx, cache: deps.ownershipCache, lifecycleHooks: deps.lifecycleHooks });
   } catch (err) {
     return observeFailed(desired, err);
   }

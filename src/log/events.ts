@@ -71,6 +71,7 @@ export const EVENTS = {
   lifecycleActionFailed: 'lifecycle.action_failed',
   lifecycleSweep: 'lifecycle.sweep',
   httpRequestFailed: 'http.request_failed',
+  statusUnreadable: 'status.unreadable',
   reconcilerFallback: 'reconciler.basic_bake_recorded',
 } as const;
 

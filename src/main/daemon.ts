@@ -47,6 +47,8 @@ export interface ReconcilerContext {
   bakeFinished(fleet: string, commit: string): Promise<void>;
   /** Ask for a reconcile of `fleet` soon. */
   enqueue(fleet: string): void;
+  /** Put drover's lifecycle hooks on the groups: only when an event queue brings their actions. */
+  lifecycleHooks: boolean;
 }
 
 export type ReconcilerFactory = (ctx: ReconcilerContext) => FleetReconciler;
@@ -109,6 +111,7 @@ export class Daemon {
   poller?: SqsPoller;
   http?: RunningHttpServer;
   private loaded = false;
+  private stopping?: Promise<void>;
   private manifestRepo?: string;
   private readonly log: Logger;
   private readonly intakeStop = new AbortController();
@@ -117,7 +120,7 @@ export class Daemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger.child({ component: 'daemon' });
-    this.statusStore = new FileStatusStore(opts.stateDir, { warn: (m) => this.log.warn({ event: EVENTS.reconcileFailed }, m) });
+    this.statusStore = new FileStatusStore(opts.stateDir, { warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
@@ -146,7 +149,7 @@ export class Daemon {
     this.loaded = true;
     this.manifestRepo = o.manifestRepo ?? (await this.manifests.originUrl());
     const queue = resolveEventQueue(o.queue, this.loop.fleetList());
-    this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext());
+    this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext(!!queue));
     if (queue) await this.startIntake(queue);
     else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
     await this.intake.resumeBakes();
@@ -158,8 +161,13 @@ export class Daemon {
     this.log.info({ event: EVENTS.daemonStarted, fleets: this.loop.fleetList().map((f) => f.name), queue: this.queueInfo?.url, url: this.http?.url }, 'daemon started');
   }
 
-  /** Stop intake, finish in-flight work (bounded), close the reconciler and the server. */
-  async stop(): Promise<void> {
+  /** Stop intake, finish in-flight work (bounded), close the reconciler and the server. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
     this.log.info({ event: EVENTS.daemonStopping }, 'stopping: intake first, then in-flight reconciles');
     this.intakeStop.abort();
     this.watchStop.abort();
@@ -192,7 +200,7 @@ export class Daemon {
     this.loop.setFleets(s.fleets);
   }
 
-  private reconcilerContext(): ReconcilerContext {
+  private reconcilerContext(lifecycleHooks: boolean): ReconcilerContext {
     const o = this.opts;
     return {
       clients: o.clients,
@@ -205,6 +213,7 @@ export class Daemon {
       metrics: this.metrics,
       bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
       enqueue: (fleet) => this.loop.enqueue(fleet),
+      lifecycleHooks,
     };
   }
 

@@ -84,6 +84,17 @@ export interface ObservedGroup {
   }>;
   createdTime: string;
   status?: string;
+  /** Lifecycle hooks; undefined when not observed (drover manages hooks only when asked to). */
+  lifecycleHooks?: ObservedLifecycleHook[];
+}
+
+export interface ObservedLifecycleHook {
+  name: string;
+  transition: 'launching' | 'terminating';
+  heartbeatTimeoutSeconds: number;
+  defaultResult: 'CONTINUE' | 'ABANDON';
+  /** Set when the hook notifies an SQS/SNS target directly instead of EventBridge. */
+  notificationTargetArn?: string;
 }
 
 export interface ObservedFileSystem {

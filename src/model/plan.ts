@@ -29,6 +29,8 @@ export type PlanStepKind =
   | 'updateAutoScalingGroup'
   | 'attachLoadBalancer'
   | 'deleteAutoScalingGroup'
+  | 'putLifecycleHook'
+  | 'deleteLifecycleHook'
   // scaling
   | 'putScalingPolicy'
   | 'deleteScalingPolicy'

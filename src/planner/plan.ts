@@ -3,14 +3,17 @@
  * order (storage, load balancer, launch template, group, policies, alarms), deletions after
  * them in reverse order (alarms, policies, mount targets, file system, security group).
  * Only resources that carry drover's tags are touched; a wanted name held by anything else
- * becomes a `nameTaken` step. Steady state plans zero steps.
+ * becomes a `nameTaken` step, and nothing that would use that name is planned. Steady state
+ * plans zero steps.
  */
 import type { DesiredFleet } from '../model/fleet';
 import { groupName } from '../model/names';
 import type { ObservedFleet } from '../model/observed';
 import type { Plan } from '../model/plan';
 import { activeGroup } from './active-group';
+import { dropBlockedSteps } from './blocked';
 import { planGroup } from './plan-group';
+import { planHooks } from './plan-hooks';
 import { planLaunchTemplate } from './plan-launch-template';
 import { planLoadBalancer } from './plan-load-balancer';
 import { planScaling } from './plan-scaling';
@@ -26,9 +29,10 @@ export function plan(desired: DesiredFleet, observed: ObservedFleet): Plan {
     ...planLoadBalancer(desired, observed),
     ...template.steps,
     ...planGroup(desired, observed, active),
+    ...planHooks(desired, active),
     ...scaling.ensure,
     ...scaling.remove,
     ...storage.remove,
   ];
-  return { fleet: desired.name, steps };
+  return { fleet: desired.name, steps: dropBlockedSteps(steps) };
 }

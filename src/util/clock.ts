@@ -61,16 +61,18 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer: Timer = { at: this.ms + Math.max(0, ms), seq: this.seq++, fire: resolve };
+      const onAbort = () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(signal?.reason);
+      };
+      // A fired timer drops its abort listener, so a long-lived signal does not collect them.
+      const fire = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const timer: Timer = { at: this.ms + Math.max(0, ms), seq: this.seq++, fire };
       this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.timers = this.timers.filter((t) => t !== timer);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

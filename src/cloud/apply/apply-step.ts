@@ -8,6 +8,7 @@ import type { AwsClients } from '../clients';
 import { CloudError, toCloudError } from '../errors';
 import type { ApplyContext, StepHandler, StepOutcome } from './context';
 import { createAutoScalingGroup, attachLoadBalancer, deleteAutoScalingGroup, updateAutoScalingGroup } from './group';
+import { deleteLifecycleHook, putLifecycleHook } from './hooks';
 import { createLaunchTemplate, createLaunchTemplateVersion, deleteLaunchTemplate } from './launch-template';
 import * as lb from './load-balancer';
 import { deleteAlarm, deleteScalingPolicy, putMetricAlarm, putScalingPolicy } from './scaling';
@@ -36,6 +37,8 @@ const HANDLERS: Record<Exclude<PlanStepKind, 'startDeployment' | 'nameTaken'>, S
   updateAutoScalingGroup,
   attachLoadBalancer,
   deleteAutoScalingGroup,
+  putLifecycleHook,
+  deleteLifecycleHook,
   putScalingPolicy,
   deleteScalingPolicy,
   putMetricAlarm,

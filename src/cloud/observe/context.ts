@@ -19,6 +19,8 @@ export class OwnershipCache {
 
 export interface ObserveContext extends CallContext {
   cache: OwnershipCache;
+  /** Also read each group's lifecycle hooks (the daemon manages them; one-shot commands do not). */
+  lifecycleHooks?: boolean;
 }
 
 /** Counts the read calls of one observation. */

@@ -1,0 +1,29 @@
+/**
+ * Hold every AWS call under the account budget: a middleware at the `initialize` step takes
+ * a token from the shared AwsRateBudget (reads and mutations have separate buckets) before the
+ * call goes on. It sits right inside the call recorder, so it also runs before the simulated
+ * account's middleware and the sim sees the same pacing AWS would. Waiting is on the clock.
+ */
+import { CALL_RECORDER_NAME, type AwsClients } from './clients';
+import { isReadOnlyCommand } from './commands';
+import type { AwsRateBudget } from '../util/token-bucket';
+
+export const RATE_LIMIT_NAME = 'droverRateBudget';
+
+function rateMiddleware(budget: AwsRateBudget) {
+  return (next: (args: any) => Promise<any>, context: { commandName?: string }) =>
+    async (args: any) => {
+      const operation = (context.commandName ?? '').replace(/Command$/, '');
+      await budget.take(isReadOnlyCommand(operation) ? 'read' : 'mutate', args?.request?.abortSignal);
+      return next(args);
+    };
+}
+
+/** Put every client of `clients` under `budget`. Idempotent (the middleware is named). */
+export function limitAwsCalls(clients: AwsClients, budget: AwsRateBudget): void {
+  for (const c of [clients.ec2, clients.autoScaling, clients.elb, clients.cloudWatch, clients.efs, clients.sqs]) {
+    const stack = c.middlewareStack as any;
+    stack.remove?.(RATE_LIMIT_NAME);
+    stack.addRelativeTo(rateMiddleware(budget), { relation: 'after', toMiddleware: CALL_RECORDER_NAME, name: RATE_LIMIT_NAME });
+  }
+}

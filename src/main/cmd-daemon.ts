@@ -1,0 +1,135 @@
+/**
+ * `drover daemon`: run the controller continuously over a manifest directory, driven by the
+ * event queue (GitLab merges via the relay, lifecycle actions, alarms) and periodic resyncs.
+ */
+import { Command, Option } from 'commander';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../cloud/clients';
+import { installShutdown } from '../controller/shutdown';
+import { loadWebhookToken } from '../intake/webhook-token';
+import { createLogger, type LogFormat } from '../log/create-logger';
+import type { Logger } from '../log/logger';
+import { loadManifestDir } from '../manifest/load-dir';
+import { createSimPlugin, type SimAccount } from '../sim';
+import { SystemClock, type Clock } from '../util/clock';
+import { parseDurationFlag, UsageError, type GlobalOptions } from './cli-support';
+import { createDaemon, DEFAULT_LISTEN } from './daemon';
+import { deployingReconciler } from './deploying-reconciler';
+import { openSimAccount, simAccountFile } from './runtime';
+import { startSimDriver, type SimDriver } from './sim-driver';
+import { resolveStateDir } from './state-dir';
+
+interface DaemonFlags {
+  file: string;
+  queue?: string;
+  listen: string;
+  resync: string;
+  workers: string;
+  webhookTokenFile?: string;
+  manifestRepo?: string;
+  speed: string;
+}
+
+export function registerDaemonCommand(program: Command): void {
+  program
+    .command('daemon')
+    .description('run the controller: keep every fleet in a manifest directory converged, reacting to queued events')
+    .requiredOption('-f, --file <dir>', 'directory of Fleet manifests (reloaded when files change, or on a push to the manifest repository)')
+    .option('--queue <name-or-url>', "event queue (default: the fleets' spec.events.queue); created with its dead-letter queue")
+    .option('--listen <addr>', 'host:port for /healthz, /readyz, /metrics, /api/v1/fleets and POST /hooks/gitlab', DEFAULT_LISTEN)
+    .option('--resync <duration>', 'reconcile every fleet at least this often (±10 % jitter)', '5m')
+    .option('--workers <n>', 'fleets reconciled concurrently', '4')
+    .option('--webhook-token-file <file>', 'serve the GitLab relay at POST /hooks/gitlab with this token (or set DROVER_WEBHOOK_TOKEN)')
+    .option('--manifest-repo <url>', 'repository the manifests come from (default: the directory\'s git origin)')
+    .addOption(new Option('--speed <n>', 'with --sim: virtual seconds per real second').default('1'))
+    .addHelpText(
+      'after',
+      `
+SIGTERM or SIGINT stops intake, lets in-flight reconciles finish (up to 25 s), saves state and exits 0.
+
+Examples:
+  $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events
+  $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty`,
+    )
+    .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
+}
+
+function daemonLogger(cmd: Command): { logger: Logger; global: GlobalOptions } {
+  const global = cmd.optsWithGlobals() as GlobalOptions;
+  // The program's default level is `warn` (quiet one-shot commands); a daemon logs its work.
+  const explicit = cmd.parent?.getOptionValueSource('logLevel') !== 'default';
+  const format: LogFormat = global.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json');
+  return { logger: createLogger({ level: explicit ? global.logLevel : 'info', format }), global };
+}
+
+interface Wiring {
+  clients: AwsClients;
+  clock: Clock;
+  sleep(ms: number): Promise<void>;
+  sim?: SimAccount;
+  driver?: SimDriver;
+}
+
+function wire(global: GlobalOptions, stateDir: string, dir: string, speed: number, logger: Logger): Wiring {
+  const region = process.env.AWS_REGION ?? loadManifestDir(dir).fleets[0]?.region;
+  if (!global.sim) {
+    const clock = new SystemClock();
+    return { clients: createAwsClients({ region }), clock, sleep: (ms) => clock.sleep(ms) };
+  }
+  const sim = openSimAccount(stateDir, false);
+  const clients = createAwsClients({ region: region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
+  const driver = startSimDriver({ sim, file: simAccountFile(stateDir), logger, speed });
+  return { clients, clock: sim.clock, sleep: (ms) => sim.clock.sleep(ms), sim, driver };
+}
+
+async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
+  const { logger, global } = daemonLogger(cmd);
+  const stateDir = resolveStateDir(global.stateDir);
+  const speed = Number(flags.speed);
+  if (!(speed > 0)) throw new UsageError(`--speed: "${flags.speed}" is not a positive number`);
+  if (flags.speed !== '1' && !global.sim) throw new UsageError('--speed only applies with --sim');
+  const workers = Number(flags.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: "${flags.workers}" is not a positive integer`);
+  const resyncMs = parseDurationFlag('--resync', flags.resync) * 1000;
+  const webhookToken = flags.webhookTokenFile || process.env.DROVER_WEBHOOK_TOKEN ? loadWebhookToken({ file: flags.webhookTokenFile, env: process.env }) : undefined;
+  const w = wire(global, stateDir, flags.file, speed, logger);
+  const daemon = createDaemon({
+    dir: flags.file,
+    stateDir,
+    clients: w.clients,
+    clock: w.clock,
+    sleep: w.sleep,
+    logger,
+    queue: flags.queue,
+    listen: flags.listen,
+    resyncMs,
+    workers,
+    webhookToken,
+    manifestRepo: flags.manifestRepo,
+    sim: w.sim,
+    reconcilerFactory: deployingReconciler,
+  });
+  const finish = () => {
+    w.driver?.stop();
+    destroyAwsClients(w.clients);
+  };
+  try {
+    await daemon.start();
+  } catch (err) {
+    await daemon.stop().catch(() => undefined);
+    finish();
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    installShutdown({
+      logger,
+      stop: async () => {
+        await daemon.stop();
+        finish();
+      },
+      exit: (code) => {
+        if (code !== 0) process.exit(code);
+        resolve();
+      },
+    });
+  });
+}

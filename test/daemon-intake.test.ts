@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { bakeRegisterFile } from '../src/controller/bake-register-store';
+import { parseMessage } from '../src/intake';
+import { mergeRequestHook, pushHook } from '../src/intake/testing/fixtures';
+import { seededRandom } from '../src/util/backoff';
+import { createDaemonEnv, QUEUE, recordingFactory, type DaemonEnv } from './daemon-env';
+
+const MERGE = { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 'gitlab' };
+const PUSH = { 'X-Gitlab-Event': 'Push Hook', 'drover-source': 'gitlab' };
+const sha = (n: number) => n.toString(16).padStart(40, 'a');
+const merge = (n: number, o: { target?: string } = {}) =>
+  JSON.stringify(mergeRequestHook({ mergeCommit: sha(n), iid: n, updatedAt: `2026-01-01 10:${String(n).padStart(2, '0')}:00 UTC`, target: o.target }));
+
+describe('drover daemon: events from the queue', () => {
+  let env: DaemonEnv;
+  afterEach(async () => {
+    await env?.stop();
+    env?.cleanup();
+  });
+
+  const start = async (onBake?: Parameters<typeof recordingFactory>[0], options = {}) => {
+    const rec = recordingFactory(onBake);
+    env = createDaemonEnv({ options: { reconcilerFactory: rec.factory, ...options } });
+    await env.daemon.start();
+    return rec;
+  };
+  const queueEmpty = () => env.sim.peekQueue(QUEUE).length === 0;
+
+  it('a relayed merge asks the reconciler to bake exactly that commit, records it, then deletes the message', async () => {
+    const rec = await start();
+    const { messageId } = await env.send(merge(1), MERGE);
+    expect(await env.drive(60_000, () => rec.get().bakes.length > 0 && queueEmpty())).toBe(true);
+    expect(rec.get().bakes).toEqual([{ fleet: 'shop', sha: sha(1), at: '2026-01-01T10:01:00.000Z', messageId }]);
+    const register = JSON.parse(readFileSync(bakeRegisterFile(env.stateDir), 'utf8'));
+    expect(register.fleets.shop.inFlight).toMatchObject({ commit: sha(1), messageId });
+    expect(env.logger.events('bake.requested')[0]).toMatchObject({ fleet: 'shop', outcome: 'queued', component: 'intake' });
+  });
+
+  it('50 merges in mixed order with duplicates: the first is baked, then only the newest', async () => {
+    const rec = await start();
+    const rand = seededRandom(3);
+    const order = Array.from({ length: 25 }, (_, i) => i + 1).sort(() => rand() - 0.5);
+    // The first message must not be the newest, or there is nothing left to coalesce.
+    if (order[0] === 25) order.push(order.shift()!);
+    const messages = [...order, ...order.map((n) => order[(n * 7) % order.length])];
+    for (const n of messages) await env.send(merge(n), MERGE);
+    expect(messages).toHaveLength(50);
+    expect(await env.drive(10 * 60_000, () => queueEmpty() && env.daemon.poller!.stats.handled >= 50)).toBe(true);
+    const first = sha(order[0]);
+    expect(rec.get().bakes.map((b) => b.sha)).toEqual([first]);
+    await rec.get().ctx.bakeFinished('shop', first);
+    expect(rec.get().bakes.map((b) => b.sha)).toEqual([first, sha(25)]);
+    await rec.get().ctx.bakeFinished('shop', sha(25));
+    expect(rec.get().bakes).toHaveLength(2);
+  });
+
+  it('a merge into another branch, or a push to an unknown repository, bakes nothing and is deleted', async () => {
+    const rec = await start();
+    await env.send(merge(2, { target: 'develop' }), MERGE);
+    await env.send(JSON.stringify(pushHook({ path: 'other/thing' })), PUSH);
+    expect(await env.drive(60_000, () => env.daemon.poller!.stats.handled === 2 && queueEmpty())).toBe(true);
+    expect(rec.get().bakes).toEqual([]);
+    const routed = env.logger.events('intake.routed').map((r) => r.action);
+    expect(routed).toEqual(['ignore', 'ignore']);
+  });
+
+  it('poison messages go to the dead-letter queue after 5 receives while the daemon keeps serving', async () => {
+    const rec = await start();
+    await env.send('{not json');
+    await env.send(JSON.stringify({ hello: 'world' }));
+    await env.drive(3 * 60_000);
+    await env.send(merge(3), MERGE);
+    expect(await env.drive(10 * 60_000, () => env.sim.peekQueue(`${QUEUE}-dlq`).length === 2 && queueEmpty())).toBe(true);
+    expect(rec.get().bakes.map((b) => b.sha)).toEqual([sha(3)]);
+    expect(env.logger.events('intake.message_rejected').length).toBeGreaterThanOrEqual(10);
+    const metrics = (await env.get('/metrics')).text;
+    expect(metrics).toMatch(/drover_messages_total\{kind="unparsed",outcome="rejected"\} (\d+)/);
+    expect(metrics).toMatch(/drover_messages_total\{kind="merge_requested",outcome="bake"\} 1/);
+  });
+
+  it('the relay mounted at /hooks/gitlab queues an authenticated merge, refuses a wrong token and a 1 MB body', async () => {
+    const rec = await start(undefined, { webhookToken: 's3cret' });
+    const post = (body: string, token: string) =>
+      env.get('/hooks/gitlab', { method: 'POST', body, headers: { 'X-Gitlab-Token': token, 'X-Gitlab-Event': 'Merge Request Hook', 'content-type': 'application/json' } });
+    expect((await post(merge(4), 'wrong')).status).toBe(401);
+    const huge = JSON.stringify({ ...mergeRequestHook(), padding: 'x'.repeat(1024 * 1024) });
+    expect((await post(huge, 's3cret')).status).toBe(413);
+    // Should a 1 MB body reach the queue some other way, the parser refuses it before JSON.parse.
+    expect(parseMessage(huge, { messageId: 'm-1', headers: MERGE })).toMatchObject({ ok: false, ignored: false, reason: expect.stringContaining('over the 262144-byte limit') });
+    expect((await post(merge(5), 's3cret')).status).toBe(202);
+    expect(await env.drive(60_000, () => rec.get().bakes.length > 0 && queueEmpty())).toBe(true);
+    expect(rec.get().bakes.map((b) => b.sha)).toEqual([sha(5)]);
+  });
+
+  it('a push to the manifest repository pulls and reloads the manifests; a failing pull is kept, not fatal', async () => {
+    let fail = false;
+    const git = async (args: string[]) => {
+      if (fail && args.includes('pull')) throw new Error('fatal: Not possible to fast-forward, aborting.');
+      return { stdout: args.includes('get-url') ? 'git@gitlab.example.com:ops/fleets.git\n' : 'Updating 1..2\n', stderr: '' };
+    };
+    await start(undefined, { git });
+    await env.send(JSON.stringify(pushHook({ path: 'ops/fleets', ref: 'refs/heads/master' })), PUSH);
+    expect(await env.drive(60_000, () => env.logger.events('manifests.git_pulled').length === 1)).toBe(true);
+    fail = true;
+    await env.send(JSON.stringify(pushHook({ path: 'ops/fleets', ref: 'refs/heads/master', after: sha(9) })), PUSH);
+    expect(await env.drive(60_000, () => env.logger.events('manifests.git_pull_failed').length === 1)).toBe(true);
+    const manifests = JSON.parse((await env.get('/api/v1/manifests')).text);
+    expect(manifests.gitError).toContain('Not possible to fast-forward');
+    expect(manifests.fleets.map((f: any) => f.name)).toEqual(['shop']);
+    expect((await env.get('/healthz')).status).toBe(200);
+  });
+});
