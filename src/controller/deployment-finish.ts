@@ -46,8 +46,9 @@ function remember(m: FleetMemory, fleet: DesiredFleet, done: FinishedDeployment,
   const input = done.input;
   const pinnedAmi = fleet.image.ami;
   if (done.kind === 'bake') {
-    if (out.status !== 'succeeded' || !out.imageId) return m;
-    return { ...m, target: { ami: out.imageId, commit: String(input.commit), ...(pinnedAmi ? { pinnedAmi } : {}) } };
+    const pendingBake = m.pendingBake?.commit === String(input.commit) ? undefined : m.pendingBake;
+    if (out.status !== 'succeeded' || !out.imageId) return { ...m, pendingBake };
+    return { ...m, pendingBake, target: { ami: out.imageId, commit: String(input.commit), ...(pinnedAmi ? { pinnedAmi } : {}) } };
   }
   const ami = String(input.amiId ?? m.target?.ami ?? '');
   const target = m.target?.ami === ami ? undefined : m.target;
@@ -55,7 +56,13 @@ function remember(m: FleetMemory, fleet: DesiredFleet, done: FinishedDeployment,
     const commit = input.commit ? String(input.commit) : m.target?.ami === ami ? m.target.commit : undefined;
     return { ...m, target, deployed: { ami, ...(commit ? { commit } : {}), ...(pinnedAmi ? { pinnedAmi } : {}) } };
   }
-  const failure = { ami, specHash: specHash(fleet), reason: out.reason ?? 'Failed', message: out.message ?? done.result.error ?? 'deployment failed', at: now.toISOString() };
+  return withFailure(m, fleet, ami, { reason: out.reason ?? 'Failed', message: out.message ?? done.result.error ?? 'deployment failed' }, now);
+}
+
+/** `ami` failed under this spec: it is no longer the target and is not rolled out again. */
+export function withFailure(m: FleetMemory, fleet: DesiredFleet, ami: string, why: { reason: string; message: string }, now: Date): FleetMemory {
+  const target = m.target?.ami === ami ? undefined : m.target;
+  const failure = { ami, specHash: specHash(fleet), reason: why.reason, message: why.message, at: now.toISOString() };
   return { ...m, target, failed: [...m.failed.filter((f) => f.ami !== ami), failure].slice(-20) };
 }
 

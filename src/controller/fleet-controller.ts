@@ -7,11 +7,12 @@
  * on the next start; without a record, the world (group and builder tags) says what to do.
  */
 import type { AwsClients } from '../cloud/clients';
-import { createDeployPorts, sweepBuilders } from '../cloud/deploy';
+import { createDeployPorts, pruneVersions, sweepBuilders } from '../cloud/deploy';
 import type { OwnershipCache } from '../cloud/observe';
 import { createBakeMachine, createRollingMachine, createSwapMachine } from '../deploy/machines';
 import { recoverSwap } from '../deploy/recover';
-import { FileSnapshotStore, isCorrupt, type SnapshotStore } from '../deploy/snapshot-store';
+import type { PhaseDescription } from '../deploy/phase';
+import { FileSnapshotStore, isCorrupt, type DeploymentKind, type SnapshotStore } from '../deploy/snapshot-store';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
@@ -19,12 +20,13 @@ import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
 import { isOwnedBy } from '../model/names';
 import type { ObservedFleet } from '../model/observed';
 import type { PlanStep } from '../model/plan';
+import { activeAmi, activeGroup } from '../planner/active-group';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { bakeInput, deploymentId, swapInput } from './deployment-inputs';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from './deployment-runner';
 import { deploymentStatus } from './deployment-status';
-import { finishDeployment } from './deployment-finish';
+import { finishDeployment, withFailure } from './deployment-finish';
 import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from './fleet-memory';
 import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { rollingInput } from './rolling-start';
@@ -41,6 +43,10 @@ export interface FleetControllerDeps {
   statuses?: StatusStore;
   /** Progress of deployments, for CLI lines and metrics. */
   onDeploymentTransition?: (fleet: string, kind: string, phase: string) => void;
+  /** A deployment ended (after memory and status recorded it): metrics, the bake register. */
+  onDeploymentFinished?: (done: FinishedDeployment) => void;
+  /** Observe and keep lifecycle hooks (only when a daemon answers them). */
+  lifecycleHooks?: boolean;
 }
 
 export interface FleetPass {
@@ -74,7 +80,10 @@ export class FleetController {
       clock: deps.clock,
       logger: deps.logger,
       onFinished: (done) => this.finished(done),
-      onTransition: (fleet, kind, phase) => deps.onDeploymentTransition?.(fleet, kind, phase.phase),
+      onTransition: (fleet, kind, phase) => {
+        this.noteRollback(fleet, kind, phase);
+        deps.onDeploymentTransition?.(fleet, kind, phase.phase);
+      },
     });
   }
 
@@ -87,6 +96,7 @@ export class FleetController {
     await this.runner.settled();
     const memory = this.memory.load(fleet.name);
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps());
+    this.adoptServingTarget(fleet, result.observed);
     const started = result.failed ? undefined : await this.startNeeded(fleet, result);
     const deployment = started ? this.viewOf(started, result.observed) : undefined;
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
@@ -94,6 +104,30 @@ export class FleetController {
     const error = result.failed ? { message: result.failed.error.message, retryable: result.failed.error.retryable } : undefined;
     const blocked = started ? undefined : this.blockedMessage(fleet, result);
     return { requeueAfterMs, result, status, ...(deployment ? { deployment } : {}), ...(error ? { error } : {}), ...(blocked ? { blocked } : {}) };
+  }
+
+  /**
+   * A swap whose record was lost after blue was deleted leaves the baked target serving with
+   * nothing to finish it: remember it as deployed, or a later rollback would fall back to the
+   * manifest's pinned AMI instead of this one.
+   */
+  private adoptServingTarget(fleet: DesiredFleet, observed: ObservedFleet): void {
+    const target = this.memory.load(fleet.name).target;
+    const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && !/Delete/i.test(g.status ?? ''));
+    if (!target || live.length !== 1 || activeAmi(observed, activeGroup(observed, fleet.loadBalancer.name)) !== target.ami) return;
+    this.memory.update(fleet.name, (m) => (m.target?.ami === target.ami ? { ...m, target: undefined, deployed: m.target } : m));
+  }
+
+  /**
+   * A rollback has begun: remember the AMI as failed now, not only when the rollback ends, so
+   * a restart that lost the deployment record does not roll the same AMI out again.
+   */
+  private noteRollback(fleetName: string, kind: DeploymentKind, phase: PhaseDescription): void {
+    const fleet = this.fleets.get(fleetName);
+    const ami = this.runner.get(fleetName)?.input.amiId;
+    if (kind === 'bake' || phase.final || !phase.reason || !fleet || typeof ami !== 'string') return;
+    if (blockingFailure(this.memory.load(fleetName), ami, specHash(fleet))) return;
+    this.memory.update(fleetName, (m) => withFailure(m, fleet, ami, { reason: phase.reason!, message: phase.message }, this.deps.clock.now()));
   }
 
   private blockedMessage(fleet: DesiredFleet, result: ReconcileResult): string | undefined {
@@ -126,8 +160,8 @@ export class FleetController {
   }
 
   private reconcileDeps() {
-    const { clients, logger, sleep, ownershipCache } = this.deps;
-    return { clients, logger, sleep, ownershipCache, calls: clients.calls };
+    const { clients, logger, sleep, ownershipCache, lifecycleHooks } = this.deps;
+    return { clients, logger, sleep, ownershipCache, calls: clients.calls, lifecycleHooks: lifecycleHooks ?? false };
   }
 
   private portsFor(fleet: DesiredFleet) {
@@ -180,6 +214,7 @@ export class FleetController {
     const memory = this.memory.load(fleet.name);
     if (memory.pendingBake && fleet.image.bake) return this.startBake(fleet, result.observed, memory.pendingBake.commit);
     if (fleet.image.bake) await this.sweep(fleet);
+    await this.pruneStrayVersions(fleet, result.observed);
     return result.pendingDeployment ? await this.startRollout(fleet, result.observed, result.pendingDeployment) : undefined;
   }
 
@@ -197,7 +232,8 @@ export class FleetController {
     const input = bakeInput(fleet, observed, commit, id);
     if (!input) return undefined;
     const run = this.runner.start(this.machineFor(fleet, 'bake'), { fleet: fleet.name, kind: 'bake', id, input: { ...input } });
-    this.memory.update(fleet.name, (m) => ({ ...m, pendingBake: m.pendingBake?.commit === commit ? undefined : m.pendingBake }));
+    // The request stays until the bake ends (finishDeployment clears it): if the bake's record
+    // is lost in a crash, the next pass bakes again instead of forgetting the commit.
     return run;
   }
 
@@ -228,9 +264,21 @@ export class FleetController {
     if (swept.length) logger.warn({ event: EVENTS.builderSwept, fleet: fleet.name, instances: swept }, `terminated leftover builder(s) ${swept.join(', ')}`);
   }
 
+  /** A template version above the default that no group pins was made for a deployment whose record was lost: prune it. */
+  private async pruneStrayVersions(fleet: DesiredFleet, observed: ObservedFleet): Promise<void> {
+    const lt = observed.launchTemplate;
+    if (!lt || lt.latestVersion <= lt.defaultVersion) return;
+    const pinned = observed.groups.filter((g) => !/Delete/i.test(g.status ?? '')).map((g) => g.launchTemplate?.version);
+    if (pinned.includes(String(lt.latestVersion))) return;
+    const { clients, logger, sleep, clock } = this.deps;
+    const pruned = await pruneVersions(clients, { logger, sleep, fleet, clock });
+    if (pruned.length) logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name, versions: pruned }, `deleted launch template version(s) ${pruned.join(', ')} left by an unfinished deployment`);
+  }
+
   private async finished(done: FinishedDeployment): Promise<void> {
     const fleet = this.fleets.get(done.fleet);
     if (!fleet) return;
     await finishDeployment(this.memory, this.statuses, fleet, done, this.deps.clock.now(), this.deps.logger);
+    this.deps.onDeploymentFinished?.(done);
   }
 }

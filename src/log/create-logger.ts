@@ -40,12 +40,11 @@ export function createLogger(opts: CreateLoggerOptions = {}): pino.Logger {
   if (format === 'pretty') {
     return pino({ ...base }, prettyStream(destination));
   }
-  return pino(base, pino.destination({ dest: fdOf(destination), sync: true }));
-}
-
-function fdOf(stream: NodeJS.WritableStream): number {
-  const fd = (stream as unknown as { fd?: number }).fd;
-  return typeof fd === 'number' ? fd : 2;
+  // stdout/stderr: a synchronous write to the descriptor, so nothing is lost on exit;
+  // any other stream (a log file, a test buffer) receives the records as written.
+  const fd = (destination as unknown as { fd?: number }).fd;
+  if (destination === process.stderr || destination === process.stdout) return pino(base, pino.destination({ dest: fd ?? 2, sync: true }));
+  return pino(base, destination as unknown as pino.DestinationStream);
 }
 
 /** A small human format: `12:04:05 WARN  aws.retry fleet=x msg`. Enough for a TTY without another dependency. */

@@ -5,8 +5,11 @@ import { registerGetCommands } from './cmd-get';
 import { registerCompletionCommand } from './cmd-completion';
 import { registerValidateCommand } from './cmd-validate';
 import { registerIamPolicyCommand } from './cmd-iam-policy';
+import { registerDaemonCommand } from './cmd-daemon';
+import { registerWebhookRelayCommand } from './cmd-webhook-relay';
 import { registerRolloutCommands } from './cmd-rollout';
 import { registerBakeCommand } from './cmd-bake';
+import { registerDemoCommand } from './cmd-demo';
 import { UsageError } from './cli-support';
 
 const VERSION = '0.1.0';
@@ -38,8 +41,11 @@ Examples:
   registerSimCommands(program);
   registerGetCommands(program);
   registerIamPolicyCommand(program);
+  registerDaemonCommand(program);
+  registerWebhookRelayCommand(program);
   registerRolloutCommands(program);
   registerBakeCommand(program);
+  registerDemoCommand(program);
   registerCompletionCommand(program);
   return program;
 }
