@@ -4,7 +4,7 @@
  * hot loop. Idempotent: an existing queue keeps its URL and gets the redrive policy set.
  */
 import type { AwsClients } from '../cloud/clients';
-import { isAlreadyExists } from '../cloud/errors';
+import { isAlreadyExists, isNotFound } from '../cloud/errors';
 import { EventQueueClient, isQueueUrl, sqsEventQueue } from '../cloud/event-queue';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
@@ -39,6 +39,8 @@ export async function ensureEventQueue(clients: Pick<AwsClients, 'sqs'>, queue: 
   const q = opts.queueClient ?? sqsEventQueue(clients.sqs);
   const name = queueNameOf(queue);
   try {
+    const existing = await existingQueue(q, name);
+    if (existing) return existing;
     const dlqUrl = await createOrFind(q, `${name}-dlq`, { MessageRetentionPeriod: DLQ_RETENTION_SECONDS });
     const dlqArn = (await q.attributes(dlqUrl, ['QueueArn'])).QueueArn;
     const attrs = {
@@ -51,6 +53,23 @@ export async function ensureEventQueue(clients: Pick<AwsClients, 'sqs'>, queue: 
     return { name, url, arn, dlqUrl, dlqArn };
   } catch (err) {
     throw withContext(`ensuring event queue ${name}`, err);
+  }
+}
+
+/**
+ * The queue and its dead-letter queue when both exist and the redrive points at it: reads only,
+ * so re-applying a converged fleet makes no mutating call.
+ */
+async function existingQueue(q: EventQueueClient, name: string): Promise<EventQueueInfo | undefined> {
+  try {
+    const [url, dlqUrl] = [await q.resolveUrl(name), await q.resolveUrl(`${name}-dlq`)];
+    const main = await q.attributes(url, ['QueueArn', 'RedrivePolicy']);
+    const dlqArn = (await q.attributes(dlqUrl, ['QueueArn'])).QueueArn;
+    const redrive = JSON.parse(main.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string };
+    return redrive.deadLetterTargetArn === dlqArn ? { name, url, arn: main.QueueArn, dlqUrl, dlqArn } : undefined;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }
 
