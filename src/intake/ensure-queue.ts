@@ -39,7 +39,7 @@ export async function ensureEventQueue(clients: Pick<AwsClients, 'sqs'>, queue: 
   const q = opts.queueClient ?? sqsEventQueue(clients.sqs);
   const name = queueNameOf(queue);
   try {
-    const existing = await existingQueue(q, name);
+    const existing = await existingQueue(q, name, String(opts.visibilityTimeoutSeconds ?? 60));
     if (existing) return existing;
     const dlqUrl = await createOrFind(q, `${name}-dlq`, { MessageRetentionPeriod: DLQ_RETENTION_SECONDS });
     const dlqArn = (await q.attributes(dlqUrl, ['QueueArn'])).QueueArn;
@@ -57,16 +57,18 @@ export async function ensureEventQueue(clients: Pick<AwsClients, 'sqs'>, queue: 
 }
 
 /**
- * The queue and its dead-letter queue when both exist and the redrive points at it: reads only,
+ * The queue and its dead-letter queue when both exist, the redrive points at it and the
+ * visibility timeout is the one asked for: reads only,
  * so re-applying a converged fleet makes no mutating call.
  */
-async function existingQueue(q: EventQueueClient, name: string): Promise<EventQueueInfo | undefined> {
+async function existingQueue(q: EventQueueClient, name: string, visibilityTimeout: string): Promise<EventQueueInfo | undefined> {
   try {
     const [url, dlqUrl] = [await q.resolveUrl(name), await q.resolveUrl(`${name}-dlq`)];
-    const main = await q.attributes(url, ['QueueArn', 'RedrivePolicy']);
+    const main = await q.attributes(url, ['QueueArn', 'RedrivePolicy', 'VisibilityTimeout']);
     const dlqArn = (await q.attributes(dlqUrl, ['QueueArn'])).QueueArn;
     const redrive = JSON.parse(main.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string };
-    return redrive.deadLetterTargetArn === dlqArn ? { name, url, arn: main.QueueArn, dlqUrl, dlqArn } : undefined;
+    const right = redrive.deadLetterTargetArn === dlqArn && main.VisibilityTimeout === visibilityTimeout;
+    return right ? { name, url, arn: main.QueueArn, dlqUrl, dlqArn } : undefined;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
