@@ -24,50 +24,72 @@ export interface CallSnapshot extends CallTotals {
   byOperation: Record<string, number>;
 }
 
+/**
+ * One storage for every counter: Node keeps an AsyncLocalStorage alive once it has run, and
+ * each one slows every new promise, so a counter per client set would pile up in tests and soaks.
+ * Scopes are keyed by counter.
+ */
+const scopes = new AsyncLocalStorage<Map<CallCounter, CallRecord[][]>>();
+
+/** Recent records kept for `list()` (metrics drain them); totals are counted separately. */
+const RECENT_CAP = 10_000;
+
 export class CallCounter {
-  private records: CallRecord[] = [];
-  private readonly scopes = new AsyncLocalStorage<CallRecord[][]>();
+  private recent: CallRecord[] = [];
+  private totalsSoFar: CallSnapshot = emptySnapshot();
 
   record(call: CallRecord): void {
-    this.records.push(call);
-    for (const scope of this.scopes.getStore() ?? []) scope.push(call);
+    this.recent.push(call);
+    if (this.recent.length > RECENT_CAP) this.recent.splice(0, this.recent.length - RECENT_CAP);
+    add(this.totalsSoFar, call);
+    for (const scope of scopes.getStore()?.get(this) ?? []) scope.push(call);
   }
 
+  /** Everything since the last reset (not bounded by the recent-records window). */
   snapshot(): CallSnapshot {
-    return summarize(this.records);
+    return { ...this.totalsSoFar, byOperation: { ...this.totalsSoFar.byOperation } };
   }
 
   totals(): CallTotals {
-    const { read, mutating } = this.snapshot();
+    const { read, mutating } = this.totalsSoFar;
     return { read, mutating };
   }
 
-  /** Every call since the last reset, oldest first. */
+  /** The most recent calls since the last reset (at most RECENT_CAP), oldest first. */
   list(): CallRecord[] {
-    return [...this.records];
+    return [...this.recent];
   }
 
   reset(): void {
-    this.records = [];
+    this.recent = [];
+    this.totalsSoFar = emptySnapshot();
   }
 
   /** Run `fn`, returning its result and the calls it made (and nothing from concurrent work). Nests. */
   async measure<T>(fn: () => Promise<T>): Promise<{ result: T; calls: CallSnapshot }> {
     const mine: CallRecord[] = [];
-    const result = await this.scopes.run([...(this.scopes.getStore() ?? []), mine], fn);
+    const outer = scopes.getStore();
+    const next = new Map(outer ?? []);
+    next.set(this, [...(outer?.get(this) ?? []), mine]);
+    const result = await scopes.run(next, fn);
     return { result, calls: summarize(mine) };
   }
 }
 
+function emptySnapshot(): CallSnapshot {
+  return { read: 0, mutating: 0, errors: 0, byOperation: {} };
+}
+
+function add(s: CallSnapshot, r: CallRecord): void {
+  if (r.readOnly) s.read++;
+  else s.mutating++;
+  if (r.outcome !== 'ok') s.errors++;
+  const key = `${r.service}:${r.operation}`;
+  s.byOperation[key] = (s.byOperation[key] ?? 0) + 1;
+}
+
 export function summarize(records: CallRecord[]): CallSnapshot {
-  const byOperation: Record<string, number> = {};
-  let read = 0;
-  let errors = 0;
-  for (const r of records) {
-    if (r.readOnly) read++;
-    if (r.outcome !== 'ok') errors++;
-    const key = `${r.service}:${r.operation}`;
-    byOperation[key] = (byOperation[key] ?? 0) + 1;
-  }
-  return { read, mutating: records.length - read, errors, byOperation };
+  const s = emptySnapshot();
+  for (const r of records) add(s, r);
+  return s;
 }

@@ -62,7 +62,7 @@ export interface FleetPass {
 /** How often a running deployment is watched for status; long waits are watched less often. */
 const WATCH_REQUEUE_MS = 10_000;
 const LONG_WAIT_REQUEUE_MS = 60_000;
-const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped']);
+const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh']);
 
 export class FleetController {
   readonly memory: FleetMemoryStore;
