@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchObservePlan } from './observe-plan.bench';
+import { benchSwapStrategies, type SwapStrategyRow } from './swap-strategies.bench';
 
 interface Suite {
   name: string;
@@ -22,6 +23,21 @@ const SUITES: Suite[] = [
       rows
         .map((r: any) => `  ${String(r.instances).padStart(4)} instances: ${r.readCallsPerReconcile} reads/reconcile, ${r.mutatingCalls} mutating, ${r.cpuMsPerReconcile} CPU ms/reconcile`)
         .join('\n'),
+  },
+  {
+    name: 'swap-strategies',
+    run: (root) => benchSwapStrategies(root),
+    summarize: (result) =>
+      [
+        '  strategy       swap s  total s  min InService  inst-h  extra inst-h  calls (read/mut)  overhead',
+        ...result.rows.map(
+          (r: SwapStrategyRow) =>
+            `  ${r.strategy.padEnd(13)} ${String(r.swapSeconds).padStart(7)} ${String(r.totalSeconds).padStart(8)} ${`${Math.round(r.minInServiceFraction * 100)} %`.padStart(14)} ` +
+            `${r.instanceHours.toFixed(2).padStart(7)} ${r.extraInstanceHours.toFixed(2).padStart(13)} ${`${r.apiCalls.total} (${r.apiCalls.read}/${r.apiCalls.mutating})`.padStart(17)} ` +
+            `${`${r.overheadSeconds} s = ${(r.overheadFraction * 100).toFixed(1)} %`.padStart(16)} of ${r.criticalPathSeconds} s`,
+        ),
+        `  blueGreen off the poll grid: ${result.blueGreenPollPhase.map((p: any) => `boot ${p.bootSeconds} s -> ${(p.overheadFraction * 100).toFixed(1)} %`).join(', ')}`,
+      ].join('\n'),
   },
 ];
 
