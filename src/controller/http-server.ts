@@ -6,7 +6,6 @@
  * and in-memory state: they never wait on a reconcile.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseListen } from '../intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
@@ -14,6 +13,7 @@ import { toFleetStatusList } from '../model/fleet-status';
 import type { StatusStore } from '../status/status-store';
 import type { DaemonMetrics } from './metrics';
 import type { ManifestSnapshot } from './manifest-watch';
+import { listenOn } from '../util/listen';
 
 export interface Readiness {
   ready: boolean;
@@ -84,15 +84,7 @@ export function createHttpHandler(opts: HttpServerOptions): RequestListener {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const { host, port } = parseListen(opts.listen);
   const server = createServer(createHttpHandler(opts));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const url = await listenOn(server, host, port);
   opts.logger.info({ event: EVENTS.daemonListening, component: 'http', url }, `listening on ${url}`);
   return {
     server,

@@ -5,7 +5,6 @@
  * It answers 202 fast and decides nothing: the controller does, from the queue.
  */
 import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
 import type { EventQueueClient } from '../cloud/event-queue';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
@@ -16,6 +15,7 @@ import { isRecord } from './parsers/fields';
 import { readBody } from './relay-body';
 import { slimGitlabPayload } from './relay-slim';
 import { tokenMatches } from './webhook-token';
+import { listenOn } from '../util/listen';
 
 export { loadWebhookToken, TOKEN_ENV } from './webhook-token';
 
@@ -143,15 +143,7 @@ export async function startWebhookRelay(listen: string, opts: WebhookRelayOption
   const { host, port } = parseListen(listen);
   const server = createServer(createWebhookRelay(opts));
   server.headersTimeout = Math.max(1_000, (opts.bodyTimeoutMs ?? 10_000) * 2);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const url = await listenOn(server, host, port);
   opts.logger.info({ event: EVENTS.relayListening, url }, `webhook relay listening on ${url}`);
   return {
     server,
