@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { benchFleets, summarizeFleets } from './fleets-100.bench';
+import { benchIntake, summarizeIntake } from './intake.bench';
 import { benchObservePlan } from './observe-plan.bench';
 import { benchSwapStrategies, type SwapStrategyRow } from './swap-strategies.bench';
 
@@ -38,6 +40,16 @@ const SUITES: Suite[] = [
         ),
         `  blueGreen off the poll grid: ${result.blueGreenPollPhase.map((p: any) => `boot ${p.bootSeconds} s -> ${(p.overheadFraction * 100).toFixed(1)} %`).join(', ')}`,
       ].join('\n'),
+  },
+  {
+    name: 'intake',
+    run: (root) => benchIntake(root),
+    summarize: summarizeIntake,
+  },
+  {
+    name: 'fleets-100',
+    run: (root) => benchFleets(root),
+    summarize: summarizeFleets,
   },
 ];
 
