@@ -5,6 +5,7 @@
 import { mkdirSync, renameSync, readFileSync, writeFileSync } from 'fs';
 import { dirname } from 'path';
 import { VirtualClock } from '../util/clock';
+import { ChaosState, ChaosStats, emptyChaos, hideRecent, noteCreated } from './chaos';
 import { clone } from './clone';
 import { SimCore } from './core';
 import { defaultState } from './defaults';
@@ -38,6 +39,7 @@ interface SavedAccount {
   timings: SimTimings;
   state: SimState;
   faults: FaultState;
+  chaos?: ChaosState;
   calls: RecordedCall[];
 }
 
@@ -106,7 +108,9 @@ export class SimAccount {
       throw awsError(svc, fault, undefined, {}, requestId);
     }
     try {
-      const output = await this.handle(svc, n.operation, clone(input ?? {}) as any);
+      const raw = await this.handle(svc, n.operation, clone(input ?? {}) as any);
+      noteCreated(this.core, svc, n.operation, input, raw);
+      const output = hideRecent(this.core, svc, n.operation, input ?? {}, raw);
       return { ...clone(output as object), $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } };
     } catch (err: any) {
       call.error = err?.name ?? String(err);
@@ -135,8 +139,30 @@ export class SimAccount {
     this.faults.rates.push({ ...n, code, rate });
   }
 
+  /** Clears queued and rate faults and every kind of chaos (chaos.ts). */
   clearFaults(): void {
     this.faults = emptyFaults();
+    this.core.chaos = { ...emptyChaos(), stats: this.core.chaos.stats };
+  }
+
+  /** What the chaos (chaos.ts) has done so far. */
+  chaosStats(): ChaosStats {
+    return { ...this.core.chaos.stats };
+  }
+
+  /** Describe* leaves out (or does not find) what was created less than `describeNotFoundMs` ago. */
+  setEventualConsistency(opts: { describeNotFoundMs: number }): void {
+    this.core.chaos.describeNotFoundMs = Math.max(0, opts.describeNotFoundMs);
+  }
+
+  /** SQS at-least-once delivery: duplicate a fraction of deliveries, and shuffle receive order. */
+  setQueueChaos(opts: { duplicateRate?: number; reorder?: boolean }): void {
+    this.core.chaos.sqs = { duplicateRate: opts.duplicateRate ?? 0, reorder: opts.reorder ?? false };
+  }
+
+  /** Launches of `instanceType` (`*`: any) fail with InsufficientInstanceCapacity for `forMs`. */
+  setCapacityShortage(instanceType: string, forMs: number): void {
+    this.core.chaos.shortages.push({ instanceType, until: this.core.now() + forMs });
   }
 
   override(service: string, operation: string, fn: (input: any) => unknown): void {
@@ -206,6 +232,7 @@ export class SimAccount {
       timings: { ...this.core.timings },
       state: clone(this.core.state),
       faults: clone(this.faults),
+      chaos: clone(this.core.chaos),
       calls: JSON.parse(JSON.stringify(this.calls.slice(-MAX_SAVED_CALLS))),
     };
   }
@@ -222,6 +249,7 @@ export class SimAccount {
     core.faultRng.state = saved.faultRng;
     core.cursor = saved.nowMs;
     account.faults = clone(saved.faults);
+    core.chaos = saved.chaos ? { ...emptyChaos(), ...clone(saved.chaos) } : emptyChaos();
     account.calls.push(...saved.calls);
     account.catchUp(clock.nowMs());
     return account;

@@ -4,6 +4,7 @@
  * pipeline, faults and persistence on top.
  */
 import { VirtualClock } from '../util/clock';
+import { ChaosState, emptyChaos } from './chaos';
 import { awsError, SimService } from './errors';
 import { Prng } from './prng';
 import { SimState, Tags } from './state';
@@ -29,6 +30,8 @@ export class SimCore {
   dirty = false;
   /** Long polls waiting on virtual time; not persisted (a process exit ends them anyway). */
   waiters: Waiter[] = [];
+  /** Eventual consistency, SQS duplicates and reordering, capacity shortages (see chaos.ts). */
+  chaos: ChaosState = emptyChaos();
 
   constructor(state: SimState, clock: VirtualClock, timings: Partial<SimTimings>, seed: number) {
     this.state = state;

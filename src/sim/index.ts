@@ -1,5 +1,6 @@
 export { SimAccount } from './account';
 export type { RecordedCall, SimAccountOptions } from './account';
+export type { ChaosStats } from './chaos';
 export { createSimPlugin, SIM_MIDDLEWARE_NAME } from './plugin';
 export { SimNotImplemented, awsError } from './errors';
 export type { SimService } from './errors';

@@ -1,4 +1,5 @@
 /** Launching EC2 instances: shared by RunInstances and Auto Scaling. */
+import { checkCapacity } from '../chaos';
 import { decodeBase64, SimCore } from '../core';
 import { InstanceRec, Tags } from '../state';
 
@@ -33,6 +34,7 @@ export function validateLaunch(sim: SimCore, spec: LaunchSpec): void {
   for (const sg of spec.sgIds ?? []) {
     if (!sim.state.securityGroups[sg]) throw sim.error('EC2', 'InvalidGroup.NotFound', `The security group '${sg}' does not exist in VPC '${sim.state.vpcId}'`);
   }
+  checkCapacity(sim, spec.instanceType, sim.state.subnets.find((s) => s.id === spec.subnetId)?.az ?? sim.state.subnets[0].az);
 }
 
 export const BUILD_COMMIT_RE = /^\s*(?:export\s+)?DROVER_COMMIT=["']?([0-9a-zA-Z._-]+)["']?\s*$/m;

@@ -1,5 +1,6 @@
 /** SQS messages: send, receive (with virtual-time long polling and redrive), delete, visibility. */
 import { createHash } from 'crypto';
+import { deliverTwice, receiveOrder } from '../chaos';
 import { SimCore } from '../core';
 import { HandlerMap } from '../handler';
 import { MessageRec, QueueRec } from '../state';
@@ -90,12 +91,12 @@ function receiveNow(sim: SimCore, q: QueueRec, input: any, max: number) {
   dropExpired(sim, q);
   const visibility = Number(input.VisibilityTimeout ?? q.attributes.VisibilityTimeout) * 1000;
   const out: ReturnType<typeof messageOut>[] = [];
-  for (const m of [...q.messages].sort((a, b) => a.sentAt - b.sentAt)) {
+  for (const m of receiveOrder(sim, q.messages)) {
     if (out.length >= max) break;
     if (m.visibleAt > sim.now() || redrive(sim, q, m)) continue;
     m.receiveCount++;
     m.firstReceivedAt ??= sim.now();
-    m.visibleAt = sim.now() + visibility;
+    m.visibleAt = deliverTwice(sim) ? sim.now() : sim.now() + visibility;
     m.receiptHandle = newHandle(sim, m);
     out.push(messageOut(sim, m, input));
   }
