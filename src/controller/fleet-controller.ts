@@ -11,7 +11,7 @@ import { createDeployPorts, pruneVersions, sweepBuilders } from '../cloud/deploy
 import type { OwnershipCache } from '../cloud/observe';
 import { createBakeMachine, createRollingMachine, createSwapMachine } from '../deploy/machines';
 import { recoverSwap } from '../deploy/recover';
-import type { PhaseDescription } from '../deploy/phase';
+import { describePhase, type PhaseDescription } from '../deploy/phase';
 import { FileSnapshotStore, isCorrupt, type DeploymentKind, type SnapshotStore } from '../deploy/snapshot-store';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
@@ -202,7 +202,8 @@ export class FleetController {
 
   private viewOf(running: RunningDeployment, observed: ObservedFleet): DeploymentStatus {
     const prev = this.statuses.load(running.fleet)?.deployment;
-    const phase = this.runner.phase(running.fleet)!;
+    // From the run in hand: it may have ended and left the runner while this pass awaited AWS.
+    const phase = describePhase(running.lastSnapshot);
     const context = (running.lastSnapshot as { context?: Record<string, unknown> } | undefined)?.context;
     return deploymentStatus({ id: running.id, kind: running.kind, startedAt: running.startedAt, input: running.input, phase, ...(context ? { context } : {}) }, observed, this.deps.clock.now(), prev);
   }

@@ -81,6 +81,12 @@ export type BakeEvent = { type: 'ABORT'; reason?: string } | { type: 'POLL' };
 
 const MAX_STEP_ERRORS = 5;
 
+/**
+ * EC2 is eventually consistent: right after RunInstances or CreateImage, describing the new
+ * instance or image can answer NotFound. "Missing" means gone only after this long.
+ */
+export const MISSING_GRACE_MS = 120_000;
+
 function notProvided(name: string): Promise<never> {
   return Promise.reject(new Error(`running bake step ${name}: no actor provided`));
 }
@@ -215,7 +221,9 @@ export const bakeMachine = setup({
                     actions: ['stepDone', assign({ builderState: 'stopped' as const, message: 'builder stopped; reading its result' })],
                   },
                   {
-                    guard: ({ event }) => ['shutting-down', 'terminated', 'missing'].includes(event.output.state),
+                    guard: ({ context, event }) =>
+                      ['shutting-down', 'terminated'].includes(event.output.state) ||
+                      (event.output.state === 'missing' && event.output.nowMs - (context.builderLaunchedAtMs ?? event.output.nowMs) > MISSING_GRACE_MS),
                     target: '#bake.terminateBuilder',
                     actions: assign(({ context, event }) => ({
                       builderState: event.output.state,
@@ -308,7 +316,9 @@ export const bakeMachine = setup({
                     actions: ['stepDone', assign(({ context }) => ({ imageState: 'available' as const, message: `image ${context.imageId} is available` }))],
                   },
                   {
-                    guard: ({ event }) => event.output.state === 'failed' || event.output.state === 'missing',
+                    guard: ({ context, event }) =>
+                      event.output.state === 'failed' ||
+                      (event.output.state === 'missing' && event.output.nowMs - (context.imageWaitStartedAtMs ?? event.output.nowMs) > MISSING_GRACE_MS),
                     target: '#bake.terminateBuilder',
                     actions: assign(({ context, event }) => ({
                       imageState: event.output.state,

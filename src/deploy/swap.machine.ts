@@ -30,7 +30,8 @@ export interface CreateGreenInput { fleet: string; generation: number; groupName
 export interface GroupInput { groupName: string }
 export interface GroupHealthInput { groupName: string; desired: number }
 /** Instances of the group, split by ELB health. */
-export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number }
+/** `desired`: the group's desired capacity, when the port read it. */
+export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number; desired?: number }
 /** Suspends blue's scaling processes and takes its instances out of the ELB. */
 export interface DeregisterBlueInput { blueGroup: string; greenGroup: string }
 export interface AlarmsInput { alarmNames: string[] }
@@ -93,6 +94,15 @@ function errorText(error: unknown): string {
 /** Desired capacity of whichever group serves: blue's at start plus scale-outs applied since. */
 export function targetDesired(context: SwapContext): number {
   return context.input.desiredAtStart + context.scaleOutApplied;
+}
+
+/**
+ * What a rolled-back blue must serve: the swap's target, or less when blue kept serving and
+ * its own scaling policies scaled it in meanwhile (restoreBlue keeps that desired capacity).
+ */
+export function blueTarget(context: SwapContext, facts: GroupHealthFacts): number {
+  const target = targetDesired(context);
+  return facts.desired !== undefined && facts.desired > 0 ? Math.min(target, facts.desired) : target;
 }
 
 function elapsedMs(startedAt: number | undefined, nowMs: number): number {
@@ -424,8 +434,8 @@ export const swapMachine = setup({
                 src: 'pollGroupHealth',
                 input: ({ context }) => ({ groupName: context.input.blueGroup, desired: targetDesired(context) }),
                 onDone: [
-                  { guard: ({ context, event }) => event.output.inService.length >= targetDesired(context), target: '#swap.rollback.detachGreen', actions: 'stepDone' },
-                  { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ message: `rolling back: ${event.output.inService.length}/${targetDesired(context)} blue instances InService` }))] },
+                  { guard: ({ context, event }) => event.output.inService.length >= blueTarget(context, event.output), target: '#swap.rollback.detachGreen', actions: 'stepDone' },
+                  { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ message: `rolling back: ${event.output.inService.length}/${blueTarget(context, event.output)} blue instances InService` }))] },
                 ],
                 onError: { target: 'wait', actions: 'recordError' },
               },

@@ -9,6 +9,8 @@
  */
 import * as fs from 'node:fs';
 import type { AwsClients } from '../cloud/clients';
+import { backoffDelay, DEFAULT_RETRY } from '../cloud/call';
+import { isTransient } from '../cloud/errors';
 import { sqsEventQueue } from '../cloud/event-queue';
 import { lifecycleActionsPort } from '../cloud/lifecycle-actions';
 import { OwnershipCache } from '../cloud/observe';
@@ -219,10 +221,25 @@ export class Daemon {
 
   private async startIntake(queue: string): Promise<void> {
     const o = this.opts;
-    this.queueInfo = await ensureEventQueue(o.clients, queue, { logger: o.logger });
+    this.queueInfo = await this.ensureQueue(queue);
     o.sim?.setEventQueue(this.queueInfo.name);
     this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, random: o.random, ...o.poller });
     this.background.push(this.poller.run(this.intakeStop.signal));
+  }
+
+  /** The event queue, retried while SQS throttles or fails (a throttle at start must not end the daemon). */
+  private async ensureQueue(queue: string): Promise<EventQueueInfo> {
+    const o = this.opts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ensureEventQueue(o.clients, queue, { logger: o.logger });
+      } catch (err) {
+        if (!isTransient((err as { cause?: unknown }).cause ?? err) || attempt >= DEFAULT_RETRY.maxAttempts) throw err;
+        const delayMs = backoffDelay(attempt, DEFAULT_RETRY, o.random);
+        this.log.warn({ event: EVENTS.awsRetry, attempt, delayMs }, `${(err as Error).message}; retrying in ${delayMs} ms`);
+        await o.sleep(delayMs);
+      }
+    }
   }
 
   private async startHttp(listen: string): Promise<void> {

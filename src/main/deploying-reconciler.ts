@@ -5,6 +5,7 @@
  */
 import { FleetController } from '../controller/fleet-controller';
 import type { FleetReconciler, ReconcileOutcome } from '../controller/loop';
+import type { SnapshotStore } from '../deploy/snapshot-store';
 import type { DesiredFleet } from '../model/fleet';
 import type { ReconcilerContext } from './daemon';
 
@@ -12,7 +13,8 @@ export interface DeployingReconciler extends FleetReconciler {
   readonly controller: FleetController;
 }
 
-export function deployingReconciler(ctx: ReconcilerContext): DeployingReconciler {
+/** `opts.snapshots`: where deployment records go (default: files under the state directory). */
+export function deployingReconciler(ctx: ReconcilerContext, opts: { snapshots?: SnapshotStore } = {}): DeployingReconciler {
   const controller = new FleetController({
     clients: ctx.clients,
     logger: ctx.logger,
@@ -20,6 +22,7 @@ export function deployingReconciler(ctx: ReconcilerContext): DeployingReconciler
     sleep: ctx.sleep,
     stateDir: ctx.stateDir,
     ownershipCache: ctx.ownershipCache,
+    ...(opts.snapshots ? { snapshots: opts.snapshots } : {}),
     statuses: ctx.statusStore,
     lifecycleHooks: ctx.lifecycleHooks,
     onDeploymentTransition: (fleet, _kind, phase) => {

@@ -32,5 +32,5 @@ export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsConte
     const ok = i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId);
     (ok ? inService : notInService).push(i.InstanceId);
   }
-  return { inService: inService.sort(), notInService: notInService.sort(), nowMs: nowMs() };
+  return { inService: inService.sort(), notInService: notInService.sort(), nowMs: nowMs(), ...(group.DesiredCapacity !== undefined ? { desired: group.DesiredCapacity } : {}) };
 }

@@ -43,8 +43,11 @@ async function restoreBlue(clients: AwsClients, ctx: DeployPortsContext, p: Rest
   if (!blue || isDeleting(blue)) throw deployError(ctx, what, 'the group is gone', 'notFound');
   // Health checks resume only once green left the ELB (detachGreen): blue re-registers OutOfService first.
   const suspended = (blue.SuspendedProcesses ?? []).map((s) => s.ProcessName ?? '').filter((n) => n && n !== 'HealthCheck');
+  // A blue that never left service kept its scaling policies: its desired capacity is current
+  // (raising it back to the swap's start would be scaled in again, at the cost of serving instances).
+  const retired = suspended.some((n) => groups.RETIRED_PROCESSES.includes(n)) || !blue.DesiredCapacity;
   await groups.resumeProcesses(clients, ctx, p.blueGroup, suspended);
-  const desired = Math.max(blue.DesiredCapacity ?? 0, p.desired);
+  const desired = retired ? Math.max(blue.DesiredCapacity ?? 0, p.desired) : (blue.DesiredCapacity ?? p.desired);
   const { min, max } = groups.sizeBounds(ctx, desired);
   if (blue.DesiredCapacity !== desired || blue.MinSize !== min || blue.MaxSize !== max) {
     await groups.setGroupSize(clients, ctx, p.blueGroup, { min, max, desired });
