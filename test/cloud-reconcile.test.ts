@@ -35,6 +35,19 @@ describe('reconcile over the simulated account', () => {
     expect(steady.observed.readCalls).toBe(steady.calls.read);
   });
 
+  it('waits, not fails, when EC2 does not show a launch template it just created', async () => {
+    const env = createCloudEnv();
+    env.sim.setEventualConsistency({ describeNotFoundMs: 30_000 });
+    // Without shared storage the group is created in the same pass as its template.
+    const d = { ...desiredFleet(), storage: undefined };
+    const first = await env.reconcile(d);
+    expect(first.failed).toBeUndefined();
+    expect(first.waiting?.reason).toMatch(/waits for launch template drover-magento-marketplace to become visible/);
+    const results = await env.converge(d);
+    expect(results.every((r) => !r.failed)).toBe(true);
+    expect(results[results.length - 1].readiness.ready).toBe(true);
+  });
+
   it('waits for the file system instead of failing, and never launches before mount targets are available', async () => {
     const env = createCloudEnv();
     const first = await env.reconcile(desiredFleet());

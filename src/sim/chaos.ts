@@ -63,7 +63,10 @@ export function noteCreated(sim: SimCore, service: string, operation: string, in
   if (c.describeNotFoundMs <= 0) return;
   const now = sim.now();
   c.recent = c.recent.filter((r) => now - r.at < c.describeNotFoundMs);
-  for (const made of createdBy(service, operation, input, output)) c.recent.push({ ...made, at: now });
+  // An idempotent repeat (CreateLoadBalancer with the same parameters) does not make it new again.
+  for (const made of createdBy(service, operation, input, output)) {
+    if (!c.recent.some((r) => r.kind === made.kind && r.id === made.id)) c.recent.push({ ...made, at: now });
+  }
 }
 
 function hidden(sim: SimCore, kind: CreatedKind): Set<string> {

@@ -3,7 +3,8 @@ import type { Tags } from '../../model/observed';
 import { isOwnedBy } from '../../model/names';
 import { awsCall, type CallContext } from '../call';
 import type { AwsClients } from '../clients';
-import { CloudError, isAlreadyExists } from '../errors';
+import { CloudError, isAlreadyExists, isNotFound } from '../errors';
+import { tagsFromList } from '../tags';
 
 export interface ApplyContext extends CallContext {
   /** The fleet the plan belongs to (for error context and tags). */
@@ -42,6 +43,11 @@ export async function tolerateNotFound(fn: () => Promise<unknown>): Promise<Step
  * Create something; if AWS says it already exists, it counts as created only when its tags
  * say it is ours (an earlier attempt that died before reporting back).
  */
+/** The tags of a looked-up resource, or undefined when the lookup did not find it (absent or not visible yet). */
+export function tagsIfFound(resource: { Tags?: Array<{ Key?: string; Value?: string }> } | undefined): Tags | undefined {
+  return resource ? tagsFromList(resource.Tags) : undefined;
+}
+
 export async function createOwned(
   ctx: ApplyContext,
   what: string,
@@ -52,8 +58,16 @@ export async function createOwned(
     return await create();
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
-    const tags = await lookupTags();
-    if (tags && isOwnedBy(tags, ctx.fleet)) return DONE;
+    let tags: Tags | undefined;
+    try {
+      tags = await lookupTags();
+    } catch (lookupErr) {
+      // AWS says it exists but will not show it yet (eventual consistency): look again shortly.
+      if (isNotFound(lookupErr)) return waiting(`${what}: it already exists but is not visible yet`, 5_000);
+      throw lookupErr;
+    }
+    if (tags === undefined) return waiting(`${what}: it already exists but is not visible yet`, 5_000);
+    if (isOwnedBy(tags, ctx.fleet)) return DONE;
     throw new CloudError(`${what} for fleet ${ctx.fleet}: the name is taken by a resource without drover's tags`, {
       errorClass: 'alreadyExists',
       awsCode: (err as CloudError).awsCode,

@@ -8,9 +8,8 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
-import { CloudError } from '../errors';
-import { tagsFromList } from '../tags';
-import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler } from './context';
+import { isNotFound } from '../errors';
+import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from './context';
 import { fileSystemNotReady } from './storage';
 
 interface CreateGroupParams {
@@ -30,15 +29,20 @@ interface CreateGroupParams {
 export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGroupParams, ctx) => {
   const notReady = p.fileSystemToken ? await fileSystemNotReady(clients, p.fileSystemToken, ctx) : undefined;
   if (notReady) return waiting(`group ${p.name} waits for shared storage: ${notReady}`, 5_000);
-  const lts = await act(ctx, `describing launch template ${p.launchTemplateName}`, () =>
-    clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.launchTemplateName] })),
-  );
-  const lt = lts.LaunchTemplates?.[0];
-  if (!lt?.LaunchTemplateId) {
-    throw new CloudError(`creating auto scaling group ${p.name} for fleet ${ctx.fleet}: launch template ${p.launchTemplateName} does not exist`, {
-      errorClass: 'notFound',
-    });
+  // The template was created by this plan (or seen by this pass's observe): not finding it now
+  // means EC2 has not caught up yet. Wait; a template that is really gone is re-planned next pass.
+  const notYet = waiting(`group ${p.name} waits for launch template ${p.launchTemplateName} to become visible`, 5_000);
+  let lts;
+  try {
+    lts = await act(ctx, `describing launch template ${p.launchTemplateName}`, () =>
+      clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.launchTemplateName] })),
+    );
+  } catch (err) {
+    if (isNotFound(err)) return notYet;
+    throw err;
   }
+  const lt = lts.LaunchTemplates?.[0];
+  if (!lt?.LaunchTemplateId) return notYet;
   const tags = { ...ownershipTags(ctx.fleet), [TAG_GENERATION]: String(p.generation), [TAG_ROLE]: 'web', Name: ctx.fleet };
   const what = `creating auto scaling group ${p.name}`;
   return createOwned(
@@ -73,7 +77,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
       const out = await act(ctx, `describing auto scaling group ${p.name}`, () =>
         clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [p.name] })),
       );
-      return tagsFromList(out.AutoScalingGroups?.[0]?.Tags);
+      return tagsIfFound(out.AutoScalingGroups?.[0]);
     },
   );
 };

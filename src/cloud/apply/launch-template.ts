@@ -12,8 +12,8 @@ import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { renderUserData } from '../../planner/user-data';
 import type { AwsClients } from '../clients';
 import { CloudError, isInvalid, isNotFound } from '../errors';
-import { ownedTagList, tagsFromList } from '../tags';
-import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler } from './context';
+import { ownedTagList } from '../tags';
+import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from './context';
 import { resolveFileSystemId } from './storage';
 
 export interface TemplateParams {
@@ -64,7 +64,7 @@ export const createLaunchTemplate: StepHandler = async (clients, p: TemplatePara
       const out = await act(ctx, `describing launch template ${p.name}`, () =>
         clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.name] })),
       );
-      return tagsFromList(out.LaunchTemplates?.[0]?.Tags);
+      return tagsIfFound(out.LaunchTemplates?.[0]);
     },
   );
 };

@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing';
 import type { HealthCheck, Listener } from '../../model/fleet';
 import { isAlreadyExists } from '../errors';
-import { ownedTagList, tagsFromList } from '../tags';
-import { act, createOwned, DONE, tolerateNotFound, type StepHandler } from './context';
+import { ownedTagList } from '../tags';
+import { act, createOwned, DONE, tolerateNotFound, type StepHandler, tagsIfFound } from './context';
 
 const sdkListeners = (ls: Listener[]) =>
   ls.map((l) => ({
@@ -46,7 +46,7 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
       const out = await act(ctx, `describing tags of load balancer ${p.name}`, () =>
         clients.elb.send(new DescribeTagsCommand({ LoadBalancerNames: [p.name] })),
       );
-      return tagsFromList(out.TagDescriptions?.[0]?.Tags);
+      return tagsIfFound(out.TagDescriptions?.[0]);
     },
   );
 };

@@ -20,7 +20,7 @@ import { TAG_FLEET } from '../../model/names';
 import type { AwsClients } from '../clients';
 import { CloudError, isAlreadyExists } from '../errors';
 import { ownedTagList, tagsFromList } from '../tags';
-import { act, createOwned, DONE, tolerateNotFound, waiting, type ApplyContext, type StepHandler } from './context';
+import { act, createOwned, DONE, tolerateNotFound, waiting, type ApplyContext, type StepHandler, tagsIfFound } from './context';
 
 const NFS_PORT = 2049;
 
@@ -67,7 +67,7 @@ export const createSecurityGroup: StepHandler = async (clients, p: { name: strin
       );
       return { status: 'done', detail: { groupId: out.GroupId } };
     },
-    async () => tagsFromList((await findSecurityGroup(clients, p.name, ctx, vpcId))?.Tags),
+    async () => tagsIfFound(await findSecurityGroup(clients, p.name, ctx, vpcId)),
   );
 };
 
@@ -144,7 +144,7 @@ export const createFileSystem: StepHandler = (
       );
       return { status: 'done', detail: { fileSystemId: out.FileSystemId } };
     },
-    async () => tagsFromList((await fileSystemByToken(clients, p.creationToken, ctx))?.Tags),
+    async () => tagsIfFound(await fileSystemByToken(clients, p.creationToken, ctx)),
   );
 };
 
