@@ -1,24 +1,13 @@
 /** Wiring for the cloud adapter's end-to-end tests: a virtual clock, a simulated account and real clients. */
-import { createAwsClients } from '../src/cloud/clients';
-import { OwnershipCache } from '../src/cloud/observe';
 import { reconcileFleet, type ReconcileResult } from '../src/controller/reconcile';
 import { createMemoryLogger } from '../src/log/logger';
+import { createSimEnv } from '../src/main/sim-env';
 import type { DesiredFleet } from '../src/model/fleet';
-import { createSimPlugin, SimAccount } from '../src/sim';
-import { VirtualClock } from '../src/util/clock';
 
 export function createCloudEnv() {
-  const clock = new VirtualClock();
-  const sim = new SimAccount({ clock });
-  const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   const logger = createMemoryLogger();
-  const deps = {
-    clients,
-    logger,
-    sleep: async (ms: number) => sim.advance(ms),
-    calls: clients.calls,
-    ownershipCache: new OwnershipCache(),
-  };
+  const { clock, sim, clients, sleep, ownershipCache } = createSimEnv({ logger, startMs: Date.UTC(2026, 0, 1) });
+  const deps = { clients, logger, sleep, calls: clients.calls, ownershipCache };
   const reconcile = (d: DesiredFleet, opts?: { dryRun?: boolean }) => reconcileFleet(d, deps, opts);
   /** Reconcile, wait as asked, repeat until ready (or a failure, or `rounds` passes). */
   const converge = async (d: DesiredFleet, rounds = 40): Promise<ReconcileResult[]> => {
