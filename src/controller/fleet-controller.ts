@@ -193,7 +193,7 @@ export class FleetController {
       this.runner.send(fleet.name, { type: 'UNDO' });
       this.memory.update(fleet.name, (m) => ({ ...m, undoRequestedAt: undefined }));
     }
-    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
+    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true, watching: true });
     const deployment = this.viewOf(running, result.observed);
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
     const requeueAfterMs = LONG_WAITS.has(deployment.phase) ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
