@@ -66,6 +66,8 @@ type PassResult = Omit<ReconcileResult, 'calls'>;
 export interface PassOptions {
   dryRun?: boolean;
   watching?: boolean;
+  /** Apply only steps of these kinds (the rest is reported): what may run beside a deployment. */
+  onlyKinds?: PlanStep['kind'][];
 }
 
 async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: PassOptions): Promise<PassResult> {
@@ -98,12 +100,12 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: PassOption
       return { ...base, plan: { ...plan, steps: plan.steps.filter((s) => s !== step) }, ...failedBefore(step, err, readiness) };
     }
   }
-  const executable = plan.steps.filter((s) => !isReportOnly(s));
+  const executable = plan.steps.filter((s) => !isReportOnly(s) && (!opts.onlyKinds || opts.onlyKinds.includes(s.kind)));
   if (opts.dryRun || !executable.length) {
     const requeueAfterMs = readiness.ready ? REQUEUE.ready : REQUEUE.progressing;
     return { ...base, readiness, requeueAfterMs };
   }
-  return { ...base, ...(await execute(deps, ctx, plan, readiness)) };
+  return { ...base, ...(await execute(deps, ctx, opts.onlyKinds ? { ...plan, steps: executable } : plan, readiness)) };
 }
 
 type Outcome = Omit<PassResult, 'fleet' | 'plan' | 'observed' | 'pendingDeployment'>;

@@ -22,6 +22,8 @@ export interface ObservedFleet {
   readCalls: number;
   /** Availability zone of each desired subnet (mount targets are one per zone). */
   subnetZones?: Record<string, string>;
+  /** The observer reads lifecycle hooks (a daemon answers them): groups drover creates carry them from birth. */
+  lifecycleHooksManaged?: boolean;
 }
 
 export interface NameConflict {

@@ -46,6 +46,7 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
     conflicts,
     readCalls: r.count,
     ...(subnetZones ? { subnetZones } : {}),
+    ...(ctx.lifecycleHooks ? { lifecycleHooksManaged: true } : {}),
   };
   ctx.logger.debug({ event: EVENTS.observeDone, fleet, readCalls: r.count, groups: g.groups.length, conflicts: conflicts.length });
   return observed;
