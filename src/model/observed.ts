@@ -88,6 +88,8 @@ export interface ObservedGroup {
   status?: string;
   /** Lifecycle hooks; undefined when not observed (drover manages hooks only when asked to). */
   lifecycleHooks?: ObservedLifecycleHook[];
+  /** Why launches fail (AWS's scaling activity text), when the group is short and waiting will not help. */
+  launchFailure?: string;
 }
 
 export interface ObservedLifecycleHook {
