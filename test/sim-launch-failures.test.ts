@@ -10,7 +10,7 @@ import {
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, type CreateLaunchTemplateCommandInput } from '@aws-sdk/client-ec2';
-import { launchFailureOf } from '../src/cloud/launch-failures';
+import { CAPACITY_ATTEMPTS, launchFailureOf } from '../src/cloud/launch-failures';
 import { SimAccount } from '../src/sim';
 import { AMI_BASE, simClients, SUBNETS, WEB_SG } from '../src/sim/test-support';
 
@@ -50,15 +50,17 @@ describe('failed launches in the simulated account, as drover reads them', () =>
     expect(sim.group('web-v001')!.instances).toHaveLength(0);
   });
 
-  it('a capacity shortage is retried by Auto Scaling and counts only after repeated failures', async () => {
+  it('a capacity shortage is retried by Auto Scaling and counts only after repeated failures (longer than a passing one)', async () => {
     const sim = new SimAccount({ seed: 3 });
     sim.setCapacityShortage('t3.medium', 3_600_000);
     const { activities } = await group(sim, {});
     sim.advance(1_000);
     expect((await activities())[0]).toMatchObject({ StatusCode: 'Failed', StatusMessage: expect.stringMatching(/^We currently do not have sufficient t3.medium capacity/) });
     expect(launchFailureOf(await activities())).toBeUndefined();
+    sim.advance(120_000);
+    expect(launchFailureOf(await activities())).toBeUndefined();
     sim.advance(300_000);
-    expect(launchFailureOf(await activities())).toMatchObject({ code: 'InsufficientInstanceCapacity', terminal: false });
+    expect(launchFailureOf(await activities())).toMatchObject({ code: 'InsufficientInstanceCapacity', terminal: false, attempts: CAPACITY_ATTEMPTS });
   });
 
   it('hooks given at creation exist before the first launch, which waits in Pending:Wait', async () => {

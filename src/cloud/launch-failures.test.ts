@@ -41,7 +41,7 @@ describe('launch failures from scaling activities', () => {
     expect(launchFailureOf(some)).toBeUndefined();
     const enough = [...some, launch(CAPACITY_ATTEMPTS, 'Failed', CAPACITY)];
     expect(launchFailureOf(enough)).toMatchObject({ code: 'InsufficientInstanceCapacity', terminal: false, attempts: CAPACITY_ATTEMPTS });
-    expect(describeLaunchFailure('g', launchFailureOf(enough)!)).toMatch(/failed 5 times in a row: We currently do not have sufficient/);
+    expect(describeLaunchFailure('g', launchFailureOf(enough)!)).toMatch(/failed 6 times in a row: We currently do not have sufficient/);
   });
 
   it('a newer successful or running launch means the cause is gone', () => {

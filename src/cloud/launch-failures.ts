@@ -19,8 +19,8 @@ export interface LaunchFailure {
   attempts: number;
 }
 
-/** Capacity errors get this many launches before the failure counts (about 2.5 minutes of Auto Scaling's retries). */
-export const CAPACITY_ATTEMPTS = 5;
+/** Capacity errors get this many launches before the failure counts (about 5 minutes of Auto Scaling's retries, longer than a passing shortage). */
+export const CAPACITY_ATTEMPTS = 6;
 
 const CAUSES: Array<{ re: RegExp; code: string; terminal: boolean }> = [
   { re: /image id '[^']*' does not exist/i, code: 'InvalidAMIID.NotFound', terminal: true },
