@@ -50,6 +50,16 @@ describe('failed launches in the simulated account, as drover reads them', () =>
     expect(sim.group('web-v001')!.instances).toHaveLength(0);
   });
 
+  it('denied launches: UnauthorizedOperation with EC2\'s text, terminal at once', async () => {
+    const sim = new SimAccount({ seed: 3 });
+    sim.denyLaunches(3_600_000);
+    const { activities } = await group(sim, {});
+    sim.advance(1_000);
+    const acts = await activities();
+    expect(acts[0].StatusMessage).toMatch(/^You are not authorized to perform this operation\. Encoded authorization failure message: \S+\. Launching EC2 instance failed\.$/);
+    expect(launchFailureOf(acts)).toMatchObject({ code: 'UnauthorizedOperation', terminal: true });
+  });
+
   it('a capacity shortage is retried by Auto Scaling and counts only after repeated failures (longer than a passing one)', async () => {
     const sim = new SimAccount({ seed: 3 });
     sim.setCapacityShortage('t3.medium', 3_600_000);
