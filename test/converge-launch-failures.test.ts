@@ -16,7 +16,7 @@ describe('converging a fleet whose launches fail', () => {
     const last = results[results.length - 1];
     expect(last.failed).toBeUndefined();
     expect(last.readiness).toMatchObject({ ready: false, reason: 'LaunchFailed' });
-    expect(last.readiness.message).toMatch(/^launching instances into group magento-marketplace-v001 failed \d+ times in a row: We currently do not have sufficient \S+ capacity .* \(InsufficientInstanceCapacity\)$/);
+    expect(last.readiness.message).toMatch(/^launching instances into group magento-marketplace-v001 \(\d+ failed launches in a row\): We currently do not have sufficient \S+ capacity .* \(InsufficientInstanceCapacity\)$/);
     const status = nextFleetStatus(undefined, d, last, env.clock.now());
     expect(status.conditions.find((c) => c.type === 'Degraded')).toMatchObject({ status: 'True', reason: 'LaunchFailed', message: last.readiness.message });
     expect(status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'LaunchFailed' });

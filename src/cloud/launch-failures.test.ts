@@ -33,7 +33,7 @@ describe('launch failures from scaling activities', () => {
   it('a terminal cause counts at its first failed launch', () => {
     const f = launchFailureOf([launch(1, 'Failed', AMI)]);
     expect(f).toMatchObject({ code: 'InvalidAMIID.NotFound', terminal: true, attempts: 1, statusMessage: AMI });
-    expect(describeLaunchFailure('web-v002', f!)).toBe(`launching instances into group web-v002 failed: ${AMI} (InvalidAMIID.NotFound)`);
+    expect(describeLaunchFailure('web-v002', f!)).toBe(`launching instances into group web-v002: ${AMI} (InvalidAMIID.NotFound)`);
   });
 
   it('capacity errors count only after CAPACITY_ATTEMPTS failed launches in a row', () => {
@@ -41,7 +41,7 @@ describe('launch failures from scaling activities', () => {
     expect(launchFailureOf(some)).toBeUndefined();
     const enough = [...some, launch(CAPACITY_ATTEMPTS, 'Failed', CAPACITY)];
     expect(launchFailureOf(enough)).toMatchObject({ code: 'InsufficientInstanceCapacity', terminal: false, attempts: CAPACITY_ATTEMPTS });
-    expect(describeLaunchFailure('g', launchFailureOf(enough)!)).toMatch(/failed 6 times in a row: We currently do not have sufficient/);
+    expect(describeLaunchFailure('g', launchFailureOf(enough)!)).toMatch(/\(6 failed launches in a row\): We currently do not have sufficient/);
   });
 
   it('a newer successful or running launch means the cause is gone', () => {

@@ -61,8 +61,8 @@ export function launchFailureOf(activities: Activity[]): LaunchFailure | undefin
   return { code, statusMessage, terminal, attempts };
 }
 
-/** One line for status and errors: `launching instances into group g failed: <AWS text> (Code)`. */
+/** One line for status and errors: `launching instances into group g: <AWS text> (Code)`. */
 export function describeLaunchFailure(groupName: string, f: LaunchFailure): string {
-  const times = f.terminal ? '' : ` ${f.attempts} times in a row`;
-  return `launching instances into group ${groupName} failed${times}: ${f.statusMessage} (${f.code})`;
+  const times = f.terminal ? '' : ` (${f.attempts} failed launches in a row)`;
+  return `launching instances into group ${groupName}${times}: ${f.statusMessage} (${f.code})`;
 }

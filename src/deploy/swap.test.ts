@@ -82,7 +82,7 @@ describe('swap machine', () => {
   });
 
   it('rolls back within one poll when green cannot launch, with AWS\'s reason, never deregistering blue', async () => {
-    const reason = "launching instances into group shop-v002 failed: The image id '[ami-0a1b2c3d4e5f60002]' does not exist. Launching EC2 instance failed. (InvalidAMIID.NotFound)";
+    const reason = "launching instances into group shop-v002: The image id '[ami-0a1b2c3d4e5f60002]' does not exist. Launching EC2 instance failed. (InvalidAMIID.NotFound)";
     const { clock, world, machine } = setup({ launchFailures: { 2: reason } });
     const start = clock.nowMs();
     const { result } = await runToEnd(machine, { clock, input, kind: 'swap' });
