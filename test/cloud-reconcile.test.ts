@@ -62,7 +62,7 @@ describe('reconcile over the simulated account', () => {
     const d = desiredFleet({ image: { ami: 'ami-0ffffffffffffffff' } });
     const r = await env.reconcile(d);
     expect(r.failed?.error.message).toBe(
-      'launching fleet magento-marketplace: AMI ami-0ffffffffffffffff does not exist (InvalidAMIID.NotFound)',
+      'checking AMI ami-0ffffffffffffffff of fleet magento-marketplace (spec.image.ami at magento-marketplace.yaml:1): AMI ami-0ffffffffffffffff does not exist (InvalidAMIID.NotFound)',
     );
     expect(r.failed?.error.retryable).toBe(false);
     expect(r.calls.mutating).toBe(0);

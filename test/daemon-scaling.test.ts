@@ -40,6 +40,8 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
   it('scale-out: the alarm adds an instance, the launching hook holds it in Pending:Wait until drover completes it', async () => {
     const { rec, states } = await converged();
     const first = env.sim.group(GROUP)!.instances.map((i) => i.id);
+    // The first instance was held by the hook too (hooks from birth): count completions from here on.
+    const since = env.clock.nowMs();
     env.sim.setLoad(LB, 400);
     expect(await env.drive(30 * 60_000, () => env.sim.inServiceCount(LB) === 2)).toBe(true);
     const added = env.sim.group(GROUP)!.instances.map((i) => i.id).filter((id) => !first.includes(id));
@@ -47,7 +49,7 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
     const path = states.get(added[0])!;
     // Pending:Proceed lasts no time once the instance is running: the next tick sees InService.
     expect([...path.keys()]).toEqual(['Pending:Wait', 'InService']);
-    const done = completions(env, 'drover-launching').filter((c) => (c.input as any).InstanceId === added[0] || (c.input as any).LifecycleActionToken);
+    const done = completions(env, 'drover-launching').filter((c) => c.atMs >= since);
     expect(done).toHaveLength(1);
     expect(done[0].input).toMatchObject({ AutoScalingGroupName: GROUP, LifecycleActionResult: 'CONTINUE' });
     // Held until running plus a warm-up of interval x healthy threshold (10 s x 2), well before the 300 s heartbeat timeout.
@@ -55,7 +57,10 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
     expect(held).toBeGreaterThanOrEqual(45_000 + 20_000);
     expect(held).toBeLessThan(300_000);
     expect(rec.get().alarms).toEqual(expect.arrayContaining([{ fleet: 'shop', name: expect.stringContaining('shop'), state: 'ALARM' }]));
-    expect(env.logger.events('lifecycle.action_completed')).toEqual([expect.objectContaining({ fleet: 'shop', component: 'lifecycle', result: 'CONTINUE', instanceId: added[0] })]);
+    expect(env.logger.events('lifecycle.action_completed')).toEqual([
+      expect.objectContaining({ fleet: 'shop', component: 'lifecycle', result: 'CONTINUE', instanceId: first[0] }),
+      expect.objectContaining({ fleet: 'shop', component: 'lifecycle', result: 'CONTINUE', instanceId: added[0] }),
+    ]);
   });
 
   it('scale-in: the leaving instance drains on the load balancer before drover lets it terminate', async () => {

@@ -62,6 +62,7 @@ export interface FleetPass {
 /** How often a running deployment is watched for status; long waits are watched less often. */
 const WATCH_REQUEUE_MS = 10_000;
 const LONG_WAIT_REQUEUE_MS = 60_000;
+const HOOK_STEPS: PlanStep['kind'][] = ['putLifecycleHook', 'deleteLifecycleHook'];
 const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh']);
 
 export class FleetController {
@@ -165,8 +166,8 @@ export class FleetController {
   }
 
   private portsFor(fleet: DesiredFleet) {
-    const { clients, logger, sleep, clock } = this.deps;
-    return createDeployPorts(clients, { logger: logger.child({ fleet: fleet.name, component: 'deploy' }), sleep, fleet, clock });
+    const { clients, logger, sleep, clock, lifecycleHooks } = this.deps;
+    return createDeployPorts(clients, { logger: logger.child({ fleet: fleet.name, component: 'deploy' }), sleep, fleet, clock, lifecycleHooks: lifecycleHooks ?? false });
   }
 
   private machineFor(fleet: DesiredFleet, kind: 'bake' | 'swap' | 'rolling') {
@@ -193,7 +194,8 @@ export class FleetController {
       this.runner.send(fleet.name, { type: 'UNDO' });
       this.memory.update(fleet.name, (m) => ({ ...m, undoRequestedAt: undefined }));
     }
-    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
+    // Beside a deployment only lifecycle hooks are kept (a group must never launch without them).
+    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { watching: true, onlyKinds: HOOK_STEPS });
     const deployment = this.viewOf(running, result.observed);
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
     const requeueAfterMs = LONG_WAITS.has(deployment.phase) ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;

@@ -5,7 +5,7 @@
  */
 import type { AwsClients } from '../cloud/clients';
 import type { CallCounter } from '../cloud/call-counter';
-import { applyPlan, validateImage, type AppliedStep } from '../cloud/apply';
+import { applyPlan, type AppliedStep } from '../cloud/apply';
 import type { ApplyContext } from '../cloud/apply';
 import { observeFleet, type OwnershipCache } from '../cloud/observe';
 import { EVENTS } from '../log/events';
@@ -16,6 +16,7 @@ import { isReportOnly, type Plan, type PlanStep } from '../model/plan';
 import { plan as computePlan } from '../planner/plan';
 import { assessReadiness, type Readiness } from '../planner/readiness';
 import { DroverError } from '../util/errors';
+import { checkPlannedImage, plannedImage } from './image-check';
 
 export interface ReconcileDeps {
   clients: AwsClients;
@@ -46,7 +47,7 @@ export const REQUEUE = { progressing: 10_000, ready: 300_000, failedRetryable: 3
 export async function reconcileFleet(
   desired: DesiredFleet,
   deps: ReconcileDeps,
-  opts: { dryRun?: boolean } = {},
+  opts: PassOptions = {},
 ): Promise<ReconcileResult> {
   const logger = deps.logger.child({ component: 'reconcile', fleet: desired.name });
   const { result, calls } = await deps.calls.measure(() => pass(desired, { ...deps, logger }, opts));
@@ -61,7 +62,15 @@ export async function reconcileFleet(
 
 type PassResult = Omit<ReconcileResult, 'calls'>;
 
-async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: { dryRun?: boolean }): Promise<PassResult> {
+/** `watching`: a deployment is running; its AMI was checked when it started. */
+export interface PassOptions {
+  dryRun?: boolean;
+  watching?: boolean;
+  /** Apply only steps of these kinds (the rest is reported): what may run beside a deployment. */
+  onlyKinds?: PlanStep['kind'][];
+}
+
+async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: PassOptions): Promise<PassResult> {
   const ctx: ApplyContext = { logger: deps.logger, sleep: deps.sleep, fleet: desired.name };
   let observed: ObservedFleet | undefined;
   try {
@@ -81,26 +90,28 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: { dryRun?:
     deps.logger.error({ event: EVENTS.nameTaken, resource: taken.resource }, error.message);
     return { ...base, failed: { step: taken, error }, readiness, requeueAfterMs: REQUEUE.failedTerminal };
   }
-  const executable = plan.steps.filter((s) => !isReportOnly(s));
+  // The AMI the plan builds or deploys on must exist, in plan as in apply (a typo builds nothing).
+  if (!opts.watching) {
+    try {
+      await checkPlannedImage(deps.clients, desired, plan, ctx);
+    } catch (err) {
+      // The error replaces the step: nothing will be built or deployed on that AMI.
+      const step = plannedImage(plan)!.step;
+      return { ...base, plan: { ...plan, steps: plan.steps.filter((s) => s !== step) }, ...failedBefore(step, err, readiness) };
+    }
+  }
+  const executable = plan.steps.filter((s) => !isReportOnly(s) && (!opts.onlyKinds || opts.onlyKinds.includes(s.kind)));
   if (opts.dryRun || !executable.length) {
     const requeueAfterMs = readiness.ready ? REQUEUE.ready : REQUEUE.progressing;
     return { ...base, readiness, requeueAfterMs };
   }
-  return { ...base, ...(await execute(deps, ctx, plan, readiness)) };
+  return { ...base, ...(await execute(deps, ctx, opts.onlyKinds ? { ...plan, steps: executable } : plan, readiness)) };
 }
 
 type Outcome = Omit<PassResult, 'fleet' | 'plan' | 'observed' | 'pendingDeployment'>;
 
-/** Validate the AMI (so a typo builds nothing), then apply the plan; `before` is readiness as observed. */
+/** Apply the plan; `before` is readiness as observed. */
 async function execute(deps: ReconcileDeps, ctx: ApplyContext, plan: Plan, before: Readiness): Promise<Outcome> {
-  const building = plan.steps.find((s) => s.kind === 'createLaunchTemplate' || s.kind === 'createLaunchTemplateVersion');
-  if (building) {
-    try {
-      await validateImage(deps.clients, String(building.params.imageId), ctx);
-    } catch (err) {
-      return failedBefore(building, err, before);
-    }
-  }
   const result = await applyPlan(deps.clients, plan, ctx);
   const progress = (reason: string, message: string): Readiness => ({ ...before, ready: false, reason, message });
   if (result.failed) {

@@ -32,6 +32,7 @@ function progressing(result: ReconcileResult, d: DeploymentStatus | undefined): 
     return yes('StepsApplied', `applied ${result.applied.length} step(s): ${result.applied.map((a) => a.step.kind).join(', ')}`);
   }
   if (result.waiting) return yes('WaitingForDependency', result.waiting.reason);
+  if (result.readiness.reason === 'LaunchFailed') return { status: 'False', reason: 'LaunchFailed', message: 'instances cannot launch (see Degraded)' };
   if (!result.readiness.ready) return yes(result.readiness.reason, result.readiness.message);
   return { status: 'False', reason: 'Converged', message: 'nothing left to change' };
 }
@@ -47,6 +48,7 @@ function degraded(result: ReconcileResult, d: DeploymentStatus | undefined): Ver
     const message = `${d.kind} ${d.id} ${verb}${d.message ? `: ${d.message}` : ''}`;
     return { status: 'True', reason, message: withIds(message, d.failingInstanceIds) };
   }
+  if (result.readiness.reason === 'LaunchFailed') return { status: 'True', reason: 'LaunchFailed', message: result.readiness.message };
   return { status: 'False', reason: 'AsExpected', message: 'no failures' };
 }
 

@@ -31,7 +31,8 @@ export interface GroupInput { groupName: string }
 export interface GroupHealthInput { groupName: string; desired: number }
 /** Instances of the group, split by ELB health. */
 /** `desired`: the group's desired capacity, when the port read it. */
-export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number; desired?: number }
+/** `launchFailure`: why the group cannot launch, when the cause will not fix itself (AWS's own text). */
+export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number; desired?: number; launchFailure?: string }
 /** Suspends blue's scaling processes and takes its instances out of the ELB. */
 export interface DeregisterBlueInput { blueGroup: string; greenGroup: string }
 export interface AlarmsInput { alarmNames: string[] }
@@ -41,7 +42,7 @@ export interface MovePoliciesInput { fleet: string; fromGroup: string; toGroup: 
 /** Resume blue's processes, set its desired capacity, register it with the ELB, point policies at it. */
 export interface RestoreBlueInput { fleet: string; blueGroup: string; greenGroup: string; desired: number }
 
-export type SwapRollbackReason = 'GreenUnhealthy' | 'AlarmFired' | 'Undo' | 'StepFailed';
+export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'StepFailed';
 
 export type SwapOutput =
   | { status: 'succeeded'; greenGroup: string; generation: number; launchTemplateVersion: number }
@@ -242,6 +243,15 @@ export const swapMachine = setup({
                       green: { inService: event.output.inService.length, desired: targetDesired(context), notInService: [] },
                       message: `green healthy; taking ${context.input.blueGroup} out of the load balancer`,
                     }))],
+                  },
+                  {
+                    // Launches that cannot succeed: roll back within one poll, with AWS's reason.
+                    guard: ({ event }) => !!event.output.launchFailure,
+                    target: '#swap.rollback',
+                    actions: assign(({ context, event }) => ({
+                      green: { inService: event.output.inService.length, desired: targetDesired(context), notInService: event.output.notInService },
+                      rollback: { reason: 'LaunchFailed' as const, message: event.output.launchFailure!, failingInstanceIds: event.output.notInService },
+                    })),
                   },
                   {
                     guard: ({ context, event }) => elapsedMs(context.greenWaitStartedAtMs, event.output.nowMs) > context.input.healthyTimeoutSeconds * 1000,

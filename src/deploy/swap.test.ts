@@ -81,6 +81,18 @@ describe('swap machine', () => {
     expect(world.minServing).toBeGreaterThanOrEqual(4);
   });
 
+  it('rolls back within one poll when green cannot launch, with AWS\'s reason, never deregistering blue', async () => {
+    const reason = "launching instances into group shop-v002: The image id '[ami-0a1b2c3d4e5f60002]' does not exist. Launching EC2 instance failed. (InvalidAMIID.NotFound)";
+    const { clock, world, machine } = setup({ launchFailures: { 2: reason } });
+    const start = clock.nowMs();
+    const { result } = await runToEnd(machine, { clock, input, kind: 'swap' });
+    expect(result.output).toEqual({ status: 'rolledBack', reason: 'LaunchFailed', message: reason, failingInstanceIds: [] });
+    expect(clock.nowMs() - start).toBeLessThan(120_000);
+    expect(world.log.some((l) => l.startsWith('deregisterBlue'))).toBe(false);
+    expect([...world.groups.keys()]).toEqual(['shop-v001']);
+    expect(world.minServing).toBeGreaterThanOrEqual(4);
+  });
+
   it('rolls back when a watched alarm fires during soak, restoring blue before green leaves', async () => {
     const { clock, world, machine } = setup();
     let fired = false;

@@ -132,6 +132,8 @@ function record(report: FleetRunReport, pass: FleetPass, failOnBlocked: boolean)
   if (deployment && (pass.deployment || report.deployment)) report.deployment = deployment;
   if (r.failed) report.failed = r.failed.error.message;
   else if (pass.blocked && failOnBlocked) report.failed = pass.blocked;
+  // Launches that cannot succeed end the wait with AWS's reason (a deployment handles its own).
+  else if (r.readiness.reason === 'LaunchFailed' && pass.deployment?.result !== 'InProgress') report.failed = r.readiness.message;
 }
 
 function printProgress(opts: RunOptions, fleet: string, elapsedMs: number, pass: FleetPass, last: string): string {

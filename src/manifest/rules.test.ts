@@ -42,6 +42,10 @@ const crossField: Case[] = [
     'spec.scaling: scaleIn.threshold (70) must be below scaleOut.threshold (70)', '70'],
   ['HTTPS listener without certificate', (d) => (d.spec.loadBalancer.listeners[0].protocol = 'HTTPS'),
     'spec.loadBalancer.listeners[0]: missing required field "sslCertificateId" (HTTPS and SSL listeners need a certificate)', 'protocol: HTTPS'],
+  ['instance type typo', (d) => (d.spec.instances.type = 't3.smal'),
+    'spec.instances.type: "t3.smal" is not a known EC2 instance type; did you mean "t3.small"? (known types: @aws-sdk/client-ec2', 't3.smal'],
+  ['unknown builder instance type', (d) => (d.spec.image.bake = { baseAmi: 'ami-0a1b2c3d4e5f60001', repository: 'git@x:y.git', branch: 'main', buildScript: 'make', builderInstanceType: 'c5.huge' }),
+    'spec.image.bake.builderInstanceType: "c5.huge" is not a known EC2 instance type', 'c5.huge'],
 ];
 
 const ranges: Case[] = [

@@ -4,6 +4,7 @@
  */
 import { formatDuration, parseDuration } from '../util/clock';
 import { DocContext } from './doc-context';
+import { unknownInstanceTypeMessage } from './instance-types';
 import { Path } from './yaml-locate';
 
 type Dict = Record<string, unknown>;
@@ -111,10 +112,21 @@ function checkScaling(ctx: DocContext, data: unknown): void {
   }
 }
 
+/** Instance types must be ones EC2 knows (the schema only checked their shape). */
+function checkInstanceTypes(ctx: DocContext, data: unknown): void {
+  for (const at of [['spec', 'instances', 'type'], ['spec', 'image', 'bake', 'builderInstanceType']] as Path[]) {
+    const type = get(data, at);
+    if (typeof type !== 'string' || !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) continue;
+    const problem = unknownInstanceTypeMessage(type);
+    if (problem) ctx.report(at, problem);
+  }
+}
+
 /** Run every cross-field rule on a document's plain data. */
 export function checkSemantics(ctx: DocContext, data: unknown): void {
   checkCapacity(ctx, data);
   checkHealthCheck(ctx, data);
   checkListenerPorts(ctx, data);
   checkScaling(ctx, data);
+  checkInstanceTypes(ctx, data);
 }

@@ -22,6 +22,8 @@ export interface ObservedFleet {
   readCalls: number;
   /** Availability zone of each desired subnet (mount targets are one per zone). */
   subnetZones?: Record<string, string>;
+  /** The observer reads lifecycle hooks (a daemon answers them): groups drover creates carry them from birth. */
+  lifecycleHooksManaged?: boolean;
 }
 
 export interface NameConflict {
@@ -86,6 +88,8 @@ export interface ObservedGroup {
   status?: string;
   /** Lifecycle hooks; undefined when not observed (drover manages hooks only when asked to). */
   lifecycleHooks?: ObservedLifecycleHook[];
+  /** Why launches fail (AWS's scaling activity text), when the group is short and waiting will not help. */
+  launchFailure?: string;
 }
 
 export interface ObservedLifecycleHook {

@@ -7,6 +7,7 @@ import type { DesiredFleet } from '../model/fleet';
 import { groupName, resourceNames } from '../model/names';
 import type { ObservedFleet, ObservedGroup } from '../model/observed';
 import type { PlanStep } from '../model/plan';
+import { wantedHooks } from './plan-hooks';
 import { drift, nameTaken, sameSet, step } from './steps';
 
 export function planGroup(desired: DesiredFleet, observed: ObservedFleet, active: ObservedGroup | undefined): PlanStep[] {
@@ -38,6 +39,8 @@ function createGroup(desired: DesiredFleet, observed: ObservedFleet): PlanStep {
     healthCheckGracePeriodSeconds: desired.loadBalancer.healthCheckGracePeriodSeconds,
     // Instances mount the share at boot: the group waits until every mount target is available.
     ...(desired.storage ? { fileSystemToken: resourceNames(desired.name).efsCreationToken } : {}),
+    // Hooks from birth: no instance launches before drover's hooks hold it.
+    ...(observed.lifecycleHooksManaged ? { lifecycleHooks: wantedHooks(desired) } : {}),
   });
 }
 

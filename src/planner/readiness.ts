@@ -12,7 +12,7 @@ export interface Readiness {
   ready: boolean;
   inService: number;
   desired: number;
-  /** PascalCase: Ready, NameTaken, DeploymentPending, Converging, WaitingForFileSystem, WaitingForHealthyInstances. */
+  /** PascalCase: Ready, NameTaken, DeploymentPending, Converging, WaitingForFileSystem, LaunchFailed, WaitingForHealthyInstances. */
   reason: string;
   message: string;
 }
@@ -37,6 +37,7 @@ export function assessReadiness(desired: DesiredFleet, observed: ObservedFleet, 
     if (pending.length) return not('WaitingForFileSystem', `file system ${fs.id} is not available yet (${pending.join(', ')})`);
   }
   if (!group) return not('Converging', 'no auto scaling group yet');
+  if (inService < want && group.launchFailure) return not('LaunchFailed', group.launchFailure);
   if (inService < want) {
     return not('WaitingForHealthyInstances', `${inService} of ${want} instances of group ${group.name} are InService on load balancer ${lbName}`);
   }

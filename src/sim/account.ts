@@ -160,6 +160,11 @@ export class SimAccount {
     this.core.chaos.sqs = { duplicateRate: opts.duplicateRate ?? 0, reorder: opts.reorder ?? false };
   }
 
+  /** Every launch (RunInstances, Auto Scaling) fails with UnauthorizedOperation for `forMs`. */
+  denyLaunches(forMs: number): void {
+    this.core.chaos.launchesDeniedUntil = this.core.now() + forMs;
+  }
+
   /** Launches of `instanceType` (`*`: any) fail with InsufficientInstanceCapacity for `forMs`. */
   setCapacityShortage(instanceType: string, forMs: number): void {
     this.core.chaos.shortages.push({ instanceType, until: this.core.now() + forMs });

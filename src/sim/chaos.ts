@@ -7,7 +7,9 @@
  * - SQS at-least-once delivery: a received message stays visible with `duplicateRate` (so
  *   it is delivered again under a new receipt handle), and `reorder` shuffles receive order;
  * - capacity shortages: launches of an instance type (or `*`) fail with
- *   InsufficientInstanceCapacity until a time, for RunInstances and Auto Scaling alike.
+ *   InsufficientInstanceCapacity until a time, for RunInstances and Auto Scaling alike;
+ * - denied launches: until a time, every launch fails with UnauthorizedOperation (a role or
+ *   policy that lost ec2:RunInstances, a KMS key the service-linked role may not use).
  * All of it is cleared by `SimAccount.clearFaults()`.
  */
 import type { SimCore } from './core';
@@ -20,6 +22,8 @@ export interface ChaosState {
   recent: Array<{ kind: CreatedKind; id: string; name?: string; at: number }>;
   sqs: { duplicateRate: number; reorder: boolean };
   shortages: Array<{ instanceType: string; until: number }>;
+  /** Launches fail with UnauthorizedOperation until this time. */
+  launchesDeniedUntil?: number;
   /** What the chaos did so far (kept by clearFaults). */
   stats: ChaosStats;
 }
@@ -125,6 +129,13 @@ export function hideRecent(sim: SimCore, svc: string, operation: string, input: 
     default:
       return output;
   }
+}
+
+/** Throws UnauthorizedOperation while launches are denied (EC2's text, with an encoded message). */
+export function checkLaunchAllowed(sim: SimCore): void {
+  if ((sim.chaos.launchesDeniedUntil ?? 0) <= sim.now()) return;
+  sim.chaos.stats.launchesRefused++;
+  throw sim.error('EC2', 'UnauthorizedOperation', 'You are not authorized to perform this operation. Encoded authorization failure message: 4GIOHlTkIaWHQD0Q0m6XSnuUMCm-abc');
 }
 
 /** Throws InsufficientInstanceCapacity while a shortage of this instance type lasts. */

@@ -10,6 +10,7 @@ import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { isNotFound } from '../errors';
 import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from './context';
+import { hookSpecifications, type HookSpec } from './hooks';
 import { fileSystemNotReady } from './storage';
 
 interface CreateGroupParams {
@@ -23,6 +24,8 @@ interface CreateGroupParams {
   loadBalancerName: string;
   healthCheckGracePeriodSeconds: number;
   fileSystemToken?: string;
+  /** Created with the group (daemon mode), so its first instance is already held by them. */
+  lifecycleHooks?: HookSpec[];
 }
 
 /** Pinned to the template's default version number: the version that carries the AMI. */
@@ -68,6 +71,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
               ResourceId: p.name,
               ResourceType: 'auto-scaling-group',
             })),
+            ...hookSpecifications(p.lifecycleHooks),
           }),
         ),
       );

@@ -3,7 +3,7 @@
  * notification target: Auto Scaling then emits EventBridge events, which a rule routes to the
  * event queue (see manifests/deploy/cloudformation-events.yaml).
  */
-import { DeleteLifecycleHookCommand, PutLifecycleHookCommand } from '@aws-sdk/client-auto-scaling';
+import { DeleteLifecycleHookCommand, PutLifecycleHookCommand, type LifecycleHookSpecification } from '@aws-sdk/client-auto-scaling';
 import { CloudError } from '../errors';
 import { act, DONE, type StepHandler } from './context';
 
@@ -12,12 +12,28 @@ const TRANSITION = {
   terminating: 'autoscaling:EC2_INSTANCE_TERMINATING',
 } as const;
 
+/** A hook as the planner wants it (see planner/plan-hooks.ts). */
+export type HookSpec = Omit<PutHookParams, 'groupName'>;
+
 interface PutHookParams {
   groupName: string;
   name: string;
   transition: keyof typeof TRANSITION;
   heartbeatTimeoutSeconds: number;
   defaultResult: 'CONTINUE' | 'ABANDON';
+}
+
+/** The hooks as CreateAutoScalingGroup's LifecycleHookSpecificationList: a group then never launches without them. */
+export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHookSpecificationList?: LifecycleHookSpecification[] } {
+  if (!hooks?.length) return {};
+  return {
+    LifecycleHookSpecificationList: hooks.map((h) => ({
+      LifecycleHookName: h.name,
+      LifecycleTransition: TRANSITION[h.transition],
+      HeartbeatTimeout: h.heartbeatTimeoutSeconds,
+      DefaultResult: h.defaultResult,
+    })),
+  };
 }
 
 export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, ctx) => {

@@ -109,8 +109,7 @@ export const deleteLaunchTemplate: StepHandler = (clients, p: { launchTemplateId
  * Make sure an AMI exists before anything is built on it, so a typo leaves nothing behind:
  * `launching fleet magento: AMI ami-… does not exist (InvalidAMIID.NotFound)`.
  */
-export async function validateImage(clients: AwsClients, imageId: string, ctx: ApplyContext): Promise<void> {
-  const context = `launching fleet ${ctx.fleet}`;
+export async function validateImage(clients: AwsClients, imageId: string, ctx: ApplyContext, context = `launching fleet ${ctx.fleet}`): Promise<void> {
   const missing = (code: string, cause?: unknown) =>
     new CloudError(`${context}: AMI ${imageId} does not exist (${code})`, { errorClass: 'notFound', awsCode: code, cause });
   try {

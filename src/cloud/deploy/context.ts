@@ -12,6 +12,8 @@ export interface DeployPortsContext {
   sleep: (ms: number) => Promise<void>;
   fleet: DesiredFleet;
   clock: Clock;
+  /** A daemon answers lifecycle hooks: groups a deployment creates carry them from birth. */
+  lifecycleHooks?: boolean;
 }
 
 /** One AWS call with the fleet appended to its gerund context; retries throttling and server faults. */

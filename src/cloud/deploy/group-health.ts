@@ -2,9 +2,11 @@
  * A group's instances split by whether they serve: InService and Healthy in the group, and
  * InService (not draining) on the fleet's load balancer. Everything else is not in service.
  */
+import { DescribeScalingActivitiesCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
 import type { GroupHealthFacts } from '../../deploy/swap.machine';
 import type { AwsClients } from '../clients';
+import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from '../launch-failures';
 import { callOrMissing, type DeployPortsContext } from './context';
 import { describeGroup, isDeleting } from './fleet-groups';
 
@@ -32,5 +34,31 @@ export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsConte
     const ok = i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId);
     (ok ? inService : notInService).push(i.InstanceId);
   }
-  return { inService: inService.sort(), notInService: notInService.sort(), nowMs: nowMs(), ...(group.DesiredCapacity !== undefined ? { desired: group.DesiredCapacity } : {}) };
+  const launchFailure = await readLaunchFailure(clients, ctx, group);
+  return {
+    inService: inService.sort(),
+    notInService: notInService.sort(),
+    nowMs: nowMs(),
+    ...(group.DesiredCapacity !== undefined ? { desired: group.DesiredCapacity } : {}),
+    ...(launchFailure ? { launchFailure } : {}),
+  };
+}
+
+/** Instances that count toward the group's capacity (not on their way out). */
+function liveInstances(group: AutoScalingGroup): number {
+  return (group.Instances ?? []).filter((i) => !/^Terminat/.test(i.LifecycleState ?? '')).length;
+}
+
+/**
+ * Why the group cannot reach its capacity, from its scaling activities: read only for a group
+ * short of instances (a full group costs no extra call).
+ */
+async function readLaunchFailure(clients: AwsClients, ctx: DeployPortsContext, group: AutoScalingGroup): Promise<string | undefined> {
+  const name = group.AutoScalingGroupName ?? '';
+  if (liveInstances(group) >= (group.DesiredCapacity ?? 0)) return undefined;
+  const out = await callOrMissing(ctx, `describing scaling activities of group ${name}`, () =>
+    clients.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: name, MaxRecords: 2 * CAPACITY_ATTEMPTS })),
+  );
+  const failure = launchFailureOf(out?.Activities ?? []);
+  return failure && describeLaunchFailure(name, failure);
 }

@@ -14,6 +14,8 @@ import {
 import type { CreateGreenInput } from '../../deploy/swap.machine';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { createOwned, DONE } from '../apply/context';
+import { hookSpecifications } from '../apply/hooks';
+import { wantedHooks } from '../../planner/plan-hooks';
 import type { AwsClients } from '../clients';
 import { tagsFromList } from '../tags';
 import { applyContext, call, callOrMissing, deployError, type DeployPortsContext } from './context';
@@ -46,6 +48,7 @@ function greenGroupCommand(ctx: DeployPortsContext, p: CreateGreenInput, launchT
     HealthCheckType: 'ELB',
     HealthCheckGracePeriod: ctx.fleet.loadBalancer.healthCheckGracePeriodSeconds,
     Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true, ResourceId: p.groupName, ResourceType: 'auto-scaling-group' })),
+    ...hookSpecifications(ctx.lifecycleHooks ? wantedHooks(ctx.fleet) : undefined),
   });
 }
 

@@ -7,6 +7,7 @@ import { observeAlarms } from './alarms';
 import { Reader, type ObserveContext } from './context';
 import { observeGroups, observePolicies } from './groups';
 import { observeLaunchTemplate } from './launch-template';
+import { observeLaunchFailures } from './launch-failures';
 import { observeGroupHooks } from './lifecycle-hooks';
 import { observeLoadBalancer } from './load-balancer';
 import { observeEfsSecurityGroup, observeFileSystem, observeSubnetZones } from './storage';
@@ -20,6 +21,7 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
       observeLaunchTemplate(clients, fleet, g.groups, r),
       observePolicies(clients, g.groups, r),
       ctx.lifecycleHooks ? observeGroupHooks(clients, g.groups, r) : undefined,
+      observeLaunchFailures(clients, g.groups, r),
     ]);
     return { g, lt, policies };
   };
@@ -46,6 +48,7 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
     conflicts,
     readCalls: r.count,
     ...(subnetZones ? { subnetZones } : {}),
+    ...(ctx.lifecycleHooks ? { lifecycleHooksManaged: true } : {}),
   };
   ctx.logger.debug({ event: EVENTS.observeDone, fleet, readCalls: r.count, groups: g.groups.length, conflicts: conflicts.length });
   return observed;

@@ -26,6 +26,8 @@ export interface FakeSwapOptions {
   bootSeconds?: number;
   /** Generations whose instances never pass health checks. */
   brokenGenerations?: number[];
+  /** Generations that cannot launch at all, with the reason the port reports. */
+  launchFailures?: Record<number, string>;
 }
 
 export class FakeSwapWorld implements SwapPorts {
@@ -65,6 +67,7 @@ export class FakeSwapWorld implements SwapPorts {
     group.desired = desired;
     group.instances = group.instances.slice(0, desired);
     const broken = (this.options.brokenGenerations ?? []).includes(group.generation);
+    if (this.options.launchFailures?.[group.generation]) return;
     while (group.instances.length < desired) {
       group.instances.push({ id: `i-${(++this.seq).toString(16).padStart(17, '0')}`, readyAtMs, broken });
     }
@@ -112,7 +115,8 @@ export class FakeSwapWorld implements SwapPorts {
     const g = this.groups.get(input.groupName);
     const inService = g ? this.inService(g) : [];
     const notInService = g ? g.instances.map((i) => i.id).filter((id) => !inService.includes(id)) : [];
-    return { inService, notInService, nowMs: this.clock.nowMs() };
+    const launchFailure = g && this.options.launchFailures?.[g.generation];
+    return { inService, notInService, nowMs: this.clock.nowMs(), ...(launchFailure ? { launchFailure } : {}) };
   }
 
   async deregisterBlue(input: { blueGroup: string; greenGroup: string }) {

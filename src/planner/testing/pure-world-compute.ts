@@ -3,7 +3,7 @@
  * their instances, lifecycle hooks, scaling policies, alarms, and a deployment's end state.
  */
 import { groupName as versionedGroupName, ownershipTags, TAG_GENERATION } from '../../model/names';
-import type { ObservedGroup, ObservedLaunchTemplate } from '../../model/observed';
+import type { ObservedGroup, ObservedLaunchTemplate, ObservedLifecycleHook } from '../../model/observed';
 import type { PlanStepKind } from '../../model/plan';
 import { renderUserData } from '../user-data';
 import { fileSystemOf, lbNamed, PURE_IDS, PureWorldViolation, PureWorldWait, refuseTaken, requireOwned, zoneOfSubnet, type Handler, type World } from './pure-world-core';
@@ -78,6 +78,7 @@ interface NewGroup {
   subnets: string[];
   loadBalancerName: string;
   healthCheckGracePeriodSeconds: number;
+  lifecycleHooks?: ObservedLifecycleHook[];
 }
 
 function launchGroup(w: World, lt: ObservedLaunchTemplate, n: NewGroup): ObservedGroup {
@@ -97,7 +98,7 @@ function launchGroup(w: World, lt: ObservedLaunchTemplate, n: NewGroup): Observe
     suspendedProcesses: [],
     instances: [],
     createdTime: '2026-01-01T00:00:00.000Z',
-    ...(w.opts.observeHooks ? { lifecycleHooks: [] } : {}),
+    ...(w.opts.observeHooks ? { lifecycleHooks: (n.lifecycleHooks ?? []).map((h) => ({ ...h })) } : {}),
   };
   w.o.groups.push(g);
   resize(w, g);

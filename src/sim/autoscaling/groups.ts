@@ -79,7 +79,14 @@ function createGroup(sim: SimCore, input: any) {
   };
   g.lastChangeCause = sizeChangeCause(sim, g, 0);
   sim.state.groups[name] = g;
-  for (const h of input.LifecycleHookSpecificationList ?? []) putHook(sim, { ...h, AutoScalingGroupName: name }, false);
+  try {
+    for (const h of input.LifecycleHookSpecificationList ?? []) putHook(sim, { ...h, AutoScalingGroupName: name }, false);
+  } catch (err) {
+    // One call: a bad hook specification creates nothing.
+    delete sim.state.groups[name];
+    for (const key of Object.keys(sim.state.hooks)) if (sim.state.hooks[key].group === name) delete sim.state.hooks[key];
+    throw err;
+  }
   sim.dirty = true;
   return {};
 }

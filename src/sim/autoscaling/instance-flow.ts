@@ -53,11 +53,13 @@ export function launchOne(sim: SimCore, g: GroupRec, cause: string): boolean {
     spec = groupLaunchSpec(sim, g, subnetId);
     validateLaunch(sim, spec);
   } catch (err) {
+    // As AWS words it: "<EC2's message>. Launching EC2 instance failed." (one period between them).
+    const reason = `${(err as Error).message.replace(/\.+$/, '')}. Launching EC2 instance failed.`;
     addActivity(sim, g, {
-      description: 'Launching a new EC2 instance.  Status Reason: ' + (err as Error).message + '. Launching EC2 instance failed.',
+      description: `Launching a new EC2 instance.  Status Reason: ${reason}`,
       cause,
       status: 'Failed',
-      statusMessage: `${(err as Error).message}. Launching EC2 instance failed.`,
+      statusMessage: reason,
       endedAt: sim.now(),
       progress: 100,
     });

@@ -1,5 +1,6 @@
 /** Launching EC2 instances: shared by RunInstances and Auto Scaling. */
-import { checkCapacity } from '../chaos';
+import { _InstanceType } from '@aws-sdk/client-ec2';
+import { checkCapacity, checkLaunchAllowed } from '../chaos';
 import { decodeBase64, SimCore } from '../core';
 import { InstanceRec, Tags } from '../state';
 
@@ -17,7 +18,8 @@ export interface LaunchSpec {
   shutdownBehavior?: 'stop' | 'terminate';
 }
 
-const TYPE_RE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d+xlarge|metal)$/;
+/** The instance types EC2 knows, as the SDK's model lists them. */
+const INSTANCE_TYPES = new Set<string>(Object.values(_InstanceType));
 
 /** Throws the error EC2 would give for this launch, before anything is created. */
 export function validateLaunch(sim: SimCore, spec: LaunchSpec): void {
@@ -25,7 +27,7 @@ export function validateLaunch(sim: SimCore, spec: LaunchSpec): void {
   const image = sim.state.images[spec.imageId];
   if (!image) throw sim.error('EC2', 'InvalidAMIID.NotFound', `The image id '[${spec.imageId}]' does not exist`);
   if (image.state !== 'available') throw sim.error('EC2', 'InvalidAMIID.Unavailable', `Image ${spec.imageId} is not available (state: ${image.state})`);
-  if (spec.instanceType && !TYPE_RE.test(spec.instanceType)) {
+  if (spec.instanceType && !INSTANCE_TYPES.has(spec.instanceType)) {
     throw sim.error('EC2', 'InvalidParameterValue', `Invalid value '${spec.instanceType}' for InstanceType.`);
   }
   if (spec.subnetId && !sim.state.subnets.some((s) => s.id === spec.subnetId)) {
@@ -34,6 +36,7 @@ export function validateLaunch(sim: SimCore, spec: LaunchSpec): void {
   for (const sg of spec.sgIds ?? []) {
     if (!sim.state.securityGroups[sg]) throw sim.error('EC2', 'InvalidGroup.NotFound', `The security group '${sg}' does not exist in VPC '${sim.state.vpcId}'`);
   }
+  checkLaunchAllowed(sim);
   checkCapacity(sim, spec.instanceType, sim.state.subnets.find((s) => s.id === spec.subnetId)?.az ?? sim.state.subnets[0].az);
 }
 
