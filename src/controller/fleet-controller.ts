@@ -27,6 +27,7 @@ import { bakeInput, deploymentId, swapInput } from './deployment-inputs';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from './deployment-runner';
 import { deploymentStatus } from './deployment-status';
 import { finishDeployment, withFailure } from './deployment-finish';
+import { decideDeployment, recoveryAmi, type DeploymentDecision } from './deployment-decision';
 import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from './fleet-memory';
 import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { rollingInput } from './rolling-start';
@@ -57,6 +58,16 @@ export interface FleetPass {
   status: FleetStatus;
   deployment?: DeploymentStatus;
   error?: { message: string; retryable: boolean };
+}
+
+/** What `plan` shows: the pass as observed (dry run) and the deployment `apply` would start. */
+export interface FleetPreview {
+  result: ReconcileResult;
+  decision?: DeploymentDecision;
+}
+
+function pendingOf(result: ReconcileResult): { pending?: PlanStep } {
+  return result.pendingDeployment ? { pending: result.pendingDeployment } : {};
 }
 
 /** How often a running deployment is watched for status; long waits are watched less often. */
@@ -97,13 +108,32 @@ export class FleetController {
     const memory = this.memory.load(fleet.name);
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps());
     this.adoptServingTarget(fleet, result.observed);
-    const started = result.failed ? undefined : await this.startNeeded(fleet, result);
+    const decision = result.failed ? undefined : decideDeployment({ fleet, memory: this.memory.load(fleet.name), observed: result.observed, ...pendingOf(result) });
+    const started = decision ? await this.start(fleet, result.observed, decision) : undefined;
     const deployment = started ? this.viewOf(started, result.observed) : undefined;
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
     const requeueAfterMs = started ? WATCH_REQUEUE_MS : result.requeueAfterMs;
     const error = result.failed ? { message: result.failed.error.message, retryable: result.failed.error.retryable } : undefined;
-    const blocked = started ? undefined : this.blockedMessage(fleet, result);
+    const blocked = !started && decision?.action === 'blocked' ? decision.reason : undefined;
     return { requeueAfterMs, result, status, ...(deployment ? { deployment } : {}), ...(error ? { error } : {}), ...(blocked ? { blocked } : {}) };
+  }
+
+  /**
+   * What `reconcile` would do next, changing nothing: the same observation, the same fleet as
+   * memory makes it effective, and the same deployment decision. `drover plan` prints this.
+   */
+  async preview(fleet: DesiredFleet): Promise<FleetPreview> {
+    const running = this.runner.get(fleet.name);
+    const recorded = running && !running.result ? { kind: running.kind, id: running.id } : await this.recordedDeployment(fleet.name);
+    const memory = this.memory.load(fleet.name);
+    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
+    const decision = result.failed ? undefined : decideDeployment({ fleet, memory, observed: result.observed, ...pendingOf(result), ...(recorded ? { recorded } : {}) });
+    return { result, ...(decision ? { decision } : {}) };
+  }
+
+  private async recordedDeployment(fleet: string): Promise<{ kind: string; id: string } | undefined> {
+    const record = await this.snapshots.load(fleet);
+    return record && !isCorrupt(record) ? { kind: record.kind, id: record.id } : undefined;
   }
 
   /**
@@ -128,13 +158,6 @@ export class FleetController {
     if (kind === 'bake' || phase.final || !phase.reason || !fleet || typeof ami !== 'string') return;
     if (blockingFailure(this.memory.load(fleetName), ami, specHash(fleet))) return;
     this.memory.update(fleetName, (m) => withFailure(m, fleet, ami, { reason: phase.reason!, message: phase.message }, this.deps.clock.now()));
-  }
-
-  private blockedMessage(fleet: DesiredFleet, result: ReconcileResult): string | undefined {
-    const step = result.pendingDeployment;
-    if (!step) return undefined;
-    const failure = blockingFailure(this.memory.load(fleet.name), String(step.params.toAmi), specHash(fleet));
-    return failure && `not rolling out ${failure.ami} again: it was rolled back at ${failure.at} (${failure.reason}: ${failure.message}); change the manifest or push a new commit`;
   }
 
   /** Record a bake request; the next pass starts it once nothing else is deploying. */
@@ -208,19 +231,21 @@ export class FleetController {
     return deploymentStatus({ id: running.id, kind: running.kind, startedAt: running.startedAt, input: running.input, phase, ...(context ? { context } : {}) }, observed, this.deps.clock.now(), prev);
   }
 
-  /** What to start, if anything: a swap left half-done with no record, a requested bake, or the plan's deployment. */
-  private async startNeeded(fleet: DesiredFleet, result: ReconcileResult): Promise<RunningDeployment | undefined> {
-    const live = result.observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && !/Delete/i.test(g.status ?? ''));
-    if (live.length > 1) return this.recoverSwapFromWorld(fleet, result.observed);
-    const memory = this.memory.load(fleet.name);
-    if (memory.pendingBake && fleet.image.bake) return this.startBake(fleet, result.observed, memory.pendingBake.commit);
+  /** Act on the decision: resume a swap from the world, start a bake or a rollout. */
+  private async start(fleet: DesiredFleet, observed: ObservedFleet, decision: DeploymentDecision): Promise<RunningDeployment | undefined> {
+    if (decision.action === 'continue') return undefined;
+    if (decision.action === 'recoverSwap') return this.recoverSwapFromWorld(fleet, observed);
+    if (decision.action === 'bake') return this.startBake(fleet, observed, decision.commit);
     if (fleet.image.bake) await this.sweep(fleet);
-    await this.pruneStrayVersions(fleet, result.observed);
-    return result.pendingDeployment ? await this.startRollout(fleet, result.observed, result.pendingDeployment) : undefined;
+    await this.pruneStrayVersions(fleet, observed);
+    if (decision.action === 'blocked') {
+      this.deps.logger.warn({ event: EVENTS.deployBlocked, fleet: fleet.name, ami: String(decision.step.params.toAmi) }, decision.reason);
+    }
+    return decision.action === 'rollout' ? this.startRollout(fleet, observed, decision.step, decision.strategy) : undefined;
   }
 
   private recoverSwapFromWorld(fleet: DesiredFleet, observed: ObservedFleet): RunningDeployment | undefined {
-    const amiId = effectiveDesired(fleet, this.memory.load(fleet.name)).image.ami ?? fleet.image.bake?.baseAmi ?? '';
+    const amiId = recoveryAmi(fleet, this.memory.load(fleet.name));
     const recovery = recoverSwap(observed, fleet.deploy, { amiId, drainingSeconds: fleet.loadBalancer.connectionDrainingSeconds });
     if (recovery.action !== 'resume') return undefined;
     this.deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name }, recovery.reason);
@@ -238,19 +263,13 @@ export class FleetController {
     return run;
   }
 
-  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep): Promise<RunningDeployment | undefined> {
+  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep, kind: 'swap' | 'rolling'): Promise<RunningDeployment | undefined> {
     const toAmi = String(step.params.toAmi);
-    const failure = blockingFailure(this.memory.load(fleet.name), toAmi, specHash(fleet));
-    if (failure) {
-      this.deps.logger.warn({ event: EVENTS.deployBlocked, fleet: fleet.name, ami: toAmi, reason: failure.reason }, `not rolling out ${toAmi} again: it was rolled back at ${failure.at} (${failure.message}); change the manifest or push a new commit`);
-      return undefined;
-    }
     const input = swapInput(fleet, observed, step);
     if (!input) return undefined;
     const target = this.memory.load(fleet.name).target;
     const commit = target?.ami === toAmi ? target.commit : undefined;
     const fromAmi = step.params.fromAmi ? String(step.params.fromAmi) : undefined;
-    const kind = fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap';
     const id = deploymentId(kind, this.deps.clock.now(), `v${String(input.generation).padStart(3, '0')}`);
     if (kind === 'rolling') {
       const rolling = await rollingInput(this.deps.clients, this.deps, fleet, observed, toAmi, id);

@@ -12,6 +12,8 @@ import { writeJsonFileAtomic } from '../util/atomic-file';
 export interface ImageRef {
   ami: string;
   commit?: string;
+  /** The bake deployment that made this image. */
+  bake?: string;
   /** The manifest's `image.ami` when this image was chosen; a manifest edit overrides the image. */
   pinnedAmi?: string;
 }
