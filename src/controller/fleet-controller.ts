@@ -31,6 +31,7 @@ import { decideDeployment, recoveryAmi, type DeploymentDecision } from './deploy
 import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from './fleet-memory';
 import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { rollingInput } from './rolling-start';
+import { quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
 import { writeFleetStatus } from './status-writer';
 
 export interface FleetControllerDeps {
@@ -81,9 +82,11 @@ export class FleetController {
   private readonly snapshots: SnapshotStore;
   private readonly statuses: StatusStore;
   private readonly fleets = new Map<string, DesiredFleet>();
+  /** Memory files found corrupt (and moved aside) that the next pass rebuilds from the world. */
+  private readonly corrupt = new Map<string, CorruptState>();
 
   constructor(private readonly deps: FleetControllerDeps) {
-    this.memory = new FleetMemoryStore(deps.stateDir);
+    this.memory = new FleetMemoryStore(deps.stateDir, { now: () => deps.clock.now(), onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
     this.snapshots = deps.snapshots ?? new FileSnapshotStore(deps.stateDir);
     this.statuses = deps.statuses ?? new FileStatusStore(deps.stateDir);
     this.runner = new DeploymentRunner({
@@ -101,6 +104,7 @@ export class FleetController {
   /** One level-triggered pass for `fleet`. */
   async reconcile(fleet: DesiredFleet): Promise<FleetPass> {
     this.fleets.set(fleet.name, fleet);
+    await this.repairMemory(fleet);
     await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
     if (running && !running.result) return this.watch(fleet, running);
@@ -125,10 +129,25 @@ export class FleetController {
   async preview(fleet: DesiredFleet): Promise<FleetPreview> {
     const running = this.runner.get(fleet.name);
     const recorded = running && !running.result ? { kind: running.kind, id: running.id } : await this.recordedDeployment(fleet.name);
+    await this.repairMemory(fleet);
     const memory = this.memory.load(fleet.name);
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
     const decision = result.failed ? undefined : decideDeployment({ fleet, memory, observed: result.observed, ...pendingOf(result), ...(recorded ? { recorded } : {}) });
     return { result, ...(decision ? { decision } : {}) };
+  }
+
+  /** A corrupt memory file (already moved aside) is rebuilt from the world and raised as StateCorrupt. */
+  private async repairMemory(fleet: DesiredFleet): Promise<void> {
+    this.memory.load(fleet.name);
+    const c = this.corrupt.get(fleet.name);
+    if (!c) return;
+    this.corrupt.delete(fleet.name);
+    const { observed } = await reconcileFleet(fleet, this.reconcileDeps(), { dryRun: true });
+    const { clients, logger, sleep, clock } = this.deps;
+    const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
+    this.memory.save(memory);
+    logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${c.error}); moved to ${c.movedTo}; ${note}`);
+    raiseStateCorrupt(this.statuses, c, note, clock.now());
   }
 
   private async recordedDeployment(fleet: string): Promise<{ kind: string; id: string } | undefined> {
@@ -197,14 +216,17 @@ export class FleetController {
     return kind === 'bake' ? createBakeMachine(ports.bake) : kind === 'swap' ? createSwapMachine(ports.swap) : createRollingMachine(ports.rolling);
   }
 
-  /** Continue a deployment saved by an earlier process. A corrupt record is dropped: the world decides. */
+  /** Continue a deployment saved by an earlier process. A corrupt record is moved aside and raised: the world decides. */
   private async resumeRecorded(fleet: DesiredFleet): Promise<void> {
     if (this.runner.get(fleet.name)) return;
     const record = await this.snapshots.load(fleet.name);
     if (!record) return;
     if (isCorrupt(record)) {
-      this.deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name, error: record.error }, `deployment record is unreadable (${record.error}); rebuilding from the world`);
-      await this.snapshots.delete(fleet.name);
+      const now = this.deps.clock.now();
+      const { file, movedTo } = await quarantineRecord(this.snapshots, fleet.name, now);
+      const note = 'the deployment, if any, resumes from the groups drover owns (tags)';
+      this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${record.error}); moved to ${movedTo}; ${note}`);
+      raiseStateCorrupt(this.statuses, { fleet: fleet.name, file, movedTo, error: record.error }, note, now);
       return;
     }
     this.runner.resume(this.machineFor(fleet, record.kind), record);

@@ -11,6 +11,7 @@ import { isReportOnly, type PlanStep } from '../model/plan';
 import { FileStatusStore } from '../status/status-store';
 import { formatDuration } from '../util/clock';
 import { openRuntime, type Runtime } from './runtime';
+import { assertWritableStateDir } from './state-dir';
 import { flush } from '../util/virtual-drive';
 
 export interface FleetRunReport {
@@ -50,6 +51,7 @@ export interface RunOptions {
 
 /** Plan or apply each fleet in turn; with `wait`, keep reconciling (and deploying) until converged or timed out. */
 export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promise<FleetRunReport[]> {
+  assertWritableStateDir(opts.stateDir);
   const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh });
   const controller = new FleetController({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
   runtime.settle = () => controller.runner.quiesce(flush);
