@@ -9,7 +9,8 @@ export function renderPlanTable(r: FleetRunReport, apply: boolean): string {
   if (rows.length === 0 && !apply && r.decision?.action === 'continue') {
     lines.push(`fleet ${r.fleet}: no other changes while a deployment continues`);
   } else if (rows.length === 0) {
-    lines.push(`fleet ${r.fleet}: no ${r.deployment ? 'other ' : ''}changes${apply ? '' : ' (in sync with the manifest)'}`);
+    const explained = r.decision?.action === 'none' && !!r.decision.reason;
+    lines.push(`fleet ${r.fleet}: no ${r.deployment ? 'other ' : ''}changes${apply || explained ? '' : ' (in sync with the manifest)'}`);
   } else {
     lines.push(`fleet ${r.fleet}: ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} ${verb}${r.pending.length ? `, ${r.pending.length} pending` : ''}`);
     lines.push(...table([['#', 'KIND', 'RESOURCE', 'REASON'], ...rows]).map((l) => `  ${l}`));
