@@ -7,7 +7,7 @@
  * on the next start; without a record, the world (group and builder tags) says what to do.
  */
 import type { AwsClients } from '../cloud/clients';
-import { createDeployPorts, pruneVersions, sweepBuilders } from '../cloud/deploy';
+import { createDeployPorts } from '../cloud/deploy';
 import type { OwnershipCache } from '../cloud/observe';
 import { createBakeMachine, createRollingMachine, createSwapMachine } from '../deploy/machines';
 import { recoverSwap } from '../deploy/recover';
@@ -31,6 +31,7 @@ import { decideDeployment, recoveryAmi, type DeploymentDecision } from './deploy
 import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from './fleet-memory';
 import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { rollingInput } from './rolling-start';
+import { cleanUpStrays } from './stray-cleanup';
 import { quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
 import { writeFleetStatus } from './status-writer';
 
@@ -258,8 +259,7 @@ export class FleetController {
     if (decision.action === 'continue') return undefined;
     if (decision.action === 'recoverSwap') return this.recoverSwapFromWorld(fleet, observed);
     if (decision.action === 'bake') return this.startBake(fleet, observed, decision.commit);
-    if (fleet.image.bake) await this.sweep(fleet);
-    await this.pruneStrayVersions(fleet, observed);
+    await cleanUpStrays(this.deps, fleet, observed);
     if (decision.action === 'blocked') {
       this.deps.logger.warn({ event: EVENTS.deployBlocked, fleet: fleet.name, ami: String(decision.step.params.toAmi) }, decision.reason);
     }
@@ -298,23 +298,6 @@ export class FleetController {
       return rolling ? this.runner.start(this.machineFor(fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } }) : undefined;
     }
     return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });
-  }
-
-  private async sweep(fleet: DesiredFleet): Promise<void> {
-    const { clients, logger, sleep, clock } = this.deps;
-    const swept = await sweepBuilders(clients, { logger, sleep, fleet, clock });
-    if (swept.length) logger.warn({ event: EVENTS.builderSwept, fleet: fleet.name, instances: swept }, `terminated leftover builder(s) ${swept.join(', ')}`);
-  }
-
-  /** A template version above the default that no group pins was made for a deployment whose record was lost: prune it. */
-  private async pruneStrayVersions(fleet: DesiredFleet, observed: ObservedFleet): Promise<void> {
-    const lt = observed.launchTemplate;
-    if (!lt || lt.latestVersion <= lt.defaultVersion) return;
-    const pinned = observed.groups.filter((g) => !/Delete/i.test(g.status ?? '')).map((g) => g.launchTemplate?.version);
-    if (pinned.includes(String(lt.latestVersion))) return;
-    const { clients, logger, sleep, clock } = this.deps;
-    const pruned = await pruneVersions(clients, { logger, sleep, fleet, clock });
-    if (pruned.length) logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name, versions: pruned }, `deleted launch template version(s) ${pruned.join(', ')} left by an unfinished deployment`);
   }
 
   private async finished(done: FinishedDeployment): Promise<void> {
