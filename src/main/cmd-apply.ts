@@ -34,7 +34,8 @@ export function registerApplyCommands(program: Command): void {
 plan runs the same decision as apply (one code path): it shows the steps apply would take next and the
 deployment it would start or continue, or why none (e.g. a baked AMI newer than the manifest serves).
 Each step has a kind, the resource it touches and the reason. JSON output, one object per fleet:
-  {"fleet": NAME, "steps": [{"kind","resource","reason"}], "calls": {"read": N, "mutating": N}}
+  {"fleet": NAME, "steps": [{"kind","resource","reason"}], "calls": {"read": N, "mutating": N},
+   "deployment": {"action": "none|rollout|bake|recoverSwap|continue|blocked", "reason"}, "changes": BOOL}
 
 Exit codes: 0 planned (even if steps remain), 1 observing failed, 2 bad manifest or flags.
 With --detailed-exitcode: 0 no changes, 1 error (observing failed, bad manifest or flags),
