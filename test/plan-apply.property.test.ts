@@ -21,6 +21,7 @@ import { resourceNames } from '../src/model/names';
 import { isReportOnly } from '../src/model/plan';
 import { SimAccount } from '../src/sim';
 import { createMemoryLogger } from '../src/log/logger';
+import { flush, passVirtualTime } from '../src/util/virtual-drive';
 
 const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002', r3: 'ami-0a1b2c3d4e5f60003' };
 const BASE = loadManifestFile(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'))[0];
@@ -34,6 +35,8 @@ interface World {
   deployed?: { ami: string; pinned: boolean; commit?: string };
   failed: string[];
   pendingBake: boolean;
+  /** A swap to AMI r2 started by an earlier process: its record kept, lost, or none. */
+  midSwap: 'no' | 'recorded' | 'lost';
 }
 
 const amiArb = fc.constantFrom(AMI.base, AMI.r2, AMI.r3);
@@ -47,6 +50,7 @@ const worldArb: fc.Arbitrary<World> = fc.record({
   deployed: refArb,
   failed: fc.subarray([AMI.base, AMI.r2, AMI.r3]),
   pendingBake: fc.boolean(),
+  midSwap: fc.constantFrom('no' as const, 'no' as const, 'recorded' as const, 'lost' as const),
 });
 
 function fleetOf(w: World): DesiredFleet {
@@ -71,7 +75,15 @@ function expectedKind(d: DeploymentDecision | undefined): string | undefined {
   if (d.action === 'rollout') return d.strategy;
   if (d.action === 'bake') return 'bake';
   if (d.action === 'recoverSwap') return 'swap';
+  if (d.action === 'continue') return d.kind;
   return undefined;
+}
+
+/** An earlier process started a swap and stopped after green was created (its record saved). */
+async function startSwap(controller: FleetController, fleet: DesiredFleet, sim: SimAccount): Promise<void> {
+  await controller.reconcile(fleet);
+  await passVirtualTime(sim.clock, (d) => sim.advance(d), 30_000, () => controller.runner.quiesce(flush));
+  await controller.close();
 }
 
 const planned0 = (p: { result: { plan: { steps: { kind: string }[] } } }) => p.result.plan.steps.some((s) => !isReportOnly(s as never));
@@ -104,7 +116,10 @@ describe('plan and apply agree on random worlds', () => {
     if (w.dropAlarm) await env.clients.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [names.scaleOutAlarm] }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-plan-apply-'));
     dirs.push(dir);
-    const controller = () => new FleetController({ ...env, stateDir: dir, snapshots: new MemorySnapshotStore() });
+    const snapshots = new MemorySnapshotStore();
+    const controller = () => new FleetController({ ...env, stateDir: dir, snapshots });
+    if (w.midSwap !== 'no') await startSwap(controller(), { ...fleet, image: { ...fleet.image, ami: AMI.r2 } }, env.sim);
+    if (w.midSwap === 'lost') await snapshots.delete(fleet.name);
     const first = controller();
     first.memory.save(memoryOf(w, fleet));
     return { fleet, controller, first };
@@ -119,7 +134,8 @@ describe('plan and apply agree on random worlds', () => {
         await first.close();
         seen.add(preview.decision?.action ?? 'failed');
         if (planned0(preview)) seen.add('steps');
-        const planned = preview.result.plan.steps.filter((s) => !isReportOnly(s)).map((s) => `${s.kind} ${s.resource}`);
+        const held = preview.decision?.action === 'continue';
+        const planned = held ? [] : preview.result.plan.steps.filter((s) => !isReportOnly(s)).map((s) => `${s.kind} ${s.resource}`);
         const applier = controller();
         const pass = await applier.reconcile(fleet);
         await applier.close();
@@ -134,6 +150,6 @@ describe('plan and apply agree on random worlds', () => {
       { seed: 20261204, numRuns: 40 },
     );
     // The random worlds reach every kind of decision, and steps to apply besides.
-    expect([...seen].sort()).toEqual(expect.arrayContaining(['blocked', 'bake', 'none', 'rollout', 'steps']));
+    expect([...seen].sort()).toEqual(expect.arrayContaining(['blocked', 'bake', 'continue', 'none', 'recoverSwap', 'rollout', 'steps']));
   });
 });
