@@ -54,7 +54,7 @@ describe('state-directory faults (CLI, simulated account)', () => {
     expect((await drover('apply', '-f', manifest(dir, 'base.yaml', AMI.base), '--wait', '--fresh', ...state())).code).toBe(0);
     expect((await drover('bake', FLEET, '--commit', '4f2a9c1e77', '--wait', ...state())).code).toBe(0);
     const memoryFile = path.join(dir, 'fleets', `${FLEET}.json`);
-    fs.writeFileSync(memoryFile, '{"fleet": "magento-marketpl');
+    fs.writeFileSync(memoryFile, 'garbage\n{"fleet": "magento-marketpl');
 
     const plan = await drover('plan', ...state());
     expect(plan.code).toBe(0);
@@ -63,7 +63,8 @@ describe('state-directory faults (CLI, simulated account)', () => {
     expect(corruptCopies(path.join(dir, 'fleets'), `${FLEET}.json`)).toHaveLength(1);
 
     const describe = await drover('describe', 'fleet', FLEET, ...state());
-    expect(describe.stdout).toMatch(/StateCorrupt\s+True/);
+    // One line: the condition names the file, the parser's complaint and where the file went.
+    expect(describe.stdout).toMatch(/StateCorrupt\s+True .*fleets\/magento-marketplace\.json was unreadable \(parsing JSON: .*\); moved to .*\.json\.corrupt-\S+ and rebuilt from the world: kept the serving AMI/);
     expect(describe.stdout).toContain(memoryFile);
     const events = await drover('events', FLEET, ...state());
     expect(events.stdout).toMatch(/StateCorrupt/);

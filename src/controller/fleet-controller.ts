@@ -32,7 +32,7 @@ import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from '.
 import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { rollingInput } from './rolling-start';
 import { cleanUpStrays } from './stray-cleanup';
-import { quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
+import { oneLine, quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
 import { writeFleetStatus } from './status-writer';
 
 export interface FleetControllerDeps {
@@ -147,7 +147,7 @@ export class FleetController {
     const { clients, logger, sleep, clock } = this.deps;
     const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
     this.memory.save(memory);
-    logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${c.error}); moved to ${c.movedTo}; ${note}`);
+    logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${oneLine(c.error)}); moved to ${c.movedTo}; ${note}`);
     raiseStateCorrupt(this.statuses, c, note, clock.now());
   }
 
@@ -226,7 +226,7 @@ export class FleetController {
       const now = this.deps.clock.now();
       const { file, movedTo } = await quarantineRecord(this.snapshots, fleet.name, now);
       const note = 'the deployment, if any, resumes from the groups drover owns (tags)';
-      this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${record.error}); moved to ${movedTo}; ${note}`);
+      this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${oneLine(record.error)}); moved to ${movedTo}; ${note}`);
       raiseStateCorrupt(this.statuses, { fleet: fleet.name, file, movedTo, error: record.error }, note, now);
       return;
     }

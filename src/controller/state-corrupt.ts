@@ -35,7 +35,7 @@ export async function rebuildMemoryFromWorld(clients: AwsClients, ctx: DeployPor
 export function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, rebuilt: string, now: Date): void {
   const prev = statuses.load(c.fleet);
   if (!prev) return;
-  const message = `${c.file} was unreadable (${c.error}); moved to ${c.movedTo} and rebuilt from the world: ${rebuilt}`;
+  const message = `${c.file} was unreadable (${oneLine(c.error)}); moved to ${c.movedTo} and rebuilt from the world: ${rebuilt}`;
   const conditions = setCondition(prev.conditions, { type: 'StateCorrupt', status: 'True', reason: 'RebuiltFromWorld', message }, now);
   const event = { at: now.toISOString(), fleet: c.fleet, type: 'Warning' as const, reason: 'StateCorrupt', message };
   statuses.save(appendEvent({ ...prev, conditions, updatedAt: now.toISOString() }, event));
@@ -49,4 +49,10 @@ export async function quarantineRecord(snapshots: SnapshotStore, fleet: string, 
   }
   await snapshots.delete(fleet);
   return { file: `deployment record of ${fleet}`, movedTo: '(dropped)' };
+}
+
+/** A parser's message quotes the file's text: keep it to one short line. */
+export function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
 }
