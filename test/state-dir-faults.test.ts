@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { drover } from './support/cli';
+import { createDaemonEnv } from './daemon-env';
 
 const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'), 'utf8');
 const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002' };
@@ -48,6 +49,18 @@ describe('state-directory faults (CLI, simulated account)', () => {
     expect((err as Error).message).toMatch(/cannot be written: ENOTDIR/);
     expect((err as Error).message).not.toMatch(/\n/);
     expect(fs.readFileSync(file, 'utf8')).toBe('not a directory\n');
+  });
+
+  it('a daemon on an unwritable state directory refuses to start before any AWS call (nothing half-done)', async () => {
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'x');
+    const env = createDaemonEnv({ options: { stateDir: path.join(file, 'state'), listen: false } });
+    try {
+      await expect(env.daemon.start()).rejects.toThrow(/^state directory .*a-file\/state cannot be written: ENOTDIR \(/);
+      expect(env.sim.calls).toHaveLength(0);
+    } finally {
+      env.cleanup();
+    }
   });
 
   it('a garbage fleets/<name>.json after a bake is named, moved aside, raised as StateCorrupt, and rebuilt from the world', async () => {
