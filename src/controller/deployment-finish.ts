@@ -48,13 +48,14 @@ function remember(m: FleetMemory, fleet: DesiredFleet, done: FinishedDeployment,
   if (done.kind === 'bake') {
     const pendingBake = m.pendingBake?.commit === String(input.commit) ? undefined : m.pendingBake;
     if (out.status !== 'succeeded' || !out.imageId) return { ...m, pendingBake };
-    return { ...m, pendingBake, target: { ami: out.imageId, commit: String(input.commit), ...(pinnedAmi ? { pinnedAmi } : {}) } };
+    return { ...m, pendingBake, target: { ami: out.imageId, commit: String(input.commit), bake: done.id, ...(pinnedAmi ? { pinnedAmi } : {}) } };
   }
   const ami = String(input.amiId ?? m.target?.ami ?? '');
   const target = m.target?.ami === ami ? undefined : m.target;
   if (out.status === 'succeeded') {
     const commit = input.commit ? String(input.commit) : m.target?.ami === ami ? m.target.commit : undefined;
-    return { ...m, target, deployed: { ami, ...(commit ? { commit } : {}), ...(pinnedAmi ? { pinnedAmi } : {}) } };
+    const bake = m.target?.ami === ami ? m.target.bake : undefined;
+    return { ...m, target, deployed: { ami, ...(commit ? { commit } : {}), ...(bake ? { bake } : {}), ...(pinnedAmi ? { pinnedAmi } : {}) } };
   }
   return withFailure(m, fleet, ami, { reason: out.reason ?? 'Failed', message: out.message ?? done.result.error ?? 'deployment failed' }, now);
 }

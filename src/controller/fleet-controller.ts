@@ -7,7 +7,7 @@
  * on the next start; without a record, the world (group and builder tags) says what to do.
  */
 import type { AwsClients } from '../cloud/clients';
-import { createDeployPorts, pruneVersions, sweepBuilders } from '../cloud/deploy';
+import { createDeployPorts } from '../cloud/deploy';
 import type { OwnershipCache } from '../cloud/observe';
 import { createBakeMachine, createRollingMachine, createSwapMachine } from '../deploy/machines';
 import { recoverSwap } from '../deploy/recover';
@@ -27,9 +27,12 @@ import { bakeInput, deploymentId, swapInput } from './deployment-inputs';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from './deployment-runner';
 import { deploymentStatus } from './deployment-status';
 import { finishDeployment, withFailure } from './deployment-finish';
+import { decideDeployment, recoveryAmi, type DeploymentDecision } from './deployment-decision';
 import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from './fleet-memory';
 import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { rollingInput } from './rolling-start';
+import { cleanUpStrays } from './stray-cleanup';
+import { oneLine, quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
 import { writeFleetStatus } from './status-writer';
 
 export interface FleetControllerDeps {
@@ -59,6 +62,16 @@ export interface FleetPass {
   error?: { message: string; retryable: boolean };
 }
 
+/** What `plan` shows: the pass as observed (dry run) and the deployment `apply` would start. */
+export interface FleetPreview {
+  result: ReconcileResult;
+  decision?: DeploymentDecision;
+}
+
+function pendingOf(result: ReconcileResult): { pending?: PlanStep } {
+  return result.pendingDeployment ? { pending: result.pendingDeployment } : {};
+}
+
 /** How often a running deployment is watched for status; long waits are watched less often. */
 const WATCH_REQUEUE_MS = 10_000;
 const LONG_WAIT_REQUEUE_MS = 60_000;
@@ -71,9 +84,11 @@ export class FleetController {
   private readonly snapshots: SnapshotStore;
   private readonly statuses: StatusStore;
   private readonly fleets = new Map<string, DesiredFleet>();
+  /** Memory files found corrupt (and moved aside) that the next pass rebuilds from the world. */
+  private readonly corrupt = new Map<string, CorruptState>();
 
   constructor(private readonly deps: FleetControllerDeps) {
-    this.memory = new FleetMemoryStore(deps.stateDir);
+    this.memory = new FleetMemoryStore(deps.stateDir, { now: () => deps.clock.now(), onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
     this.snapshots = deps.snapshots ?? new FileSnapshotStore(deps.stateDir);
     this.statuses = deps.statuses ?? new FileStatusStore(deps.stateDir);
     this.runner = new DeploymentRunner({
@@ -91,6 +106,7 @@ export class FleetController {
   /** One level-triggered pass for `fleet`. */
   async reconcile(fleet: DesiredFleet): Promise<FleetPass> {
     this.fleets.set(fleet.name, fleet);
+    await this.repairMemory(fleet);
     await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
     if (running && !running.result) return this.watch(fleet, running);
@@ -98,13 +114,47 @@ export class FleetController {
     const memory = this.memory.load(fleet.name);
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps());
     this.adoptServingTarget(fleet, result.observed);
-    const started = result.failed ? undefined : await this.startNeeded(fleet, result);
+    const decision = result.failed ? undefined : decideDeployment({ fleet, memory: this.memory.load(fleet.name), observed: result.observed, ...pendingOf(result) });
+    const started = decision ? await this.start(fleet, result.observed, decision) : undefined;
     const deployment = started ? this.viewOf(started, result.observed) : undefined;
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
     const requeueAfterMs = started ? WATCH_REQUEUE_MS : result.requeueAfterMs;
     const error = result.failed ? { message: result.failed.error.message, retryable: result.failed.error.retryable } : undefined;
-    const blocked = started ? undefined : this.blockedMessage(fleet, result);
+    const blocked = !started && decision?.action === 'blocked' ? decision.reason : undefined;
     return { requeueAfterMs, result, status, ...(deployment ? { deployment } : {}), ...(error ? { error } : {}), ...(blocked ? { blocked } : {}) };
+  }
+
+  /**
+   * What `reconcile` would do next, changing nothing: the same observation, the same fleet as
+   * memory makes it effective, and the same deployment decision. `drover plan` prints this.
+   */
+  async preview(fleet: DesiredFleet): Promise<FleetPreview> {
+    const running = this.runner.get(fleet.name);
+    const recorded = running && !running.result ? { kind: running.kind, id: running.id } : await this.recordedDeployment(fleet.name);
+    await this.repairMemory(fleet);
+    const memory = this.memory.load(fleet.name);
+    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
+    const decision = result.failed ? undefined : decideDeployment({ fleet, memory, observed: result.observed, ...pendingOf(result), ...(recorded ? { recorded } : {}) });
+    return { result, ...(decision ? { decision } : {}) };
+  }
+
+  /** A corrupt memory file (already moved aside) is rebuilt from the world and raised as StateCorrupt. */
+  private async repairMemory(fleet: DesiredFleet): Promise<void> {
+    this.memory.load(fleet.name);
+    const c = this.corrupt.get(fleet.name);
+    if (!c) return;
+    this.corrupt.delete(fleet.name);
+    const { observed } = await reconcileFleet(fleet, this.reconcileDeps(), { dryRun: true });
+    const { clients, logger, sleep, clock } = this.deps;
+    const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
+    this.memory.save(memory);
+    logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${oneLine(c.error)}); moved to ${c.movedTo}; ${note}`);
+    raiseStateCorrupt(this.statuses, c, note, clock.now());
+  }
+
+  private async recordedDeployment(fleet: string): Promise<{ kind: string; id: string } | undefined> {
+    const record = await this.snapshots.load(fleet);
+    return record && !isCorrupt(record) ? { kind: record.kind, id: record.id } : undefined;
   }
 
   /**
@@ -129,13 +179,6 @@ export class FleetController {
     if (kind === 'bake' || phase.final || !phase.reason || !fleet || typeof ami !== 'string') return;
     if (blockingFailure(this.memory.load(fleetName), ami, specHash(fleet))) return;
     this.memory.update(fleetName, (m) => withFailure(m, fleet, ami, { reason: phase.reason!, message: phase.message }, this.deps.clock.now()));
-  }
-
-  private blockedMessage(fleet: DesiredFleet, result: ReconcileResult): string | undefined {
-    const step = result.pendingDeployment;
-    if (!step) return undefined;
-    const failure = blockingFailure(this.memory.load(fleet.name), String(step.params.toAmi), specHash(fleet));
-    return failure && `not rolling out ${failure.ami} again: it was rolled back at ${failure.at} (${failure.reason}: ${failure.message}); change the manifest or push a new commit`;
   }
 
   /** Record a bake request; the next pass starts it once nothing else is deploying. */
@@ -175,14 +218,17 @@ export class FleetController {
     return kind === 'bake' ? createBakeMachine(ports.bake) : kind === 'swap' ? createSwapMachine(ports.swap) : createRollingMachine(ports.rolling);
   }
 
-  /** Continue a deployment saved by an earlier process. A corrupt record is dropped: the world decides. */
+  /** Continue a deployment saved by an earlier process. A corrupt record is moved aside and raised: the world decides. */
   private async resumeRecorded(fleet: DesiredFleet): Promise<void> {
     if (this.runner.get(fleet.name)) return;
     const record = await this.snapshots.load(fleet.name);
     if (!record) return;
     if (isCorrupt(record)) {
-      this.deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name, error: record.error }, `deployment record is unreadable (${record.error}); rebuilding from the world`);
-      await this.snapshots.delete(fleet.name);
+      const now = this.deps.clock.now();
+      const { file, movedTo } = await quarantineRecord(this.snapshots, fleet.name, now);
+      const note = 'the deployment, if any, resumes from the groups drover owns (tags)';
+      this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${oneLine(record.error)}); moved to ${movedTo}; ${note}`);
+      raiseStateCorrupt(this.statuses, { fleet: fleet.name, file, movedTo, error: record.error }, note, now);
       return;
     }
     this.runner.resume(this.machineFor(fleet, record.kind), record);
@@ -210,19 +256,20 @@ export class FleetController {
     return deploymentStatus({ id: running.id, kind: running.kind, startedAt: running.startedAt, input: running.input, phase, ...(context ? { context } : {}) }, observed, this.deps.clock.now(), prev);
   }
 
-  /** What to start, if anything: a swap left half-done with no record, a requested bake, or the plan's deployment. */
-  private async startNeeded(fleet: DesiredFleet, result: ReconcileResult): Promise<RunningDeployment | undefined> {
-    const live = result.observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && !/Delete/i.test(g.status ?? ''));
-    if (live.length > 1) return this.recoverSwapFromWorld(fleet, result.observed);
-    const memory = this.memory.load(fleet.name);
-    if (memory.pendingBake && fleet.image.bake) return this.startBake(fleet, result.observed, memory.pendingBake.commit);
-    if (fleet.image.bake) await this.sweep(fleet);
-    await this.pruneStrayVersions(fleet, result.observed);
-    return result.pendingDeployment ? await this.startRollout(fleet, result.observed, result.pendingDeployment) : undefined;
+  /** Act on the decision: resume a swap from the world, start a bake or a rollout. */
+  private async start(fleet: DesiredFleet, observed: ObservedFleet, decision: DeploymentDecision): Promise<RunningDeployment | undefined> {
+    if (decision.action === 'continue') return undefined;
+    if (decision.action === 'recoverSwap') return this.recoverSwapFromWorld(fleet, observed);
+    if (decision.action === 'bake') return this.startBake(fleet, observed, decision.commit);
+    await cleanUpStrays(this.deps, fleet, observed);
+    if (decision.action === 'blocked') {
+      this.deps.logger.warn({ event: EVENTS.deployBlocked, fleet: fleet.name, ami: String(decision.step.params.toAmi) }, decision.reason);
+    }
+    return decision.action === 'rollout' ? this.startRollout(fleet, observed, decision.step, decision.strategy) : undefined;
   }
 
   private recoverSwapFromWorld(fleet: DesiredFleet, observed: ObservedFleet): RunningDeployment | undefined {
-    const amiId = effectiveDesired(fleet, this.memory.load(fleet.name)).image.ami ?? fleet.image.bake?.baseAmi ?? '';
+    const amiId = recoveryAmi(fleet, this.memory.load(fleet.name));
     const recovery = recoverSwap(observed, fleet.deploy, { amiId, drainingSeconds: fleet.loadBalancer.connectionDrainingSeconds });
     if (recovery.action !== 'resume') return undefined;
     this.deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name }, recovery.reason);
@@ -240,42 +287,19 @@ export class FleetController {
     return run;
   }
 
-  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep): Promise<RunningDeployment | undefined> {
+  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep, kind: 'swap' | 'rolling'): Promise<RunningDeployment | undefined> {
     const toAmi = String(step.params.toAmi);
-    const failure = blockingFailure(this.memory.load(fleet.name), toAmi, specHash(fleet));
-    if (failure) {
-      this.deps.logger.warn({ event: EVENTS.deployBlocked, fleet: fleet.name, ami: toAmi, reason: failure.reason }, `not rolling out ${toAmi} again: it was rolled back at ${failure.at} (${failure.message}); change the manifest or push a new commit`);
-      return undefined;
-    }
     const input = swapInput(fleet, observed, step);
     if (!input) return undefined;
     const target = this.memory.load(fleet.name).target;
     const commit = target?.ami === toAmi ? target.commit : undefined;
     const fromAmi = step.params.fromAmi ? String(step.params.fromAmi) : undefined;
-    const kind = fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap';
     const id = deploymentId(kind, this.deps.clock.now(), `v${String(input.generation).padStart(3, '0')}`);
     if (kind === 'rolling') {
       const rolling = await rollingInput(this.deps.clients, this.deps, fleet, observed, toAmi, id);
       return rolling ? this.runner.start(this.machineFor(fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } }) : undefined;
     }
     return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });
-  }
-
-  private async sweep(fleet: DesiredFleet): Promise<void> {
-    const { clients, logger, sleep, clock } = this.deps;
-    const swept = await sweepBuilders(clients, { logger, sleep, fleet, clock });
-    if (swept.length) logger.warn({ event: EVENTS.builderSwept, fleet: fleet.name, instances: swept }, `terminated leftover builder(s) ${swept.join(', ')}`);
-  }
-
-  /** A template version above the default that no group pins was made for a deployment whose record was lost: prune it. */
-  private async pruneStrayVersions(fleet: DesiredFleet, observed: ObservedFleet): Promise<void> {
-    const lt = observed.launchTemplate;
-    if (!lt || lt.latestVersion <= lt.defaultVersion) return;
-    const pinned = observed.groups.filter((g) => !/Delete/i.test(g.status ?? '')).map((g) => g.launchTemplate?.version);
-    if (pinned.includes(String(lt.latestVersion))) return;
-    const { clients, logger, sleep, clock } = this.deps;
-    const pruned = await pruneVersions(clients, { logger, sleep, fleet, clock });
-    if (pruned.length) logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name, versions: pruned }, `deleted launch template version(s) ${pruned.join(', ')} left by an unfinished deployment`);
   }
 
   private async finished(done: FinishedDeployment): Promise<void> {

@@ -8,10 +8,13 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { DesiredFleet } from '../model/fleet';
 import { writeJsonFileAtomic } from '../util/atomic-file';
+import { quarantineFile } from '../util/quarantine';
 
 export interface ImageRef {
   ami: string;
   commit?: string;
+  /** The bake deployment that made this image. */
+  bake?: string;
   /** The manifest's `image.ami` when this image was chosen; a manifest edit overrides the image. */
   pinnedAmi?: string;
 }
@@ -42,20 +45,47 @@ export function emptyMemory(fleet: string): FleetMemory {
   return { fleet, failed: [] };
 }
 
+/** A memory file that could not be parsed, and where it was moved. */
+export interface CorruptState {
+  fleet: string;
+  file: string;
+  movedTo: string;
+  error: string;
+}
+
+export interface FleetMemoryOptions {
+  /** A corrupt file was moved aside: the caller rebuilds from the world and raises StateCorrupt. */
+  onCorrupt?: (c: CorruptState) => void;
+  now?: () => Date;
+}
+
 export class FleetMemoryStore {
-  constructor(private readonly stateDir: string) {}
+  constructor(
+    private readonly stateDir: string,
+    private readonly opts: FleetMemoryOptions = {},
+  ) {}
 
   private file(fleet: string): string {
     return path.join(this.stateDir, 'fleets', `${fleet}.json`);
   }
 
+  /** The fleet's memory; none yet is empty. A corrupt file is moved aside and reported, never silently dropped. */
   load(fleet: string): FleetMemory {
+    const file = this.file(fleet);
+    let text: string;
     try {
-      const parsed = JSON.parse(fs.readFileSync(this.file(fleet), 'utf8')) as FleetMemory;
-      return { ...emptyMemory(fleet), ...parsed, failed: parsed.failed ?? [] };
-    } catch {
-      return emptyMemory(fleet);
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyMemory(fleet);
+      throw new Error(`reading fleet memory ${file}: ${(err as Error).message}`, { cause: err });
     }
+    const parsed = parseMemory(text, fleet);
+    if (typeof parsed !== 'string') return parsed;
+    // Readers without a controller (soak checks) leave the file for the controller to handle.
+    if (!this.opts.onCorrupt) return emptyMemory(fleet);
+    const movedTo = quarantineFile(file, this.opts.now?.() ?? new Date());
+    this.opts.onCorrupt?.({ fleet, file, movedTo, error: parsed });
+    return emptyMemory(fleet);
   }
 
   save(memory: FleetMemory): void {
@@ -67,6 +97,21 @@ export class FleetMemoryStore {
     this.save(next);
     return next;
   }
+}
+
+/** The memory in `text`, or why it is not one. */
+function parseMemory(text: string, fleet: string): FleetMemory | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `parsing JSON: ${(err as Error).message}`;
+  }
+  const m = value as Partial<FleetMemory> | null;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return 'not a JSON object';
+  if (m.fleet !== undefined && m.fleet !== fleet) return `it names fleet ${JSON.stringify(m.fleet)}`;
+  if (m.failed !== undefined && !Array.isArray(m.failed)) return '"failed" is not a list';
+  return { ...emptyMemory(fleet), ...m, failed: m.failed ?? [] };
 }
 
 /** A stable fingerprint of what the user asked for; any manifest edit changes it. */

@@ -5,6 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomicAsync } from '../util/atomic-file';
 import { DroverError } from '../util/errors';
 
 export type DeploymentKind = 'bake' | 'swap' | 'rolling';
@@ -70,7 +71,6 @@ export function parseRecord(text: string): DeploymentRecord | CorruptRecord {
 /** `<stateDir>/deployments/<fleet>.json`. */
 export class FileSnapshotStore implements SnapshotStore {
   readonly dir: string;
-  private writes = 0;
 
   constructor(stateDir: string) {
     this.dir = path.join(stateDir, 'deployments');
@@ -81,17 +81,7 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 
   async save(key: string, record: DeploymentRecord): Promise<void> {
-    const file = this.fileFor(key);
-    await fsp.mkdir(this.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${++this.writes}.tmp`;
-    const handle = await fsp.open(tmp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(record, null, 2) + '\n', 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(tmp, file);
+    await writeFileAtomicAsync(this.fileFor(key), JSON.stringify(record, null, 2) + '\n');
   }
 
   async load(key: string): Promise<LoadedRecord> {

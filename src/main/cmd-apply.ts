@@ -4,7 +4,7 @@ import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
 import type { FleetController } from '../controller/fleet-controller';
-import { runFleets, type FleetRunReport } from './run-fleets';
+import { hasChanges, runFleets, type FleetRunReport } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
 import { renderPlanTable } from './render-plan';
 
@@ -14,6 +14,7 @@ interface PlanApplyFlags {
   wait?: boolean;
   timeout: string;
   fresh?: boolean;
+  detailedExitcode?: boolean;
 }
 
 export function registerApplyCommands(program: Command): void {
@@ -26,15 +27,22 @@ export function registerApplyCommands(program: Command): void {
     .description('show the steps that would make AWS match the manifest, without changing anything')
     .addOption(fileOpt())
     .addOption(outOpt())
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when apply would change something (as terraform plan does)')
     .addHelpText(
       'after',
       `
+plan runs the same decision as apply (one code path): it shows the steps apply would take next and the
+deployment it would start or continue, or why none (e.g. a baked AMI newer than the manifest serves).
 Each step has a kind, the resource it touches and the reason. JSON output, one object per fleet:
-  {"fleet": NAME, "steps": [{"kind","resource","reason"}], "calls": {"read": N, "mutating": N}}
+  {"fleet": NAME, "steps": [{"kind","resource","reason"}], "calls": {"read": N, "mutating": N},
+   "deployment": {"action": "none|rollout|bake|recoverSwap|continue|blocked", "reason"}, "changes": BOOL}
 
 Exit codes: 0 planned (even if steps remain), 1 observing failed, 2 bad manifest or flags.
+With --detailed-exitcode: 0 no changes, 1 error (observing failed, bad manifest or flags),
+2 changes (a step to apply, or a deployment to start or continue).
 
 Examples:
+  $ drover plan --sim --detailed-exitcode || echo "exit $?: changes pending or error"
   $ drover plan -f manifests/examples/magento-marketplace.yaml --sim
   $ drover plan --sim -o json | jq '.steps | length'`,
     )
@@ -64,13 +72,29 @@ Examples:
 }
 
 async function runPlanOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean): Promise<void> {
+  if (apply || !flags.detailedExitcode) return planOrApply(cmd, flags, apply);
+  // --detailed-exitcode keeps 2 for "changes", so every error, a bad manifest or flag too, exits 1.
+  changesFound = false;
+  try {
+    await planOrApply(cmd, flags, apply);
+    if (process.exitCode === 2 && !changesFound) process.exitCode = 1;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`drover: ${err.message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+let changesFound = false;
+
+async function planOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean): Promise<void> {
   const ctx = commandContext(cmd);
   const output = parseOutputFlag(flags.output, ['table', 'json']);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
   const fleets = loadFleetsOrExit(ctx, flags.file);
   if (!fleets) return;
-  await runAndReport(ctx, fleets, { apply, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file });
+  await runAndReport(ctx, fleets, { apply, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file, detailedExitcode: !apply && !!flags.detailedExitcode });
 }
 
 /** The fleets in `files`, else in the files last applied; prints problems and sets exit code 2 when invalid. */
@@ -96,6 +120,8 @@ export interface RunAndReportOptions {
   before?: (controller: FleetController) => void;
   okResults?: string[];
   failOnBlocked?: boolean;
+  /** plan: exit 2 when there are changes (terraform's -detailed-exitcode). */
+  detailedExitcode?: boolean;
 }
 
 /** Run plan/apply over `fleets`, print the reports, and set the exit code. */
@@ -113,7 +139,9 @@ export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], 
   });
   if (opts.apply && opts.files) rememberApplied(ctx.stateDir, opts.files);
   printReports(reports, opts.output ?? 'table', opts.apply);
-  process.exitCode = reports.some((r) => r.failed) ? 1 : 0;
+  const failed = reports.some((r) => r.failed);
+  changesFound = !failed && !!opts.detailedExitcode && reports.some(hasChanges);
+  process.exitCode = failed ? 1 : changesFound ? 2 : 0;
 }
 
 function loadFleets(files: string[]): DesiredFleet[] | undefined {
@@ -139,6 +167,7 @@ function printReports(reports: FleetRunReport[], output: string, apply: boolean)
       calls: r.calls,
       ...(r.failed ? { error: r.failed } : {}),
       ...(apply ? { ready: r.ready, pending: r.pending.map((s) => s.kind) } : {}),
+      ...(!apply && r.decision ? { deployment: { action: r.decision.action, reason: r.decision.reason ?? null }, changes: hasChanges(r) } : {}),
     }));
     writeOut(JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2));
     return;

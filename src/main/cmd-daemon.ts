@@ -16,7 +16,7 @@ import { createDaemon, DEFAULT_LISTEN } from './daemon';
 import { deployingReconciler } from './deploying-reconciler';
 import { openSimAccount, simAccountFile } from './runtime';
 import { startSimDriver, type SimDriver } from './sim-driver';
-import { resolveStateDir } from './state-dir';
+import { assertWritableStateDir, resolveStateDir } from './state-dir';
 
 interface DaemonFlags {
   file: string;
@@ -91,6 +91,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: "${flags.workers}" is not a positive integer`);
   const resyncMs = parseDurationFlag('--resync', flags.resync) * 1000;
   const webhookToken = flags.webhookTokenFile || process.env.DROVER_WEBHOOK_TOKEN ? loadWebhookToken({ file: flags.webhookTokenFile, env: process.env }) : undefined;
+  assertWritableStateDir(stateDir);
   const w = wire(global, stateDir, flags.file, speed, logger);
   const daemon = createDaemon({
     dir: flags.file,

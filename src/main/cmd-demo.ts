@@ -2,13 +2,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { createLogger } from '../log/create-logger';
-import { commandContext, UsageError, writeOut } from './cli-support';
+import { commandContext, UsageError, writeOut, type CommandContext } from './cli-support';
 import { createDemoWorld } from './demo-world';
 import { tellStory, FLEET } from './demo-story';
 
 const EXAMPLE = path.resolve(__dirname, '../../manifests/examples/magento-marketplace.yaml');
 /** Virtual seconds per real second: the story's ~2 virtual hours (keepPrevious is 1h) in about two minutes. */
 const DEFAULT_SPEED = 60;
+
+/** The demo's own state directory, ./.drover-demo, unless the user named one. */
+function demoContext(ctx: CommandContext): CommandContext {
+  if (ctx.global.stateDir || process.env.DROVER_STATE_DIR) return ctx;
+  return { ...ctx, stateDir: path.resolve(DEMO_STATE_DIR) };
+}
+
+export const DEMO_STATE_DIR = '.drover-demo';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -22,7 +30,8 @@ export function registerDemoCommand(program: Command): void {
       'after',
       `
 The demo runs the real daemon (SQS intake, webhook relay, lifecycle hooks, deployments) on a fresh simulated
-account in the state directory, so in a second terminal you can watch it live:
+account in its own state directory (./.drover-demo unless --state-dir or DROVER_STATE_DIR says otherwise, so it
+never mixes with what you apply in ./.drover), and in a second terminal you can watch it live:
   $ drover get fleets --watch
   $ drover describe fleet ${FLEET}
   $ drover rollout status ${FLEET} --watch
@@ -32,7 +41,7 @@ Examples:
   $ drover demo --once            # CI smoke test`,
     )
     .action(async (flags: { once?: boolean; speed?: string; listen: string; file: string }, cmd: Command) => {
-      const ctx = commandContext(cmd);
+      const ctx = demoContext(commandContext(cmd));
       const speed = flags.speed === undefined ? (flags.once ? undefined : DEFAULT_SPEED) : Number(flags.speed);
       if (speed !== undefined && !(speed > 0)) throw new UsageError(`--speed: "${flags.speed}" is not a positive number`);
       if (!fs.existsSync(flags.file)) throw new UsageError(`-f: ${flags.file} does not exist`);

@@ -11,6 +11,7 @@ import { renderRolloutHistory, renderRolloutStatus, renderTimelineSvg, rolloutEx
 import { commandContext, parseDurationFlag, UsageError, writeOut, type CommandContext } from './cli-support';
 import { statusSource } from './cmd-get';
 import { loadFleetsOrExit, runAndReport } from './cmd-apply';
+import { assertWritableStateDir } from './state-dir';
 import { sleepUnlessAborted, withInterrupt } from './watch-loop';
 
 const MACHINES = { swap: swapMachine, bake: bakeMachine, rolling: rollingMachine };
@@ -120,6 +121,7 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean 
     process.exitCode = 1;
     return;
   }
+  assertWritableStateDir(ctx.stateDir);
   new FleetMemoryStore(ctx.stateDir).update(fleet, (m) => ({ ...m, undoRequestedAt: new Date().toISOString() }));
   if (!flags.wait) {
     writeOut(`undo of ${record.kind} ${record.id} requested for fleet ${fleet}; the daemon (or 'drover apply --wait') carries it out`);

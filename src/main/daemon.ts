@@ -7,7 +7,6 @@
  * (clients, clock, status store, metrics, `bakeFinished`, `enqueue`) and returns a
  * FleetReconciler; without one the daemon runs `basicFleetReconciler`.
  */
-import * as fs from 'node:fs';
 import type { AwsClients } from '../cloud/clients';
 import { backoffDelay, DEFAULT_RETRY } from '../cloud/call';
 import { isTransient } from '../cloud/errors';
@@ -33,6 +32,7 @@ import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { DroverError } from '../util/errors';
 import { AwsRateBudget } from '../util/token-bucket';
+import { assertWritableStateDir } from './state-dir';
 
 export interface ReconcilerContext {
   clients: AwsClients;
@@ -145,7 +145,7 @@ export class Daemon {
   async start(): Promise<void> {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
-    fs.mkdirSync(o.stateDir, { recursive: true });
+    assertWritableStateDir(o.stateDir);
     if (o.rateBudget !== false) limitAwsCalls(o.clients, o.rateBudget ?? new AwsRateBudget(o.clock));
     this.applyManifests(this.manifests.reload());
     this.loaded = true;

@@ -1,7 +1,8 @@
 import { OwnershipCache } from '../cloud/observe';
 import { ensureEventQueue } from '../intake/ensure-queue';
 import { FleetController, type FleetPass } from '../controller/fleet-controller';
-import { reconcileFleet, type ReconcileResult } from '../controller/reconcile';
+import type { DeploymentDecision } from '../controller/deployment-decision';
+import type { ReconcileResult } from '../controller/reconcile';
 import { writeFleetStatus } from '../controller/status-writer';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
@@ -10,6 +11,7 @@ import { isReportOnly, type PlanStep } from '../model/plan';
 import { FileStatusStore } from '../status/status-store';
 import { formatDuration } from '../util/clock';
 import { openRuntime, type Runtime } from './runtime';
+import { assertWritableStateDir } from './state-dir';
 import { flush } from '../util/virtual-drive';
 
 export interface FleetRunReport {
@@ -23,6 +25,8 @@ export interface FleetRunReport {
   failed?: string;
   /** The deployment this run started, resumed or watched, as it last stood. */
   deployment?: DeploymentStatus;
+  /** Plan: the deployment apply would start or continue next (the controller's decision). */
+  decision?: DeploymentDecision;
   /** A deployment left running when the command returned (it resumes on the next apply or in the daemon). */
   inProgress?: string;
 }
@@ -47,13 +51,14 @@ export interface RunOptions {
 
 /** Plan or apply each fleet in turn; with `wait`, keep reconciling (and deploying) until converged or timed out. */
 export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promise<FleetRunReport[]> {
+  assertWritableStateDir(opts.stateDir);
   const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh });
   const controller = new FleetController({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
   runtime.settle = () => controller.runner.quiesce(flush);
   opts.before?.(controller);
   const reports: FleetRunReport[] = [];
   try {
-    for (const fleet of fleets) reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, opts));
+    for (const fleet of fleets) reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, opts));
   } finally {
     await controller.close();
     runtime.save();
@@ -61,18 +66,27 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
   return reports;
 }
 
-async function planFleet(fleet: DesiredFleet, rt: Runtime, opts: RunOptions): Promise<FleetRunReport> {
+/** What apply's next pass would do, from the controller's own decision (FleetController.preview). */
+async function planFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
-  const deps = { clients: rt.clients, logger: opts.logger, sleep: rt.sleep, ownershipCache: new OwnershipCache(), calls: rt.clients.calls };
-  const result = await reconcileFleet(fleet, deps, { dryRun: true });
+  const { result, decision } = await controller.preview(fleet);
   writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
   const report = emptyReport(fleet);
-  report.steps = result.plan.steps.filter((s) => !isReportOnly(s));
-  report.pending = result.plan.steps.filter(isReportOnly);
+  const held = decision?.action === 'continue';
+  const deploys = decision?.action === 'rollout' || decision?.action === 'blocked';
+  report.steps = held ? [] : result.plan.steps.filter((s) => !isReportOnly(s));
+  report.pending = result.plan.steps.filter(isReportOnly).filter((s) => s.kind !== 'startDeployment' || deploys);
+  if (decision) report.decision = decision;
   report.ready = result.readiness.ready;
   if (result.failed) report.failed = result.failed.error.message;
   report.calls = callsSince(rt, before);
   return report;
+}
+
+/** A plan with something for apply to do: a step, or a deployment to start or continue. */
+export function hasChanges(r: FleetRunReport): boolean {
+  const a = r.decision?.action;
+  return r.steps.length > 0 || a === 'rollout' || a === 'bake' || a === 'recoverSwap' || a === 'continue';
 }
 
 async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {

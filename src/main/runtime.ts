@@ -59,7 +59,14 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
 /** Load the simulated account saved in the state directory, or create a new one starting now. */
 export function openSimAccount(stateDir: string, fresh: boolean): SimAccount {
   const file = simAccountFile(stateDir);
-  if (!fresh && fs.existsSync(file)) return SimAccount.load(file);
+  if (!fresh && fs.existsSync(file)) {
+    try {
+      return SimAccount.load(file);
+    } catch (err) {
+      // One line naming the file and the way out; the file stays for inspection.
+      throw new Error(`${(err as Error).message} (the file is damaged; start fresh with 'drover sim reset --state-dir ${stateDir}')`, { cause: err });
+    }
+  }
   const startMs = Math.floor(Date.now() / 1000) * 1000;
   return new SimAccount({ clock: new VirtualClock(startMs) });
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
+import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonFileAtomic } from '../util/atomic-file';
+import { writeFileAtomic, writeJsonFileAtomic, type AtomicFs } from '../util/atomic-file';
 
 /**
  * The state directory holds everything drover remembers between processes: the simulated
@@ -9,6 +10,25 @@ import { writeJsonFileAtomic } from '../util/atomic-file';
  */
 export function resolveStateDir(flag?: string): string {
   return path.resolve(flag ?? process.env.DROVER_STATE_DIR ?? '.drover');
+}
+
+/** The state directory cannot be written: the command or daemon stops before acting. */
+export class StateDirError extends Error {}
+
+/**
+ * Refuse to act on a state directory that cannot be written (read-only, EACCES, a path under
+ * a file): one line naming the path and the errno, before anything starts or half-happens.
+ * Probes with a real atomic write, the same operations every later save uses.
+ */
+export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): void {
+  const probe = path.join(stateDir, '.write-check');
+  try {
+    writeFileAtomic(probe, `${process.pid}\n`, fs);
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new StateDirError(`state directory ${stateDir} cannot be written: ${e.code ?? 'error'} (${e.message}); fix its permissions or pass another --state-dir`, { cause: err });
+  }
 }
 
 export function statePath(stateDir: string, ...parts: string[]): string {

@@ -2,8 +2,8 @@
  * The simulated AWS account. Calls go through four steps in order: a queued fault, recording
  * the call, a canned override, then the semantic handler. Time moves only with the clock.
  */
-import { mkdirSync, renameSync, readFileSync, writeFileSync } from 'fs';
-import { dirname } from 'path';
+import { readFileSync } from 'fs';
+import { writeFileAtomic } from '../util/atomic-file';
 import { VirtualClock } from '../util/clock';
 import { ChaosState, ChaosStats, emptyChaos, hideRecent, noteCreated } from './chaos';
 import { clone } from './clone';
@@ -261,13 +261,17 @@ export class SimAccount {
   }
 
   save(file: string): void {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.toJSON()));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(this.toJSON()));
   }
 
   static load(file: string, opts: { clock?: VirtualClock } = {}): SimAccount {
-    return SimAccount.fromJSON(JSON.parse(readFileSync(file, 'utf8')), opts);
+    const text = readFileSync(file, 'utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`loading simulated account ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    return SimAccount.fromJSON(json, opts);
   }
 }

@@ -62,3 +62,12 @@ export async function pollImage(clients: AwsClients, ctx: DeployPortsContext, in
   );
   return { state: imageState(out?.Images?.find((i) => i.ImageId === input.imageId)), nowMs: ctx.clock.nowMs() };
 }
+
+/** Where an image came from, by its tags: the fleet and commit of a drover bake (undefined when it is gone). */
+export async function imageOrigin(clients: AwsClients, ctx: DeployPortsContext, imageId: string): Promise<{ fleet?: string; commit?: string } | undefined> {
+  const out = await callOrMissing(ctx, `describing image ${imageId}`, () => clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })));
+  const image = out?.Images?.find((i) => i.ImageId === imageId);
+  if (!image) return undefined;
+  const tag = (key: string) => image.Tags?.find((t) => t.Key === key)?.Value;
+  return { fleet: tag(TAG_FLEET), commit: tag(TAG_COMMIT) };
+}

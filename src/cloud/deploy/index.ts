@@ -28,3 +28,4 @@ export { ensureImageVersion, pruneVersions } from './launch-template-versions';
 export { prepareRollingVersion } from './rolling-ports';
 export { nextGeneration } from './generation';
 export { sweepBuilders } from './sweep';
+export { imageOrigin } from './bake-images';
