@@ -41,6 +41,7 @@ export function createSwapMachine(ports?: SwapPorts): SwapMachine {
       deleteGroup: step(ports.deleteGroup.bind(ports)),
       restoreBlue: step(ports.restoreBlue.bind(ports)),
       detachGreen: step(ports.detachGreen.bind(ports)),
+      reobserve: step(ports.reobserve.bind(ports)),
     },
   });
 }

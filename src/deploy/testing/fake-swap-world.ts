@@ -112,7 +112,18 @@ export class FakeSwapWorld implements SwapPorts {
     const g = this.groups.get(input.groupName);
     const inService = g ? this.inService(g) : [];
     const notInService = g ? g.instances.map((i) => i.id).filter((id) => !inService.includes(id)) : [];
-    return { inService, notInService, nowMs: this.clock.nowMs() };
+    return { inService, notInService, nowMs: this.clock.nowMs(), exists: !!g };
+  }
+
+  async reobserve(input: { groupNames: string[]; health: boolean }) {
+    const groups: Record<string, { exists: boolean; desired: number; attached: boolean; inService: number; launchTemplateVersion?: number }> = {};
+    for (const name of input.groupNames) {
+      const g = this.groups.get(name);
+      groups[name] = g
+        ? { exists: true, desired: g.desired, attached: g.registered, inService: input.health ? this.inService(g).length : 0, launchTemplateVersion: g.launchTemplateVersion }
+        : { exists: false, desired: 0, attached: false, inService: 0 };
+    }
+    return { groups, nowMs: this.clock.nowMs() };
   }
 
   async deregisterBlue(input: { blueGroup: string; greenGroup: string }) {

@@ -1,0 +1,54 @@
+/**
+ * The reobserve port: the named groups as AWS shows them now, in one DescribeAutoScalingGroups
+ * call (plus one DescribeInstanceHealth when asked for health). A group being deleted counts
+ * as missing. The deploy machines call this before destructive steps and before Succeeded.
+ */
+import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import type { ReobserveInput, ReobservedFacts, ReobservedGroup } from '../../model/reobserve';
+import type { AwsClients } from '../clients';
+import { allPages, call, callOrMissing, type DeployPortsContext } from './context';
+import { isDeleting } from './fleet-groups';
+
+/** Classic ELB keeps a draining instance `InService` and says so only in its description. */
+const DRAINING = /deregistration currently in progress/i;
+
+async function describeGroups(clients: AwsClients, ctx: DeployPortsContext, names: string[]): Promise<AutoScalingGroup[]> {
+  if (!names.length) return [];
+  return allPages(
+    (NextToken) => call(ctx, `describing auto scaling groups ${names.join(', ')}`, () =>
+      clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, NextToken }))),
+    (page) => page.AutoScalingGroups,
+  );
+}
+
+async function servingIds(clients: AwsClients, ctx: DeployPortsContext): Promise<Set<string>> {
+  const lb = ctx.fleet.loadBalancer.name;
+  const out = await callOrMissing(ctx, `describing instance health on load balancer ${lb}`, () =>
+    clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lb })),
+  );
+  const ids = (out?.InstanceStates ?? []).filter((s) => s.State === 'InService' && !DRAINING.test(s.Description ?? ''));
+  return new Set(ids.map((s) => s.InstanceId ?? ''));
+}
+
+function factsOf(g: AutoScalingGroup, lb: string, serving: Set<string> | undefined): ReobservedGroup {
+  const attached = !!g.LoadBalancerNames?.includes(lb);
+  const inService = attached && serving
+    ? (g.Instances ?? []).filter((i) => i.InstanceId && i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId)).length
+    : 0;
+  const v = g.LaunchTemplate?.Version;
+  return { exists: true, desired: g.DesiredCapacity ?? 0, attached, inService, ...(v && /^\d+$/.test(v) ? { launchTemplateVersion: Number(v) } : {}) };
+}
+
+export async function reobserveGroups(clients: AwsClients, ctx: DeployPortsContext, p: ReobserveInput): Promise<ReobservedFacts> {
+  const names = [...new Set(p.groupNames)];
+  const live = (await describeGroups(clients, ctx, names)).filter((g) => !isDeleting(g));
+  const lb = ctx.fleet.loadBalancer.name;
+  const serving = p.health && live.some((g) => g.LoadBalancerNames?.includes(lb)) ? await servingIds(clients, ctx) : undefined;
+  const groups: Record<string, ReobservedGroup> = {};
+  for (const name of names) {
+    const g = live.find((x) => x.AutoScalingGroupName === name);
+    groups[name] = g ? factsOf(g, lb, serving) : { exists: false, desired: 0, attached: false, inService: 0 };
+  }
+  return { groups, nowMs: ctx.clock.nowMs() };
+}
