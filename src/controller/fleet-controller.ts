@@ -90,9 +90,9 @@ export class FleetController {
   /** One level-triggered pass for `fleet`. */
   async reconcile(fleet: DesiredFleet): Promise<FleetPass> {
     this.fleets.set(fleet.name, fleet);
-    await this.resumeRecorded(fleet);
+    const resumed = await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
-    if (running && !running.result) return this.watch(fleet, running);
+    if (running && !running.result) return this.watch(fleet, running, resumed);
     await this.runner.settled();
     const memory = this.memory.load(fleet.name);
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps());
@@ -175,19 +175,21 @@ export class FleetController {
   }
 
   /** Continue a deployment saved by an earlier process. A corrupt record is dropped: the world decides. */
-  private async resumeRecorded(fleet: DesiredFleet): Promise<void> {
-    if (this.runner.get(fleet.name)) return;
+  private async resumeRecorded(fleet: DesiredFleet): Promise<boolean> {
+    if (this.runner.get(fleet.name)) return false;
     const record = await this.snapshots.load(fleet.name);
-    if (!record) return;
+    if (!record) return false;
     if (isCorrupt(record)) {
       this.deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name, error: record.error }, `deployment record is unreadable (${record.error}); rebuilding from the world`);
       await this.snapshots.delete(fleet.name);
-      return;
+      return false;
     }
     this.runner.resume(this.machineFor(fleet, record.kind), record);
+    return true;
   }
 
-  private async watch(fleet: DesiredFleet, running: RunningDeployment): Promise<FleetPass> {
+  /** `resumed`: restored this pass; its phase is the snapshot's until it re-observes, so look again soon. */
+  private async watch(fleet: DesiredFleet, running: RunningDeployment, resumed = false): Promise<FleetPass> {
     const memory = this.memory.load(fleet.name);
     if (memory.undoRequestedAt) {
       this.runner.send(fleet.name, { type: 'UNDO' });
@@ -196,7 +198,7 @@ export class FleetController {
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
     const deployment = this.viewOf(running, result.observed);
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
-    const requeueAfterMs = LONG_WAITS.has(deployment.phase) ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
+    const requeueAfterMs = LONG_WAITS.has(deployment.phase) && !resumed ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
     return { requeueAfterMs, result, status, deployment };
   }
 
