@@ -52,6 +52,7 @@ export function createRollingMachine(ports?: RollingPorts): RollingMachine {
     actors: {
       startInstanceRefresh: step(ports.startInstanceRefresh.bind(ports)),
       pollInstanceRefresh: step(ports.pollInstanceRefresh.bind(ports)),
+      reobserve: step(ports.reobserve.bind(ports)),
     },
   });
 }

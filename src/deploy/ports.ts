@@ -54,4 +54,6 @@ export interface SwapPorts {
 export interface RollingPorts {
   startInstanceRefresh(input: StartRefreshInput): Promise<StartedRefresh>;
   pollInstanceRefresh(input: PollRefreshInput): Promise<RefreshFacts>;
+  /** The group as the world shows it now, before Succeeded. Read-only. */
+  reobserve(input: ReobserveInput): Promise<ReobservedFacts>;
 }

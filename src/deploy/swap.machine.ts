@@ -135,7 +135,7 @@ function factsOf(event: unknown): ReobservedFacts {
 
 /** Green is gone or is not the group this swap made. */
 function greenIssue(context: SwapContext, facts: ReobservedFacts): SwapProblem | undefined {
-  const message = greenProblem(context.greenGroup, groupFacts(facts, context.greenGroup), context.launchTemplateVersion);
+  const message = greenProblem(context.greenGroup, groupFacts(facts, context.greenGroup), context.input.amiId);
   if (!message) return undefined;
   return { reason: groupFacts(facts, context.greenGroup).exists ? 'WorldChanged' : 'GroupMissing', message };
 }

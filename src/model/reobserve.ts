@@ -15,11 +15,13 @@ export interface ReobservedGroup {
   inService: number;
   /** The launch template version the group pins, when numeric. */
   launchTemplateVersion?: number;
+  /** The AMI of that version (read only with `health`). */
+  imageId?: string;
 }
 
 export interface ReobserveInput {
   groupNames: string[];
-  /** Also read the load balancer's instance health (one more call). */
+  /** Also read the load balancer's instance health and the pinned versions' AMIs (two more calls). */
   health: boolean;
 }
 
@@ -39,11 +41,14 @@ export function servesFully(g: ReobservedGroup, atLeast = 1): boolean {
   return g.exists && g.attached && g.desired >= atLeast && g.inService >= g.desired;
 }
 
-/** Why green is not (or no longer) the group the swap made, or undefined when it is. */
-export function greenProblem(name: string, g: ReobservedGroup, launchTemplateVersion: number | undefined): string | undefined {
+/**
+ * Why green is not (or no longer) the group the swap made, or undefined when it is: it is
+ * gone, or (when the AMI was read) it launches another AMI than the one the swap deploys.
+ */
+export function greenProblem(name: string, g: ReobservedGroup, amiId: string): string | undefined {
   if (!g.exists) return `green group ${name} is missing`;
-  if (launchTemplateVersion !== undefined && g.launchTemplateVersion !== undefined && g.launchTemplateVersion !== launchTemplateVersion) {
-    return `green group ${name} pins launch template version ${g.launchTemplateVersion}, not ${launchTemplateVersion} (changed outside this deployment)`;
+  if (g.imageId !== undefined && g.imageId !== amiId) {
+    return `green group ${name} launches ${g.imageId} (launch template version ${g.launchTemplateVersion ?? '?'}), not ${amiId}: changed outside this deployment`;
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
  * as missing. The deploy machines call this before destructive steps and before Succeeded.
  */
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
 import type { ReobserveInput, ReobservedFacts, ReobservedGroup } from '../../model/reobserve';
 import type { AwsClients } from '../clients';
@@ -31,13 +32,37 @@ async function servingIds(clients: AwsClients, ctx: DeployPortsContext): Promise
   return new Set(ids.map((s) => s.InstanceId ?? ''));
 }
 
-function factsOf(g: AutoScalingGroup, lb: string, serving: Set<string> | undefined): ReobservedGroup {
+/** AMI per `<templateId>:<version>` of the groups' pinned numeric versions (one call per template). */
+async function pinnedImages(clients: AwsClients, ctx: DeployPortsContext, groups: AutoScalingGroup[]): Promise<Map<string, string>> {
+  const byTemplate = new Map<string, Set<string>>();
+  for (const g of groups) {
+    const lt = g.LaunchTemplate;
+    if (!lt?.LaunchTemplateId || !lt.Version || !/^\d+$/.test(lt.Version)) continue;
+    byTemplate.set(lt.LaunchTemplateId, (byTemplate.get(lt.LaunchTemplateId) ?? new Set()).add(lt.Version));
+  }
+  const images = new Map<string, string>();
+  for (const [id, versions] of byTemplate) {
+    const out = await callOrMissing(ctx, `describing versions ${[...versions].join(', ')} of launch template ${id}`, () =>
+      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [...versions] })),
+    );
+    for (const v of out?.LaunchTemplateVersions ?? []) {
+      if (v.LaunchTemplateData?.ImageId) images.set(`${id}:${v.VersionNumber}`, v.LaunchTemplateData.ImageId);
+    }
+  }
+  return images;
+}
+
+function factsOf(g: AutoScalingGroup, lb: string, serving: Set<string> | undefined, images: Map<string, string>): ReobservedGroup {
   const attached = !!g.LoadBalancerNames?.includes(lb);
   const inService = attached && serving
     ? (g.Instances ?? []).filter((i) => i.InstanceId && i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId)).length
     : 0;
   const v = g.LaunchTemplate?.Version;
-  return { exists: true, desired: g.DesiredCapacity ?? 0, attached, inService, ...(v && /^\d+$/.test(v) ? { launchTemplateVersion: Number(v) } : {}) };
+  const imageId = images.get(`${g.LaunchTemplate?.LaunchTemplateId}:${v}`);
+  return {
+    exists: true, desired: g.DesiredCapacity ?? 0, attached, inService,
+    ...(v && /^\d+$/.test(v) ? { launchTemplateVersion: Number(v) } : {}), ...(imageId ? { imageId } : {}),
+  };
 }
 
 export async function reobserveGroups(clients: AwsClients, ctx: DeployPortsContext, p: ReobserveInput): Promise<ReobservedFacts> {
@@ -45,10 +70,11 @@ export async function reobserveGroups(clients: AwsClients, ctx: DeployPortsConte
   const live = (await describeGroups(clients, ctx, names)).filter((g) => !isDeleting(g));
   const lb = ctx.fleet.loadBalancer.name;
   const serving = p.health && live.some((g) => g.LoadBalancerNames?.includes(lb)) ? await servingIds(clients, ctx) : undefined;
+  const images = p.health ? await pinnedImages(clients, ctx, live) : new Map<string, string>();
   const groups: Record<string, ReobservedGroup> = {};
   for (const name of names) {
     const g = live.find((x) => x.AutoScalingGroupName === name);
-    groups[name] = g ? factsOf(g, lb, serving) : { exists: false, desired: 0, attached: false, inService: 0 };
+    groups[name] = g ? factsOf(g, lb, serving, images) : { exists: false, desired: 0, attached: false, inService: 0 };
   }
   return { groups, nowMs: ctx.clock.nowMs() };
 }
