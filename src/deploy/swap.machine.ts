@@ -205,6 +205,7 @@ export const swapMachine = setup({
       verifyStartedAtMs: undefined,
     })),
     noteGreenGone: assign(({ context }) => ({ problem: { reason: 'GroupMissing' as const, message: `green group ${context.greenGroup} is missing` } })),
+    noteMissingFromError: assign(({ event }) => ({ problem: { reason: 'GroupMissing' as const, message: errorText(errorOf(event)) } })),
     noteBlueGone: assign(({ context, event }) => ({ problem: { reason: 'GroupMissing' as const, message: `blue group ${context.input.blueGroup} is missing: ${errorText(errorOf(event))}` } })),
     noteGreenShort: assign(({ context, event }) => {
       const g = groupFacts(factsOf(event), context.greenGroup);
@@ -302,7 +303,11 @@ export const swapMachine = setup({
                 src: 'attachGreen',
                 input: ({ context }) => ({ groupName: context.greenGroup }),
                 onDone: { target: '#swap.rollout.waitGreenHealthy', actions: ['stepDone', assign(({ context }) => ({ message: `waiting for ${context.greenGroup} to be InService` }))] },
-                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#swap.rollback', actions: 'failFromError' }],
+                onError: [
+                  { guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] },
+                  { guard: 'retryable', target: 'wait', actions: 'recordError' },
+                  { target: '#swap.rollback', actions: 'failFromError' },
+                ],
               },
             },
             wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
@@ -429,7 +434,7 @@ export const swapMachine = setup({
                 src: 'movePolicies',
                 input: ({ context }) => ({ fleet: context.input.fleet, fromGroup: context.input.blueGroup, toGroup: context.greenGroup }),
                 onDone: { target: '#swap.rollout.verifyBeforeScaleIn', actions: ['stepDone', assign(({ context }) => ({ message: `checking that ${context.greenGroup} serves before scaling ${context.input.blueGroup} to zero` }))] },
-                onError: { target: 'wait', actions: 'recordError' },
+                onError: [{ guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] }, { target: 'wait', actions: 'recordError' }],
               },
             },
             wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
