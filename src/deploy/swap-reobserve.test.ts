@@ -114,12 +114,12 @@ describe('swap machine: the world is the truth', () => {
   });
 
   it('a step that finds its group gone (AWS says not found) re-derives instead of retrying forever', async () => {
-    const { clock, world, machine } = setup();
+    const { clock, world } = setup();
     world.movePolicies = async () => {
       world.groups.delete('shop-v002'); // deleted by hand just before the call
       throw Object.assign(new Error('AutoScalingGroup name not found - shop-v002'), { errorClass: 'notFound' });
     };
-    const { result } = await runToEnd(machine, { clock, input, kind: 'swap' });
+    const { result } = await runToEnd(createSwapMachine(world), { clock, input, kind: 'swap' });
     expect(result.output).toMatchObject({ status: 'rolledBack', reason: 'GroupMissing', message: 'AutoScalingGroup name not found - shop-v002' });
     expect(world.inService(world.groups.get('shop-v001')!)).toHaveLength(4);
   });
