@@ -93,6 +93,8 @@ export type SwapEvent =
 
 const MAX_STEP_ERRORS = 5;
 const MAX_RESTARTS = 3;
+/** How long a just-created green may stay invisible before it counts as missing. */
+const MISSING_GRACE_MS = 60_000;
 
 function notProvided(name: string): Promise<never> {
   return Promise.reject(new Error(`running swap step ${name}: no actor provided`));
@@ -178,7 +180,6 @@ export const swapMachine = setup({
     retryable: ({ context, event }) =>
       (errorOf(event) as { retryable?: unknown } | undefined)?.retryable === true && context.errorCount < MAX_STEP_ERRORS,
     notFound: ({ event }) => (errorOf(event) as { errorClass?: unknown } | undefined)?.errorClass === 'notFound',
-    greenGone: ({ event }) => (event as { output?: { exists?: boolean } }).output?.exists === false,
     greenWrong: ({ context, event }) => greenIssue(context, factsOf(event)) !== undefined,
     greenWrongOrStuck: ({ context, event }) => (greenIssue(context, factsOf(event)) ?? greenShortTooLong(context, factsOf(event))) !== undefined,
     greenServes: ({ context, event }) => servesFully(groupFacts(factsOf(event), context.greenGroup)),
@@ -321,7 +322,12 @@ export const swapMachine = setup({
                 src: 'pollGroupHealth',
                 input: ({ context }) => ({ groupName: context.greenGroup, desired: targetDesired(context) }),
                 onDone: [
-                  { guard: 'greenGone', target: '#swap.rederive', actions: ['stepDone', 'noteGreenGone'] },
+                  {
+                    // A group created moments ago may not show yet (eventual consistency): missing counts after a grace.
+                    guard: ({ context, event }) => event.output.exists === false && elapsedMs(context.greenWaitStartedAtMs, event.output.nowMs) >= MISSING_GRACE_MS,
+                    target: '#swap.rederive',
+                    actions: ['stepDone', 'noteGreenGone'],
+                  },
                   {
                     guard: ({ context, event }) => event.output.inService.length >= targetDesired(context) && event.output.notInService.length === 0,
                     target: '#swap.rollout.deregisterBlue',
