@@ -123,4 +123,18 @@ describe('swap machine: the world is the truth', () => {
     expect(result.output).toMatchObject({ status: 'rolledBack', reason: 'GroupMissing', message: 'AutoScalingGroup name not found - shop-v002' });
     expect(world.inService(world.groups.get('shop-v001')!)).toHaveLength(4);
   });
+
+  it('a rollback that keeps meeting "not found" while blue exists backs off instead of spinning', async () => {
+    const { clock, world } = setup();
+    world.firing.add('shop-5xx');
+    let restores = 0;
+    world.restoreBlue = async () => {
+      restores++;
+      throw Object.assign(new Error('launch template lt-0 does not exist'), { errorClass: 'notFound' });
+    };
+    // No way forward in the world: it keeps retrying on the backoff for the whole virtual day the driver allows.
+    await expect(runToEnd(createSwapMachine(world), { clock, input: { ...input, rollbackOnAlarms: ['shop-5xx'] }, kind: 'swap' })).rejects.toThrow(/not settled/);
+    expect(restores).toBeGreaterThan(5);
+    expect(restores).toBeLessThan(24 * 3600 / 300 + 20);
+  });
 });

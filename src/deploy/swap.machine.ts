@@ -179,7 +179,8 @@ export const swapMachine = setup({
   guards: {
     retryable: ({ context, event }) =>
       (errorOf(event) as { retryable?: unknown } | undefined)?.retryable === true && context.errorCount < MAX_STEP_ERRORS,
-    notFound: ({ event }) => (errorOf(event) as { errorClass?: unknown } | undefined)?.errorClass === 'notFound',
+    /** AWS says a group (or what it needs) is gone; bounded, so a rollback that keeps meeting it backs off instead. */
+    notFound: ({ context, event }) => (errorOf(event) as { errorClass?: unknown } | undefined)?.errorClass === 'notFound' && context.errorCount < MAX_STEP_ERRORS,
     greenWrong: ({ context, event }) => greenIssue(context, factsOf(event)) !== undefined,
     greenWrongOrStuck: ({ context, event }) => (greenIssue(context, factsOf(event)) ?? greenShortTooLong(context, factsOf(event))) !== undefined,
     greenServes: ({ context, event }) => servesFully(groupFacts(factsOf(event), context.greenGroup)),
@@ -189,6 +190,8 @@ export const swapMachine = setup({
   actions: {
     recordError: assign(({ context, event }) => ({ lastError: errorText(errorOf(event)), errorCount: context.errorCount + 1 })),
     stepDone: assign(({ context }) => ({ lastError: undefined, errorCount: 0, polls: context.polls + 1 })),
+    /** A poll that settles nothing: errors met on the way stay counted. */
+    observed: assign(({ context }) => ({ polls: context.polls + 1 })),
     failFromError: assign(({ event }) => ({
       rollback: { reason: 'StepFailed' as const, message: errorText(errorOf(event)), failingInstanceIds: [] },
     })),
@@ -569,8 +572,8 @@ export const swapMachine = setup({
             input: ({ context }) => reobserveBoth(context, true),
             onDone: [
               { guard: 'rederiveRestart', target: '#swap.rollout', actions: ['stepDone', 'restartRollout'] },
-              { guard: 'rederiveRollback', target: '#swap.rollback', actions: ['stepDone', 'rollbackFromProblem'] },
-              { target: '#swap.failed', actions: ['stepDone', 'failFromProblem'] },
+              { guard: 'rederiveRollback', target: '#swap.rollback', actions: ['observed', 'rollbackFromProblem'] },
+              { target: '#swap.failed', actions: ['observed', 'failFromProblem'] },
             ],
             onError: { target: 'wait', actions: 'recordError' },
           },
