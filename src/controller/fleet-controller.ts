@@ -107,9 +107,9 @@ export class FleetController {
   async reconcile(fleet: DesiredFleet): Promise<FleetPass> {
     this.fleets.set(fleet.name, fleet);
     await this.repairMemory(fleet);
-    await this.resumeRecorded(fleet);
+    const resumed = await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
-    if (running && !running.result) return this.watch(fleet, running);
+    if (running && !running.result) return this.watch(fleet, running, resumed);
     await this.runner.settled();
     const memory = this.memory.load(fleet.name);
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps());
@@ -219,22 +219,24 @@ export class FleetController {
   }
 
   /** Continue a deployment saved by an earlier process. A corrupt record is moved aside and raised: the world decides. */
-  private async resumeRecorded(fleet: DesiredFleet): Promise<void> {
-    if (this.runner.get(fleet.name)) return;
+  private async resumeRecorded(fleet: DesiredFleet): Promise<boolean> {
+    if (this.runner.get(fleet.name)) return false;
     const record = await this.snapshots.load(fleet.name);
-    if (!record) return;
+    if (!record) return false;
     if (isCorrupt(record)) {
       const now = this.deps.clock.now();
       const { file, movedTo } = await quarantineRecord(this.snapshots, fleet.name, now);
       const note = 'the deployment, if any, resumes from the groups drover owns (tags)';
       this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${oneLine(record.error)}); moved to ${movedTo}; ${note}`);
       raiseStateCorrupt(this.statuses, { fleet: fleet.name, file, movedTo, error: record.error }, note, now);
-      return;
+      return false;
     }
     this.runner.resume(this.machineFor(fleet, record.kind), record);
+    return true;
   }
 
-  private async watch(fleet: DesiredFleet, running: RunningDeployment): Promise<FleetPass> {
+  /** `resumed`: restored this pass; its phase is the snapshot's until it re-observes, so look again soon. */
+  private async watch(fleet: DesiredFleet, running: RunningDeployment, resumed = false): Promise<FleetPass> {
     const memory = this.memory.load(fleet.name);
     if (memory.undoRequestedAt) {
       this.runner.send(fleet.name, { type: 'UNDO' });
@@ -244,7 +246,7 @@ export class FleetController {
     const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { watching: true, onlyKinds: HOOK_STEPS });
     const deployment = this.viewOf(running, result.observed);
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
-    const requeueAfterMs = LONG_WAITS.has(deployment.phase) ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
+    const requeueAfterMs = LONG_WAITS.has(deployment.phase) && !resumed ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
     return { requeueAfterMs, result, status, deployment };
   }
 

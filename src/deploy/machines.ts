@@ -41,6 +41,7 @@ export function createSwapMachine(ports?: SwapPorts): SwapMachine {
       deleteGroup: step(ports.deleteGroup.bind(ports)),
       restoreBlue: step(ports.restoreBlue.bind(ports)),
       detachGreen: step(ports.detachGreen.bind(ports)),
+      reobserve: step(ports.reobserve.bind(ports)),
     },
   });
 }
@@ -51,6 +52,7 @@ export function createRollingMachine(ports?: RollingPorts): RollingMachine {
     actors: {
       startInstanceRefresh: step(ports.startInstanceRefresh.bind(ports)),
       pollInstanceRefresh: step(ports.pollInstanceRefresh.bind(ports)),
+      reobserve: step(ports.reobserve.bind(ports)),
     },
   });
 }

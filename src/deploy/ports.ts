@@ -13,6 +13,7 @@ import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
 } from './swap.machine';
+import type { ReobserveInput, ReobservedFacts } from '../model/reobserve';
 import type { PollRefreshInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './rolling.machine';
 
 export interface BakePorts {
@@ -46,9 +47,13 @@ export interface SwapPorts {
   deleteGroup(input: GroupInput): Promise<void>;
   restoreBlue(input: RestoreBlueInput): Promise<void>;
   detachGreen(input: GroupInput): Promise<void>;
+  /** The named groups as the world shows them now (a group being deleted is missing). Read-only. */
+  reobserve(input: ReobserveInput): Promise<ReobservedFacts>;
 }
 
 export interface RollingPorts {
   startInstanceRefresh(input: StartRefreshInput): Promise<StartedRefresh>;
   pollInstanceRefresh(input: PollRefreshInput): Promise<RefreshFacts>;
+  /** The group as the world shows it now, before Succeeded. Read-only. */
+  reobserve(input: ReobserveInput): Promise<ReobservedFacts>;
 }

@@ -4,6 +4,7 @@
  * step or `UNDO` rolls back by refreshing to the previous version, then ends `failed`.
  */
 import { assign, fromPromise, setup } from 'xstate';
+import { groupFacts, servesFully, type ReobserveInput, type ReobservedFacts } from '../model/reobserve';
 
 export interface RollingInput {
   fleet: string;
@@ -24,11 +25,12 @@ export interface StartedRefresh { refreshId: string }
 export interface PollRefreshInput { groupName: string; refreshId: string }
 export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
 
-export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed';
+export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed' | 'GroupMissing';
 
 export type RollingOutput =
   | { status: 'succeeded'; refreshId: string }
-  | { status: 'failed'; reason: RollingFailureReason; message: string; rolledBackTo: number };
+  /** `rolledBackTo` is absent when the group was gone (nothing was refreshed back). */
+  | { status: 'failed'; reason: RollingFailureReason; message: string; rolledBackTo?: number };
 
 export interface RollingContext {
   input: RollingInput;
@@ -37,6 +39,8 @@ export interface RollingContext {
   percentComplete: number;
   rollbackRefreshId?: string;
   failure?: { reason: RollingFailureReason; message: string };
+  /** When the last reobserve guard first saw the group short of N/N. */
+  verifyStartedAtMs?: number;
   message: string;
   lastError?: string;
   errorCount: number;
@@ -65,6 +69,7 @@ export const rollingMachine = setup({
   actors: {
     startInstanceRefresh: fromPromise<StartedRefresh, StartRefreshInput>(() => notProvided('startInstanceRefresh')),
     pollInstanceRefresh: fromPromise<RefreshFacts, PollRefreshInput>(() => notProvided('pollInstanceRefresh')),
+    reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
   },
   guards: {
     retryable: ({ context, event }) =>
@@ -127,8 +132,8 @@ export const rollingMachine = setup({
                 onDone: [
                   {
                     guard: ({ event }) => event.output.status === 'Successful',
-                    target: '#rolling.succeeded',
-                    actions: ['stepDone', assign({ percentComplete: 100 })],
+                    target: '#rolling.verifyServing',
+                    actions: ['stepDone', assign(({ context }) => ({ percentComplete: 100, message: `checking that ${context.input.groupName} serves` }))],
                   },
                   {
                     guard: ({ event }) => FAILED.includes(event.output.status),
@@ -160,6 +165,48 @@ export const rollingMachine = setup({
           },
         },
       },
+    },
+    /** The reobserve guard before Succeeded: the group exists and serves N/N on the load balancer. */
+    verifyServing: {
+      initial: 'run',
+      states: {
+        run: {
+          invoke: {
+            src: 'reobserve',
+            input: ({ context }): ReobserveInput => ({ groupNames: [context.input.groupName], health: true }),
+            onDone: [
+              {
+                guard: ({ context, event }) => !groupFacts(event.output, context.input.groupName).exists,
+                target: '#rolling.gone',
+                actions: ['stepDone', assign(({ context }) => ({ failure: { reason: 'GroupMissing' as const, message: `group ${context.input.groupName} is missing` } }))],
+              },
+              { guard: ({ context, event }) => servesFully(groupFacts(event.output, context.input.groupName)), target: '#rolling.succeeded', actions: 'stepDone' },
+              {
+                guard: ({ context, event }) => event.output.nowMs - (context.verifyStartedAtMs ?? event.output.nowMs) > context.input.timeoutSeconds * 1000,
+                target: '#rolling.rollback',
+                actions: assign(({ context, event }) => {
+                  const g = groupFacts(event.output, context.input.groupName);
+                  return { failure: { reason: 'RefreshTimedOut' as const, message: `${context.input.groupName} serves ${g.inService}/${g.desired} InService ${context.input.timeoutSeconds}s after its refresh` } };
+                }),
+              },
+              {
+                target: 'wait',
+                actions: ['stepDone', assign(({ context, event }) => {
+                  const g = groupFacts(event.output, context.input.groupName);
+                  return { verifyStartedAtMs: context.verifyStartedAtMs ?? event.output.nowMs, message: `waiting for ${context.input.groupName} to serve ${g.desired}/${g.desired} InService (now ${g.inService})` };
+                })],
+              },
+            ],
+            onError: { target: 'wait', actions: 'recordError' },
+          },
+        },
+        wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+      },
+    },
+    /** The group is gone: nothing to refresh back; the fleet's reconcile rebuilds from the world. */
+    gone: {
+      type: 'final',
+      entry: assign(({ context }) => ({ message: `failed: ${context.failure?.message ?? 'the group is missing'}` })),
     },
     succeeded: {
       type: 'final',
@@ -217,7 +264,9 @@ export const rollingMachine = setup({
     },
   },
   output: ({ context }): RollingOutput =>
-    context.failure
+    context.failure && context.failure.reason === 'GroupMissing'
+      ? { status: 'failed', ...context.failure }
+      : context.failure
       ? { status: 'failed', ...context.failure, rolledBackTo: context.input.previousVersion }
       : { status: 'succeeded', refreshId: context.refreshId! },
 });

@@ -70,4 +70,24 @@ describe('rolling machine', () => {
       expect({ n, output: result.output, refreshes: world.refreshes.length }).toEqual({ n, output: { status: 'succeeded', refreshId: 'refresh-1' }, refreshes: 1 });
     }
   });
+
+  it('does not report Succeeded while the refreshed group is short of N/N, and does once it serves', async () => {
+    const { clock, world, machine } = setup();
+    world.serving = { desired: 2, inService: 1 };
+    const start = clock.nowMs();
+    clock.onAdvance((now) => {
+      if (now - start >= 900_000) world.serving = { desired: 2, inService: 2 };
+    });
+    const { result } = await runToEnd(machine, { clock, input, kind: 'rolling' });
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(clock.nowMs() - start).toBeGreaterThanOrEqual(900_000);
+  });
+
+  it('ends failed naming the group when it vanished, without refreshing anything back', async () => {
+    const { clock, world, machine } = setup();
+    world.gone = true;
+    const { result } = await runToEnd(machine, { clock, input, kind: 'rolling' });
+    expect(result.output).toEqual({ status: 'failed', reason: 'GroupMissing', message: 'group shop-v001 is missing' });
+    expect(world.refreshes).toHaveLength(1);
+  });
 });

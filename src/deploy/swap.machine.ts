@@ -7,6 +7,7 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import { groupName } from '../model/names';
+import { greenProblem, groupFacts, rederive, servesFully, type ReobserveInput, type ReobservedFacts } from '../model/reobserve';
 
 export interface SwapInput {
   fleet: string;
@@ -32,7 +33,8 @@ export interface GroupHealthInput { groupName: string; desired: number }
 /** Instances of the group, split by ELB health. */
 /** `desired`: the group's desired capacity, when the port read it. */
 /** `launchFailure`: why the group cannot launch, when the cause will not fix itself (AWS's own text). */
-export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number; desired?: number; launchFailure?: string }
+/** `exists`: false when the group is gone or being deleted (the facts are then empty). */
+export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number; desired?: number; exists?: boolean; launchFailure?: string }
 /** Suspends blue's scaling processes and takes its instances out of the ELB. */
 export interface DeregisterBlueInput { blueGroup: string; greenGroup: string }
 export interface AlarmsInput { alarmNames: string[] }
@@ -42,11 +44,15 @@ export interface MovePoliciesInput { fleet: string; fromGroup: string; toGroup: 
 /** Resume blue's processes, set its desired capacity, register it with the ELB, point policies at it. */
 export interface RestoreBlueInput { fleet: string; blueGroup: string; greenGroup: string; desired: number }
 
-export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'StepFailed';
+export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'StepFailed' | 'GroupMissing' | 'WorldChanged';
+/** What the world showed that the snapshot did not expect, on the way to the re-derive path. */
+export interface SwapProblem { reason: SwapRollbackReason; message: string }
 
 export type SwapOutput =
   | { status: 'succeeded'; greenGroup: string; generation: number; launchTemplateVersion: number }
-  | { status: 'rolledBack'; reason: SwapRollbackReason; message: string; failingInstanceIds: string[] };
+  | { status: 'rolledBack'; reason: SwapRollbackReason; message: string; failingInstanceIds: string[] }
+  /** The world left nothing to roll back to (blue is gone): the truth, not a claim. */
+  | { status: 'failed'; reason: SwapRollbackReason; message: string; failingInstanceIds: string[] };
 
 export interface SwapContext {
   input: SwapInput;
@@ -65,6 +71,14 @@ export interface SwapContext {
   pendingScaleOut: number;
   scaleOutApplied: number;
   rollback?: { reason: SwapRollbackReason; message: string; failingInstanceIds: string[] };
+  /** Set on the way to the re-derive path: why the world and the snapshot disagree. */
+  problem?: SwapProblem;
+  /** The re-derive path ended the swap: blue is gone, so there was nothing to roll back to. */
+  failure?: SwapProblem;
+  /** Times the re-derive path restarted the rollout because green vanished while blue served. */
+  restarts: number;
+  /** When a reobserve guard first saw green short of N/N. */
+  verifyStartedAtMs?: number;
   message: string;
   lastError?: string;
   errorCount: number;
@@ -79,6 +93,9 @@ export type SwapEvent =
   | { type: 'SCALE_OUT_APPLIED'; adjustment: number };
 
 const MAX_STEP_ERRORS = 5;
+const MAX_RESTARTS = 3;
+/** How long a just-created green may stay invisible before it counts as missing. */
+const MISSING_GRACE_MS = 60_000;
 
 function notProvided(name: string): Promise<never> {
   return Promise.reject(new Error(`running swap step ${name}: no actor provided`));
@@ -110,6 +127,39 @@ function elapsedMs(startedAt: number | undefined, nowMs: number): number {
   return nowMs - (startedAt ?? nowMs);
 }
 
+/** The reobserve guard's read: green and blue as the world shows them now. */
+function reobserveBoth(context: SwapContext, health: boolean): ReobserveInput {
+  return { groupNames: [context.greenGroup, context.input.blueGroup], health };
+}
+
+function factsOf(event: unknown): ReobservedFacts {
+  return (event as { output: ReobservedFacts }).output;
+}
+
+/** Green is gone or is not the group this swap made. */
+function greenIssue(context: SwapContext, facts: ReobservedFacts): SwapProblem | undefined {
+  const message = greenProblem(context.greenGroup, groupFacts(facts, context.greenGroup), context.input.amiId);
+  if (!message) return undefined;
+  return { reason: groupFacts(facts, context.greenGroup).exists ? 'WorldChanged' : 'GroupMissing', message };
+}
+
+/** Green has been short of N/N for longer than the healthy timeout. */
+function greenShortTooLong(context: SwapContext, facts: ReobservedFacts): SwapProblem | undefined {
+  const g = groupFacts(facts, context.greenGroup);
+  const limit = context.input.healthyTimeoutSeconds;
+  if (servesFully(g) || elapsedMs(context.verifyStartedAtMs, facts.nowMs) <= limit * 1000) return undefined;
+  return { reason: 'GreenUnhealthy', message: `green group ${context.greenGroup} serves ${g.inService}/${g.desired} InService after ${limit}s` };
+}
+
+function rederivation(context: SwapContext, facts: ReobservedFacts) {
+  return rederive({ blue: context.input.blueGroup, green: context.greenGroup }, facts, {
+    target: targetDesired(context),
+    problem: context.problem?.message ?? 'the world changed under the deployment',
+    restartsLeft: context.restarts < MAX_RESTARTS,
+    inRollback: context.rollback !== undefined,
+  });
+}
+
 export const swapMachine = setup({
   types: {} as { context: SwapContext; events: SwapEvent; input: SwapInput; output: SwapOutput },
   actors: {
@@ -125,14 +175,24 @@ export const swapMachine = setup({
     deleteGroup: fromPromise<void, GroupInput>(() => notProvided('deleteGroup')),
     restoreBlue: fromPromise<void, RestoreBlueInput>(() => notProvided('restoreBlue')),
     detachGreen: fromPromise<void, GroupInput>(() => notProvided('detachGreen')),
+    reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
   },
   guards: {
     retryable: ({ context, event }) =>
       (errorOf(event) as { retryable?: unknown } | undefined)?.retryable === true && context.errorCount < MAX_STEP_ERRORS,
+    /** AWS says a group (or what it needs) is gone; bounded, so a rollback that keeps meeting it backs off instead. */
+    notFound: ({ context, event }) => (errorOf(event) as { errorClass?: unknown } | undefined)?.errorClass === 'notFound' && context.errorCount < MAX_STEP_ERRORS,
+    greenWrong: ({ context, event }) => greenIssue(context, factsOf(event)) !== undefined,
+    greenWrongOrStuck: ({ context, event }) => (greenIssue(context, factsOf(event)) ?? greenShortTooLong(context, factsOf(event))) !== undefined,
+    greenServes: ({ context, event }) => servesFully(groupFacts(factsOf(event), context.greenGroup)),
+    rederiveRestart: ({ context, event }) => rederivation(context, factsOf(event)).action === 'restart',
+    rederiveRollback: ({ context, event }) => rederivation(context, factsOf(event)).action === 'rollback',
   },
   actions: {
     recordError: assign(({ context, event }) => ({ lastError: errorText(errorOf(event)), errorCount: context.errorCount + 1 })),
     stepDone: assign(({ context }) => ({ lastError: undefined, errorCount: 0, polls: context.polls + 1 })),
+    /** A poll that settles nothing: errors met on the way stay counted. */
+    observed: assign(({ context }) => ({ polls: context.polls + 1 })),
     failFromError: assign(({ event }) => ({
       rollback: { reason: 'StepFailed' as const, message: errorText(errorOf(event)), failingInstanceIds: [] },
     })),
@@ -144,6 +204,31 @@ export const swapMachine = setup({
     })),
     recordScaleOut: assign(({ context, event }) => ({
       pendingScaleOut: context.pendingScaleOut + ((event as { adjustment?: number }).adjustment ?? 1),
+    })),
+    noteGreenProblem: assign(({ context, event }) => ({
+      problem: greenIssue(context, factsOf(event)) ?? greenShortTooLong(context, factsOf(event)),
+      verifyStartedAtMs: undefined,
+    })),
+    noteGreenGone: assign(({ context }) => ({ problem: { reason: 'GroupMissing' as const, message: `green group ${context.greenGroup} is missing` } })),
+    noteMissingFromError: assign(({ event }) => ({ problem: { reason: 'GroupMissing' as const, message: errorText(errorOf(event)) } })),
+    noteBlueGone: assign(({ context, event }) => ({ problem: { reason: 'GroupMissing' as const, message: `blue group ${context.input.blueGroup} is missing: ${errorText(errorOf(event))}` } })),
+    noteGreenShort: assign(({ context, event }) => {
+      const g = groupFacts(factsOf(event), context.greenGroup);
+      return {
+        verifyStartedAtMs: context.verifyStartedAtMs ?? factsOf(event).nowMs,
+        message: `waiting for ${context.greenGroup} to serve ${g.desired}/${g.desired} InService (now ${g.inService}) before going on`,
+      };
+    }),
+    restartRollout: assign(({ context, event }) => ({
+      restarts: context.restarts + 1, message: rederivation(context, factsOf(event)).message, problem: undefined, undoPossible: true,
+      green: undefined, greenWaitStartedAtMs: undefined, drainStartedAtMs: undefined, soakStartedAtMs: undefined, keepStartedAtMs: undefined, verifyStartedAtMs: undefined,
+    })),
+    rollbackFromProblem: assign(({ context, event }) => ({
+      rollback: context.rollback ?? { reason: context.problem?.reason ?? 'WorldChanged', message: rederivation(context, factsOf(event)).message, failingInstanceIds: [] },
+      problem: undefined,
+    })),
+    failFromProblem: assign(({ context, event }) => ({
+      failure: { reason: context.problem?.reason ?? 'WorldChanged', message: rederivation(context, factsOf(event)).message },
     })),
     ackScaleOut: assign(({ context, event }) => {
       const applied = Math.min(context.pendingScaleOut, (event as { adjustment?: number }).adjustment ?? 0);
@@ -161,6 +246,7 @@ export const swapMachine = setup({
     input,
     greenGroup: groupName(input.fleet, input.generation),
     undoPossible: true,
+    restarts: 0,
     pendingScaleOut: 0,
     scaleOutApplied: 0,
     message: `creating launch template version for ${input.amiId}`,
@@ -222,7 +308,11 @@ export const swapMachine = setup({
                 src: 'attachGreen',
                 input: ({ context }) => ({ groupName: context.greenGroup }),
                 onDone: { target: '#swap.rollout.waitGreenHealthy', actions: ['stepDone', assign(({ context }) => ({ message: `waiting for ${context.greenGroup} to be InService` }))] },
-                onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#swap.rollback', actions: 'failFromError' }],
+                onError: [
+                  { guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] },
+                  { guard: 'retryable', target: 'wait', actions: 'recordError' },
+                  { target: '#swap.rollback', actions: 'failFromError' },
+                ],
               },
             },
             wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
@@ -236,6 +326,12 @@ export const swapMachine = setup({
                 src: 'pollGroupHealth',
                 input: ({ context }) => ({ groupName: context.greenGroup, desired: targetDesired(context) }),
                 onDone: [
+                  {
+                    // A group created moments ago may not show yet (eventual consistency): missing counts after a grace.
+                    guard: ({ context, event }) => event.output.exists === false && elapsedMs(context.greenWaitStartedAtMs, event.output.nowMs) >= MISSING_GRACE_MS,
+                    target: '#swap.rederive',
+                    actions: ['stepDone', 'noteGreenGone'],
+                  },
                   {
                     guard: ({ context, event }) => event.output.inService.length >= targetDesired(context) && event.output.notInService.length === 0,
                     target: '#swap.rollout.deregisterBlue',
@@ -356,11 +452,29 @@ export const swapMachine = setup({
               invoke: {
                 src: 'movePolicies',
                 input: ({ context }) => ({ fleet: context.input.fleet, fromGroup: context.input.blueGroup, toGroup: context.greenGroup }),
-                onDone: { target: '#swap.rollout.scaleBlueToZero', actions: ['stepDone', assign(({ context }) => ({ message: `scaling ${context.input.blueGroup} to zero` }))] },
-                onError: { target: 'wait', actions: 'recordError' },
+                onDone: { target: '#swap.rollout.verifyBeforeScaleIn', actions: ['stepDone', assign(({ context }) => ({ message: `checking that ${context.greenGroup} serves before scaling ${context.input.blueGroup} to zero` }))] },
+                onError: [{ guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] }, { target: 'wait', actions: 'recordError' }],
               },
             },
             wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        verifyBeforeScaleIn: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'reobserve',
+                input: ({ context }) => reobserveBoth(context, true),
+                onDone: [
+                  { guard: 'greenWrongOrStuck', target: '#swap.rederive', actions: ['stepDone', 'noteGreenProblem'] },
+                  { guard: 'greenServes', target: '#swap.rollout.scaleBlueToZero', actions: ['stepDone', assign(({ context }) => ({ verifyStartedAtMs: undefined, message: `scaling ${context.input.blueGroup} to zero` }))] },
+                  { target: 'wait', actions: ['stepDone', 'noteGreenShort'] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
           },
         },
         scaleBlueToZero: {
@@ -382,14 +496,34 @@ export const swapMachine = setup({
           states: {
             run: {
               invoke: {
-                src: 'pollClock',
+                src: 'reobserve',
+                input: ({ context }) => reobserveBoth(context, false),
                 onDone: [
+                  { guard: 'greenWrong', target: '#swap.rederive', actions: ['stepDone', 'noteGreenProblem'] },
                   {
                     guard: ({ context, event }) => elapsedMs(context.keepStartedAtMs, event.output.nowMs) >= context.input.keepPreviousSeconds * 1000,
-                    target: '#swap.deleteBlue',
-                    actions: ['stepDone', assign(({ context }) => ({ undoPossible: false, message: `deleting ${context.input.blueGroup}` }))],
+                    target: '#swap.rollout.verifyBeforeDeleteBlue',
+                    actions: ['stepDone', assign(({ context }) => ({ message: `checking that ${context.greenGroup} serves before deleting ${context.input.blueGroup}` }))],
                   },
                   { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ keepStartedAtMs: context.keepStartedAtMs ?? event.output.nowMs }))] },
+                ],
+                onError: { target: 'wait', actions: 'recordError' },
+              },
+            },
+            wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+          },
+        },
+        verifyBeforeDeleteBlue: {
+          initial: 'run',
+          states: {
+            run: {
+              invoke: {
+                src: 'reobserve',
+                input: ({ context }) => reobserveBoth(context, true),
+                onDone: [
+                  { guard: 'greenWrongOrStuck', target: '#swap.rederive', actions: ['stepDone', 'noteGreenProblem'] },
+                  { guard: 'greenServes', target: '#swap.deleteBlue', actions: ['stepDone', assign(({ context }) => ({ verifyStartedAtMs: undefined, undoPossible: false, message: `deleting ${context.input.blueGroup}` }))] },
+                  { target: 'wait', actions: ['stepDone', 'noteGreenShort'] },
                 ],
                 onError: { target: 'wait', actions: 'recordError' },
               },
@@ -407,12 +541,59 @@ export const swapMachine = setup({
           invoke: {
             src: 'deleteGroup',
             input: ({ context }) => ({ groupName: context.input.blueGroup }),
-            onDone: { target: '#swap.succeeded', actions: 'stepDone' },
+            onDone: { target: '#swap.verifyServing', actions: ['stepDone', assign(({ context }) => ({ message: `checking that ${context.greenGroup} serves` }))] },
             onError: { target: 'wait', actions: 'recordError' },
           },
         },
         wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
       },
+    },
+    /** The last reobserve guard: Succeeded only while green serves N/N on the load balancer. */
+    verifyServing: {
+      initial: 'run',
+      on: { UNDO: { actions: 'rejectUndo' } },
+      states: {
+        run: {
+          invoke: {
+            src: 'reobserve',
+            input: ({ context }) => reobserveBoth(context, true),
+            onDone: [
+              { guard: 'greenWrongOrStuck', target: '#swap.rederive', actions: ['stepDone', 'noteGreenProblem'] },
+              { guard: 'greenServes', target: '#swap.succeeded', actions: 'stepDone' },
+              { target: 'wait', actions: ['stepDone', 'noteGreenShort'] },
+            ],
+            onError: { target: 'wait', actions: 'recordError' },
+          },
+        },
+        wait: { after: { pollInterval: 'run' }, on: { POLL: 'run' } },
+      },
+    },
+    /**
+     * The world and the snapshot disagree: read both groups and go where the world says
+     * (see reobserve.ts): make green again, roll back to blue, or end truthfully as failed.
+     */
+    rederive: {
+      initial: 'run',
+      entry: assign(({ context }) => ({ message: `re-deriving from the world: ${context.problem?.message ?? 'the world changed'}` })),
+      states: {
+        run: {
+          invoke: {
+            src: 'reobserve',
+            input: ({ context }) => reobserveBoth(context, true),
+            onDone: [
+              { guard: 'rederiveRestart', target: '#swap.rollout', actions: ['stepDone', 'restartRollout'] },
+              { guard: 'rederiveRollback', target: '#swap.rollback', actions: ['observed', 'rollbackFromProblem'] },
+              { target: '#swap.failed', actions: ['observed', 'failFromProblem'] },
+            ],
+            onError: { target: 'wait', actions: 'recordError' },
+          },
+        },
+        wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
+      },
+    },
+    failed: {
+      type: 'final',
+      entry: assign(({ context }) => ({ message: `failed: ${context.failure?.message ?? 'the world changed'}` })),
     },
     succeeded: {
       type: 'final',
@@ -430,7 +611,7 @@ export const swapMachine = setup({
                 src: 'restoreBlue',
                 input: ({ context }) => ({ fleet: context.input.fleet, blueGroup: context.input.blueGroup, greenGroup: context.greenGroup, desired: targetDesired(context) }),
                 onDone: { target: '#swap.rollback.waitBlueHealthy', actions: 'stepDone' },
-                onError: { target: 'wait', actions: 'recordError' },
+                onError: [{ guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteBlueGone'] }, { target: 'wait', actions: 'recordError' }],
               },
             },
             wait: { after: { retryDelay: 'run' }, on: { POLL: 'run' } },
@@ -444,6 +625,11 @@ export const swapMachine = setup({
                 src: 'pollGroupHealth',
                 input: ({ context }) => ({ groupName: context.input.blueGroup, desired: targetDesired(context) }),
                 onDone: [
+                  {
+                    guard: ({ event }) => event.output.exists === false,
+                    target: '#swap.rederive',
+                    actions: ['stepDone', assign(({ context }) => ({ problem: { reason: 'GroupMissing' as const, message: `blue group ${context.input.blueGroup} is missing` } }))],
+                  },
                   { guard: ({ context, event }) => event.output.inService.length >= blueTarget(context, event.output), target: '#swap.rollback.detachGreen', actions: 'stepDone' },
                   { target: 'wait', actions: ['stepDone', assign(({ context, event }) => ({ message: `rolling back: ${event.output.inService.length}/${blueTarget(context, event.output)} blue instances InService` }))] },
                 ],
@@ -489,7 +675,9 @@ export const swapMachine = setup({
     },
   },
   output: ({ context }): SwapOutput =>
-    context.rollback
+    context.failure
+      ? { status: 'failed', ...context.failure, failingInstanceIds: [] }
+      : context.rollback
       ? { status: 'rolledBack', ...context.rollback }
       : { status: 'succeeded', greenGroup: context.greenGroup, generation: context.input.generation, launchTemplateVersion: context.launchTemplateVersion! },
 });

@@ -53,7 +53,8 @@ describe('swap machine', () => {
     const phases = [...new Set(store.history.map((r) => describePhase(r.snapshot).phase))];
     expect(phases).toEqual([
       'createLaunchTemplateVersion', 'createGreenGroup', 'attachGreen', 'waitGreenHealthy', 'deregisterBlue', 'drainBlue',
-      'soak', 'movePolicies', 'scaleBlueToZero', 'keepPrevious', 'deleteBlue', 'succeeded',
+      'soak', 'movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue', 'deleteBlue',
+      'verifyServing', 'succeeded',
     ]);
   });
 

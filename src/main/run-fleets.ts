@@ -142,8 +142,9 @@ function record(report: FleetRunReport, pass: FleetPass, failOnBlocked: boolean)
   report.steps.push(...r.applied.map((a) => a.step));
   report.pending = r.plan.steps.filter(isReportOnly).filter((s) => !(s.kind === 'startDeployment' && pass.deployment?.result === 'InProgress'));
   report.ready = r.readiness.ready;
-  const deployment = pass.deployment ?? pass.status.deployment;
-  if (deployment && (pass.deployment || report.deployment)) report.deployment = deployment;
+  // The status file is shared: another process's deployment there is not this run's to report.
+  const deployment = pass.deployment ?? (pass.status.deployment?.id === report.deployment?.id ? pass.status.deployment : undefined);
+  if (deployment) report.deployment = deployment;
   if (r.failed) report.failed = r.failed.error.message;
   else if (pass.blocked && failOnBlocked) report.failed = pass.blocked;
   // Launches that cannot succeed end the wait with AWS's reason (a deployment handles its own).

@@ -16,7 +16,7 @@ const DRAINING = /deregistration currently in progress/i;
 export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsContext, name: string): Promise<GroupHealthFacts> {
   const group = await describeGroup(clients, ctx, name);
   const nowMs = () => ctx.clock.nowMs();
-  if (!group || isDeleting(group)) return { inService: [], notInService: [], nowMs: nowMs() };
+  if (!group || isDeleting(group)) return { inService: [], notInService: [], nowMs: nowMs(), exists: false };
   const lbName = ctx.fleet.loadBalancer.name;
   const serving = new Set<string>();
   if (group.LoadBalancerNames?.includes(lbName)) {
@@ -39,6 +39,7 @@ export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsConte
     inService: inService.sort(),
     notInService: notInService.sort(),
     nowMs: nowMs(),
+    exists: true,
     ...(group.DesiredCapacity !== undefined ? { desired: group.DesiredCapacity } : {}),
     ...(launchFailure ? { launchFailure } : {}),
   };

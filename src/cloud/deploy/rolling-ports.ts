@@ -4,6 +4,7 @@
  * to another version still running is waited for. The target version becomes the launch
  * template's default, so `plan` agrees with what the group launches.
  */
+import { reobserveGroups } from './reobserve';
 import {
   DescribeInstanceRefreshesCommand,
   StartInstanceRefreshCommand,
@@ -98,5 +99,6 @@ export function createRollingPorts(clients: AwsClients, ctx: DeployPortsContext)
   return {
     startInstanceRefresh: (p) => startInstanceRefresh(clients, ctx, p),
     pollInstanceRefresh: (p) => pollInstanceRefresh(clients, ctx, p),
+    reobserve: (p) => reobserveGroups(clients, ctx, p),
   };
 }

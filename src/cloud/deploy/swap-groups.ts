@@ -61,15 +61,20 @@ export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsCont
     throw deployError(ctx, what, `a group of that name exists without generation ${p.generation}`, 'alreadyExists');
   }
   const lt = await fleetTemplate(clients, ctx);
-  await createOwned(
+  const outcome = await createOwned(
     applyContext(ctx),
     what,
     async () => {
       await call(ctx, what, () => clients.autoScaling.send(greenGroupCommand(ctx, p, lt.id)));
       return DONE;
     },
-    async () => tagsFromList((await describeGroup(clients, ctx, p.groupName))?.Tags),
+    // A group AWS does not show yet has no tags to judge: undefined (wait), not {} (someone else's).
+    async () => {
+      const g = await describeGroup(clients, ctx, p.groupName);
+      return g ? tagsFromList(g.Tags) : undefined;
+    },
   );
+  if (outcome.status === 'waiting') throw deployError(ctx, what, outcome.reason, 'dependency');
 }
 
 export async function attachToLoadBalancer(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<void> {

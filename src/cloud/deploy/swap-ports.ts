@@ -15,6 +15,7 @@ import { describeGroup, isDeleting } from './fleet-groups';
 import { pollGroupHealth } from './group-health';
 import { ensureImageVersion, pruneVersions, setDefaultVersion } from './launch-template-versions';
 import { moveScaling } from './scaling-move';
+import { reobserveGroups } from './reobserve';
 import * as groups from './swap-groups';
 
 /** The launch template version a group pins, when it is a number. */
@@ -86,5 +87,6 @@ export function createSwapPorts(clients: AwsClients, ctx: DeployPortsContext): S
       await groups.detachFromLoadBalancer(clients, ctx, p.groupName);
       await groups.resumeHealthChecksOfServingGroups(clients, ctx, p.groupName);
     },
+    reobserve: (p) => reobserveGroups(clients, ctx, p),
   };
 }

@@ -30,6 +30,17 @@ export class FakeRollingWorld implements RollingPorts {
     return { refreshId: r.id };
   }
 
+  /** The group serves in full unless a test says otherwise (`serving`, `gone`). */
+  serving = { desired: 2, inService: 2 };
+  gone = false;
+
+  async reobserve(input: { groupNames: string[] }) {
+    const facts = this.gone
+      ? { exists: false, desired: 0, attached: false, inService: 0 }
+      : { exists: true, desired: this.serving.desired, attached: true, inService: this.serving.inService };
+    return { groups: Object.fromEntries(input.groupNames.map((n) => [n, facts])), nowMs: this.clock.nowMs() };
+  }
+
   async pollInstanceRefresh(input: { refreshId: string }) {
     const r = this.refreshes.find((x) => x.id === input.refreshId);
     const status = r ? this.status(r) : ('Missing' as const);

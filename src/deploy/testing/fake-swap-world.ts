@@ -116,7 +116,21 @@ export class FakeSwapWorld implements SwapPorts {
     const inService = g ? this.inService(g) : [];
     const notInService = g ? g.instances.map((i) => i.id).filter((id) => !inService.includes(id)) : [];
     const launchFailure = g && this.options.launchFailures?.[g.generation];
-    return { inService, notInService, nowMs: this.clock.nowMs(), ...(launchFailure ? { launchFailure } : {}) };
+    return { inService, notInService, nowMs: this.clock.nowMs(), exists: !!g, ...(launchFailure ? { launchFailure } : {}) };
+  }
+
+  async reobserve(input: { groupNames: string[]; health: boolean }) {
+    const groups: Record<string, { exists: boolean; desired: number; attached: boolean; inService: number; launchTemplateVersion?: number; imageId?: string }> = {};
+    for (const name of input.groupNames) {
+      const g = this.groups.get(name);
+      groups[name] = g
+        ? {
+          exists: true, desired: g.desired, attached: g.registered, inService: input.health ? this.inService(g).length : 0, launchTemplateVersion: g.launchTemplateVersion,
+          ...(input.health ? { imageId: this.versions.find((v) => v.version === g.launchTemplateVersion)?.amiId ?? 'ami-unknown' } : {}),
+        }
+        : { exists: false, desired: 0, attached: false, inService: 0 };
+    }
+    return { groups, nowMs: this.clock.nowMs() };
   }
 
   async deregisterBlue(input: { blueGroup: string; greenGroup: string }) {
