@@ -88,3 +88,20 @@ describe('CLI start-up', () => {
     expect(help.code).toBe(0);
   });
 });
+
+describe('CLI command loading', () => {
+  it('answers an unknown command as before (usage error, exit 2), loading every command to suggest one', async () => {
+    const { main } = await import('../src/main/cli');
+    let stderr = '';
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      await main(['node', 'drover', 'gett', 'fleets']);
+    } finally {
+      err.mockRestore();
+    }
+    expect(process.exitCode).toBe(2);
+    process.exitCode = undefined;
+    expect(stderr).toContain("unknown command 'gett'");
+    expect(stderr).toContain('get');
+  });
+});

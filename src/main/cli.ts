@@ -7,6 +7,8 @@ const VERSION = '0.1.0';
 /**
  * Every top-level command, one line each: name, its line in `drover --help`, description, and
  * the module that registers it (loaded only when the command runs; see lazy-commands.ts).
+ * To add a command, add its line here; test/cli-startup.test.ts fails if `term` or `description`
+ * differ from what the module registers.
  */
 const COMMANDS: CommandEntry[] = [
   { name: 'validate', term: 'validate <file...>', description: 'check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message', load: async () => (await import('./cmd-validate')).registerValidateCommand },

@@ -36,13 +36,14 @@ export function invokedCommand(argv: string[]): string | undefined {
 }
 
 /**
- * Registers the invoked command's module for real (every module with `all`, or when the
- * command needs the whole tree), and a stub for every other command so help and
+ * Registers the invoked command's module for real (every module with `all`, for a name not in
+ * the table, or when the command needs the whole tree), and a stub for every other command so help and
  * "did you mean" still know them.
  */
 export async function registerCommands(program: Command, entries: CommandEntry[], invoked: string | undefined, all = false): Promise<void> {
   const wanted = entries.find((e) => e.name === invoked);
-  const loadAll = all || wanted?.needsAll === true;
+  // An unknown name (a typo, an alias) loads everything, so commander answers it as before.
+  const loadAll = all || (invoked !== undefined && !wanted) || wanted?.needsAll === true;
   const loaded = new Set<Register>();
   for (const e of entries) {
     if (loadAll || e === wanted) {
