@@ -188,7 +188,7 @@ function retainedByRecordings(world: BenchWorld): Pick<MemoryFigures, 'heapUsedM
   if (!fullGc()) return { simRecordedCalls, callCounterRecords };
   const before = process.memoryUsage().heapUsed;
   world.sim.calls.length = 0;
-  world.daemon.metrics.drainCalls();
+  world.clients.calls.reset();
   fullGc();
   const after = process.memoryUsage().heapUsed;
   return { heapUsedMb: mb(before), simRecordedCalls, callCounterRecords, freedByDroppingRecordingsMb: mb(before - after) };

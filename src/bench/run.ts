@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { benchCliStartup, summarizeCliStartup } from './cli-startup.bench';
 import { benchFleets, summarizeFleets } from './fleets-100.bench';
 import { benchIntake, summarizeIntake } from './intake.bench';
 import { benchObservePlan } from './observe-plan.bench';
@@ -50,6 +51,11 @@ const SUITES: Suite[] = [
     name: 'fleets-100',
     run: (root) => benchFleets(root),
     summarize: summarizeFleets,
+  },
+  {
+    name: 'cli-startup',
+    run: (root) => benchCliStartup(root),
+    summarize: summarizeCliStartup,
   },
 ];
 

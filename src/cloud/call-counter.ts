@@ -31,17 +31,28 @@ export interface CallSnapshot extends CallTotals {
  */
 const scopes = new AsyncLocalStorage<Map<CallCounter, CallRecord[][]>>();
 
-/** Recent records kept for `list()` (metrics drain them); totals are counted separately. */
-const RECENT_CAP = 10_000;
+/** Recent records kept for `list()` (tests, debugging); counts never depend on this window. */
+const RECENT_CAP = 1_000;
+
+/** How many calls one service, operation and outcome made since the counter was created. */
+export interface CallCount {
+  service: string;
+  operation: string;
+  outcome: string;
+  count: number;
+}
 
 export class CallCounter {
   private recent: CallRecord[] = [];
   private totalsSoFar: CallSnapshot = emptySnapshot();
+  /** Every call ever recorded, one entry per service/operation/outcome; `reset()` leaves it alone. */
+  private readonly lifetime = new Map<string, CallCount>();
 
   record(call: CallRecord): void {
     this.recent.push(call);
     if (this.recent.length > RECENT_CAP) this.recent.splice(0, this.recent.length - RECENT_CAP);
     add(this.totalsSoFar, call);
+    this.countForever(call);
     for (const scope of scopes.getStore()?.get(this) ?? []) scope.push(call);
   }
 
@@ -60,9 +71,25 @@ export class CallCounter {
     return [...this.recent];
   }
 
+  /**
+   * Every call since the counter was created, by service, operation and outcome: monotonic and
+   * unbounded by any window or `reset()`, as Prometheus counters need.
+   */
+  lifetimeCounts(): CallCount[] {
+    return [...this.lifetime.values()].map((c) => ({ ...c }));
+  }
+
+  /** Forget the recent records and the totals (not the lifetime counts). */
   reset(): void {
     this.recent = [];
     this.totalsSoFar = emptySnapshot();
+  }
+
+  private countForever(call: CallRecord): void {
+    const key = `${call.service}:${call.operation}:${call.outcome}`;
+    const entry = this.lifetime.get(key);
+    if (entry) entry.count++;
+    else this.lifetime.set(key, { service: call.service, operation: call.operation, outcome: call.outcome, count: 1 });
   }
 
   /** Run `fn`, returning its result and the calls it made (and nothing from concurrent work). Nests. */

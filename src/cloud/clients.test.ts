@@ -1,7 +1,7 @@
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from './clients';
+import { builtAwsServices, createAwsClients, destroyAwsClients } from './clients';
 
 /** A stand-in for the sim plugin: answers at initialize (priority high) without calling next. */
 function fakePlugin(answer: (command: string) => unknown) {
@@ -49,6 +49,18 @@ describe('createAwsClients', () => {
       { service: 'SQS', operation: 'GetQueueUrl', readOnly: true, outcome: 'notFound' },
     ]);
     expect(clients.calls.snapshot()).toMatchObject({ read: 3, mutating: 0, errors: 1 });
+  });
+
+  it('builds each service client on first use, with the recorder and the plugin, once', async () => {
+    const clients = createAwsClients({ region: 'eu-west-1', plugin: fakePlugin(() => ({ $metadata: {}, Images: [] })) });
+    expect(builtAwsServices(clients)).toEqual([]);
+    const ec2 = clients.ec2;
+    expect(clients.ec2).toBe(ec2);
+    await clients.ec2.send(new DescribeImagesCommand({}));
+    expect(builtAwsServices(clients)).toEqual(['ec2']);
+    expect(clients.calls.totals()).toEqual({ read: 1, mutating: 0 });
+    destroyAwsClients(clients);
+    expect(builtAwsServices(clients)).toEqual(['ec2']);
   });
 
   it('attributes calls to the measured unit of work only', async () => {

@@ -3,13 +3,17 @@
  * get dummy credentials and no SDK retries; without one they use the default credential
  * chain and the SDK's own `AWS_ENDPOINT_URL[_<SERVICE>]` support. Under NODE_ENV=test a
  * client without a plugin is refused, so no test can reach AWS.
+ *
+ * Each client (and its SDK package, the bulk of drover's start-up) is built on first use, per
+ * service, with the call recorder and the plugin installed then: a command that only reads
+ * local state never loads the SDK.
  */
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EFSClient } from '@aws-sdk/client-efs';
-import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EFSClient } from '@aws-sdk/client-efs';
+import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import { DroverError } from '../util/errors';
 import { CallCounter } from './call-counter';
@@ -39,6 +43,23 @@ export interface AwsClientOptions {
 
 export const CALL_RECORDER_NAME = 'droverCallRecorder';
 
+type ServiceKey = 'ec2' | 'autoScaling' | 'elb' | 'cloudWatch' | 'efs' | 'sqs';
+type AnyClient = AwsClients[ServiceKey];
+
+/* eslint-disable @typescript-eslint/no-require-imports -- a getter is synchronous; require loads the package on first use */
+const CLIENT_CLASSES: Record<ServiceKey, () => new (config: any) => AnyClient> = {
+  ec2: () => (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client,
+  autoScaling: () => (require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling')).AutoScalingClient,
+  elb: () => (require('@aws-sdk/client-elastic-load-balancing') as typeof import('@aws-sdk/client-elastic-load-balancing')).ElasticLoadBalancingClient,
+  cloudWatch: () => (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
+  efs: () => (require('@aws-sdk/client-efs') as typeof import('@aws-sdk/client-efs')).EFSClient,
+  sqs: () => (require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The clients each client set has built so far (destroy closes only those). */
+const built = new WeakMap<AwsClients, Map<ServiceKey, AnyClient>>();
+
 const SIM_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIDSIMULATED', secretAccessKey: 'simulated' };
 
 export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
@@ -64,16 +85,24 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
     if (opts.plugin) client.middlewareStack.use(opts.plugin);
     return client;
   };
-  return {
+  const made = new Map<ServiceKey, AnyClient>();
+  const client = <K extends ServiceKey>(key: K): AwsClients[K] => {
+    let c = made.get(key);
+    if (!c) made.set(key, (c = wire(new (CLIENT_CLASSES[key]())(config))));
+    return c as AwsClients[K];
+  };
+  const clients: AwsClients = {
     region,
     calls,
-    ec2: wire(new EC2Client(config)),
-    autoScaling: wire(new AutoScalingClient(config)),
-    elb: wire(new ElasticLoadBalancingClient(config)),
-    cloudWatch: wire(new CloudWatchClient(config)),
-    efs: wire(new EFSClient(config)),
-    sqs: wire(new SQSClient(config)),
+    get ec2() { return client('ec2'); },
+    get autoScaling() { return client('autoScaling'); },
+    get elb() { return client('elb'); },
+    get cloudWatch() { return client('cloudWatch'); },
+    get efs() { return client('efs'); },
+    get sqs() { return client('sqs'); },
   };
+  built.set(clients, made);
+  return clients;
 }
 
 /** Initialize-step middleware: records service, operation, read-only and outcome of every call. */
@@ -94,7 +123,14 @@ function callRecorder(calls: CallCounter) {
     };
 }
 
-/** Close every client's sockets (daemon shutdown). */
+/** Close every built client's sockets (daemon shutdown); clients never used are not built for it. */
 export function destroyAwsClients(clients: AwsClients): void {
-  for (const c of [clients.ec2, clients.autoScaling, clients.elb, clients.cloudWatch, clients.efs, clients.sqs]) c.destroy();
+  const made = built.get(clients);
+  const all = made ? [...made.values()] : [clients.ec2, clients.autoScaling, clients.elb, clients.cloudWatch, clients.efs, clients.sqs];
+  for (const c of all) c.destroy();
+}
+
+/** The services whose client has been built so far (for tests of lazy loading). */
+export function builtAwsServices(clients: AwsClients): string[] {
+  return [...(built.get(clients)?.keys() ?? [])];
 }

@@ -1,8 +1,7 @@
 /**
  * The daemon's Prometheus metrics, on its own registry (never prom-client's global one, so two
- * daemons in one test process do not collide). AWS calls come from the shared CallCounter: the
- * daemon drains its records (list, then reset, in one synchronous step) into a counter at every
- * scrape and on a timer, which also keeps the counter's memory bounded in a long-running process.
+ * daemons in one test process do not collide). AWS calls come from the shared CallCounter's
+ * lifetime counts (every call, no window): each scrape adds what was counted since the last one.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCounter } from '../cloud/call-counter';
@@ -26,6 +25,8 @@ export class DaemonMetrics implements LoopObserver {
   private readonly awsCalls: Counter<'service' | 'operation' | 'outcome'>;
   private readonly deployments: Counter<'phase' | 'result'>;
   private readonly messages: Counter<'kind' | 'outcome'>;
+  /** Lifetime call counts already added to `awsCalls`, by service:operation:outcome. */
+  private readonly callsSeen = new Map<string, number>();
   private readonly pollerSeen: Record<(typeof UNHANDLED)[number], number> = { rejected: 0, ignored: 0, duplicates: 0 };
 
   constructor(private readonly opts: DaemonMetricsOptions = {}) {
@@ -86,13 +87,14 @@ export class DaemonMetrics implements LoopObserver {
     this.messages.inc({ kind, outcome });
   }
 
-  /** Move recorded AWS calls into the counter. */
+  /** Bring the AWS call counter up to the CallCounter's lifetime counts (every call, none windowed out). */
   drainCalls(): void {
-    const calls = this.opts.calls;
-    if (!calls) return;
-    const records = calls.list();
-    calls.reset();
-    for (const r of records) this.awsCalls.inc({ service: r.service, operation: r.operation, outcome: r.outcome });
+    for (const c of this.opts.calls?.lifetimeCounts() ?? []) {
+      const key = `${c.service}:${c.operation}:${c.outcome}`;
+      const delta = c.count - (this.callsSeen.get(key) ?? 0);
+      if (delta > 0) this.awsCalls.inc({ service: c.service, operation: c.operation, outcome: c.outcome }, delta);
+      this.callsSeen.set(key, c.count);
+    }
   }
 
   private drainPoller(): void {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createLogger, type LogFormat } from '../log/create-logger';
+import type { LogFormat } from '../log/create-logger';
 import type { Logger } from '../log/logger';
 import { parseDuration } from '../util/clock';
 import { resolveStateDir } from './state-dir';
@@ -23,8 +23,17 @@ export interface CommandContext {
 export function commandContext(cmd: Command): CommandContext {
   const global = cmd.optsWithGlobals() as GlobalOptions;
   const format: LogFormat = global.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json');
-  const logger = createLogger({ level: global.logLevel, format });
-  return { global, stateDir: resolveStateDir(global.stateDir), logger };
+  let logger: Logger | undefined;
+  return {
+    global,
+    stateDir: resolveStateDir(global.stateDir),
+    // pino loads on first use: `get fleets` from the state directory never logs, and starts faster without it.
+    get logger(): Logger {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createLogger } = require('../log/create-logger') as typeof import('../log/create-logger');
+      return (logger ??= createLogger({ level: global.logLevel, format }));
+    },
+  };
 }
 
 export function parseDurationFlag(name: string, value: string): number {

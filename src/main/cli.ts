@@ -1,20 +1,37 @@
 import { Command, CommanderError, Option } from 'commander';
-import { registerApplyCommands } from './cmd-apply';
-import { registerSimCommands } from './cmd-sim';
-import { registerGetCommands } from './cmd-get';
-import { registerCompletionCommand } from './cmd-completion';
-import { registerValidateCommand } from './cmd-validate';
-import { registerIamPolicyCommand } from './cmd-iam-policy';
-import { registerDaemonCommand } from './cmd-daemon';
-import { registerWebhookRelayCommand } from './cmd-webhook-relay';
-import { registerRolloutCommands } from './cmd-rollout';
-import { registerBakeCommand } from './cmd-bake';
-import { registerDemoCommand } from './cmd-demo';
+import { invokedCommand, registerCommands, type CommandEntry } from './lazy-commands';
 import { UsageError } from './cli-support';
 
 const VERSION = '0.1.0';
 
-export function buildProgram(): Command {
+/**
+ * Every top-level command, one line each: name, its line in `drover --help`, description, and
+ * the module that registers it (loaded only when the command runs; see lazy-commands.ts).
+ * To add a command, add its line here; test/cli-startup.test.ts fails if `term` or `description`
+ * differ from what the module registers.
+ */
+const COMMANDS: CommandEntry[] = [
+  { name: 'validate', term: 'validate <file...>', description: 'check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message', load: async () => (await import('./cmd-validate')).registerValidateCommand },
+  { name: 'plan', term: 'plan [options]', description: 'show the steps that would make AWS match the manifest, without changing anything', load: async () => (await import('./cmd-apply')).registerApplyCommands },
+  { name: 'apply', term: 'apply [options]', description: 'make AWS match the manifest: create, repair drift, delete what drover owns but the manifest dropped', load: async () => (await import('./cmd-apply')).registerApplyCommands },
+  { name: 'sim', term: 'sim', description: 'drive the simulated AWS account in the state directory: call APIs, move virtual time, inject faults', load: async () => (await import('./cmd-sim')).registerSimCommands },
+  { name: 'get', term: 'get', description: 'list fleets, instances or deployments', load: async () => (await import('./cmd-get')).registerGetCommands },
+  { name: 'describe', term: 'describe', description: 'show everything about one fleet', load: async () => (await import('./cmd-get')).registerGetCommands },
+  { name: 'events', term: 'events [options] [fleet]', description: 'what happened to the fleets, oldest first; repeats folded into a count', load: async () => (await import('./cmd-get')).registerGetCommands },
+  { name: 'iam-policy', term: 'iam-policy [options]', description: 'print least-privilege IAM policies for the daemon and for the webhook relay, as JSON', load: async () => (await import('./cmd-iam-policy')).registerIamPolicyCommand },
+  { name: 'daemon', term: 'daemon [options]', description: 'run the controller: keep every fleet in a manifest directory converged, reacting to queued events', load: async () => (await import('./cmd-daemon')).registerDaemonCommand },
+  { name: 'webhook-relay', term: 'webhook-relay [options]', description: 'receive GitLab webhooks (X-Gitlab-Token checked) and put merge and push events on the event queue', load: async () => (await import('./cmd-webhook-relay')).registerWebhookRelayCommand },
+  { name: 'rollout', term: 'rollout', description: 'watch, inspect and undo deployments (bakes, blue/green swaps, rolling refreshes)', load: async () => (await import('./cmd-rollout')).registerRolloutCommands },
+  { name: 'bake', term: 'bake [options] <fleet>', description: "bake an AMI from a commit with the fleet's bake recipe, then roll it out (what a GitLab merge triggers)", load: async () => (await import('./cmd-bake')).registerBakeCommand },
+  { name: 'demo', term: 'demo [options]', description: 'play the whole story on the simulated account: converge, merge -> bake -> blue/green, scale out and in, a bad commit rolled back', load: async () => (await import('./cmd-demo')).registerDemoCommand },
+  { name: 'completion', term: 'completion <shell>', description: 'print a shell completion script (bash or zsh)', load: async () => (await import('./cmd-completion')).registerCompletionCommand, needsAll: true },
+];
+
+/**
+ * The program with the command `argv` invokes loaded for real and the others as help-only
+ * stubs; without `argv`, every command loaded (tests, completion).
+ */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new Command('drover')
     .description(
       'Keep an AWS web fleet exactly as a Fleet manifest says; ship code by baking an AMI and swapping blue/green.\n\n' +
@@ -36,23 +53,13 @@ Examples:
   $ drover sim advance 30m && drover plan --sim
   $ drover sim call ElasticLoadBalancing DescribeInstanceHealth '{"LoadBalancerName":"magento-marketplace"}'`,
     );
-  registerValidateCommand(program);
-  registerApplyCommands(program);
-  registerSimCommands(program);
-  registerGetCommands(program);
-  registerIamPolicyCommand(program);
-  registerDaemonCommand(program);
-  registerWebhookRelayCommand(program);
-  registerRolloutCommands(program);
-  registerBakeCommand(program);
-  registerDemoCommand(program);
-  registerCompletionCommand(program);
+  await registerCommands(program, COMMANDS, argv && invokedCommand(argv), argv === undefined);
   return program;
 }
 
 /** Entry point for bin/drover.js. Usage errors exit 2, as kubectl does. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   program.exitOverride();
   for (const cmd of program.commands) exitOverrideDeep(cmd);
   try {

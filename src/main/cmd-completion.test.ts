@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import type { Command } from 'commander';
 import { buildProgram } from './cli';
 import { bashCompletion, commandTree, zshCompletion } from './cmd-completion';
 
@@ -10,8 +11,12 @@ function complete(script: string, words: string[]): string[] {
 }
 
 describe('drover completion', () => {
-  const program = buildProgram();
-  const bash = bashCompletion(program);
+  let program: Command;
+  let bash: string;
+  beforeAll(async () => {
+    program = await buildProgram();
+    bash = bashCompletion(program);
+  });
 
   it('knows every command of the program tree, subcommands and options included', () => {
     const nodes = commandTree(program);

@@ -4,7 +4,6 @@
  * `--server` and `--live`. Exit codes: 0 ok, 1 not found (or nothing to observe), 2 usage.
  */
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { FLEET_STATUS_API_VERSION, toFleetStatusList, type FleetStatusList } from '../model/fleet-status';
 import {
   renderDeploymentsTable, renderDescribeFleet, renderEventsTable, renderFleetsTable, renderInstancesTable, shouldColor, type TableOptions,
@@ -14,7 +13,6 @@ import { fleetDeployments, selectFleets } from '../status/select';
 import { createStatusSource, type StatusSource } from '../status/status-source';
 import { DroverError } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, type CommandContext } from './cli-support';
-import { observeLiveStatus } from './live-status';
 import { runWatchLoop, withInterrupt } from './watch-loop';
 
 const OUTPUTS = ['table', 'wide', 'json', 'yaml'];
@@ -69,11 +67,12 @@ export function renderNow(list: FleetStatusList, realNowMs: number): Date {
   return new Date(Math.max(realNowMs, ...written));
 }
 
-function render(view: View, list: FleetStatusList, fleet: string | undefined, output: string, flags: ReadFlags): string {
+async function render(view: View, list: FleetStatusList, fleet: string | undefined, output: string, flags: ReadFlags): Promise<string> {
   if (fleet !== undefined && !list.items.some((f) => f.name === fleet)) throw new NotFound(`fleet "${fleet}" not found`);
   const data = () => view.data(list, fleet);
   if (output === 'json') return `${JSON.stringify(data(), null, 2)}\n`;
-  if (output === 'yaml') return stringify(data(), { lineWidth: 0 });
+  // yaml (like the SDK behind --live) is loaded only when asked for: status commands start fast.
+  if (output === 'yaml') return (await import('yaml')).stringify(data(), { lineWidth: 0 });
   const opts: TableOptions = { wide: output === 'wide', noHeaders: flags.headers === false, now: renderNow(list, Date.now()), color: shouldColor(process.stdout, process.env) };
   return view.text(list, fleet, opts);
 }
@@ -84,7 +83,7 @@ export function statusSource(ctx: CommandContext, flags: { server?: string; live
   return createStatusSource({
     stateDir: ctx.stateDir,
     ...(server && !flags.live ? { server } : {}),
-    ...(flags.live ? { live: () => observeLiveStatus(ctx) } : {}),
+    ...(flags.live ? { live: async () => (await import('./live-status')).observeLiveStatus(ctx) } : {}),
     notice: (line) => process.stderr.write(`${line}\n`),
   });
 }

@@ -1,20 +1,18 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { FileSnapshotStore } from '../deploy/snapshot-store';
-import { bakeMachine } from '../deploy/bake.machine';
-import { deploymentDiagram } from '../deploy/phase';
-import { rollingMachine } from '../deploy/rolling.machine';
-import { swapMachine } from '../deploy/swap.machine';
-import { FleetMemoryStore } from '../controller/fleet-memory';
 import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
 import { renderRolloutHistory, renderRolloutStatus, renderTimelineSvg, rolloutExitCode } from '../status';
 import { commandContext, parseDurationFlag, UsageError, writeOut, type CommandContext } from './cli-support';
 import { statusSource } from './cmd-get';
-import { loadFleetsOrExit, runAndReport } from './cmd-apply';
 import { assertWritableStateDir } from './state-dir';
 import { sleepUnlessAborted, withInterrupt } from './watch-loop';
 
-const MACHINES = { swap: swapMachine, bake: bakeMachine, rolling: rollingMachine };
+/** The deployment machines (xstate) and the apply path (the SDK) load only for `diagram` and `undo`. */
+const MACHINES = {
+  swap: async () => (await import('../deploy/swap.machine')).swapMachine,
+  bake: async () => (await import('../deploy/bake.machine')).bakeMachine,
+  rolling: async () => (await import('../deploy/rolling.machine')).rollingMachine,
+};
 
 export function registerRolloutCommands(program: Command): void {
   const rollout = program.command('rollout').description('watch, inspect and undo deployments (bakes, blue/green swaps, rolling refreshes)');
@@ -54,7 +52,10 @@ export function registerRolloutCommands(program: Command): void {
     .addOption(new Option('--kind <kind>', 'which machine').choices(Object.keys(MACHINES)).default('swap'))
     .option('--full', 'include every sub-state (step, wait, retry), not only the phases')
     .addHelpText('after', `\nExample:\n  $ drover rollout diagram --kind swap > docs/swap.mmd`)
-    .action((flags: { kind: keyof typeof MACHINES; full?: boolean }) => writeOut(deploymentDiagram(MACHINES[flags.kind], flags.full ? 'full' : 'phases')));
+    .action(async (flags: { kind: keyof typeof MACHINES; full?: boolean }) => {
+      const { deploymentDiagram } = await import('../deploy/phase');
+      writeOut(deploymentDiagram(await MACHINES[flags.kind](), flags.full ? 'full' : 'phases'));
+    });
 }
 
 async function readFleet(ctx: CommandContext, fleet: string, server?: string): Promise<FleetStatus | undefined> {
@@ -112,6 +113,7 @@ async function rolloutHistory(cmd: Command, fleet: string, flags: { svg?: string
 
 async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean }): Promise<void> {
   const ctx = commandContext(cmd);
+  const { FileSnapshotStore } = await import('../deploy/snapshot-store');
   const record = await new FileSnapshotStore(ctx.stateDir).load(fleet);
   if (!record || 'corrupt' in record || record.kind === 'bake') {
     const status = await readFleet(ctx, fleet);
@@ -122,11 +124,13 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean 
     return;
   }
   assertWritableStateDir(ctx.stateDir);
+  const { FleetMemoryStore } = await import('../controller/fleet-memory');
   new FleetMemoryStore(ctx.stateDir).update(fleet, (m) => ({ ...m, undoRequestedAt: new Date().toISOString() }));
   if (!flags.wait) {
     writeOut(`undo of ${record.kind} ${record.id} requested for fleet ${fleet}; the daemon (or 'drover apply --wait') carries it out`);
     return;
   }
+  const { loadFleetsOrExit, runAndReport } = await import('./cmd-apply');
   const fleets = loadFleetsOrExit(ctx);
   const target = fleets?.filter((f) => f.name === fleet);
   if (!target?.length) return notFound(fleet);

@@ -1,4 +1,7 @@
-/** The status read model's renderers: what `drover get|describe|events|rollout` print. */
+/**
+ * The status read model's renderers: what `drover get|describe|events|rollout` print. `-o yaml`
+ * (./serialize) is imported directly, so the table path never loads the yaml package.
+ */
 export { shouldColor, stripAnsi } from './color';
 export { renderFleetsTable } from './fleets-table';
 export { renderInstancesTable } from './instances-table';
@@ -7,7 +10,6 @@ export { renderEventsTable } from './events-table';
 export { renderDescribeFleet, type DescribeOptions } from './describe';
 export { renderRolloutStatus, rolloutExitCode, type RolloutOptions } from './rollout-status';
 export { renderRolloutHistory, type HistoryOptions } from './rollout-history';
-export { toJson, toYaml } from './serialize';
 export { renderTimelineSvg, type SvgOptions } from './timeline-svg';
 export { createWatcher, CLEAR_SCREEN, type Watcher, type WatcherOptions } from './watch';
 export type { TableOptions } from './table';
