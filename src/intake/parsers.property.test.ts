@@ -163,7 +163,7 @@ function bakeableCommit(payload: any, fleet: Fleet): string | undefined {
   if (!branch || !fleet.project || !namesProject(payload, fleet.project)) return undefined;
   const full = (c: unknown) => (typeof c === 'string' && /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(c) ? c.toLowerCase() : undefined);
   const a = payload?.object_attributes;
-  if (payload?.object_kind === 'merge_request' && a?.action === 'merge' && a?.target_branch === branch) return full(a.merge_commit_sha) ?? full(a.last_commit?.id);
+  if (payload?.object_kind === 'merge_request' && a?.action === 'merge' && a?.target_branch === branch) return full(a.merge_commit_sha) ?? full(a.squash_commit_sha);
   if (payload?.object_kind === 'push' && payload?.ref === `refs/heads/${branch}` && !/^0+$/.test(String(payload.after))) return full(payload.after);
   return undefined;
 }
