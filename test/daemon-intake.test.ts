@@ -3,6 +3,7 @@ import { bakeRegisterFile } from '../src/controller/bake-register-store';
 import { parseMessage } from '../src/intake';
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook } from '../src/intake/testing/fixtures';
+import { LAUNCHING_HOOK } from '../src/planner/plan-hooks';
 import { seededRandom } from '../src/util/backoff';
 import { createDaemonEnv, QUEUE, recordingFactory, type DaemonEnv } from './daemon-env';
 
@@ -193,5 +194,17 @@ describe('drover daemon: events from the queue', () => {
     const metrics = (await env.get('/metrics')).text;
     expect(metrics).toMatch(/drover_messages_total\{kind="lifecycle_action",outcome="drop"\} 1/);
     expect(metrics).toMatch(/drover_messages_total\{kind="instance_state_changed",outcome="instance"\} 2/);
+  });
+
+  it('a lifecycle action for a group that does not exist is dropped with a warning saying so, and deleted', async () => {
+    await start();
+    const body = lifecycleEventBridge('EC2 Instance-launch Lifecycle Action', 'shop-v009');
+    body.detail.LifecycleHookName = LAUNCHING_HOOK;
+    await env.send(JSON.stringify(body));
+    expect(await env.drive(60_000, () => env.daemon.poller!.stats.handled === 1 && queueEmpty())).toBe(true);
+    const dropped = env.logger.events('intake.dropped');
+    expect(dropped).toEqual([expect.objectContaining({ level: 'warn', group: 'shop-v009', fleet: 'shop' })]);
+    expect(String(dropped[0].msg)).toContain('the group does not exist');
+    expect(env.logger.events('lifecycle.action_received')).toEqual([]);
   });
 });

@@ -56,6 +56,9 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
     expect(held).toBeLessThan(300_000);
     expect(rec.get().alarms).toEqual(expect.arrayContaining([{ fleet: 'shop', name: expect.stringContaining('shop'), state: 'ALARM' }]));
     expect(env.logger.events('lifecycle.action_completed')).toEqual([expect.objectContaining({ fleet: 'shop', component: 'lifecycle', result: 'CONTINUE', instanceId: added[0] })]);
+    // The simulated account's lifecycle events are the fleet's own: same region, account, group and instance.
+    expect(env.logger.events('intake.dropped')).toEqual([]);
+    expect(env.logger.events('intake.routed').filter((r) => r.kind === 'lifecycle_action').length).toBeGreaterThan(0);
   });
 
   it('scale-in: the leaving instance drains on the load balancer before drover lets it terminate', async () => {

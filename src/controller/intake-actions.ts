@@ -18,7 +18,7 @@ import type { QueueMessage } from '../cloud/event-queue';
 import { fleetRoutes, routeEvent, type RouteDecision } from '../intake/route';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import type { ControllerEvent, InstanceStateChanged } from '../model/events';
+import type { ControllerEvent, InstanceStateChanged, LifecycleAction } from '../model/events';
 import type { DesiredFleet } from '../model/fleet';
 import { appendEvent, type FleetEvent } from '../model/fleet-status';
 import type { StatusStore } from '../status/status-store';
@@ -57,6 +57,8 @@ export interface IntakeActionsDeps {
   account?(): string | undefined;
   /** The fleet an instance belongs to, by its ownership tag. */
   instanceOwner?(instanceId: string): Promise<string | undefined>;
+  /** A group's owner tag and instances, to drop lifecycle actions that are not the fleet's. */
+  groupMembership?(groupName: string): Promise<{ fleet?: string; instanceIds: string[] } | undefined>;
   /** Show a decision in `drover events`. */
   recordEvent?(fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>): void;
   logger: Logger;
@@ -102,7 +104,11 @@ export class IntakeActions {
           this.log.info({ event: EVENTS.eventRecorded, hook: event.hookName, instanceId: event.instanceId }, `lifecycle hook ${event.hookName} is not drover's; left for its owner`);
           return;
         }
-        for (const f of fleets) this.deps.lifecycle.handle(f, event);
+        for (const f of fleets) {
+          const foreign = await this.notTheFleets(f, event);
+          if (foreign) this.log.warn({ event: EVENTS.intakeDropped, kind: event.kind, fleet: f.name, group: event.groupName, instanceId: event.instanceId }, foreign);
+          else this.deps.lifecycle.handle(f, event);
+        }
         return;
       case 'alarm':
         if (event.kind !== 'alarm_state_changed') return;
@@ -145,6 +151,26 @@ export class IntakeActions {
       await this.startNextBake(fleet.name);
     });
     this.deps.enqueue(fleet.name);
+  }
+
+  /**
+   * Why a lifecycle action is not the fleet's (the group is gone, carries another fleet's tag or
+   * none, or the instance is not in it), or undefined. A failed lookup lets the handler decide.
+   */
+  private async notTheFleets(fleet: DesiredFleet, event: LifecycleAction): Promise<string | undefined> {
+    let group: { fleet?: string; instanceIds: string[] } | undefined;
+    try {
+      if (!this.deps.groupMembership) return undefined;
+      group = await this.deps.groupMembership(event.groupName);
+    } catch (err) {
+      this.log.debug({ event: EVENTS.intakeRouted, group: event.groupName, err: String(err) }, `describing group ${event.groupName} failed; answering the action anyway`);
+      return undefined;
+    }
+    const what = `lifecycle action for ${event.instanceId} in group ${event.groupName} dropped`;
+    if (!group) return `${what}: the group does not exist`;
+    if (group.fleet !== fleet.name) return `${what}: the group is not drover's for fleet ${fleet.name} (its drover:fleet tag is ${group.fleet ?? 'absent'})`;
+    if (!group.instanceIds.includes(event.instanceId)) return `${what}: the instance is not in the group`;
+    return undefined;
   }
 
   /** Enqueue the fleet that owns the instance; on a failed lookup, every fleet of the event's region (a reconcile is cheap). */
