@@ -79,6 +79,7 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
     expect(done[0].atMs).toBeGreaterThanOrEqual(path.get('Terminating:Wait')!);
     expect(env.sim.inServiceCount(LB)).toBe(1);
     expect(env.sim.instances().find((i: any) => i.id === id)?.state).toMatch(/shutting-down|terminated/);
+    expect(env.logger.events('intake.dropped')).toEqual([]);
   });
 
   it('stop() stops intake, lets the in-flight reconcile finish, then closes the reconciler, and returns', async () => {
