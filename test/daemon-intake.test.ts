@@ -93,9 +93,20 @@ describe('drover daemon: events from the queue', () => {
     expect((await post(huge, 's3cret')).status).toBe(413);
     // Should a 1 MB body reach the queue some other way, the parser refuses it before JSON.parse.
     expect(parseMessage(huge, { messageId: 'm-1', headers: MERGE })).toMatchObject({ ok: false, ignored: false, reason: expect.stringContaining('over the 262144-byte limit') });
-    expect((await post(merge(5), 's3cret')).status).toBe(202);
+    const retry = (n: number) =>
+      env.get('/hooks/gitlab', {
+        method: 'POST',
+        body: merge(n),
+        headers: { 'X-Gitlab-Token': 's3cret', 'X-Gitlab-Event': 'Merge Request Hook', 'Idempotency-Key': 'delivery-5', 'content-type': 'application/json' },
+      });
+    expect((await retry(5)).status).toBe(202);
+    // GitLab retries the same delivery with the same Idempotency-Key: acknowledged, not queued again.
+    expect((await retry(5)).status).toBe(200);
+    expect(env.sim.peekQueue(QUEUE).length).toBeLessThanOrEqual(1);
     expect(await env.drive(60_000, () => rec.get().bakes.length > 0 && queueEmpty())).toBe(true);
     expect(rec.get().bakes.map((b) => b.sha)).toEqual([sha(5)]);
+    expect(env.logger.events('relay.queued')).toHaveLength(1);
+    expect(env.logger.events('relay.duplicate')).toHaveLength(1);
   });
 
   it('a push to the manifest repository pulls and reloads the manifests; a failing pull is kept, not fatal', async () => {
