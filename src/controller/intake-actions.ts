@@ -230,8 +230,16 @@ export class IntakeActions {
   }
 }
 
-/** Append an intake decision to the fleet's events (a fleet never reconciled yet has no status to show it in). */
-export function recordFleetEvent(store: StatusStore, fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>, now: Date): void {
-  const prev = store.load(fleet);
-  if (prev) store.save(appendEvent(prev, { ...event, fleet, at: now.toISOString() }));
+/**
+ * Append an intake decision to the fleet's events. Best effort: the bake register is the
+ * durable record, so a status that cannot be written costs the event, not the message.
+ * A fleet never reconciled yet has no status to show it in.
+ */
+export function recordFleetEvent(store: StatusStore, fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>, now: Date, log?: Logger): void {
+  try {
+    const prev = store.load(fleet);
+    if (prev) store.save(appendEvent(prev, { ...event, fleet, at: now.toISOString() }));
+  } catch (err) {
+    log?.warn({ event: EVENTS.statusUnreadable, fleet, err: String(err) }, `recording event ${event.reason} for fleet ${fleet}: ${(err as Error).message}`);
+  }
 }

@@ -142,7 +142,7 @@ export class Daemon {
       account: () => this.queueInfo?.arn.split(':')[4] || undefined,
       instanceOwner: instanceOwnerLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
       groupMembership: groupMembershipLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
-      recordEvent: (fleet, event) => recordFleetEvent(this.statusStore, fleet, event, opts.clock.now()),
+      recordEvent: (fleet, event) => recordFleetEvent(this.statusStore, fleet, event, opts.clock.now(), this.log),
       logger: opts.logger,
     });
   }
