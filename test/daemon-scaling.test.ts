@@ -61,6 +61,9 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
       expect.objectContaining({ fleet: 'shop', component: 'lifecycle', result: 'CONTINUE', instanceId: first[0] }),
       expect.objectContaining({ fleet: 'shop', component: 'lifecycle', result: 'CONTINUE', instanceId: added[0] }),
     ]);
+    // The simulated account's lifecycle events are the fleet's own: same region, account, group and instance.
+    expect(env.logger.events('intake.dropped')).toEqual([]);
+    expect(env.logger.events('intake.routed').filter((r) => r.kind === 'lifecycle_action').length).toBeGreaterThan(0);
   });
 
   it('scale-in: the leaving instance drains on the load balancer before drover lets it terminate', async () => {
@@ -81,6 +84,7 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
     expect(done[0].atMs).toBeGreaterThanOrEqual(path.get('Terminating:Wait')!);
     expect(env.sim.inServiceCount(LB)).toBe(1);
     expect(env.sim.instances().find((i: any) => i.id === id)?.state).toMatch(/shutting-down|terminated/);
+    expect(env.logger.events('intake.dropped')).toEqual([]);
   });
 
   it('stop() stops intake, lets the in-flight reconcile finish, then closes the reconciler, and returns', async () => {

@@ -210,13 +210,14 @@ describe('CloudFormation event template', () => {
     expect(cfn.Outputs.QueueUrl.Value).toEqual({ Ref: queueId });
   });
 
-  it('routes lifecycle actions and alarm state changes to the queue, and only those rules may send', () => {
+  it('routes lifecycle actions, alarm and instance state changes to the queue, and only those rules may send', () => {
     const rules = byType('AWS::Events::Rule');
     const patterns = rules.map(([, r]) => r.Properties.EventPattern);
     expect(patterns).toEqual(
       expect.arrayContaining([
         { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'] },
         { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
       ]),
     );
     for (const [, r] of rules) expect(r.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['EventQueue', 'Arn'] });

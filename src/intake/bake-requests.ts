@@ -1,14 +1,17 @@
 /**
  * The per-fleet pending-bake register. A storm of merges must not become a storm of bakes:
- * at most one bake is in flight per fleet, and after it only the NEWEST requested commit waits
- * (by event time, then by order received). Duplicates (same commit, same SQS message) change
- * nothing, and nothing older than the deployed commit is ever requested.
+ * at most one bake is in flight per fleet, and after it only the NEWEST requested commit waits.
+ * Newest means what the branch holds now: the push chain (a push from `before` to `after`
+ * says `before` is no longer the head) and otherwise the order received. Commit timestamps
+ * are never compared: authors' clocks, rebases and cherry-picks make them lie.
+ * A new head that arrives while a bake runs replaces the pending one (coalescing); it is
+ * never dropped. Duplicates (same commit, same SQS message) change nothing.
  * Pure functions over JSON-serialisable state, so the register can be persisted as is.
  */
 
 export interface BakeCommitRequest {
   commit: string;
-  /** Event time, ISO-8601. */
+  /** Event time, ISO-8601 (informational: never used to order commits). */
   at: string;
   /** Order received, across the register. */
   seq: number;
@@ -22,6 +25,8 @@ export interface FleetBakeQueue {
   seenMessageIds: string[];
   /** Recent commits already counted (bounded): a commit seen again is a duplicate. */
   seenCommits?: string[];
+  /** Recent commits a push moved the branch past (its `before`), bounded: never the head again. */
+  superseded?: string[];
 }
 
 export interface BakeRegister {
@@ -33,22 +38,17 @@ export interface BakeRequestInput {
   commit: string;
   at: string;
   messageId?: string;
+  /** For a push: the head the branch moved from. */
+  before?: string;
 }
 
-/** What the fleet currently runs, and when that commit was made/merged. */
+/** What the fleet currently runs. */
 export interface DeployedCommit {
   commit: string;
   at: string;
 }
 
-export type BakeRequestOutcome =
-  | 'queued'
-  | 'replaced'
-  | 'duplicate'
-  | 'already-deployed'
-  | 'older-than-deployed'
-  | 'older-than-in-flight'
-  | 'older-than-pending';
+export type BakeRequestOutcome = 'queued' | 'replaced' | 'duplicate' | 'already-deployed' | 'superseded';
 
 export interface BakeRequestResult {
   register: BakeRegister;
@@ -67,47 +67,53 @@ export function fleetBakes(register: BakeRegister, fleet: string): FleetBakeQueu
   return register.fleets[fleet] ?? { seenMessageIds: [] };
 }
 
-function timeOf(at: string): number {
-  const ms = Date.parse(at);
-  return Number.isFinite(ms) ? ms : 0;
-}
-
-/** Is `a` newer than `b`: later event time, or the same time and received later. */
-function isNewer(a: BakeCommitRequest, b: BakeCommitRequest): boolean {
-  const ta = timeOf(a.at);
-  const tb = timeOf(b.at);
-  return ta > tb || (ta === tb && a.seq > b.seq);
-}
-
 function withFleet(register: BakeRegister, fleet: string, queue: FleetBakeQueue, seq = register.seq): BakeRegister {
   return { seq, fleets: { ...register.fleets, [fleet]: queue } };
 }
 
+function remember(list: string[] | undefined, item: string | undefined): string[] {
+  const now = list ?? [];
+  if (!item || now.includes(item)) return now;
+  return [...now, item].slice(-MAX_SEEN);
+}
+
+function withoutPending(queue: FleetBakeQueue): FleetBakeQueue {
+  const { pending: _dropped, ...rest } = queue;
+  return rest;
+}
+
+const isZero = (commit: string | undefined) => !commit || /^0+$/.test(commit);
+
 export function requestBake(register: BakeRegister, fleet: string, input: BakeRequestInput, deployed?: DeployedCommit): BakeRequestResult {
   const queue = fleetBakes(register, fleet);
   const short = input.commit.slice(0, 12);
-  const unchanged = (outcome: BakeRequestOutcome, reason: string): BakeRequestResult => ({ register, outcome, reason: `${short}: ${reason}` });
-  if (input.messageId && queue.seenMessageIds.includes(input.messageId)) return unchanged('duplicate', `message ${input.messageId} was already counted`);
-  if (queue.inFlight?.commit === input.commit) return unchanged('duplicate', 'already baking');
-  if (queue.pending?.commit === input.commit) return unchanged('duplicate', 'already pending');
-  if (deployed?.commit === input.commit) return unchanged('already-deployed', 'already deployed');
-  if (queue.seenCommits?.includes(input.commit)) return unchanged('duplicate', 'already requested');
+  if (input.messageId && queue.seenMessageIds.includes(input.messageId)) {
+    return { register, outcome: 'duplicate', reason: `${short}: message ${input.messageId} was already counted` };
+  }
+  const before = isZero(input.before) || input.before === input.commit ? undefined : input.before;
+  const superseded = remember(queue.superseded, before);
+  const base: FleetBakeQueue = { ...queue, seenMessageIds: remember(queue.seenMessageIds, input.messageId), ...(superseded.length ? { superseded } : {}) };
   const seq = register.seq + 1;
-  const req: BakeCommitRequest = { commit: input.commit, at: input.at, seq, ...(input.messageId ? { messageId: input.messageId } : {}) };
-  const seen = input.messageId ? [...queue.seenMessageIds, input.messageId].slice(-MAX_SEEN) : queue.seenMessageIds;
-  const seenCommits = [...(queue.seenCommits ?? []), input.commit].slice(-MAX_SEEN);
-  const counted = (outcome: BakeRequestOutcome, reason: string, next: Partial<FleetBakeQueue> = {}): BakeRequestResult => ({
-    register: withFleet(register, fleet, { ...queue, ...next, seenMessageIds: seen, seenCommits }, seq),
+  const pending = queue.pending;
+  // A push that moved the branch past the pending commit makes that commit moot.
+  const movedPast = !!pending && pending.commit !== input.commit && superseded.includes(pending.commit);
+  const settle = (outcome: BakeRequestOutcome, reason: string, next: FleetBakeQueue = base): BakeRequestResult => ({
+    register: withFleet(register, fleet, next, seq),
     outcome,
     reason: `${short}: ${reason}`,
   });
-  if (deployed && timeOf(input.at) < timeOf(deployed.at)) return counted('older-than-deployed', `older than deployed ${deployed.commit.slice(0, 12)}`);
-  if (queue.inFlight && timeOf(input.at) < timeOf(queue.inFlight.at)) {
-    return counted('older-than-in-flight', `older than ${queue.inFlight.commit.slice(0, 12)}, which is baking`);
-  }
-  if (!queue.pending) return counted('queued', 'pending', { pending: req });
-  if (!isNewer(req, queue.pending)) return counted('older-than-pending', `older than pending ${queue.pending.commit.slice(0, 12)}`);
-  return counted('replaced', `replaces pending ${queue.pending.commit.slice(0, 12)}`, { pending: req });
+  const dropNote = movedPast ? `; drops pending ${pending.commit.slice(0, 12)}: a push moved the branch past it` : '';
+  const kept = movedPast ? withoutPending(base) : base;
+  if (superseded.includes(input.commit)) return settle('superseded', 'a push already moved the branch past it');
+  if (queue.inFlight?.commit === input.commit) return settle('duplicate', `already baking${dropNote}`, kept);
+  if (pending?.commit === input.commit) return settle('duplicate', 'already pending');
+  if (deployed?.commit === input.commit) return settle('already-deployed', `already deployed${dropNote}`, kept);
+  if (queue.seenCommits?.includes(input.commit) && !movedPast) return settle('duplicate', 'already requested');
+  const req: BakeCommitRequest = { commit: input.commit, at: input.at, seq, ...(input.messageId ? { messageId: input.messageId } : {}) };
+  const next: FleetBakeQueue = { ...base, pending: req, seenCommits: remember(queue.seenCommits, input.commit) };
+  if (!pending) return settle('queued', queue.inFlight ? `pending after ${queue.inFlight.commit.slice(0, 12)}, which is baking` : 'pending', next);
+  const why = movedPast ? `a push moved the branch from it to ${short}` : 'received later';
+  return settle('replaced', `replaces pending ${pending.commit.slice(0, 12)} (${why})`, next);
 }
 
 /** Move the pending commit in flight, if nothing is baking. */

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { ControllerEvent, ParseResult } from '../model/events';
 import { parseMessage, type MessageMeta } from './parsers/parse-message';
 import { routeEvent, type FleetRoute } from './route';
-import { alarmEvent, lifecycleEventBridge, lifecycleNotification, lifecycleTestNotification, mergeRequestHook, pushHook } from './testing/fixtures';
+import { alarmEvent, instanceStateChange, lifecycleEventBridge, lifecycleNotification, lifecycleTestNotification, mergeRequestHook, pushHook } from './testing/fixtures';
 
 const RUNS = { seed: 31337, numRuns: 300 };
 
@@ -74,6 +74,7 @@ const awsArb: fc.Arbitrary<object> = fc.oneof(
   fc.constantFrom('EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action', 'EC2 Instance Launch Successful').map((t) => lifecycleEventBridge(t, 'shop-v003')),
   fc.constantFrom('OK', 'ALARM', 'INSUFFICIENT_DATA', 'BROKEN').map((s) => alarmEvent('shop-cpu-high', s)),
   fc.constant({ AlarmName: 'shop-cpu-high', NewStateValue: 'ALARM', OldStateValue: 'OK', NewStateReason: 'x', StateChangeTime: '2026-01-01T00:00:00.000+0000' }),
+  fc.constantFrom('pending', 'running', 'stopped', 'terminated', 'melting').map((s) => instanceStateChange('i-0a1b2c3d4e5f60718', s)),
 );
 
 /** Every path to a value inside `v`. */
@@ -127,7 +128,7 @@ function deliver(payload: unknown, how: Delivery, messageId: string): { body: st
   return { body: JSON.stringify(payload), meta: { messageId, sentTimestampMs: Date.UTC(2026, 0, 1) } };
 }
 
-const KINDS = new Set(['merge_requested', 'push_received', 'merge_request_opened', 'lifecycle_action', 'lifecycle_test_notification', 'alarm_state_changed']);
+const KINDS = new Set(['merge_requested', 'push_received', 'merge_request_opened', 'lifecycle_action', 'lifecycle_test_notification', 'alarm_state_changed', 'instance_state_changed']);
 
 /** A ParseResult is well formed: an event of a known kind that survives JSON with an ISO time, or a failure with a reason. */
 function checkResult(r: ParseResult, messageId: unknown): void {
@@ -163,7 +164,7 @@ function bakeableCommit(payload: any, fleet: Fleet): string | undefined {
   if (!branch || !fleet.project || !namesProject(payload, fleet.project)) return undefined;
   const full = (c: unknown) => (typeof c === 'string' && /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(c) ? c.toLowerCase() : undefined);
   const a = payload?.object_attributes;
-  if (payload?.object_kind === 'merge_request' && a?.action === 'merge' && a?.target_branch === branch) return full(a.merge_commit_sha) ?? full(a.last_commit?.id);
+  if (payload?.object_kind === 'merge_request' && a?.action === 'merge' && a?.target_branch === branch) return full(a.merge_commit_sha) ?? full(a.squash_commit_sha);
   if (payload?.object_kind === 'push' && payload?.ref === `refs/heads/${branch}` && !/^0+$/.test(String(payload.after))) return full(payload.after);
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { isRecord, Json } from './parsers/fields';
 
-const MR_ATTRIBUTES = ['iid', 'action', 'state', 'target_branch', 'source_branch', 'merge_commit_sha', 'last_commit', 'title', 'url', 'created_at', 'updated_at', 'target'];
+const MR_ATTRIBUTES = ['iid', 'action', 'state', 'target_branch', 'source_branch', 'merge_commit_sha', 'squash_commit_sha', 'last_commit', 'title', 'url', 'created_at', 'updated_at', 'target'];
 const PROJECT_FIELDS = ['path_with_namespace', 'git_ssh_url', 'git_http_url', 'web_url', 'default_branch', 'homepage', 'url'];
 
 function pick(obj: unknown, keys: string[]): Json | undefined {

@@ -1,10 +1,10 @@
 import type { ControllerEvent } from '../model/events';
 import { parseMessage } from './parsers/parse-message';
 import { FleetRoute, routeEvent } from './route';
-import { alarmEvent, lifecycleEventBridge, lifecycleNotification, lifecycleTestNotification, mergeRequestHook, pushHook, SHA_A } from './testing/fixtures';
+import { alarmEvent, instanceStateChange, lifecycleEventBridge, lifecycleNotification, lifecycleTestNotification, mergeRequestHook, pushHook, SHA_A, SHA_B } from './testing/fixtures';
 
 const FLEETS: FleetRoute[] = [
-  { name: 'shop', bakeRepository: 'https://gitlab.example.com/shop/magento.git', bakeBranch: 'master', alarmNames: ['shop-cpu-high', 'checkout-errors'] },
+  { name: 'shop', region: 'eu-west-1', bakeRepository: 'https://gitlab.example.com/shop/magento.git', bakeBranch: 'master', alarmNames: ['shop-cpu-high', 'checkout-errors'] },
   { name: 'shop-admin', bakeRepository: 'git@gitlab.example.com:shop/magento.git', bakeBranch: 'release', groupNames: ['legacy-admin-asg'] },
   { name: 'blog', bakeRepository: 'shop/wordpress', bakeBranch: 'master' },
 ];
@@ -53,7 +53,7 @@ describe('routeEvent', () => {
     expect(routeEvent(event(lifecycleNotification(undefined, 'shop-v002')), FLEETS)).toMatchObject({ action: 'lifecycle', fleetKeys: ['shop'] });
     expect(routeEvent(event(lifecycleEventBridge(undefined, 'shop-admin-v010')), FLEETS)).toMatchObject({ action: 'lifecycle', fleetKeys: ['shop-admin'] });
     expect(routeEvent(event(lifecycleNotification(undefined, 'legacy-admin-asg')), FLEETS)).toMatchObject({ fleetKeys: ['shop-admin'] });
-    expect(routeEvent(event(lifecycleNotification(undefined, 'shop-v2')), FLEETS)).toMatchObject({ action: 'ignore' });
+    expect(routeEvent(event(lifecycleNotification(undefined, 'shop-v2')), FLEETS)).toMatchObject({ action: 'drop', reason: expect.stringContaining("not drover's") });
     expect(routeEvent(event(lifecycleTestNotification('shop-v001')), FLEETS)).toMatchObject({ action: 'record', fleetKeys: ['shop'] });
   });
 
@@ -61,6 +61,36 @@ describe('routeEvent', () => {
     expect(routeEvent(event(alarmEvent('checkout-errors')), FLEETS)).toMatchObject({ action: 'alarm', fleetKeys: ['shop'] });
     expect(routeEvent(event(alarmEvent('shop-admin-cpu-high')), FLEETS)).toMatchObject({ action: 'alarm', fleetKeys: ['shop-admin'] });
     expect(routeEvent(event(alarmEvent('shop-cpu-low')), FLEETS)).toMatchObject({ action: 'alarm', fleetKeys: ['shop'] });
-    expect(routeEvent(event(alarmEvent('billing-5xx')), FLEETS)).toMatchObject({ action: 'ignore', fleetKeys: [] });
+    expect(routeEvent(event(alarmEvent('billing-5xx')), FLEETS)).toMatchObject({ action: 'drop', fleetKeys: [] });
+  });
+
+  it('a merge without merge_commit_sha bakes nothing yet: it waits for the push, never the source head', () => {
+    const d = routeEvent(event(mergeRequestHook({ mergeCommit: null, lastCommit: SHA_B })), FLEETS);
+    expect(d).toMatchObject({ action: 'record', fleetKeys: ['shop'] });
+    expect(d.commit).toBeUndefined();
+    expect(d.reason).toContain('waiting for the push to master');
+    expect(routeEvent(event(pushHook({ before: SHA_A, after: SHA_B })), FLEETS)).toMatchObject({ action: 'bake', commit: SHA_B, before: SHA_A, commitSource: 'after' });
+  });
+
+  it('a squash merge bakes squash_commit_sha', () => {
+    const d = routeEvent(event(mergeRequestHook({ mergeCommit: null, squashCommit: SHA_B, lastCommit: SHA_A })), FLEETS);
+    expect(d).toMatchObject({ action: 'bake', commit: SHA_B, commitSource: 'squash_commit_sha' });
+    expect(d.reason).toContain('squash_commit_sha');
+  });
+
+  it('drops lifecycle and alarm events from another region or account, naming it', () => {
+    const foreign = { ...lifecycleEventBridge(undefined, 'shop-v002'), region: 'us-east-1' };
+    const d = routeEvent(event(foreign), FLEETS);
+    expect(d).toMatchObject({ action: 'drop', fleetKeys: [] });
+    expect(d.reason).toContain('region us-east-1');
+    expect(d.reason).toContain('eu-west-1');
+    const alarm = routeEvent(event(alarmEvent('shop-cpu-high')), FLEETS, undefined, '999999999999');
+    expect(alarm).toMatchObject({ action: 'drop' });
+    expect(alarm.reason).toContain('account 123456789012');
+    expect(routeEvent(event(alarmEvent('shop-cpu-high')), FLEETS, undefined, '123456789012')).toMatchObject({ action: 'alarm', fleetKeys: ['shop'] });
+  });
+
+  it('hands an EC2 state change to the instance lookup', () => {
+    expect(routeEvent(event(instanceStateChange()), FLEETS)).toMatchObject({ action: 'instance', fleetKeys: [] });
   });
 });

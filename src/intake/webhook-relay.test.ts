@@ -5,6 +5,7 @@ import { join } from 'path';
 import { createAwsClients } from '../cloud/clients';
 import { sqsEventQueue } from '../cloud/event-queue';
 import { createMemoryLogger, MemoryLogger } from '../log/logger';
+import { VirtualClock } from '../util/clock';
 import { createSimPlugin, SimAccount } from '../sim';
 import { ensureEventQueue } from './ensure-queue';
 import { SqsPoller } from './sqs-poller';
@@ -77,11 +78,40 @@ describe('webhook relay', () => {
   let logger: MemoryLogger;
   let sender: ReturnType<typeof fakeSender>;
 
-  async function start(opts: { fail?: boolean; maxBodyBytes?: number; bodyTimeoutMs?: number } = {}) {
+  async function start(opts: { fail?: boolean; maxBodyBytes?: number; bodyTimeoutMs?: number; clock?: VirtualClock } = {}) {
     logger = createMemoryLogger();
     sender = fakeSender(opts.fail);
-    relay = await startWebhookRelay('127.0.0.1:0', { sender, queueUrl: QUEUE_URL, token: TOKEN, logger, maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs });
+    relay = await startWebhookRelay('127.0.0.1:0', { sender, queueUrl: QUEUE_URL, token: TOKEN, logger, maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs, clock: opts.clock });
   }
+
+  it('200 deliveries with one Idempotency-Key make one SQS message; the retries are answered 200', async () => {
+    const clock = new VirtualClock();
+    await start({ clock });
+    const body = JSON.stringify(mergeRequestHook());
+    const headers = (i: number) => ({ ...gitlab('Merge Request Hook'), 'idempotency-key': 'f3a1b2c4-5d6e-4f70-8192-a3b4c5d6e7f8', 'x-gitlab-event-uuid': `uuid-${i}` });
+    const replies: Reply[] = [];
+    for (let i = 0; i < 200; i++) replies.push(await send(relay.url, { headers: headers(i), body }));
+    expect(sender.sent).toHaveLength(1);
+    expect(replies[0].status).toBe(202);
+    expect(replies.slice(1).every((r) => r.status === 200 && JSON.parse(r.body).duplicate === true && JSON.parse(r.body).messageId === 'msg-1')).toBe(true);
+    expect(logger.events('relay.duplicate')).toHaveLength(199);
+    // Past the window (1 h on the relay's clock) the same key is a new delivery.
+    clock.set(clock.nowMs() + 60 * 60_000);
+    expect((await send(relay.url, { headers: headers(200), body })).status).toBe(202);
+    expect(sender.sent).toHaveLength(2);
+  });
+
+  it('dedupes by X-Gitlab-Event-UUID without an Idempotency-Key, and lets a retry through after a failed send', async () => {
+    await start({ fail: true });
+    const body = JSON.stringify(pushHook());
+    expect((await send(relay.url, { headers: gitlab('Push Hook'), body })).status).toBe(503);
+    const ok = fakeSender();
+    Object.assign(sender, { send: ok.send });
+    expect((await send(relay.url, { headers: gitlab('Push Hook'), body })).status).toBe(202);
+    expect((await send(relay.url, { headers: gitlab('Push Hook'), body })).status).toBe(200);
+    expect((await send(relay.url, { headers: { ...gitlab('Push Hook'), 'x-gitlab-event-uuid': 'another' }, body })).status).toBe(202);
+    expect(ok.sent).toHaveLength(2);
+  });
 
   afterEach(async () => {
     expect(JSON.stringify(logger.records)).not.toContain(TOKEN);

@@ -3,6 +3,8 @@
  * constant time), caps and times the body, and puts the raw webhook JSON on the event queue
  * with message attributes `X-Gitlab-Event`, `X-Gitlab-Event-UUID` and `drover-source=gitlab`.
  * It answers 202 fast and decides nothing: the controller does, from the queue.
+ * A delivery whose `Idempotency-Key` (else `X-Gitlab-Event-UUID`) was already queued within
+ * the dedupe window is answered 200 without a second message.
  */
 import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'http';
 import type { EventQueueClient } from '../cloud/event-queue';
@@ -12,6 +14,7 @@ import { Clock, SystemClock } from '../util/clock';
 import { DroverError } from '../util/errors';
 import { GITLAB_EVENT_HEADER, MAX_MESSAGE_BYTES, SOURCE_ATTRIBUTE } from './parsers/parse-message';
 import { isRecord } from './parsers/fields';
+import { MemoryDeliveryWindow, type DeliveryWindow } from './delivery-window';
 import { readBody } from './relay-body';
 import { slimGitlabPayload } from './relay-slim';
 import { tokenMatches } from './webhook-token';
@@ -29,9 +32,17 @@ export interface WebhookRelayOptions {
   logger: Logger;
   maxBodyBytes?: number;
   bodyTimeoutMs?: number;
-  /** Clock for the body deadline; the system clock by default. */
+  /** Clock for the body deadline and the dedupe window; the system clock by default. */
   clock?: Clock;
+  /** Deliveries already queued; an in-memory window (1 h, 10,000 keys) by default. */
+  deliveries?: DeliveryWindow;
 }
+
+/** GitLab's delivery identity: the same across retries of one delivery. */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export const EVENT_UUID_HEADER = 'X-Gitlab-Event-UUID';
+/** Longer keys are not GitLab's; they are not remembered (the delivery is still queued). */
+const MAX_KEY_LENGTH = 200;
 
 function reply(res: ServerResponse, status: number, body: unknown, close = false): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -63,16 +74,19 @@ interface RelayContext {
   maxBytes: number;
   timeoutMs: number;
   clock: Clock;
+  deliveries: DeliveryWindow;
 }
 
 export function createWebhookRelay(opts: WebhookRelayOptions): RequestListener {
   if (!opts.token) throw new DroverError('creating webhook relay: the token is empty', { code: 'WebhookTokenMissing', source: 'user' });
+  const clock = opts.clock ?? new SystemClock();
   const ctx: RelayContext = {
     opts,
     log: opts.logger.child({ component: 'relay' }),
     maxBytes: opts.maxBodyBytes ?? 1024 * 1024,
     timeoutMs: opts.bodyTimeoutMs ?? 10_000,
-    clock: opts.clock ?? new SystemClock(),
+    clock,
+    deliveries: opts.deliveries ?? new MemoryDeliveryWindow({ clock }),
   };
   return (req, res) => {
     void handleWebhook(ctx, req, res).catch((err) => {
@@ -85,7 +99,8 @@ export function createWebhookRelay(opts: WebhookRelayOptions): RequestListener {
 async function handleWebhook(ctx: RelayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/healthz') return reply(res, 200, 'ok');
-  const meta = { remoteAddress: req.socket.remoteAddress, eventType: headerOf(req, GITLAB_EVENT_HEADER), uuid: headerOf(req, 'X-Gitlab-Event-UUID') };
+  const idempotencyKey = headerOf(req, IDEMPOTENCY_HEADER);
+  const meta = { remoteAddress: req.socket.remoteAddress, eventType: headerOf(req, GITLAB_EVENT_HEADER), uuid: headerOf(req, EVENT_UUID_HEADER), ...(idempotencyKey ? { idempotencyKey } : {}) };
   const refuse = (status: number, reason: string) => {
     ctx.log.warn({ event: EVENTS.relayRejected, status, reason, ...meta }, `refused webhook: ${reason}`);
     reply(res, status, { error: reason }, true);
@@ -105,15 +120,31 @@ async function handleWebhook(ctx: RelayContext, req: IncomingMessage, res: Serve
   }
   const body = messageBody(raw, json);
   if (!body) return refuse(413, 'payload does not fit an SQS message even when trimmed');
-  const attributes: Record<string, string> = { [GITLAB_EVENT_HEADER]: meta.eventType, [SOURCE_ATTRIBUTE]: 'gitlab', ...(meta.uuid ? { 'X-Gitlab-Event-UUID': meta.uuid } : {}) };
+  const attributes: Record<string, string> = { [GITLAB_EVENT_HEADER]: meta.eventType, [SOURCE_ATTRIBUTE]: 'gitlab', ...(meta.uuid ? { [EVENT_UUID_HEADER]: meta.uuid } : {}) };
+  const key = deliveryKey(idempotencyKey, meta.uuid);
+  if (key) {
+    const claim = await ctx.deliveries.claim(key);
+    if (!claim.fresh) {
+      ctx.log.info({ event: EVENTS.relayDuplicate, size, key, previousMessageId: claim.messageId, ...meta }, `duplicate ${meta.eventType} delivery ${key}: already queued, not queued again`);
+      return reply(res, 200, { queued: false, duplicate: true, ...(claim.messageId ? { messageId: claim.messageId } : {}) });
+    }
+  }
   try {
     const { messageId } = await ctx.opts.sender.send(ctx.opts.queueUrl, body, attributes);
+    if (key) await ctx.deliveries.confirm(key, messageId);
     ctx.log.info({ event: EVENTS.relayQueued, size, messageId, ...meta }, `queued ${meta.eventType}`);
     reply(res, 202, { queued: true, messageId });
   } catch (err) {
+    if (key) await ctx.deliveries.release(key);
     ctx.log.error({ event: EVENTS.relaySendFailed, size, err: String(err), ...meta }, `queueing ${meta.eventType} failed`);
     reply(res, 503, { error: 'queue unavailable, retry later' });
   }
+}
+
+/** `Idempotency-Key`, else `X-Gitlab-Event-UUID`; the two namespaces never collide. */
+function deliveryKey(idempotencyKey: string | undefined, uuid: string | undefined): string | undefined {
+  const key = idempotencyKey ? `key:${idempotencyKey}` : uuid ? `uuid:${uuid}` : undefined;
+  return key && key.length <= MAX_KEY_LENGTH ? key : undefined;
 }
 
 function parseJsonObject(raw: string): Record<string, unknown> | undefined {

@@ -17,7 +17,8 @@ import { limitAwsCalls } from '../cloud/rate-limit';
 import { basicFleetReconciler } from '../controller/basic-fleet-reconciler';
 import { BakeRegisterStore, bakeRegisterFile } from '../controller/bake-register-store';
 import { startHttpServer, type Readiness, type RunningHttpServer } from '../controller/http-server';
-import { IntakeActions } from '../controller/intake-actions';
+import { IntakeActions, recordFleetEvent } from '../controller/intake-actions';
+import { groupMembershipLookup, instanceOwnerLookup } from '../cloud/instance-owner';
 import { LifecycleHookHandler } from '../controller/lifecycle-hooks';
 import { ControllerLoop, type FleetReconciler } from '../controller/loop';
 import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controller/manifest-watch';
@@ -138,6 +139,10 @@ export class Daemon {
       lifecycle: this.lifecycle,
       reloadManifests: () => this.pullManifests(),
       countMessage: (kind, outcome) => this.metrics.message(kind, outcome),
+      account: () => this.queueInfo?.arn.split(':')[4] || undefined,
+      instanceOwner: instanceOwnerLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
+      groupMembership: groupMembershipLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
+      recordEvent: (fleet, event) => recordFleetEvent(this.statusStore, fleet, event, opts.clock.now(), this.log),
       logger: opts.logger,
     });
   }

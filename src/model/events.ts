@@ -18,14 +18,19 @@ export interface RepositoryRef {
   defaultBranch?: string;
 }
 
-/** A merge request was merged into `branch`; `commit` is what the target branch now points at. */
+/**
+ * A merge request was merged into `branch`. `commit` is what the target branch now points at,
+ * when the payload says: merge_commit_sha, else squash_commit_sha. Without either (a
+ * fast-forward merge, an older GitLab), the push to the target branch names the head.
+ */
 export interface MergeRequested {
   kind: 'merge_requested';
   repository: RepositoryRef;
   /** The target branch. */
   branch: string;
-  /** merge_commit_sha, or the MR's last commit for fast-forward merges. */
-  commit: string;
+  commit?: string;
+  /** Which payload field named `commit`. */
+  commitSource?: 'merge_commit_sha' | 'squash_commit_sha';
   mergeRequestIid: number;
   title: string;
   author?: string;
@@ -75,6 +80,9 @@ export interface LifecycleAction {
   /** Seconds, when the notification said. */
   heartbeatTimeout?: number;
   metadata?: string;
+  /** Where the event came from, when the message says (EventBridge `region`/`account`, `AccountId`). */
+  region?: string;
+  account?: string;
 }
 
 /** The message Auto Scaling sends when a hook with a notification target is put. */
@@ -82,6 +90,8 @@ export interface LifecycleTestNotification {
   kind: 'lifecycle_test_notification';
   groupName: string;
   at: string;
+  region?: string;
+  account?: string;
 }
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -94,6 +104,20 @@ export interface AlarmStateChanged {
   previous?: AlarmState;
   reason: string;
   at: string;
+  /** From the EventBridge envelope or the alarm ARN. */
+  region?: string;
+  account?: string;
+}
+
+/** EventBridge "EC2 Instance State-change Notification": an instance moved to `state`. */
+export interface InstanceStateChanged {
+  kind: 'instance_state_changed';
+  instanceId: string;
+  /** pending, running, stopping, stopped, shutting-down, terminated. */
+  state: string;
+  region?: string;
+  account?: string;
+  at: string;
 }
 
 export type ControllerEvent =
@@ -102,7 +126,8 @@ export type ControllerEvent =
   | MergeRequestOpened
   | LifecycleAction
   | LifecycleTestNotification
-  | AlarmStateChanged;
+  | AlarmStateChanged
+  | InstanceStateChanged;
 
 export type ControllerEventKind = ControllerEvent['kind'];
 

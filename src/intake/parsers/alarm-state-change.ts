@@ -4,7 +4,7 @@
  * alarm notification body (AlarmName, NewStateValue, OldStateValue, NewStateReason).
  */
 import type { AlarmState } from '../../model/events';
-import { isoTime, Json, ParseContext, ParserOutcome, rec, reject, str } from './fields';
+import { arnOrigin, ignore, isoTime, Json, origin, ParseContext, ParserOutcome, rec, reject, str } from './fields';
 
 const STATES = new Set<string>(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
@@ -15,7 +15,8 @@ function alarmState(v: unknown): AlarmState | undefined {
 export function parseAlarmStateChange(payload: Json, ctx: ParseContext): ParserOutcome {
   if (payload.source !== 'aws.cloudwatch') return reject(`alarm event: source is ${JSON.stringify(payload.source)}, expected "aws.cloudwatch"`);
   if (payload['detail-type'] !== 'CloudWatch Alarm State Change') {
-    return reject(`alarm event: detail-type ${JSON.stringify(payload['detail-type'])} is not "CloudWatch Alarm State Change"`);
+    if (typeof payload['detail-type'] !== 'string') return reject('alarm event: detail-type is missing or not a string');
+    return ignore(`cloudwatch event "${payload['detail-type']}" is not an alarm state change`);
   }
   const detail = rec(payload, 'detail');
   const alarmName = str(detail, 'alarmName');
@@ -36,6 +37,8 @@ export function parseAlarmStateChange(payload: Json, ctx: ParseContext): ParserO
       ...(previous ? { previous } : {}),
       reason: str(current, 'reason') ?? '',
       at: isoTime(current?.timestamp ?? payload.time, ctx.fallbackAt),
+      ...arnOrigin(alarmArn),
+      ...origin(payload.region, payload.account),
     },
   };
 }
@@ -58,6 +61,7 @@ export function parseSnsAlarmNotification(payload: Json, ctx: ParseContext): Par
       ...(previous ? { previous } : {}),
       reason: str(payload, 'NewStateReason') ?? '',
       at: isoTime(payload.StateChangeTime, ctx.fallbackAt),
+      ...arnOrigin(alarmArn),
     },
   };
 }

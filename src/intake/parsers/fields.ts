@@ -64,3 +64,23 @@ export function isCommitId(v: unknown): v is string {
 }
 
 export const ZERO_COMMIT = '0000000000000000000000000000000000000000';
+
+/** The region and account an event came from, keeping only what is known. */
+export function origin(region: unknown, account: unknown): { region?: string; account?: string } {
+  return {
+    ...(typeof region === 'string' && region ? { region } : {}),
+    ...(typeof account === 'string' && account ? { account } : {}),
+  };
+}
+
+/** Region and account from an ARN (`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:x`). */
+export function arnOrigin(arn: unknown): { region?: string; account?: string } {
+  if (typeof arn !== 'string') return {};
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' ? origin(parts[3], parts[4]) : {};
+}
+
+/** Add where an event came from to a successful outcome. */
+export function withOrigin(outcome: ParserOutcome, from: { region?: string; account?: string }): ParserOutcome {
+  return outcome.ok ? { ok: true, event: { ...outcome.event, ...from } } : outcome;
+}

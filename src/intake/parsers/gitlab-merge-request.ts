@@ -32,6 +32,12 @@ export function parseGitlabMergeRequest(payload: Json, ctx: ParseContext): Parse
   return mergeEvent(attrs, common, iid, at);
 }
 
+/**
+ * GitLab's documented fields for the commit a merge put on the target branch: merge_commit_sha
+ * (a merge commit), else squash_commit_sha (a squash, also when fast-forwarded). Without
+ * either, the merge made no new commit or the payload does not say which: the push to the
+ * target branch names the head. last_commit is the SOURCE branch head and is never used.
+ */
 function mergeEvent(
   attrs: Json,
   common: { repository: RepositoryRef; branch: string; title: string; author?: string; url?: string },
@@ -39,12 +45,19 @@ function mergeEvent(
   at: string,
 ): ParserOutcome {
   const merged = attrs.merge_commit_sha;
-  const last = rec(attrs, 'last_commit')?.id;
-  const commit = isCommitId(merged) ? merged : isCommitId(last) ? last : undefined;
-  if (!commit) {
-    return reject('merge request hook: neither object_attributes.merge_commit_sha nor last_commit.id is a full commit id');
+  const squashed = attrs.squash_commit_sha;
+  if (merged !== undefined && merged !== null && !isCommitId(merged)) {
+    return reject('merge request hook: object_attributes.merge_commit_sha is present but not a full commit id');
   }
-  return { ok: true, event: { kind: 'merge_requested', ...common, commit: commit.toLowerCase(), mergeRequestIid: iid, at } };
+  if (squashed !== undefined && squashed !== null && !isCommitId(squashed)) {
+    return reject('merge request hook: object_attributes.squash_commit_sha is present but not a full commit id');
+  }
+  const picked = isCommitId(merged)
+    ? { commit: merged.toLowerCase(), commitSource: 'merge_commit_sha' as const }
+    : isCommitId(squashed)
+      ? { commit: squashed.toLowerCase(), commitSource: 'squash_commit_sha' as const }
+      : {};
+  return { ok: true, event: { kind: 'merge_requested', ...common, ...picked, mergeRequestIid: iid, at } };
 }
 
 function optional(payload: Json, attrs: Json): { author?: string; url?: string } {

@@ -5,7 +5,7 @@
  * `autoscaling:TEST_NOTIFICATION` sent when the hook is put.
  */
 import type { LifecycleTransition } from '../../model/events';
-import { ignore, isoTime, Json, missingString, ParseContext, ParserOutcome, reject, str } from './fields';
+import { arnOrigin, ignore, isoTime, Json, missingString, origin, ParseContext, ParserOutcome, reject, str, withOrigin } from './fields';
 
 export const TEST_NOTIFICATION = 'autoscaling:TEST_NOTIFICATION';
 
@@ -21,10 +21,10 @@ export function parseLifecycleNotification(payload: Json, ctx: ParseContext): Pa
   if (payload.Event === TEST_NOTIFICATION) {
     const groupName = str(payload, 'AutoScalingGroupName');
     if (!groupName) return reject('lifecycle test notification: AutoScalingGroupName is missing');
-    return { ok: true, event: { kind: 'lifecycle_test_notification', groupName, at } };
+    return { ok: true, event: { kind: 'lifecycle_test_notification', groupName, at, ...arnOrigin(payload.AutoScalingGroupARN), ...origin(undefined, payload.AccountId) } };
   }
   if (typeof payload.Event === 'string') return ignore(`auto scaling notification: event ${payload.Event} is not a lifecycle action`);
-  return lifecycleAction(payload, at, 'lifecycle notification');
+  return withOrigin(lifecycleAction(payload, at, 'lifecycle notification'), origin(undefined, payload.AccountId));
 }
 
 /** Shared with the EventBridge shape, whose `detail` carries the same fields. */

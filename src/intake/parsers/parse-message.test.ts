@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseMessage, MAX_MESSAGE_BYTES } from './parse-message';
 import {
   alarmEvent,
+  instanceStateChange,
   lifecycleEventBridge,
   lifecycleNotification,
   lifecycleTestNotification,
@@ -40,6 +41,7 @@ describe('parseMessage: GitLab merge request hook', () => {
       },
       branch: 'master',
       commit: SHA_A,
+      commitSource: 'merge_commit_sha',
       mergeRequestIid: 7,
       title: 'Faster checkout',
       author: 'ada',
@@ -48,9 +50,21 @@ describe('parseMessage: GitLab merge request hook', () => {
     });
   });
 
-  it('falls back to last_commit for a fast-forward merge without merge_commit_sha', () => {
+  it('never takes last_commit (the source head) when merge_commit_sha is absent: the push will name the head', () => {
     const e = ok(mergeRequestHook({ mergeCommit: null, lastCommit: SHA_B }), GITLAB('Merge Request Hook'));
-    expect(e).toMatchObject({ kind: 'merge_requested', commit: SHA_B });
+    expect(e).toMatchObject({ kind: 'merge_requested', mergeRequestIid: 7 });
+    expect(e).not.toHaveProperty('commit');
+    const older = mergeRequestHook({ lastCommit: SHA_B }) as any;
+    delete older.object_attributes.merge_commit_sha; // older GitLab versions omit the field
+    expect(ok(older, GITLAB('Merge Request Hook'))).not.toHaveProperty('commit');
+  });
+
+  it('takes squash_commit_sha for a squash merge, merge_commit_sha when both are present', () => {
+    const squash = ok(mergeRequestHook({ mergeCommit: null, squashCommit: SHA_A, lastCommit: SHA_B }), GITLAB('Merge Request Hook'));
+    expect(squash).toMatchObject({ commit: SHA_A, commitSource: 'squash_commit_sha' });
+    const both = ok(mergeRequestHook({ mergeCommit: SHA_B, squashCommit: SHA_A }), GITLAB('Merge Request Hook'));
+    expect(both).toMatchObject({ commit: SHA_B, commitSource: 'merge_commit_sha' });
+    expect(fail(mergeRequestHook({ mergeCommit: null, squashCommit: 'abc' }), GITLAB('Merge Request Hook')).reason).toContain('squash_commit_sha');
   });
 
   it('records an opened merge request and ignores updates and closes', () => {
@@ -140,11 +154,18 @@ describe('parseMessage: Auto Scaling lifecycle', () => {
       token: 'c613620e-07e2-4ed2-a9e2-ef8258911ade',
       at: '2026-01-01T12:00:00.000Z',
       metadata: '{"fleet":"magento"}',
+      account: '123456789012',
     });
   });
 
   it('parses the test notification', () => {
-    expect(ok(lifecycleTestNotification())).toEqual({ kind: 'lifecycle_test_notification', groupName: 'magento-v002', at: '2026-01-01T11:59:00.000Z' });
+    expect(ok(lifecycleTestNotification())).toEqual({
+      kind: 'lifecycle_test_notification',
+      groupName: 'magento-v002',
+      at: '2026-01-01T11:59:00.000Z',
+      region: 'eu-west-1',
+      account: '123456789012',
+    });
   });
 
   it('parses the EventBridge lifecycle event and ignores other Auto Scaling events', () => {
@@ -169,6 +190,8 @@ describe('parseMessage: CloudWatch alarms', () => {
       previous: 'OK',
       reason: 'Threshold Crossed: 3 datapoints were greater than the threshold (70.0).',
       at: '2026-01-01T14:00:00.000Z',
+      region: 'eu-west-1',
+      account: '123456789012',
     });
   });
 
@@ -183,6 +206,27 @@ describe('parseMessage: CloudWatch alarms', () => {
   });
 });
 
+describe('parseMessage: EC2 instance state changes and other EventBridge events', () => {
+  it('parses an instance state change with where it came from', () => {
+    expect(ok(instanceStateChange('i-0fedcba9876543210', 'stopped', 'us-east-1'))).toEqual({
+      kind: 'instance_state_changed',
+      instanceId: 'i-0fedcba9876543210',
+      state: 'stopped',
+      region: 'us-east-1',
+      account: '123456789012',
+      at: '2026-01-01T15:30:00.000Z',
+    });
+  });
+
+  it('ignores (never dead-letters) well-formed events drover has no use for, rejects malformed ones', () => {
+    expect(fail({ ...instanceStateChange(), 'detail-type': 'EBS Snapshot Notification' })).toMatchObject({ ignored: true });
+    expect(fail({ ...instanceStateChange(), source: 'aws.s3', 'detail-type': 'Object Created' })).toMatchObject({ ignored: true });
+    expect(fail({ ...alarmEvent(), 'detail-type': 'CloudWatch Alarm Configuration Change' })).toMatchObject({ ignored: true });
+    expect(fail({ ...instanceStateChange(), detail: { 'instance-id': 'nope', state: 'running' } })).toMatchObject({ ignored: false });
+    expect(fail({ ...instanceStateChange(), detail: { 'instance-id': 'i-0fedcba9876543210', state: 'melting' } }).reason).toContain('melting');
+  });
+});
+
 describe('parseMessage never throws', () => {
   it.each([
     ['invalid JSON', '{"object_kind": ', 'not JSON'],
@@ -190,7 +234,8 @@ describe('parseMessage never throws', () => {
     ['null', 'null', 'not a JSON object'],
     ['an empty body', '   ', 'empty'],
     ['an unknown shape', '{"hello":"world"}', 'not recognised'],
-    ['an unknown EventBridge source', '{"source":"aws.ec2","detail-type":"x"}', 'aws.ec2'],
+    ['an EventBridge-like event without detail', '{"source":"aws.ec2","detail-type":"x"}', 'instance event'],
+    ['an unknown source', '{"source":"aws.s3","detail-type":"x"}', 'aws.s3'],
   ])('rejects %s with a reason', (_name, body, reason) => {
     const r = fail(body);
     expect(r).toMatchObject({ ok: false, ignored: false, messageId: 'm-2' });

@@ -5,7 +5,8 @@
  * - a relayed GitLab webhook: the raw GitLab JSON, with message attribute `X-Gitlab-Event`
  *   (and `drover-source=gitlab`); or the envelope `{"source":"gitlab","headers":{…},"body":{…}}`
  *   any other forwarder may post; or raw GitLab JSON alone (classified by object_kind);
- * - EventBridge events from aws.autoscaling (lifecycle actions) and aws.cloudwatch (alarms);
+ * - EventBridge events from aws.autoscaling (lifecycle actions), aws.cloudwatch (alarms) and
+ *   aws.ec2 (instance state changes); any other well-formed EventBridge event is ignored;
  * - a lifecycle hook's direct notification, including autoscaling:TEST_NOTIFICATION;
  * - any of the above wrapped once in an SNS notification (`Type: Notification`).
  */
@@ -14,6 +15,7 @@ import { parseAlarmStateChange, parseSnsAlarmNotification } from './alarm-state-
 import { ignore, isRecord, Json, ParseContext, ParserOutcome, reject, str } from './fields';
 import { parseGitlabMergeRequest } from './gitlab-merge-request';
 import { parseGitlabPush } from './gitlab-push';
+import { parseInstanceStateChange } from './instance-state-change';
 import { parseLifecycleEventBridge } from './lifecycle-eventbridge';
 import { parseLifecycleNotification } from './lifecycle-notification';
 
@@ -90,11 +92,18 @@ function route(json: Json, headers: Record<string, string>, ctx: ParseContext, d
   if (typeof json.object_kind === 'string') return gitlab(json, undefined, ctx);
   if (json.source === 'aws.autoscaling') return parseLifecycleEventBridge(json, ctx);
   if (json.source === 'aws.cloudwatch') return parseAlarmStateChange(json, ctx);
+  if (json.source === 'aws.ec2') return parseInstanceStateChange(json, ctx);
   if (json.Service === 'AWS Auto Scaling' || typeof json.LifecycleTransition === 'string') return parseLifecycleNotification(json, ctx);
   if (typeof json.AlarmName === 'string' && 'NewStateValue' in json) return parseSnsAlarmNotification(json, ctx);
   if (json.Type === 'Notification' && typeof json.Message === 'string' && depth === 0) return snsWrapped(json.Message, ctx);
+  if (isEventBridgeEvent(json)) return ignore(`EventBridge event from ${String(json.source)} ("${String(json['detail-type'])}") is not used by drover`);
   if (typeof json.source === 'string') return reject(`message from source ${JSON.stringify(json.source)} is not an event drover understands`);
   return reject(`message shape is not recognised (keys: ${Object.keys(json).slice(0, 8).join(', ') || 'none'})`);
+}
+
+/** A well-formed EventBridge event (any source): understood, even when drover has no use for it. */
+function isEventBridgeEvent(json: Json): boolean {
+  return typeof json.source === 'string' && typeof json['detail-type'] === 'string' && typeof json.id === 'string' && isRecord(json.detail);
 }
 
 function snsWrapped(message: string, ctx: ParseContext): ParserOutcome {

@@ -26,6 +26,8 @@ export interface MrOptions {
   action?: string;
   target?: string;
   mergeCommit?: string | null;
+  /** GitLab sends squash_commit_sha when the merge squashed the source commits. */
+  squashCommit?: string | null;
   lastCommit?: string;
   iid?: number;
   updatedAt?: string;
@@ -59,6 +61,7 @@ export function mergeRequestHook(o: MrOptions = {}) {
       last_commit: { id: o.lastCommit ?? SHA_B, message: 'checkout: cache totals', timestamp: '2026-01-01T09:30:00+00:00' },
       work_in_progress: false,
       merge_commit_sha: o.mergeCommit === undefined ? SHA_A : o.mergeCommit,
+      ...(o.squashCommit !== undefined ? { squash_commit_sha: o.squashCommit } : {}),
       action: o.action ?? 'merge',
     },
     labels: [],
@@ -72,6 +75,8 @@ export interface PushOptions {
   before?: string;
   after?: string;
   path?: string;
+  /** The head commit's author timestamp (authors' clocks, rebases and cherry-picks make it anything). */
+  timestamp?: string;
 }
 
 export function pushHook(o: PushOptions = {}) {
@@ -90,7 +95,7 @@ export function pushHook(o: PushOptions = {}) {
     user_username: 'jsmith',
     project_id: 15,
     project,
-    commits: after === ZERO ? [] : [{ id: after, message: 'Update checkout', timestamp: '2026-01-02T08:00:00+01:00', author: { name: 'John', email: 'j@example.com' } }],
+    commits: after === ZERO ? [] : [{ id: after, message: 'Update checkout', timestamp: o.timestamp ?? '2026-01-02T08:00:00+01:00', author: { name: 'John', email: 'j@example.com' } }],
     total_commits_count: after === ZERO ? 0 : 1,
     repository: { name: 'magento', url: project.git_ssh_url, homepage: project.web_url, git_http_url: project.git_http_url, git_ssh_url: project.git_ssh_url },
   };
@@ -164,5 +169,19 @@ export function alarmEvent(alarmName = 'magento-cpu-high', state = 'ALARM', prev
       previousState: { value: previous, reason: 'Threshold Crossed', timestamp: '2026-01-01T13:00:00.000+0000' },
       configuration: { metrics: [] },
     },
+  };
+}
+
+export function instanceStateChange(instanceId = 'i-0a1b2c3d4e5f60718', state = 'terminated', region = 'eu-west-1') {
+  return {
+    version: '0',
+    id: '7bf73129-1428-4cd3-a780-95db273d1602',
+    'detail-type': 'EC2 Instance State-change Notification',
+    source: 'aws.ec2',
+    account: '123456789012',
+    time: '2026-01-01T15:30:00Z',
+    region,
+    resources: [`arn:aws:ec2:${region}:123456789012:instance/${instanceId}`],
+    detail: { 'instance-id': instanceId, state },
   };
 }
