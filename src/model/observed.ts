@@ -22,6 +22,20 @@ export interface ObservedFleet {
   readCalls: number;
   /** Availability zone of each desired subnet (mount targets are one per zone). */
   subnetZones?: Record<string, string>;
+  /** Images drover baked for this fleet (by ownership tags); undefined when not observed. */
+  images?: ObservedImage[];
+}
+
+export interface ObservedImage {
+  id: string;
+  name: string;
+  state: string;
+  /** ISO-8601 creation time. */
+  createdAt: string;
+  snapshotIds: string[];
+  tags: Tags;
+  /** What refers to it (`instance/i-…`, `launchTemplateVersion/3`); read only when retention could expire images. */
+  usedBy?: string[];
 }
 
 export interface NameConflict {
