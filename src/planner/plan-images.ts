@@ -25,7 +25,8 @@ export interface ImageRetention {
 
 export function imageRetention(desired: DesiredFleet, observed: ObservedFleet): ImageRetention {
   const images = byNewest(observed.images ?? []);
-  const serving = activeAmi(observed, activeGroup(observed, desired.loadBalancer.name));
+  // Before any group exists, the manifest's AMI is what will serve.
+  const serving = activeAmi(observed, activeGroup(observed, desired.loadBalancer.name)) ?? desired.image.ami;
   const servingImage = images.find((i) => i.id === serving);
   const rollbackTarget = servingImage ? images.find((i) => i.id !== serving && i.createdAt < servingImage.createdAt)?.id : undefined;
   const newest = images.slice(0, Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN)).map((i) => i.id);
