@@ -14,7 +14,7 @@ import {
 import { MANAGED_BY, TAG_FLEET, TAG_MANAGED_BY, isOwnedBy, resourceNames } from '../model/names';
 import type { ObservedImage } from '../model/observed';
 import type { AwsClients } from './clients';
-import { CloudError } from './errors';
+import { isNotFound } from './errors';
 import { tagsFromList } from './tags';
 
 /** Runs one AWS call with a gerund context (`Reader.call`, `act`, …). */
@@ -89,7 +89,7 @@ async function templateVersions(clients: AwsClients, fleet: string, call: ImageC
       (p) => p.LaunchTemplateVersions,
     );
   } catch (err) {
-    if (err instanceof CloudError && err.errorClass === 'notFound') return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
 }
@@ -113,17 +113,29 @@ export async function deregisterImageAndSnapshots(
   const image = await describeImage(clients, imageId, call);
   if (image && !isOwnedBy(image.tags, fleet)) return { status: 'kept', reason: `image ${imageId} does not carry drover's tags for fleet ${fleet}` };
   const snapshotIds = [...new Set([...(image?.snapshotIds ?? []), ...(input.snapshotIds ?? [])])];
+  let deletedWithImage = new Set<string>();
   if (image) {
     const by = (await imageReferences(clients, fleet, [imageId], call)).get(imageId) ?? [];
     if (by.length) return { status: 'kept', reason: `image ${imageId} is still used by ${by.join(', ')}` };
-    await tolerateMissing(() =>
-      call(`deregistering image ${imageId}`, () => clients.ec2.send(new DeregisterImageCommand({ ImageId: imageId, DeleteAssociatedSnapshots: true }))),
-    );
+    deletedWithImage = await deregister(clients, imageId, call);
   }
-  for (const id of snapshotIds) {
+  for (const id of snapshotIds.filter((s) => !deletedWithImage.has(s))) {
     await tolerateMissing(() => call(`deleting snapshot ${id} of image ${imageId}`, () => clients.ec2.send(new DeleteSnapshotCommand({ SnapshotId: id }))));
   }
   return image || snapshotIds.length ? { status: 'deleted', snapshotIds } : { status: 'absent' };
+}
+
+/** Deregister with DeleteAssociatedSnapshots; the snapshots AWS reports deleted with it. */
+async function deregister(clients: AwsClients, imageId: string, call: ImageCall): Promise<Set<string>> {
+  try {
+    const out = await call(`deregistering image ${imageId}`, () =>
+      clients.ec2.send(new DeregisterImageCommand({ ImageId: imageId, DeleteAssociatedSnapshots: true })),
+    );
+    return new Set((out.DeleteSnapshotResults ?? []).filter((r) => r.ReturnCode === 'success' && r.SnapshotId).map((r) => r.SnapshotId!));
+  } catch (err) {
+    if (isNotFound(err)) return new Set();
+    throw err;
+  }
 }
 
 async function describeImage(clients: AwsClients, imageId: string, call: ImageCall): Promise<ObservedImage | undefined> {
@@ -132,7 +144,7 @@ async function describeImage(clients: AwsClients, imageId: string, call: ImageCa
     const found = out.Images?.find((i) => i.ImageId === imageId);
     return found ? toObservedImage(found) : undefined;
   } catch (err) {
-    if (err instanceof CloudError && err.errorClass === 'notFound') return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -141,6 +153,6 @@ async function tolerateMissing(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (!(err instanceof CloudError && err.errorClass === 'notFound')) throw err;
+    if (!isNotFound(err)) throw err;
   }
 }
