@@ -14,6 +14,7 @@ import {
 import { MANAGED_BY, TAG_FLEET, TAG_MANAGED_BY, isOwnedBy, resourceNames } from '../model/names';
 import type { ObservedImage } from '../model/observed';
 import type { AwsClients } from './clients';
+import { allPages as pages } from './deploy/context';
 import { isNotFound } from './errors';
 import { tagsFromList } from './tags';
 
@@ -21,17 +22,6 @@ import { tagsFromList } from './tags';
 export type ImageCall = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
-
-async function pages<P extends { NextToken?: string }, T>(fetch: (t?: string) => Promise<P>, items: (p: P) => T[] | undefined): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    all.push(...(items(page) ?? []));
-    token = page.NextToken;
-  } while (token);
-  return all;
-}
 
 function toObservedImage(i: Image): ObservedImage {
   return {
