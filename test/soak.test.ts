@@ -22,6 +22,7 @@ it('a short chaos soak holds every invariant and says what it did', async () => 
   expect(summary.deployments['bake:Succeeded']).toBeGreaterThan(0);
   expect(summary.invariantChecks.capacity).toBeGreaterThan(1_000);
   expect(summary.invariantChecks.final).toBeGreaterThan(0);
+  expect(summary.imagesBeyondRetention).toBe(0);
   expect(summary.realSeconds).toBeLessThan(60);
 }, 120_000);
 

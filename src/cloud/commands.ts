@@ -29,6 +29,7 @@ export const COMMANDS = {
     'DescribeImages',
     'DeregisterImage',
     'CreateTags',
+    'DeleteSnapshot',
   ],
   AutoScaling: [
     'DescribeAutoScalingGroups',

@@ -14,6 +14,7 @@ import type { DesiredFleet } from '../model/fleet';
 import type { ObservedFleet } from '../model/observed';
 import { isReportOnly, type Plan, type PlanStep } from '../model/plan';
 import { plan as computePlan } from '../planner/plan';
+import { isImageRetentionStep } from '../planner/plan-images';
 import { assessReadiness, type Readiness } from '../planner/readiness';
 import { DroverError } from '../util/errors';
 import { checkPlannedImage, plannedImage } from './image-check';
@@ -127,6 +128,7 @@ async function execute(deps: ReconcileDeps, ctx: ApplyContext, plan: Plan, befor
     const { step, reason, retryAfterMs } = result.waiting;
     return { applied: result.applied, waiting: { step, reason }, readiness: progress('WaitingForDependency', reason), requeueAfterMs: retryAfterMs };
   }
+  if (result.applied.every((a) => isImageRetentionStep(a.step))) return { applied: result.applied, readiness: before, requeueAfterMs: before.ready ? REQUEUE.ready : REQUEUE.progressing };
   const message = 'waiting for AWS to settle after the changes';
   return { applied: result.applied, readiness: progress('Progressing', message), requeueAfterMs: REQUEUE.progressing };
 }

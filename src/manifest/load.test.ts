@@ -59,7 +59,7 @@ describe('loading the examples', () => {
     expect(fleet.storage).toBeUndefined();
     expect(fleet.scaling).toBeUndefined();
     expect(fleet.events).toBeUndefined();
-    expect(fleet.image).toEqual({ ami: 'ami-0a1b2c3d4e5f60001' });
+    expect(fleet.image).toEqual({ ami: 'ami-0a1b2c3d4e5f60001', retain: 3 });
   });
 
   it('applies bake, efs and scaling defaults when those sections are given sparsely', () => {

@@ -12,6 +12,7 @@ export const DEFAULTS = {
   builderInstanceType: 'c5.xlarge',
   bakeTimeout: '30m',
   bakeFrom: 'base',
+  imageRetain: 3,
   scalingMetric: 'CPUUtilization',
   scalingCooldown: '300s',
   deployStrategy: 'blueGreen',

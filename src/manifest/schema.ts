@@ -161,7 +161,11 @@ const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances
     securityGroups: { type: 'array', description: 'Security groups (1-5, unique).', minItems: 1, maxItems: 5, uniqueItems: true, items: { $ref: '#/definitions/securityGroupId' } },
   }),
   image: {
-    ...obj('The AMI: `ami` pins one, `bake` builds new ones; give one or both.', [], { ami: ref('amiId', 'A pinned AMI.'), bake }),
+    ...obj('The AMI: `ami` pins one, `bake` builds new ones; give one or both.', [], {
+      ami: ref('amiId', 'A pinned AMI.'),
+      bake,
+      retain: int('Baked images kept besides the serving image and the rollback target; older drover-owned images are deregistered and their snapshots deleted.', 1, 100, { default: DEFAULTS.imageRetain }),
+    }),
     anyOf: [{ required: ['ami'] }, { required: ['bake'] }],
   },
   instances: obj('The instances.', ['type'], {

@@ -98,6 +98,7 @@ export function toDesiredFleet(doc: Raw, file: string, line: number): DesiredFle
   const image: DesiredFleet['image'] = {};
   if (spec.image.ami !== undefined) image.ami = spec.image.ami;
   if (spec.image.bake !== undefined) image.bake = toBake(spec.image.bake);
+  image.retain = spec.image.retain ?? DEFAULTS.imageRetain;
   const { min, max } = spec.capacity;
   return {
     name: metadata.name,

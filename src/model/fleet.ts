@@ -33,6 +33,8 @@ export interface DesiredImage {
   /** A pinned AMI. When absent, `bake` must be present. */
   ami?: string;
   bake?: BakeRecipe;
+  /** Baked images kept besides the serving image and the rollback target (`spec.image.retain`, default 3). */
+  retain?: number;
 }
 
 export interface BakeRecipe {

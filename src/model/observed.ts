@@ -24,6 +24,20 @@ export interface ObservedFleet {
   subnetZones?: Record<string, string>;
   /** The observer reads lifecycle hooks (a daemon answers them): groups drover creates carry them from birth. */
   lifecycleHooksManaged?: boolean;
+  /** Images drover baked for this fleet (by ownership tags); undefined when not observed. */
+  images?: ObservedImage[];
+}
+
+export interface ObservedImage {
+  id: string;
+  name: string;
+  state: string;
+  /** ISO-8601 creation time. */
+  createdAt: string;
+  snapshotIds: string[];
+  tags: Tags;
+  /** What refers to it (`instance/i-…`, `launchTemplateVersion/3`); read only when retention could expire images. */
+  usedBy?: string[];
 }
 
 export interface NameConflict {

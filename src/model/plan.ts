@@ -36,6 +36,8 @@ export type PlanStepKind =
   | 'deleteScalingPolicy'
   | 'putMetricAlarm'
   | 'deleteAlarm'
+  // images
+  | 'deregisterImage'
   // not executed in place
   | 'startDeployment'
   | 'nameTaken';

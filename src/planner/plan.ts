@@ -1,7 +1,8 @@
 /**
  * plan(desired, observed): the pure heart of drover. Creations and updates come in dependency
  * order (storage, load balancer, launch template, group, policies, alarms), deletions after
- * them in reverse order (alarms, policies, mount targets, file system, security group).
+ * them in reverse order (alarms, policies, mount targets, file system, security group), then
+ * expired baked images (plan-images.ts).
  * Only resources that carry drover's tags are touched; a wanted name held by anything else
  * becomes a `nameTaken` step, and nothing that would use that name is planned. Steady state
  * plans zero steps.
@@ -14,6 +15,7 @@ import { activeGroup } from './active-group';
 import { dropBlockedSteps } from './blocked';
 import { planGroup } from './plan-group';
 import { planHooks } from './plan-hooks';
+import { planImages } from './plan-images';
 import { planLaunchTemplate } from './plan-launch-template';
 import { planLoadBalancer } from './plan-load-balancer';
 import { planScaling } from './plan-scaling';
@@ -33,6 +35,7 @@ export function plan(desired: DesiredFleet, observed: ObservedFleet): Plan {
     ...scaling.ensure,
     ...scaling.remove,
     ...storage.remove,
+    ...planImages(desired, observed),
   ];
   return { fleet: desired.name, steps: dropBlockedSteps(steps) };
 }

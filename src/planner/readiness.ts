@@ -7,6 +7,7 @@ import type { ObservedFleet } from '../model/observed';
 import type { Plan } from '../model/plan';
 import { activeGroup } from './active-group';
 import { plan as computePlan } from './plan';
+import { isImageRetentionStep } from './plan-images';
 
 export interface Readiness {
   ready: boolean;
@@ -18,7 +19,7 @@ export interface Readiness {
 }
 
 export function assessReadiness(desired: DesiredFleet, observed: ObservedFleet, planned?: Plan): Readiness {
-  const steps = (planned ?? computePlan(desired, observed)).steps;
+  const steps = (planned ?? computePlan(desired, observed)).steps.filter((s) => !isImageRetentionStep(s));
   const group = activeGroup(observed, desired.loadBalancer.name);
   const lbName = desired.loadBalancer.name;
   const healthy = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'InService').map((i) => i.id));

@@ -8,7 +8,8 @@
  */
 import { actionsOf } from './iam-actions';
 import { PolicyScope, ec2Arns, ec2OwnerlessArns } from './iam-scope';
-import { PolicyStatement, REQUEST_TAGGED, RESOURCE_TAGGED, allow } from './iam-statement';
+import { TAG_FLEET } from '../model/names';
+import { PolicyStatement, REQUEST_TAGGED, RESOURCE_TAGGED, allOf, allow } from './iam-statement';
 
 const ec2 = (ops: string[]) => actionsOf('EC2', ops);
 
@@ -62,7 +63,6 @@ function ec2ManageStatements(s: PolicyScope): PolicyStatement[] {
           'ModifyLaunchTemplate',
           'DeleteLaunchTemplate',
           'DeleteLaunchTemplateVersions',
-          'DeregisterImage',
           'CreateTags',
         ]),
         // An EFS mount target's interface goes into drover's EFS security group.
@@ -71,6 +71,7 @@ function ec2ManageStatements(s: PolicyScope): PolicyStatement[] {
       [...arns('instance', 'security-group', 'launch-template'), ...ec2OwnerlessArns(s, 'image')],
       RESOURCE_TAGGED,
     ),
+    imageRetentionStatement(s),
     // Rules live inside a group the statement above already requires to be drover's.
     allow('Ec2EditRulesOfDroverGroups', ec2(['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress']), arns('security-group-rule')),
     // CreateMountTarget and DeleteMountTarget create and delete a requester-managed network
@@ -78,4 +79,15 @@ function ec2ManageStatements(s: PolicyScope): PolicyStatement[] {
     // (aws:CalledVia does not cover EFS), so it is limited by resource type only.
     allow('EfsMountTargetNetworkInterfaces', ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'], arns('network-interface', 'subnet')),
   ];
+}
+
+/**
+ * Image retention deregisters expired baked images and deletes their snapshots: only images and
+ * snapshots that carry drover's ownership tag (and, when fleets are given, one of their names).
+ * DeregisterImage with DeleteAssociatedSnapshots needs DeleteSnapshot on the snapshots too.
+ */
+function imageRetentionStatement(s: PolicyScope): PolicyStatement {
+  const fleets = [...new Set(s.fleets.map((f) => f.name))];
+  const condition = fleets.length ? allOf(RESOURCE_TAGGED, { StringEquals: { [`aws:ResourceTag/${TAG_FLEET}`]: fleets } }) : RESOURCE_TAGGED;
+  return allow('Ec2RetireDroverImages', ec2(['DeregisterImage', 'DeleteSnapshot']), [...ec2OwnerlessArns(s, 'image'), ...ec2OwnerlessArns(s, 'snapshot')], condition);
 }

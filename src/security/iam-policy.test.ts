@@ -107,6 +107,7 @@ describe('daemon policy scoping', () => {
       'ec2:TerminateInstances',
       'ec2:DeleteSecurityGroup',
       'ec2:DeregisterImage',
+      'ec2:DeleteSnapshot',
       'ec2:DeleteLaunchTemplate',
       'autoscaling:DeleteAutoScalingGroup',
       'autoscaling:SetDesiredCapacity',
@@ -116,6 +117,14 @@ describe('daemon policy scoping', () => {
       const sts = statementsGranting(doc, action);
       expect(sts.length).toBeGreaterThan(0);
       for (const st of sts) expect(st.Condition?.StringEquals?.['aws:ResourceTag/drover:managed-by']).toBe('drover');
+    }
+  });
+
+  it('retires images and snapshots only when tagged for one of the fleets', () => {
+    for (const action of ['ec2:DeregisterImage', 'ec2:DeleteSnapshot']) {
+      const sts = statementsGranting(scoped().daemon, action);
+      expect(sts.map((st) => st.Condition?.StringEquals?.['aws:ResourceTag/drover:fleet'])).toEqual([['magento-marketplace']]);
+      expect(sts.flatMap(resources).every((arn) => /^arn:aws:ec2:eu-west-1::(image|snapshot)\/\*$/.test(arn))).toBe(true);
     }
   });
 

@@ -45,6 +45,16 @@ export interface ImageRec {
   snapshotId: string;
 }
 
+/** An EBS snapshot; CreateImage makes one per image (the root volume's). */
+export interface SnapshotRec {
+  id: string;
+  state: 'pending' | 'completed';
+  startedAt: number;
+  volumeSize: number;
+  description: string;
+  tags: Tags;
+}
+
 export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface InstanceRec {
@@ -238,6 +248,8 @@ export interface SimState {
   subnets: SubnetRec[];
   securityGroups: Record<string, SecurityGroupRec>;
   images: Record<string, ImageRec>;
+  /** Absent in accounts saved before snapshots were modelled. */
+  snapshots?: Record<string, SnapshotRec>;
   instances: Record<string, InstanceRec>;
   clientTokens: Record<string, { reservationId: string; instanceIds: string[]; hash: string }>;
   launchTemplates: Record<string, LaunchTemplateRec>;

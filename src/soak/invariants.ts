@@ -4,7 +4,7 @@
  *   other suspects (a third live group, a launch template version beyond policy, an image
  *   without its commit tag, a web instance in no group) may exist while a deployment or a
  *   restart's cleanup is under way, but not for LEAK_GRACE_MS in a row. Images no longer
- *   used are counted, not failed: drover keeps every image it baked (no retention policy);
+ *   used are counted here; images beyond retention fail at the end (image-retention.ts);
  * - each commit is baked at most once: at most one builder instance and one image per
  *   (fleet, commit), over the whole run, including ones long terminated or deregistered;
  * - the daemon never exits on its own, and keeps reconciling every fleet (LIVENESS_MS).
@@ -22,7 +22,7 @@ export const LEAK_GRACE_MS = 30 * 60_000;
 export const LIVENESS_MS = 15 * 60_000;
 
 export interface Violation {
-  invariant: 'capacity' | 'no-leaks' | 'baked-once' | 'daemon-alive' | 'outcome';
+  invariant: 'capacity' | 'no-leaks' | 'baked-once' | 'daemon-alive' | 'outcome' | 'image-retention';
   detail: string;
 }
 
@@ -65,8 +65,8 @@ export class StepInvariants {
   }
 
   /**
-   * Owned images that no template version and no fleet memory refers to. drover keeps every
-   * baked image (it has no image retention policy), so these are counted, not failed.
+   * Owned images that no template version and no fleet memory refers to: up to `retain` of
+   * them plus the rollback target are kept on purpose, so these are counted, not failed.
    */
   unreferencedImages(): number {
     const state = this.sim.snapshot();

@@ -15,6 +15,7 @@ import { CapacityWatch } from './capacity';
 import { createFileLogger } from './file-logger';
 import { soakFleets, type SoakFleet } from './fleets';
 import { StepInvariants, type Violation } from './invariants';
+import { imagesBeyondRetention } from './image-retention';
 import { MergeLedger } from './merges';
 import { ChaosSchedule } from './schedule';
 import type { SoakFailure, SoakSummary } from './summary';
@@ -131,8 +132,9 @@ async function drive(run: Run, opts: SoakOptions, random: () => number): Promise
     opts.onStep?.({ step: run.steps, virtualMs: world.clock.nowMs() - run.startMs, kills: run.kills, deployments: run.deployments.done.size });
   }
   const before = run.step.checks;
-  const final = [...run.step.check(true), ...finalVerdict(world.sim, run.fleets, world.stateDir, run.merges, run.deployments)];
-  run.finalChecks = run.step.checks - before + run.fleets.length * FINAL_CHECKS_PER_FLEET;
+  const retention = imagesBeyondRetention(world.sim, run.fleets).details.map((detail): Violation => ({ invariant: 'image-retention', detail }));
+  const final = [...run.step.check(true), ...finalVerdict(world.sim, run.fleets, world.stateDir, run.merges, run.deployments), ...retention];
+  run.finalChecks = run.step.checks - before + run.fleets.length * (FINAL_CHECKS_PER_FLEET + 1);
   fail(run, final);
 }
 
@@ -209,6 +211,7 @@ function summarize(run: Run, opts: SoakOptions, failure: SoakFailure | undefined
     killsSurvived: run.survived,
     invariantChecks: { capacity: capacityChecks, step: stepChecks, final: run.finalChecks, total: capacityChecks + stepChecks + run.finalChecks },
     unreferencedImages: run.step.unreferencedImages(),
+    imagesBeyondRetention: imagesBeyondRetention(run.world.sim, run.fleets).count,
     lowestInServiceVsMin: Object.fromEntries(run.fleets.map((f) => [f.name, `${lowest.get(f.name) ?? '-'}/${f.min}`])),
     awsCalls: run.counted.awsCalls,
     ...(failure ? { failure } : {}),

@@ -34,8 +34,10 @@ export interface SoakSummary {
   killsSurvived: number;
   invariantChecks: { capacity: number; step: number; final: number; total: number };
   lowestInServiceVsMin: Record<string, string>;
-  /** Images drover baked that nothing uses any more (it never deregisters images). */
+  /** Images drover baked that nothing uses any more (retention keeps the newest few on purpose). */
   unreferencedImages: number;
+  /** Images beyond each fleet's `spec.image.retain` that nothing uses: must be 0 at the end. */
+  imagesBeyondRetention: number;
   awsCalls: number;
   failure?: SoakFailure;
 }
@@ -50,7 +52,7 @@ export function formatSummary(s: SoakSummary): string {
     `  kills survived: ${s.killsSurvived} of ${f.kills}`,
     `  invariant checks: ${s.invariantChecks.total} (capacity on every tick ${s.invariantChecks.capacity}, per step ${s.invariantChecks.step}, final ${s.invariantChecks.final})`,
     `  lowest InService / min: ${Object.entries(s.lowestInServiceVsMin).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `  AWS calls: ${s.awsCalls}; images no longer used but kept (drover has no image retention): ${s.unreferencedImages}`,
+    `  AWS calls: ${s.awsCalls}; images no longer used but kept by retention: ${s.unreferencedImages}; imagesBeyondRetention: ${s.imagesBeyondRetention}`,
   ];
   if (s.failure) {
     const x = s.failure;

@@ -9,6 +9,7 @@ import { CloudError, toCloudError } from '../errors';
 import type { ApplyContext, StepHandler, StepOutcome } from './context';
 import { createAutoScalingGroup, attachLoadBalancer, deleteAutoScalingGroup, updateAutoScalingGroup } from './group';
 import { deleteLifecycleHook, putLifecycleHook } from './hooks';
+import { deregisterImage } from './images';
 import { createLaunchTemplate, createLaunchTemplateVersion, deleteLaunchTemplate } from './launch-template';
 import * as lb from './load-balancer';
 import { deleteAlarm, deleteScalingPolicy, putMetricAlarm, putScalingPolicy } from './scaling';
@@ -43,6 +44,7 @@ const HANDLERS: Record<Exclude<PlanStepKind, 'startDeployment' | 'nameTaken'>, S
   deleteScalingPolicy,
   putMetricAlarm,
   deleteAlarm,
+  deregisterImage,
 };
 
 /** Run one step. Errors a dependency causes (in use, still creating) become `waiting`. */

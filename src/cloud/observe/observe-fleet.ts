@@ -6,6 +6,7 @@ import type { AwsClients } from '../clients';
 import { observeAlarms } from './alarms';
 import { Reader, type ObserveContext } from './context';
 import { observeGroups, observePolicies } from './groups';
+import { observeImages } from './images';
 import { observeLaunchTemplate } from './launch-template';
 import { observeLaunchFailures } from './launch-failures';
 import { observeGroupHooks } from './lifecycle-hooks';
@@ -25,13 +26,14 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
     ]);
     return { g, lt, policies };
   };
-  const [{ g, lt, policies }, lb, alarms, fs, sg, subnetZones] = await Promise.all([
+  const [{ g, lt, policies }, lb, alarms, fs, sg, subnetZones, images] = await Promise.all([
     compute(),
     observeLoadBalancer(clients, desired, r),
     observeAlarms(clients, fleet, r),
     observeFileSystem(clients, fleet, r),
     observeEfsSecurityGroup(clients, fleet, r),
     desired.storage ? observeSubnetZones(clients, desired.network.subnets, r) : Promise.resolve(undefined),
+    observeImages(clients, desired, r),
   ]);
   const conflicts: NameConflict[] = [lb.conflict, lt.conflict, g.conflict, fs.conflict, sg.conflict, ...alarms.conflicts].filter(
     (c): c is NameConflict => !!c,
@@ -49,6 +51,7 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
     readCalls: r.count,
     ...(subnetZones ? { subnetZones } : {}),
     ...(ctx.lifecycleHooks ? { lifecycleHooksManaged: true } : {}),
+    ...(images ? { images } : {}),
   };
   ctx.logger.debug({ event: EVENTS.observeDone, fleet, readCalls: r.count, groups: g.groups.length, conflicts: conflicts.length });
   return observed;

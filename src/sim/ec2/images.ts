@@ -1,4 +1,8 @@
-/** EC2 images: CreateImage (pending -> available), DescribeImages, DeregisterImage. */
+/**
+ * EC2 images and the EBS snapshots behind them: CreateImage (pending -> available) makes one
+ * snapshot of the root volume; DeregisterImage leaves it unless DeleteAssociatedSnapshots;
+ * DeleteSnapshot refuses a snapshot a registered image still uses (InvalidSnapshot.InUse).
+ */
 import { SimCore, tagList } from '../core';
 import { HandlerMap } from '../handler';
 import { paginate } from '../paginate';
@@ -18,6 +22,15 @@ function createImage(sim: SimCore, input: any) {
     throw sim.error('EC2', 'IncorrectInstanceState', `The instance '${inst.id}' is not in a state from which it can be imaged.`);
   }
   const id = sim.id('ami');
+  const snapshotId = sim.id('snap');
+  (sim.state.snapshots ??= {})[snapshotId] = {
+    id: snapshotId,
+    state: 'completed',
+    startedAt: sim.now(),
+    volumeSize: 8,
+    description: `Created by CreateImage(${inst.id}) for ${id}`,
+    tags: tagsFromSpecs(input.TagSpecifications, 'snapshot'),
+  };
   sim.state.images[id] = {
     id,
     name,
@@ -27,7 +40,7 @@ function createImage(sim: SimCore, input: any) {
     readyAt: sim.now() + sim.timings.imageCreateMs,
     tags: tagsFromSpecs(input.TagSpecifications, 'image'),
     sourceInstanceId: inst.id,
-    snapshotId: sim.id('snap'),
+    snapshotId,
   };
   // An image inherits a broken source AMI, or a build marked as producing a broken image.
   const commit = inst.build?.commit;
@@ -75,13 +88,33 @@ function describeImages(sim: SimCore, input: any) {
 }
 
 function deregisterImage(sim: SimCore, input: any) {
-  if (!sim.state.images[input.ImageId]) throw sim.error('EC2', 'InvalidAMIID.NotFound', `The image id '[${input.ImageId}]' does not exist`);
+  const image = sim.state.images[input.ImageId];
+  if (!image) throw sim.error('EC2', 'InvalidAMIID.NotFound', `The image id '[${input.ImageId}]' does not exist`);
   delete sim.state.images[input.ImageId];
-  return { Return: true };
+  if (!input.DeleteAssociatedSnapshots) return { Return: true };
+  // A snapshot another image still uses stays (AWS: "it won't be deleted even if specified").
+  const shared = Object.values(sim.state.images).some((i) => i.snapshotId === image.snapshotId);
+  const deleted = !shared && !!sim.state.snapshots?.[image.snapshotId];
+  if (deleted) delete sim.state.snapshots![image.snapshotId];
+  return {
+    Return: true,
+    DeleteSnapshotResults: [{ SnapshotId: image.snapshotId, ReturnCode: deleted ? 'success' : 'skipped' }],
+  };
+}
+
+function deleteSnapshot(sim: SimCore, input: any) {
+  const id = String(input.SnapshotId ?? '');
+  if (!/^snap-[0-9a-f]{8,17}$/.test(id)) throw sim.error('EC2', 'InvalidSnapshotID.Malformed', `Invalid id: "${id}" (expecting "snap-...")`);
+  const user = Object.values(sim.state.images).find((i) => i.snapshotId === id);
+  if (user) throw sim.error('EC2', 'InvalidSnapshot.InUse', `The snapshot ${id} is currently in use by ${user.id}`);
+  if (!sim.state.snapshots?.[id]) throw sim.error('EC2', 'InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+  delete sim.state.snapshots[id];
+  return {};
 }
 
 export const IMAGE_HANDLERS: HandlerMap = {
   CreateImage: createImage,
   DescribeImages: describeImages,
   DeregisterImage: deregisterImage,
+  DeleteSnapshot: deleteSnapshot,
 };
