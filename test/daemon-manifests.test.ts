@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { resolveEventQueue } from '../src/main/daemon';
 import { desiredFleet } from '../src/planner/fixtures';
 import { createDaemonEnv, fleetYaml, recordingFactory, type DaemonEnv } from './daemon-env';
+import { drover } from './support/cli';
 
 describe('drover daemon: manifests', () => {
   let env: DaemonEnv;
@@ -36,6 +37,49 @@ describe('drover daemon: manifests', () => {
     fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml({ max: 2 }));
     expect(await env.drive(10_000, () => env.daemon.snapshot().errors.length === 0)).toBe(true);
     expect(env.daemon.loop.fleet('shop')!.capacity.max).toBe(2);
+  });
+
+  it('a second file declaring a running fleet changes nothing: ManifestConflict names both files until one goes', async () => {
+    env = createDaemonEnv({ manifests: { 'shop.yaml': fleetYaml({ min: 2 }) }, options: { manifestPollMs: 2_000 } });
+    await env.daemon.start();
+    expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 2)).toBe(true);
+    const sizes = () => env.sim.groups().map((g) => ({ name: g.name, min: g.min, max: g.max, desired: g.desired, instances: g.instances.map((i) => i.id) }));
+    const groupsBefore = sizes();
+    const updates = () => env.sim.calls.filter((c) => c.operation === 'UpdateAutoScalingGroup' || c.operation === 'SetDesiredCapacity').length;
+    const updatesBefore = updates();
+    // Alphabetically first: the old loader kept this one and scaled the fleet to 0/0.
+    const collide = path.join(env.dir, 'aa-collide.yaml');
+    fs.writeFileSync(collide, fleetYaml({ min: 0 }));
+    const conflicted = () => env.daemon.statusStore.load('shop')?.conditions.some((c) => c.reason === 'ManifestConflict') ?? false;
+    expect(await env.drive(60_000, conflicted)).toBe(true);
+    await env.drive(5 * 60_000);
+    expect(env.daemon.loop.fleet('shop')!.capacity).toMatchObject({ min: 2, desired: 2 });
+    expect(updates()).toBe(updatesBefore);
+    expect(sizes()).toEqual(groupsBefore);
+    expect(env.sim.inServiceCount('shop-elb')).toBe(2);
+    const described = await drover('describe', 'fleet', 'shop', '--state-dir', env.stateDir);
+    expect(described.stdout).toContain('ManifestConflict');
+    expect(described.stdout).toContain(`${collide}:1:1`);
+    expect(described.stdout).toContain(`${path.join(env.dir, 'shop.yaml')}:1:1`);
+    const events = await drover('events', 'shop', '--state-dir', env.stateDir);
+    expect(events.stdout).toContain('ManifestConflict');
+    // The bad file goes: the condition clears, the fleet carries on.
+    fs.rmSync(collide);
+    expect(await env.drive(60_000, () => !conflicted())).toBe(true);
+    const valid = env.daemon.statusStore.load('shop')!.conditions.find((c) => c.type === 'ManifestValid')!;
+    expect(valid).toMatchObject({ status: 'True', reason: 'Valid' });
+    expect(env.sim.inServiceCount('shop-elb')).toBe(2);
+  });
+
+  it('a broken manifest file shows as ManifestInvalid with FILE:LINE:COL on its fleet', async () => {
+    env = createDaemonEnv({ options: { manifestPollMs: 2_000 } });
+    await env.daemon.start();
+    expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1)).toBe(true);
+    fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml().replace('type: t3.small', 'type: t3.small\n    cores: 4'));
+    const invalid = () => env.daemon.statusStore.load('shop')?.conditions.find((c) => c.reason === 'ManifestInvalid');
+    expect(await env.drive(60_000, () => !!invalid())).toBe(true);
+    expect(invalid()!.message).toMatch(new RegExp(`shop\\.yaml:\\d+:\\d+: .*cores`));
+    expect(env.daemon.statusStore.load('shop')!.phase).toBe('Failed');
   });
 
   it('refuses to start when fleets name different event queues, listing them', () => {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadManifestFile } from '../manifest';
+import { dropDuplicateFleets, loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
@@ -128,7 +128,10 @@ function loadFleets(files: string[]): DesiredFleet[] | undefined {
       bad = true;
     }
   }
-  return bad ? undefined : fleets;
+  // The same fleet twice is ambiguous: refused like `validate` does, naming every location.
+  const dups = dropDuplicateFleets(fleets);
+  for (const p of dups.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  return bad || dups.problems.length ? undefined : fleets;
 }
 
 function printReports(reports: FleetRunReport[], output: string, apply: boolean): void {

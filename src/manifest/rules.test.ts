@@ -130,14 +130,18 @@ describe('every problem at once', () => {
     expect([...lines].sort((x, y) => x - y)).toEqual(lines);
   });
 
-  it('rejects the same fleet name twice in one file, pointing at the second', () => {
+  it('rejects the same fleet name twice in one file, pointing at both documents', () => {
     const one = minimalWith(() => undefined);
     const text = `${one}---\n${one}`;
     const problems = problemsOf(text);
-    expect(problems).toHaveLength(1);
-    expect(problems[0].message).toBe('metadata.name: duplicate fleet name "minimal" (first defined at line 1)');
-    expect(problems[0].line).toBeGreaterThan(one.split('\n').length);
-    expect(textAt(text, problems[0])).toBe('minimal');
+    expect(problems).toHaveLength(2);
+    const second = problems[1].line;
+    expect(second).toBeGreaterThan(one.split('\n').length);
+    expect(problems.map((p) => p.message)).toEqual([
+      `metadata.name: duplicate fleet name "minimal" (also defined at line ${text.split('\n').indexOf('---') + 2})`,
+      'metadata.name: duplicate fleet name "minimal" (also defined at line 1)',
+    ]);
+    for (const p of problems) expect(textAt(text, p)).toBe('minimal');
   });
 
   it('accepts both a pinned ami and a bake recipe', () => {

@@ -22,6 +22,12 @@ export interface DesiredFleet {
   scaling?: DesiredScaling;
   deploy: DeployPolicy;
   events?: { queue: string };
+  /**
+   * Set by the daemon when its manifest directory no longer gives one good spec for this fleet
+   * (a broken file, or the name declared twice): the fleet runs on this, its last good spec,
+   * and status says why (ManifestValid False).
+   */
+  manifestIssue?: { reason: 'ManifestConflict' | 'ManifestInvalid'; message: string };
 }
 
 export interface DesiredNetwork {
