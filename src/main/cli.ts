@@ -10,6 +10,7 @@ import { registerWebhookRelayCommand } from './cmd-webhook-relay';
 import { registerRolloutCommands } from './cmd-rollout';
 import { registerBakeCommand } from './cmd-bake';
 import { registerDemoCommand } from './cmd-demo';
+import { registerDeleteCommand } from './cmd-delete';
 import { UsageError } from './cli-support';
 
 const VERSION = '0.1.0';
@@ -46,6 +47,7 @@ Examples:
   registerRolloutCommands(program);
   registerBakeCommand(program);
   registerDemoCommand(program);
+  registerDeleteCommand(program);
   registerCompletionCommand(program);
   return program;
 }
