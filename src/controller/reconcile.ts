@@ -15,6 +15,7 @@ import type { ObservedFleet } from '../model/observed';
 import { isReportOnly, type Plan, type PlanStep } from '../model/plan';
 import { plan as computePlan } from '../planner/plan';
 import { assessReadiness, type Readiness } from '../planner/readiness';
+import { scaleToZeroRefusal } from '../planner/scale-to-zero';
 import { DroverError } from '../util/errors';
 
 export interface ReconcileDeps {
@@ -75,6 +76,12 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: { dryRun?:
   if (pendingDeployment) deps.logger.info({ event: EVENTS.deploymentPending, ...pendingDeployment.params }, pendingDeployment.reason);
   const base = { fleet: desired.name, plan, observed, applied: [] as AppliedStep[], ...(pendingDeployment ? { pendingDeployment } : {}) };
   const readiness = assessReadiness(desired, observed, plan);
+  const refusal = scaleToZeroRefusal(desired, observed);
+  if (refusal) {
+    const error = new DroverError(`reconciling fleet ${desired.name}: ${refusal}`, { code: 'ScaleToZeroRefused', source: 'user' });
+    deps.logger.error({ event: EVENTS.reconcileFailed, code: 'ScaleToZeroRefused' }, error.message);
+    return { ...base, plan: { ...plan, steps: [] }, failed: { error }, readiness, requeueAfterMs: REQUEUE.failedTerminal };
+  }
   const taken = plan.steps.find((s) => s.kind === 'nameTaken');
   if (taken) {
     const error = new DroverError(`reconciling fleet ${desired.name}: ${taken.reason} (${taken.resource})`, { code: 'NameTaken', source: 'user' });

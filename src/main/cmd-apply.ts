@@ -14,6 +14,7 @@ interface PlanApplyFlags {
   wait?: boolean;
   timeout: string;
   fresh?: boolean;
+  allowScaleToZero?: boolean;
 }
 
 export function registerApplyCommands(program: Command): void {
@@ -48,6 +49,7 @@ Examples:
     .option('--wait', 'keep reconciling until the fleet is converged (in the simulated account, virtual time advances)')
     .option('--timeout <duration>', 'give up waiting after this long (virtual time with --sim); default: 30m plus the longest deployment the manifest allows')
     .option('--fresh', 'with --sim: start from a new, empty simulated account')
+    .option('--allow-scale-to-zero', 'allow a manifest to take a running fleet to 0 instances (as spec.capacity.allowZero: true does)')
     .addHelpText(
       'after',
       `
@@ -68,8 +70,9 @@ async function runPlanOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolea
   const output = parseOutputFlag(flags.output, ['table', 'json']);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
-  const fleets = loadFleetsOrExit(ctx, flags.file);
-  if (!fleets) return;
+  const loaded = loadFleetsOrExit(ctx, flags.file);
+  if (!loaded) return;
+  const fleets = flags.allowScaleToZero ? loaded.map((f) => ({ ...f, capacity: { ...f.capacity, allowZero: true } })) : loaded;
   await runAndReport(ctx, fleets, { apply, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file });
 }
 

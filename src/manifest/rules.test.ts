@@ -91,7 +91,7 @@ const shapes: Case[] = [
   ['unknown field with a near miss', (d) => (d.spec.capacity.desird = 1), 'spec.capacity: unknown field "desird" (did you mean "desired"?)', 'desird: 1'],
   ['misspelt ami reported once', (d) => (d.spec.image = { amii: 'ami-0a1b2c3d4e5f60001' }), 'spec.image: unknown field "amii" (did you mean "ami"?)', 'amii'],
   ['unknown top-level field', (d) => (d.specs = {}), 'unknown field "specs" (did you mean "spec"?)', 'specs: {}'],
-  ['unknown field far from any', (d) => (d.spec.capacity.zzzzzzzz = 1), 'spec.capacity: unknown field "zzzzzzzz" (known fields: min, max, desired)', 'zzzzzzzz'],
+  ['unknown field far from any', (d) => (d.spec.capacity.zzzzzzzz = 1), 'spec.capacity: unknown field "zzzzzzzz" (known fields: min, max, desired, allowZero)', 'zzzzzzzz'],
 ];
 
 describe.each([

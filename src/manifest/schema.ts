@@ -173,6 +173,7 @@ const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances
     min: int('Minimum instances.', 0, 1000),
     max: int('Maximum instances.', 1, 1000),
     desired: int('Desired instances; defaults to min.', 0, 1000),
+    allowZero: { type: 'boolean', description: 'Allow taking a running fleet to 0 instances (refused otherwise).', default: false },
   }),
   loadBalancer,
   storage: obj('Shared storage.', ['efs'], {

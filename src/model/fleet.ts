@@ -62,6 +62,8 @@ export interface DesiredCapacity {
   min: number;
   max: number;
   desired: number;
+  /** Taking a running fleet to 0 instances is refused unless this is set. */
+  allowZero?: boolean;
 }
 
 export interface Listener {
