@@ -82,6 +82,26 @@ describe('drover daemon: manifests', () => {
     expect(env.daemon.statusStore.load('shop')!.phase).toBe('Failed');
   });
 
+  it('a manifest file that disappears leaves the fleet running and Orphaned in status until it is declared again', async () => {
+    env = createDaemonEnv({ options: { manifestPollMs: 2_000 } });
+    await env.daemon.start();
+    expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1)).toBe(true);
+    const file = path.join(env.dir, 'shop.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file);
+    const orphaned = () => env.daemon.statusStore.load('shop')?.conditions.find((c) => c.type === 'Orphaned');
+    expect(await env.drive(60_000, () => !!orphaned())).toBe(true);
+    expect(orphaned()!.message).toContain("drover delete fleet shop");
+    await env.drive(5 * 60_000);
+    expect(env.sim.groups().map((g) => [g.name, g.desired])).toEqual([['shop-v001', 1]]);
+    expect(env.sim.inServiceCount('shop-elb')).toBe(1);
+    const events = await drover('events', 'shop', '--state-dir', env.stateDir);
+    expect(events.stdout).toContain('Orphaned');
+    fs.writeFileSync(file, text);
+    expect(await env.drive(60_000, () => !orphaned())).toBe(true);
+    expect(env.daemon.loop.fleet('shop')).toBeDefined();
+  });
+
   it('refuses to start when fleets name different event queues, listing them', () => {
     const a = desiredFleet({ name: 'a', events: { queue: 'q1' } });
     const b = desiredFleet({ name: 'b', events: { queue: 'q2' } });
