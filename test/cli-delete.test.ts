@@ -92,6 +92,20 @@ describe('drover delete fleet', () => {
     expect(leftovers(world())).toEqual([]);
   }, 120_000);
 
+  it('apply of a manifest with spec.deletion: true deletes the fleet and keeps it deleted', async () => {
+    expect((await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+    const marked = path.join(dir, 'deleted.yaml');
+    fs.writeFileSync(marked, `${fs.readFileSync(EXAMPLE, 'utf8').trimEnd()}\n  deletion: true\n`);
+    expect((await drover('validate', marked)).code).toBe(0);
+    const plan = await drover('plan', '-f', marked, '--sim', ...state());
+    expect(plan.stdout).toContain('the fleet is being deleted');
+    const r = await drover('apply', '-f', marked, '--sim', '--wait', ...state());
+    expect(r.code).toBe(0);
+    expect(leftovers(world())).toEqual([]);
+    const again = await drover('apply', '-f', marked, '--sim', '-o', 'json', ...state());
+    expect(JSON.parse(again.stdout)).toMatchObject({ steps: [], calls: { mutating: 0 } });
+  }, 120_000);
+
   it('refuses without --yes when stdin is not a terminal, changing nothing', async () => {
     const r = await drover('delete', 'fleet', FLEET, '-f', EXAMPLE, '--sim', ...state());
     expect(r.code).toBe(2);

@@ -15,6 +15,7 @@ import type { ObservedFleet } from '../model/observed';
 import { isReportOnly, type Plan, type PlanStep } from '../model/plan';
 import { plan as computePlan } from '../planner/plan';
 import { assessReadiness, type Readiness } from '../planner/readiness';
+import { deletionReadiness, planDeletion } from '../planner/plan-deletion';
 import { scaleToZeroRefusal } from '../planner/scale-to-zero';
 import { DroverError } from '../util/errors';
 
@@ -70,13 +71,13 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: { dryRun?:
   } catch (err) {
     return observeFailed(desired, err);
   }
-  const plan = computePlan(desired, observed);
+  const plan = desired.deletion ? planDeletion(observed) : computePlan(desired, observed);
   deps.logger.info({ event: EVENTS.planComputed, steps: plan.steps.map((s) => `${s.kind} ${s.resource}`), readCalls: observed.readCalls }, `${plan.steps.length} step(s) planned`);
   const pendingDeployment = plan.steps.find((s) => s.kind === 'startDeployment');
   if (pendingDeployment) deps.logger.info({ event: EVENTS.deploymentPending, ...pendingDeployment.params }, pendingDeployment.reason);
   const base = { fleet: desired.name, plan, observed, applied: [] as AppliedStep[], ...(pendingDeployment ? { pendingDeployment } : {}) };
-  const readiness = assessReadiness(desired, observed, plan);
-  const refusal = scaleToZeroRefusal(desired, observed);
+  const readiness = desired.deletion ? deletionReadiness(observed) : assessReadiness(desired, observed, plan);
+  const refusal = desired.deletion ? undefined : scaleToZeroRefusal(desired, observed);
   if (refusal) {
     const error = new DroverError(`reconciling fleet ${desired.name}: ${refusal}`, { code: 'ScaleToZeroRefused', source: 'user' });
     deps.logger.error({ event: EVENTS.reconcileFailed, code: 'ScaleToZeroRefused' }, error.message);

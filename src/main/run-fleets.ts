@@ -78,7 +78,7 @@ async function planFleet(fleet: DesiredFleet, rt: Runtime, opts: RunOptions): Pr
 async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
   // The fleet's event queue and its dead-letter queue (redrive after 5 receives) belong to the fleet too.
-  if (fleet.events?.queue) await ensureEventQueue(rt.clients, fleet.events.queue, { logger: opts.logger });
+  if (fleet.events?.queue && !fleet.deletion) await ensureEventQueue(rt.clients, fleet.events.queue, { logger: opts.logger });
   const started = rt.clock.nowMs();
   const timeoutSeconds = opts.timeoutSeconds ?? defaultWaitSeconds(fleet);
   const report = emptyReport(fleet);

@@ -190,6 +190,7 @@ const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances
   }),
   deploy,
   events: obj('Where drover reads events from.', ['queue'], { queue: ref('queue', 'SQS queue name or URL.') }),
+  deletion: { type: 'boolean', description: 'Delete every resource drover owns for this fleet (what `drover delete fleet` does), then keep it deleted.', default: false },
 });
 
 export const FLEET_SCHEMA: JsonSchema = {

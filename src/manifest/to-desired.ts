@@ -111,5 +111,6 @@ export function toDesiredFleet(doc: Raw, file: string, line: number): DesiredFle
     loadBalancer: toLoadBalancer(spec.loadBalancer, metadata.name),
     ...toOptional(spec),
     deploy: toDeploy(spec.deploy),
+    ...(spec.deletion ? { deletion: true } : {}),
   };
 }

@@ -22,6 +22,8 @@ export interface DesiredFleet {
   scaling?: DesiredScaling;
   deploy: DeployPolicy;
   events?: { queue: string };
+  /** spec.deletion: the fleet's resources are deleted (and kept deleted) instead of reconciled. */
+  deletion?: boolean;
   /**
    * Set by the daemon when its manifest directory no longer gives one good spec for this fleet
    * (a broken file, or the name declared twice): the fleet runs on this, its last good spec,

@@ -14,6 +14,7 @@
 import { isOwnedBy, resourceNames } from '../model/names';
 import type { ObservedFleet, ObservedGroup } from '../model/observed';
 import type { Plan, PlanStep } from '../model/plan';
+import type { Readiness } from './readiness';
 import { step } from './steps';
 
 const WHY = 'the fleet is being deleted';
@@ -95,4 +96,11 @@ export function isFleetGone(observed: ObservedFleet): boolean {
     !(observed.fileSystem && owned(observed.fileSystem.tags) && observed.fileSystem.lifeCycleState !== 'deleted') &&
     !(observed.efsSecurityGroup && owned(observed.efsSecurityGroup.tags))
   );
+}
+
+/** A fleet marked `spec.deletion: true` is "ready" once nothing drover owns for it is left. */
+export function deletionReadiness(observed: ObservedFleet): Readiness {
+  const gone = isFleetGone(observed);
+  const message = gone ? `fleet ${observed.name} is deleted: nothing drover owns for it is left` : `deleting fleet ${observed.name} (spec.deletion: true)`;
+  return { ready: gone, inService: 0, desired: 0, reason: gone ? 'Deleted' : 'Deleting', message };
 }
