@@ -102,6 +102,22 @@ describe('drover daemon: manifests', () => {
     expect(env.daemon.loop.fleet('shop')).toBeDefined();
   });
 
+  it('spec.deletion: true committed to the directory deletes the fleet, hooks and all, and reports Deleted', async () => {
+    env = createDaemonEnv({ options: { manifestPollMs: 2_000 } });
+    await env.daemon.start();
+    expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1)).toBe(true);
+    expect(Object.keys(env.sim.snapshot().hooks).length).toBeGreaterThan(0);
+    fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml({ extra: '  deletion: true\n' }));
+    const deleted = () => env.daemon.statusStore.load('shop')?.conditions.some((c) => c.type === 'Ready' && c.reason === 'Deleted') ?? false;
+    expect(await env.drive(30 * 60_000, deleted)).toBe(true);
+    const world = env.sim.snapshot();
+    expect(env.sim.groups()).toEqual([]);
+    expect(Object.keys(world.loadBalancers)).toEqual([]);
+    expect(Object.keys(world.launchTemplates)).toEqual([]);
+    expect(Object.keys(world.alarms)).toEqual([]);
+    expect(Object.keys(world.hooks)).toEqual([]);
+  });
+
   it('refuses to start when fleets name different event queues, listing them', () => {
     const a = desiredFleet({ name: 'a', events: { queue: 'q1' } });
     const b = desiredFleet({ name: 'b', events: { queue: 'q2' } });
