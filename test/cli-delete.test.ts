@@ -106,6 +106,25 @@ describe('drover delete fleet', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ steps: [], calls: { mutating: 0 } });
   }, 120_000);
 
+  it('apply --prune deletes the fleets drover owns that the files no longer declare; without it nothing is deleted', async () => {
+    const two = path.resolve(__dirname, '../manifests/examples/two-fleets.yaml');
+    expect((await drover('apply', '-f', two, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+    const [storefront, admin] = fs.readFileSync(two, 'utf8').split(/^---$/m);
+    const only = path.join(dir, 'storefront.yaml');
+    fs.writeFileSync(only, storefront.includes('name: storefront') ? storefront : admin);
+    const groups = () => openSimAccount(dir, false).groups().map((g) => g.name).sort();
+    expect(groups()).toEqual(['admin-v001', 'storefront-v001']);
+    expect((await drover('apply', '-f', only, '--sim', '--wait', ...state())).code).toBe(0);
+    expect(groups()).toEqual(['admin-v001', 'storefront-v001']);
+    const pruned = await drover('apply', '-f', only, '--sim', '--wait', '--prune', ...state());
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('fleet admin:');
+    expect(groups()).toEqual(['storefront-v001']);
+    const lbs = Object.keys(world().loadBalancers);
+    expect(lbs.some((n) => n.startsWith('admin'))).toBe(false);
+    expect(lbs.length).toBe(1);
+  }, 120_000);
+
   it('refuses without --yes when stdin is not a terminal, changing nothing', async () => {
     const r = await drover('delete', 'fleet', FLEET, '-f', EXAMPLE, '--sim', ...state());
     expect(r.code).toBe(2);

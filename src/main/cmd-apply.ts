@@ -15,6 +15,7 @@ interface PlanApplyFlags {
   timeout: string;
   fresh?: boolean;
   allowScaleToZero?: boolean;
+  prune?: boolean;
 }
 
 export function registerApplyCommands(program: Command): void {
@@ -50,6 +51,7 @@ Examples:
     .option('--timeout <duration>', 'give up waiting after this long (virtual time with --sim); default: 30m plus the longest deployment the manifest allows')
     .option('--fresh', 'with --sim: start from a new, empty simulated account')
     .option('--allow-scale-to-zero', 'allow a manifest to take a running fleet to 0 instances (as spec.capacity.allowZero: true does)')
+    .option('--prune', 'also delete every fleet drover owns in the account (found by tag) that the files given do not declare')
     .addHelpText(
       'after',
       `
@@ -76,7 +78,7 @@ async function runPlanOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolea
   const loaded = loadFleetsOrExit(ctx, flags.file);
   if (!loaded) return;
   const fleets = flags.allowScaleToZero ? loaded.map((f) => ({ ...f, capacity: { ...f.capacity, allowZero: true } })) : loaded;
-  await runAndReport(ctx, fleets, { apply, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file });
+  await runAndReport(ctx, fleets, { apply, prune: apply && !!flags.prune, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file });
 }
 
 /** The fleets in `files`, else in the files last applied; prints problems and sets exit code 2 when invalid. */
@@ -102,6 +104,7 @@ export interface RunAndReportOptions {
   before?: (controller: FleetController) => void;
   okResults?: string[];
   failOnBlocked?: boolean;
+  prune?: boolean;
 }
 
 /** Run plan/apply over `fleets`, print the reports, and set the exit code. */
@@ -112,6 +115,7 @@ export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], 
     wait: opts.wait,
     timeoutSeconds: opts.timeoutSeconds,
     fresh: !!opts.fresh,
+    prune: !!opts.prune,
     progress: (line) => process.stderr.write(`${line}\n`),
     ...(opts.before ? { before: opts.before } : {}),
     ...(opts.okResults ? { okResults: opts.okResults } : {}),
