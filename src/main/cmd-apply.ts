@@ -44,7 +44,7 @@ Examples:
 
   program
     .command('apply')
-    .description("make AWS match the manifest: create, repair drift, and remove the parts of a fleet its manifest dropped (alarms, policies, storage); a whole fleet goes only with spec.deletion: true or 'drover delete fleet'")
+    .description("make AWS match the manifest: create, repair drift, and remove the parts of a fleet its manifest dropped (alarms, policies, storage); a whole fleet goes only with spec.deletion: true, --prune or 'drover delete fleet'")
     .addOption(fileOpt())
     .addOption(outOpt())
     .option('--wait', 'keep reconciling until the fleet is converged (in the simulated account, virtual time advances)')
@@ -57,7 +57,8 @@ Examples:
       `
 Resources are matched by the drover:fleet and drover:managed-by tags. Anything without them is never touched,
 even when its name is the one the manifest wants: the plan then says the name is taken.
-A fleet missing from the files given is left alone. A manifest that would take a running fleet to 0 instances
+A fleet missing from the files given is left alone, unless --prune: then every fleet drover owns in the
+account (by tag) that the files do not declare is deleted. A manifest that would take a running fleet to 0 instances
 is refused unless it sets spec.capacity.allowZero: true or --allow-scale-to-zero is given. The same fleet
 name twice (in two files or two documents) is refused, naming both places.
 
