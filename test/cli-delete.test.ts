@@ -70,6 +70,8 @@ describe('drover delete fleet', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`fleet ${FLEET}: deleted`);
     expect(leftovers(world())).toEqual([]);
+    const described = await drover('describe', 'fleet', FLEET, ...state());
+    expect(described.stdout).toContain('Deleted');
 
     const again = await drover('delete', 'fleet', FLEET, '--sim', '--yes', ...state());
     expect(again.code).toBe(0);

@@ -5,7 +5,9 @@
  */
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
+import { markDeleted } from '../controller/deleted-status';
 import type { PlanStep } from '../model/plan';
+import { FileStatusStore } from '../status/status-store';
 import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-support';
 import { loadFleetsOrExit } from './cmd-apply';
 import { deleteFleet, type DeleteReport } from './delete-fleet';
@@ -89,6 +91,7 @@ async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promis
         return interactive ? askOnTty(name, steps) : true;
       },
     });
+    if (report.gone && report.applied.length) markDeleted(new FileStatusStore(ctx.stateDir), name, rt.clock.now());
     writeOut(renderReport(report));
     process.exitCode = report.cancelled ? 2 : report.failed ? 1 : 0;
   } finally {
