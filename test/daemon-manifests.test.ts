@@ -118,6 +118,21 @@ describe('drover daemon: manifests', () => {
     expect(Object.keys(world.hooks)).toEqual([]);
   });
 
+  it('a manifest taking a running fleet to 0 is refused (ScaleToZeroRefused) until it says allowZero: true', async () => {
+    env = createDaemonEnv({ manifests: { 'shop.yaml': fleetYaml({ min: 2 }) }, options: { manifestPollMs: 2_000 } });
+    await env.daemon.start();
+    expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 2)).toBe(true);
+    const file = path.join(env.dir, 'shop.yaml');
+    fs.writeFileSync(file, fleetYaml({ min: 0 }));
+    const degraded = () => env.daemon.statusStore.load('shop')?.conditions.find((c) => c.type === 'Degraded');
+    expect(await env.drive(60_000, () => degraded()?.reason === 'ScaleToZeroRefused')).toBe(true);
+    expect(degraded()!.message).toContain('spec.capacity.allowZero: true');
+    await env.drive(5 * 60_000);
+    expect(env.sim.groups().map((g) => [g.min, g.desired])).toEqual([[2, 2]]);
+    fs.writeFileSync(file, fleetYaml({ min: 0 }).replace('desired: 0}', 'desired: 0, allowZero: true}'));
+    expect(await env.drive(60_000, () => env.sim.groups()[0]?.min === 0)).toBe(true);
+  });
+
   it('refuses to start when fleets name different event queues, listing them', () => {
     const a = desiredFleet({ name: 'a', events: { queue: 'q1' } });
     const b = desiredFleet({ name: 'b', events: { queue: 'q2' } });

@@ -38,7 +38,8 @@ function progressing(result: ReconcileResult, d: DeploymentStatus | undefined): 
 
 function degraded(result: ReconcileResult, d: DeploymentStatus | undefined): Verdict {
   if (result.failed) {
-    const reason = result.readiness.ready ? 'ReconcileFailed' : result.readiness.reason;
+    const code = result.failed.error.code;
+    const reason = code === 'ScaleToZeroRefused' ? code : result.readiness.ready ? 'ReconcileFailed' : result.readiness.reason;
     return { status: 'True', reason, message: withIds(result.failed.error.message, failingInstanceIds(result.observed)) };
   }
   if (d && (d.result === 'RolledBack' || d.result === 'Failed')) {
