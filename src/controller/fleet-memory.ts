@@ -116,7 +116,7 @@ function parseMemory(text: string, fleet: string): FleetMemory | string {
 
 /** A stable fingerprint of what the user asked for; any manifest edit changes it. */
 export function specHash(desired: DesiredFleet): string {
-  const { source: _source, ...spec } = desired;
+  const { source: _source, manifestIssue: _issue, ...spec } = desired;
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 

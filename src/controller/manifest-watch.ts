@@ -1,7 +1,9 @@
 /**
  * The daemon's view of the manifest directory. Each reload loads every manifest; a file that
  * fails keeps the fleets it defined before at their LAST GOOD spec (its errors, FILE:LINE:COL,
- * are kept for status and logged), and other fleets are unaffected. A fleet whose file is gone
+ * are kept for status and logged), and other fleets are unaffected. A fleet name declared in two
+ * places is ambiguous: neither copy is used, the fleet stays at its last good spec, and it carries
+ * a ManifestConflict issue naming both locations until one of them goes. A fleet whose file is gone
  * or no longer defines it is dropped from the loop (its AWS resources are left alone).
  * `watch` polls the directory's manifest files (names, sizes, mtimes) on the clock; `pull`
  * runs `git -C DIR pull --ff-only` for a push to the manifest repository and never throws.
@@ -10,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
+import { duplicateNameOf } from '../manifest/duplicates';
 import { listManifestFiles, loadManifestDir } from '../manifest/load-dir';
 import type { DesiredFleet } from '../model/fleet';
 import type { Clock } from '../util/clock';
@@ -47,6 +50,19 @@ export interface ManifestSourceOptions {
   git?: GitRunner;
 }
 
+/**
+ * A fleet kept at its last good spec, with why: its name declared twice (ManifestConflict,
+ * every location) or its file broken (ManifestInvalid, every problem in that file).
+ */
+function withIssue(last: DesiredFleet, problems: ManifestProblem[]): DesiredFleet {
+  const { manifestIssue: _old, ...fleet } = last;
+  const at = (p: ManifestProblem) => `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  const conflicts = problems.filter((p) => duplicateNameOf(p.message) === fleet.name);
+  if (conflicts.length) return { ...fleet, manifestIssue: { reason: 'ManifestConflict', message: conflicts.map(at).join('; ') } };
+  const invalid = problems.filter((p) => p.file === fleet.source.file);
+  return { ...fleet, manifestIssue: { reason: 'ManifestInvalid', message: invalid.map(at).join('; ') } };
+}
+
 function problemsOf(errors: ManifestError[]): ManifestProblem[] {
   return errors.flatMap((e) => e.problems.map((p) => ({ file: p.file, line: p.line, col: p.col, message: p.message })));
 }
@@ -76,7 +92,8 @@ export class ManifestSource {
     const brokenFiles = new Set(problems.map((p) => p.file));
     const next = new Map(fleets.map((f) => [f.name, f]));
     for (const prev of this.fleets.values()) {
-      if (!next.has(prev.name) && brokenFiles.has(prev.source.file)) next.set(prev.name, prev);
+      const conflicted = problems.some((p) => duplicateNameOf(p.message) === prev.name);
+      if (!next.has(prev.name) && (brokenFiles.has(prev.source.file) || conflicted)) next.set(prev.name, withIssue(prev, problems));
     }
     for (const name of this.fleets.keys()) {
       if (!next.has(name)) this.log.warn({ event: EVENTS.manifestFleetRemoved, fleet: name }, `fleet ${name} is no longer in ${this.opts.dir}; it is not reconciled any more (its resources are left alone)`);

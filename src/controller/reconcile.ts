@@ -16,6 +16,8 @@ import { isReportOnly, type Plan, type PlanStep } from '../model/plan';
 import { plan as computePlan } from '../planner/plan';
 import { isImageRetentionStep } from '../planner/plan-images';
 import { assessReadiness, type Readiness } from '../planner/readiness';
+import { deletionReadiness, planDeletion } from '../planner/plan-deletion';
+import { scaleToZeroRefusal } from '../planner/scale-to-zero';
 import { DroverError } from '../util/errors';
 import { checkPlannedImage, plannedImage } from './image-check';
 
@@ -79,12 +81,18 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: PassOption
   } catch (err) {
     return observeFailed(desired, err);
   }
-  const plan = computePlan(desired, observed);
+  const plan = desired.deletion ? planDeletion(observed) : computePlan(desired, observed);
   deps.logger.info({ event: EVENTS.planComputed, steps: plan.steps.map((s) => `${s.kind} ${s.resource}`), readCalls: observed.readCalls }, `${plan.steps.length} step(s) planned`);
   const pendingDeployment = plan.steps.find((s) => s.kind === 'startDeployment');
   if (pendingDeployment) deps.logger.info({ event: EVENTS.deploymentPending, ...pendingDeployment.params }, pendingDeployment.reason);
   const base = { fleet: desired.name, plan, observed, applied: [] as AppliedStep[], ...(pendingDeployment ? { pendingDeployment } : {}) };
-  const readiness = assessReadiness(desired, observed, plan);
+  const readiness = desired.deletion ? deletionReadiness(observed) : assessReadiness(desired, observed, plan);
+  const refusal = desired.deletion ? undefined : scaleToZeroRefusal(desired, observed);
+  if (refusal) {
+    const error = new DroverError(`reconciling fleet ${desired.name}: ${refusal}`, { code: 'ScaleToZeroRefused', source: 'user' });
+    deps.logger.error({ event: EVENTS.reconcileFailed, code: 'ScaleToZeroRefused' }, error.message);
+    return { ...base, plan: { ...plan, steps: [] }, failed: { error }, readiness, requeueAfterMs: REQUEUE.failedTerminal };
+  }
   const taken = plan.steps.find((s) => s.kind === 'nameTaken');
   if (taken) {
     const error = new DroverError(`reconciling fleet ${desired.name}: ${taken.reason} (${taken.resource})`, { code: 'NameTaken', source: 'user' });

@@ -39,7 +39,8 @@ function progressing(result: ReconcileResult, d: DeploymentStatus | undefined): 
 
 function degraded(result: ReconcileResult, d: DeploymentStatus | undefined): Verdict {
   if (result.failed) {
-    const reason = result.readiness.ready ? 'ReconcileFailed' : result.readiness.reason;
+    const code = result.failed.error.code;
+    const reason = code === 'ScaleToZeroRefused' ? code : result.readiness.ready ? 'ReconcileFailed' : result.readiness.reason;
     return { status: 'True', reason, message: withIds(result.failed.error.message, failingInstanceIds(result.observed)) };
   }
   if (d && (d.result === 'RolledBack' || d.result === 'Failed')) {
@@ -52,10 +53,16 @@ function degraded(result: ReconcileResult, d: DeploymentStatus | undefined): Ver
   return { status: 'False', reason: 'AsExpected', message: 'no failures' };
 }
 
+function manifestVerdict(desired: DesiredFleet): Verdict {
+  const issue = desired.manifestIssue;
+  if (issue) return { status: 'False', reason: issue.reason, message: `${issue.message}; running on the last good spec from ${desired.source.file}` };
+  return { status: 'True', reason: 'Valid', message: `manifest ${desired.source.file} is valid` };
+}
+
 function nextConditions(prev: Condition[], desired: DesiredFleet, result: ReconcileResult, d: DeploymentStatus | undefined, now: Date): Condition[] {
   const r = result.readiness;
   const verdicts: Array<[string, Verdict]> = [
-    ['ManifestValid', { status: 'True', reason: 'Valid', message: `manifest ${desired.source.file} is valid` }],
+    ['ManifestValid', manifestVerdict(desired)],
     ['Ready', { status: r.ready ? 'True' : 'False', reason: r.reason, message: r.message }],
     ['Progressing', progressing(result, d)],
     ['Degraded', degraded(result, d)],
@@ -87,6 +94,11 @@ function newEvents(prev: FleetStatus | undefined, next: FleetStatus, result: Rec
   if (result.failed && degradedNow) events.push({ type: 'Warning', reason: degradedNow.reason, message: result.failed.error.message });
   const dep = d ? deploymentEvent(prev?.deployment, d) : undefined;
   if (dep) events.push(dep);
+  const manifest = next.conditions.find((c) => c.type === 'ManifestValid');
+  const manifestBefore = prev?.conditions.find((c) => c.type === 'ManifestValid');
+  if (manifest && (manifest.reason !== manifestBefore?.reason || manifest.message !== manifestBefore.message) && (manifest.status === 'False' || manifestBefore?.status === 'False')) {
+    events.push(manifest.status === 'False' ? { type: 'Warning', reason: manifest.reason, message: manifest.message } : { type: 'Normal', reason: 'ManifestValid', message: manifest.message });
+  }
   const wasReady = prev?.conditions.find((c) => c.type === 'Ready')?.status === 'True';
   const r = result.readiness;
   if (r.ready && !wasReady) events.push({ type: 'Normal', reason: 'Ready', message: r.message });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadManifestFile } from '../manifest';
+import { dropDuplicateFleets, loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
@@ -15,6 +15,8 @@ interface PlanApplyFlags {
   timeout: string;
   fresh?: boolean;
   detailedExitcode?: boolean;
+  allowScaleToZero?: boolean;
+  prune?: boolean;
 }
 
 export function registerApplyCommands(program: Command): void {
@@ -50,17 +52,23 @@ Examples:
 
   program
     .command('apply')
-    .description('make AWS match the manifest: create, repair drift, delete what drover owns but the manifest dropped')
+    .description("make AWS match the manifest: create, repair drift, and remove the parts of a fleet its manifest dropped (alarms, policies, storage); a whole fleet goes only with spec.deletion: true, --prune or 'drover delete fleet'")
     .addOption(fileOpt())
     .addOption(outOpt())
     .option('--wait', 'keep reconciling until the fleet is converged (in the simulated account, virtual time advances)')
     .option('--timeout <duration>', 'give up waiting after this long (virtual time with --sim); default: 30m plus the longest deployment the manifest allows')
     .option('--fresh', 'with --sim: start from a new, empty simulated account')
+    .option('--allow-scale-to-zero', 'allow a manifest to take a running fleet to 0 instances (as spec.capacity.allowZero: true does)')
+    .option('--prune', 'also delete every fleet drover owns in the account (found by tag) that the files given do not declare')
     .addHelpText(
       'after',
       `
 Resources are matched by the drover:fleet and drover:managed-by tags. Anything without them is never touched,
 even when its name is the one the manifest wants: the plan then says the name is taken.
+A fleet missing from the files given is left alone, unless --prune: then every fleet drover owns in the
+account (by tag) that the files do not declare is deleted. A manifest that would take a running fleet to 0 instances
+is refused unless it sets spec.capacity.allowZero: true or --allow-scale-to-zero is given. The same fleet
+name twice (in two files or two documents) is refused, naming both places.
 
 Exit codes: 0 applied (and converged, with --wait), 1 a step failed or --wait timed out, 2 bad manifest or flags.
 
@@ -92,9 +100,10 @@ async function planOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean):
   const output = parseOutputFlag(flags.output, ['table', 'json']);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
-  const fleets = loadFleetsOrExit(ctx, flags.file);
-  if (!fleets) return;
-  await runAndReport(ctx, fleets, { apply, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file, detailedExitcode: !apply && !!flags.detailedExitcode });
+  const loaded = loadFleetsOrExit(ctx, flags.file);
+  if (!loaded) return;
+  const fleets = flags.allowScaleToZero ? loaded.map((f) => ({ ...f, capacity: { ...f.capacity, allowZero: true } })) : loaded;
+  await runAndReport(ctx, fleets, { apply, prune: apply && !!flags.prune, wait: apply && !!flags.wait, timeoutSeconds, fresh: !!flags.fresh, output, files: flags.file, detailedExitcode: !apply && !!flags.detailedExitcode });
 }
 
 /** The fleets in `files`, else in the files last applied; prints problems and sets exit code 2 when invalid. */
@@ -122,6 +131,7 @@ export interface RunAndReportOptions {
   failOnBlocked?: boolean;
   /** plan: exit 2 when there are changes (terraform's -detailed-exitcode). */
   detailedExitcode?: boolean;
+  prune?: boolean;
 }
 
 /** Run plan/apply over `fleets`, print the reports, and set the exit code. */
@@ -132,6 +142,7 @@ export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], 
     wait: opts.wait,
     timeoutSeconds: opts.timeoutSeconds,
     fresh: !!opts.fresh,
+    prune: !!opts.prune,
     progress: (line) => process.stderr.write(`${line}\n`),
     ...(opts.before ? { before: opts.before } : {}),
     ...(opts.okResults ? { okResults: opts.okResults } : {}),
@@ -156,7 +167,10 @@ function loadFleets(files: string[]): DesiredFleet[] | undefined {
       bad = true;
     }
   }
-  return bad ? undefined : fleets;
+  // The same fleet twice is ambiguous: refused like `validate` does, naming every location.
+  const dups = dropDuplicateFleets(fleets);
+  for (const p of dups.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  return bad || dups.problems.length ? undefined : fleets;
 }
 
 function printReports(reports: FleetRunReport[], output: string, apply: boolean): void {

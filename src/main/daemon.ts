@@ -22,6 +22,7 @@ import { groupMembershipLookup, instanceOwnerLookup } from '../cloud/instance-ow
 import { LifecycleHookHandler } from '../controller/lifecycle-hooks';
 import { ControllerLoop, type FleetReconciler } from '../controller/loop';
 import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controller/manifest-watch';
+import { clearOrphaned, markOrphaned } from '../controller/orphaned';
 import { DaemonMetrics } from '../controller/metrics';
 import { ensureEventQueue, type EventQueueInfo } from '../intake/ensure-queue';
 import { SqsPoller, type SqsPollerOptions } from '../intake/sqs-poller';
@@ -204,7 +205,10 @@ export class Daemon {
   }
 
   private applyManifests(s: ManifestSnapshot): void {
-    this.loop.setFleets(s.fleets);
+    const { added, removed } = this.loop.setFleets(s.fleets);
+    const now = this.opts.clock.now();
+    for (const name of removed) markOrphaned(this.statusStore, name, this.opts.dir, now);
+    for (const name of added) clearOrphaned(this.statusStore, name, now);
   }
 
   private reconcilerContext(lifecycleHooks: boolean): ReconcilerContext {

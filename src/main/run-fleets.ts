@@ -1,4 +1,4 @@
-import { OwnershipCache } from '../cloud/observe';
+import { listOwnedFleets, OwnershipCache } from '../cloud/observe';
 import { ensureEventQueue } from '../intake/ensure-queue';
 import { FleetController, type FleetPass } from '../controller/fleet-controller';
 import type { DeploymentDecision } from '../controller/deployment-decision';
@@ -45,6 +45,8 @@ export interface RunOptions {
   okResults?: string[];
   /** A deployment the plan wants but drover refuses (its AMI was rolled back) fails the run; default true. */
   failOnBlocked?: boolean;
+  /** Also delete the fleets drover owns in the account (by tag) that `fleets` does not declare. */
+  prune?: boolean;
   /** Called once with the controller before the first pass (e.g. to request a bake). */
   before?: (controller: FleetController) => void;
 }
@@ -58,12 +60,31 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
   opts.before?.(controller);
   const reports: FleetRunReport[] = [];
   try {
+    if (opts.prune) fleets = [...fleets, ...(await undeclaredFleets(fleets, runtime, opts.logger))];
     for (const fleet of fleets) reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, opts));
   } finally {
     await controller.close();
     runtime.save();
   }
   return reports;
+}
+
+/**
+ * The fleets drover owns in the account that `declared` does not name, as deletions
+ * (spec.deletion: true): only their name and load balancer matter to observing them.
+ */
+async function undeclaredFleets(declared: DesiredFleet[], rt: Runtime, logger: Logger): Promise<DesiredFleet[]> {
+  const template = declared[0];
+  if (!template) return [];
+  const names = new Set(declared.map((f) => f.name));
+  const owned = await listOwnedFleets(rt.clients, { logger, sleep: rt.sleep });
+  return owned
+    .filter((o) => !names.has(o.name))
+    .map((o) => {
+      const { storage: _s, scaling: _c, events: _e, manifestIssue: _i, ...base } = template;
+      const source = { file: `(not declared in ${declared.map((f) => f.source.file).filter((f, i, a) => a.indexOf(f) === i).join(', ')}; --prune)`, line: 1 };
+      return { ...base, name: o.name, source, loadBalancer: { ...template.loadBalancer, name: o.loadBalancerName ?? o.name }, deletion: true };
+    });
 }
 
 /** What apply's next pass would do, from the controller's own decision (FleetController.preview). */
@@ -92,7 +113,7 @@ export function hasChanges(r: FleetRunReport): boolean {
 async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
   // The fleet's event queue and its dead-letter queue (redrive after 5 receives) belong to the fleet too.
-  if (fleet.events?.queue) await ensureEventQueue(rt.clients, fleet.events.queue, { logger: opts.logger });
+  if (fleet.events?.queue && !fleet.deletion) await ensureEventQueue(rt.clients, fleet.events.queue, { logger: opts.logger });
   const started = rt.clock.nowMs();
   const timeoutSeconds = opts.timeoutSeconds ?? defaultWaitSeconds(fleet);
   const report = emptyReport(fleet);

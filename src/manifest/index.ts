@@ -5,3 +5,4 @@ export type { LoadDirResult } from './load-dir';
 export { validateFiles } from './validate-command';
 export type { ValidateResult } from './validate-command';
 export { FLEET_SCHEMA, SCHEMA_ID } from './schema';
+export { dropDuplicateFleets, duplicateNameOf } from './duplicates';

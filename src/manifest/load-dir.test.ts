@@ -35,11 +35,14 @@ describe('loadManifestDir', () => {
     expect(errors[0].problems[0].file).toBe(join(dir, 'broken.yaml'));
   });
 
-  it('keeps the first of two fleets with the same name and reports the second', () => {
-    const dir = tree({ 'a.yaml': named('shop'), 'b.yaml': named('shop') });
+  it('keeps neither of two fleets with the same name and reports both files', () => {
+    const dir = tree({ 'a.yaml': named('shop'), 'b.yaml': named('shop'), 'c.yaml': named('blog') });
     const { fleets, errors } = loadManifestDir(dir);
-    expect(fleets.map((f) => f.source.file)).toEqual([join(dir, 'a.yaml')]);
-    expect(errors.map((e) => e.problems[0].message)).toEqual([`duplicate fleet name "shop" (first defined at ${join(dir, 'a.yaml')}:1)`]);
+    expect(fleets.map((f) => f.name)).toEqual(['blog']);
+    expect(errors.map((e) => e.problems[0])).toEqual([
+      { file: join(dir, 'a.yaml'), line: 1, col: 1, message: `duplicate fleet name "shop" (also defined at ${join(dir, 'b.yaml')}:1); neither is used` },
+      { file: join(dir, 'b.yaml'), line: 1, col: 1, message: `duplicate fleet name "shop" (also defined at ${join(dir, 'a.yaml')}:1); neither is used` },
+    ]);
   });
 
   it('reports an unreadable directory as an error', () => {

@@ -102,14 +102,18 @@ function loadUnchecked(text: string, file: string): DesiredFleet[] {
   const docs = Array.from(new Composer({ uniqueKeys: false }).compose(tokens));
   const problems: ManifestProblem[] = [];
   const fleets: DesiredFleet[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, DocContext>();
   for (const doc of docs) {
     if (problems.length > MAX_PROBLEMS) break; // no more can be shown: stop validating
     if (!doc.errors.length && isEmptyDocument(doc)) continue;
     const { ctx, fleet, name } = validateDocument(file, doc, lc);
-    const firstLine = name === undefined ? undefined : seen.get(name);
-    if (firstLine !== undefined) ctx.report(['metadata', 'name'], `duplicate fleet name "${name}" (first defined at line ${firstLine})`);
-    else if (name !== undefined) seen.set(name, ctx.startLine());
+    const first = name === undefined ? undefined : seen.get(name);
+    if (first) {
+      // Both documents are named: neither wins.
+      ctx.report(['metadata', 'name'], `duplicate fleet name "${name}" (also defined at line ${first.startLine()})`);
+      first.report(['metadata', 'name'], `duplicate fleet name "${name}" (also defined at line ${ctx.startLine()})`);
+      problems.push(first.problems[first.problems.length - 1]);
+    } else if (name !== undefined) seen.set(name, ctx);
     problems.push(...ctx.problems);
     if (fleet && !ctx.problems.length) fleets.push(fleet);
   }

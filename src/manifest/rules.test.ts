@@ -95,7 +95,7 @@ const shapes: Case[] = [
   ['unknown field with a near miss', (d) => (d.spec.capacity.desird = 1), 'spec.capacity: unknown field "desird" (did you mean "desired"?)', 'desird: 1'],
   ['misspelt ami reported once', (d) => (d.spec.image = { amii: 'ami-0a1b2c3d4e5f60001' }), 'spec.image: unknown field "amii" (did you mean "ami"?)', 'amii'],
   ['unknown top-level field', (d) => (d.specs = {}), 'unknown field "specs" (did you mean "spec"?)', 'specs: {}'],
-  ['unknown field far from any', (d) => (d.spec.capacity.zzzzzzzz = 1), 'spec.capacity: unknown field "zzzzzzzz" (known fields: min, max, desired)', 'zzzzzzzz'],
+  ['unknown field far from any', (d) => (d.spec.capacity.zzzzzzzz = 1), 'spec.capacity: unknown field "zzzzzzzz" (known fields: min, max, desired, allowZero)', 'zzzzzzzz'],
 ];
 
 describe.each([
@@ -134,14 +134,18 @@ describe('every problem at once', () => {
     expect([...lines].sort((x, y) => x - y)).toEqual(lines);
   });
 
-  it('rejects the same fleet name twice in one file, pointing at the second', () => {
+  it('rejects the same fleet name twice in one file, pointing at both documents', () => {
     const one = minimalWith(() => undefined);
     const text = `${one}---\n${one}`;
     const problems = problemsOf(text);
-    expect(problems).toHaveLength(1);
-    expect(problems[0].message).toBe('metadata.name: duplicate fleet name "minimal" (first defined at line 1)');
-    expect(problems[0].line).toBeGreaterThan(one.split('\n').length);
-    expect(textAt(text, problems[0])).toBe('minimal');
+    expect(problems).toHaveLength(2);
+    const second = problems[1].line;
+    expect(second).toBeGreaterThan(one.split('\n').length);
+    expect(problems.map((p) => p.message)).toEqual([
+      `metadata.name: duplicate fleet name "minimal" (also defined at line ${text.split('\n').indexOf('---') + 2})`,
+      'metadata.name: duplicate fleet name "minimal" (also defined at line 1)',
+    ]);
+    for (const p of problems) expect(textAt(text, p)).toBe('minimal');
   });
 
   it('accepts both a pinned ami and a bake recipe', () => {

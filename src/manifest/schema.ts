@@ -177,6 +177,7 @@ const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances
     min: int('Minimum instances.', 0, 1000),
     max: int('Maximum instances.', 1, 1000),
     desired: int('Desired instances; defaults to min.', 0, 1000),
+    allowZero: { type: 'boolean', description: 'Allow taking a running fleet to 0 instances (refused otherwise).', default: false },
   }),
   loadBalancer,
   storage: obj('Shared storage.', ['efs'], {
@@ -193,6 +194,7 @@ const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances
   }),
   deploy,
   events: obj('Where drover reads events from.', ['queue'], { queue: ref('queue', 'SQS queue name or URL.') }),
+  deletion: { type: 'boolean', description: 'Delete every resource drover owns for this fleet (what `drover delete fleet` does), then keep it deleted.', default: false },
 });
 
 export const FLEET_SCHEMA: JsonSchema = {

@@ -108,9 +108,10 @@ export function toDesiredFleet(doc: Raw, file: string, line: number): DesiredFle
     network: { subnets: [...spec.network.subnets], securityGroups: [...spec.network.securityGroups] },
     image,
     instances,
-    capacity: { min, max, desired: spec.capacity.desired ?? min },
+    capacity: { min, max, desired: spec.capacity.desired ?? min, ...(spec.capacity.allowZero ? { allowZero: true } : {}) },
     loadBalancer: toLoadBalancer(spec.loadBalancer, metadata.name),
     ...toOptional(spec),
     deploy: toDeploy(spec.deploy),
+    ...(spec.deletion ? { deletion: true } : {}),
   };
 }

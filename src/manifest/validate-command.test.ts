@@ -47,7 +47,9 @@ describe('validateFiles', () => {
     writeFileSync(b, minimalWith(() => undefined));
     const result = validateFiles([a, b]);
     expect(result.ok).toBe(false);
-    expect(result.fleets).toBe(1);
-    expect(result.output).toBe(`${a}: ok (1 fleet)\n${b}:1:1: duplicate fleet name "minimal" (first defined at ${a}:1)`);
+    expect(result.fleets).toBe(0);
+    expect(result.output).toBe(
+      `${a}:1:1: duplicate fleet name "minimal" (also defined at ${b}:1); neither is used\n${b}:1:1: duplicate fleet name "minimal" (also defined at ${a}:1); neither is used`,
+    );
   });
 });

@@ -22,6 +22,14 @@ export interface DesiredFleet {
   scaling?: DesiredScaling;
   deploy: DeployPolicy;
   events?: { queue: string };
+  /** spec.deletion: the fleet's resources are deleted (and kept deleted) instead of reconciled. */
+  deletion?: boolean;
+  /**
+   * Set by the daemon when its manifest directory no longer gives one good spec for this fleet
+   * (a broken file, or the name declared twice): the fleet runs on this, its last good spec,
+   * and status says why (ManifestValid False).
+   */
+  manifestIssue?: { reason: 'ManifestConflict' | 'ManifestInvalid'; message: string };
 }
 
 export interface DesiredNetwork {
@@ -58,6 +66,8 @@ export interface DesiredCapacity {
   min: number;
   max: number;
   desired: number;
+  /** Taking a running fleet to 0 instances is refused unless this is set. */
+  allowZero?: boolean;
 }
 
 export interface Listener {

@@ -1,0 +1,100 @@
+/**
+ * `drover delete fleet NAME`: show every resource drover owns for the fleet with why it goes,
+ * confirm (a TTY asks; anything else needs --yes), then delete in reverse dependency order
+ * until nothing tagged for the fleet is left. Safe to run again after a crash or a failure.
+ */
+import { Command, Option } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { markDeleted } from '../controller/deleted-status';
+import type { PlanStep } from '../model/plan';
+import { FileStatusStore } from '../status/status-store';
+import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-support';
+import { loadFleetsOrExit } from './cmd-apply';
+import { deleteFleet, type DeleteReport } from './delete-fleet';
+import { table } from './render-plan';
+import { openRuntime } from './runtime';
+
+interface DeleteFlags {
+  file?: string[];
+  yes?: boolean;
+  timeout: string;
+}
+
+export function registerDeleteCommand(program: Command): void {
+  const del = program.command('delete').description('delete resources drover owns');
+  del
+    .command('fleet')
+    .description("delete every AWS resource drover owns for a fleet (found by its tags), in reverse dependency order")
+    .argument('<name>', 'the fleet (metadata.name)')
+    .addOption(new Option('-f, --file <file...>', 'manifest file(s) declaring the fleet; defaults to the files last applied with this state directory'))
+    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--timeout <duration>', 'give up after this long (virtual time with --sim); run it again to carry on', '30m')
+    .addHelpText(
+      'after',
+      `
+Order: lifecycle hooks, then each group scaled to 0 (instances deregistered from the load balancer,
+connection draining honoured) and deleted once empty; the launch template, alarms and policies; the
+load balancer; the mount targets, then the file system, then its security group. Only resources
+tagged drover:fleet=NAME and drover:managed-by=drover are touched. Running it again after a crash or
+a failure carries on; against a fleet already gone it changes nothing.
+
+Exit codes: 0 deleted (or nothing left), 1 a step failed or timed out, 2 bad arguments, cancelled.
+
+Examples:
+  $ drover delete fleet magento-marketplace -f manifests/examples/magento-marketplace.yaml
+  $ drover delete fleet magento-marketplace --sim --yes`,
+    )
+    .action((name: string, flags: DeleteFlags, cmd: Command) => runDelete(cmd, name, flags));
+}
+
+async function askOnTty(fleet: string, steps: PlanStep[]): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`delete fleet ${fleet} (${steps.length} step(s) first)? type the fleet name to confirm: `);
+    return answer.trim() === fleet;
+  } finally {
+    rl.close();
+  }
+}
+
+function renderPlan(fleet: string, steps: PlanStep[]): string {
+  if (!steps.length) return `fleet ${fleet}: nothing to delete yet (waiting on AWS)`;
+  const rows = steps.map((s, i) => [String(i + 1), s.kind, s.resource, s.reason]);
+  return [`fleet ${fleet}: first deletion steps`, ...table([['#', 'KIND', 'RESOURCE', 'REASON'], ...rows]).map((l) => `  ${l}`)].join('\n');
+}
+
+function renderReport(r: DeleteReport): string {
+  const calls = `calls: ${r.calls.read} read, ${r.calls.mutating} mutating`;
+  if (r.cancelled) return `fleet ${r.fleet}: cancelled, nothing deleted`;
+  if (r.failed) return `fleet ${r.fleet}: ${r.applied.length} step(s) applied, then failed\n  error: ${r.failed}\n  ${calls}`;
+  if (!r.applied.length) return `fleet ${r.fleet}: nothing drover owns is left; nothing to delete\n  ${calls}`;
+  return `fleet ${r.fleet}: deleted (${r.applied.length} step(s)); nothing tagged for it is left\n  ${calls}`;
+}
+
+async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promise<void> {
+  const ctx = commandContext(cmd);
+  const timeoutSeconds = parseDurationFlag('--timeout', flags.timeout);
+  const interactive = !flags.yes && !!process.stdin.isTTY;
+  if (!flags.yes && !interactive) throw new UsageError(`deleting fleet ${name}: stdin is not a terminal, so nothing can confirm; pass --yes`);
+  const fleets = loadFleetsOrExit(ctx, flags.file);
+  if (!fleets) return;
+  const fleet = fleets.find((f) => f.name === name);
+  if (!fleet) throw new UsageError(`deleting fleet ${name}: no manifest given declares it (found: ${fleets.map((f) => f.name).join(', ') || 'none'}); pass -f FILE`);
+  const rt = openRuntime({ sim: !!ctx.global.sim, stateDir: ctx.stateDir, region: fleet.region, logger: ctx.logger });
+  try {
+    const report = await deleteFleet(fleet, rt, {
+      logger: ctx.logger,
+      timeoutSeconds,
+      progress: (line) => process.stderr.write(`${line}\n`),
+      confirm: async (steps) => {
+        process.stderr.write(`${renderPlan(name, steps)}\n`);
+        return interactive ? askOnTty(name, steps) : true;
+      },
+    });
+    if (report.gone && report.applied.length) markDeleted(new FileStatusStore(ctx.stateDir), name, rt.clock.now());
+    writeOut(renderReport(report));
+    process.exitCode = report.cancelled ? 2 : report.failed ? 1 : 0;
+  } finally {
+    rt.save();
+  }
+}

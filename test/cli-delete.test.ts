@@ -1,0 +1,135 @@
+/**
+ * `drover delete fleet` end to end in-process over the simulated account: after `apply --wait`
+ * of the example fleet nothing tagged for it is left; a second run changes nothing; a run that
+ * fails halfway is finished by the next one.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openSimAccount } from '../src/main/runtime';
+import type { SimState } from '../src/sim/state';
+import { drover } from './support/cli';
+
+const EXAMPLE = path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml');
+const FLEET = 'magento-marketplace';
+
+function taggedForFleet(entry: unknown): boolean {
+  const tags = (entry as { tags?: unknown }).tags;
+  if (Array.isArray(tags)) return tags.some((t: { key: string; value: string }) => t.key === 'drover:fleet' && t.value === FLEET);
+  return !!tags && (tags as Record<string, string>)['drover:fleet'] === FLEET;
+}
+
+/** Every live resource of the simulated account tagged for the fleet (or hanging off one), as `kind/id`. */
+function leftovers(state: SimState): string[] {
+  const live = (kind: string, rec: Record<string, unknown>, alive: (e: any) => boolean = () => true) =>
+    Object.entries(rec)
+      .filter(([, e]) => taggedForFleet(e) && alive(e))
+      .map(([id]) => `${kind}/${id}`);
+  const fsIds = new Set(Object.values(state.fileSystems).filter(taggedForFleet).map((f: any) => f.id));
+  return [
+    ...live('instance', state.instances, (i) => !['terminated', 'shutting-down'].includes(i.state)),
+    ...live('launchTemplate', state.launchTemplates),
+    ...live('group', state.groups),
+    ...live('loadBalancer', state.loadBalancers),
+    ...live('alarm', state.alarms),
+    ...live('fileSystem', state.fileSystems, (f) => f.lifeCycleState !== 'deleted'),
+    ...live('securityGroup', state.securityGroups),
+    ...Object.values(state.mountTargets).filter((m: any) => fsIds.has(m.fileSystemId) && m.lifeCycleState !== 'deleted').map((m: any) => `mountTarget/${m.id}`),
+    ...Object.keys(state.hooks).filter((k) => k.startsWith(`${FLEET}-`)).map((k) => `hook/${k}`),
+    ...Object.keys(state.policies).filter((k) => k.includes(`${FLEET}-`)).map((k) => `policy/${k}`),
+  ];
+}
+
+describe('drover delete fleet', () => {
+  let dir: string;
+  const state = () => ['--state-dir', dir];
+  const world = () => openSimAccount(dir, false).snapshot();
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cli-delete-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('deletes everything tagged for the fleet; a second run is a no-op', async () => {
+    const applied = await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state());
+    expect(applied.code).toBe(0);
+    const before = leftovers(world());
+    expect(before.filter((r) => r.startsWith('group/')).length).toBeGreaterThan(0);
+    expect(before.some((r) => r.startsWith('loadBalancer/'))).toBe(true);
+    expect(before.some((r) => r.startsWith('fileSystem/'))).toBe(true);
+
+    const r = await drover('delete', 'fleet', FLEET, '--sim', '--yes', ...state());
+    // Reverse dependency order: the group before the launch template and load balancer, storage last.
+    const order = [...r.stderr.matchAll(/^magento-marketplace {2}(\w+) /gm)].map((m) => m[1]);
+    const at = (k: string) => order.indexOf(k);
+    expect(at('updateAutoScalingGroup')).toBe(0);
+    expect(at('deleteAutoScalingGroup')).toBeLessThan(at('deleteLaunchTemplate'));
+    expect(at('deleteLaunchTemplate')).toBeLessThan(at('deleteLoadBalancer'));
+    expect(at('deleteLoadBalancer')).toBeLessThan(at('deleteMountTarget'));
+    expect(at('deleteMountTarget')).toBeLessThan(at('deleteFileSystem'));
+    expect(at('deleteFileSystem')).toBeLessThan(at('deleteSecurityGroup'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`fleet ${FLEET}: deleted`);
+    expect(leftovers(world())).toEqual([]);
+    const described = await drover('describe', 'fleet', FLEET, ...state());
+    expect(described.stdout).toContain('Deleted');
+
+    const again = await drover('delete', 'fleet', FLEET, '--sim', '--yes', ...state());
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/nothing to delete\n {2}calls: \d+ read, 0 mutating/);
+  }, 120_000);
+
+  it('a run that fails halfway is finished by the next', async () => {
+    expect((await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+    // The load balancer goes late in the order: everything before it was deleted when it fails.
+    expect((await drover('sim', 'fault', 'ElasticLoadBalancing', 'DeleteLoadBalancer', 'AccessDenied', '--times', '1', ...state())).code).toBe(0);
+    const first = await drover('delete', 'fleet', FLEET, '--sim', '--yes', ...state());
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('then failed');
+    const half = leftovers(world());
+    expect(half.some((x) => x.startsWith('loadBalancer/'))).toBe(true);
+    expect(half.some((x) => x.startsWith('group/') || x.startsWith('launchTemplate/') || x.startsWith('alarm/'))).toBe(false);
+    expect(half.some((x) => x.startsWith('fileSystem/'))).toBe(true);
+    const second = await drover('delete', 'fleet', FLEET, '--sim', '--yes', ...state());
+    expect(second.code).toBe(0);
+    expect(leftovers(world())).toEqual([]);
+  }, 120_000);
+
+  it('apply of a manifest with spec.deletion: true deletes the fleet and keeps it deleted', async () => {
+    expect((await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+    const marked = path.join(dir, 'deleted.yaml');
+    fs.writeFileSync(marked, `${fs.readFileSync(EXAMPLE, 'utf8').trimEnd()}\n  deletion: true\n`);
+    expect((await drover('validate', marked)).code).toBe(0);
+    const plan = await drover('plan', '-f', marked, '--sim', ...state());
+    expect(plan.stdout).toContain('the fleet is being deleted');
+    const r = await drover('apply', '-f', marked, '--sim', '--wait', ...state());
+    expect(r.code).toBe(0);
+    expect(leftovers(world())).toEqual([]);
+    const again = await drover('apply', '-f', marked, '--sim', '-o', 'json', ...state());
+    expect(JSON.parse(again.stdout)).toMatchObject({ steps: [], calls: { mutating: 0 } });
+  }, 120_000);
+
+  it('apply --prune deletes the fleets drover owns that the files no longer declare; without it nothing is deleted', async () => {
+    const two = path.resolve(__dirname, '../manifests/examples/two-fleets.yaml');
+    expect((await drover('apply', '-f', two, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+    const [storefront, admin] = fs.readFileSync(two, 'utf8').split(/^---$/m);
+    const only = path.join(dir, 'storefront.yaml');
+    fs.writeFileSync(only, storefront.includes('name: storefront') ? storefront : admin);
+    const groups = () => openSimAccount(dir, false).groups().map((g) => g.name).sort();
+    expect(groups()).toEqual(['admin-v001', 'storefront-v001']);
+    expect((await drover('apply', '-f', only, '--sim', '--wait', ...state())).code).toBe(0);
+    expect(groups()).toEqual(['admin-v001', 'storefront-v001']);
+    const pruned = await drover('apply', '-f', only, '--sim', '--wait', '--prune', ...state());
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('fleet admin:');
+    expect(groups()).toEqual(['storefront-v001']);
+    const lbs = Object.keys(world().loadBalancers);
+    expect(lbs.some((n) => n.startsWith('admin'))).toBe(false);
+    expect(lbs.length).toBe(1);
+  }, 120_000);
+
+  it('refuses without --yes when stdin is not a terminal, changing nothing', async () => {
+    const r = await drover('delete', 'fleet', FLEET, '-f', EXAMPLE, '--sim', ...state());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('stdin is not a terminal');
+  });
+});
