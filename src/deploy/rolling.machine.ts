@@ -1,7 +1,8 @@
 /**
- * Rolling deployment: one instance refresh of the fleet's group to a new launch template
- * version, keeping `minHealthyPercent` serving. A failed or timed-out refresh, a failed
- * step or `UNDO` rolls back by refreshing to the previous version, then ends `failed`.
+ * Rolling deployment: make a launch template version for the image (the first step, so its
+ * AWS write waits for the saved snapshot like every other), then one instance refresh of the
+ * fleet's group to it, keeping `minHealthyPercent` serving. A failed or timed-out refresh, a
+ * failed step or `UNDO` rolls back by refreshing to the previous version, then ends `failed`.
  */
 import { assign, fromPromise, setup } from 'xstate';
 import {
@@ -9,48 +10,12 @@ import {
 } from './step-kit';
 import { groupFacts, servesFully, type ReobserveInput, type ReobservedFacts } from '../model/reobserve';
 
-export interface RollingInput {
-  fleet: string;
-  groupName: string;
-  launchTemplateVersion: number;
-  previousVersion: number;
-  minHealthyPercent: number;
-  timeoutSeconds: number;
-}
+import type {
+  PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, RefreshStatus, RollingContext, RollingEvent, RollingInput,
+  RollingOutput, StartedRefresh, StartRefreshInput,
+} from './rolling.types';
 
-export type RefreshStatus =
-  | 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelling' | 'Cancelled'
-  | 'RollbackInProgress' | 'RollbackFailed' | 'RollbackSuccessful' | 'Baking' | 'Missing';
-
-/** Idempotent: returns a refresh to this version that is pending, running or successful; else starts one. */
-export interface StartRefreshInput { groupName: string; launchTemplateVersion: number; minHealthyPercent: number }
-export interface StartedRefresh { refreshId: string }
-export interface PollRefreshInput { groupName: string; refreshId: string }
-export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
-
-export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed' | 'GroupMissing';
-
-export type RollingOutput =
-  | { status: 'succeeded'; refreshId: string }
-  /** `rolledBackTo` is absent when the group was gone (nothing was refreshed back). */
-  | { status: 'failed'; reason: RollingFailureReason; message: string; rolledBackTo?: number };
-
-export interface RollingContext {
-  input: RollingInput;
-  refreshId?: string;
-  refreshStartedAtMs?: number;
-  percentComplete: number;
-  rollbackRefreshId?: string;
-  failure?: { reason: RollingFailureReason; message: string };
-  /** When the last reobserve guard first saw the group short of N/N. */
-  verifyStartedAtMs?: number;
-  message: string;
-  lastError?: string;
-  errorCount: number;
-  polls: number;
-}
-
-export type RollingEvent = { type: 'UNDO' } | { type: 'POLL' };
+export * from './rolling.types';
 
 const FAILED: RefreshStatus[] = ['Failed', 'Cancelled', 'RollbackSuccessful', 'RollbackFailed', 'Missing'];
 const { step, set } = stepKit<RollingContext>();
@@ -59,9 +24,20 @@ function notProvided(name: string): Promise<never> {
   return kitNotProvided('rolling', name);
 }
 
+/** The version to refresh to: prepared by the first step, or given by a snapshot saved before that step existed. */
+function targetVersion(context: RollingContext): number {
+  return (context.launchTemplateVersion ?? context.input.launchTemplateVersion)!;
+}
+
+/** The version a rollback refreshes back to. */
+function rollbackVersion(context: RollingContext): number | undefined {
+  return context.previousVersion ?? context.input.previousVersion;
+}
+
 export const rollingMachine = setup({
   types: {} as { context: RollingContext; events: RollingEvent; input: RollingInput; output: RollingOutput },
   actors: {
+    prepareVersion: fromPromise<PreparedVersion, PrepareVersionInput>(() => notProvided('prepareVersion')),
     startInstanceRefresh: fromPromise<StartedRefresh, StartRefreshInput>(() => notProvided('startInstanceRefresh')),
     pollInstanceRefresh: fromPromise<RefreshFacts, PollRefreshInput>(() => notProvided('pollInstanceRefresh')),
     reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
@@ -80,15 +56,31 @@ export const rollingMachine = setup({
   },
 }).createMachine({
   id: 'rolling',
-  initial: 'rollout',
+  initial: 'prepare',
   context: ({ input }) => ({
     input,
     percentComplete: 0,
-    message: `refreshing ${input.groupName} to launch template version ${input.launchTemplateVersion}`,
+    message: `making a launch template version for ${input.amiId ?? 'the new image'}`,
     errorCount: 0,
     polls: 0,
   }),
   states: {
+    /** Nothing touched yet: a failure or UNDO here ends the deployment with nothing to roll back. */
+    prepare: step<PreparedVersion>('retryDelay', {
+      src: 'prepareVersion',
+      input: ({ context }) => ({ amiId: context.input.amiId!, deploymentId: context.input.deploymentId! }),
+      onDone: {
+        target: '#rolling.rollout',
+        actions: ['stepDone', set(({ context, event }) => ({
+          launchTemplateVersion: event.output.version,
+          previousVersion: event.output.previousVersion ?? context.input.pinnedVersion ?? event.output.version,
+          message: `refreshing ${context.input.groupName} to launch template version ${event.output.version}`,
+        }))],
+      },
+      onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#rolling.notStarted', actions: 'failFromError' }],
+    }, {
+      on: { UNDO: { target: '#rolling.notStarted', actions: set(() => ({ failure: { reason: 'Undo' as const, message: 'rollout undo requested' } })) } },
+    }),
     rollout: {
       initial: 'startInstanceRefresh',
       on: {
@@ -102,7 +94,7 @@ export const rollingMachine = setup({
           src: 'startInstanceRefresh',
           input: ({ context }) => ({
             groupName: context.input.groupName,
-            launchTemplateVersion: context.input.launchTemplateVersion,
+            launchTemplateVersion: targetVersion(context),
             minHealthyPercent: context.input.minHealthyPercent,
           }),
           onDone: { target: '#rolling.rollout.waitRefresh', actions: ['stepDone', set(({ event }) => ({ refreshId: event.output.refreshId }))] },
@@ -173,6 +165,11 @@ export const rollingMachine = setup({
       ],
       onError: { target: 'wait', actions: 'recordError' },
     }),
+    /** No version was made (or UNDO came first): nothing changed, nothing to refresh back. */
+    notStarted: {
+      type: 'final',
+      entry: set(({ context }) => ({ message: `failed: ${context.failure?.message ?? 'no launch template version was made'}` })),
+    },
     /** The group is gone: nothing to refresh back; the fleet's reconcile rebuilds from the world. */
     gone: {
       type: 'final',
@@ -180,17 +177,17 @@ export const rollingMachine = setup({
     },
     succeeded: {
       type: 'final',
-      entry: set(({ context }) => ({ message: `${context.input.groupName} runs launch template version ${context.input.launchTemplateVersion}` })),
+      entry: set(({ context }) => ({ message: `${context.input.groupName} runs launch template version ${targetVersion(context)}` })),
     },
     rollback: {
       initial: 'startRollbackRefresh',
-      entry: set(({ context }) => ({ message: `rolling back to version ${context.input.previousVersion}: ${context.failure?.message ?? 'requested'}` })),
+      entry: set(({ context }) => ({ message: `rolling back to version ${rollbackVersion(context)}: ${context.failure?.message ?? 'requested'}` })),
       states: {
         startRollbackRefresh: step<StartedRefresh>('retryDelay', {
           src: 'startInstanceRefresh',
           input: ({ context }) => ({
             groupName: context.input.groupName,
-            launchTemplateVersion: context.input.previousVersion,
+            launchTemplateVersion: rollbackVersion(context)!,
             minHealthyPercent: context.input.minHealthyPercent,
           }),
           onDone: { target: '#rolling.rollback.waitRollbackRefresh', actions: ['stepDone', set(({ event }) => ({ rollbackRefreshId: event.output.refreshId }))] },
@@ -214,14 +211,14 @@ export const rollingMachine = setup({
     },
     failed: {
       type: 'final',
-      entry: set(({ context }) => ({ message: `rolled back to version ${context.input.previousVersion}: ${context.failure?.message ?? 'failed'}` })),
+      entry: set(({ context }) => ({ message: `rolled back to version ${rollbackVersion(context)}: ${context.failure?.message ?? 'failed'}` })),
     },
   },
   output: ({ context }): RollingOutput =>
-    context.failure && context.failure.reason === 'GroupMissing'
+    context.failure && (context.failure.reason === 'GroupMissing' || rollbackVersion(context) === undefined)
       ? { status: 'failed', ...context.failure }
       : context.failure
-      ? { status: 'failed', ...context.failure, rolledBackTo: context.input.previousVersion }
+      ? { status: 'failed', ...context.failure, rolledBackTo: rollbackVersion(context)! }
       : { status: 'succeeded', refreshId: context.refreshId! },
 });
 
