@@ -1,9 +1,14 @@
+import { readFileSync } from 'fs';
+import path from 'path';
 import { VirtualClock } from '../util/clock';
 import { createRollingMachine } from './machines';
 import { describePhase } from './phase';
 import type { RollingInput } from './rolling.machine';
 import { FakeRollingWorld } from './testing/fake-rolling-world';
-import { crashAndRestore, runToEnd } from './testing/harness';
+import { crashAndRestore, metaFor, runToEnd } from './testing/harness';
+import { driveUntil } from './testing/drive';
+import { startDeployment } from './runner';
+import { MemorySnapshotStore } from './snapshot-store';
 
 const input: RollingInput = {
   fleet: 'shop',
@@ -72,6 +77,19 @@ describe('rolling machine', () => {
     });
     expect(undone.result.output).toEqual({ status: 'failed', reason: 'Undo', message: 'rollout undo requested' });
     expect(world.refreshes).toHaveLength(0);
+  });
+
+  it('finishes a refresh restored from a snapshot saved before the version was a step (versions in the input)', async () => {
+    const saved = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'test', 'fixtures', 'deploy-snapshots-before-step-kit.json'), 'utf8'));
+    const waiting = saved.rolling.find((s: any) => JSON.stringify(s.value) === '{"rollout":{"waitRefresh":"wait"}}');
+    expect(waiting.context.input).toMatchObject({ launchTemplateVersion: 3, previousVersion: 2 });
+    const { clock, world, machine } = setup();
+    await world.startInstanceRefresh({ launchTemplateVersion: 3 });
+    const handle = startDeployment(machine, { store: new MemorySnapshotStore(), key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, snapshot: waiting });
+    const result = await driveUntil(clock, handle.done);
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(world.currentVersion).toBe(3);
+    expect(world.versions.size).toBe(0);
   });
 
   it('rolls back on UNDO', async () => {
