@@ -12,16 +12,19 @@ describe('rolling deployment over the simulated account', () => {
     const env = createDeployEnv(d);
     env.sim.setLoad(LB, 130);
     await env.converge(d);
-    const ctx = { logger: env.logger, sleep: env.sleep, fleet: d, clock: env.clock };
-    const version = await prepareRollingVersion(env.clients, ctx, { amiId: AMI.r2, deploymentId: 'rolling-1' });
-    expect(version).toEqual({ version: 2, previousVersion: 1 });
-    expect(await prepareRollingVersion(env.clients, ctx, { amiId: AMI.r2, deploymentId: 'rolling-1' })).toEqual(version);
+    const versionsBefore = env.callsOf('CreateLaunchTemplateVersion').length;
 
+    // The machine makes the launch template version itself, as its first (persisted) step.
     const input: RollingInput = {
-      fleet: d.name, groupName: GROUP, launchTemplateVersion: 2, previousVersion: 1, minHealthyPercent: 50, timeoutSeconds: 3600,
+      fleet: d.name, groupName: GROUP, amiId: AMI.r2, deploymentId: 'rolling-1', pinnedVersion: 1, minHealthyPercent: 50, timeoutSeconds: 3600,
     };
     const result = await env.run(createRollingMachine(env.ports.rolling), 'rolling', input);
     expect(result.output).toMatchObject({ status: 'succeeded' });
+    expect(env.callsOf('CreateLaunchTemplateVersion')).toHaveLength(versionsBefore + 1);
+    // Making it again (a restored snapshot) finds the version this deployment made.
+    const ctx = { logger: env.logger, sleep: env.sleep, fleet: d, clock: env.clock };
+    expect(await prepareRollingVersion(env.clients, ctx, { amiId: AMI.r2, deploymentId: 'rolling-1' })).toMatchObject({ version: 2 });
+    expect(env.callsOf('CreateLaunchTemplateVersion')).toHaveLength(versionsBefore + 1);
     expect(result.minServing).toBeGreaterThanOrEqual(1);
     expect(env.callsOf('StartInstanceRefresh')).toHaveLength(1);
     expect((env.callsOf('StartInstanceRefresh')[0].input as any).Preferences).toMatchObject({ MinHealthyPercentage: 50 });

@@ -298,7 +298,7 @@ export class FleetController {
     const fromAmi = step.params.fromAmi ? String(step.params.fromAmi) : undefined;
     const id = deploymentId(kind, this.deps.clock.now(), `v${String(input.generation).padStart(3, '0')}`);
     if (kind === 'rolling') {
-      const rolling = await rollingInput(this.deps.clients, this.deps, fleet, observed, toAmi, id);
+      const rolling = rollingInput(fleet, observed, toAmi, id);
       return rolling ? this.runner.start(this.machineFor(fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } }) : undefined;
     }
     return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });

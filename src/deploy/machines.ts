@@ -50,6 +50,7 @@ export function createRollingMachine(ports?: RollingPorts): RollingMachine {
   if (!ports) return rollingMachine;
   return rollingMachine.provide({
     actors: {
+      prepareVersion: step(ports.prepareVersion.bind(ports)),
       startInstanceRefresh: step(ports.startInstanceRefresh.bind(ports)),
       pollInstanceRefresh: step(ports.pollInstanceRefresh.bind(ports)),
       reobserve: step(ports.reobserve.bind(ports)),

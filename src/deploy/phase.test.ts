@@ -77,13 +77,21 @@ describe('deploymentDiagram', () => {
 });
 
 describe('deploy machines', () => {
-  it('import only xstate and the model', () => {
+  it('import only xstate, the model, the step kit and their own sibling files', () => {
     const files = readdirSync(__dirname).filter((f) => f.endsWith('.machine.ts'));
     expect(files.sort()).toEqual(['bake.machine.ts', 'rolling.machine.ts', 'swap.machine.ts']);
-    for (const f of files) {
+    const machines = files.map((f) => f.replace('.machine.ts', ''));
+    // A machine's sibling files (swap.types.ts, swap.rollout.ts, ...) and the step kit obey the same rule.
+    const family = readdirSync(__dirname).filter((f) => f === 'step-kit.ts' || (machines.some((m) => f.startsWith(`${m}.`)) && !f.endsWith('.test.ts')));
+    expect(family).toEqual(expect.arrayContaining([...files, 'step-kit.ts']));
+    for (const f of family) {
+      const own = f.split('.')[0];
       const source = readFileSync(path.join(__dirname, f), 'utf8');
       const imports = [...source.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-      for (const spec of imports) expect({ f, spec, ok: spec === 'xstate' || /^\.\.\/model(\/|$)/.test(spec) }).toEqual({ f, spec, ok: true });
+      for (const spec of imports) {
+        const ok = spec === 'xstate' || /^\.\.\/model(\/|$)/.test(spec) || spec === './step-kit' || spec.startsWith(`./${own}.`);
+        expect({ f, spec, ok }).toEqual({ f, spec, ok: true });
+      }
     }
   });
 

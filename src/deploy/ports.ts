@@ -14,7 +14,7 @@ import type {
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
 } from './swap.machine';
 import type { ReobserveInput, ReobservedFacts } from '../model/reobserve';
-import type { PollRefreshInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './rolling.machine';
+import type { PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './rolling.machine';
 
 export interface BakePorts {
   /** An image tagged for (fleet, commit), if any. */
@@ -52,6 +52,8 @@ export interface SwapPorts {
 }
 
 export interface RollingPorts {
+  /** The launch template version for the deployment's image (made once, found again on a re-run). */
+  prepareVersion(input: PrepareVersionInput): Promise<PreparedVersion>;
   startInstanceRefresh(input: StartRefreshInput): Promise<StartedRefresh>;
   pollInstanceRefresh(input: PollRefreshInput): Promise<RefreshFacts>;
   /** The group as the world shows it now, before Succeeded. Read-only. */

@@ -48,6 +48,7 @@ const PHASE_LINES: Record<string, PhaseLine> = {
   waitBlueHealthy: (d) => `Rolling back: waiting for blue ${group(d.blue)}: ${count(d.blue, 'InService')}`,
   detachGreen: (d) => `Rolling back: detaching green ${group(d.green)}`,
   deleteGreen: (d) => `Rolling back: deleting green ${group(d.green)}`,
+  prepare: (d) => `Creating launch template version for ${d.toAmi ?? 'the new image'}`,
   startInstanceRefresh: (d) => `Starting rolling update of ${group(d.green ?? d.blue)}`,
   waitRefresh: (d) => `Waiting for rolling update of ${group(d.green ?? d.blue)}: ${count(d.green ?? d.blue, 'InService')}`,
   startRollbackRefresh: (d) => `Rolling back (${d.reason ?? 'requested'}): starting refresh of ${group(d.green ?? d.blue)}`,

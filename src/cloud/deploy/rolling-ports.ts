@@ -90,13 +90,14 @@ export async function pollInstanceRefresh(clients: AwsClients, ctx: DeployPortsC
   };
 }
 
-/** For the controller, before starting the rolling machine: the version to refresh to, and the default it replaces. */
+/** The rolling machine's first step: the version to refresh to, and the default it replaces. */
 export function prepareRollingVersion(clients: AwsClients, ctx: DeployPortsContext, p: { amiId: string; deploymentId: string }) {
   return ensureImageVersion(clients, ctx, { label: `rolling ${p.deploymentId}`, amiId: p.amiId });
 }
 
 export function createRollingPorts(clients: AwsClients, ctx: DeployPortsContext): RollingPorts {
   return {
+    prepareVersion: (p) => prepareRollingVersion(clients, ctx, p),
     startInstanceRefresh: (p) => startInstanceRefresh(clients, ctx, p),
     pollInstanceRefresh: (p) => pollInstanceRefresh(clients, ctx, p),
     reobserve: (p) => reobserveGroups(clients, ctx, p),

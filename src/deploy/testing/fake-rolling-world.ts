@@ -12,7 +12,7 @@ export class FakeRollingWorld implements RollingPorts {
 
   constructor(
     readonly clock: VirtualClock,
-    readonly options: { initialVersion: number; refreshSeconds?: number; failVersions?: number[] },
+    readonly options: { initialVersion: number; refreshSeconds?: number; failVersions?: number[]; prepareFails?: string },
   ) {
     this.currentVersion = options.initialVersion;
   }
@@ -20,6 +20,16 @@ export class FakeRollingWorld implements RollingPorts {
   status(r: FakeRefresh): RefreshStatus {
     if (this.clock.nowMs() < r.startedAtMs + (this.options.refreshSeconds ?? 600) * 1000) return 'InProgress';
     return (this.options.failVersions ?? []).includes(r.version) ? 'Failed' : 'Successful';
+  }
+
+  /** Launch template versions made, by image: the first gets initialVersion + 1. */
+  readonly versions = new Map<string, number>();
+
+  async prepareVersion(input: { amiId: string; deploymentId: string }) {
+    if (this.options.prepareFails) throw new Error(this.options.prepareFails);
+    const made = this.versions.get(input.amiId) ?? this.options.initialVersion + 1 + this.versions.size;
+    this.versions.set(input.amiId, made);
+    return { version: made, previousVersion: this.options.initialVersion };
   }
 
   async startInstanceRefresh(input: { launchTemplateVersion: number }) {

@@ -1,0 +1,60 @@
+/** The rolling machine's input, context, events, output and step input/output shapes. */
+
+export interface RollingInput {
+  fleet: string;
+  groupName: string;
+  /** The image the `prepareVersion` step makes a launch template version for. */
+  amiId?: string;
+  /** Labels the launch template version, so a re-run of the step finds the one it made. */
+  deploymentId?: string;
+  /** The version the group pins at the start: the rollback target when the template has no other default. */
+  pinnedVersion?: number;
+  /**
+   * Known up front only in snapshots saved before `prepareVersion` was a step (and in tests
+   * that start at the refresh); otherwise the step sets the context's versions.
+   */
+  launchTemplateVersion?: number;
+  previousVersion?: number;
+  minHealthyPercent: number;
+  timeoutSeconds: number;
+}
+
+export type RefreshStatus =
+  | 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelling' | 'Cancelled'
+  | 'RollbackInProgress' | 'RollbackFailed' | 'RollbackSuccessful' | 'Baking' | 'Missing';
+
+/** Idempotent: returns a refresh to this version that is pending, running or successful; else starts one. */
+/** Idempotent: the launch template version made for this deployment's image, else a new one. */
+export interface PrepareVersionInput { amiId: string; deploymentId: string }
+export interface PreparedVersion { version: number; previousVersion?: number }
+export interface StartRefreshInput { groupName: string; launchTemplateVersion: number; minHealthyPercent: number }
+export interface StartedRefresh { refreshId: string }
+export interface PollRefreshInput { groupName: string; refreshId: string }
+export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
+
+export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed' | 'GroupMissing';
+
+export type RollingOutput =
+  | { status: 'succeeded'; refreshId: string }
+  /** `rolledBackTo` is absent when the group was gone or no version was made (nothing was refreshed back). */
+  | { status: 'failed'; reason: RollingFailureReason; message: string; rolledBackTo?: number };
+
+export interface RollingContext {
+  input: RollingInput;
+  /** The version refreshed to and the one a rollback refreshes back to, once prepared. */
+  launchTemplateVersion?: number;
+  previousVersion?: number;
+  refreshId?: string;
+  refreshStartedAtMs?: number;
+  percentComplete: number;
+  rollbackRefreshId?: string;
+  failure?: { reason: RollingFailureReason; message: string };
+  /** When the last reobserve guard first saw the group short of N/N. */
+  verifyStartedAtMs?: number;
+  message: string;
+  lastError?: string;
+  errorCount: number;
+  polls: number;
+}
+
+export type RollingEvent = { type: 'UNDO' } | { type: 'POLL' };
