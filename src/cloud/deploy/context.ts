@@ -2,7 +2,7 @@
 import type { Logger } from '../../log/logger';
 import type { DesiredFleet } from '../../model/fleet';
 import type { Clock } from '../../util/clock';
-import type { ApplyContext } from '../apply';
+import type { ApplyContext } from '../apply/context';
 import { awsCall } from '../call';
 import { CloudError, isNotFound } from '../errors';
 
