@@ -6,7 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { createAwsClients } from '../src/cloud/clients';
 import { openSimAccount, simAccountFile } from '../src/main/runtime';
+import { createSimPlugin } from '../src/sim';
 import type { SimState } from '../src/sim/state';
 import { drover } from './support/cli';
 
@@ -187,6 +190,20 @@ describe('drover delete fleet', () => {
       expect(leftovers(world())).toEqual([]);
       expect(tagged(FLEET)).toEqual({ images: [], snapshots: [] });
       expect(tagged('other-shop').images).toEqual(['ami-0000000000other']);
+    }, 240_000);
+
+    it('keeps an image something outside the fleet still runs from, and says so instead of waiting', async () => {
+      const sim = openSimAccount(dir, false);
+      const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+      const [used, unused] = tagged(FLEET).images;
+      await clients.ec2.send(new RunInstancesCommand({ ImageId: used, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }));
+      sim.save(simAccountFile(dir));
+      const r = await drover('delete', 'fleet', FLEET, '--sim', '--yes', '--images', ...state());
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`image ${used} is still used by instance/i-[0-9a-f]+; kept`));
+      expect(tagged(FLEET).images).toEqual([used]);
+      expect(tagged(FLEET).images).not.toContain(unused);
+      expect(leftovers(world()).filter((x) => !x.startsWith('instance/'))).toEqual([]);
     }, 240_000);
   });
 

@@ -43,6 +43,11 @@ export interface DeleteReport {
   failed?: string;
 }
 
+/** Images the deregisterImage step refused to delete after re-checking the world, with why. */
+function keptImages(applied: { step: PlanStep; outcome: { status: string; detail?: Record<string, unknown> } }[]): string[] {
+  return applied.flatMap((a) => (a.step.kind === 'deregisterImage' && a.outcome.status === 'done' && a.outcome.detail?.kept ? [String(a.outcome.detail.kept)] : []));
+}
+
 async function observe(rt: Runtime, fleet: DesiredFleet, logger: Logger, cache: OwnershipCache): Promise<ObservedFleet> {
   return observeFleet(rt.clients, fleet, { logger, sleep: rt.sleep, cache, lifecycleHooks: true, deleting: true });
 }
@@ -79,6 +84,12 @@ export async function deleteFleet(fleet: DesiredFleet, rt: Runtime, opts: Delete
     for (const a of result.applied) opts.progress(`${fleet.name}  ${a.step.kind} ${a.step.resource}: ${a.step.reason}`);
     if (result.failed) {
       report.failed = `${result.failed.error.message} (run 'drover delete fleet ${fleet.name}' again to carry on)`;
+      return finish();
+    }
+    const kept = keptImages(result.applied);
+    if (kept.length) {
+      // The world said no (something outside the fleet still uses it): waiting would not change that.
+      report.failed = `deleting fleet ${fleet.name}: ${kept.join('; ')}; kept (delete what uses it, then run it again)`;
       return finish();
     }
     if (rt.clock.nowMs() - started >= opts.timeoutSeconds * 1000) {
