@@ -1,6 +1,6 @@
 import type { ObservedFleet } from '../model/observed';
 import { convergedWorld, desiredFleet, emptyWorld } from './fixtures';
-import { isFleetGone, planDeletion } from './plan-deletion';
+import { deletionReadiness, isFleetGone, planDeletion } from './plan-deletion';
 
 const kinds = (o: ObservedFleet) => planDeletion(o).steps.map((s) => `${s.kind} ${s.resource}`);
 
@@ -102,6 +102,8 @@ describe('planDeletion (pure)', () => {
       w.images = [image('ami-1')];
       expect(planDeletion(w).notes).toEqual(['1 baked image kept; add --images to delete them']);
       expect(planDeletion(emptyWorld(d.name)).notes).toBeUndefined();
+      // spec.deletion keeps them too, and the Deleted status says how to remove them.
+      expect(deletionReadiness(w)).toMatchObject({ ready: true, reason: 'Deleted', message: expect.stringContaining(`1 baked image(s), kept (drover delete fleet ${d.name} --images`) });
     });
   });
 });

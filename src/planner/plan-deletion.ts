@@ -141,6 +141,8 @@ export function isFleetGone(observed: ObservedFleet, opts: DeletionOptions = {})
 /** A fleet marked `spec.deletion: true` is "ready" once nothing drover owns for it is left. */
 export function deletionReadiness(observed: ObservedFleet): Readiness {
   const gone = isFleetGone(observed);
-  const message = gone ? `fleet ${observed.name} is deleted: nothing drover owns for it is left` : `deleting fleet ${observed.name} (spec.deletion: true)`;
+  const n = ownedImages(observed).length;
+  const left = n ? ` but ${n} baked image(s), kept (drover delete fleet ${observed.name} --images deletes them)` : '';
+  const message = gone ? `fleet ${observed.name} is deleted: nothing drover owns for it is left${left}` : `deleting fleet ${observed.name} (spec.deletion: true)`;
   return { ready: gone, inService: 0, desired: 0, reason: gone ? 'Deleted' : 'Deleting', message };
 }
