@@ -6,7 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openSimAccount } from '../src/main/runtime';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { createAwsClients } from '../src/cloud/clients';
+import { openSimAccount, simAccountFile } from '../src/main/runtime';
+import { createSimPlugin } from '../src/sim';
 import type { SimState } from '../src/sim/state';
 import { drover } from './support/cli';
 
@@ -126,6 +129,83 @@ describe('drover delete fleet', () => {
     expect(lbs.some((n) => n.startsWith('admin'))).toBe(false);
     expect(lbs.length).toBe(1);
   }, 120_000);
+
+  describe('baked images', () => {
+    const commits = ['4f2a9c1e77', '9b1d0e3a55'];
+    /** Ids of images and snapshots of the sim account tagged for `fleet`. */
+    const tagged = (fleet: string) => {
+      const w = world();
+      const mine = (e: { tags: Record<string, string> }) => e.tags['drover:fleet'] === fleet;
+      return { images: Object.values(w.images).filter(mine).map((i) => i.id), snapshots: Object.values(w.snapshots ?? {}).filter(mine).map((s) => s.id) };
+    };
+    /** An image (and its snapshot) another fleet baked, written into the saved account. */
+    const addForeignImage = () => {
+      const file = simAccountFile(dir);
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const image = (Object.values(saved.state.images) as { id: string; snapshotId: string; tags: Record<string, string> }[]).find((i) => i.tags['drover:fleet'] === FLEET)!;
+      const snap = saved.state.snapshots[image.snapshotId];
+      const tags = { ...image.tags, 'drover:fleet': 'other-shop' };
+      saved.state.images['ami-0000000000other'] = { ...image, id: 'ami-0000000000other', snapshotId: 'snap-0000000000other', tags };
+      saved.state.snapshots['snap-0000000000other'] = { ...snap, id: 'snap-0000000000other', tags: { ...snap.tags, 'drover:fleet': 'other-shop' } };
+      fs.writeFileSync(file, JSON.stringify(saved));
+    };
+
+    beforeEach(async () => {
+      expect((await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+      for (const c of commits) expect((await drover('bake', FLEET, '--commit', c, '--sim', '--wait', ...state())).code).toBe(0);
+      expect(tagged(FLEET).images).toHaveLength(2);
+      expect(tagged(FLEET).snapshots).toHaveLength(2);
+      addForeignImage();
+    });
+
+    it('without --images they are kept and the output says so; --images deletes them and their snapshots last', async () => {
+      const kept = await drover('delete', 'fleet', FLEET, '--sim', '--yes', ...state());
+      expect(kept.code).toBe(0);
+      expect(kept.stderr).toContain('2 baked images kept; add --images to delete them');
+      expect(kept.stdout).toContain('2 baked images kept; add --images to delete them');
+      expect(kept.stderr).not.toContain('deregisterImage');
+      expect(leftovers(world())).toEqual([]);
+      expect(tagged(FLEET).images).toHaveLength(2);
+
+      const r = await drover('delete', 'fleet', FLEET, '--sim', '--yes', '--images', ...state());
+      expect(r.code).toBe(0);
+      expect([...r.stderr.matchAll(/^magento-marketplace {2}(\w+) /gm)].map((m) => m[1])).toEqual(['deregisterImage', 'deregisterImage']);
+      expect(tagged(FLEET)).toEqual({ images: [], snapshots: [] });
+      expect(tagged('other-shop')).toEqual({ images: ['ami-0000000000other'], snapshots: ['snap-0000000000other'] });
+
+      const again = await drover('delete', 'fleet', FLEET, '--sim', '--yes', '--images', ...state());
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/nothing to delete\n {2}calls: \d+ read, 0 mutating/);
+    }, 240_000);
+
+    it('with --images in one run, the images go after the groups, launch template and instances', async () => {
+      const r = await drover('delete', 'fleet', FLEET, '--sim', '--yes', '--images', ...state());
+      expect(r.code).toBe(0);
+      const order = [...r.stderr.matchAll(/^magento-marketplace {2}(\w+) /gm)].map((m) => m[1]);
+      const firstImage = order.indexOf('deregisterImage');
+      expect(firstImage).toBeGreaterThan(order.lastIndexOf('deleteAutoScalingGroup'));
+      expect(firstImage).toBeGreaterThan(order.indexOf('deleteLaunchTemplate'));
+      expect(firstImage).toBeGreaterThan(order.indexOf('deleteSecurityGroup'));
+      expect(order.filter((k) => k === 'deregisterImage')).toHaveLength(2);
+      expect(leftovers(world())).toEqual([]);
+      expect(tagged(FLEET)).toEqual({ images: [], snapshots: [] });
+      expect(tagged('other-shop').images).toEqual(['ami-0000000000other']);
+    }, 240_000);
+
+    it('keeps an image something outside the fleet still runs from, and says so instead of waiting', async () => {
+      const sim = openSimAccount(dir, false);
+      const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+      const [used, unused] = tagged(FLEET).images;
+      await clients.ec2.send(new RunInstancesCommand({ ImageId: used, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }));
+      sim.save(simAccountFile(dir));
+      const r = await drover('delete', 'fleet', FLEET, '--sim', '--yes', '--images', ...state());
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`image ${used} is still used by instance/i-[0-9a-f]+; kept`));
+      expect(tagged(FLEET).images).toEqual([used]);
+      expect(tagged(FLEET).images).not.toContain(unused);
+      expect(leftovers(world()).filter((x) => !x.startsWith('instance/'))).toEqual([]);
+    }, 240_000);
+  });
 
   it('refuses without --yes when stdin is not a terminal, changing nothing', async () => {
     const r = await drover('delete', 'fleet', FLEET, '-f', EXAMPLE, '--sim', ...state());

@@ -17,6 +17,7 @@ import { openRuntime } from './runtime';
 interface DeleteFlags {
   file?: string[];
   yes?: boolean;
+  images?: boolean;
   timeout: string;
 }
 
@@ -28,21 +29,25 @@ export function registerDeleteCommand(program: Command): void {
     .argument('<name>', 'the fleet (metadata.name)')
     .addOption(new Option('-f, --file <file...>', 'manifest file(s) declaring the fleet; defaults to the files last applied with this state directory'))
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--images', "also deregister the fleet's baked images and delete their snapshots, last (kept without it)")
     .option('--timeout <duration>', 'give up after this long (virtual time with --sim); run it again to carry on', '30m')
     .addHelpText(
       'after',
       `
 Order: lifecycle hooks, then each group scaled to 0 (instances deregistered from the load balancer,
 connection draining honoured) and deleted once empty; the launch template, alarms and policies; the
-load balancer; the mount targets, then the file system, then its security group. Only resources
-tagged drover:fleet=NAME and drover:managed-by=drover are touched. Running it again after a crash or
-a failure carries on; against a fleet already gone it changes nothing.
+load balancer; the mount targets, then the file system, then its security group; and last, with
+--images, the fleet's baked images and their snapshots (without it they are kept, and the plan says
+how many). Only resources tagged drover:fleet=NAME and drover:managed-by=drover are touched.
+Running it again after a crash or a failure carries on; against a fleet already gone it changes
+nothing. A manifest with spec.deletion: true deletes the same way but always keeps the images.
 
 Exit codes: 0 deleted (or nothing left), 1 a step failed or timed out, 2 bad arguments, cancelled.
 
 Examples:
   $ drover delete fleet magento-marketplace -f manifests/examples/magento-marketplace.yaml
-  $ drover delete fleet magento-marketplace --sim --yes`,
+  $ drover delete fleet magento-marketplace --sim --yes
+  $ drover delete fleet magento-marketplace --sim --yes --images`,
     )
     .action((name: string, flags: DeleteFlags, cmd: Command) => runDelete(cmd, name, flags));
 }
@@ -57,18 +62,20 @@ async function askOnTty(fleet: string, steps: PlanStep[]): Promise<boolean> {
   }
 }
 
-function renderPlan(fleet: string, steps: PlanStep[]): string {
-  if (!steps.length) return `fleet ${fleet}: nothing to delete yet (waiting on AWS)`;
+function renderPlan(fleet: string, steps: PlanStep[], notes: string[]): string {
+  const kept = notes.map((n) => `  ${n}`);
+  if (!steps.length) return [`fleet ${fleet}: nothing to delete yet (waiting on AWS)`, ...kept].join('\n');
   const rows = steps.map((s, i) => [String(i + 1), s.kind, s.resource, s.reason]);
-  return [`fleet ${fleet}: first deletion steps`, ...table([['#', 'KIND', 'RESOURCE', 'REASON'], ...rows]).map((l) => `  ${l}`)].join('\n');
+  return [`fleet ${fleet}: first deletion steps`, ...table([['#', 'KIND', 'RESOURCE', 'REASON'], ...rows]).map((l) => `  ${l}`), ...kept].join('\n');
 }
 
 function renderReport(r: DeleteReport): string {
-  const calls = `calls: ${r.calls.read} read, ${r.calls.mutating} mutating`;
+  const calls = [...r.notes, `calls: ${r.calls.read} read, ${r.calls.mutating} mutating`].join('\n  ');
   if (r.cancelled) return `fleet ${r.fleet}: cancelled, nothing deleted`;
   if (r.failed) return `fleet ${r.fleet}: ${r.applied.length} step(s) applied, then failed\n  error: ${r.failed}\n  ${calls}`;
-  if (!r.applied.length) return `fleet ${r.fleet}: nothing drover owns is left; nothing to delete\n  ${calls}`;
-  return `fleet ${r.fleet}: deleted (${r.applied.length} step(s)); nothing tagged for it is left\n  ${calls}`;
+  const left = r.notes.length ? 'nothing tagged for it is left but its baked images' : 'nothing tagged for it is left';
+  if (!r.applied.length) return `fleet ${r.fleet}: ${r.notes.length ? left : 'nothing drover owns is left'}; nothing to delete\n  ${calls}`;
+  return `fleet ${r.fleet}: deleted (${r.applied.length} step(s)); ${left}\n  ${calls}`;
 }
 
 async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promise<void> {
@@ -85,9 +92,10 @@ async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promis
     const report = await deleteFleet(fleet, rt, {
       logger: ctx.logger,
       timeoutSeconds,
+      images: !!flags.images,
       progress: (line) => process.stderr.write(`${line}\n`),
-      confirm: async (steps) => {
-        process.stderr.write(`${renderPlan(name, steps)}\n`);
+      confirm: async (steps, notes) => {
+        process.stderr.write(`${renderPlan(name, steps, notes)}\n`);
         return interactive ? askOnTty(name, steps) : true;
       },
     });

@@ -20,10 +20,12 @@ const PASS_WAIT_MS = 10_000;
 export interface DeleteOptions {
   logger: Logger;
   /** Shown the first plan; false stops before any change. */
-  confirm(steps: PlanStep[]): Promise<boolean>;
+  confirm(steps: PlanStep[], notes: string[]): Promise<boolean>;
   progress(line: string): void;
   /** Give up after this long (virtual time with --sim). */
   timeoutSeconds: number;
+  /** Also deregister the fleet's baked images and delete their snapshots, last (`--images`). */
+  images?: boolean;
 }
 
 export interface DeleteReport {
@@ -32,6 +34,8 @@ export interface DeleteReport {
   applied: PlanStep[];
   /** The first plan, as shown for confirmation. */
   planned: PlanStep[];
+  /** What the deletion leaves on purpose, from the last plan (`2 baked images kept; …`). */
+  notes: string[];
   calls: { read: number; mutating: number };
   /** Nothing drover owns for the fleet is left (observed after the last step). */
   gone: boolean;
@@ -39,13 +43,18 @@ export interface DeleteReport {
   failed?: string;
 }
 
+/** Images the deregisterImage step refused to delete after re-checking the world, with why. */
+function keptImages(applied: { step: PlanStep; outcome: { status: string; detail?: Record<string, unknown> } }[]): string[] {
+  return applied.flatMap((a) => (a.step.kind === 'deregisterImage' && a.outcome.status === 'done' && a.outcome.detail?.kept ? [String(a.outcome.detail.kept)] : []));
+}
+
 async function observe(rt: Runtime, fleet: DesiredFleet, logger: Logger, cache: OwnershipCache): Promise<ObservedFleet> {
-  return observeFleet(rt.clients, fleet, { logger, sleep: rt.sleep, cache, lifecycleHooks: true });
+  return observeFleet(rt.clients, fleet, { logger, sleep: rt.sleep, cache, lifecycleHooks: true, deleting: true });
 }
 
 export async function deleteFleet(fleet: DesiredFleet, rt: Runtime, opts: DeleteOptions): Promise<DeleteReport> {
   const before = rt.clients.calls.totals();
-  const report: DeleteReport = { fleet: fleet.name, applied: [], planned: [], calls: { read: 0, mutating: 0 }, gone: false };
+  const report: DeleteReport = { fleet: fleet.name, applied: [], planned: [], notes: [], calls: { read: 0, mutating: 0 }, gone: false };
   const finish = () => {
     const after = rt.clients.calls.totals();
     report.calls = { read: after.read - before.read, mutating: after.mutating - before.mutating };
@@ -53,24 +62,34 @@ export async function deleteFleet(fleet: DesiredFleet, rt: Runtime, opts: Delete
   };
   const cache = new OwnershipCache();
   const ctx = { logger: opts.logger, sleep: rt.sleep, fleet: fleet.name };
+  const options = { images: !!opts.images };
   let observed = await observe(rt, fleet, opts.logger, cache);
-  report.planned = planDeletion(observed).steps;
-  if (isFleetGone(observed)) {
+  const first = planDeletion(observed, options);
+  report.planned = first.steps;
+  report.notes = first.notes ?? [];
+  if (isFleetGone(observed, options)) {
     report.gone = true;
     return finish();
   }
-  if (!(await opts.confirm(report.planned))) {
+  if (!(await opts.confirm(report.planned, report.notes))) {
     report.cancelled = true;
     return finish();
   }
   const started = rt.clock.nowMs();
   for (;;) {
-    const plan = planDeletion(observed);
+    const plan = planDeletion(observed, options);
+    report.notes = plan.notes ?? [];
     const result = await applyPlan(rt.clients, plan, ctx);
     report.applied.push(...result.applied.map((a) => a.step));
     for (const a of result.applied) opts.progress(`${fleet.name}  ${a.step.kind} ${a.step.resource}: ${a.step.reason}`);
     if (result.failed) {
       report.failed = `${result.failed.error.message} (run 'drover delete fleet ${fleet.name}' again to carry on)`;
+      return finish();
+    }
+    const kept = keptImages(result.applied);
+    if (kept.length) {
+      // The world said no (something outside the fleet still uses it): waiting would not change that.
+      report.failed = `deleting fleet ${fleet.name}: ${kept.join('; ')}; kept (delete what uses it, then run it again)`;
       return finish();
     }
     if (rt.clock.nowMs() - started >= opts.timeoutSeconds * 1000) {
@@ -79,8 +98,9 @@ export async function deleteFleet(fleet: DesiredFleet, rt: Runtime, opts: Delete
     }
     await rt.sleep(result.waiting?.retryAfterMs ?? PASS_WAIT_MS);
     observed = await observe(rt, fleet, opts.logger, cache);
-    if (isFleetGone(observed)) break;
+    if (isFleetGone(observed, options)) break;
   }
+  report.notes = planDeletion(observed, options).notes ?? [];
   report.gone = true;
   return finish();
 }

@@ -55,6 +55,8 @@ export interface PlanStep {
 export interface Plan {
   fleet: string;
   steps: PlanStep[];
+  /** One-line facts about what the plan leaves alone on purpose (`2 baked images kept; …`). */
+  notes?: string[];
 }
 
 /** Steps that do not mutate AWS when applied: they are reported instead. */

@@ -1,6 +1,6 @@
 import type { ObservedFleet } from '../model/observed';
 import { convergedWorld, desiredFleet, emptyWorld } from './fixtures';
-import { isFleetGone, planDeletion } from './plan-deletion';
+import { deletionReadiness, isFleetGone, planDeletion } from './plan-deletion';
 
 const kinds = (o: ObservedFleet) => planDeletion(o).steps.map((s) => `${s.kind} ${s.resource}`);
 
@@ -53,5 +53,57 @@ describe('planDeletion (pure)', () => {
     delete w.efsSecurityGroup;
     expect(planDeletion(w).steps).toEqual([]);
     expect(isFleetGone(w)).toBe(true);
+  });
+
+  describe('baked images', () => {
+    const owned = { 'drover:fleet': d.name, 'drover:managed-by': 'drover' };
+    const image = (id: string, tags: Record<string, string> = owned, state = 'available') => ({
+      id,
+      name: `drover-${d.name}-${id}`,
+      state,
+      createdAt: '2026-12-01T00:00:00.000Z',
+      snapshotIds: [`snap-${id}`],
+      tags,
+    });
+    const emptyWithImages = () => {
+      const w = emptyWorld(d.name);
+      w.images = [image('ami-1'), image('ami-2'), image('ami-x', { ...owned, 'drover:fleet': 'other' }), image('ami-u', {})];
+      return w;
+    };
+
+    it('with images set, deregisters only the fleet-tagged ones, and only once nothing else of the fleet is left', () => {
+      const w = world();
+      w.images = emptyWithImages().images;
+      expect(kinds(w).some((k) => k.startsWith('deregisterImage'))).toBe(false);
+      expect(isFleetGone(w, { images: true })).toBe(false);
+      const gone = emptyWithImages();
+      const steps = planDeletion(gone, { images: true }).steps;
+      expect(steps.map((s) => `${s.kind} ${s.resource}`)).toEqual(['deregisterImage image/ami-1', 'deregisterImage image/ami-2']);
+      expect(steps[0].params).toEqual({ imageId: 'ami-1', imageName: `drover-${d.name}-ami-1`, snapshotIds: ['snap-ami-1'] });
+      expect(isFleetGone(gone, { images: true })).toBe(false);
+      expect(planDeletion(gone, { images: true }).notes).toBeUndefined();
+    });
+
+    it('waits on a pending image; reports gone once no fleet image is left', () => {
+      const w = emptyWorld(d.name);
+      w.images = [image('ami-p', owned, 'pending')];
+      expect(planDeletion(w, { images: true }).steps).toEqual([]);
+      expect(isFleetGone(w, { images: true })).toBe(false);
+      w.images = [image('ami-x', { ...owned, 'drover:fleet': 'other' })];
+      expect(isFleetGone(w, { images: true })).toBe(true);
+    });
+
+    it('without images set, keeps them, counts them in a note, and the fleet is gone without them', () => {
+      const w = emptyWithImages();
+      const plan = planDeletion(w);
+      expect(plan.steps).toEqual([]);
+      expect(plan.notes).toEqual(['2 baked images kept; add --images to delete them']);
+      expect(isFleetGone(w)).toBe(true);
+      w.images = [image('ami-1')];
+      expect(planDeletion(w).notes).toEqual(['1 baked image kept; add --images to delete them']);
+      expect(planDeletion(emptyWorld(d.name)).notes).toBeUndefined();
+      // spec.deletion keeps them too, and the Deleted status says how to remove them.
+      expect(deletionReadiness(w)).toMatchObject({ ready: true, reason: 'Deleted', message: expect.stringContaining(`1 baked image(s), kept (drover delete fleet ${d.name} --images`) });
+    });
   });
 });

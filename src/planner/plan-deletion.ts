@@ -7,12 +7,15 @@
  *   2. a group with no instances left is deleted;
  *   3. with no group left: the launch template, the alarms and policies, the load balancer;
  *   4. with the load balancer gone: the mount targets, then the file system once none is
- *      left, then the security group.
+ *      left, then the security group;
+ *   5. with `images` set and nothing else left: the fleet's baked images and their snapshots
+ *      (nothing can refer to them any more; apply re-checks references and tags anyway).
+ *      Without it they are kept, and the plan says so in a note.
  * Only resources carrying drover's tags for the fleet are planned (observe already drops
  * anything else as a conflict; the tags are checked again here).
  */
 import { isOwnedBy, resourceNames } from '../model/names';
-import type { ObservedFleet, ObservedGroup } from '../model/observed';
+import type { ObservedFleet, ObservedGroup, ObservedImage } from '../model/observed';
 import type { Plan, PlanStep } from '../model/plan';
 import type { Readiness } from './readiness';
 import { step } from './steps';
@@ -69,8 +72,36 @@ function planAfterGroups(fleet: string, observed: ObservedFleet): PlanStep[] {
   return steps;
 }
 
+export interface DeletionOptions {
+  /** Also deregister the fleet's baked images and delete their snapshots (`--images`). */
+  images?: boolean;
+}
+
+/** The fleet's baked images carrying drover's tags for it, as observed. */
+function ownedImages(observed: ObservedFleet): ObservedImage[] {
+  return (observed.images ?? []).filter((i) => isOwnedBy(i.tags, observed.name));
+}
+
+function planImages(observed: ObservedFleet): PlanStep[] {
+  // A pending image cannot be deregistered yet; it is planned once it is available (or failed).
+  return ownedImages(observed)
+    .filter((i) => i.state !== 'pending')
+    .map((i) =>
+      step('deregisterImage', `image/${i.id}`, `${WHY}: --images, and no group, launch template or instance of the fleet is left`, {
+        imageId: i.id,
+        imageName: i.name,
+        snapshotIds: i.snapshotIds,
+      }),
+    );
+}
+
+function imagesKept(observed: ObservedFleet): string[] {
+  const n = ownedImages(observed).length;
+  return n ? [`${n} baked image${n === 1 ? '' : 's'} kept; add --images to delete them`] : [];
+}
+
 /** The next deletion steps for `observed`; empty when nothing drover owns for the fleet is left. */
-export function planDeletion(observed: ObservedFleet): Plan {
+export function planDeletion(observed: ObservedFleet, opts: DeletionOptions = {}): Plan {
   const fleet = observed.name;
   const groups = observed.groups.filter((g) => isOwnedBy(g.tags, fleet));
   // Policies go with their group; alarms would fire into nothing, so they go with it too.
@@ -81,12 +112,21 @@ export function planDeletion(observed: ObservedFleet): Plan {
   // Storage goes last: instances mount it until their group is gone, and the order is the reverse of creation.
   const later = groups.length ? [] : [...planAfterGroups(fleet, observed), ...(lbLeft ? [] : planStorage(fleet, observed))];
   const steps = [...groups.flatMap(planGroup), ...policies, ...later];
-  return { fleet, steps };
+  if (!opts.images) {
+    const notes = imagesKept(observed);
+    return { fleet, steps, ...(notes.length ? { notes } : {}) };
+  }
+  // Images go last of all, once nothing that could launch from them is left.
+  return { fleet, steps: steps.length || !isFleetGone(observed) ? steps : planImages(observed) };
 }
 
-/** True when the observation holds nothing drover owns for the fleet (deletion is complete). */
-export function isFleetGone(observed: ObservedFleet): boolean {
+/**
+ * True when the observation holds nothing drover owns for the fleet (deletion is complete).
+ * Baked images count only with `images` set: otherwise they are kept on purpose.
+ */
+export function isFleetGone(observed: ObservedFleet, opts: DeletionOptions = {}): boolean {
   const fleet = observed.name;
+  if (opts.images && ownedImages(observed).length) return false;
   const owned = (tags: Record<string, string> | undefined) => isOwnedBy(tags, fleet);
   return (
     !observed.groups.some((g) => owned(g.tags)) &&
@@ -101,6 +141,8 @@ export function isFleetGone(observed: ObservedFleet): boolean {
 /** A fleet marked `spec.deletion: true` is "ready" once nothing drover owns for it is left. */
 export function deletionReadiness(observed: ObservedFleet): Readiness {
   const gone = isFleetGone(observed);
-  const message = gone ? `fleet ${observed.name} is deleted: nothing drover owns for it is left` : `deleting fleet ${observed.name} (spec.deletion: true)`;
+  const n = ownedImages(observed).length;
+  const left = n ? ` but ${n} baked image(s), kept (drover delete fleet ${observed.name} --images deletes them)` : '';
+  const message = gone ? `fleet ${observed.name} is deleted: nothing drover owns for it is left${left}` : `deleting fleet ${observed.name} (spec.deletion: true)`;
   return { ready: gone, inService: 0, desired: 0, reason: gone ? 'Deleted' : 'Deleting', message };
 }

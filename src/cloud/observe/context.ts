@@ -21,6 +21,8 @@ export interface ObserveContext extends CallContext {
   cache: OwnershipCache;
   /** Also read each group's lifecycle hooks (the daemon manages them; one-shot commands do not). */
   lifecycleHooks?: boolean;
+  /** The fleet is being deleted (`drover delete fleet`): its baked images are listed even without `image.bake`. */
+  deleting?: boolean;
 }
 
 /** Counts the read calls of one observation. */

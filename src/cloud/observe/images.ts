@@ -1,7 +1,9 @@
 /**
  * Observe the images drover baked for a fleet: one DescribeImages by ownership tags. Only when
  * retention could expire one (more images than `retain`) are their references read too, so a
- * fleet within its retention costs one call.
+ * fleet within its retention costs one call. A fleet being deleted (`deleting`) has its images
+ * listed whether or not it bakes (it may have baked before), without references: deletion plans
+ * them only once nothing of the fleet is left, and the step re-checks references itself.
  */
 import type { DesiredFleet } from '../../model/fleet';
 import type { ObservedImage } from '../../model/observed';
@@ -10,11 +12,11 @@ import type { AwsClients } from '../clients';
 import { imageReferences, listFleetImages } from '../images';
 import type { Reader } from './context';
 
-export async function observeImages(clients: AwsClients, desired: DesiredFleet, r: Reader): Promise<ObservedImage[] | undefined> {
-  if (!desired.image.bake) return undefined;
+export async function observeImages(clients: AwsClients, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
+  if (!desired.image.bake && !deleting) return undefined;
   const call = <T>(what: string, fn: () => Promise<T>) => r.call(what, fn);
   const images = await listFleetImages(clients, desired.name, call);
-  if (images.length <= Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN)) return images;
+  if (deleting || images.length <= Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN)) return images;
   const refs = await imageReferences(clients, desired.name, images.map((i) => i.id), call);
   return images.map((i) => ({ ...i, usedBy: refs.get(i.id) ?? [] }));
 }

@@ -33,7 +33,7 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
     observeFileSystem(clients, fleet, r),
     observeEfsSecurityGroup(clients, fleet, r),
     desired.storage ? observeSubnetZones(clients, desired.network.subnets, r) : Promise.resolve(undefined),
-    observeImages(clients, desired, r),
+    observeImages(clients, desired, r, !!desired.deletion || !!ctx.deleting),
   ]);
   const conflicts: NameConflict[] = [lb.conflict, lt.conflict, g.conflict, fs.conflict, sg.conflict, ...alarms.conflicts].filter(
     (c): c is NameConflict => !!c,
