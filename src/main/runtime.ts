@@ -43,6 +43,8 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
     return { clients, clock, sleep: (ms) => clock.sleep(ms), stateDir: opts.stateDir, save: () => undefined };
   }
   const sim = openSimAccount(opts.stateDir, opts.fresh ?? false);
+  // Write-through: a killed process never undoes what the account already answered.
+  sim.persistTo(simAccountFile(opts.stateDir));
   const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const rt: Runtime = {
     clients,

@@ -2,8 +2,8 @@
  * The simulated AWS account. Calls go through four steps in order: a queued fault, recording
  * the call, a canned override, then the semantic handler. Time moves only with the clock.
  */
-import { mkdirSync, renameSync, readFileSync, writeFileSync } from 'fs';
-import { dirname } from 'path';
+import { readFileSync } from 'fs';
+import { writeFileAtomic } from '../util/atomic-file';
 import { VirtualClock } from '../util/clock';
 import { ChaosState, ChaosStats, emptyChaos, hideRecent, noteCreated } from './chaos';
 import { clone } from './clone';
@@ -69,6 +69,9 @@ export class SimAccount {
   private faults: FaultState = emptyFaults();
   private overrides = new Map<string, (input: any) => unknown>();
   private tickListeners: Array<(nowMs: number) => void> = [];
+  /** Write-through file (persistTo): every mutating call and every clock move is saved before returning. */
+  private persistFile?: string;
+  private writes = 0;
 
   constructor(opts: SimAccountOptions = {}) {
     this.clock = opts.clock ?? new VirtualClock();
@@ -84,6 +87,28 @@ export class SimAccount {
   private catchUp(targetMs: number): void {
     if (targetMs <= this.core.cursor) return;
     runUntil(this.core, targetMs, (now) => this.tickListeners.forEach((l) => l(now)));
+    this.persist();
+  }
+
+  /**
+   * Make the account durable, as AWS is: from now on every mutating call is saved (atomically,
+   * fsynced) before it returns, and so is every move of the virtual clock. Killing the process
+   * at any instant then never undoes what the account already answered.
+   */
+  persistTo(file: string): void {
+    this.persistFile = file;
+    this.persist();
+  }
+
+  /** How many write-through saves persistTo has made (to keep an eye on their cost). */
+  persistWrites(): number {
+    return this.writes;
+  }
+
+  private persist(): void {
+    if (!this.persistFile) return;
+    this.writes++;
+    this.save(this.persistFile);
   }
 
   /** Called after every lifecycle step with the virtual time (for capacity timelines). */
@@ -107,6 +132,7 @@ export class SimAccount {
       call.error = fault;
       throw awsError(svc, fault, undefined, {}, requestId);
     }
+    const mutating = !isReadOnly(n.operation);
     try {
       const raw = await this.handle(svc, n.operation, clone(input ?? {}) as any);
       noteCreated(this.core, svc, n.operation, input, raw);
@@ -116,6 +142,8 @@ export class SimAccount {
       call.error = err?.name ?? String(err);
       if (err?.$metadata) err.$metadata.requestId = requestId;
       throw err;
+    } finally {
+      if (mutating) this.persist();
     }
   }
 
@@ -255,11 +283,9 @@ export class SimAccount {
     return account;
   }
 
+  /** Atomic and fsynced: a reader (or the next process after a kill) sees the old file or the new one. */
   save(file: string): void {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.toJSON()));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(this.toJSON()));
   }
 
   static load(file: string, opts: { clock?: VirtualClock } = {}): SimAccount {
