@@ -72,6 +72,7 @@ export class SimAccount {
   /** Write-through file (persistTo): every mutating call and every clock move is saved before returning. */
   private persistFile?: string;
   private writes = 0;
+  private settledListeners: Array<() => void> = [];
 
   constructor(opts: SimAccountOptions = {}) {
     this.clock = opts.clock ?? new VirtualClock();
@@ -105,7 +106,13 @@ export class SimAccount {
     return this.writes;
   }
 
+  /** Called whenever the account may have changed: after a mutating call, after the clock moved. */
+  onSettled(listener: () => void): void {
+    this.settledListeners.push(listener);
+  }
+
   private persist(): void {
+    this.settledListeners.forEach((l) => l());
     if (!this.persistFile) return;
     this.writes++;
     this.save(this.persistFile);
