@@ -10,12 +10,20 @@ import { benchCliStartup, summarizeCliStartup } from './cli-startup.bench';
 import { benchFleets, summarizeFleets } from './fleets-100.bench';
 import { benchIntake, summarizeIntake } from './intake.bench';
 import { benchObservePlan } from './observe-plan.bench';
+import { benchProcessKills, type ProcessKillResult } from './process-kills';
 import { benchSwapStrategies, type SwapStrategyRow } from './swap-strategies.bench';
 
 interface Suite {
   name: string;
-  run(root: string): Promise<unknown>;
+  run(root: string, flags: BenchFlags): Promise<unknown>;
   summarize(result: any): string;
+  /** Runs only when named (`npm run bench -- NAME`): it takes minutes of real time. */
+  explicit?: boolean;
+}
+
+interface BenchFlags {
+  seed?: number;
+  kills?: number;
 }
 
 const SUITES: Suite[] = [
@@ -57,17 +65,43 @@ const SUITES: Suite[] = [
     run: (root) => benchCliStartup(root),
     summarize: summarizeCliStartup,
   },
+  {
+    name: 'process-kills',
+    explicit: true,
+    run: (root, flags) =>
+      benchProcessKills({ root, seed: flags.seed ?? 20261204, kills: flags.kills ?? 200, log: (line) => process.stdout.write(`${line}\n`) }),
+    summarize: (r: ProcessKillResult) =>
+      `  ${r.kills} kills (SIGINT ${r.bySignal.SIGINT}, SIGTERM ${r.bySignal.SIGTERM}, SIGKILL ${r.bySignal.SIGKILL}) over ${r.rounds.swap} swaps and ${r.rounds.bake} bakes, ` +
+      `${r.processes} processes, ${r.cleanStops} clean stops; ${r.violations} violations (seed ${r.seed})${r.details.map((d) => `\n    ${d}`).join('')}`,
+  },
 ];
+
+/** `--seed N`, `--kills N`; everything else not starting with - names a suite. */
+function parseArgs(args: string[]): { only: string[]; flags: BenchFlags } {
+  const only: string[] = [];
+  const flags: BenchFlags = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(seed|kills)(?:=(.*))?$/.exec(args[i]);
+    if (!m) {
+      if (!args[i].startsWith('-')) only.push(args[i]);
+      continue;
+    }
+    const value = Number(m[2] ?? args[++i]);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${m[1]}: "${m[2] ?? args[i]}" is not a whole number`);
+    flags[m[1] as keyof BenchFlags] = value;
+  }
+  return { only, flags };
+}
 
 export async function main(argv: string[]): Promise<void> {
   const root = path.resolve(__dirname, '../..');
-  const only = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const { only, flags } = parseArgs(argv.slice(2));
   const outDir = path.join(root, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
-  for (const suite of SUITES.filter((s) => only.length === 0 || only.includes(s.name))) {
+  for (const suite of SUITES.filter((s) => (only.length === 0 && !s.explicit) || only.includes(s.name))) {
     process.stdout.write(`bench ${suite.name}…\n`);
     const started = Date.now();
-    const result = await suite.run(root);
+    const result = await suite.run(root, flags);
     const doc = { suite: suite.name, at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, wallSeconds: (Date.now() - started) / 1000, result };
     fs.writeFileSync(path.join(outDir, `${suite.name}.json`), JSON.stringify(doc, null, 2) + '\n');
     process.stdout.write(`${suite.summarize(result)}\n  -> bench/results/${suite.name}.json\n`);

@@ -4,9 +4,10 @@ import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
 import type { FleetController } from '../controller/fleet-controller';
-import { hasChanges, runFleets, type FleetRunReport } from './run-fleets';
+import { hasChanges, runFleets, type FleetRunReport, type RunOptions } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
 import { renderPlanTable } from './render-plan';
+import { SIGNAL_EXIT_CODES, stoppedLine, watchInterrupts, type StopSignal } from './interrupt';
 
 interface PlanApplyFlags {
   file?: string[];
@@ -136,7 +137,38 @@ export interface RunAndReportOptions {
 
 /** Run plan/apply over `fleets`, print the reports, and set the exit code. */
 export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], opts: RunAndReportOptions): Promise<void> {
-  const reports = await runFleets(fleets, {
+  const interrupt = opts.wait ? watchInterrupts() : undefined;
+  let reports: FleetRunReport[];
+  try {
+    reports = await runFleets(fleets, {
+      ...runOptions(ctx, opts),
+      ...(interrupt ? { interrupt } : {}),
+    });
+  } finally {
+    interrupt?.dispose();
+  }
+  if (interrupt?.signal) {
+    reportInterrupted(ctx, reports, interrupt.signal, opts.files);
+    return;
+  }
+  if (opts.apply && opts.files) rememberApplied(ctx.stateDir, opts.files);
+  printReports(reports, opts.output ?? 'table', opts.apply);
+  const failed = reports.some((r) => r.failed);
+  changesFound = !failed && !!opts.detailedExitcode && reports.some(hasChanges);
+  process.exitCode = failed ? 1 : changesFound ? 2 : 0;
+}
+
+/** Ctrl-C or SIGTERM: everything is saved; one line says where each fleet is and how to resume. */
+function reportInterrupted(ctx: CommandContext, reports: FleetRunReport[], signal: StopSignal, files?: string[]): void {
+  const g = ctx.global;
+  const resume = ['drover apply', ...(files ?? []).map((f) => `-f ${f}`), g.sim ? '--sim' : '', g.stateDir ? `--state-dir ${g.stateDir}` : '', '--wait'].filter(Boolean).join(' ');
+  const fleets = reports.map((r) => ({ fleet: r.fleet, deployment: r.deployment, inService: r.inService ?? 0, desired: r.desired ?? 0 }));
+  process.stderr.write(`${stoppedLine(signal, fleets, resume)}\n`);
+  process.exitCode = SIGNAL_EXIT_CODES[signal];
+}
+
+function runOptions(ctx: CommandContext, opts: RunAndReportOptions): RunOptions {
+  return {
     ...ctx,
     apply: opts.apply,
     wait: opts.wait,
@@ -147,12 +179,7 @@ export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], 
     ...(opts.before ? { before: opts.before } : {}),
     ...(opts.okResults ? { okResults: opts.okResults } : {}),
     ...(opts.failOnBlocked !== undefined ? { failOnBlocked: opts.failOnBlocked } : {}),
-  });
-  if (opts.apply && opts.files) rememberApplied(ctx.stateDir, opts.files);
-  printReports(reports, opts.output ?? 'table', opts.apply);
-  const failed = reports.some((r) => r.failed);
-  changesFound = !failed && !!opts.detailedExitcode && reports.some(hasChanges);
-  process.exitCode = failed ? 1 : changesFound ? 2 : 0;
+  };
 }
 
 function loadFleets(files: string[]): DesiredFleet[] | undefined {

@@ -76,6 +76,7 @@ function wire(global: GlobalOptions, stateDir: string, dir: string, speed: numbe
     return { clients: createAwsClients({ region }), clock, sleep: (ms) => clock.sleep(ms) };
   }
   const sim = openSimAccount(stateDir, false);
+  sim.persistTo(simAccountFile(stateDir));
   const clients = createAwsClients({ region: region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const driver = startSimDriver({ sim, file: simAccountFile(stateDir), logger, speed });
   return { clients, clock: sim.clock, sleep: (ms) => sim.clock.sleep(ms), sim, driver };

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { formatDuration } from '../util/clock';
 import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-support';
 import { openSimAccount, simAccountFile } from './runtime';
+import { resetSimulatedWorld, SIMULATED_WORLD_DIRS } from './state-dir';
 
 const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'CloudWatch', 'EFS', 'SQS'];
 
@@ -142,10 +142,17 @@ Examples:
 
   sim
     .command('reset')
-    .description('delete the simulated account (a new, empty one is created on next use)')
+    .description('reset the whole simulated world: the account and drover\'s memory of it (status, deployments, fleet memory)')
+    .addHelpText(
+      'after',
+      `
+Removes ${SIMULATED_WORLD_DIRS.map((d) => `<state-dir>/${d}`).join(', ')}. A new, empty account is created on
+next use; the manifests last applied (applied.json) are kept. Do not run it on a state directory that also
+serves a real AWS account: it forgets that account's deployments too (AWS itself is never touched).`,
+    )
     .action((_o: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
-      fs.rmSync(simAccountFile(ctx.stateDir), { force: true });
-      writeOut(`removed ${simAccountFile(ctx.stateDir)}`);
+      const removed = resetSimulatedWorld(ctx.stateDir);
+      writeOut(removed.length ? `reset the simulated world: removed ${removed.join(', ')}` : `nothing to reset in ${ctx.stateDir}`);
     });
 }

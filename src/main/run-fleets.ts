@@ -29,6 +29,10 @@ export interface FleetRunReport {
   decision?: DeploymentDecision;
   /** A deployment left running when the command returned (it resumes on the next apply or in the daemon). */
   inProgress?: string;
+  /** The wait stopped on SIGINT/SIGTERM; the fleet as it last stood. */
+  interrupted?: boolean;
+  inService?: number;
+  desired?: number;
 }
 
 export interface RunOptions {
@@ -49,6 +53,8 @@ export interface RunOptions {
   prune?: boolean;
   /** Called once with the controller before the first pass (e.g. to request a bake). */
   before?: (controller: FleetController) => void;
+  /** Stop waiting (after the current pass) once this has seen SIGINT/SIGTERM. */
+  interrupt?: { readonly signal: string | undefined };
 }
 
 /** Plan or apply each fleet in turn; with `wait`, keep reconciling (and deploying) until converged or timed out. */
@@ -61,7 +67,10 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
   const reports: FleetRunReport[] = [];
   try {
     if (opts.prune) fleets = [...fleets, ...(await undeclaredFleets(fleets, runtime, opts.logger))];
-    for (const fleet of fleets) reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, opts));
+    for (const fleet of fleets) {
+      if (opts.interrupt?.signal) break;
+      reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, opts));
+    }
   } finally {
     await controller.close();
     runtime.save();
@@ -121,6 +130,12 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
   for (;;) {
     const pass = await controller.reconcile(fleet);
     record(report, pass, opts.failOnBlocked ?? true);
+    report.inService = pass.result.readiness.inService;
+    report.desired = pass.result.readiness.desired;
+    if (opts.interrupt?.signal) {
+      report.interrupted = true;
+      break;
+    }
     if (opts.wait) lastLine = printProgress(opts, fleet.name, rt.clock.nowMs() - started, pass, lastLine);
     const deploying = pass.deployment?.result === 'InProgress';
     const settled = !deploying && (!!pass.blocked || (report.ready && !pass.result.pendingDeployment));

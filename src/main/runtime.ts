@@ -3,6 +3,7 @@ import { createAwsClients, type AwsClients } from '../cloud/clients';
 import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { SystemClock, VirtualClock, type Clock } from '../util/clock';
+import { attachSimAudit } from './sim-audit';
 import { statePath } from './state-dir';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 
@@ -43,6 +44,9 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
     return { clients, clock, sleep: (ms) => clock.sleep(ms), stateDir: opts.stateDir, save: () => undefined };
   }
   const sim = openSimAccount(opts.stateDir, opts.fresh ?? false);
+  // Write-through: a killed process never undoes what the account already answered.
+  sim.persistTo(simAccountFile(opts.stateDir));
+  if (process.env.DROVER_SIM_AUDIT) attachSimAudit(sim, process.env.DROVER_SIM_AUDIT);
   const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const rt: Runtime = {
     clients,

@@ -1,7 +1,8 @@
 /**
  * In `drover daemon --sim`, virtual time moves in step with real time × speed: every tick
- * (100 ms real) the account advances tick × speed virtual ms. The account is saved every few
- * real seconds and at stop (atomically), so other CLI processes (`drover get --sim`) see it.
+ * (100 ms real) the account advances tick × speed virtual ms. The daemon opens the account
+ * write-through (SimAccount.persistTo), so every call and clock move is already on disk; the
+ * periodic save and the one at stop are a belt over those braces.
  * While the daemon runs it owns the account: other processes should only read it.
  */
 import type { Logger } from '../log/logger';

@@ -31,6 +31,19 @@ export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs):
   }
 }
 
+/**
+ * Everything a simulated world leaves in the state directory: the account itself and drover's
+ * memory of it (status, deployment snapshots, per-fleet memory, intake registers).
+ */
+export const SIMULATED_WORLD_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake'];
+
+/** `drover sim reset`: remove the simulated world and drover's memory of it; returns what existed. */
+export function resetSimulatedWorld(stateDir: string): string[] {
+  const present = SIMULATED_WORLD_DIRS.map((d) => path.join(stateDir, d)).filter((p) => fs.existsSync(p));
+  for (const p of present) fs.rmSync(p, { recursive: true, force: true });
+  return present;
+}
+
 export function statePath(stateDir: string, ...parts: string[]): string {
   return path.join(stateDir, ...parts);
 }

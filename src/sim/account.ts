@@ -69,6 +69,10 @@ export class SimAccount {
   private faults: FaultState = emptyFaults();
   private overrides = new Map<string, (input: any) => unknown>();
   private tickListeners: Array<(nowMs: number) => void> = [];
+  /** Write-through file (persistTo): every mutating call and every clock move is saved before returning. */
+  private persistFile?: string;
+  private writes = 0;
+  private settledListeners: Array<() => void> = [];
 
   constructor(opts: SimAccountOptions = {}) {
     this.clock = opts.clock ?? new VirtualClock();
@@ -84,6 +88,34 @@ export class SimAccount {
   private catchUp(targetMs: number): void {
     if (targetMs <= this.core.cursor) return;
     runUntil(this.core, targetMs, (now) => this.tickListeners.forEach((l) => l(now)));
+    this.persist();
+  }
+
+  /**
+   * Make the account durable, as AWS is: from now on every mutating call is saved (atomically,
+   * fsynced) before it returns, and so is every move of the virtual clock. Killing the process
+   * at any instant then never undoes what the account already answered.
+   */
+  persistTo(file: string): void {
+    this.persistFile = file;
+    this.persist();
+  }
+
+  /** How many write-through saves persistTo has made (to keep an eye on their cost). */
+  persistWrites(): number {
+    return this.writes;
+  }
+
+  /** Called whenever the account may have changed: after a mutating call, after the clock moved. */
+  onSettled(listener: () => void): void {
+    this.settledListeners.push(listener);
+  }
+
+  private persist(): void {
+    this.settledListeners.forEach((l) => l());
+    if (!this.persistFile) return;
+    this.writes++;
+    this.save(this.persistFile);
   }
 
   /** Called after every lifecycle step with the virtual time (for capacity timelines). */
@@ -107,6 +139,7 @@ export class SimAccount {
       call.error = fault;
       throw awsError(svc, fault, undefined, {}, requestId);
     }
+    const mutating = !isReadOnly(n.operation);
     try {
       const raw = await this.handle(svc, n.operation, clone(input ?? {}) as any);
       noteCreated(this.core, svc, n.operation, input, raw);
@@ -116,6 +149,8 @@ export class SimAccount {
       call.error = err?.name ?? String(err);
       if (err?.$metadata) err.$metadata.requestId = requestId;
       throw err;
+    } finally {
+      if (mutating) this.persist();
     }
   }
 
@@ -260,6 +295,7 @@ export class SimAccount {
     return account;
   }
 
+  /** Atomic and fsynced: a reader (or the next process after a kill) sees the old file or the new one. */
   save(file: string): void {
     writeFileAtomic(file, JSON.stringify(this.toJSON()));
   }
