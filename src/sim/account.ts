@@ -14,6 +14,7 @@ import { drawFault, emptyFaults, FaultState } from './faults';
 import * as view from './inspect';
 import { runUntil, settle } from './lifecycle/tick';
 import { isReadOnly, ROUTES } from './router';
+import { normalize } from './service-names';
 import { SimState } from './state';
 import { SimTimings } from './timings';
 
@@ -44,23 +45,6 @@ interface SavedAccount {
 }
 
 const MAX_SAVED_CALLS = 500;
-
-const SERVICE_ALIASES: Record<string, SimService> = {
-  ec2: 'EC2',
-  autoscaling: 'AutoScaling',
-  asg: 'AutoScaling',
-  elasticloadbalancing: 'ElasticLoadBalancing',
-  elb: 'ElasticLoadBalancing',
-  cloudwatch: 'CloudWatch',
-  efs: 'EFS',
-  sqs: 'SQS',
-};
-
-/** Accept SDK names (`EC2Client`, `DescribeInstancesCommand`) and CLI spellings (`ec2`, `elb`, `asg`). */
-function normalize(service: string, operation: string): { service: string; operation: string } {
-  const bare = service.replace(/Client$/, '');
-  return { service: SERVICE_ALIASES[bare.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? bare, operation: operation.replace(/Command$/, '') };
-}
 
 export class SimAccount {
   readonly clock: VirtualClock;
