@@ -12,36 +12,12 @@ import { openSimAccount, simAccountFile } from '../src/main/runtime';
 import { createSimPlugin } from '../src/sim';
 import type { SimState } from '../src/sim/state';
 import { drover } from './support/cli';
+import { fleetLeftovers } from './support/leftovers';
 
 const EXAMPLE = path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml');
 const FLEET = 'magento-marketplace';
 
-function taggedForFleet(entry: unknown): boolean {
-  const tags = (entry as { tags?: unknown }).tags;
-  if (Array.isArray(tags)) return tags.some((t: { key: string; value: string }) => t.key === 'drover:fleet' && t.value === FLEET);
-  return !!tags && (tags as Record<string, string>)['drover:fleet'] === FLEET;
-}
-
-/** Every live resource of the simulated account tagged for the fleet (or hanging off one), as `kind/id`. */
-function leftovers(state: SimState): string[] {
-  const live = (kind: string, rec: Record<string, unknown>, alive: (e: any) => boolean = () => true) =>
-    Object.entries(rec)
-      .filter(([, e]) => taggedForFleet(e) && alive(e))
-      .map(([id]) => `${kind}/${id}`);
-  const fsIds = new Set(Object.values(state.fileSystems).filter(taggedForFleet).map((f: any) => f.id));
-  return [
-    ...live('instance', state.instances, (i) => !['terminated', 'shutting-down'].includes(i.state)),
-    ...live('launchTemplate', state.launchTemplates),
-    ...live('group', state.groups),
-    ...live('loadBalancer', state.loadBalancers),
-    ...live('alarm', state.alarms),
-    ...live('fileSystem', state.fileSystems, (f) => f.lifeCycleState !== 'deleted'),
-    ...live('securityGroup', state.securityGroups),
-    ...Object.values(state.mountTargets).filter((m: any) => fsIds.has(m.fileSystemId) && m.lifeCycleState !== 'deleted').map((m: any) => `mountTarget/${m.id}`),
-    ...Object.keys(state.hooks).filter((k) => k.startsWith(`${FLEET}-`)).map((k) => `hook/${k}`),
-    ...Object.keys(state.policies).filter((k) => k.includes(`${FLEET}-`)).map((k) => `policy/${k}`),
-  ];
-}
+const leftovers = (state: SimState): string[] => fleetLeftovers(state, FLEET);
 
 describe('drover delete fleet', () => {
   let dir: string;
