@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- process-kills [--seed N] [--kills N]`: real `drover` processes (bin/drover.js)
  * on one temp state directory, killed with SIGINT, SIGTERM or SIGKILL after a random real delay
- * while they bake or swap, then resumed by fresh `apply --wait` processes until one finishes.
+ * (a seeded fraction of how long such a process has been taking on this machine, so kills land
+ * mid-run on a fast machine and a slow one alike) while they bake or swap, then resumed by fresh `apply --wait` processes until one finishes.
  * After each round the invariants of process-kills-check.ts are checked. Which signal and which
  * delay come from a seeded PRNG; the real timing of a process still varies, so a seed repeats
  * the plan of kills, not the exact instant each one lands.
@@ -18,7 +19,7 @@ export interface ProcessKillOptions {
   root: string;
   seed: number;
   kills: number;
-  /** Real delay range before a kill. */
+  /** Fixed real delay range before a kill, instead of a fraction of the observed run time. */
   minDelayMs?: number;
   maxDelayMs?: number;
   log?: (line: string) => void;
@@ -45,6 +46,7 @@ export interface ProcessKillResult {
 }
 
 interface Exit {
+  wallMs: number;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -66,6 +68,8 @@ export async function benchProcessKills(opts: ProcessKillOptions): Promise<Proce
     opts.log?.(`  round ${round}: VIOLATION ${why}`);
   };
   const first = await run(['apply', '-f', base, '--wait', '--fresh']);
+  // How long a bake or swap process runs here, learnt from the ones not killed (moving average).
+  let typicalMs = first.wallMs;
   if (first.code !== 0) throw new Error(`creating the fleet: drover apply exited ${first.code}: ${first.stderr.slice(-400)}`);
   let current = base;
   for (let round = 1; out.kills < opts.kills; round++) {
@@ -79,7 +83,7 @@ export async function benchProcessKills(opts: ProcessKillOptions): Promise<Proce
     let done = false;
     for (let attempt = 0; attempt < 12 && !done; attempt++) {
       const args = attempt === 0 ? command : ['apply', '-f', next, '--wait'];
-      const kill = attempt < 6 && out.kills < opts.kills && rand() < 0.8 ? { signal: SIGNALS[Math.floor(rand() * 3)], ms: delay(rand, opts) } : undefined;
+      const kill = attempt < 6 && out.kills < opts.kills && rand() < 0.8 ? { signal: SIGNALS[Math.floor(rand() * 3)], ms: delay(rand, opts, typicalMs) } : undefined;
       const exit = await run(args, kill);
       out.processes++;
       if (kill && (exit.signal || exit.code !== 0)) {
@@ -92,6 +96,7 @@ export async function benchProcessKills(opts: ProcessKillOptions): Promise<Proce
         fail(round, `${args.join(' ')} exited ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}`);
         break;
       }
+      if (!kill) typicalMs = Math.round(0.7 * typicalMs + 0.3 * exit.wallMs);
       done = true;
     }
     current = next;
@@ -125,6 +130,7 @@ function noteStop(out: ProcessKillResult, signal: Signal, exit: Exit, fail: (why
 function runDrover(root: string, args: string[], audit: string, killAfter?: { signal: Signal; ms: number }): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, DROVER_SIM_AUDIT: audit, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const started = Date.now();
     const child = spawn(process.execPath, [path.join(root, 'bin/drover.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -134,7 +140,7 @@ function runDrover(root: string, args: string[], audit: string, killAfter?: { si
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ wallMs: Date.now() - started, code, signal, stdout, stderr });
     });
   });
 }
@@ -150,6 +156,8 @@ function writeManifest(root: string, dir: string, name: string, ami: string): st
   return file;
 }
 
-const delay = (rand: () => number, o: ProcessKillOptions) => Math.round((o.minDelayMs ?? 800) + rand() * ((o.maxDelayMs ?? 4500) - (o.minDelayMs ?? 800)));
+/** A fixed range when given; else anywhere in the first 90 % of a typical run, start-up included. */
+const delay = (rand: () => number, o: ProcessKillOptions, typicalMs: number) =>
+  o.minDelayMs !== undefined && o.maxDelayMs !== undefined ? Math.round(o.minDelayMs + rand() * (o.maxDelayMs - o.minDelayMs)) : Math.round(rand() * 0.9 * typicalMs);
 const hex = (rand: () => number, n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
 const lastLine = (s: string) => s.trim().split('\n').pop() ?? '';
