@@ -63,6 +63,7 @@ export async function benchProcessKills(opts: ProcessKillOptions): Promise<Proce
   const run = (args: string[], killAfter?: { signal: Signal; ms: number }) => runDrover(opts.root, [...args, '--sim', '--state-dir', stateDir, '--log-level', 'error'], audit, killAfter);
   const out: ProcessKillResult = { seed: opts.seed, kills: 0, violations: 0, bySignal: { SIGINT: 0, SIGTERM: 0, SIGKILL: 0 }, rounds: { swap: 0, bake: 0 }, processes: 0, cleanStops: 0, earlyStops: 0, details: [] };
   const fail = (round: number, why: string) => {
+    if (!out.violations) opts.log?.(`  keeping ${dir} for inspection (state directory and audit trail)`);
     out.violations++;
     if (out.details.length < 50) out.details.push(`round ${round}: ${why}`);
     opts.log?.(`  round ${round}: VIOLATION ${why}`);
@@ -104,7 +105,7 @@ export async function benchProcessKills(opts: ProcessKillOptions): Promise<Proce
     violations.forEach((v) => fail(round, v));
     opts.log?.(`  round ${round} (${bake ? 'bake' : 'swap'}): ${out.kills} kills so far, ${violations.length} violations`);
   }
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!out.violations) fs.rmSync(dir, { recursive: true, force: true });
   return out;
 }
 

@@ -127,6 +127,7 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
   const timeoutSeconds = opts.timeoutSeconds ?? defaultWaitSeconds(fleet);
   const report = emptyReport(fleet);
   let lastLine = '';
+  let ended: string | undefined;
   for (;;) {
     const pass = await controller.reconcile(fleet);
     record(report, pass, opts.failOnBlocked ?? true);
@@ -138,7 +139,11 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
     }
     if (opts.wait) lastLine = printProgress(opts, fleet.name, rt.clock.nowMs() - started, pass, lastLine);
     const deploying = pass.deployment?.result === 'InProgress';
-    const settled = !deploying && (!!pass.blocked || (report.ready && !pass.result.pendingDeployment));
+    // A deployment that ended during this pass gets one more pass before we stop: the decision it
+    // leads to (a bake's rollout) and a fresh look at the world come after it, not before.
+    const endedNow = !deploying && !!pass.deployment && pass.deployment.id !== ended;
+    if (endedNow) ended = pass.deployment!.id;
+    const settled = !deploying && !endedNow && (!!pass.blocked || (report.ready && !pass.result.pendingDeployment));
     if (!opts.wait || report.failed || settled) {
       if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
       break;
@@ -147,7 +152,7 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
       report.failed = `timed out after ${formatDuration(timeoutSeconds)} waiting for fleet ${fleet.name}: ${pass.deployment?.message ?? pass.result.readiness.message}`;
       break;
     }
-    await rt.sleep(pass.requeueAfterMs);
+    if (!endedNow) await rt.sleep(pass.requeueAfterMs);
   }
   const d = report.deployment;
   if (!report.failed && d && d.result !== 'InProgress' && !(opts.okResults ?? ['Succeeded']).includes(d.result)) {
