@@ -28,16 +28,19 @@ function deleteMessageBatch(sim: SimCore, input: any) {
   checkEntries(sim, entries);
   const Successful: Array<{ Id: string }> = [];
   const Failed: Array<{ Id: string; Code: string; Message: string; SenderFault: boolean }> = [];
+  const deleted = new Set<unknown>();
   for (const e of entries) {
     const Id = String(e.Id);
     try {
       const m = findByHandle(sim, q, String(e.ReceiptHandle ?? ''));
-      if (m) q.messages = q.messages.filter((x) => x !== m);
+      if (m) deleted.add(m);
       Successful.push({ Id });
     } catch (err: any) {
       Failed.push({ Id, Code: err?.Code ?? err?.name ?? 'InternalError', Message: err?.message ?? String(err), SenderFault: err?.$fault !== 'server' });
     }
   }
+  // One pass over the queue for the whole batch.
+  if (deleted.size) q.messages = q.messages.filter((x) => !deleted.has(x));
   return { Successful, Failed };
 }
 
