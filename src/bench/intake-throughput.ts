@@ -1,14 +1,17 @@
 /**
  * Intake throughput: N mixed messages are sent to a simulated SQS queue (with its dead-letter
  * queue, as the daemon creates it), then the real SqsPoller receives, parses, routes and
- * deletes them; bake requests go through the persisted bake register. Poison is left for the
- * redrive policy. Virtual time moves only when the poller waits on it.
+ * deletes them; bake requests go through the persisted bake register, committed once per
+ * received batch as the daemon does. Poison is left for the redrive policy. Virtual time moves
+ * only when the poller waits on it. With `limiter`, the daemon's real AwsRateBudget holds the
+ * calls (limitAwsCalls with the default budget), so the figures are those of the daemon's path.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createAwsClients } from '../cloud/clients';
 import { sqsEventQueue } from '../cloud/event-queue';
+import { limitAwsCalls } from '../cloud/rate-limit';
 import { BakeRegisterStore } from '../controller/bake-register-store';
 import { ensureEventQueue } from '../intake/ensure-queue';
 import { parseMessage } from '../intake/parsers/parse-message';
@@ -19,6 +22,7 @@ import { createSimEnv, type SimEnv } from '../main/sim-env';
 import type { ControllerEvent } from '../model/events';
 import type { DesiredFleet } from '../model/fleet';
 import { createSimPlugin } from '../sim';
+import { AwsRateBudget } from '../util/token-bucket';
 import { flush } from '../util/virtual-drive';
 import { intakeMix, MIX, type MixKind, type MixMessage } from './intake-messages';
 import { timeSim } from './sim-cpu';
@@ -27,26 +31,32 @@ export const MANIFEST_REPO = 'git@gitlab.example.com:shop/fleet-manifests.git';
 const QUEUE = 'drover-bench-events';
 
 export interface IntakeThroughput {
+  /** Whether the daemon's rate budget (AwsRateBudget defaults) held the calls. */
+  limiter: boolean;
   messages: number;
   fleets: number;
   mix: Record<MixKind, number>;
   send: { wallMs: number; messagesPerSecond: number; concurrency: number };
   /** Until every non-poison message was handled and deleted. */
   poll: { wallMs: number; cpuMs: number; simCpuMs: number; messagesPerSecond: number; virtualSeconds: number };
+  /** Handled messages per CPU-second of the whole process, and of drover alone (sim CPU taken out). */
+  perCpuSecond: { messages: number; messagesWithoutSim: number };
   /** Until the poison reached the dead-letter queue as well. */
   drain: { wallMs: number; virtualSeconds: number };
-  calls: { receives: number; deletes: number; visibilityChanges: number; messagesPerReceive: number; byOperation: Record<string, number> };
+  calls: { receives: number; deletes: number; deleteBatches: number; visibilityChanges: number; messagesPerReceive: number; byOperation: Record<string, number> };
   poller: PollerStats;
   actions: Partial<Record<RouteAction, number>>;
   bakeOutcomes: Record<string, number>;
-  bakeRegister: { writes: number; finalBytes: number };
+  /** Each write is one write + fsync + rename of the whole register. */
+  bakeRegister: { writes: number; writesPer10kMessages: number; finalBytes: number };
   poison: { sent: number; inDeadLetterQueue: number; leftInQueue: number };
   /** parseMessage + routeEvent alone over the same bodies (no queue, no register): the floor. */
   parseRouteOnly: { messagesPerSecond: number; cpuMs: number };
 }
 
-export async function benchIntakeThroughput(fleets: DesiredFleet[], count: number, progress: (l: string) => void): Promise<IntakeThroughput> {
+export async function benchIntakeThroughput(fleets: DesiredFleet[], count: number, progress: (l: string) => void, limiter = false): Promise<IntakeThroughput> {
   const env = createSimEnv({ logger: nullLogger });
+  if (limiter) limitAwsCalls(env.clients, new AwsRateBudget(env.clock));
   const simCpu = timeSim(env.sim);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-bench-intake-'));
   try {
@@ -54,21 +64,25 @@ export async function benchIntakeThroughput(fleets: DesiredFleet[], count: numbe
     const messages = intakeMix(fleets.map((f) => f.name), count);
     const send = await sendAll(env, info.url, messages);
     progress(`sent ${count} messages in ${send.wallMs} ms real`);
-    const handler = routingHandler(fleets, new BakeRegisterStore(path.join(stateDir, 'bake-register.json'), nullLogger));
-    const run = await pollAll(env, info.url, messages, handler.handle, simCpu, progress);
+    const store = new BakeRegisterStore(path.join(stateDir, 'bake-register.json'), nullLogger, { groupCommit: true });
+    const handler = routingHandler(fleets, store);
+    const run = await pollAll(env, info.url, messages, handler.handle, () => store.commit(), simCpu, progress);
     const calls = env.clients.calls.snapshot().byOperation;
     const receives = calls['SQS:ReceiveMessage'] ?? 0;
+    const good = run.stats.handled + run.stats.ignored;
     return {
+      limiter,
       messages: count,
       fleets: fleets.length,
       mix: countKinds(messages),
       send,
       ...run.figures,
-      calls: { receives, deletes: calls['SQS:DeleteMessage'] ?? 0, visibilityChanges: calls['SQS:ChangeMessageVisibility'] ?? 0, messagesPerReceive: round(run.stats.received / Math.max(1, receives)), byOperation: calls },
+      perCpuSecond: { messages: Math.round(good / (run.figures.poll.cpuMs / 1000)), messagesWithoutSim: Math.round(good / ((run.figures.poll.cpuMs - run.figures.poll.simCpuMs) / 1000)) },
+      calls: { receives, deletes: calls['SQS:DeleteMessage'] ?? 0, deleteBatches: calls['SQS:DeleteMessageBatch'] ?? 0, visibilityChanges: calls['SQS:ChangeMessageVisibility'] ?? 0, messagesPerReceive: round(run.stats.received / Math.max(1, receives)), byOperation: calls },
       poller: run.stats,
       actions: handler.actions,
       bakeOutcomes: handler.outcomes,
-      bakeRegister: { writes: handler.writes(), finalBytes: fs.statSync(path.join(stateDir, 'bake-register.json')).size },
+      bakeRegister: { writes: store.writes, writesPer10kMessages: Math.round((store.writes * 10_000) / count), finalBytes: fs.statSync(path.join(stateDir, 'bake-register.json')).size },
       poison: { sent: messages.filter((m) => m.kind === 'poison').length, inDeadLetterQueue: env.sim.peekQueue(`${QUEUE}-dlq`).length, leftInQueue: env.sim.peekQueue(QUEUE).length },
       parseRouteOnly: parseRouteOnly(fleets, messages),
     };
@@ -92,24 +106,24 @@ function routingHandler(fleets: DesiredFleet[], store: BakeRegisterStore) {
   const routes = fleetRoutes(fleets);
   const actions: Partial<Record<RouteAction, number>> = {};
   const outcomes: Record<string, number> = {};
-  let writes = 0;
   const handle = async (event: ControllerEvent, msg: { messageId: string }) => {
     const d = routeEvent(event, routes, MANIFEST_REPO);
     actions[d.action] = (actions[d.action] ?? 0) + 1;
     if (d.action !== 'bake') return;
     for (const fleet of d.fleetKeys) {
       const { outcome } = store.request(fleet, { commit: d.commit ?? '', at: event.at, messageId: msg.messageId });
-      writes++;
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       // As the daemon does: the first commit goes in flight (and stays there: nothing bakes here).
-      if (!store.inFlight(fleet) && store.start(fleet)) writes++;
+      if (!store.inFlight(fleet)) store.start(fleet);
     }
   };
-  return { handle, actions, outcomes, writes: () => writes };
+  return { handle, actions, outcomes };
 }
 
-async function pollAll(env: SimEnv, url: string, messages: MixMessage[], handle: (e: ControllerEvent, m: { messageId: string }) => Promise<void>, simCpu: ReturnType<typeof timeSim>, progress: (l: string) => void) {
-  const poller = new SqsPoller({ clients: env.clients, queue: url, clock: env.clock, logger: nullLogger, handler: handle, dedupeSize: 1000 });
+type Handle = (e: ControllerEvent, m: { messageId: string }) => Promise<void>;
+
+async function pollAll(env: SimEnv, url: string, messages: MixMessage[], handle: Handle, commit: () => void, simCpu: ReturnType<typeof timeSim>, progress: (l: string) => void) {
+  const poller = new SqsPoller({ clients: env.clients, queue: url, clock: env.clock, logger: nullLogger, handler: handle, commit, dedupeSize: 1000 });
   const good = messages.filter((m) => m.kind !== 'poison').length;
   const poison = messages.length - good;
   const stop = new AbortController();

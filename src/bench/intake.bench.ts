@@ -13,6 +13,8 @@ import { benchIntakeThroughput, type IntakeThroughput } from './intake-throughpu
 
 export interface IntakeBenchResult {
   throughput: IntakeThroughput;
+  /** The same run under the daemon's real rate limiter (the daemon's own path). */
+  throughputLimited: IntakeThroughput;
   latency: LatencyFigures;
 }
 
@@ -22,17 +24,21 @@ export const INTAKE_FLEETS = 10;
 export async function benchIntake(root: string, messages = INTAKE_MESSAGES): Promise<IntakeBenchResult> {
   const file = path.join(root, 'manifests/examples/magento-marketplace.yaml');
   const progress = (l: string) => process.stdout.write(`    ${l}\n`);
-  const throughput = await benchIntakeThroughput(intakeFleets(loadManifestFile(file)[0], INTAKE_FLEETS), messages, progress);
+  const fleets = intakeFleets(loadManifestFile(file)[0], INTAKE_FLEETS);
+  const throughput = await benchIntakeThroughput(fleets, messages, progress);
+  const throughputLimited = await benchIntakeThroughput(fleets, messages, progress, true);
   const latency = await benchIntakeLatency(fs.readFileSync(file, 'utf8'), nullLogger, progress);
-  return { throughput, latency };
+  return { throughput, throughputLimited, latency };
 }
 
 export function summarizeIntake(r: IntakeBenchResult): string {
   const t = r.throughput;
+  const k = r.throughputLimited;
   const l = r.latency.summary;
   return [
     `  ${t.messages} messages, ${t.fleets} fleets: ${t.poll.messagesPerSecond} msg/s real through the queue (${t.poll.wallMs} ms, ${t.poll.cpuMs} CPU ms, ${t.poll.simCpuMs} of them in the sim); parse+route alone ${t.parseRouteOnly.messagesPerSecond} msg/s`,
-    `  calls: ${t.calls.receives} receives (${t.calls.messagesPerReceive} msg each), ${t.calls.deletes} deletes, ${t.calls.visibilityChanges} visibility changes; bake register: ${t.bakeRegister.writes} writes of up to ${t.bakeRegister.finalBytes} bytes`,
+    `  per CPU-second: ${t.perCpuSecond.messages} msg (${t.perCpuSecond.messagesWithoutSim} without the sim); daemon rate limiter on: ${k.perCpuSecond.messages} msg (${k.perCpuSecond.messagesWithoutSim} without the sim) in ${k.poll.virtualSeconds} virtual s`,
+    `  calls: ${t.calls.receives} receives (${t.calls.messagesPerReceive} msg each), ${t.calls.deletes} DeleteMessage, ${t.calls.deleteBatches} DeleteMessageBatch, ${t.calls.visibilityChanges} visibility changes; bake register: ${t.bakeRegister.writes} writes (${t.bakeRegister.writesPer10kMessages} per 10,000 messages) of up to ${t.bakeRegister.finalBytes} bytes`,
     `  poison: ${t.poison.sent} sent, ${t.poison.inDeadLetterQueue} in the DLQ after ${t.drain.virtualSeconds} virtual s, ${t.poison.leftInQueue} left; poller rejected ${t.poller.rejected} receives`,
     `  latency (virtual): merge -> first bake call median ${l.mergeMedianMs} ms, max ${l.mergeMaxMs} ms; alarm -> first reconcile call median ${l.alarmMedianMs} ms, max ${l.alarmMaxMs} ms`,
   ].join('\n');

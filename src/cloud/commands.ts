@@ -87,6 +87,7 @@ export const COMMANDS = {
     'ReceiveMessage',
     'DeleteMessage',
     'ChangeMessageVisibility',
+    'DeleteMessageBatch',
   ],
 } as const;
 

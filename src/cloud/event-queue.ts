@@ -5,6 +5,7 @@
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -31,12 +32,23 @@ export interface ReceiveOptions {
   abortSignal?: AbortSignal;
 }
 
+/** One entry DeleteMessageBatch could not delete (the rest of the batch was deleted). */
+export interface BatchEntryFailure {
+  id: string;
+  code: string;
+  message: string;
+  /** False: a server-side failure worth retrying; true: the request entry itself is wrong. */
+  senderFault: boolean;
+}
+
 export interface EventQueueClient {
   /** A queue URL as is; a queue name looked up with GetQueueUrl. */
   resolveUrl(queue: string): Promise<string>;
   attributes(url: string, names: string[]): Promise<Record<string, string>>;
   receive(url: string, opts: ReceiveOptions): Promise<QueueMessage[]>;
   delete(url: string, receiptHandle: string): Promise<void>;
+  /** DeleteMessageBatch of up to 10 entries (ids unique, [A-Za-z0-9_-]); returns the entries that failed. */
+  deleteBatch(url: string, entries: Array<{ id: string; receiptHandle: string }>): Promise<BatchEntryFailure[]>;
   changeVisibility(url: string, receiptHandle: string, seconds: number): Promise<void>;
   send(url: string, body: string, attributes: Record<string, string>): Promise<{ messageId: string }>;
   /** CreateQueue (idempotent for equal attributes); returns the URL. */
@@ -93,6 +105,12 @@ export function sqsEventQueue(sqs: SQSClient): EventQueueClient {
         return (out.Messages ?? []).map(toQueueMessage);
       }),
     delete: (url, handle) => guarded(`deleting a message from queue ${url}`, async () => void (await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle })))),
+    deleteBatch: (url, entries) =>
+      guarded(`deleting ${entries.length} messages from queue ${url}`, async () => {
+        const Entries = entries.map((e) => ({ Id: e.id, ReceiptHandle: e.receiptHandle }));
+        const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries }));
+        return (out.Failed ?? []).map((f) => ({ id: f.Id ?? '', code: f.Code ?? '', message: f.Message ?? '', senderFault: f.SenderFault !== false }));
+      }),
     changeVisibility: (url, handle, seconds) =>
       guarded(`extending message visibility on queue ${url}`, async () => void (await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: seconds })))),
     send: (url, body, attributes) =>

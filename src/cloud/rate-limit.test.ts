@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients } from './clients';
 import { limitAwsCalls } from './rate-limit';
 import { createSimPlugin, SimAccount } from '../sim';
@@ -26,5 +27,25 @@ describe('limitAwsCalls', () => {
     await pending;
     expect(second).toBe(true);
     expect(clients.calls.snapshot().byOperation['EC2:DescribeInstances']).toBe(2);
+  });
+
+  it('lets SQS data-plane calls through without touching the control-plane buckets', async () => {
+    const sim = new SimAccount();
+    const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+    const budget = new AwsRateBudget(sim.clock, { read: { ratePerSecond: 1, burst: 1 }, mutate: { ratePerSecond: 1, burst: 1 } });
+    limitAwsCalls(clients, budget);
+    const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'events' }));
+    expect(budget.available('mutate')).toBe(0);
+    for (let i = 0; i < 30; i++) await clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }));
+    for (let round = 0; round < 3; round++) {
+      const got = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      await clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: got.Messages![0].ReceiptHandle, VisibilityTimeout: 60 }));
+      const Entries = got.Messages!.map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle }));
+      expect((await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries }))).Successful).toHaveLength(10);
+    }
+    // No virtual time passed and both buckets are as the control-plane calls left them.
+    expect(sim.peekQueue('events')).toEqual([]);
+    expect(budget.available('mutate')).toBe(0);
+    expect(budget.available('read')).toBe(1);
   });
 });

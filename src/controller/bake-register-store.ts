@@ -1,7 +1,11 @@
 /**
  * The bake register (intake/bake-requests.ts) persisted at `<stateDir>/intake/bake-register.json`,
  * written atomically before the message that changed it is acknowledged: a message is deleted
- * only after its effect is recorded. The FleetReconciler hears about one commit at a time per
+ * only after its effect is recorded. With `groupCommit`, requests only change the register in
+ * memory and `commit()` writes them all at once (one write, one fsync for a received batch); the
+ * poller commits before it deletes the batch's messages. Starting or finishing a bake is rare and
+ * hands work to the reconciler, so it still writes at once (with any uncommitted requests).
+ * The file format is the same either way. The FleetReconciler hears about one commit at a time per
  * fleet: the register's next startable commit, after the in-flight one finished.
  */
 import * as fs from 'node:fs';
@@ -25,14 +29,24 @@ export function bakeRegisterFile(stateDir: string): string {
   return path.join(stateDir, 'intake', 'bake-register.json');
 }
 
+export interface BakeRegisterStoreOptions {
+  /** Defer request() writes to commit(). */
+  groupCommit?: boolean;
+}
+
 export class BakeRegisterStore {
   private register: BakeRegister;
+  /** Requests in memory that the file does not hold yet. */
+  private dirty = false;
+  /** Register files written (each one write + fsync + rename). */
+  writes = 0;
 
   private readonly logger: Logger;
 
   constructor(
     private readonly file: string,
     logger: Logger,
+    private readonly options: BakeRegisterStoreOptions = {},
   ) {
     this.logger = logger.child({ component: 'intake' });
     this.register = this.read();
@@ -45,7 +59,10 @@ export class BakeRegisterStore {
   /** Count a requested commit and persist the register. */
   request(fleet: string, input: BakeRequestInput, deployed?: DeployedCommit): { outcome: BakeRequestOutcome; reason: string } {
     const r = requestBake(this.register, fleet, input, deployed);
-    this.save(r.register);
+    if (r.register !== this.register && this.options.groupCommit) {
+      this.register = r.register;
+      this.dirty = true;
+    } else if (r.register !== this.register) this.save(r.register);
     return { outcome: r.outcome, reason: r.reason };
   }
 
@@ -68,9 +85,21 @@ export class BakeRegisterStore {
     return this.register.fleets[fleet]?.inFlight;
   }
 
+  /** Write uncommitted requests (one write, one fsync). Throws when the write fails; they stay uncommitted. */
+  commit(): void {
+    if (this.dirty) this.save(this.register);
+  }
+
+  /** Whether requests are waiting for commit(). */
+  uncommitted(): boolean {
+    return this.dirty;
+  }
+
   private save(next: BakeRegister): void {
     writeJsonFileAtomic(this.file, next);
+    this.writes++;
     this.register = next;
+    this.dirty = false;
   }
 
   private read(): BakeRegister {

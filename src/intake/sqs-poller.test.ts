@@ -107,7 +107,7 @@ describe('SqsPoller', () => {
   it('gives a duplicate delivery no effect', async () => {
     const { sim, poller, send, seen, logger } = await setup();
     await send(JSON.stringify(mergeRequestHook()), GITLAB_MERGE);
-    sim.failNext('SQS', 'DeleteMessage', 'InternalError');
+    sim.failNext('SQS', 'DeleteMessageBatch', 'InternalError', 3);
     await poller.pollOnce();
     expect(logger.events('intake.delete_failed')).toHaveLength(1);
     sim.advance(30_000);

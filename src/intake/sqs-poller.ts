@@ -1,6 +1,8 @@
 /**
- * Long-polls the event queue and hands each parsed event to the controller. A message is
- * deleted only after its handler resolved (the effect is recorded); a message no parser
+ * Long-polls the event queue and hands each parsed event to the controller. A received batch is
+ * handled concurrently; then `commit` makes the handlers' effects durable (one register write for
+ * the whole batch), and only then are the handled messages deleted, with DeleteMessageBatch.
+ * A crash between the two only causes a redelivery, which the register dedupes. A message no parser
  * accepts is logged and left for the queue's redrive policy to move to the dead-letter queue.
  * While a handler runs past half the visibility timeout, visibility is extended (heartbeat).
  * All waiting is on the injected clock; an abort stops polling and lets in-flight handlers finish.
@@ -12,6 +14,7 @@ import type { Logger } from '../log/logger';
 import type { ControllerEvent } from '../model/events';
 import { BackoffPolicy, backoffDelayMs } from '../util/backoff';
 import type { Clock } from '../util/clock';
+import { deleteHandled } from './batch-ack';
 import { parseMessage } from './parsers/parse-message';
 import { RecentIds } from './recent-ids';
 
@@ -36,6 +39,8 @@ export interface SqsPollerOptions {
   dedupeSize?: number;
   /** Use this port instead of one over `clients.sqs`. */
   queueClient?: EventQueueClient;
+  /** Make the batch's handled effects durable before its messages are deleted (e.g. one bake-register write). */
+  commit?: () => void | Promise<void>;
 }
 
 export interface PollerStats {
@@ -45,13 +50,19 @@ export interface PollerStats {
   ignored: number;
   duplicates: number;
   failed: number;
+  /** Handled messages SQS did not delete (logged; a redelivery is deduped). */
+  deleteFailed: number;
+  /** DeleteMessageBatch calls. */
+  deleteCalls: number;
+  /** Batches not deleted because their commit failed (they will be redelivered). */
+  commitFailed: number;
 }
 
 const RECEIVE_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, jitter: 0.2 };
 const ABORTED = Symbol('aborted');
 
 export class SqsPoller {
-  readonly stats: PollerStats = { received: 0, handled: 0, rejected: 0, ignored: 0, duplicates: 0, failed: 0 };
+  readonly stats: PollerStats = { received: 0, handled: 0, rejected: 0, ignored: 0, duplicates: 0, failed: 0, deleteFailed: 0, deleteCalls: 0, commitFailed: 0 };
   private readonly q: EventQueueClient;
   private readonly log: Logger;
   private readonly handledIds: RecentIds;
@@ -100,8 +111,24 @@ export class SqsPoller {
       return 0;
     }
     this.stats.received += got.length;
-    await Promise.all(got.map((m) => this.process(url, m)));
+    const acks = await Promise.all(got.map((m) => this.process(m)));
+    await this.acknowledge(url, got.filter((_, i) => acks[i]));
     return got.length;
+  }
+
+  /** Commit the batch's effects, then delete its handled messages; a failed commit deletes nothing. */
+  private async acknowledge(url: string, done: QueueMessage[]): Promise<void> {
+    if (!done.length) return;
+    try {
+      await this.opts.commit?.();
+    } catch (err) {
+      this.stats.commitFailed++;
+      this.log.warn({ event: EVENTS.intakeDeleteFailed, messages: done.length, err: String(err) }, `recording ${done.length} handled messages failed: ${(err as Error).message}; leaving them on the queue for redelivery`);
+      return;
+    }
+    const r = await deleteHandled(this.q, url, done, this.log);
+    this.stats.deleteFailed += r.failed;
+    this.stats.deleteCalls += r.calls;
   }
 
   private async queueUrl(): Promise<string> {
@@ -113,37 +140,38 @@ export class SqsPoller {
     return this.url;
   }
 
-  private async process(url: string, msg: QueueMessage): Promise<void> {
+  /** Handle one message; true when it is done with and may be deleted. */
+  private async process(msg: QueueMessage): Promise<boolean> {
     const ids = { messageId: msg.messageId, receiveCount: msg.receiveCount };
     if (this.inFlight.has(msg.messageId)) {
       this.stats.duplicates++;
       this.log.debug({ event: EVENTS.intakeMessageDuplicate, ...ids }, 'message is already being handled');
-      return;
+      return false;
     }
     if (this.handledIds.has(msg.messageId)) {
       this.stats.duplicates++;
       this.log.info({ event: EVENTS.intakeMessageDuplicate, ...ids }, 'duplicate delivery of a handled message; deleting it');
-      return this.remove(url, msg);
+      return true;
     }
     const parsed = parseMessage(msg.body, { messageId: msg.messageId, headers: msg.attributes, sentTimestampMs: msg.sentTimestampMs });
     if (!parsed.ok && !parsed.ignored) {
       this.stats.rejected++;
       this.log.warn({ event: EVENTS.intakeMessageRejected, ...ids, reason: parsed.reason }, `rejecting message: ${parsed.reason}`);
-      return;
+      return false;
     }
     if (!parsed.ok) {
       this.stats.ignored++;
       this.log.info({ event: EVENTS.intakeMessageIgnored, ...ids, reason: parsed.reason }, parsed.reason);
       this.handledIds.add(msg.messageId);
-      return this.remove(url, msg);
+      return true;
     }
-    await this.handle(url, msg, parsed.event);
+    return this.handle(msg, parsed.event);
   }
 
-  private async handle(url: string, msg: QueueMessage, event: ControllerEvent): Promise<void> {
+  private async handle(msg: QueueMessage, event: ControllerEvent): Promise<boolean> {
     this.inFlight.add(msg.messageId);
     const stopHeartbeat = new AbortController();
-    const heartbeat = this.heartbeat(url, msg, stopHeartbeat.signal);
+    const heartbeat = this.heartbeat(this.url!, msg, stopHeartbeat.signal);
     try {
       await this.opts.handler(event, msg);
       this.handledIds.add(msg.messageId);
@@ -152,13 +180,13 @@ export class SqsPoller {
     } catch (err) {
       this.stats.failed++;
       this.log.warn({ event: EVENTS.intakeHandlerFailed, messageId: msg.messageId, kind: event.kind, err: String(err) }, `handling ${event.kind} failed; the message will be redelivered`);
-      return;
+      return false;
     } finally {
       stopHeartbeat.abort();
       await heartbeat;
       this.inFlight.delete(msg.messageId);
     }
-    await this.remove(url, msg);
+    return true;
   }
 
   /** Every half visibility timeout while the handler runs, extend visibility by a full timeout. */
@@ -177,14 +205,6 @@ export class SqsPoller {
       } catch (err) {
         this.log.warn({ event: EVENTS.intakeVisibilityFailed, messageId: msg.messageId, err: String(err) }, 'extending message visibility failed');
       }
-    }
-  }
-
-  private async remove(url: string, msg: QueueMessage): Promise<void> {
-    try {
-      await this.q.delete(url, msg.receiptHandle);
-    } catch (err) {
-      this.log.warn({ event: EVENTS.intakeDeleteFailed, messageId: msg.messageId, err: String(err) }, 'deleting a handled message failed; a redelivery will be dropped as a duplicate');
     }
   }
 

@@ -130,7 +130,7 @@ export class Daemon {
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
-    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger);
+    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true });
     this.intake = new IntakeActions({
       fleets: () => this.loop.fleetList(),
       manifestRepo: () => this.manifestRepo,
@@ -232,7 +232,7 @@ export class Daemon {
     const o = this.opts;
     this.queueInfo = await this.ensureQueue(queue);
     o.sim?.setEventQueue(this.queueInfo.name);
-    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, random: o.random, ...o.poller });
+    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller });
     this.background.push(this.poller.run(this.intakeStop.signal));
   }
 

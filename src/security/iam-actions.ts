@@ -21,25 +21,37 @@ export const IAM_PREFIX: Record<ServiceName, string> = {
   SQS: 'sqs',
 };
 
+/**
+ * SQS batch operations have no IAM action of their own: the single action authorizes them
+ * (SQS Developer Guide, "Amazon SQS batch actions"). `sqs:DeleteMessageBatch` would be invalid.
+ */
+const AUTHORIZED_AS: Record<string, string> = {
+  DeleteMessageBatch: 'DeleteMessage',
+  ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+  SendMessageBatch: 'SendMessage',
+};
+
 /** `iamActionFor('EFS', 'DescribeFileSystems')` → `elasticfilesystem:DescribeFileSystems`. */
 export function iamActionFor(service: ServiceName, operation: string): string {
-  return `${IAM_PREFIX[service]}:${operation}`;
+  const action = service === 'SQS' ? (AUTHORIZED_AS[operation] ?? operation) : operation;
+  return `${IAM_PREFIX[service]}:${action}`;
 }
 
-/** The IAM action for each COMMANDS entry, in COMMANDS order. */
+/** The IAM action for each COMMANDS entry, in COMMANDS order, each once. */
 export function commandActions(): string[] {
-  return allCommands().map(({ service, operation }) => iamActionFor(service, operation));
+  return [...new Set(allCommands().map(({ service, operation }) => iamActionFor(service, operation)))];
 }
 
 /** Shorthand for the IAM actions of some of a service's commands; throws on a name not in COMMANDS. */
 export function actionsOf(service: ServiceName, operations: readonly string[]): string[] {
   const known: readonly string[] = COMMANDS[service];
-  return operations.map((op) => {
+  const actions = operations.map((op) => {
     if (!known.includes(op)) {
       throw new DroverError(`building the iam policy: ${service} ${op} is not in COMMANDS`, { code: 'UnknownCommand', source: 'controller' });
     }
     return iamActionFor(service, op);
   });
+  return [...new Set(actions)];
 }
 
 export interface ImplicitAction {

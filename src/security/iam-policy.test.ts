@@ -17,11 +17,19 @@ function statementsGranting(doc: PolicyDocument, action: string): PolicyStatemen
 const IMPLICIT = IMPLICIT_ACTIONS.map((a) => a.action);
 
 describe('daemon policy actions', () => {
-  it('grants the IAM action of every COMMANDS entry, each a distinct action', () => {
+  it('grants the IAM action of every COMMANDS entry, each a distinct action except SQS batches', () => {
     const granted = new Set(policyActions(scoped().daemon));
     const mapped = commandActions();
-    expect(new Set(mapped).size).toBe(allCommands().length);
+    const batches = allCommands().filter((c) => c.service === 'SQS' && c.operation.endsWith('Batch'));
+    expect(batches.map((c) => c.operation)).toContain('DeleteMessageBatch');
+    expect(new Set(mapped).size).toBe(allCommands().length - batches.length);
     for (const action of mapped) expect(granted.has(action)).toBe(true);
+  });
+
+  it('authorizes SQS batch operations with the single action, as SQS does (no sqs:DeleteMessageBatch)', () => {
+    expect(iamActionFor('SQS', 'DeleteMessageBatch')).toBe('sqs:DeleteMessage');
+    expect(policyActions(scoped().daemon)).toContain('sqs:DeleteMessage');
+    expect(policyActions(scoped().daemon)).not.toContain('sqs:DeleteMessageBatch');
   });
 
   it('grants nothing beyond COMMANDS and the documented implicit actions', () => {

@@ -100,6 +100,10 @@ const CLASSES: Record<SimService, Record<string, ExceptionClass>> = {
     OverLimit: sqs.OverLimit,
     RequestThrottled: sqs.RequestThrottled,
     MessageNotInflight: sqs.MessageNotInflight,
+    EmptyBatchRequest: sqs.EmptyBatchRequest,
+    TooManyEntriesInBatchRequest: sqs.TooManyEntriesInBatchRequest,
+    BatchEntryIdsNotDistinct: sqs.BatchEntryIdsNotDistinct,
+    InvalidBatchEntryId: sqs.InvalidBatchEntryId,
   },
 };
 

@@ -26,7 +26,7 @@ const BURST_OPS: Array<[string, string, string]> = [
   ['AutoScaling', 'UpdateAutoScalingGroup', 'InternalFailure'],
   ['ElasticLoadBalancing', 'DescribeInstanceHealth', 'ServiceUnavailable'],
   ['SQS', 'ReceiveMessage', 'InternalError'],
-  ['SQS', 'DeleteMessage', 'InternalError'],
+  ['SQS', 'DeleteMessageBatch', 'InternalError'],
 ];
 
 /** Events per virtual hour. */

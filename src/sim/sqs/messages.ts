@@ -5,7 +5,8 @@ import { SimCore } from '../core';
 import { HandlerMap } from '../handler';
 import { MessageRec, QueueRec } from '../state';
 import { dropExpired } from './queues';
-import { enqueue, queueByArn, queueByUrl } from './store';
+import { DELETE_BATCH_HANDLERS } from './batch';
+import { enqueue, findByHandle, queueByArn, queueByUrl } from './store';
 
 const MAX_BYTES = 262_144;
 
@@ -128,20 +129,6 @@ function receiveMessage(sim: SimCore, input: any) {
   });
 }
 
-function findByHandle(sim: SimCore, q: QueueRec, handle: string): MessageRec | undefined | null {
-  let id: string | undefined;
-  try {
-    id = JSON.parse(Buffer.from(String(handle), 'base64').toString('utf8')).m;
-  } catch {
-    id = undefined;
-  }
-  if (!id) throw sim.error('SQS', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
-  const m = q.messages.find((x) => x.id === id);
-  if (!m) return null;
-  if (m.receiptHandle !== handle) throw sim.error('SQS', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
-  return m;
-}
-
 function deleteMessage(sim: SimCore, input: any) {
   const q = queueByUrl(sim, input.QueueUrl);
   const m = findByHandle(sim, q, input.ReceiptHandle);
@@ -164,4 +151,5 @@ export const MESSAGE_HANDLERS: HandlerMap = {
   ReceiveMessage: receiveMessage,
   DeleteMessage: deleteMessage,
   ChangeMessageVisibility: changeVisibility,
+  ...DELETE_BATCH_HANDLERS,
 };

@@ -35,3 +35,18 @@ export function enqueue(sim: SimCore, q: QueueRec, body: string, extra: Partial<
   q.messages.push(m);
   return m;
 }
+
+/** The message a receipt handle names; null when it was deleted; throws ReceiptHandleIsInvalid for a stale or foreign handle. */
+export function findByHandle(sim: SimCore, q: QueueRec, handle: string): MessageRec | undefined | null {
+  let id: string | undefined;
+  try {
+    id = JSON.parse(Buffer.from(String(handle), 'base64').toString('utf8')).m;
+  } catch {
+    id = undefined;
+  }
+  if (!id) throw sim.error('SQS', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
+  const m = q.messages.find((x) => x.id === id);
+  if (!m) return null;
+  if (m.receiptHandle !== handle) throw sim.error('SQS', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
+  return m;
+}
