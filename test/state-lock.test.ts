@@ -19,6 +19,7 @@ function startDaemon(args: string[], lock: string, until = /./): Promise<ChildPr
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/drover.js'), 'daemon', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
+    (child as ChildProcess & { log: () => string }).log = () => err;
     child.stderr!.on('data', (d) => {
       err += String(d);
       if (fs.existsSync(lock) && until.test(err)) resolve(child);
@@ -74,6 +75,9 @@ describe('state directory lock (child processes)', () => {
     const get = await droverProcess(['get', 'fleets', '-o', 'json', ...state()]);
     expect(get.code).toBe(0);
     expect(JSON.parse(get.stdout).items.map((f: { name: string }) => f.name)).toEqual(['minimal']);
+    const live = await droverProcess(['get', 'fleets', '--live', ...state()]);
+    expect(live.code).toBe(0);
+    expect(live.stdout).toContain('minimal');
     const plan = await droverProcess(['plan', '-f', MINIMAL, ...state()]);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('fleet minimal');
@@ -89,11 +93,13 @@ describe('state directory lock (child processes)', () => {
   });
 
   it('releases the lock when the daemon stops on SIGTERM', async () => {
+    // After its first reconcile its signal handlers are surely installed (a SIGTERM before them kills it
+    // outright, leaving a stale lock that the next writer takes over, as after SIGKILL).
     const lock = path.join(stateDir, 'lock');
-    daemon = await startDaemon(['-f', path.join(dir, 'manifests'), '--listen', '127.0.0.1:0', ...state(), '--log-level', 'info'], lock, /daemon started/);
+    daemon = await startDaemon(['-f', path.join(dir, 'manifests'), '--listen', '127.0.0.1:0', ...state(), '--log-level', 'info'], lock, /"event":"reconcile\.done"/);
     daemon.kill('SIGTERM');
     await exited(daemon);
-    expect(daemon.exitCode).toBe(0);
+    expect({ code: daemon.exitCode, signal: daemon.signalCode, log: daemon.exitCode === 0 ? '' : (daemon as ChildProcess & { log: () => string }).log() }).toEqual({ code: 0, signal: null, log: '' });
     expect(fs.existsSync(lock)).toBe(false);
     const apply = await droverProcess(['apply', '-f', MINIMAL, ...state()]);
     expect(apply.code).toBe(0);
