@@ -72,6 +72,12 @@ describe('state directory lock (child processes)', () => {
     expect(call.code).toBe(1);
     expect(call.stderr).toContain(`in use by drover daemon (pid ${daemon.pid}`);
 
+    // Every other writing command: refused at once, naming the daemon; the daemon's world stays.
+    for (const args of [['bake', 'magento-marketplace', '--commit', 'abc1234', '-f', path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml')], ['delete', 'fleet', 'minimal', '-f', MINIMAL, '--yes'], ['sim', 'advance', '1m'], ['sim', 'reset']]) {
+      const refused = await droverProcess([...args, ...state()]);
+      expect({ args, code: refused.code, named: refused.stderr.includes(`in use by drover daemon (pid ${daemon.pid}`) }).toEqual({ args, code: 1, named: true });
+    }
+    expect(fs.existsSync(path.join(stateDir, 'sim', 'account.json'))).toBe(true);
     const get = await droverProcess(['get', 'fleets', '-o', 'json', ...state()]);
     expect(get.code).toBe(0);
     expect(JSON.parse(get.stdout).items.map((f: { name: string }) => f.name)).toEqual(['minimal']);
