@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { invokedCommand, registerCommands, type CommandEntry } from './lazy-commands';
 import { UsageError } from './cli-support';
+import { runInvocation, StateDirInUse } from './state-lock';
 
 const VERSION = '0.1.0';
 
@@ -64,7 +65,8 @@ export async function main(argv: string[]): Promise<void> {
   program.exitOverride();
   for (const cmd of program.commands) exitOverrideDeep(cmd);
   try {
-    await program.parseAsync(argv);
+    // One invocation: the state directory's lock, if the command takes it, is released when it ends.
+    await runInvocation(commandLine(argv), () => program.parseAsync(argv));
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
@@ -74,6 +76,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
+    if (err instanceof StateDirInUse) {
+      process.stderr.write(`drover: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`drover: ${err.message}\n`);
       process.exitCode = 2;
@@ -81,6 +88,15 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
+}
+
+/** `drover daemon`, `drover sim call`: what a lock holder is shown as. */
+function commandLine(argv: string[]): string {
+  const name = invokedCommand(argv);
+  if (!name) return 'drover';
+  const rest = argv.slice(argv.indexOf(name) + 1);
+  const sub = ['sim', 'rollout', 'delete'].includes(name) ? rest.find((a) => !a.startsWith('-')) : undefined;
+  return ['drover', name, sub].filter(Boolean).join(' ');
 }
 
 function exitOverrideDeep(cmd: Command): void {

@@ -45,6 +45,8 @@ export function registerDaemonCommand(program: Command): void {
       'after',
       `
 SIGTERM or SIGINT stops intake, lets in-flight reconciles finish (up to 25 s), saves state and exits 0.
+It holds the state directory's lock (<state-dir>/lock) while it runs: a second daemon, apply, bake,
+rollout undo, delete fleet or sim command there exits 1 naming it; get, describe, events and plan still work.
 
 Examples:
   $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events

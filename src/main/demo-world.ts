@@ -16,6 +16,7 @@ import { flush, passVirtualTime } from '../util/virtual-drive';
 import { createDaemon, type Daemon } from './daemon';
 import { deployingReconciler, type DeployingReconciler } from './deploying-reconciler';
 import { simAccountFile } from './runtime';
+import { claimStateDir } from './state-lock';
 
 export interface DemoWorldOptions {
   stateDir: string;
@@ -43,6 +44,9 @@ export interface DemoWorld {
 const DEMO_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake'];
 
 export async function createDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld> {
+  // The demo's one invocation holds the lock for its daemon and its steps; nothing is reset under another drover.
+  fs.mkdirSync(opts.stateDir, { recursive: true });
+  claimStateDir(opts.stateDir);
   for (const d of DEMO_DIRS) fs.rmSync(path.join(opts.stateDir, d), { recursive: true, force: true });
   const manifestDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-demo-'));
   fs.copyFileSync(opts.manifest, path.join(manifestDir, 'fleet.yaml'));

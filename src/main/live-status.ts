@@ -20,7 +20,8 @@ export async function observeLiveStatus(ctx: CommandContext): Promise<FleetStatu
     throw new DroverError(`observing fleets live: nothing has been applied with state directory ${ctx.stateDir}`, { code: 'NothingApplied', source: 'user' });
   }
   const fleets = files.flatMap((f) => loadManifestFile(f));
-  const rt = openRuntime({ sim: !!ctx.global.sim, stateDir: ctx.stateDir, region: fleets[0]?.region, logger: ctx.logger });
+  // Read-only: no lock, nothing written (a running daemon may hold the state directory).
+  const rt = openRuntime({ sim: !!ctx.global.sim, stateDir: ctx.stateDir, region: fleets[0]?.region, logger: ctx.logger, readOnly: true });
   const store = new FileStatusStore(ctx.stateDir);
   const out: FleetStatus[] = [];
   for (const fleet of fleets) {

@@ -11,7 +11,8 @@ import { isReportOnly, type PlanStep } from '../model/plan';
 import { FileStatusStore } from '../status/status-store';
 import { formatDuration } from '../util/clock';
 import { openRuntime, type Runtime } from './runtime';
-import { assertWritableStateDir } from './state-dir';
+import { assertWritableStateDir, probeWritableStateDir } from './state-dir';
+import { otherHolder } from './state-lock';
 import { flush } from '../util/virtual-drive';
 
 export interface FleetRunReport {
@@ -59,8 +60,11 @@ export interface RunOptions {
 
 /** Plan or apply each fleet in turn; with `wait`, keep reconciling (and deploying) until converged or timed out. */
 export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promise<FleetRunReport[]> {
-  assertWritableStateDir(opts.stateDir);
-  const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh });
+  // plan takes no lock; while another drover writes the state directory, it writes nothing there either.
+  const readOnly = !opts.apply && otherHolder(opts.stateDir) !== undefined;
+  if (opts.apply) assertWritableStateDir(opts.stateDir);
+  else if (!readOnly) probeWritableStateDir(opts.stateDir);
+  const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh, readOnly: !opts.apply });
   const controller = new FleetController({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
   runtime.settle = () => controller.runner.quiesce(flush);
   opts.before?.(controller);
@@ -69,11 +73,11 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
     if (opts.prune) fleets = [...fleets, ...(await undeclaredFleets(fleets, runtime, opts.logger))];
     for (const fleet of fleets) {
       if (opts.interrupt?.signal) break;
-      reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, opts));
+      reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, { ...opts, readOnly }));
     }
   } finally {
     await controller.close();
-    runtime.save();
+    if (!readOnly) runtime.save();
   }
   return reports;
 }
@@ -97,10 +101,10 @@ async function undeclaredFleets(declared: DesiredFleet[], rt: Runtime, logger: L
 }
 
 /** What apply's next pass would do, from the controller's own decision (FleetController.preview). */
-async function planFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {
+async function planFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions & { readOnly: boolean }): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
   const { result, decision } = await controller.preview(fleet);
-  writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
+  if (!opts.readOnly) writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
   const report = emptyReport(fleet);
   const held = decision?.action === 'continue';
   const deploys = decision?.action === 'rollout' || decision?.action === 'blocked';

@@ -5,6 +5,7 @@ import { SimAccount, createSimPlugin } from '../sim';
 import { SystemClock, VirtualClock, type Clock } from '../util/clock';
 import { attachSimAudit } from './sim-audit';
 import { statePath } from './state-dir';
+import { claimStateDir } from './state-lock';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 
 /**
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   logger: Logger;
   /** Start the simulated account from scratch, discarding a saved one. */
   fresh?: boolean;
+  /** Write nothing to the state directory, take no lock (plan while another drover holds it). */
+  readOnly?: boolean;
 }
 
 export function simAccountFile(stateDir: string): string {
@@ -38,14 +41,15 @@ export function simAccountFile(stateDir: string): string {
 }
 
 export function openRuntime(opts: RuntimeOptions): Runtime {
+  if (!opts.readOnly) claimStateDir(opts.stateDir);
   if (!opts.sim) {
     const clock = new SystemClock();
     const clients = createAwsClients({ region: opts.region });
     return { clients, clock, sleep: (ms) => clock.sleep(ms), stateDir: opts.stateDir, save: () => undefined };
   }
-  const sim = openSimAccount(opts.stateDir, opts.fresh ?? false);
+  const sim = openSimAccount(opts.stateDir, opts.fresh ?? false, { readOnly: opts.readOnly });
   // Write-through: a killed process never undoes what the account already answered.
-  sim.persistTo(simAccountFile(opts.stateDir));
+  if (!opts.readOnly) sim.persistTo(simAccountFile(opts.stateDir));
   if (process.env.DROVER_SIM_AUDIT) attachSimAudit(sim, process.env.DROVER_SIM_AUDIT);
   const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const rt: Runtime = {
@@ -55,13 +59,17 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
     stateDir: opts.stateDir,
     // Deployment actors run on this clock: stop at each of their timers so they keep up.
     sleep: (ms) => passVirtualTime(sim.clock, (d) => sim.advance(d), ms, () => (rt.settle ?? flush)()),
-    save: () => sim.save(simAccountFile(opts.stateDir)),
+    save: () => (opts.readOnly ? undefined : sim.save(simAccountFile(opts.stateDir))),
   };
   return rt;
 }
 
-/** Load the simulated account saved in the state directory, or create a new one starting now. */
-export function openSimAccount(stateDir: string, fresh: boolean): SimAccount {
+/**
+ * Load the simulated account saved in the state directory, or create a new one starting now.
+ * Opening it to change it takes the state directory's lock (state-lock.ts); `readOnly` does not.
+ */
+export function openSimAccount(stateDir: string, fresh: boolean, opts: { readOnly?: boolean } = {}): SimAccount {
+  if (!opts.readOnly) claimStateDir(stateDir);
   const file = simAccountFile(stateDir);
   if (!fresh && fs.existsSync(file)) {
     try {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonFileAtomic, type AtomicFs } from '../util/atomic-file';
+import { claimStateDir } from './state-lock';
 
 /**
  * The state directory holds everything drover remembers between processes: the simulated
@@ -16,11 +17,21 @@ export function resolveStateDir(flag?: string): string {
 export class StateDirError extends Error {}
 
 /**
+ * Open the state directory for writing, the one gate every writing command passes: refuse a
+ * directory that cannot be written, then take its exclusive lock (state-lock.ts; refused with
+ * StateDirInUse while another drover writes there).
+ */
+export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): void {
+  probeWritableStateDir(stateDir, fs);
+  claimStateDir(stateDir);
+}
+
+/**
  * Refuse to act on a state directory that cannot be written (read-only, EACCES, a path under
  * a file): one line naming the path and the errno, before anything starts or half-happens.
  * Probes with a real atomic write, the same operations every later save uses.
  */
-export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): void {
+export function probeWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): void {
   const probe = path.join(stateDir, '.write-check');
   try {
     writeFileAtomic(probe, `${process.pid}\n`, fs);
@@ -39,6 +50,7 @@ export const SIMULATED_WORLD_DIRS = ['sim', 'status', 'deployments', 'fleets', '
 
 /** `drover sim reset`: remove the simulated world and drover's memory of it; returns what existed. */
 export function resetSimulatedWorld(stateDir: string): string[] {
+  if (fs.existsSync(stateDir)) claimStateDir(stateDir);
   const present = SIMULATED_WORLD_DIRS.map((d) => path.join(stateDir, d)).filter((p) => fs.existsSync(p));
   for (const p of present) fs.rmSync(p, { recursive: true, force: true });
   return present;
