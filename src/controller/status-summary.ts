@@ -10,6 +10,7 @@ import { activeAmi, activeGroup } from '../planner/active-group';
 export function specSummary(desired: DesiredFleet): FleetStatusSpec {
   const bake = desired.image.bake;
   return {
+    ...(Object.keys(desired.labels).length ? { labels: { ...desired.labels } } : {}),
     region: desired.region,
     ...(desired.image.ami ? { ami: desired.image.ami } : {}),
     ...(bake ? { bake: { repository: bake.repository, branch: bake.branch } } : {}),
