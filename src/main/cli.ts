@@ -11,7 +11,7 @@ const VERSION = '0.1.0';
  * differ from what the module registers.
  */
 const COMMANDS: CommandEntry[] = [
-  { name: 'validate', term: 'validate <file...>', description: 'check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message', load: async () => (await import('./cmd-validate')).registerValidateCommand },
+  { name: 'validate', term: 'validate [options] <file...>', description: 'check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message', load: async () => (await import('./cmd-validate')).registerValidateCommand },
   { name: 'plan', term: 'plan [options]', description: 'show the steps that would make AWS match the manifest, without changing anything', load: async () => (await import('./cmd-apply')).registerApplyCommands },
   { name: 'apply', term: 'apply [options]', description: "make AWS match the manifest: create, repair drift, and remove the parts of a fleet its manifest dropped (alarms, policies, storage); a whole fleet goes only with spec.deletion: true, --prune or 'drover delete fleet'", load: async () => (await import('./cmd-apply')).registerApplyCommands },
   { name: 'sim', term: 'sim', description: 'drive the simulated AWS account in the state directory: call APIs, move virtual time, inject faults', load: async () => (await import('./cmd-sim')).registerSimCommands },
