@@ -160,3 +160,20 @@ describe('kubectl habits from manifests', () => {
     expect(parseYaml(good.stdout)).toEqual({ kind: 'ValidationResult', ok: true, files: [result.files[0]] });
   });
 });
+
+describe('drover completion', () => {
+  it('prints fish completion, and bash and zsh scripts that complete fleet names from the state directory', async () => {
+    const fish = await drover('completion', 'fish');
+    expect(fish.code).toBe(0);
+    expect(fish.stdout).toContain("complete -c drover -f -a '(__drover_candidates)'");
+    expect(fish.stdout).toContain('$dir/status/*.json');
+    for (const shell of ['bash', 'zsh']) {
+      const r = await drover('completion', shell);
+      expect(r.stdout).toContain('_drover_fleets');
+      expect(r.stdout).toContain('"describe fleet") return 0 ;;');
+    }
+    const bad = await drover('completion', 'tcsh');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('use bash, zsh or fish');
+  });
+});

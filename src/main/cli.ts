@@ -25,7 +25,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'bake', term: 'bake [options] <fleet>', description: "bake an AMI from a commit with the fleet's bake recipe, then roll it out (what a GitLab merge triggers)", load: async () => (await import('./cmd-bake')).registerBakeCommand },
   { name: 'demo', term: 'demo [options]', description: 'play the whole story on the simulated account: converge, merge -> bake -> blue/green, scale out and in, a bad commit rolled back', load: async () => (await import('./cmd-demo')).registerDemoCommand },
   { name: 'delete', term: 'delete', description: 'delete resources drover owns', load: async () => (await import('./cmd-delete')).registerDeleteCommand },
-  { name: 'completion', term: 'completion <shell>', description: 'print a shell completion script (bash or zsh)', load: async () => (await import('./cmd-completion')).registerCompletionCommand, needsAll: true },
+  { name: 'completion', term: 'completion <shell>', description: 'print a shell completion script (bash, zsh or fish)', load: async () => (await import('./cmd-completion')).registerCompletionCommand, needsAll: true },
 ];
 
 /**
