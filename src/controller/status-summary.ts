@@ -59,6 +59,7 @@ function instancesOf(g: ObservedGroup, color: GroupColor, groupAmi: string | und
       state: ec2StateOf(i.lifecycleState),
       elbHealth: health.get(i.id) ?? '—',
       lifecycleState: i.lifecycleState,
+      ...(i.launchedAt ? { launchedAt: i.launchedAt } : {}),
     };
   });
 }

@@ -1,6 +1,6 @@
 /** `drover get fleets`: one line per fleet, kubectl style; `-o wide` adds DNS, bounds, EFS, last event. */
 import type { FleetStatus, FleetStatusList } from '../model/fleet-status';
-import { age, NONE, orNone, shortCommit } from './format';
+import { age, kubeAge, NONE, orNone, shortCommit } from './format';
 import { formatLabels } from './label-selector';
 import { selectFleets } from './select';
 import { noneFound, renderTable, type Column, type TableOptions } from './table';
@@ -18,7 +18,7 @@ function columns(opts: TableOptions): Column<FleetStatus>[] {
     { header: 'READY', value: (f) => `${f.ready.inService}/${f.ready.desired}` },
     { header: 'PHASE', value: (f) => f.phase, style: 'status' },
     { header: 'STRATEGY', value: (f) => f.spec.strategy },
-    { header: 'AGE', value: (f) => age(f.createdAt, opts.now) },
+    { header: 'AGE', value: (f) => kubeAge(f.createdAt, opts.now) },
   ];
   const labels: Column<FleetStatus> = { header: 'LABELS', value: (f) => formatLabels(f.spec.labels) };
   if (!opts.wide) return opts.showLabels ? [...cols, labels] : cols;
