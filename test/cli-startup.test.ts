@@ -58,6 +58,8 @@ describe('CLI start-up', () => {
     [['events']],
     [['--log-level', 'debug', 'rollout', 'status', 'magento']],
     [['rollout', 'history', 'magento']],
+    [['get', 'fleets', '-l', 'team=shop,tier!=internal', '--show-labels']],
+    [['rollout', 'status', '-l', 'team=shop', '-o', 'json']],
   ])('drover %j on an empty state dir loads no SDK, xstate, ajv, pino, prom-client or yaml', async (args) => {
     const run = await loadedBy([...args, '--state-dir', stateDir]);
     expect(run.loaded).toEqual([]);

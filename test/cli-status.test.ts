@@ -72,6 +72,10 @@ describe('drover get/describe/events over a state directory', () => {
       ['running', 'InService', 'InService'],
       ['running', 'InService', 'InService'],
     ]);
+    // AGE from EC2's LaunchTime, as kubectl prints it (the simulated clock runs ahead of the wall clock).
+    for (const line of inst.stdout.trimEnd().split('\n').slice(1)) expect(line.split(/\s+/)[7]).toMatch(/^\d+(s|m|h|d)(\d+(s|m|h))?$/);
+    const json = JSON.parse((await drover('get', 'instances', 'magento-marketplace', '-o', 'json', ...state())).stdout) as { items: Array<{ launchedAt?: string }> };
+    expect(json.items.every((i) => i.launchedAt !== undefined && !Number.isNaN(Date.parse(i.launchedAt)))).toBe(true);
     const events = await drover('events', 'magento-marketplace', '-o', 'yaml', ...state());
     expect(events.stdout).toMatch(/^kind: EventList$/m);
     expect(events.stdout).toMatch(/reason: Ready$/m);
@@ -140,6 +144,6 @@ describe('drover get/describe/events over a state directory', () => {
     for (const cmd of ['validate', 'plan', 'apply', 'sim', 'get', 'describe', 'events', 'completion']) {
       expect(r.stdout).toMatch(new RegExp(`"" \\) echo "[^"]*\\b${cmd}\\b`.replace(' \\)', '\\)')));
     }
-    expect((await drover('completion', 'fish')).code).toBe(2);
+    expect((await drover('completion', 'tcsh')).code).toBe(2);
   });
 });

@@ -10,6 +10,7 @@ import { activeAmi, activeGroup } from '../planner/active-group';
 export function specSummary(desired: DesiredFleet): FleetStatusSpec {
   const bake = desired.image.bake;
   return {
+    ...(Object.keys(desired.labels).length ? { labels: { ...desired.labels } } : {}),
     region: desired.region,
     ...(desired.image.ami ? { ami: desired.image.ami } : {}),
     ...(bake ? { bake: { repository: bake.repository, branch: bake.branch } } : {}),
@@ -58,6 +59,7 @@ function instancesOf(g: ObservedGroup, color: GroupColor, groupAmi: string | und
       state: ec2StateOf(i.lifecycleState),
       elbHealth: health.get(i.id) ?? '—',
       lifecycleState: i.lifecycleState,
+      ...(i.launchedAt ? { launchedAt: i.launchedAt } : {}),
     };
   });
 }

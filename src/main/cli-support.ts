@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import type { LogFormat } from '../log/create-logger';
 import type { Logger } from '../log/logger';
+import { nearest } from '../manifest/suggest';
+import { parseSelector, SelectorError, type Requirement } from '../status/label-selector';
 import { parseDuration } from '../util/clock';
 import { resolveStateDir } from './state-dir';
 
@@ -50,4 +52,32 @@ export function parseOutputFlag(value: string | undefined, allowed: string[]): s
 
 export function writeOut(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** `fleet "x" not found`, with the closest known name when it looks like a typo. */
+export function fleetNotFound(fleet: string, known: readonly string[], where = ''): string {
+  return `fleet "${fleet}" not found${where}${didYouMean(fleet, known)}`;
+}
+
+/** `; did you mean "x"?` when a known fleet name is a likely typo of `fleet`, else ''. */
+export function didYouMean(fleet: string, known: readonly string[]): string {
+  const guess = nearest(fleet, known);
+  return guess && guess !== fleet ? `; did you mean "${guess}"?` : '';
+}
+
+/** `-l`: the parsed selector, or a usage error (exit 2) naming the bad term. */
+export function parseSelectorFlag(value: string | undefined): Requirement[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseSelector(value);
+  } catch (err) {
+    if (err instanceof SelectorError) throw new UsageError(`-l: ${err.message}`);
+    throw err;
+  }
+}
+
+/** json or yaml text of `data` (yaml is loaded only when asked for: status commands start fast). */
+export async function dataText(output: 'json' | 'yaml', data: unknown): Promise<string> {
+  if (output === 'json') return `${JSON.stringify(data, null, 2)}\n`;
+  return (await import('yaml')).stringify(data, { lineWidth: 0 });
 }

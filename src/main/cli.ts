@@ -12,7 +12,7 @@ const VERSION = '0.1.0';
  * differ from what the module registers.
  */
 const COMMANDS: CommandEntry[] = [
-  { name: 'validate', term: 'validate <file...>', description: 'check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message', load: async () => (await import('./cmd-validate')).registerValidateCommand },
+  { name: 'validate', term: 'validate [options] <file...>', description: 'check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message', load: async () => (await import('./cmd-validate')).registerValidateCommand },
   { name: 'plan', term: 'plan [options]', description: 'show the steps that would make AWS match the manifest, without changing anything', load: async () => (await import('./cmd-apply')).registerApplyCommands },
   { name: 'apply', term: 'apply [options]', description: "make AWS match the manifest: create, repair drift, and remove the parts of a fleet its manifest dropped (alarms, policies, storage); a whole fleet goes only with spec.deletion: true, --prune or 'drover delete fleet'", load: async () => (await import('./cmd-apply')).registerApplyCommands },
   { name: 'sim', term: 'sim', description: 'drive the simulated AWS account in the state directory: call APIs, move virtual time, inject faults', load: async () => (await import('./cmd-sim')).registerSimCommands },
@@ -26,7 +26,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'bake', term: 'bake [options] <fleet>', description: "bake an AMI from a commit with the fleet's bake recipe, then roll it out (what a GitLab merge triggers)", load: async () => (await import('./cmd-bake')).registerBakeCommand },
   { name: 'demo', term: 'demo [options]', description: 'play the whole story on the simulated account: converge, merge -> bake -> blue/green, scale out and in, a bad commit rolled back', load: async () => (await import('./cmd-demo')).registerDemoCommand },
   { name: 'delete', term: 'delete', description: 'delete resources drover owns', load: async () => (await import('./cmd-delete')).registerDeleteCommand },
-  { name: 'completion', term: 'completion <shell>', description: 'print a shell completion script (bash or zsh)', load: async () => (await import('./cmd-completion')).registerCompletionCommand, needsAll: true },
+  { name: 'completion', term: 'completion <shell>', description: 'print a shell completion script (bash, zsh or fish)', load: async () => (await import('./cmd-completion')).registerCompletionCommand, needsAll: true },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, UsageError } from './cli-support';
+import { commandContext, didYouMean, UsageError } from './cli-support';
 import { loadFleetsOrExit, runAndReport } from './cmd-apply';
 
 /** `drover bake FLEET --commit SHA`: what a merge to the fleet's branch does, by hand. */
@@ -28,7 +28,8 @@ Examples:
       const fleets = loadFleetsOrExit(ctx, flags.file);
       if (!fleets) return;
       const fleet = fleets.find((f) => f.name === fleetName);
-      if (!fleet) throw new UsageError(`fleet "${fleetName}" is not in the manifests (${fleets.map((f) => f.name).join(', ')})`);
+      const names = fleets.map((f) => f.name);
+      if (!fleet) throw new UsageError(`fleet "${fleetName}" is not in the manifests${didYouMean(fleetName, names)} (found: ${names.join(', ')})`);
       if (!fleet.image.bake) throw new UsageError(`fleet "${fleetName}" has no image.bake recipe in its manifest`);
       const commit = flags.commit.toLowerCase();
       await runAndReport(ctx, [fleet], {

@@ -1,36 +1,14 @@
 /**
- * `drover completion bash|zsh`: a shell completion script generated from the commander tree
- * (commands, subcommands, aliases, options and option choices), so it never drifts from the CLI.
+ * `drover completion bash|zsh|fish`: a shell completion script generated from the commander tree
+ * (commands, subcommands, aliases, options and option choices), so it never drifts from the CLI;
+ * fleet names come from the status records in the state directory, read by the shell itself.
  */
 import { Command } from 'commander';
 import { UsageError, writeOut } from './cli-support';
+import { fishCompletion } from './completion-fish';
+import { commandTree, type CommandNode } from './completion-tree';
 
-export interface CommandNode {
-  /** Space-separated path below the program, '' for the program itself. */
-  path: string;
-  subcommands: string[];
-  options: string[];
-  /** Option flag -> the values it accepts. */
-  choices: Array<[string, string[]]>;
-}
-
-/** Every command of the tree, depth first, the program first. */
-export function commandTree(program: Command): CommandNode[] {
-  const nodes: CommandNode[] = [];
-  const visit = (cmd: Command, path: string) => {
-    const subs = cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
-    const options = cmd.options.filter((o) => !o.hidden);
-    nodes.push({
-      path,
-      subcommands: subs.flatMap((c) => [c.name(), ...c.aliases()]),
-      options: [...options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f)), '--help'],
-      choices: options.filter((o) => o.argChoices?.length).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f).map((f): [string, string[]] => [f, o.argChoices!])),
-    });
-    for (const c of subs) for (const name of [c.name(), ...c.aliases()]) visit(c, path ? `${path} ${name}` : name);
-  };
-  visit(program, '');
-  return nodes;
-}
+export { commandTree, type CommandNode } from './completion-tree';
 
 function caseArms(nodes: CommandNode[], pick: (n: CommandNode) => string[]): string {
   return nodes
@@ -69,6 +47,26 @@ ${choiceArms(nodes)}
   esac
 }
 
+_${name}_fleet_arg() {
+  case "$1" in
+${nodes.filter((n) => n.fleetArg).map((n) => `    "${n.path}") return 0 ;;`).join('\n')}
+    *) return 1 ;;
+  esac
+}
+
+# Fleet names: the status records in the state directory (--state-dir, $DROVER_STATE_DIR or ./.drover).
+_${name}_fleets() {
+  local dir="\${DROVER_STATE_DIR:-.drover}" prev="" w f
+  for w in "$@"; do
+    [[ "$prev" == --state-dir ]] && dir="$w"
+    case "$w" in --state-dir=*) dir="\${w#--state-dir=}" ;; esac
+    prev="$w"
+  done
+  for f in $(command ls "$dir/status" 2>/dev/null); do
+    case "$f" in *.json) echo "\${f%.json}" ;; esac
+  done
+}
+
 # The command path of the words typed so far: words that name a subcommand of the path so far.
 _${name}_path() {
   local key="" w subs
@@ -96,7 +94,9 @@ _${name}() {
   if [[ "$cur" == -* ]]; then
     COMPREPLY=( $(compgen -W "$(_${name}_options "$key") $(_${name}_options "")" -- "$cur") )
   else
-    COMPREPLY=( $(compgen -W "$(_${name}_subcommands "$key")" -- "$cur") )
+    values="$(_${name}_subcommands "$key")"
+    if _${name}_fleet_arg "$key"; then values="$values $(_${name}_fleets "\${COMP_WORDS[@]}")"; fi
+    COMPREPLY=( $(compgen -W "$values" -- "$cur") )
   fi
 }
 complete -F _${name} ${name}
@@ -119,7 +119,9 @@ _${name}() {
   if [[ "$cur" == -* ]]; then
     compadd -- \${=$(_${name}_options "$key")} \${=$(_${name}_options "")}
   else
-    compadd -- \${=$(_${name}_subcommands "$key")}
+    values="$(_${name}_subcommands "$key")"
+    if _${name}_fleet_arg "$key"; then values="$values $(_${name}_fleets "\${(@)words}")"; fi
+    compadd -- \${=values}
   fi
 }
 if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then _${name} "$@"; else compdef _${name} ${name}; fi
@@ -135,20 +137,25 @@ function rootOf(cmd: Command): Command {
 export function registerCompletionCommand(program: Command): void {
   program
     .command('completion')
-    .description('print a shell completion script (bash or zsh)')
-    .argument('<shell>', 'bash or zsh')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
     .addHelpText(
       'after',
       `
 Examples:
   $ source <(drover completion bash)              # this shell only
   $ drover completion bash > /etc/bash_completion.d/drover
-  $ drover completion zsh > "\${fpath[1]}/_drover"`,
+  $ drover completion zsh > "\${fpath[1]}/_drover"
+  $ drover completion fish > ~/.config/fish/completions/drover.fish
+
+Fleet names complete from the status records in the state directory (--state-dir typed on the
+line, else $DROVER_STATE_DIR, else ./.drover).`,
     )
     .action((shell: string, _flags: unknown, cmd: Command) => {
       const root = rootOf(cmd);
       if (shell === 'bash') return writeOut(bashCompletion(root));
       if (shell === 'zsh') return writeOut(zshCompletion(root));
-      throw new UsageError(`completion: "${shell}" is not a supported shell (use bash or zsh)`);
+      if (shell === 'fish') return writeOut(fishCompletion(root));
+      throw new UsageError(`completion: "${shell}" is not a supported shell (use bash, zsh or fish)`);
     });
 }

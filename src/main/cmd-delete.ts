@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { markDeleted } from '../controller/deleted-status';
 import type { PlanStep } from '../model/plan';
 import { FileStatusStore } from '../status/status-store';
-import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-support';
+import { commandContext, didYouMean, parseDurationFlag, UsageError, writeOut } from './cli-support';
 import { loadFleetsOrExit } from './cmd-apply';
 import { deleteFleet, type DeleteReport } from './delete-fleet';
 import { table } from './render-plan';
@@ -86,7 +86,8 @@ async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promis
   const fleets = loadFleetsOrExit(ctx, flags.file);
   if (!fleets) return;
   const fleet = fleets.find((f) => f.name === name);
-  if (!fleet) throw new UsageError(`deleting fleet ${name}: no manifest given declares it (found: ${fleets.map((f) => f.name).join(', ') || 'none'}); pass -f FILE`);
+  const names = fleets.map((f) => f.name);
+  if (!fleet) throw new UsageError(`deleting fleet ${name}: no manifest given declares it${didYouMean(name, names)} (found: ${names.join(', ') || 'none'}); pass -f FILE`);
   const rt = openRuntime({ sim: !!ctx.global.sim, stateDir: ctx.stateDir, region: fleet.region, logger: ctx.logger });
   try {
     const report = await deleteFleet(fleet, rt, {

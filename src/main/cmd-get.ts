@@ -1,7 +1,7 @@
 /**
  * The read side of the CLI, kubectl style: `get fleets|instances|deployments`, `describe
  * fleet`, `events`. Every command takes `-o table|wide|json|yaml`, `--no-headers`, `--watch`,
- * `--server` and `--live`. Exit codes: 0 ok, 1 not found (or nothing to observe), 2 usage.
+ * `--server`, `--live` and `-l` (a label selector). Exit codes: 0 ok, 1 not found (or nothing to observe), 2 usage.
  */
 import { Command, Option } from 'commander';
 import { FLEET_STATUS_API_VERSION, toFleetStatusList, type FleetStatusList } from '../model/fleet-status';
@@ -9,10 +9,13 @@ import {
   renderDeploymentsTable, renderDescribeFleet, renderEventsTable, renderFleetsTable, renderInstancesTable, shouldColor, type TableOptions,
 } from '../status';
 import { sortEvents } from '../status/events-table';
+import { matchesSelector, type Requirement } from '../status/label-selector';
 import { fleetDeployments, selectFleets } from '../status/select';
 import { createStatusSource, type StatusSource } from '../status/status-source';
 import { DroverError } from '../util/errors';
-import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, type CommandContext } from './cli-support';
+import {
+  commandContext, fleetNotFound, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, type CommandContext,
+} from './cli-support';
 import { runWatchLoop, withInterrupt } from './watch-loop';
 
 const OUTPUTS = ['table', 'wide', 'json', 'yaml'];
@@ -24,6 +27,8 @@ interface ReadFlags {
   interval: string;
   server?: string;
   live?: boolean;
+  selector?: string;
+  showLabels?: boolean;
 }
 
 /** How one command shows a FleetStatusList: as text, and as data for json/yaml. */
@@ -56,8 +61,9 @@ const VIEWS: Record<'fleets' | 'instances' | 'deployments' | 'events' | 'describ
     data: (list, fleet) => listOf('EventList', sortEvents(selectFleets(list, fleet).flatMap((f) => f.events))),
   },
   describe: {
-    text: (list, fleet, o) => renderDescribeFleet(selectFleets(list, fleet)[0], { now: o.now, color: o.color }),
-    data: (list, fleet) => selectFleets(list, fleet)[0],
+    // With -l and no name: every selected fleet, one after the other (kubectl describe -l).
+    text: (list, fleet, o) => selectFleets(list, fleet).map((f) => renderDescribeFleet(f, { now: o.now, color: o.color })).join('\n') || 'No fleets found.\n',
+    data: (list, fleet) => (fleet === undefined ? toFleetStatusList(selectFleets(list)) : selectFleets(list, fleet)[0]),
   },
 };
 
@@ -68,12 +74,12 @@ export function renderNow(list: FleetStatusList, realNowMs: number): Date {
 }
 
 async function render(view: View, list: FleetStatusList, fleet: string | undefined, output: string, flags: ReadFlags): Promise<string> {
-  if (fleet !== undefined && !list.items.some((f) => f.name === fleet)) throw new NotFound(`fleet "${fleet}" not found`);
+  if (fleet !== undefined && !list.items.some((f) => f.name === fleet)) throw new NotFound(fleetNotFound(fleet, list.items.map((f) => f.name)));
   const data = () => view.data(list, fleet);
   if (output === 'json') return `${JSON.stringify(data(), null, 2)}\n`;
   // yaml (like the SDK behind --live) is loaded only when asked for: status commands start fast.
   if (output === 'yaml') return (await import('yaml')).stringify(data(), { lineWidth: 0 });
-  const opts: TableOptions = { wide: output === 'wide', noHeaders: flags.headers === false, now: renderNow(list, Date.now()), color: shouldColor(process.stdout, process.env) };
+  const opts: TableOptions = { wide: output === 'wide', noHeaders: flags.headers === false, showLabels: flags.showLabels === true, now: renderNow(list, Date.now()), color: shouldColor(process.stdout, process.env) };
   return view.text(list, fleet, opts);
 }
 
@@ -92,9 +98,11 @@ async function runRead(cmd: Command, view: View, fleet: string | undefined, flag
   const output = parseOutputFlag(flags.output, OUTPUTS);
   const intervalSeconds = parseDurationFlag('--interval', flags.interval);
   if (flags.watch && intervalSeconds < 1) throw new UsageError(`--interval: "${flags.interval}" is too short (at least 1s)`);
+  const selector = parseSelectorFlag(flags.selector);
+  if (selector && fleet !== undefined) throw new UsageError(`a fleet name ("${fleet}") and -l cannot be used together`);
   const ctx = commandContext(cmd);
   const source = statusSource(ctx, flags);
-  const frame = async () => render(view, (await source.read()).list, fleet, output, flags);
+  const frame = async () => render(view, selected((await source.read()).list, selector), fleet, output, flags);
   try {
     const first = await frame();
     if (!flags.watch) {
@@ -113,9 +121,15 @@ async function runRead(cmd: Command, view: View, fleet: string | undefined, flag
   }
 }
 
+/** Only the fleets whose labels match `-l` (all of them without it). */
+export function selected(list: FleetStatusList, selector: Requirement[] | undefined): FleetStatusList {
+  return selector ? { ...list, items: list.items.filter((f) => matchesSelector(f.spec.labels, selector)) } : list;
+}
+
 function addReadOptions(cmd: Command, examples: string): Command {
   return cmd
     .addOption(new Option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`).default('table'))
+    .option('-l, --selector <selector>', 'only fleets whose labels match, e.g. team=shop,tier!=internal (=, ==, !=, key, !key; commas mean AND)')
     .option('--no-headers', 'tables without the header line')
     .option('-w, --watch', 'keep watching and redraw on change (Ctrl-C to stop)')
     .option('--interval <duration>', 'how often --watch polls', '2s')
@@ -141,9 +155,10 @@ function registerGet(program: Command): void {
     );
   sub('fleets', 'fleet', '[name]', 'one line per fleet: AMI, commit, READY in-service/desired, phase', VIEWS.fleets,
     `  $ drover get fleets
+  $ drover get fleets -l team=shop --show-labels
   $ drover get fleets magento-marketplace -o wide
   $ drover get fleets -o json | jq '.items[].phase'
-  $ drover get fleets --watch --server http://127.0.0.1:7390`);
+  $ drover get fleets --watch --server http://127.0.0.1:7390`).option('--show-labels', 'add a LABELS column (-o wide has it too)');
   sub('instances', 'instance', '[fleet]', "every instance of the fleet's groups: EC2 state, ELB health, lifecycle", VIEWS.instances,
     `  $ drover get instances magento-marketplace
   $ drover get instances --live --sim --no-headers`);
@@ -156,13 +171,18 @@ export function registerGetCommands(program: Command): void {
   registerGet(program);
   const describe = program.command('describe').description('show everything about one fleet');
   addReadOptions(
-    describe.command('fleet').alias('fleets').description('spec, resources, conditions, the deployment and recent events of a fleet').argument('<name>'),
+    describe.command('fleet').alias('fleets').description('spec, resources, conditions, the deployment and recent events of a fleet').argument('[name]'),
     `  $ drover describe fleet magento-marketplace
+  $ drover describe fleet -l team=shop
   $ drover describe fleet magento-marketplace -o json | jq '.conditions'`,
-  ).action((fleet: string, flags: ReadFlags, cmd: Command) => runRead(cmd, VIEWS.describe, fleet, flags));
+  ).action((fleet: string | undefined, flags: ReadFlags, cmd: Command) => {
+    if (fleet === undefined && flags.selector === undefined) throw new UsageError('describe fleet: name a fleet, or select fleets with -l');
+    return runRead(cmd, VIEWS.describe, fleet, flags);
+  });
   addReadOptions(
     program.command('events').description('what happened to the fleets, oldest first; repeats folded into a count').argument('[fleet]'),
     `  $ drover events
+  $ drover events -l tier=public
   $ drover events magento-marketplace --watch`,
   ).action((fleet: string | undefined, flags: ReadFlags, cmd: Command) => runRead(cmd, VIEWS.events, fleet, flags));
 }

@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
-import { renderRolloutHistory, renderRolloutStatus, renderTimelineSvg, rolloutExitCode } from '../status';
-import { commandContext, parseDurationFlag, UsageError, writeOut, type CommandContext } from './cli-support';
+import type { FleetStatus } from '../model/fleet-status';
+import { commandContext, fleetNotFound, writeOut, type CommandContext } from './cli-support';
 import { statusSource } from './cmd-get';
+import { rolloutHistory, rolloutStatus, ROLLOUT_OUTPUTS, type HistoryFlags, type StatusFlags } from './rollout-read';
 import { assertWritableStateDir } from './state-dir';
-import { sleepUnlessAborted, withInterrupt } from './watch-loop';
 
 /** The deployment machines (xstate) and the apply path (the SDK) load only for `diagram` and `undo`. */
 const MACHINES = {
@@ -20,23 +18,27 @@ export function registerRolloutCommands(program: Command): void {
   rollout
     .command('status')
     .description('show the progress of the fleet\'s current or last deployment; exit 0 when it succeeded, 1 when it failed or rolled back')
-    .argument('<fleet>', 'fleet name')
+    .argument('[fleet]', 'fleet name (or select fleets with -l)')
+    .addOption(new Option('-o, --output <format>', `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList, as get deployments prints)`).default('table'))
+    .option('-l, --selector <selector>', 'the fleets whose labels match, e.g. team=shop (instead of a name); exit 0 only when all succeeded')
     .option('-w, --watch', 'print a line per change until the deployment ends')
     .option('--interval <duration>', 'how often --watch polls', '2s')
     .option('--timeout <duration>', 'with --watch, give up after this long (exit 1)', '2h')
     .option('--server <url>', 'read from the drover daemon at this URL (default $DROVER_SERVER)')
-    .addHelpText('after', `\nLike kubectl rollout status. Exit codes: 0 succeeded (or nothing deployed), 1 failed, rolled back, timed out or not found, 2 bad flags.\n\nExamples:\n  $ drover rollout status magento-marketplace --sim\n  $ drover rollout status magento-marketplace --watch --server http://127.0.0.1:7390`)
-    .action((fleet: string, flags: { watch?: boolean; interval: string; timeout: string; server?: string }, cmd: Command) => rolloutStatus(cmd, fleet, flags));
+    .addHelpText('after', `\nLike kubectl rollout status. Exit codes: 0 succeeded (or nothing deployed), 1 failed, rolled back, timed out or not found, 2 bad flags.\n\nExamples:\n  $ drover rollout status magento-marketplace --sim\n  $ drover rollout status magento-marketplace --watch --server http://127.0.0.1:7390\n  $ drover rollout status -l team=shop -o json --sim`)
+    .action((fleet: string | undefined, flags: StatusFlags, cmd: Command) => rolloutStatus(cmd, fleet, flags));
 
   rollout
     .command('history')
     .description('list the fleet\'s deployments: generation, AMI, commit, time, result')
-    .argument('<fleet>', 'fleet name')
+    .argument('[fleet]', 'fleet name (or select fleets with -l)')
+    .addOption(new Option('-o, --output <format>', `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList)`).default('table'))
+    .option('-l, --selector <selector>', 'the fleets whose labels match, e.g. team=shop (instead of a name)')
     .option('--svg <file>', 'also write a timeline picture of a deployment (capacity of blue and green over time, phases shaded)')
     .option('--revision <id>', 'with --svg: which deployment (default: the latest swap)')
     .option('--server <url>', 'read from the drover daemon at this URL (default $DROVER_SERVER)')
-    .addHelpText('after', `\nExamples:\n  $ drover rollout history magento-marketplace --sim\n  $ drover rollout history magento-marketplace --sim --svg swap.svg`)
-    .action((fleet: string, flags: { svg?: string; revision?: string; server?: string }, cmd: Command) => rolloutHistory(cmd, fleet, flags));
+    .addHelpText('after', `\nExamples:\n  $ drover rollout history magento-marketplace --sim\n  $ drover rollout history magento-marketplace --sim --svg swap.svg\n  $ drover rollout history magento-marketplace --sim -o yaml`)
+    .action((fleet: string | undefined, flags: HistoryFlags, cmd: Command) => rolloutHistory(cmd, fleet, flags));
 
   rollout
     .command('undo')
@@ -58,57 +60,14 @@ export function registerRolloutCommands(program: Command): void {
     });
 }
 
-async function readFleet(ctx: CommandContext, fleet: string, server?: string): Promise<FleetStatus | undefined> {
-  const list = (await statusSource(ctx, { server }).read()).list;
-  return list.items.find((f) => f.name === fleet);
+async function readFleet(ctx: CommandContext, fleet: string): Promise<{ status?: FleetStatus; names: string[] }> {
+  const list = (await statusSource(ctx, {}).read()).list;
+  return { status: list.items.find((f) => f.name === fleet), names: list.items.map((f) => f.name) };
 }
 
-function notFound(fleet: string): void {
-  process.stderr.write(`Error: fleet "${fleet}" not found\n`);
+function notFound(fleet: string, known: string[]): void {
+  process.stderr.write(`Error: ${fleetNotFound(fleet, known)}\n`);
   process.exitCode = 1;
-}
-
-async function rolloutStatus(cmd: Command, fleet: string, flags: { watch?: boolean; interval: string; timeout: string; server?: string }): Promise<void> {
-  const ctx = commandContext(cmd);
-  const intervalMs = parseDurationFlag('--interval', flags.interval) * 1000;
-  const timeoutMs = parseDurationFlag('--timeout', flags.timeout) * 1000;
-  const started = Date.now();
-  let last = '';
-  await withInterrupt(async (signal) => {
-    for (;;) {
-      const status = await readFleet(ctx, fleet, flags.server);
-      if (!status) return notFound(fleet);
-      const d = status.deployment;
-      const line = d ? renderRolloutStatus(d, { now: new Date(Math.max(Date.now(), Date.parse(status.updatedAt))), fleet }) : `fleet "${fleet}" has no deployment yet; it serves ${status.ami ?? 'nothing'}\n`;
-      if (line !== last) process.stdout.write(line);
-      last = line;
-      const code = d ? rolloutExitCode(d) : 0;
-      if (code !== undefined || !flags.watch) {
-        process.exitCode = code ?? 0;
-        return;
-      }
-      if (Date.now() - started > timeoutMs) {
-        process.stderr.write(`Error: timed out after ${flags.timeout} waiting for the deployment of fleet "${fleet}"\n`);
-        process.exitCode = 1;
-        return;
-      }
-      await sleepUnlessAborted(intervalMs, signal);
-      if (signal.aborted) return;
-    }
-  });
-}
-
-async function rolloutHistory(cmd: Command, fleet: string, flags: { svg?: string; revision?: string; server?: string }): Promise<void> {
-  const ctx = commandContext(cmd);
-  const status = await readFleet(ctx, fleet, flags.server);
-  if (!status) return notFound(fleet);
-  writeOut(renderRolloutHistory(status.history).trimEnd() || `fleet "${fleet}" has no deployments yet`);
-  if (!flags.svg) return;
-  const pick = (d: DeploymentStatus) => (flags.revision ? d.id === flags.revision : d.kind !== 'bake');
-  const deployment = status.history.find(pick);
-  if (!deployment) throw new UsageError(flags.revision ? `--revision: no deployment "${flags.revision}" in fleet ${fleet}'s history` : `fleet ${fleet} has no swap to draw yet`);
-  fs.writeFileSync(flags.svg, renderTimelineSvg(deployment));
-  process.stderr.write(`wrote ${flags.svg} (deployment ${deployment.id})\n`);
 }
 
 async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean }): Promise<void> {
@@ -116,7 +75,8 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean 
   const { FileSnapshotStore } = await import('../deploy/snapshot-store');
   const record = await new FileSnapshotStore(ctx.stateDir).load(fleet);
   if (!record || 'corrupt' in record || record.kind === 'bake') {
-    const status = await readFleet(ctx, fleet);
+    const { status, names } = await readFleet(ctx, fleet);
+    if (!status) return notFound(fleet, names);
     const last = status?.history.find((d) => d.kind !== 'bake');
     const hint = last?.fromAmi ? ` To go back, pin the previous AMI (${last.fromAmi}) in the manifest and apply.` : '';
     process.stderr.write(`Error: fleet "${fleet}" has no swap in progress to undo${last ? ` (the last one, ${last.id}, ended ${last.result})` : ''}.${hint}\n`);
@@ -133,7 +93,7 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean 
   const { loadFleetsOrExit, runAndReport } = await import('./cmd-apply');
   const fleets = loadFleetsOrExit(ctx);
   const target = fleets?.filter((f) => f.name === fleet);
-  if (!target?.length) return notFound(fleet);
+  if (!target?.length) return notFound(fleet, (fleets ?? []).map((f) => f.name));
   // The manifest still names the undone AMI, so the plan keeps asking for it; that is expected here.
   await runAndReport(ctx, target, { apply: true, wait: true, okResults: ['RolledBack'], failOnBlocked: false });
   if (process.exitCode === 0) process.stderr.write(`rolled back; the manifest still names the undone AMI: pin the previous one to stop drover reporting it as blocked\n`);

@@ -208,9 +208,9 @@ export const FLEET_SCHEMA: JsonSchema = {
       name: ref('fleetName', 'The fleet key; used in AWS resource names.'),
       labels: {
         type: 'object',
-        description: 'Free-form string labels.',
+        description: "Labels to select fleets with -l (team=shop): keys of letters, digits, '.', '_', '/', '-'; values the same, possibly empty.",
         propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$' },
-        additionalProperties: { type: 'string', maxLength: 256 },
+        additionalProperties: { type: 'string', maxLength: 256, pattern: '^[A-Za-z0-9._/-]*$' },
       },
     }),
     spec,

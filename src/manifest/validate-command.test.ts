@@ -12,7 +12,21 @@ describe('validateFiles', () => {
       ok: true,
       fleets: 3,
       output: `${files[0]}: ok (1 fleet)\n${files[1]}: ok (2 fleets)`,
+      files: [
+        { file: files[0], ok: true, fleets: ['magento-marketplace'], problems: [] },
+        { file: files[1], ok: true, fleets: ['storefront', 'admin'], problems: [] },
+      ],
     });
+  });
+
+  it('gives each file its fleets and its FILE:LINE:COL problems, for -o json', () => {
+    const bad = fixture('three-mistakes.yaml');
+    const good = example('minimal.yaml');
+    const result = validateFiles([bad, good, '/no/such/file.yaml']);
+    expect(result.files.map((f) => [f.file, f.ok, f.problems.length > 0])).toEqual([[bad, false, true], [good, true, false], ['/no/such/file.yaml', false, true]]);
+    expect(result.files[1].fleets).toHaveLength(1);
+    for (const f of result.files) for (const p of f.problems) expect(p).toMatch(new RegExp(`^${f.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
+    expect(result.files.flatMap((f) => f.problems)).toEqual(result.output.split('\n').filter((l) => !/: ok \(\d+ fleets?\)$/.test(l)));
   });
 
   it('prints FILE:LINE:COL: message for each problem, keeping good files', () => {

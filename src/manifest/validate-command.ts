@@ -7,11 +7,22 @@ import type { DesiredFleet } from '../model/fleet';
 import { dropDuplicateFleets } from './duplicates';
 import { loadManifestFile } from './load';
 
+/** One file's verdict, for `validate -o json|yaml`. */
+export interface FileValidation {
+  file: string;
+  ok: boolean;
+  /** The fleets the file declares (metadata.name), when it loaded. */
+  fleets: string[];
+  /** `FILE:LINE:COL: message`, as the text output prints them. */
+  problems: string[];
+}
+
 export interface ValidateResult {
   ok: boolean;
   output: string;
   /** Number of valid fleets found. */
   fleets: number;
+  files: FileValidation[];
 }
 
 function plural(n: number): string {
@@ -22,13 +33,13 @@ function plural(n: number): string {
 export function validateFiles(paths: string[]): ValidateResult {
   const lines: string[] = [];
   const all: DesiredFleet[] = [];
-  const perFile = new Map<string, number>();
+  const perFile = new Map<string, string[]>();
   let problems: ManifestProblem[] = [];
   for (const path of paths) {
     try {
       const fleets = loadManifestFile(path);
       all.push(...fleets);
-      perFile.set(path, fleets.length);
+      perFile.set(path, fleets.map((f) => f.name));
     } catch (err) {
       if (!(err instanceof ManifestError)) throw err;
       problems.push(...err.problems);
@@ -37,11 +48,14 @@ export function validateFiles(paths: string[]): ValidateResult {
   const dups = dropDuplicateFleets(all);
   problems = [...problems, ...dups.problems];
   const badFiles = new Set(problems.map((p) => p.file));
+  const files: FileValidation[] = [];
   for (const path of paths) {
-    const count = perFile.get(path);
-    if (count !== undefined && !badFiles.has(path)) lines.push(`${path}: ok (${plural(count)})`);
-    lines.push(...problems.filter((p) => p.file === path).map(formatProblem));
+    const names = perFile.get(path);
+    if (names !== undefined && !badFiles.has(path)) lines.push(`${path}: ok (${plural(names.length)})`);
+    const own = problems.filter((p) => p.file === path).map(formatProblem);
+    lines.push(...own);
+    files.push({ file: path, ok: own.length === 0 && names !== undefined, fleets: names ?? [], problems: own });
   }
   const fleets = dups.kept.filter((f) => !badFiles.has(f.source.file)).length;
-  return { ok: problems.length === 0, output: lines.join('\n'), fleets };
+  return { ok: problems.length === 0, output: lines.join('\n'), fleets, files };
 }

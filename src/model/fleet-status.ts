@@ -16,6 +16,8 @@ export type DeploymentKind = 'bake' | 'swap' | 'rolling' | 'rollback';
 export type DeploymentResult = 'InProgress' | 'Succeeded' | 'Failed' | 'RolledBack';
 
 export interface FleetStatusSpec {
+  /** metadata.labels, so status commands can select with `-l` without reading manifests. */
+  labels?: Record<string, string>;
   region: string;
   ami?: string;
   bake?: { repository: string; branch: string };

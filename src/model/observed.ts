@@ -97,6 +97,8 @@ export interface ObservedGroup {
     healthStatus: 'Healthy' | 'Unhealthy';
     availabilityZone: string;
     launchTemplateVersion?: string;
+    /** EC2's LaunchTime (ISO), when read: Auto Scaling does not report it. */
+    launchedAt?: string;
   }>;
   createdTime: string;
   status?: string;

@@ -11,6 +11,7 @@ import { emptySection, renderFields } from './fields';
 import { age, elapsedSeconds, isoSeconds, NONE, orNone, shortCommit, timeoutText } from './format';
 import { renderTable, type Column } from './table';
 import { amiChange } from './deployments-table';
+import { formatLabels } from './label-selector';
 
 export interface DescribeOptions {
   now: Date;
@@ -26,6 +27,7 @@ function when(iso: string | undefined, now: Date): string | undefined {
 function header(s: FleetStatus, o: DescribeOptions): string {
   return renderFields([
     ['Name', s.name],
+    ['Labels', formatLabels(s.spec.labels)],
     ['Region', s.spec.region],
     ['Phase', paintStatus(o.color, s.phase)],
     ['Ready', `${s.ready.inService}/${s.ready.desired} InService`],

@@ -54,6 +54,7 @@ const marketplaceBake: DeploymentStatus = {
 export const readyFleet: FleetStatus = {
   name: 'magento-marketplace',
   spec: {
+    labels: { team: 'shop', tier: 'public' },
     region: 'eu-west-1', bake: { repository: 'https://github.com/acme/magento-marketplace.git', branch: 'main' }, instanceType: 'm5.large',
     min: 2, max: 8, desired: 4, strategy: 'blueGreen', loadBalancer: 'magento-marketplace', efs: 'magento-media', subnets: SUBNETS,
   },
@@ -98,7 +99,7 @@ const stagingGreen: InstanceStatus[] = [
 
 export const progressingFleet: FleetStatus = {
   name: 'magento-staging',
-  spec: { region: 'eu-west-1', ami: AMI.r3, instanceType: 't3.large', min: 2, max: 4, desired: 4, strategy: 'blueGreen', loadBalancer: 'magento-staging', subnets: SUBNETS.slice(0, 2) },
+  spec: { labels: { team: 'shop', tier: 'staging' }, region: 'eu-west-1', ami: AMI.r3, instanceType: 't3.large', min: 2, max: 4, desired: 4, strategy: 'blueGreen', loadBalancer: 'magento-staging', subnets: SUBNETS.slice(0, 2) },
   observed: {
     loadBalancerDns: 'magento-staging-987654321.eu-west-1.elb.amazonaws.com', activeGroup: 'magento-staging-v003',
     groups: [

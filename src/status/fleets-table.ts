@@ -1,6 +1,7 @@
 /** `drover get fleets`: one line per fleet, kubectl style; `-o wide` adds DNS, bounds, EFS, last event. */
 import type { FleetStatus, FleetStatusList } from '../model/fleet-status';
-import { age, NONE, orNone, shortCommit } from './format';
+import { age, kubeAge, NONE, orNone, shortCommit } from './format';
+import { formatLabels } from './label-selector';
 import { selectFleets } from './select';
 import { noneFound, renderTable, type Column, type TableOptions } from './table';
 
@@ -17,15 +18,17 @@ function columns(opts: TableOptions): Column<FleetStatus>[] {
     { header: 'READY', value: (f) => `${f.ready.inService}/${f.ready.desired}` },
     { header: 'PHASE', value: (f) => f.phase, style: 'status' },
     { header: 'STRATEGY', value: (f) => f.spec.strategy },
-    { header: 'AGE', value: (f) => age(f.createdAt, opts.now) },
+    { header: 'AGE', value: (f) => kubeAge(f.createdAt, opts.now) },
   ];
-  if (!opts.wide) return cols;
+  const labels: Column<FleetStatus> = { header: 'LABELS', value: (f) => formatLabels(f.spec.labels) };
+  if (!opts.wide) return opts.showLabels ? [...cols, labels] : cols;
   return [
     ...cols,
     { header: 'ELB-DNS', value: (f) => orNone(f.observed.loadBalancerDns) },
     { header: 'MIN/MAX', value: (f) => `${f.spec.min}/${f.spec.max}` },
     { header: 'EFS', value: (f) => orNone(f.observed.fileSystemId ?? f.spec.efs) },
     { header: 'LAST-EVENT', value: (f) => lastEvent(f, opts.now) },
+    labels,
   ];
 }
 

@@ -11,6 +11,35 @@ function seconds(fromIso: string, to: Date): number | undefined {
   return (to.getTime() - from) / 1000;
 }
 
+/**
+ * kubectl's AGE (its HumanDuration): whole seconds under 2m, `5m30s` under 10m, minutes under 3h,
+ * `3h20m` under 8h, hours under 2d, `3d4h` under 8d, days under 2y, then years.
+ */
+export function humanDuration(totalSeconds: number): string {
+  const s = Math.floor(totalSeconds);
+  if (s < -1) return '<invalid>';
+  if (s < 0) return '0s';
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(s / 3600);
+  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
+  if (h < 48) return `${h}h`;
+  const d = Math.floor(h / 24);
+  if (h < 192) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
+  if (h < 24 * 365 * 2) return `${d}d`;
+  const y = Math.floor(d / 365);
+  if (h < 24 * 365 * 8) return d % 365 === 0 ? `${y}y` : `${y}y${d % 365}d`;
+  return `${y}y`;
+}
+
+/** An AGE column since `iso`, as kubectl prints it; `<unknown>` when absent or unparseable. */
+export function kubeAge(iso: string | undefined, now: Date): string {
+  const s = iso ? seconds(iso, now) : undefined;
+  return s === undefined ? UNKNOWN : humanDuration(s);
+}
+
 /** `5m12s` since `iso`, or `<unknown>` when absent or unparseable. */
 export function age(iso: string | undefined, now: Date): string {
   if (!iso) return UNKNOWN;

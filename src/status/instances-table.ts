@@ -1,6 +1,6 @@
 /** `drover get instances [fleet]`: every instance of the fleet's groups with EC2, ELB and ASG views of it. */
 import type { FleetStatusList, InstanceStatus } from '../model/fleet-status';
-import { age, orNone } from './format';
+import { kubeAge, orNone } from './format';
 import { byText, selectFleets, showFleetColumn } from './select';
 import { noneFound, renderTable, type Column, type TableOptions } from './table';
 
@@ -17,7 +17,7 @@ function columns(opts: TableOptions, withFleet: boolean): Column<Row>[] {
     { header: 'STATE', value: (i) => i.state },
     { header: 'ELB', value: (i) => i.elbHealth, style: 'status' },
     { header: 'LIFECYCLE', value: (i) => i.lifecycleState },
-    { header: 'AGE', value: (i) => age(i.launchedAt, opts.now) },
+    { header: 'AGE', value: (i) => kubeAge(i.launchedAt, opts.now) },
   ];
   return withFleet ? [{ header: 'FLEET', value: (i) => i.fleet }, ...cols] : cols;
 }

@@ -47,6 +47,8 @@ export function renderTable<R>(rows: R[], columns: Column<R>[], opts: LayoutOpti
 export interface TableOptions {
   wide?: boolean;
   noHeaders?: boolean;
+  /** A LABELS column (kubectl's --show-labels); `wide` has it too. */
+  showLabels?: boolean;
   now: Date;
   color: boolean;
 }

@@ -13,6 +13,13 @@ describe('get fleets', () => {
   it('renders the table', () => expect(renderFleetsTable(fixtureList(), plain)).toMatchSnapshot());
   it('renders -o wide', () => expect(renderFleetsTable(fixtureList(), { ...plain, wide: true })).toMatchSnapshot());
 
+  it('--show-labels adds a LABELS column last, sorted key=value pairs or <none>', () => {
+    const lines = renderFleetsTable(fixtureList(), { ...plain, showLabels: true }).trimEnd().split('\n');
+    expect(lines[0].split(/\s{3,}/)).toEqual(['NAME', 'AMI', 'COMMIT', 'READY', 'PHASE', 'STRATEGY', 'AGE', 'LABELS']);
+    expect(lines.find((l) => l.startsWith('magento-marketplace'))!.trimEnd().endsWith('team=shop,tier=public')).toBe(true);
+    expect(lines.find((l) => l.startsWith('magento-b2b'))!.trimEnd().endsWith('<none>')).toBe(true);
+  });
+
   it('shows READY as InService/desired, short commits and phases', () => {
     const lines = renderFleetsTable(fixtureList(), plain).trimEnd().split('\n');
     expect(lines[0].split(/\s{3,}/)).toEqual(['NAME', 'AMI', 'COMMIT', 'READY', 'PHASE', 'STRATEGY', 'AGE']);

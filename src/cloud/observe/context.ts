@@ -10,6 +10,8 @@ import { awsCall, type CallContext } from '../call';
 export class OwnershipCache {
   readonly tags = new Map<string, Tags>();
   readonly subnetZones = new Map<string, string>();
+  /** EC2 launch time (ISO) of each instance, keyed `fleet/instance-id`: it never changes. */
+  readonly launchTimes = new Map<string, string>();
 
   /** Forget cached tags whose key starts with `prefix` unless still `alive`. */
   prune(prefix: string, alive: Set<string>): void {

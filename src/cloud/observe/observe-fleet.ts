@@ -9,6 +9,7 @@ import { observeGroups, observePolicies } from './groups';
 import { observeImages } from './images';
 import { observeLaunchTemplate } from './launch-template';
 import { observeLaunchFailures } from './launch-failures';
+import { withLaunchTimes } from './launch-times';
 import { observeGroupHooks } from './lifecycle-hooks';
 import { observeLoadBalancer } from './load-balancer';
 import { observeEfsSecurityGroup, observeFileSystem, observeSubnetZones } from './storage';
@@ -23,6 +24,7 @@ export async function observeFleet(clients: AwsClients, desired: DesiredFleet, c
       observePolicies(clients, g.groups, r),
       ctx.lifecycleHooks ? observeGroupHooks(clients, g.groups, r) : undefined,
       observeLaunchFailures(clients, g.groups, r),
+      withLaunchTimes(clients, g.groups, r, ctx.cache.launchTimes),
     ]);
     return { g, lt, policies };
   };
