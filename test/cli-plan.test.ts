@@ -7,18 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { drover } from './support/cli';
+import { writeExampleManifest } from './support/example-manifest';
 
-const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'), 'utf8');
 const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002' };
 
-function manifest(dir: string, name: string, ami: string): string {
-  const text = EXAMPLE.replace(/^(\s+)ami: ami-0a1b2c3d4e5f60001/m, `$1ami: ${ami}`)
-    .replace(/soak: 5m/, 'soak: 1m')
-    .replace(/keepPrevious: 1h/, 'keepPrevious: 5m');
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const manifest = writeExampleManifest;
 
 describe('plan agrees with apply (CLI, simulated account)', () => {
   let dir: string;
