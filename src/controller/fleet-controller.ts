@@ -6,23 +6,19 @@
  * retried under the same manifest. Deployments persist after every transition and resume
  * on the next start; without a record, the world (group and builder tags) says what to do.
  */
-import type { AwsClients } from '../cloud/clients';
 import { createDeployPorts } from '../cloud/deploy';
-import type { OwnershipCache } from '../cloud/observe';
 import { createBakeMachine, createRollingMachine, createSwapMachine } from '../deploy/machines';
 import { recoverSwap } from '../deploy/recover';
 import { describePhase, type PhaseDescription } from '../deploy/phase';
 import { FileSnapshotStore, isCorrupt, type DeploymentKind, type SnapshotStore } from '../deploy/snapshot-store';
 import { EVENTS } from '../log/events';
-import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
-import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
+import type { DeploymentStatus } from '../model/fleet-status';
 import { isOwnedBy } from '../model/names';
 import type { ObservedFleet } from '../model/observed';
 import type { PlanStep } from '../model/plan';
 import { activeAmi, activeGroup } from '../planner/active-group';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
-import type { Clock } from '../util/clock';
 import { bakeInput, deploymentId, swapInput } from './deployment-inputs';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from './deployment-runner';
 import { deploymentStatus } from './deployment-status';
@@ -34,39 +30,9 @@ import { rollingInput } from './rolling-start';
 import { cleanUpStrays } from './stray-cleanup';
 import { oneLine, quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
 import { writeFleetStatus } from './status-writer';
+import type { FleetControllerDeps, FleetPass, FleetPreview } from './fleet-controller-types';
 
-export interface FleetControllerDeps {
-  clients: AwsClients;
-  logger: Logger;
-  clock: Clock;
-  sleep: (ms: number) => Promise<void>;
-  stateDir: string;
-  ownershipCache: OwnershipCache;
-  snapshots?: SnapshotStore;
-  statuses?: StatusStore;
-  /** Progress of deployments, for CLI lines and metrics. */
-  onDeploymentTransition?: (fleet: string, kind: string, phase: string) => void;
-  /** A deployment ended (after memory and status recorded it): metrics, the bake register. */
-  onDeploymentFinished?: (done: FinishedDeployment) => void;
-  /** Observe and keep lifecycle hooks (only when a daemon answers them). */
-  lifecycleHooks?: boolean;
-}
-
-export interface FleetPass {
-  requeueAfterMs: number;
-  /** Why the plan's deployment was not started (its AMI was rolled back under this manifest). */
-  blocked?: string;
-  result: ReconcileResult;
-  status: FleetStatus;
-  deployment?: DeploymentStatus;
-  error?: { message: string; retryable: boolean };
-}
-
-/** What `plan` shows: the pass as observed (dry run) and the deployment `apply` would start. */
-export interface FleetPreview {
-  result: ReconcileResult;
-  decision?: DeploymentDecision;
-}
+export type { FleetControllerDeps, FleetPass, FleetPreview } from './fleet-controller-types';
 
 function pendingOf(result: ReconcileResult): { pending?: PlanStep } {
   return result.pendingDeployment ? { pending: result.pendingDeployment } : {};
