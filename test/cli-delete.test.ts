@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from '../src/cloud/clients';
+import { createAwsClients } from '../src/aws/clients';
 import { openSimAccount, simAccountFile } from '../src/main/runtime';
 import { createSimPlugin } from '../src/sim';
 import type { SimState } from '../src/sim/state';

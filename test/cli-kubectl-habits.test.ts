@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { FleetStatusList } from '../src/model/fleet-status';
-import { degradedFleet, progressingFleet, readyFleet } from '../src/status/fixtures';
+import { degradedFleet, progressingFleet, readyFleet } from './support/status-fixtures';
 import { FileStatusStore } from '../src/status/status-store';
 import { drover } from './support/cli';
 

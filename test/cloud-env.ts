@@ -1,5 +1,5 @@
 /** Wiring for the cloud adapter's end-to-end tests: a virtual clock, a simulated account and real clients. */
-import { reconcileFleet, type ReconcileResult } from '../src/controller/reconcile';
+import { reconcileFleet, type ReconcileResult } from '../src/controllers/fleet/reconcile';
 import { createMemoryLogger } from '../src/log/logger';
 import { createSimEnv } from '../src/main/sim-env';
 import type { DesiredFleet } from '../src/model/fleet';

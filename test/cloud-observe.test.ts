@@ -1,7 +1,7 @@
 import { CreateLaunchTemplateCommand } from '@aws-sdk/client-ec2';
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { observeFleet } from '../src/cloud/observe';
-import { desiredFleet, FIXTURE } from '../src/planner/fixtures';
+import { observeFleet } from '../src/providers/observe';
+import { desiredFleet, FIXTURE } from './support/planner/fixtures';
 import { createCloudEnv } from './cloud-env';
 
 describe('observeFleet over the simulated account', () => {

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { desiredFleet, FIXTURE } from '../src/planner/fixtures';
+import { desiredFleet, FIXTURE } from './support/planner/fixtures';
 import { createCloudEnv } from './cloud-env';
 
 async function readyEnv() {

@@ -3,8 +3,8 @@
  * fleet's status says so with AWS's reason (Ready False, Degraded True, reason LaunchFailed),
  * instead of waiting silently; once launches succeed again, the condition clears.
  */
-import { nextFleetStatus } from '../src/controller/status-writer';
-import { desiredFleet } from '../src/planner/fixtures';
+import { nextFleetStatus } from '../src/controllers/fleet/status-writer';
+import { desiredFleet } from './support/planner/fixtures';
 import { createCloudEnv } from './cloud-env';
 
 describe('converging a fleet whose launches fail', () => {

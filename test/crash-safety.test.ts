@@ -8,7 +8,7 @@
  * again with the deployment record deleted before the restart, where there was one.
  */
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from '../src/cloud/clients';
+import { createAwsClients } from '../src/aws/clients';
 import { createSimPlugin, SimAccount } from '../src/sim';
 import { planKillPoints, runKillPlan, runReference, type CrashScenario, type KillPlan } from './support/crash-harness';
 import { checkInvariants } from './support/crash-invariants';

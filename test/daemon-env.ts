@@ -6,12 +6,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients } from '../src/cloud/clients';
-import { sqsEventQueue } from '../src/cloud/event-queue';
+import { createAwsClients } from '../src/aws/clients';
+import { sqsEventQueue } from '../src/providers/events/queue';
 import { createSimPlugin } from '../src/sim';
-import { flush } from '../src/deploy/testing/drive';
-import { basicFleetReconciler, type BasicFleetReconciler } from '../src/controller/basic-fleet-reconciler';
-import type { FleetReconciler } from '../src/controller/loop';
+import { flush } from './support/deploy/drive';
+import { basicFleetReconciler, type BasicFleetReconciler } from '../src/controllers/fleet/basic-fleet-reconciler';
+import type { FleetReconciler } from '../src/controllers/queue/loop';
 import { createDaemon, type DaemonOptions, type ReconcilerContext } from '../src/main/daemon';
 import { createSimEnv } from '../src/main/sim-env';
 import { createMemoryLogger } from '../src/log/logger';

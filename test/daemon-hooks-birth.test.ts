@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteLifecycleHookCommand, DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
-import { deployingReconciler } from '../src/main/deploying-reconciler';
+import { deployingReconciler } from '../src/controllers/fleet/deploying-reconciler';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 
 const DEPLOY = '  deploy: {healthyTimeout: 10m, soak: 1m, keepPrevious: 10m}\n';

@@ -5,8 +5,8 @@
  * register dedupes it by message id: no second bake request, no register change.
  */
 import { readFileSync } from 'node:fs';
-import { bakeRegisterFile } from '../src/controller/bake-register-store';
-import { mergeRequestHook } from '../src/intake/testing/fixtures';
+import { bakeRegisterFile } from '../src/controllers/intake/bake-register-store';
+import { mergeRequestHook } from '../src/bench/payloads';
 import { createMemoryLogger } from '../src/log/logger';
 import { createDaemon } from '../src/main/daemon';
 import { seededRandom } from '../src/util/backoff';

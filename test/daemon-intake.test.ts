@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { bakeRegisterFile } from '../src/controller/bake-register-store';
-import { parseMessage } from '../src/intake';
+import { bakeRegisterFile } from '../src/controllers/intake/bake-register-store';
+import { parseMessage } from '../src/controllers/intake';
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook } from '../src/intake/testing/fixtures';
+import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook } from '../src/bench/payloads';
 import { LAUNCHING_HOOK } from '../src/planner/plan-hooks';
 import { seededRandom } from '../src/util/backoff';
 import { createDaemonEnv, QUEUE, recordingFactory, type DaemonEnv } from './daemon-env';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveEventQueue } from '../src/main/daemon';
-import { desiredFleet } from '../src/planner/fixtures';
+import { desiredFleet } from './support/planner/fixtures';
 import { createDaemonEnv, fleetYaml, recordingFactory, type DaemonEnv } from './daemon-env';
 import { drover } from './support/cli';
 

@@ -5,12 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createAwsClients } from '../src/cloud/clients';
-import { sqsEventQueue } from '../src/cloud/event-queue';
-import { mergeRequestHook } from '../src/intake/testing/fixtures';
+import { createAwsClients } from '../src/aws/clients';
+import { sqsEventQueue } from '../src/providers/events/queue';
+import { mergeRequestHook } from '../src/bench/payloads';
 import { createMemoryLogger } from '../src/log/logger';
 import { createDaemon, type Daemon } from '../src/main/daemon';
-import { deployingReconciler, type DeployingReconciler } from '../src/main/deploying-reconciler';
+import { deployingReconciler, type DeployingReconciler } from '../src/controllers/fleet/deploying-reconciler';
 import { createSimPlugin, SimAccount } from '../src/sim';
 import { FileStatusStore } from '../src/status/status-store';
 import { VirtualClock } from '../src/util/clock';

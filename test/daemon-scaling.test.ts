@@ -1,4 +1,4 @@
-import { basicFleetReconciler } from '../src/controller/basic-fleet-reconciler';
+import { basicFleetReconciler } from '../src/controllers/fleet/basic-fleet-reconciler';
 import { createDaemonEnv, recordingFactory, type DaemonEnv } from './daemon-env';
 
 const GROUP = 'shop-v001';

@@ -1,8 +1,8 @@
 import { createBakeMachine } from '../src/deploy/machines';
-import type { BakeInput, BakeOutput } from '../src/deploy/bake.machine';
-import { crashAndRestore } from '../src/deploy/testing/harness';
-import { BAKE_RESULT_MARKER, TAG_BAKE_TOKEN } from '../src/cloud/deploy';
-import { desiredFleet } from '../src/planner/fixtures';
+import type { BakeInput, BakeOutput } from '../src/deploy/machines/bake.machine';
+import { crashAndRestore } from './support/deploy/harness';
+import { BAKE_RESULT_MARKER, TAG_BAKE_TOKEN } from '../src/deploy/actors';
+import { desiredFleet } from './support/planner/fixtures';
 import { BAKE_MARKER } from '../src/sim';
 import { AMI, createDeployEnv } from './deploy-env';
 

@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FleetPass } from '../src/controller/fleet-controller';
+import type { FleetPass } from '../src/controllers/fleet/fleet-controller';
 import type { DesiredFleet } from '../src/model/fleet';
-import { desiredFleet } from '../src/planner/fixtures';
+import { desiredFleet } from './support/planner/fixtures';
 import { SimAccount } from '../src/sim';
 import { convergedWorld } from './support/crash-harness';
 import { ControllerProcess } from './support/controller-process';

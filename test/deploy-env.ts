@@ -5,11 +5,11 @@
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AnyStateMachine, InputFrom } from 'xstate';
-import { createDeployPorts } from '../src/cloud/deploy';
-import { reconcileFleet, type ReconcileResult } from '../src/controller/reconcile';
+import { createDeployPorts } from '../src/deploy/actors';
+import { reconcileFleet, type ReconcileResult } from '../src/controllers/fleet/reconcile';
 import { runDeployment, type DeploymentResult } from '../src/deploy/runner';
 import { MemorySnapshotStore, type DeploymentKind } from '../src/deploy/snapshot-store';
-import { driveUntil } from '../src/deploy/testing/drive';
+import { driveUntil } from './support/deploy/drive';
 import { createSimEnv } from '../src/main/sim-env';
 import type { DesiredFleet } from '../src/model/fleet';
 

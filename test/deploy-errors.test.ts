@@ -1,5 +1,5 @@
 import { createSwapMachine } from '../src/deploy/machines';
-import { desiredFleet } from '../src/planner/fixtures';
+import { desiredFleet } from './support/planner/fixtures';
 import { AMI, createDeployEnv, LB } from './deploy-env';
 
 const builderInput = {

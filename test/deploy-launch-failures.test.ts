@@ -5,9 +5,9 @@
  * throughout and green is deleted.
  */
 import { createSwapMachine } from '../src/deploy/machines';
-import type { SwapInput, SwapOutput } from '../src/deploy/swap.machine';
+import type { SwapInput, SwapOutput } from '../src/deploy/machines/swap.machine';
 import type { DesiredFleet } from '../src/model/fleet';
-import { desiredFleet } from '../src/planner/fixtures';
+import { desiredFleet } from './support/planner/fixtures';
 import { AMI, createDeployEnv, LB, type DeployEnv } from './deploy-env';
 
 const BLUE = 'magento-marketplace-v001';

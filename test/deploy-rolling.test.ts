@@ -1,7 +1,7 @@
-import { prepareRollingVersion } from '../src/cloud/deploy';
+import { prepareRollingVersion } from '../src/deploy/actors';
 import { createRollingMachine } from '../src/deploy/machines';
-import type { RollingInput } from '../src/deploy/rolling.machine';
-import { desiredFleet } from '../src/planner/fixtures';
+import type { RollingInput } from '../src/deploy/machines/rolling.machine';
+import { desiredFleet } from './support/planner/fixtures';
 import { AMI, createDeployEnv, LB } from './deploy-env';
 
 const GROUP = 'magento-marketplace-v001';

@@ -6,8 +6,8 @@
  */
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { createSwapMachine } from '../src/deploy/machines';
-import type { SwapOutput } from '../src/deploy/swap.machine';
-import { desiredFleet } from '../src/planner/fixtures';
+import type { SwapOutput } from '../src/deploy/machines/swap.machine';
+import { desiredFleet } from './support/planner/fixtures';
 import { AMI, createDeployEnv, LB } from './deploy-env';
 
 const BLUE = 'magento-marketplace-v001';

@@ -2,10 +2,10 @@ import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import { createSwapMachine } from '../src/deploy/machines';
-import type { SwapInput, SwapOutput } from '../src/deploy/swap.machine';
+import type { SwapInput, SwapOutput } from '../src/deploy/machines/swap.machine';
 import type { DesiredFleet } from '../src/model/fleet';
-import { desiredFleet } from '../src/planner/fixtures';
-import { crashAndRestore } from '../src/deploy/testing/harness';
+import { desiredFleet } from './support/planner/fixtures';
+import { crashAndRestore } from './support/deploy/harness';
 import { AMI, createDeployEnv, LB, type DeployEnv } from './deploy-env';
 
 const BLUE = 'magento-marketplace-v001';

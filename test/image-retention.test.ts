@@ -3,11 +3,11 @@
  * reconcile retire the rest beyond `retain`, snapshots included, keeping what is in use.
  */
 import { CreateLaunchTemplateVersionCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { deregisterImageAndSnapshots } from '../src/cloud/images';
-import type { BakeOutput } from '../src/deploy/bake.machine';
+import { deregisterImageAndSnapshots } from '../src/providers/image/images';
+import type { BakeOutput } from '../src/deploy/machines/bake.machine';
 import { createBakeMachine } from '../src/deploy/machines';
 import type { DesiredFleet } from '../src/model/fleet';
-import { desiredFleet, FIXTURE } from '../src/planner/fixtures';
+import { desiredFleet, FIXTURE } from './support/planner/fixtures';
 import { AMI, createDeployEnv, type DeployEnv } from './deploy-env';
 
 const RECIPE = {

@@ -1,8 +1,8 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { observeFleet } from '../src/cloud/observe';
-import { OwnershipCache } from '../src/cloud/observe/context';
-import { observedSummary } from '../src/controller/status-summary';
-import { desiredFleet } from '../src/planner/fixtures';
+import { observeFleet } from '../src/providers/observe';
+import { OwnershipCache } from '../src/providers/observe-context';
+import { observedSummary } from '../src/controllers/fleet/status-summary';
+import { desiredFleet } from './support/planner/fixtures';
 import { createCloudEnv } from './cloud-env';
 
 describe('instance launch times (AGE)', () => {

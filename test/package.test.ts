@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { MAX_RECEIVE_COUNT } from '../src/intake/ensure-queue';
+import { MAX_RECEIVE_COUNT } from '../src/providers/events/ensure-queue';
 
 const ROOT = join(__dirname, '..');
 const DEPLOY = join(ROOT, 'manifests', 'deploy');

@@ -10,9 +10,9 @@ import {
   DescribeScalingActivitiesCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, type CreateLaunchTemplateCommandInput } from '@aws-sdk/client-ec2';
-import { CAPACITY_ATTEMPTS, launchFailureOf } from '../src/cloud/launch-failures';
+import { CAPACITY_ATTEMPTS, launchFailureOf } from '../src/providers/autoscaling/launch-failures';
 import { SimAccount } from '../src/sim';
-import { AMI_BASE, simClients, SUBNETS, WEB_SG } from '../src/sim/test-support';
+import { AMI_BASE, simClients, SUBNETS, WEB_SG } from './support/sim';
 
 async function group(sim: SimAccount, data: { ImageId?: string; InstanceType?: string; SecurityGroupIds?: string[] }, extra: object = {}) {
   const c = simClients(sim);

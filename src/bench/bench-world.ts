@@ -7,11 +7,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients, type AwsClients } from '../cloud/clients';
-import type { CallSnapshot } from '../cloud/call-counter';
+import { createAwsClients, type AwsClients } from '../aws/clients';
+import type { CallSnapshot } from '../aws/call-counter';
 import type { Logger } from '../log/logger';
 import { createDaemon, type Daemon } from '../main/daemon';
-import { deployingReconciler, type DeployingReconciler } from '../main/deploying-reconciler';
+import { deployingReconciler, type DeployingReconciler } from '../controllers/fleet/deploying-reconciler';
 import { SimAccount, createSimPlugin } from '../sim';
 import { seededRandom } from '../util/backoff';
 import { VirtualClock } from '../util/clock';

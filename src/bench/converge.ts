@@ -1,4 +1,4 @@
-import { reconcileFleet, type ReconcileResult } from '../controller/reconcile';
+import { reconcileFleet, type ReconcileResult } from '../controllers/fleet/reconcile';
 import type { DesiredFleet } from '../model/fleet';
 import type { SimEnv } from '../main/sim-env';
 

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CallSnapshot } from '../cloud/call-counter';
+import type { CallSnapshot } from '../aws/call-counter';
 import { countingLogger } from './bench-logger';
 import { createBenchWorld, type BenchWorld, type PassRecord } from './bench-world';
 import { fleetManifests } from './fleet-manifests';

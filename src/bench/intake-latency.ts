@@ -5,8 +5,8 @@
  * reconcile it asks for. Each sample also counts the AWS calls in between (round trips on the
  * way, which is what real latency is made of when nothing waits on the clock).
  */
-import { sqsEventQueue } from '../cloud/event-queue';
-import { alarmEvent, mergeRequestHook } from '../intake/testing/fixtures';
+import { sqsEventQueue } from '../providers/events/queue';
+import { alarmEvent, mergeRequestHook } from './payloads';
 import type { Logger } from '../log/logger';
 import type { RecordedCall } from '../sim';
 import { BENCH_QUEUE, createBenchWorld, type BenchWorld } from './bench-world';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { parseMessage } from '../intake/parsers/parse-message';
-import { fleetRoutes, routeEvent } from '../intake/route';
+import { parseMessage } from '../controllers/intake/parsers/parse-message';
+import { fleetRoutes, routeEvent } from '../controllers/intake/route';
 import { loadManifestFile } from '../manifest';
 import { intakeFleets, intakeMix, MIX, type MixKind } from './intake-messages';
 import { MANIFEST_REPO } from './intake-throughput';

@@ -11,7 +11,7 @@ import {
   lifecycleTestNotification,
   mergeRequestHook,
   pushHook,
-} from '../intake/testing/fixtures';
+} from './payloads';
 import type { DesiredFleet } from '../model/fleet';
 import { seededRandom } from '../util/backoff';
 

@@ -22,7 +22,7 @@ import {
   DescribeInstanceHealthCommand,
   RegisterInstancesWithLoadBalancerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
-import type { AwsClients } from '../cloud/clients';
+import type { AwsClients } from '../aws/clients';
 import type { DesiredFleet } from '../model/fleet';
 import { resourceNames } from '../model/names';
 

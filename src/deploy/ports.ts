@@ -8,13 +8,13 @@
 import type {
   BuildResultFacts, BuilderFacts, CreateImageInput, CreatedImage, FindImageInput, FoundImage, ImageFacts,
   LaunchBuilderInput, LaunchedBuilder, PollBuilderInput, PollImageInput, ReadResultInput, TerminateBuilderInput,
-} from './bake.machine';
+} from './machines/bake.machine';
 import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
-} from './swap.machine';
+} from './machines/swap.machine';
 import type { ReobserveInput, ReobservedFacts } from '../model/reobserve';
-import type { PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './rolling.machine';
+import type { PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './machines/rolling.machine';
 
 export interface BakePorts {
   /** An image tagged for (fleet, commit), if any. */

@@ -4,8 +4,8 @@ import type { ObservedFleet, ObservedGroup } from '../model/observed';
 import { VirtualClock } from '../util/clock';
 import { createSwapMachine } from './machines';
 import { recoverSwap } from './recover';
-import { FakeSwapWorld } from './testing/fake-swap-world';
-import { runToEnd } from './testing/harness';
+import { FakeSwapWorld } from '../../test/support/deploy/fake-swap-world';
+import { runToEnd } from '../../test/support/deploy/harness';
 
 const policy: DeployPolicy = {
   strategy: 'blueGreen', healthyTimeoutSeconds: 600, soakSeconds: 60, keepPreviousSeconds: 120, rollbackOnAlarms: ['shop-5xx'], minHealthyPercent: 90,

@@ -7,7 +7,7 @@
 import type { DeployPolicy } from '../model/fleet';
 import { isOwnedBy } from '../model/names';
 import type { ObservedFleet, ObservedGroup } from '../model/observed';
-import type { SwapInput } from './swap.machine';
+import type { SwapInput } from './machines/swap.machine';
 
 export type SwapRecovery =
   | { action: 'none'; reason: string }

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { assign, fromPromise, setup } from 'xstate';
 import { VirtualClock } from '../util/clock';
-import type { BakeInput } from './bake.machine';
+import type { BakeInput } from './machines/bake.machine';
 import { createBakeMachine } from './machines';
-import { describePhase } from './phase';
+import { describePhase } from './machines/phase';
 import { runDeployment, startDeployment } from './runner';
 import { FileSnapshotStore, MemorySnapshotStore, isCorrupt } from './snapshot-store';
-import { FakeBakeWorld } from './testing/fake-bake-world';
-import { driveUntil, flush } from './testing/drive';
+import { FakeBakeWorld } from '../../test/support/deploy/fake-bake-world';
+import { driveUntil, flush } from '../../test/support/deploy/drive';
 
 const timer = setup({
   types: {} as { context: { ticks: number } },

@@ -3,7 +3,7 @@ import { dropDuplicateFleets, loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
-import type { FleetController } from '../controller/fleet-controller';
+import type { FleetController } from '../controllers/fleet/fleet-controller';
 import { hasChanges, runFleets, type FleetRunReport, type RunOptions } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
 import { renderPlanTable } from './render-plan';

@@ -3,9 +3,9 @@
  * event queue (GitLab merges via the relay, lifecycle actions, alarms) and periodic resyncs.
  */
 import { Command, Option } from 'commander';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../cloud/clients';
-import { installShutdown } from '../controller/shutdown';
-import { loadWebhookToken } from '../intake/webhook-token';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../aws/clients';
+import { installShutdown } from '../controllers/queue/shutdown';
+import { loadWebhookToken } from '../controllers/intake/webhook-token';
 import { createLogger, type LogFormat } from '../log/create-logger';
 import type { Logger } from '../log/logger';
 import { loadManifestDir } from '../manifest/load-dir';
@@ -13,7 +13,7 @@ import { createSimPlugin, type SimAccount } from '../sim';
 import { SystemClock, type Clock } from '../util/clock';
 import { parseDurationFlag, UsageError, type GlobalOptions } from './cli-support';
 import { createDaemon, DEFAULT_LISTEN } from './daemon';
-import { deployingReconciler } from './deploying-reconciler';
+import { deployingReconciler } from '../controllers/fleet/deploying-reconciler';
 import { openSimAccount, simAccountFile } from './runtime';
 import { startSimDriver, type SimDriver } from './sim-driver';
 import { assertWritableStateDir, resolveStateDir } from './state-dir';

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { markDeleted } from '../controller/deleted-status';
+import { markDeleted } from '../controllers/fleet/deleted-status';
 import type { PlanStep } from '../model/plan';
 import { FileStatusStore } from '../status/status-store';
 import { commandContext, didYouMean, parseDurationFlag, UsageError, writeOut } from './cli-support';

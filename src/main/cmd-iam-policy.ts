@@ -14,7 +14,7 @@ export function registerIamPolicyCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-The daemon policy allows exactly the AWS commands drover sends (src/cloud/commands.ts). Mutations are
+The daemon policy allows exactly the AWS commands drover sends (src/aws/commands.ts). Mutations are
 conditioned on the drover:managed-by tag where AWS supports it, and on ARNs elsewhere. Attach it inline
 to the daemon's role (it is larger than a managed policy allows).
 

@@ -7,9 +7,9 @@ import { assertWritableStateDir } from './state-dir';
 
 /** The deployment machines (xstate) and the apply path (the SDK) load only for `diagram` and `undo`. */
 const MACHINES = {
-  swap: async () => (await import('../deploy/swap.machine')).swapMachine,
-  bake: async () => (await import('../deploy/bake.machine')).bakeMachine,
-  rolling: async () => (await import('../deploy/rolling.machine')).rollingMachine,
+  swap: async () => (await import('../deploy/machines/swap.machine')).swapMachine,
+  bake: async () => (await import('../deploy/machines/bake.machine')).bakeMachine,
+  rolling: async () => (await import('../deploy/machines/rolling.machine')).rollingMachine,
 };
 
 export function registerRolloutCommands(program: Command): void {
@@ -55,7 +55,7 @@ export function registerRolloutCommands(program: Command): void {
     .option('--full', 'include every sub-state (step, wait, retry), not only the phases')
     .addHelpText('after', `\nExample:\n  $ drover rollout diagram --kind swap > docs/swap.mmd`)
     .action(async (flags: { kind: keyof typeof MACHINES; full?: boolean }) => {
-      const { deploymentDiagram } = await import('../deploy/phase');
+      const { deploymentDiagram } = await import('../deploy/machines/phase');
       writeOut(deploymentDiagram(await MACHINES[flags.kind](), flags.full ? 'full' : 'phases'));
     });
 }
@@ -84,7 +84,7 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean 
     return;
   }
   assertWritableStateDir(ctx.stateDir);
-  const { FleetMemoryStore } = await import('../controller/fleet-memory');
+  const { FleetMemoryStore } = await import('../controllers/fleet/fleet-memory');
   new FleetMemoryStore(ctx.stateDir).update(fleet, (m) => ({ ...m, undoRequestedAt: new Date().toISOString() }));
   if (!flags.wait) {
     writeOut(`undo of ${record.kind} ${record.id} requested for fleet ${fleet}; the daemon (or 'drover apply --wait') carries it out`);

@@ -4,10 +4,10 @@
  * where GitLab can reach it; the daemon can also serve it itself (--webhook-token-file).
  */
 import { Command } from 'commander';
-import { createAwsClients, destroyAwsClients } from '../cloud/clients';
-import { sqsEventQueue } from '../cloud/event-queue';
-import { installShutdown } from '../controller/shutdown';
-import { loadWebhookToken, startWebhookRelay } from '../intake/webhook-relay';
+import { createAwsClients, destroyAwsClients } from '../aws/clients';
+import { sqsEventQueue } from '../providers/events/queue';
+import { installShutdown } from '../controllers/queue/shutdown';
+import { loadWebhookToken, startWebhookRelay } from '../controllers/intake/webhook-relay';
 import { commandContext, UsageError } from './cli-support';
 
 interface RelayFlags {

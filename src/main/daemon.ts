@@ -7,26 +7,26 @@
  * (clients, clock, status store, metrics, `bakeFinished`, `enqueue`) and returns a
  * FleetReconciler; without one the daemon runs `basicFleetReconciler`.
  */
-import type { AwsClients } from '../cloud/clients';
-import { backoffDelay, DEFAULT_RETRY } from '../cloud/call';
-import { isTransient } from '../cloud/errors';
-import { sqsEventQueue } from '../cloud/event-queue';
-import { lifecycleActionsPort } from '../cloud/lifecycle-actions';
-import { OwnershipCache } from '../cloud/observe';
-import { limitAwsCalls } from '../cloud/rate-limit';
-import { basicFleetReconciler } from '../controller/basic-fleet-reconciler';
-import { BakeRegisterStore, bakeRegisterFile } from '../controller/bake-register-store';
-import { startHttpServer, type Readiness, type RunningHttpServer } from '../controller/http-server';
-import { IntakeActions, recordFleetEvent } from '../controller/intake-actions';
-import { groupMembershipLookup, instanceOwnerLookup } from '../cloud/instance-owner';
-import { LifecycleHookHandler } from '../controller/lifecycle-hooks';
-import { ControllerLoop, type FleetReconciler } from '../controller/loop';
-import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controller/manifest-watch';
-import { clearOrphaned, markOrphaned } from '../controller/orphaned';
-import { DaemonMetrics } from '../controller/metrics';
-import { ensureEventQueue, type EventQueueInfo } from '../intake/ensure-queue';
-import { SqsPoller, type SqsPollerOptions } from '../intake/sqs-poller';
-import { createWebhookRelay } from '../intake/webhook-relay';
+import type { AwsClients } from '../aws/clients';
+import { backoffDelay, DEFAULT_RETRY } from '../aws/call';
+import { isTransient } from '../aws/errors';
+import { sqsEventQueue } from '../providers/events/queue';
+import { lifecycleActionsPort } from '../providers/autoscaling/lifecycle-actions';
+import { OwnershipCache } from '../providers/observe';
+import { limitAwsCalls } from '../aws/rate-limit';
+import { basicFleetReconciler } from '../controllers/fleet/basic-fleet-reconciler';
+import { BakeRegisterStore, bakeRegisterFile } from '../controllers/intake/bake-register-store';
+import { startHttpServer, type Readiness, type RunningHttpServer } from '../server/http-server';
+import { IntakeActions, recordFleetEvent } from '../controllers/intake/actions';
+import { groupMembershipLookup, instanceOwnerLookup } from '../providers/autoscaling/instance-owner';
+import { LifecycleHookHandler } from '../controllers/fleet/lifecycle-hooks';
+import { ControllerLoop, type FleetReconciler } from '../controllers/queue/loop';
+import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controllers/intake/manifest-watch';
+import { clearOrphaned, markOrphaned } from '../controllers/fleet/orphaned';
+import { DaemonMetrics } from '../server/metrics';
+import { ensureEventQueue, type EventQueueInfo } from '../providers/events/ensure-queue';
+import { SqsPoller, type SqsPollerOptions } from '../controllers/intake/sqs-poller';
+import { createWebhookRelay } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';

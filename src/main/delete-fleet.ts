@@ -4,8 +4,8 @@
  * nothing owned is left. A crash or a failed step loses nothing: the next run observes again
  * and carries on. A run against a fleet already gone makes no mutating call.
  */
-import { applyPlan } from '../cloud/apply';
-import { observeFleet, OwnershipCache } from '../cloud/observe';
+import { applyPlan } from '../providers/apply';
+import { observeFleet, OwnershipCache } from '../providers/observe';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
 import type { ObservedFleet } from '../model/observed';

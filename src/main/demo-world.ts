@@ -7,14 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createAwsClients } from '../cloud/clients';
+import { createAwsClients } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { FileStatusStore } from '../status/status-store';
 import { VirtualClock } from '../util/clock';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 import { createDaemon, type Daemon } from './daemon';
-import { deployingReconciler, type DeployingReconciler } from './deploying-reconciler';
+import { deployingReconciler, type DeployingReconciler } from '../controllers/fleet/deploying-reconciler';
 import { simAccountFile } from './runtime';
 import { claimStateDir } from './state-lock';
 

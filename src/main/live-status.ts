@@ -3,9 +3,9 @@
  * the manifests last applied with this state directory. A dry-run reconcile observes, plans
  * and assesses readiness; nothing is changed and nothing is written.
  */
-import { OwnershipCache } from '../cloud/observe';
-import { reconcileFleet } from '../controller/reconcile';
-import { nextFleetStatus } from '../controller/status-writer';
+import { OwnershipCache } from '../providers/observe';
+import { reconcileFleet } from '../controllers/fleet/reconcile';
+import { nextFleetStatus } from '../controllers/fleet/status-writer';
 import { loadManifestFile } from '../manifest';
 import type { FleetStatus } from '../model/fleet-status';
 import { FileStatusStore } from '../status/status-store';

@@ -1,4 +1,4 @@
-import type { DeploymentDecision } from '../controller/deployment-decision';
+import type { DeploymentDecision } from '../controllers/fleet/deployment-decision';
 import type { FleetRunReport } from './run-fleets';
 
 /** Human output of plan/apply: one table of steps per fleet, then a summary line. */

@@ -1,9 +1,9 @@
-import { listOwnedFleets, OwnershipCache } from '../cloud/observe';
-import { ensureEventQueue } from '../intake/ensure-queue';
-import { FleetController, type FleetPass } from '../controller/fleet-controller';
-import type { DeploymentDecision } from '../controller/deployment-decision';
-import type { ReconcileResult } from '../controller/reconcile';
-import { writeFleetStatus } from '../controller/status-writer';
+import { listOwnedFleets, OwnershipCache } from '../providers/observe';
+import { ensureEventQueue } from '../providers/events/ensure-queue';
+import { FleetController, type FleetPass } from '../controllers/fleet/fleet-controller';
+import type { DeploymentDecision } from '../controllers/fleet/deployment-decision';
+import type { ReconcileResult } from '../controllers/fleet/reconcile';
+import { writeFleetStatus } from '../controllers/fleet/status-writer';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
 import type { DeploymentStatus } from '../model/fleet-status';

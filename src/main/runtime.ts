@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { createAwsClients, type AwsClients } from '../cloud/clients';
+import { createAwsClients, type AwsClients } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { SystemClock, VirtualClock, type Clock } from '../util/clock';

@@ -1,5 +1,5 @@
-import { createAwsClients, type AwsClients } from '../cloud/clients';
-import { OwnershipCache } from '../cloud/observe';
+import { createAwsClients, type AwsClients } from '../aws/clients';
+import { OwnershipCache } from '../providers/observe';
 import { createMemoryLogger, type Logger, type MemoryLogger } from '../log/logger';
 import { SimAccount, createSimPlugin, type SimTimings } from '../sim';
 import { VirtualClock } from '../util/clock';

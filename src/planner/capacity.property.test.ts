@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { convergedWorld, desiredFleet } from './fixtures';
+import { convergedWorld, desiredFleet } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 
 describe('plan: desired capacity belongs to the autoscaler', () => {

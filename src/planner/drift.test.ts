@@ -1,6 +1,6 @@
 import type { ObservedFleet } from '../model/observed';
 import type { PlanStep } from '../model/plan';
-import { convergedWorld, desiredFleet, FIXTURE } from './fixtures';
+import { convergedWorld, desiredFleet, FIXTURE } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 
 const d = desiredFleet();

@@ -1,6 +1,6 @@
 import { groupName } from '../model/names';
 import type { NameConflict } from '../model/observed';
-import { convergedWorld, desiredFleet, emptyWorld, FIXTURE } from './fixtures';
+import { convergedWorld, desiredFleet, emptyWorld, FIXTURE } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 
 describe('plan: deleting what the manifest dropped', () => {

@@ -1,5 +1,5 @@
 import type { ObservedFleet } from '../model/observed';
-import { convergedWorld, desiredFleet, emptyWorld } from './fixtures';
+import { convergedWorld, desiredFleet, emptyWorld } from '../../test/support/planner/fixtures';
 import { deletionReadiness, isFleetGone, planDeletion } from './plan-deletion';
 
 const kinds = (o: ObservedFleet) => planDeletion(o).steps.map((s) => `${s.kind} ${s.resource}`);

@@ -1,5 +1,5 @@
 import type { ObservedLifecycleHook } from '../model/observed';
-import { convergedWorld, desiredFleet } from './fixtures';
+import { convergedWorld, desiredFleet } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 import { planHooks, wantedHooks } from './plan-hooks';
 

@@ -1,7 +1,7 @@
 import type { DesiredFleet } from '../model/fleet';
 import { ownershipTags } from '../model/names';
 import type { ObservedFleet, ObservedImage } from '../model/observed';
-import { convergedWorld, desiredFleet } from './fixtures';
+import { convergedWorld, desiredFleet } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 import { imageRetention, planImages } from './plan-images';
 import { assessReadiness } from './readiness';

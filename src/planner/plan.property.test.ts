@@ -8,12 +8,12 @@ import type { DesiredFleet } from '../model/fleet';
 import { groupName, resourceNames } from '../model/names';
 import type { ObservedFleet } from '../model/observed';
 import type { PlanStep, PlanStepKind } from '../model/plan';
-import { FIXTURE } from './fixtures';
+import { FIXTURE } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
-import { convergedFor, desiredArb, emptyFor } from './testing/fleet-arbitraries';
-import { conflictArb, driftArb, perturb, type Perturbation } from './testing/perturbations';
-import { orderViolations, ownershipViolations, references, takenResources } from './testing/plan-invariants';
-import { applyPlanPure, PureWorldViolation } from './testing/pure-world';
+import { convergedFor, desiredArb, emptyFor } from '../../test/support/planner/fleet-arbitraries';
+import { conflictArb, driftArb, perturb, type Perturbation } from '../../test/support/planner/perturbations';
+import { orderViolations, ownershipViolations, references, takenResources } from '../../test/support/planner/plan-invariants';
+import { applyPlanPure, PureWorldViolation } from '../../test/support/planner/pure-world';
 
 const RUNS = { seed: 20260101, numRuns: 200 };
 

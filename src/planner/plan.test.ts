@@ -1,6 +1,6 @@
 import type { DesiredFleet } from '../model/fleet';
 import type { ObservedFleet } from '../model/observed';
-import { convergedWorld, desiredFleet, emptyWorld, FIXTURE } from './fixtures';
+import { convergedWorld, desiredFleet, emptyWorld, FIXTURE } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 
 const kinds = (d: DesiredFleet, o: ObservedFleet) => plan(d, o).steps.map((s) => s.kind);

@@ -1,4 +1,4 @@
-import { convergedWorld, desiredFleet } from './fixtures';
+import { convergedWorld, desiredFleet } from '../../test/support/planner/fixtures';
 import { assessReadiness } from './readiness';
 
 describe('assessReadiness', () => {

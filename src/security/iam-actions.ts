@@ -1,5 +1,5 @@
 /**
- * IAM action names for drover's AWS surface. Every command in `cloud/commands.ts` maps to
+ * IAM action names for drover's AWS surface. Every command in `aws/commands.ts` maps to
  * exactly one IAM action; a few more actions are needed because AWS authorizes them
  * implicitly on drover's behalf. Those are listed, with the reason, in IMPLICIT_ACTIONS.
  *
@@ -9,7 +9,7 @@
  * `cloudwatch:ListTagsForResource`, Classic ELB operations are `elasticloadbalancing:<Op>`.
  * Only the prefixes differ from the SDK client names (EFS, AutoScaling, ...).
  */
-import { COMMANDS, ServiceName, allCommands } from '../cloud/commands';
+import { COMMANDS, ServiceName, allCommands } from '../aws/commands';
 import { DroverError } from '../util/errors';
 
 export const IAM_PREFIX: Record<ServiceName, string> = {

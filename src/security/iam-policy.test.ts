@@ -1,4 +1,4 @@
-import { allCommands, isReadOnlyCommand } from '../cloud/commands';
+import { allCommands, isReadOnlyCommand } from '../aws/commands';
 import { IMPLICIT_ACTIONS, commandActions, iamActionFor } from './iam-actions';
 import { buildIamPolicies, policyActions, renderIamPolicies } from './iam-policy';
 import type { PolicyDocument, PolicyStatement } from './iam-policy';

@@ -1,5 +1,5 @@
 /**
- * drover's least-privilege IAM policies, derived from `cloud/commands.ts`:
+ * drover's least-privilege IAM policies, derived from `aws/commands.ts`:
  * - `daemon`: exactly the actions for COMMANDS plus the implicit ones AWS checks on drover's
  *   behalf (see IMPLICIT_ACTIONS), grouped into read-only statements on `*`, creations that
  *   must carry `drover:managed-by = drover`, changes to resources that already carry it, and

@@ -4,7 +4,7 @@
  * changes require it on the resource. CloudWatch DeleteAlarms and SQS take no tag condition
  * drover can rely on, so they are limited to the fleets' alarm and queue ARNs instead.
  */
-import { COMMANDS, ServiceName, isReadOnlyCommand } from '../cloud/commands';
+import { COMMANDS, ServiceName, isReadOnlyCommand } from '../aws/commands';
 import { SERVICE_LINKED_ROLES, actionsOf, iamActionFor } from './iam-actions';
 import { PolicyScope, alarmArns, fileSystemArns, groupArns, loadBalancerArns, queueArns, serviceLinkedRoleArn } from './iam-scope';
 import { PolicyStatement, REQUEST_TAGGED, RESOURCE_TAGGED, allOf, allow } from './iam-statement';

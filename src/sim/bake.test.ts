@@ -1,6 +1,6 @@
 import { CreateImageCommand, DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { BAKE_MARKER, SimAccount } from './index';
-import { AMI_BASE, simClients, SUBNETS } from './test-support';
+import { AMI_BASE, simClients, SUBNETS } from '../../test/support/sim';
 
 const userData = (sha: string) => Buffer.from(`#!/bin/bash\nset -e\nexport DROVER_COMMIT=${sha}\n/opt/drover/bake.sh\n`).toString('base64');
 

@@ -3,7 +3,7 @@ import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, RunInstancesC
 import { AccessPointNotFoundException, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SimAccount } from './index';
-import { AMI_BASE, createWebFleet, simClients } from './test-support';
+import { AMI_BASE, createWebFleet, simClients } from '../../test/support/sim';
 
 const run = (c: ReturnType<typeof simClients>, type = 't3.small') =>
   c.ec2.send(new RunInstancesCommand({ ImageId: AMI_BASE, InstanceType: type as 't3.small', MinCount: 1, MaxCount: 1 }));

@@ -1,7 +1,7 @@
 import { DescribeVpcsCommand, EC2ServiceException } from '@aws-sdk/client-ec2';
-import { allCommands } from '../cloud/commands';
+import { allCommands } from '../aws/commands';
 import { SimAccount, SimNotImplemented } from './index';
-import { simClients } from './test-support';
+import { simClients } from '../../test/support/sim';
 
 const key = (c: { service: string; operation: string }) => `${c.service}:${c.operation}`;
 

@@ -4,7 +4,7 @@ import { DescribeInstancesCommand, EC2ServiceException, RunInstancesCommand } fr
 import { DescribeFileSystemsCommand, ThrottlingException } from '@aws-sdk/client-efs';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { SimAccount } from './index';
-import { AMI_BASE, simClients } from './test-support';
+import { AMI_BASE, simClients } from '../../test/support/sim';
 
 describe('fault injection', () => {
   it('fails the next N calls with the realistic error, then recovers', async () => {

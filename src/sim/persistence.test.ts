@@ -6,7 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { VirtualClock } from '../util/clock';
 import { SimAccount } from './index';
-import { createWebFleet, simClients } from './test-support';
+import { createWebFleet, simClients } from '../../test/support/sim';
 
 async function scenario(sim: SimAccount) {
   const c = simClients(sim);

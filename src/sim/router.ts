@@ -1,4 +1,4 @@
-/** Every operation the simulated account models, by service (must equal cloud/commands.ts). */
+/** Every operation the simulated account models, by service (must equal aws/commands.ts). */
 import { DESCRIBE_HANDLERS } from './autoscaling/describe';
 import { GROUP_HANDLERS } from './autoscaling/groups';
 import { HOOK_HANDLERS } from './autoscaling/hooks';

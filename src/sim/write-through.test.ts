@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { VirtualClock } from '../util/clock';
 import { SimAccount } from './index';
-import { createWebFleet, simClients } from './test-support';
+import { createWebFleet, simClients } from '../../test/support/sim';
 
 /** What a killed process leaves: the file as it is, loaded by a fresh process. */
 const reload = (file: string) => SimAccount.load(file);

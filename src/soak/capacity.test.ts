@@ -1,5 +1,5 @@
 import { SimAccount } from '../sim';
-import { createWebFleet, simClients } from '../sim/test-support';
+import { createWebFleet, simClients } from '../../test/support/sim';
 import { CapacityWatch, REPLACE_MS } from './capacity';
 import type { SoakFleet } from './fleets';
 

@@ -12,12 +12,12 @@
  * but the soak, or `start()` failing.
  */
 import type { Pluggable } from '@smithy/types';
-import type { CallCounter } from '../cloud/call-counter';
-import { createAwsClients } from '../cloud/clients';
+import type { CallCounter } from '../aws/call-counter';
+import { createAwsClients } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { FileSnapshotStore, type SnapshotStore } from '../deploy/snapshot-store';
 import { createDaemon, type Daemon } from '../main/daemon';
-import { deployingReconciler, type DeployingReconciler } from '../main/deploying-reconciler';
+import { deployingReconciler, type DeployingReconciler } from '../controllers/fleet/deploying-reconciler';
 import { createSimPlugin, type SimAccount } from '../sim';
 import type { Clock, VirtualClock } from '../util/clock';
 import { flush } from '../util/virtual-drive';

@@ -11,7 +11,7 @@
  * The launch template rule is the crash-safety harness's (test/support/crash-invariants.ts):
  * the default version, those a live group pins, and the newest one below the default.
  */
-import { FleetMemoryStore } from '../controller/fleet-memory';
+import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
 import { isOwnedBy, TAG_COMMIT, TAG_ROLE } from '../model/names';
 import type { SimAccount } from '../sim';
 import type { SoakFleet } from './fleets';

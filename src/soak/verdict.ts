@@ -12,9 +12,9 @@
  *   Succeeded, a broken build never produced a swap, a good commit's bake and swap never
  *   Failed or RolledBack.
  */
-import { bakeRegisterFile } from '../controller/bake-register-store';
-import { FleetMemoryStore } from '../controller/fleet-memory';
-import type { BakeRegister } from '../intake/bake-requests';
+import { bakeRegisterFile } from '../controllers/intake/bake-register-store';
+import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
+import type { BakeRegister } from '../controllers/intake/bake-requests';
 import type { DeploymentStatus } from '../model/fleet-status';
 import { TAG_COMMIT } from '../model/names';
 import type { SimAccount } from '../sim';

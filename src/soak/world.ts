@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CallCounter } from '../cloud/call-counter';
+import { CallCounter } from '../aws/call-counter';
 import type { Logger } from '../log/logger';
 import { SimAccount } from '../sim';
 import { VirtualClock } from '../util/clock';

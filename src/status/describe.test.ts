@@ -1,5 +1,5 @@
 import { renderDescribeFleet } from './describe';
-import { degradedFleet, FAILING_INSTANCE_IDS, FIXTURE_NOW, progressingFleet, readyFleet } from './fixtures';
+import { degradedFleet, FAILING_INSTANCE_IDS, FIXTURE_NOW, progressingFleet, readyFleet } from '../../test/support/status-fixtures';
 
 const plain = { now: FIXTURE_NOW, color: false };
 

@@ -1,5 +1,5 @@
 import type { DeploymentStatus } from '../model/fleet-status';
-import { degradedFleet, FIXTURE_NOW, progressingFleet, readyFleet } from './fixtures';
+import { degradedFleet, FIXTURE_NOW, progressingFleet, readyFleet } from '../../test/support/status-fixtures';
 import { renderRolloutHistory } from './rollout-history';
 import { renderRolloutStatus, rolloutExitCode } from './rollout-status';
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { degradedFleet, fixtureList } from './fixtures';
+import { degradedFleet, fixtureList } from '../../test/support/status-fixtures';
 import { toJson, toYaml } from './serialize';
 
 describe('-o json / -o yaml', () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { toFleetStatusList } from '../model/fleet-status';
-import { degradedFleet, readyFleet } from './fixtures';
+import { degradedFleet, readyFleet } from '../../test/support/status-fixtures';
 import { createStatusSource, describeFetchError, fetchFleetStatusList } from './status-source';
 import { FileStatusStore } from './status-store';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readyFleet } from './fixtures';
+import { readyFleet } from '../../test/support/status-fixtures';
 import { FileStatusStore } from './status-store';
 
 describe('FileStatusStore', () => {

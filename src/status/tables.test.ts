@@ -3,7 +3,7 @@ import { renderEventsTable } from './events-table';
 import { renderFleetsTable } from './fleets-table';
 import { renderInstancesTable } from './instances-table';
 import { stripAnsi } from './color';
-import { FIXTURE_NOW, fixtureList } from './fixtures';
+import { FIXTURE_NOW, fixtureList } from '../../test/support/status-fixtures';
 import { toFleetStatusList } from '../model/fleet-status';
 
 const plain = { now: FIXTURE_NOW, color: false };

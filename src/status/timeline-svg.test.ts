@@ -1,5 +1,5 @@
 import type { DeploymentStatus } from '../model/fleet-status';
-import { degradedFleet, readyFleet } from './fixtures';
+import { degradedFleet, readyFleet } from '../../test/support/status-fixtures';
 import { renderTimelineSvg } from './timeline-svg';
 
 /** Every opened tag is closed in order; attributes quoted; no stray `&` or `<`. */

@@ -6,11 +6,11 @@
  * (they never resolve), writes no more files, and its deployment actors are stopped.
  */
 import type { Pluggable } from '@smithy/types';
-import { CallCounter } from '../../src/cloud/call-counter';
-import { createAwsClients, type AwsClients } from '../../src/cloud/clients';
-import { isReadOnlyCommand } from '../../src/cloud/commands';
-import { OwnershipCache } from '../../src/cloud/observe';
-import { FleetController, type FleetPass } from '../../src/controller/fleet-controller';
+import { CallCounter } from '../../src/aws/call-counter';
+import { createAwsClients, type AwsClients } from '../../src/aws/clients';
+import { isReadOnlyCommand } from '../../src/aws/commands';
+import { OwnershipCache } from '../../src/providers/observe';
+import { FleetController, type FleetPass } from '../../src/controllers/fleet/fleet-controller';
 import { FileSnapshotStore, type SnapshotStore } from '../../src/deploy/snapshot-store';
 import { nullLogger, type Logger } from '../../src/log/logger';
 import type { DesiredFleet } from '../../src/model/fleet';

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FleetMemory } from '../../src/controller/fleet-memory';
+import type { FleetMemory } from '../../src/controllers/fleet/fleet-memory';
 import type { DesiredFleet } from '../../src/model/fleet';
 import { SimAccount, type SimTimings } from '../../src/sim';
 import { VirtualClock } from '../../src/util/clock';

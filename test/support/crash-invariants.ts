@@ -3,7 +3,7 @@
  * the calls it recorded: no leaked instances, groups, launch template versions or images,
  * at most one green group, and serving capacity never below the start's.
  */
-import { FleetMemoryStore } from '../../src/controller/fleet-memory';
+import { FleetMemoryStore } from '../../src/controllers/fleet/fleet-memory';
 import type { DesiredFleet } from '../../src/model/fleet';
 import { isOwnedBy, TAG_COMMIT, TAG_ROLE } from '../../src/model/names';
 import type { SimAccount } from '../../src/sim';

@@ -13,7 +13,7 @@ import {
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeInstanceHealthCommand, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { SimAccount } from '../index';
-import { createWebFleet, simClients, SUBNETS } from '../test-support';
+import { createWebFleet, simClients, SUBNETS } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 42 });

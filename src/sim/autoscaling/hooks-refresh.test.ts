@@ -13,7 +13,7 @@ import {
 import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { SimAccount } from '../index';
-import { AMI_BASE, createWebFleet, simClients, SUBNETS } from '../test-support';
+import { AMI_BASE, createWebFleet, simClients, SUBNETS } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 9 });

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { SimAccount } from '../index';
-import { createWebFleet, simClients } from '../test-support';
+import { createWebFleet, simClients } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 5 });

@@ -19,7 +19,7 @@ import {
   paginateDescribeSubnets,
 } from '@aws-sdk/client-ec2';
 import { SimAccount } from '../index';
-import { AMI_BASE, simClients, SUBNETS, WEB_SG } from '../test-support';
+import { AMI_BASE, simClients, SUBNETS, WEB_SG } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 7 });

@@ -1,6 +1,6 @@
 import { CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { SimAccount } from '../index';
-import { AMI_BASE, simClients, SUBNETS } from '../test-support';
+import { AMI_BASE, simClients, SUBNETS } from '../../../test/support/sim';
 
 async function imaged(tags = [{ Key: 'drover:fleet', Value: 'shop' }]) {
   const sim = new SimAccount({ seed: 11 });

@@ -12,7 +12,7 @@ import {
   MountTargetConflict,
 } from '@aws-sdk/client-efs';
 import { SimAccount } from '../index';
-import { createWebFleet, simClients, SUBNETS, WEB_SG } from '../test-support';
+import { createWebFleet, simClients, SUBNETS, WEB_SG } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 3 });

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing';
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { SimAccount } from '../index';
-import { AMI_BASE, simClients, SUBNETS, WEB_SG } from '../test-support';
+import { AMI_BASE, simClients, SUBNETS, WEB_SG } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 13 });

@@ -9,7 +9,7 @@ import {
   TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
 import { SimAccount } from '../index';
-import { simClients } from '../test-support';
+import { simClients } from '../../../test/support/sim';
 
 async function setup(count: number) {
   const sim = new SimAccount({ seed: 7 });

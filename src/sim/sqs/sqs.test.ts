@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { createHash } from 'crypto';
 import { SimAccount } from '../index';
-import { simClients } from '../test-support';
+import { simClients } from '../../../test/support/sim';
 
 function setup() {
   const sim = new SimAccount({ seed: 11 });

@@ -1,0 +1,91 @@
+/**
+ * The status view of a deployment: phase and result from its snapshot, blue/green counts
+ * from the observed world, and a capacity timeline sampled on every reconcile. Pure.
+ */
+import type { PhaseDescription } from '../../deploy/machines/phase';
+import type { DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
+import type { ObservedFleet } from '../../model/observed';
+import { groupName } from '../../model/names';
+
+const TIMELINE_CAP = 400;
+
+export interface DeploymentView {
+  id: string;
+  kind: 'bake' | 'swap' | 'rolling';
+  startedAt: string;
+  input: Record<string, unknown>;
+  phase: PhaseDescription;
+  /** Context of the last snapshot (failing ids, counts). */
+  context?: Record<string, unknown>;
+}
+
+export function deploymentStatus(view: DeploymentView, observed: ObservedFleet | undefined, now: Date, prev?: DeploymentStatus): DeploymentStatus {
+  const { input, phase } = view;
+  const result = resultOf(phase);
+  const sides = view.kind === 'swap' ? swapSides(input, observed) : {};
+  const failing = (view.context?.rollback as { failingInstanceIds?: string[] } | undefined)?.failingInstanceIds;
+  const status: DeploymentStatus = {
+    id: view.id,
+    kind: view.kind,
+    fleet: String(input.fleet ?? ''),
+    ...(typeof input.generation === 'number' ? { generation: input.generation } : {}),
+    ...(input.fromAmi ? { fromAmi: String(input.fromAmi) } : {}),
+    ...(input.amiId ? { toAmi: String(input.amiId) } : view.context?.imageId ? { toAmi: String(view.context.imageId) } : {}),
+    ...(input.commit ? { commit: String(input.commit) } : {}),
+    phase: phase.phase === 'unknown' ? 'starting' : phase.phase,
+    result,
+    ...(phase.reason ? { reason: phase.reason } : {}),
+    message: phase.phase === 'unknown' ? `starting ${view.kind}` : phase.message,
+    ...(failing?.length ? { failingInstanceIds: failing } : {}),
+    startedAt: view.startedAt,
+    ...(result !== 'InProgress' ? { finishedAt: prev?.finishedAt ?? now.toISOString() } : {}),
+    ...timeoutAt(view, input),
+    ...sides,
+  };
+  const prevTimeline = prev?.id === view.id ? prev.timeline : undefined;
+  // Only an observation adds a point: the final status is built without one.
+  status.timeline = observed ? nextTimeline(prevTimeline, status, now, Number(input.desiredAtStart ?? 0)) : (prevTimeline ?? []);
+  return status;
+}
+
+function resultOf(phase: PhaseDescription): DeploymentStatus['result'] {
+  if (!phase.final) return 'InProgress';
+  if (phase.result === 'succeeded') return 'Succeeded';
+  if (phase.result === 'rolledBack') return 'RolledBack';
+  return 'Failed';
+}
+
+function swapSides(input: Record<string, unknown>, observed: ObservedFleet | undefined): { blue?: DeploymentSide; green?: DeploymentSide } {
+  const blueName = String(input.blueGroup ?? '');
+  const greenName = groupName(String(input.fleet ?? ''), Number(input.generation ?? 0));
+  const side = (name: string): DeploymentSide => {
+    const g = observed?.groups.find((x) => x.name === name);
+    const registered = new Map((observed?.loadBalancer?.instances ?? []).map((i) => [i.id, i.state]));
+    const inService = g ? g.instances.filter((i) => registered.get(i.id) === 'InService').length : 0;
+    return { group: name, inService, desired: g?.desired ?? 0 };
+  };
+  return { blue: side(blueName), green: side(greenName) };
+}
+
+function timeoutAt(view: DeploymentView, input: Record<string, unknown>): { timeoutAt?: string } {
+  const startedMs = Date.parse(view.startedAt);
+  const seconds = view.kind === 'bake' ? Number(input.timeoutSeconds ?? 0) : Number(input.healthyTimeoutSeconds ?? 0);
+  if (!seconds || Number.isNaN(startedMs) || view.phase.final) return {};
+  return { timeoutAt: new Date(startedMs + seconds * 1000).toISOString() };
+}
+
+/** `desiredLine`: the capacity the swap must never drop below (blue's desired at the start). */
+function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, now: Date, desiredLine: number): TimelinePoint[] {
+  const point: TimelinePoint = {
+    at: now.toISOString(),
+    blueInService: s.blue?.inService ?? 0,
+    greenInService: s.green?.inService ?? 0,
+    desired: desiredLine || Math.max(s.blue?.desired ?? 0, s.green?.desired ?? 0),
+    phase: s.phase,
+  };
+  const list = [...(prev ?? [])];
+  const last = list[list.length - 1];
+  if (last && last.at === point.at) list.pop();
+  list.push(point);
+  return list.slice(-TIMELINE_CAP);
+}

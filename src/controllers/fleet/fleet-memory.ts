@@ -1,0 +1,137 @@
+/**
+ * What the controller must remember about a fleet that the world cannot tell it: which
+ * baked image is meant to run, which AMIs were rolled back (so they are not retried in a
+ * loop), and a requested bake. Kept per fleet in `<stateDir>/fleets/<fleet>.json`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { DesiredFleet } from '../../model/fleet';
+import { writeJsonFileAtomic } from '../../util/atomic-file';
+import { quarantineFile } from '../../util/quarantine';
+
+export interface ImageRef {
+  ami: string;
+  commit?: string;
+  /** The bake deployment that made this image. */
+  bake?: string;
+  /** The manifest's `image.ami` when this image was chosen; a manifest edit overrides the image. */
+  pinnedAmi?: string;
+}
+
+export interface FailedImage {
+  ami: string;
+  /** Fingerprint of the fleet spec the failure happened under; a manifest change clears it. */
+  specHash: string;
+  reason: string;
+  message: string;
+  at: string;
+}
+
+export interface FleetMemory {
+  fleet: string;
+  /** A baked image waiting to be rolled out (set when a bake succeeds). */
+  target?: ImageRef;
+  /** The image a successful rollout put in service. */
+  deployed?: ImageRef;
+  failed: FailedImage[];
+  /** A commit whose bake was requested and not yet started. */
+  pendingBake?: { commit: string; at: string; messageId?: string };
+  /** Set by `drover rollout undo` for the process running the deployment. */
+  undoRequestedAt?: string;
+}
+
+export function emptyMemory(fleet: string): FleetMemory {
+  return { fleet, failed: [] };
+}
+
+/** A memory file that could not be parsed, and where it was moved. */
+export interface CorruptState {
+  fleet: string;
+  file: string;
+  movedTo: string;
+  error: string;
+}
+
+export interface FleetMemoryOptions {
+  /** A corrupt file was moved aside: the caller rebuilds from the world and raises StateCorrupt. */
+  onCorrupt?: (c: CorruptState) => void;
+  now?: () => Date;
+}
+
+export class FleetMemoryStore {
+  constructor(
+    private readonly stateDir: string,
+    private readonly opts: FleetMemoryOptions = {},
+  ) {}
+
+  private file(fleet: string): string {
+    return path.join(this.stateDir, 'fleets', `${fleet}.json`);
+  }
+
+  /** The fleet's memory; none yet is empty. A corrupt file is moved aside and reported, never silently dropped. */
+  load(fleet: string): FleetMemory {
+    const file = this.file(fleet);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyMemory(fleet);
+      throw new Error(`reading fleet memory ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    const parsed = parseMemory(text, fleet);
+    if (typeof parsed !== 'string') return parsed;
+    // Readers without a controller (soak checks) leave the file for the controller to handle.
+    if (!this.opts.onCorrupt) return emptyMemory(fleet);
+    const movedTo = quarantineFile(file, this.opts.now?.() ?? new Date());
+    this.opts.onCorrupt?.({ fleet, file, movedTo, error: parsed });
+    return emptyMemory(fleet);
+  }
+
+  save(memory: FleetMemory): void {
+    writeJsonFileAtomic(this.file(memory.fleet), memory);
+  }
+
+  update(fleet: string, change: (m: FleetMemory) => FleetMemory): FleetMemory {
+    const next = change(this.load(fleet));
+    this.save(next);
+    return next;
+  }
+}
+
+/** The memory in `text`, or why it is not one. */
+function parseMemory(text: string, fleet: string): FleetMemory | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `parsing JSON: ${(err as Error).message}`;
+  }
+  const m = value as Partial<FleetMemory> | null;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return 'not a JSON object';
+  if (m.fleet !== undefined && m.fleet !== fleet) return `it names fleet ${JSON.stringify(m.fleet)}`;
+  if (m.failed !== undefined && !Array.isArray(m.failed)) return '"failed" is not a list';
+  return { ...emptyMemory(fleet), ...m, failed: m.failed ?? [] };
+}
+
+/** A stable fingerprint of what the user asked for; any manifest edit changes it. */
+export function specHash(desired: DesiredFleet): string {
+  const { source: _source, manifestIssue: _issue, ...spec } = desired;
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The fleet as the planner should see it: a baked image stands in for the manifest's pinned
+ * AMI until the manifest pins another one (people change production by editing the manifest).
+ */
+export function effectiveDesired(desired: DesiredFleet, memory: FleetMemory): DesiredFleet {
+  const pinned = desired.image.ami;
+  const chosen = [memory.target, memory.deployed].find((ref) => ref && ref.pinnedAmi === pinned);
+  if (!chosen) return desired;
+  return { ...desired, image: { ...desired.image, ami: chosen.ami } };
+}
+
+/** The failure that blocks rolling out `ami` again under the current spec, if any. */
+export function blockingFailure(memory: FleetMemory, ami: string, hash: string): FailedImage | undefined {
+  return memory.failed.find((f) => f.ami === ami && f.specHash === hash);
+}

@@ -1,0 +1,116 @@
+/**
+ * The bake register (intake/bake-requests.ts) persisted at `<stateDir>/intake/bake-register.json`,
+ * written atomically before the message that changed it is acknowledged: a message is deleted
+ * only after its effect is recorded. With `groupCommit`, requests only change the register in
+ * memory and `commit()` writes them all at once (one write, one fsync for a received batch); the
+ * poller commits before it deletes the batch's messages. Starting or finishing a bake is rare and
+ * hands work to the reconciler, so it still writes at once (with any uncommitted requests).
+ * The file format is the same either way. The FleetReconciler hears about one commit at a time per
+ * fleet: the register's next startable commit, after the in-flight one finished.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  emptyBakeRegister,
+  finishBake,
+  requestBake,
+  startBake,
+  type BakeCommitRequest,
+  type BakeRegister,
+  type BakeRequestInput,
+  type BakeRequestOutcome,
+  type DeployedCommit,
+} from './bake-requests';
+import { EVENTS } from '../../log/events';
+import type { Logger } from '../../log/logger';
+import { writeJsonFileAtomic } from '../../util/atomic-file';
+
+export function bakeRegisterFile(stateDir: string): string {
+  return path.join(stateDir, 'intake', 'bake-register.json');
+}
+
+export interface BakeRegisterStoreOptions {
+  /** Defer request() writes to commit(). */
+  groupCommit?: boolean;
+}
+
+export class BakeRegisterStore {
+  private register: BakeRegister;
+  /** Requests in memory that the file does not hold yet. */
+  private dirty = false;
+  /** Register files written (each one write + fsync + rename). */
+  writes = 0;
+
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly file: string,
+    logger: Logger,
+    private readonly options: BakeRegisterStoreOptions = {},
+  ) {
+    this.logger = logger.child({ component: 'intake' });
+    this.register = this.read();
+  }
+
+  current(): BakeRegister {
+    return this.register;
+  }
+
+  /** Count a requested commit and persist the register. */
+  request(fleet: string, input: BakeRequestInput, deployed?: DeployedCommit): { outcome: BakeRequestOutcome; reason: string } {
+    const r = requestBake(this.register, fleet, input, deployed);
+    if (r.register !== this.register && this.options.groupCommit) {
+      this.register = r.register;
+      this.dirty = true;
+    } else if (r.register !== this.register) this.save(r.register);
+    return { outcome: r.outcome, reason: r.reason };
+  }
+
+  /** Move the pending commit in flight (persisted) when nothing is baking. */
+  start(fleet: string): BakeCommitRequest | undefined {
+    const r = startBake(this.register, fleet);
+    if (r.started) this.save(r.register);
+    return r.started;
+  }
+
+  /** The in-flight bake of `commit` ended. False when it was not the one in flight. */
+  finish(fleet: string, commit: string): boolean {
+    const next = finishBake(this.register, fleet, commit);
+    if (next === this.register) return false;
+    this.save(next);
+    return true;
+  }
+
+  inFlight(fleet: string): BakeCommitRequest | undefined {
+    return this.register.fleets[fleet]?.inFlight;
+  }
+
+  /** Write uncommitted requests (one write, one fsync). Throws when the write fails; they stay uncommitted. */
+  commit(): void {
+    if (this.dirty) this.save(this.register);
+  }
+
+  /** Whether requests are waiting for commit(). */
+  uncommitted(): boolean {
+    return this.dirty;
+  }
+
+  private save(next: BakeRegister): void {
+    writeJsonFileAtomic(this.file, next);
+    this.writes++;
+    this.register = next;
+    this.dirty = false;
+  }
+
+  private read(): BakeRegister {
+    if (!fs.existsSync(this.file)) return emptyBakeRegister();
+    try {
+      const value = JSON.parse(fs.readFileSync(this.file, 'utf8')) as BakeRegister;
+      if (typeof value?.seq === 'number' && value.fleets && typeof value.fleets === 'object') return value;
+      throw new Error('not a bake register');
+    } catch (err) {
+      this.logger.error({ event: EVENTS.bakeRegisterUnreadable, file: this.file, err: String(err) }, `reading bake register ${this.file}: ${(err as Error).message}; starting empty`);
+      return emptyBakeRegister();
+    }
+  }
+}

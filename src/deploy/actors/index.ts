@@ -1,0 +1,31 @@
+/**
+ * The deploy machines' ports over the real SDK clients: one short, idempotent step per
+ * method (check, then act), polls that report `nowMs` from the injected clock, and errors
+ * that carry `retryable` from the adapter's classification.
+ */
+import type { BakePorts, RollingPorts, SwapPorts } from '../ports';
+import type { AwsClients } from '../../aws/clients';
+import { createBakePorts } from './bake';
+import type { DeployPortsContext } from '../../providers/deploy-context';
+import { createRollingPorts } from './rolling';
+import { createSwapPorts } from './swap';
+
+export interface DeployPorts {
+  bake: BakePorts;
+  swap: SwapPorts;
+  rolling: RollingPorts;
+}
+
+export function createDeployPorts(clients: AwsClients, ctx: DeployPortsContext): DeployPorts {
+  return { bake: createBakePorts(clients, ctx), swap: createSwapPorts(clients, ctx), rolling: createRollingPorts(clients, ctx) };
+}
+
+export type { DeployPortsContext } from '../../providers/deploy-context';
+export { BAKE_RESULT_MARKER, parseBakeResult } from '../../providers/image/bake-result';
+export { TAG_BAKE_TOKEN } from '../../providers/image/bake-builder';
+export { renderBuilderScript } from '../../providers/image/builder-user-data';
+export { ensureImageVersion, pruneVersions } from '../../providers/launchtemplate/versions';
+export { prepareRollingVersion } from './rolling';
+export { nextGeneration } from '../../providers/autoscaling/generation';
+export { sweepBuilders } from '../../providers/autoscaling/sweep';
+export { imageOrigin } from '../../providers/image/bake-images';

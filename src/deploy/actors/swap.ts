@@ -1,0 +1,92 @@
+/**
+ * Swap ports over Auto Scaling, Classic ELB, EC2 launch templates and CloudWatch. Green is
+ * created detached, attached, and must be fully InService before blue leaves the ELB; once
+ * policies move, the launch template's default follows green, so `plan` sees a converged fleet.
+ */
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type {
+  AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
+  GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
+} from '../machines/swap.machine';
+import type { SwapPorts } from '../ports';
+import type { AwsClients } from '../../aws/clients';
+import { allPages, call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
+import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
+import { pollGroupHealth } from '../../providers/loadbalancer/group-health';
+import { ensureImageVersion, pruneVersions, setDefaultVersion } from '../../providers/launchtemplate/versions';
+import { moveScaling } from '../../providers/scaling/scaling-move';
+import { reobserveGroups } from '../../providers/fleet/reobserve';
+import * as groups from '../../providers/autoscaling/swap-groups';
+
+/** The launch template version a group pins, when it is a number. */
+async function pinnedVersion(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<number | undefined> {
+  const g = await describeGroup(clients, ctx, groupName);
+  const v = g?.LaunchTemplate?.Version;
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+export async function firingAlarms(clients: AwsClients, ctx: DeployPortsContext, names: string[]): Promise<string[]> {
+  const firing: string[] = [];
+  for (let i = 0; i < names.length; i += 100) {
+    const chunk = names.slice(i, i + 100);
+    const alarms = await allPages(
+      (NextToken) => call(ctx, `describing alarms ${chunk.join(', ')}`, () => clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: chunk, NextToken }))),
+      (page) => page.MetricAlarms,
+    );
+    firing.push(...alarms.filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? ''));
+  }
+  return firing.filter(Boolean).sort();
+}
+
+async function restoreBlue(clients: AwsClients, ctx: DeployPortsContext, p: RestoreBlueInput): Promise<void> {
+  const what = `restoring group ${p.blueGroup}`;
+  const blue = await describeGroup(clients, ctx, p.blueGroup);
+  if (!blue || isDeleting(blue)) throw deployError(ctx, what, 'the group is gone', 'notFound');
+  // Health checks resume only once green left the ELB (detachGreen): blue re-registers OutOfService first.
+  const suspended = (blue.SuspendedProcesses ?? []).map((s) => s.ProcessName ?? '').filter((n) => n && n !== 'HealthCheck');
+  // A blue that never left service kept its scaling policies: its desired capacity is current
+  // (raising it back to the swap's start would be scaled in again, at the cost of serving instances).
+  const retired = suspended.some((n) => groups.RETIRED_PROCESSES.includes(n)) || !blue.DesiredCapacity;
+  await groups.resumeProcesses(clients, ctx, p.blueGroup, suspended);
+  const desired = retired ? Math.max(blue.DesiredCapacity ?? 0, p.desired) : (blue.DesiredCapacity ?? p.desired);
+  const { min, max } = groups.sizeBounds(ctx, desired);
+  if (blue.DesiredCapacity !== desired || blue.MinSize !== min || blue.MaxSize !== max) {
+    await groups.setGroupSize(clients, ctx, p.blueGroup, { min, max, desired });
+  }
+  await groups.attachToLoadBalancer(clients, ctx, p.blueGroup);
+  await moveScaling(clients, ctx, p.greenGroup, p.blueGroup);
+  const version = await pinnedVersion(clients, ctx, p.blueGroup);
+  if (version !== undefined) await setDefaultVersion(clients, ctx, version);
+}
+
+export function createSwapPorts(clients: AwsClients, ctx: DeployPortsContext): SwapPorts {
+  return {
+    createLaunchTemplateVersion: (p: CreateVersionInput): Promise<CreatedVersion> =>
+      ensureImageVersion(clients, ctx, { label: `generation ${p.generation}`, amiId: p.amiId }),
+    createGreenGroup: (p: CreateGreenInput) => groups.createGreenGroup(clients, ctx, p),
+    attachGreen: (p: GroupInput) => groups.attachToLoadBalancer(clients, ctx, p.groupName),
+    pollGroupHealth: (p: GroupHealthInput): Promise<GroupHealthFacts> => pollGroupHealth(clients, ctx, p.groupName),
+    async deregisterBlue(p: DeregisterBlueInput) {
+      await groups.suspendProcesses(clients, ctx, p.blueGroup, groups.RETIRED_PROCESSES);
+      await groups.detachFromLoadBalancer(clients, ctx, p.blueGroup);
+    },
+    pollAlarms: async (p: AlarmsInput): Promise<AlarmFacts> => ({ firing: await firingAlarms(clients, ctx, p.alarmNames), nowMs: ctx.clock.nowMs() }),
+    pollClock: async (): Promise<ClockFacts> => ({ nowMs: ctx.clock.nowMs() }),
+    async movePolicies(p: MovePoliciesInput) {
+      const version = await pinnedVersion(clients, ctx, p.toGroup);
+      if (version !== undefined) await setDefaultVersion(clients, ctx, version);
+      await moveScaling(clients, ctx, p.fromGroup, p.toGroup);
+    },
+    scaleToZero: (p: GroupInput) => groups.scaleToZero(clients, ctx, p.groupName),
+    async deleteGroup(p: GroupInput) {
+      await groups.deleteGroup(clients, ctx, p.groupName);
+      await pruneVersions(clients, ctx);
+    },
+    restoreBlue: (p: RestoreBlueInput) => restoreBlue(clients, ctx, p),
+    async detachGreen(p: GroupInput) {
+      await groups.detachFromLoadBalancer(clients, ctx, p.groupName);
+      await groups.resumeHealthChecksOfServingGroups(clients, ctx, p.groupName);
+    },
+    reobserve: (p) => reobserveGroups(clients, ctx, p),
+  };
+}

@@ -1,0 +1,3 @@
+export { applyPlan, applyStep, type ApplyResult, type AppliedStep } from './fleet/apply-step';
+export type { ApplyContext, StepOutcome } from './apply-context';
+export { validateImage } from './launchtemplate/apply';

@@ -1,0 +1,65 @@
+/**
+ * Apply handlers for the lifecycle hooks drover puts on the fleet's Auto Scaling groups. No
+ * notification target: Auto Scaling then emits EventBridge events, which a rule routes to the
+ * event queue (see manifests/deploy/cloudformation-events.yaml).
+ */
+import { DeleteLifecycleHookCommand, PutLifecycleHookCommand, type LifecycleHookSpecification } from '@aws-sdk/client-auto-scaling';
+import { CloudError } from '../../aws/errors';
+import { act, DONE, type StepHandler } from '../apply-context';
+
+const TRANSITION = {
+  launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+  terminating: 'autoscaling:EC2_INSTANCE_TERMINATING',
+} as const;
+
+/** A hook as the planner wants it (see planner/plan-hooks.ts). */
+export type HookSpec = Omit<PutHookParams, 'groupName'>;
+
+interface PutHookParams {
+  groupName: string;
+  name: string;
+  transition: keyof typeof TRANSITION;
+  heartbeatTimeoutSeconds: number;
+  defaultResult: 'CONTINUE' | 'ABANDON';
+}
+
+/** The hooks as CreateAutoScalingGroup's LifecycleHookSpecificationList: a group then never launches without them. */
+export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHookSpecificationList?: LifecycleHookSpecification[] } {
+  if (!hooks?.length) return {};
+  return {
+    LifecycleHookSpecificationList: hooks.map((h) => ({
+      LifecycleHookName: h.name,
+      LifecycleTransition: TRANSITION[h.transition],
+      HeartbeatTimeout: h.heartbeatTimeoutSeconds,
+      DefaultResult: h.defaultResult,
+    })),
+  };
+}
+
+export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, ctx) => {
+  await act(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
+    clients.autoScaling.send(
+      new PutLifecycleHookCommand({
+        AutoScalingGroupName: p.groupName,
+        LifecycleHookName: p.name,
+        LifecycleTransition: TRANSITION[p.transition],
+        HeartbeatTimeout: p.heartbeatTimeoutSeconds,
+        DefaultResult: p.defaultResult,
+      }),
+    ),
+  );
+  return DONE;
+};
+
+/** A hook already gone counts as deleted (Auto Scaling answers a ValidationError). */
+export const deleteLifecycleHook: StepHandler = async (clients, p: { groupName: string; name: string }, ctx) => {
+  try {
+    await act(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
+      clients.autoScaling.send(new DeleteLifecycleHookCommand({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name })),
+    );
+  } catch (err) {
+    const gone = err instanceof CloudError && (err.errorClass === 'notFound' || /no lifecycle hook found/i.test(err.message));
+    if (!gone) throw err;
+  }
+  return DONE;
+};

@@ -1,0 +1,128 @@
+/** Apply handlers for Auto Scaling groups. */
+import {
+  AttachLoadBalancersCommand,
+  CreateAutoScalingGroupCommand,
+  DeleteAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
+import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
+import { isNotFound } from '../../aws/errors';
+import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
+import { hookSpecifications, type HookSpec } from './apply-hooks';
+import { fileSystemNotReady } from '../storage/apply';
+
+interface CreateGroupParams {
+  name: string;
+  generation: number;
+  launchTemplateName: string;
+  min: number;
+  max: number;
+  desired: number;
+  subnets: string[];
+  loadBalancerName: string;
+  healthCheckGracePeriodSeconds: number;
+  fileSystemToken?: string;
+  /** Created with the group (daemon mode), so its first instance is already held by them. */
+  lifecycleHooks?: HookSpec[];
+}
+
+/** Pinned to the template's default version number: the version that carries the AMI. */
+export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGroupParams, ctx) => {
+  const notReady = p.fileSystemToken ? await fileSystemNotReady(clients, p.fileSystemToken, ctx) : undefined;
+  if (notReady) return waiting(`group ${p.name} waits for shared storage: ${notReady}`, 5_000);
+  // The template was created by this plan (or seen by this pass's observe): not finding it now
+  // means EC2 has not caught up yet. Wait; a template that is really gone is re-planned next pass.
+  const notYet = waiting(`group ${p.name} waits for launch template ${p.launchTemplateName} to become visible`, 5_000);
+  let lts;
+  try {
+    lts = await act(ctx, `describing launch template ${p.launchTemplateName}`, () =>
+      clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.launchTemplateName] })),
+    );
+  } catch (err) {
+    if (isNotFound(err)) return notYet;
+    throw err;
+  }
+  const lt = lts.LaunchTemplates?.[0];
+  if (!lt?.LaunchTemplateId) return notYet;
+  const tags = { ...ownershipTags(ctx.fleet), [TAG_GENERATION]: String(p.generation), [TAG_ROLE]: 'web', Name: ctx.fleet };
+  const what = `creating auto scaling group ${p.name}`;
+  return createOwned(
+    ctx,
+    what,
+    async () => {
+      await act(ctx, what, () =>
+        clients.autoScaling.send(
+          new CreateAutoScalingGroupCommand({
+            AutoScalingGroupName: p.name,
+            LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplateId, Version: String(lt.DefaultVersionNumber ?? 1) },
+            MinSize: p.min,
+            MaxSize: p.max,
+            DesiredCapacity: p.desired,
+            VPCZoneIdentifier: p.subnets.join(','),
+            LoadBalancerNames: [p.loadBalancerName],
+            HealthCheckType: 'ELB',
+            HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds,
+            Tags: Object.entries(tags).map(([Key, Value]) => ({
+              Key,
+              Value,
+              PropagateAtLaunch: true,
+              ResourceId: p.name,
+              ResourceType: 'auto-scaling-group',
+            })),
+            ...hookSpecifications(p.lifecycleHooks),
+          }),
+        ),
+      );
+      return { status: 'done', detail: { launchTemplateVersion: lt.DefaultVersionNumber } };
+    },
+    async () => {
+      const out = await act(ctx, `describing auto scaling group ${p.name}`, () =>
+        clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [p.name] })),
+      );
+      return tagsIfFound(out.AutoScalingGroups?.[0]);
+    },
+  );
+};
+
+interface UpdateGroupParams {
+  name: string;
+  min?: number;
+  max?: number;
+  desired?: number;
+  subnets?: string[];
+  healthCheckType?: 'EC2' | 'ELB';
+  healthCheckGracePeriodSeconds?: number;
+}
+
+export const updateAutoScalingGroup: StepHandler = async (clients, p: UpdateGroupParams, ctx) => {
+  await act(ctx, `updating auto scaling group ${p.name}`, () =>
+    clients.autoScaling.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: p.name,
+        ...(p.min !== undefined ? { MinSize: p.min } : {}),
+        ...(p.max !== undefined ? { MaxSize: p.max } : {}),
+        ...(p.desired !== undefined ? { DesiredCapacity: p.desired } : {}),
+        ...(p.subnets ? { VPCZoneIdentifier: p.subnets.join(',') } : {}),
+        ...(p.healthCheckType ? { HealthCheckType: p.healthCheckType } : {}),
+        ...(p.healthCheckGracePeriodSeconds !== undefined ? { HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds } : {}),
+      }),
+    ),
+  );
+  return DONE;
+};
+
+export const attachLoadBalancer: StepHandler = async (clients, p: { groupName: string; loadBalancerName: string }, ctx) => {
+  await act(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
+    clients.autoScaling.send(new AttachLoadBalancersCommand({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] })),
+  );
+  return DONE;
+};
+
+export const deleteAutoScalingGroup: StepHandler = (clients, p: { name: string }, ctx) =>
+  tolerateNotFound(() =>
+    act(ctx, `deleting auto scaling group ${p.name}`, () =>
+      clients.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: p.name, ForceDelete: true })),
+    ),
+  );

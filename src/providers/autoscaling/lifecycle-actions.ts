@@ -1,0 +1,118 @@
+/**
+ * The narrow port the lifecycle-hook handler uses: what an instance is doing (EC2 state, its
+ * health on the load balancer, the group's instances waiting on a hook) and answering the
+ * hook. SDK types stay here; an action that is already over comes back as `false`, not an error.
+ */
+import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, RecordLifecycleActionHeartbeatCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { TAG_FLEET } from '../../model/names';
+import { awsCall, type CallContext } from '../../aws/call';
+import type { AwsClients } from '../../aws/clients';
+import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
+
+export interface ActionRef {
+  groupName: string;
+  hookName: string;
+  instanceId: string;
+  /** Without a token, the action is named by instance id (a waiting instance found by a sweep). */
+  token?: string;
+}
+
+export interface WaitingInstance {
+  groupName: string;
+  instanceId: string;
+  transition: 'launching' | 'terminating';
+}
+
+export interface ElbInstanceHealth {
+  registered: boolean;
+  state: string;
+  draining: boolean;
+}
+
+export interface LifecycleActionsPort {
+  /** EC2 state name (`pending`, `running`, ...), or undefined when the instance is gone. */
+  instanceState(instanceId: string): Promise<string | undefined>;
+  elbHealth(loadBalancerName: string, instanceId: string): Promise<ElbInstanceHealth>;
+  /** False when the action was already completed or timed out. */
+  complete(ref: ActionRef, result: 'CONTINUE' | 'ABANDON'): Promise<boolean>;
+  heartbeat(ref: ActionRef): Promise<boolean>;
+  /** Instances of the fleet's groups in Pending:Wait or Terminating:Wait. */
+  waitingInstances(fleet: string): Promise<WaitingInstance[]>;
+}
+
+/** Auto Scaling answers "No active Lifecycle Action found" when the action is over. */
+function isActionOver(err: unknown): boolean {
+  return isNotFound(err) || (isInvalid(err) && /no active lifecycle action/i.test((err as Error).message));
+}
+
+export function lifecycleActionsPort(clients: AwsClients, ctx: CallContext): LifecycleActionsPort {
+  const call = <T>(what: string, fn: () => Promise<T>) => awsCall(ctx, what, fn);
+  const ids = (ref: ActionRef) => ({
+    AutoScalingGroupName: ref.groupName,
+    LifecycleHookName: ref.hookName,
+    ...(ref.token ? { LifecycleActionToken: ref.token } : { InstanceId: ref.instanceId }),
+  });
+  const answering = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await call(what, fn);
+      return true;
+    } catch (err) {
+      if (err instanceof CloudError && isActionOver(err)) return false;
+      throw err;
+    }
+  };
+  return {
+    instanceState: async (instanceId) => {
+      try {
+        const out = await call(`describing instance ${instanceId}`, () => clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+        return out.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.State?.Name;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    elbHealth: async (lb, instanceId) => {
+      let state: { State?: string; Description?: string } | undefined;
+      try {
+        const out = await call(`describing health of ${instanceId} on load balancer ${lb}`, () =>
+          clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lb, Instances: [{ InstanceId: instanceId }] })),
+        );
+        state = out.InstanceStates?.[0];
+      } catch (err) {
+        // InvalidInstance: the instance is gone or was never registered.
+        if (isInvalid(err) || isNotFound(err)) return { registered: false, state: 'OutOfService', draining: false };
+        throw err;
+      }
+      const description = state?.Description ?? '';
+      const registered = !!state && !/not currently registered/i.test(description);
+      return { registered, state: state?.State ?? 'Unknown', draining: /deregistration currently in progress/i.test(description) };
+    },
+    complete: (ref, result) =>
+      answering(`completing lifecycle action ${ref.hookName} of ${ref.instanceId} with ${result}`, () =>
+        clients.autoScaling.send(new CompleteLifecycleActionCommand({ ...ids(ref), LifecycleActionResult: result })),
+      ),
+    heartbeat: (ref) =>
+      answering(`recording a heartbeat for lifecycle action ${ref.hookName} of ${ref.instanceId}`, () =>
+        clients.autoScaling.send(new RecordLifecycleActionHeartbeatCommand(ids(ref))),
+      ),
+    waitingInstances: async (fleet) => {
+      const found: WaitingInstance[] = [];
+      let NextToken: string | undefined;
+      do {
+        const out = await call(`describing auto scaling groups of fleet ${fleet}`, () =>
+          clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: `tag:${TAG_FLEET}`, Values: [fleet] }], NextToken })),
+        );
+        for (const g of out.AutoScalingGroups ?? []) {
+          for (const i of g.Instances ?? []) {
+            const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+            if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
+          }
+        }
+        NextToken = out.NextToken;
+      } while (NextToken);
+      return found;
+    },
+  };
+}

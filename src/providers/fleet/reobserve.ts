@@ -1,0 +1,80 @@
+/**
+ * The reobserve port: the named groups as AWS shows them now, in one DescribeAutoScalingGroups
+ * call (plus one DescribeInstanceHealth when asked for health). A group being deleted counts
+ * as missing. The deploy machines call this before destructive steps and before Succeeded.
+ */
+import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import type { ReobserveInput, ReobservedFacts, ReobservedGroup } from '../../model/reobserve';
+import type { AwsClients } from '../../aws/clients';
+import { allPages, call, callOrMissing, type DeployPortsContext } from '../deploy-context';
+import { isDeleting } from '../autoscaling/fleet-groups';
+
+/** Classic ELB keeps a draining instance `InService` and says so only in its description. */
+const DRAINING = /deregistration currently in progress/i;
+
+async function describeGroups(clients: AwsClients, ctx: DeployPortsContext, names: string[]): Promise<AutoScalingGroup[]> {
+  if (!names.length) return [];
+  return allPages(
+    (NextToken) => call(ctx, `describing auto scaling groups ${names.join(', ')}`, () =>
+      clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, NextToken }))),
+    (page) => page.AutoScalingGroups,
+  );
+}
+
+async function servingIds(clients: AwsClients, ctx: DeployPortsContext): Promise<Set<string>> {
+  const lb = ctx.fleet.loadBalancer.name;
+  const out = await callOrMissing(ctx, `describing instance health on load balancer ${lb}`, () =>
+    clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lb })),
+  );
+  const ids = (out?.InstanceStates ?? []).filter((s) => s.State === 'InService' && !DRAINING.test(s.Description ?? ''));
+  return new Set(ids.map((s) => s.InstanceId ?? ''));
+}
+
+/** AMI per `<templateId>:<version>` of the groups' pinned numeric versions (one call per template). */
+async function pinnedImages(clients: AwsClients, ctx: DeployPortsContext, groups: AutoScalingGroup[]): Promise<Map<string, string>> {
+  const byTemplate = new Map<string, Set<string>>();
+  for (const g of groups) {
+    const lt = g.LaunchTemplate;
+    if (!lt?.LaunchTemplateId || !lt.Version || !/^\d+$/.test(lt.Version)) continue;
+    byTemplate.set(lt.LaunchTemplateId, (byTemplate.get(lt.LaunchTemplateId) ?? new Set()).add(lt.Version));
+  }
+  const images = new Map<string, string>();
+  for (const [id, versions] of byTemplate) {
+    const out = await callOrMissing(ctx, `describing versions ${[...versions].join(', ')} of launch template ${id}`, () =>
+      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [...versions] })),
+    );
+    for (const v of out?.LaunchTemplateVersions ?? []) {
+      if (v.LaunchTemplateData?.ImageId) images.set(`${id}:${v.VersionNumber}`, v.LaunchTemplateData.ImageId);
+    }
+  }
+  return images;
+}
+
+function factsOf(g: AutoScalingGroup, lb: string, serving: Set<string> | undefined, images: Map<string, string>): ReobservedGroup {
+  const attached = !!g.LoadBalancerNames?.includes(lb);
+  const inService = attached && serving
+    ? (g.Instances ?? []).filter((i) => i.InstanceId && i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId)).length
+    : 0;
+  const v = g.LaunchTemplate?.Version;
+  const imageId = images.get(`${g.LaunchTemplate?.LaunchTemplateId}:${v}`);
+  return {
+    exists: true, desired: g.DesiredCapacity ?? 0, attached, inService,
+    ...(v && /^\d+$/.test(v) ? { launchTemplateVersion: Number(v) } : {}), ...(imageId ? { imageId } : {}),
+  };
+}
+
+export async function reobserveGroups(clients: AwsClients, ctx: DeployPortsContext, p: ReobserveInput): Promise<ReobservedFacts> {
+  const names = [...new Set(p.groupNames)];
+  const live = (await describeGroups(clients, ctx, names)).filter((g) => !isDeleting(g));
+  const lb = ctx.fleet.loadBalancer.name;
+  const serving = p.health && live.some((g) => g.LoadBalancerNames?.includes(lb)) ? await servingIds(clients, ctx) : undefined;
+  const images = p.health ? await pinnedImages(clients, ctx, live) : new Map<string, string>();
+  const groups: Record<string, ReobservedGroup> = {};
+  for (const name of names) {
+    const g = live.find((x) => x.AutoScalingGroupName === name);
+    groups[name] = g ? factsOf(g, lb, serving, images) : { exists: false, desired: 0, attached: false, inService: 0 };
+  }
+  return { groups, nowMs: ctx.clock.nowMs() };
+}

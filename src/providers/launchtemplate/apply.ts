@@ -1,0 +1,128 @@
+/** Apply handlers for the launch template, and the AMI check that runs before it is created. */
+import {
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  DeleteLaunchTemplateCommand,
+  DescribeImagesCommand,
+  DescribeLaunchTemplatesCommand,
+  ModifyLaunchTemplateCommand,
+  type RequestLaunchTemplateData,
+} from '@aws-sdk/client-ec2';
+import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { renderUserData } from '../../planner/user-data';
+import type { AwsClients } from '../../aws/clients';
+import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
+import { ownedTagList } from '../../aws/tags';
+import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
+import { resolveFileSystemId } from '../storage/apply';
+
+export interface TemplateParams {
+  name: string;
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  securityGroups: string[];
+  userData: string;
+  storage?: { creationToken: string; mountPath: string; region: string; fileSystemId?: string };
+}
+
+async function templateData(clients: AwsClients, p: TemplateParams, ctx: ApplyContext): Promise<RequestLaunchTemplateData> {
+  const s = p.storage;
+  const mount = s
+    ? { fileSystemId: s.fileSystemId ?? (await resolveFileSystemId(clients, s.creationToken, ctx)), region: s.region, mountPath: s.mountPath }
+    : undefined;
+  const userData = renderUserData(p.userData, mount);
+  return {
+    ImageId: p.imageId,
+    InstanceType: p.instanceType as RequestLaunchTemplateData['InstanceType'],
+    ...(p.keyName ? { KeyName: p.keyName } : {}),
+    SecurityGroupIds: p.securityGroups,
+    ...(userData ? { UserData: Buffer.from(userData, 'utf8').toString('base64') } : {}),
+  };
+}
+
+export const createLaunchTemplate: StepHandler = async (clients, p: TemplateParams, ctx) => {
+  const data = await templateData(clients, p, ctx);
+  const what = `creating launch template ${p.name}`;
+  return createOwned(
+    ctx,
+    what,
+    async () => {
+      const out = await act(ctx, what, () =>
+        clients.ec2.send(
+          new CreateLaunchTemplateCommand({
+            LaunchTemplateName: p.name,
+            VersionDescription: `drover: ${p.imageId}`,
+            LaunchTemplateData: data,
+            TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownedTagList(ctx.fleet, p.name) }],
+          }),
+        ),
+      );
+      return { status: 'done', detail: { launchTemplateId: out.LaunchTemplate?.LaunchTemplateId } };
+    },
+    async () => {
+      const out = await act(ctx, `describing launch template ${p.name}`, () =>
+        clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.name] })),
+      );
+      return tagsIfFound(out.LaunchTemplates?.[0]);
+    },
+  );
+};
+
+/** A new version becomes the default, and the active group (if any) is pinned to it. */
+export const createLaunchTemplateVersion: StepHandler = async (
+  clients,
+  p: TemplateParams & { launchTemplateId: string; groupName?: string },
+  ctx,
+) => {
+  const data = await templateData(clients, p, ctx);
+  const out = await act(ctx, `creating a version of launch template ${p.name}`, () =>
+    clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: p.launchTemplateId, VersionDescription: `drover: ${p.imageId}`, LaunchTemplateData: data }),
+    ),
+  );
+  const version = String(out.LaunchTemplateVersion?.VersionNumber ?? '');
+  await act(ctx, `making version ${version} the default of launch template ${p.name}`, () =>
+    clients.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId, DefaultVersion: version })),
+  );
+  if (p.groupName) {
+    await act(ctx, `pinning group ${p.groupName} to launch template version ${version}`, () =>
+      clients.autoScaling.send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: p.groupName,
+          LaunchTemplate: { LaunchTemplateId: p.launchTemplateId, Version: version },
+        }),
+      ),
+    );
+  }
+  return { status: 'done', detail: { version: Number(version) } };
+};
+
+export const deleteLaunchTemplate: StepHandler = (clients, p: { launchTemplateId: string }, ctx) =>
+  tolerateNotFound(() =>
+    act(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
+      clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId })),
+    ),
+  );
+
+/**
+ * Make sure an AMI exists before anything is built on it, so a typo leaves nothing behind:
+ * `launching fleet magento: AMI ami-… does not exist (InvalidAMIID.NotFound)`.
+ */
+export async function validateImage(clients: AwsClients, imageId: string, ctx: ApplyContext, context = `launching fleet ${ctx.fleet}`): Promise<void> {
+  const missing = (code: string, cause?: unknown) =>
+    new CloudError(`${context}: AMI ${imageId} does not exist (${code})`, { errorClass: 'notFound', awsCode: code, cause });
+  try {
+    const out = await act(ctx, `describing AMI ${imageId}`, () => clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })));
+    const image = out.Images?.find((i) => i.ImageId === imageId);
+    if (!image) throw missing('InvalidAMIID.NotFound');
+    if (image.State && image.State !== 'available') {
+      throw new CloudError(`${context}: AMI ${imageId} is ${image.State}, not available`, { errorClass: 'invalid', awsCode: 'InvalidAMIID.Unavailable' });
+    }
+  } catch (err) {
+    if (err instanceof CloudError && (isNotFound(err) || isInvalid(err)) && !err.message.startsWith(context)) {
+      throw missing(err.awsCode ?? 'InvalidAMIID.NotFound', err);
+    }
+    throw err;
+  }
+}

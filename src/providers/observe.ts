@@ -1,0 +1,3 @@
+export { observeFleet } from './fleet/observe';
+export { OwnershipCache, type ObserveContext } from './observe-context';
+export { listOwnedFleets, type OwnedFleet } from './fleet/owned-fleets';
