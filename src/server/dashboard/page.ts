@@ -8,6 +8,7 @@ export interface PageParts {
   source: string;
   style: string;
   script: string;
+  icon: string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -33,6 +34,7 @@ export function dashboardHtml(p: PageParts): string {
 <meta name="color-scheme" content="light dark">
 <meta name="drover-poll-ms" content="${Math.max(1000, Math.round(p.pollMs))}">
 <title>drover dashboard</title>
+<link rel="icon" href="${escapeHtml(p.icon)}" type="image/svg+xml">
 <link rel="stylesheet" href="${escapeHtml(p.style)}">
 <script src="${escapeHtml(p.script)}" defer></script>
 </head>

@@ -85,7 +85,7 @@ function facts(pairs) {
   var out = [];
   pairs.forEach(function (p) {
     if (p[1] === undefined || p[1] === null || p[1] === '') return;
-    out.push(el('dt', {}, [p[0]]), el('dd', {}, [p[1]]));
+    out.push(el('dt', {}, [p[0]]), el('dd', { 'data-fact': p[0].toLowerCase().replace(/[^a-z]+/g, '-') }, [p[1]]));
   });
   return out;
 }
@@ -99,7 +99,8 @@ function deploymentFacts(f, d, nowMs) {
   var took = humanDuration((end - Date.parse(d.startedAt)) / 1000);
   return facts([
     ['Fleet', f.name],
-    ['Deployment', d.kind + ' ' + d.id + (d.generation !== undefined ? ' (generation ' + d.generation + ')' : '')],
+    ['Kind', d.kind],
+    ['Deployment', d.id + (d.generation !== undefined ? ' (generation ' + d.generation + ')' : '')],
     ['Result', badge(d.result)],
     ['Step', d.step !== undefined && d.steps !== undefined ? d.phase + ' (step ' + d.step + ' of ' + d.steps + ')' : d.phase],
     ['Started', timeEl(d.startedAt, nowMs, ' ago')],

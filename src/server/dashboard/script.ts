@@ -78,7 +78,8 @@ function render() {
   renderEvents(state.items, state.serverNowMs);
 }
 
-function clock(ms) { return new Date(ms).toLocaleTimeString(); }
+/** drover's clock (virtual under --sim), as the data was read. */
+function clock(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'; }
 
 function updateStatus() {
   var s = byId('status');
@@ -87,8 +88,8 @@ function updateStatus() {
   var text;
   if (!state.lastOkMs && state.error) text = 'Stale: cannot read /api/v1/fleets (' + state.error + '); nothing to show yet.';
   else if (!state.lastOkMs) text = 'Loading…';
-  else if (stale) text = 'Stale: ' + (state.error ? 'the last refresh failed (' + state.error + ')' : 'no refresh for a while') + '; showing data from ' + clock(state.lastOkMs) + '.';
-  else text = 'Updated ' + clock(state.lastOkMs) + (state.paused ? '; updates paused.' : '; refreshing every ' + state.pollMs / 1000 + ' s.');
+  else if (stale) text = 'Stale: ' + (state.error ? 'the last refresh failed (' + state.error + ')' : 'no refresh for a while') + '; showing data as of ' + clock(state.serverNowMs) + '.';
+  else text = 'Data as of ' + clock(state.serverNowMs) + (state.paused ? '; updates paused.' : '; refreshing every ' + state.pollMs / 1000 + ' s.');
   s.setAttribute('data-state', stale ? 'stale' : state.lastOkMs ? 'fresh' : 'loading');
   s.setAttribute('data-refreshes', String(state.refreshes));
   if (text !== state.statusText) s.textContent = state.statusText = text;

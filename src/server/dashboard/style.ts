@@ -56,6 +56,7 @@ tbody th { font-weight: 600; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .empty { color: var(--muted); }
+time { white-space: nowrap; }
 figure { margin: 1rem 0 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #ffffff; }
 figcaption { color: var(--muted); font-size: 0.85rem; }
