@@ -7,7 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { savedSimNow } from '../src/main/cmd-dashboard';
+import { SimAccount } from '../src/sim';
 import { FileStatusStore } from '../src/status/status-store';
+import { VirtualClock } from '../src/util/clock';
 import { droverProcess, ensureBuilt, ROOT } from './support/cli-process';
 import { fixtureList } from './support/status-fixtures';
 
@@ -74,6 +77,24 @@ describe('drover dashboard (a process, no daemon)', () => {
     expect(await exited).toBe(0);
     expect(fs.readFileSync(lock, 'utf8')).toBe(lockText);
     expect(files(stateDir)).toEqual(before);
+  });
+
+  it('with --sim measures ages on the simulated account\'s saved clock', async () => {
+    const at = Date.UTC(2026, 10, 26, 9, 42, 7);
+    const file = path.join(stateDir, 'sim', 'account.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(new SimAccount({ clock: new VirtualClock(at), seed: 1 }).toJSON()));
+    expect(savedSimNow(file)?.getTime()).toBe(at);
+    expect(savedSimNow(path.join(stateDir, 'none.json'))).toBeUndefined();
+    const { child, url } = await startDashboard(['--sim', '--state', stateDir, '--listen', '127.0.0.1:0']);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const res = await fetch(`${url}/api/v1/fleets`);
+      expect(res.headers.get('x-drover-now')).toBe(new Date(at).toISOString());
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('teaches with --help, and refuses a missing state directory or a bad --listen in one line', async () => {

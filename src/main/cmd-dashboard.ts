@@ -6,10 +6,11 @@ import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseListen } from '../controllers/intake/webhook-relay';
 import { installShutdown } from '../controllers/queue/shutdown';
+import { statusNow } from '../server/api-routes';
 import { startDashboardServer } from '../server/dashboard-server';
 import { FileStatusStore } from '../status/status-store';
 import { commandContext, parseDurationFlag, UsageError } from './cli-support';
-import { resolveStateDir } from './state-dir';
+import { resolveStateDir, statePath } from './state-dir';
 
 interface DashboardFlags {
   state?: string;
@@ -36,12 +37,14 @@ own, says "Stale" when a refresh fails, and works with the keyboard alone.
 
 A running daemon serves the same page at its --listen address (http://127.0.0.1:7390/ by default);
 this command serves it where no daemon runs, e.g. on a copy of the state directory. It only reads
-<state>/status/*.json: it never takes the state directory's lock, so it runs beside a daemon.
+<state>/status/*.json (and with --sim the simulated account's clock, so ages are in virtual time): it
+never takes the state directory's lock, so it runs beside a daemon.
 Nothing on the page changes anything. The data is also at /api/v1/fleets, /api/v1/fleets/NAME,
 /api/v1/fleets/NAME/timeline.svg and /api/v1/events.
 
 Examples:
   $ drover dashboard --state .drover
+  $ drover dashboard --sim --state .drover          # beside 'drover daemon --sim'
   $ drover dashboard --state /var/lib/drover --listen 127.0.0.1:9000 --poll 2s
   $ ssh -L 8080:127.0.0.1:8080 deploy-host drover dashboard --state /var/lib/drover`,
     )
@@ -56,6 +59,27 @@ function listenFlag(value: string): { host: string; port: number } {
   }
 }
 
+/**
+ * The simulated account's clock as last saved (`nowMs`, the file's second key: only its head is
+ * read), or undefined when there is no readable account.
+ */
+export function savedSimNow(file: string): Date | undefined {
+  let head = '';
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(256);
+      head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const m = /^\{"format":"drover-sim\/v1","nowMs":(\d+)[,}]/.exec(head);
+  return m ? new Date(Number(m[1])) : undefined;
+}
+
 async function runDashboard(flags: DashboardFlags, cmd: Command): Promise<void> {
   const ctx = commandContext(cmd);
   const stateDir = flags.state !== undefined ? resolveStateDir(flags.state) : ctx.stateDir;
@@ -66,10 +90,16 @@ async function runDashboard(flags: DashboardFlags, cmd: Command): Promise<void> 
     throw new Error(`state directory ${stateDir} does not exist; pass --state DIR, the directory a daemon or apply writes (its status/ holds the fleets)`);
   }
   const warn = (m: string) => process.stderr.write(`drover: warning: ${m}\n`);
+  const statusStore = new FileStatusStore(stateDir, { warn });
+  // runtime.ts's simAccountFile, without loading the SDK and the simulator to read one number.
+  const simFile = statePath(stateDir, 'sim', 'account.json');
+  // With --sim, ages run on the simulated account's clock; else on real time (or the newest write, if later).
+  const now = ctx.global.sim ? () => savedSimNow(simFile) ?? statusNow(statusStore.list()) : undefined;
   const server = await startDashboardServer({
     host,
     port,
-    statusStore: new FileStatusStore(stateDir, { warn }),
+    statusStore,
+    ...(now ? { now } : {}),
     page: { pollMs: pollSeconds * 1000, source: `state directory ${stateDir}` },
     onError: (path, err) => warn(`serving ${path}: ${(err as Error)?.message ?? err}`),
   });
