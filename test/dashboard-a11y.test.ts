@@ -120,6 +120,15 @@ maybe('dashboard in chromium: escaping, the canary slot, keyboard and accessibil
     expect(await page.$eval('#status', (s) => getComputedStyle(s).transitionDuration)).toBe('0s');
   });
 
+  it('says the data is stale when no fleet status was written for ten minutes', async () => {
+    expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('fresh');
+    const store = new FileStatusStore(dir);
+    for (const s of statuses()) store.save({ ...s, updatedAt: new Date(FIXTURE_NOW.getTime() - 3 * 3600_000).toISOString() });
+    await waitForRefresh(page, () => page.click('#refresh'));
+    expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('stale');
+    expect(await text(page, '#status')).toBe('Stale: the newest fleet status was written 3h ago (is a daemon running?); showing data as of 2026-01-03 12:00:00 UTC.');
+  });
+
   it('logged no console error, page error or failed request', () => {
     expect(problems.all()).toEqual([]);
   });

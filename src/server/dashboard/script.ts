@@ -3,7 +3,8 @@
  * /api/v1/fleets every few seconds (the page's meta, `?poll=SECONDS`, or the select), measures
  * ages against the server's clock (X-Drover-Now), follows the running deployment (or the fleet
  * the user picked), redraws its timeline picture as it grows, and says plainly when what it
- * shows is stale: the last poll failed, or none succeeded for three intervals.
+ * shows is stale: the last poll failed, none succeeded for three intervals, or no fleet status was
+ * written for ten minutes (no daemon is writing the state directory).
  */
 import { RENDER_SCRIPT } from './script-render';
 
@@ -81,14 +82,26 @@ function render() {
 /** drover's clock (virtual under --sim), as the data was read. */
 function clock(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'; }
 
+/** Ten minutes: twice the daemon's default resync, after which every fleet has been written again. */
+var WRITTEN_STALE_MS = 10 * 60 * 1000;
+
+/** How long ago (server clock) the newest fleet status was written, when that is too long. */
+function writtenLongAgo() {
+  var newest = Math.max.apply(Math, state.items.map(function (f) { return Date.parse(f.updatedAt) || 0; }));
+  if (!state.items.length || !(state.serverNowMs - newest > WRITTEN_STALE_MS)) return '';
+  return 'the newest fleet status was written ' + humanDuration((state.serverNowMs - newest) / 1000) + ' ago (is a daemon running?)';
+}
+
 function updateStatus() {
   var s = byId('status');
   var late = state.lastOkMs > 0 && !state.paused && Date.now() - state.lastOkMs > 3 * state.pollMs;
-  var stale = state.error !== '' || late;
+  var old = state.lastOkMs > 0 ? writtenLongAgo() : '';
+  var stale = state.error !== '' || late || old !== '';
+  var why = state.error ? 'the last refresh failed (' + state.error + ')' : late ? 'no refresh for a while' : old;
   var text;
   if (!state.lastOkMs && state.error) text = 'Stale: cannot read /api/v1/fleets (' + state.error + '); nothing to show yet.';
   else if (!state.lastOkMs) text = 'Loading…';
-  else if (stale) text = 'Stale: ' + (state.error ? 'the last refresh failed (' + state.error + ')' : 'no refresh for a while') + '; showing data as of ' + clock(state.serverNowMs) + '.';
+  else if (stale) text = 'Stale: ' + why + '; showing data as of ' + clock(state.serverNowMs) + '.';
   else text = 'Data as of ' + clock(state.serverNowMs) + (state.paused ? '; updates paused.' : '; refreshing every ' + state.pollMs / 1000 + ' s.');
   s.setAttribute('data-state', stale ? 'stale' : state.lastOkMs ? 'fresh' : 'loading');
   s.setAttribute('data-refreshes', String(state.refreshes));
