@@ -44,7 +44,7 @@ caption { text-align: left; color: var(--muted); font-size: 0.85rem; padding-bot
 th, td { text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); }
 thead th { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; color: var(--muted); }
 tbody th { font-weight: 600; }
-.fleet-pick { background: transparent; color: var(--link); border: 1px solid transparent; padding: 0.1rem 0.4rem; text-decoration: underline; min-height: 0; }
+.fleet-pick { text-align: left; background: transparent; color: var(--link); border: 1px solid transparent; padding: 0.1rem 0.4rem; text-decoration: underline; min-height: 0; }
 .fleet-pick[aria-pressed="true"] { background: transparent; color: var(--fg); border-color: var(--fg); text-decoration: none; }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.85rem; font-weight: 600; background: var(--info-bg); color: var(--info-fg); }
 .badge.tone-ok { background: var(--ok-bg); color: var(--ok-fg); }
