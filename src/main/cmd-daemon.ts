@@ -35,7 +35,7 @@ export function registerDaemonCommand(program: Command): void {
     .description('run the controller: keep every fleet in a manifest directory converged, reacting to queued events')
     .requiredOption('-f, --file <dir>', 'directory of Fleet manifests (reloaded when files change, or on a push to the manifest repository)')
     .option('--queue <name-or-url>', "event queue (default: the fleets' spec.events.queue); created with its dead-letter queue")
-    .option('--listen <addr>', 'host:port for /healthz, /readyz, /metrics, /api/v1/fleets and POST /hooks/gitlab', DEFAULT_LISTEN)
+    .option('--listen <addr>', 'host:port for the dashboard at /, /healthz, /readyz, /metrics, /api/v1 and POST /hooks/gitlab', DEFAULT_LISTEN)
     .option('--resync <duration>', 'reconcile every fleet at least this often (±10 % jitter)', '5m')
     .option('--workers <n>', 'fleets reconciled concurrently', '4')
     .option('--webhook-token-file <file>', 'serve the GitLab relay at POST /hooks/gitlab with this token (or set DROVER_WEBHOOK_TOKEN)')

@@ -263,6 +263,7 @@ export class Daemon {
       readiness: () => this.readiness(),
       manifests: () => this.snapshot(),
       relay,
+      now: () => o.clock.now(),
     });
   }
 

@@ -1,17 +1,19 @@
 /**
  * The daemon's HTTP surface on --listen: /healthz (the process runs), /readyz (manifests
- * loaded and every fleet observed once), /metrics (Prometheus), the read-only fleet status API
- * (/api/v1/fleets, /api/v1/fleets/NAME, /api/v1/manifests) and, when a webhook token is
- * configured, the GitLab relay at POST /hooks/gitlab. Handlers only read the status files
- * and in-memory state: they never wait on a reconcile.
+ * loaded and every fleet observed once), /metrics (Prometheus), /api/v1/manifests, the
+ * read-only dashboard at / and status API under /api/v1 it shares with `drover dashboard`
+ * (./api-routes) and, when a webhook token is configured, the GitLab relay at POST
+ * /hooks/gitlab. Handlers only read the status files and in-memory state: they never wait on
+ * a reconcile.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { parseListen } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import { toFleetStatusList } from '../model/fleet-status';
 import type { StatusStore } from '../status/status-store';
 import type { DaemonMetrics } from './metrics';
+import { readOnlyRoute, type Reply } from './api-routes';
+import type { DashboardPageOptions } from './dashboard';
 import type { ManifestSnapshot } from '../controllers/intake/manifest-watch';
 import { listenOn } from '../util/listen';
 
@@ -29,6 +31,9 @@ export interface HttpServerOptions {
   manifests(): ManifestSnapshot;
   /** The GitLab relay, mounted at POST /hooks/gitlab. */
   relay?: RequestListener;
+  /** The daemon's clock (virtual under --sim): what the dashboard measures ages against. */
+  now?: () => Date;
+  page?: DashboardPageOptions;
 }
 
 export interface RunningHttpServer {
@@ -37,12 +42,14 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-const FLEET_PATH = /^\/api\/v1\/fleets\/([^/]+)$/;
-
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+export function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2) + '\n';
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.end(res.req?.method === 'HEAD' ? undefined : text);
+}
+
+export function sendReply(res: ServerResponse, r: Reply): void {
+  send(res, r.status, r.body, r.contentType, r.headers);
 }
 
 async function route(opts: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -58,17 +65,12 @@ async function route(opts: HttpServerOptions, req: IncomingMessage, res: ServerR
     return send(res, r.ready ? 200 : 503, r);
   }
   if (path === '/metrics') return send(res, 200, await opts.metrics.text(), opts.metrics.contentType);
-  if (path === '/api/v1/fleets') return send(res, 200, toFleetStatusList(opts.statusStore.list()));
   if (path === '/api/v1/manifests') {
     const m = opts.manifests();
     return send(res, 200, { fleets: m.fleets.map((f) => ({ name: f.name, file: f.source.file })), errors: m.errors, ...(m.gitError ? { gitError: m.gitError } : {}) });
   }
-  const one = FLEET_PATH.exec(path);
-  if (one) {
-    const name = decodeURIComponent(one[1]);
-    const status = /^[a-z0-9][a-z0-9-]{0,127}$/.test(name) ? opts.statusStore.load(name) : undefined;
-    return status ? send(res, 200, status) : send(res, 404, { error: `fleet ${JSON.stringify(name)} not found` });
-  }
+  const reply = readOnlyRoute(opts, req.url ?? '/');
+  if (reply) return sendReply(res, reply);
   return send(res, 404, { error: `no route for ${path}` });
 }
 
