@@ -102,7 +102,7 @@ export class RemoteSim {
       const now = this.clock.nowMs();
       if (now >= until) return;
       const next = this.clock.nextTimerAt();
-      await this.waitUntil(Math.min(until, next === undefined ? until : Math.max(next, now + 1)), true);
+      await this.waitUntil(Math.min(until, next === undefined ? until : Math.max(next, now + 1)), true, 1_000);
     }
   }
 
