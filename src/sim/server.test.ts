@@ -119,6 +119,20 @@ describe('simulated account served over loopback', () => {
     }
   });
 
+  it('answers a malformed request with 400 or 404 and a message naming what is wrong, and stays up', async () => {
+    const post = async (route: string, body: string) => {
+      const res = await fetch(`${server.url}${route}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await post('/v1/call', '{"service": 1}')).toEqual({ status: 400, body: { error: 'call: "service" and "operation" must be strings' } });
+    expect(await post('/v1/call', '{not json')).toMatchObject({ status: 400 });
+    expect(await post('/v1/control', '{"method": "persistTo", "args": ["/etc/passwd"]}')).toEqual({ status: 400, body: { error: expect.stringMatching(/^control: unknown method "persistTo" \(one of failNext, /) } });
+    expect(await post('/v1/clock/advance', '{"ms": -5}')).toEqual({ status: 400, body: { error: 'clock/advance: "ms" must be a non-negative number, got -5' } });
+    expect(await post('/v2/call', '{}')).toMatchObject({ status: 404, body: { error: expect.stringContaining("no route POST /v2/call (this is drover's simulated account, protocol /v1)") } });
+    const { remote } = await client();
+    expect((await remote.call('EC2', 'DescribeSubnets', {})).Subnets.length).toBeGreaterThan(0);
+  });
+
   it('says clearly when nothing answers at the URL', async () => {
     await server.close();
     const err = await RemoteSim.connect(server.url).catch((e) => e);
