@@ -54,6 +54,22 @@ describe('drover sim … with DROVER_SIM_URL', () => {
     expect({ code: reset.code, stderr: reset.stderr }).toEqual({ code: 2, stderr: expect.stringContaining(`drover: sim reset: the simulated account is served at ${server.url}`) });
   });
 
+  it('without a served account, refuses a sim command while another process holds the state directory, and says how to share one', async () => {
+    delete process.env.DROVER_SIM_URL;
+    const stateDir = path.join(dir, 'state');
+    fs.mkdirSync(stateDir, { recursive: true });
+    // A live process on this host (our parent) holds the lock, as a running `drover daemon --sim` does.
+    const holder = { pid: process.ppid, command: 'drover daemon', hostname: os.hostname(), startedAt: '2026-12-04T08:00:00.000Z' };
+    fs.writeFileSync(path.join(stateDir, 'lock'), JSON.stringify(holder));
+    const sent = await drover('sim', 'call', 'SQS', 'SendMessage', '{"QueueUrl":"q","MessageBody":"lost?"}', ...state());
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toBe(
+      `drover: state directory ${stateDir} is in use by drover daemon (pid ${process.ppid}, since 2026-12-04T08:00:00.000Z); stop it or use another --state-dir` +
+        " (for several processes on one simulated account, run 'drover sim serve' and set DROVER_SIM_URL to its URL)\n",
+    );
+    expect(fs.existsSync(path.join(stateDir, 'sim', 'account.json'))).toBe(false);
+  });
+
   it('refuses a bad DROVER_SIM_URL and bad serve flags as usage errors', async () => {
     process.env.DROVER_SIM_URL = 'ftp://127.0.0.1:1';
     expect(await drover('sim', 'call', 'EC2', 'DescribeSubnets', '{}', ...state())).toMatchObject({ code: 2, stderr: 'drover: DROVER_SIM_URL: "ftp://127.0.0.1:1" is not an http:// URL (expected the http://127.0.0.1:PORT that \'drover sim serve\' prints)\n' });

@@ -6,7 +6,8 @@
 import { RemoteSim } from '../sim/remote';
 import type { ControlMethod } from '../sim/server';
 import { openSimAccount, simAccountFile } from './runtime';
-import { discoverSimServer, simServerUrl } from './sim-url';
+import { discoverSimServer, SIM_URL_ENV, simServerUrl } from './sim-url';
+import { StateDirInUse } from './state-lock';
 
 export interface SimTarget {
   /** The served account's URL, when it is served. */
@@ -31,7 +32,7 @@ export async function openSimTarget(stateDir: string): Promise<SimTarget> {
       done: () => remote.close(),
     };
   }
-  const account = openSimAccount(stateDir, false);
+  const account = openLocked(stateDir);
   return {
     dispatch: (s, o, i) => account.dispatch(s, o, i),
     advance: async (ms) => {
@@ -41,4 +42,14 @@ export async function openSimTarget(stateDir: string): Promise<SimTarget> {
     control: async (m, ...a) => (account[m] as (...args: unknown[]) => unknown).apply(account, a),
     done: () => account.save(simAccountFile(stateDir)),
   };
+}
+
+/** The saved account under the lock; refused while another process holds it, saying how to share one. */
+function openLocked(stateDir: string): ReturnType<typeof openSimAccount> {
+  try {
+    return openSimAccount(stateDir, false);
+  } catch (err) {
+    if (!(err instanceof StateDirInUse)) throw err;
+    throw new StateDirInUse(`${err.message} (for several processes on one simulated account, run 'drover sim serve' and set ${SIM_URL_ENV} to its URL)`);
+  }
 }
