@@ -99,5 +99,8 @@ describe('drover sim serve (child processes)', () => {
     // A plan from a third process against the same account has nothing left to do.
     const plan = await droverWithSim(server.url, ['plan', '-f', manifest, '--detailed-exitcode', '--state-dir', path.join(dir, 'replica-2'), ...quiet]);
     expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
+    // Ctrl-C: the server closes, saves and exits 0 too.
+    expect(await server.stop('SIGINT')).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(fs.existsSync(path.join(accountDir, 'sim', 'account.json'))).toBe(true);
   });
 });
