@@ -51,7 +51,8 @@ rollout undo, delete fleet or sim command there exits 1 naming it; get, describe
 
 Examples:
   $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events
-  $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty`,
+  $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty
+  $ DROVER_SIM_URL=http://127.0.0.1:41234 drover daemon -f manifests/examples --state-dir /tmp/replica-1   # an account served by 'drover sim serve'`,
     )
     .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
 }

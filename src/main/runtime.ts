@@ -45,7 +45,7 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
   if (!opts.readOnly) claimStateDir(opts.stateDir);
   // DROVER_SIM_URL: the account one `drover sim serve` process serves to all (sim-url.ts).
   const url = simServerUrl();
-  if (url) return openRemoteRuntime(url, { stateDir: opts.stateDir, region: opts.region });
+  if (url) return openRemoteRuntime(url, { stateDir: opts.stateDir, region: opts.region, fresh: opts.fresh });
   if (!opts.sim) {
     const clock = new SystemClock();
     const clients = createAwsClients({ region: opts.region });

@@ -76,6 +76,11 @@ describe('drover sim … with DROVER_SIM_URL', () => {
     process.env.DROVER_SIM_URL = 'not a url';
     expect((await drover('sim', 'advance', '1m', ...state())).stderr).toBe('drover: DROVER_SIM_URL: "not a url" is not a URL (expected the http://127.0.0.1:PORT that \'drover sim serve\' prints)\n');
     process.env.DROVER_SIM_URL = server.url;
+    const minimal = path.resolve(__dirname, '../../manifests/examples/minimal.yaml');
+    expect(await drover('apply', '-f', minimal, '--sim', '--fresh', ...state())).toMatchObject({
+      code: 2,
+      stderr: `drover: --fresh: the account served at ${server.url} (DROVER_SIM_URL) is not reset by its clients; restart it with 'drover sim serve --fresh'\n`,
+    });
     expect(await drover('sim', 'serve', ...state())).toMatchObject({ code: 2, stderr: expect.stringContaining('drover: sim serve: DROVER_SIM_URL is set') });
     delete process.env.DROVER_SIM_URL;
     expect(await drover('sim', 'serve', '--listen', '0.0.0.0:0', ...state())).toMatchObject({ code: 2, stderr: 'drover: --listen: "0.0.0.0:0": the simulated account is served on loopback only (127.0.0.1, ::1 or localhost)\n' });

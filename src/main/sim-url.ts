@@ -75,7 +75,8 @@ export interface RemoteRuntime {
  * and a `sleep` that lets the account's time pass (stopping at this process's timers, as
  * passVirtualTime does in one process). Nothing of the account is saved here: the server saves it.
  */
-export function openRemoteRuntime(url: string, opts: { stateDir: string; region?: string }): RemoteRuntime {
+export function openRemoteRuntime(url: string, opts: { stateDir: string; region?: string; fresh?: boolean }): RemoteRuntime {
+  if (opts.fresh) throw new UsageError(`--fresh: the account served at ${url} (${SIM_URL_ENV}) is not reset by its clients; restart it with 'drover sim serve --fresh'`);
   const remote = RemoteSim.connectSync(url);
   const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: remote.plugin() });
   const rt: RemoteRuntime = {
