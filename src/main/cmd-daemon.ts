@@ -15,6 +15,7 @@ import { parseDurationFlag, UsageError, type GlobalOptions } from './cli-support
 import { createDaemon, DEFAULT_LISTEN } from './daemon';
 import { deployingReconciler } from '../controllers/fleet/deploying-reconciler';
 import { openSimAccount, simAccountFile } from './runtime';
+import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { startSimDriver, type SimDriver } from './sim-driver';
 import { assertWritableStateDir, resolveStateDir } from './state-dir';
 
@@ -50,7 +51,8 @@ rollout undo, delete fleet or sim command there exits 1 naming it; get, describe
 
 Examples:
   $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events
-  $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty`,
+  $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty
+  $ DROVER_SIM_URL=http://127.0.0.1:41234 drover daemon -f manifests/examples --state-dir /tmp/replica-1   # an account served by 'drover sim serve'`,
     )
     .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
 }
@@ -67,12 +69,22 @@ interface Wiring {
   clients: AwsClients;
   clock: Clock;
   sleep(ms: number): Promise<void>;
-  sim?: SimAccount;
+  sim?: Pick<SimAccount, 'setEventQueue'>;
   driver?: SimDriver;
+  close?: () => void;
 }
 
 function wire(global: GlobalOptions, stateDir: string, dir: string, speed: number, logger: Logger): Wiring {
   const region = process.env.AWS_REGION ?? loadManifestDir(dir).fleets[0]?.region;
+  const url = simServerUrl();
+  if (url) {
+    // The served account (drover sim serve) owns the clock: this daemon follows it, as it follows the driver below.
+    const rt = openRemoteRuntime(url, { stateDir, region });
+    const warn = (err: unknown) => logger.warn({ component: 'sim', url, err: String(err) }, `following the simulated account's clock at ${url}: ${(err as Error).message}`);
+    rt.remote.follow(warn);
+    const setEventQueue = (name: string | undefined) => void rt.remote.control('setEventQueue', name).catch(warn);
+    return { clients: rt.clients, clock: rt.clock, sleep: (ms) => rt.clock.sleep(ms), sim: { setEventQueue }, close: () => rt.remote.close() };
+  }
   if (!global.sim) {
     const clock = new SystemClock();
     return { clients: createAwsClients({ region }), clock, sleep: (ms) => clock.sleep(ms) };
@@ -89,6 +101,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const stateDir = resolveStateDir(global.stateDir);
   const speed = Number(flags.speed);
   if (!(speed > 0)) throw new UsageError(`--speed: "${flags.speed}" is not a positive number`);
+  if (flags.speed !== '1' && simServerUrl()) throw new UsageError("--speed: the served simulated account keeps its own clock (set it with 'drover sim serve --speed')");
   if (flags.speed !== '1' && !global.sim) throw new UsageError('--speed only applies with --sim');
   const workers = Number(flags.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: "${flags.workers}" is not a positive integer`);
@@ -115,6 +128,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const finish = () => {
     w.driver?.stop();
     destroyAwsClients(w.clients);
+    w.close?.();
   };
   try {
     await daemon.start();

@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { formatDuration } from '../util/clock';
 import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-support';
-import { openSimAccount, simAccountFile } from './runtime';
+import { registerSimServeCommand } from './cmd-sim-serve';
+import { openSimTarget } from './sim-target';
+import { discoverSimServer, SIM_URL_ENV, simServerUrl } from './sim-url';
 import { resetSimulatedWorld, SIMULATED_WORLD_DIRS } from './state-dir';
 
 const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'CloudWatch', 'EFS', 'SQS'];
@@ -15,7 +17,9 @@ export function registerSimCommands(program: Command): void {
       'after',
       `
 The simulated account answers the real AWS SDK clients and keeps its state (virtual clock included) in
-<state-dir>/sim/account.json, so every command below sees what the previous one left.
+<state-dir>/sim/account.json, so every command below sees what the previous one left. To share one account
+between processes (several daemons), run 'drover sim serve' and set DROVER_SIM_URL to the URL it prints;
+every command then acts on the served account.
 
 Examples:
   $ drover sim advance 30m
@@ -40,7 +44,7 @@ Examples:
       } catch (err) {
         throw new UsageError(`sim call: parsing the input JSON: ${(err as Error).message}`);
       }
-      const account = openSimAccount(ctx.stateDir, false);
+      const account = await openSimTarget(ctx.stateDir);
       try {
         const output = await account.dispatch(service, operation, input);
         writeOut(JSON.stringify(output, null, 2));
@@ -49,7 +53,7 @@ Examples:
         process.stderr.write(`drover: ${service} ${operation} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}\n`);
         process.exitCode = 1;
       } finally {
-        account.save(simAccountFile(ctx.stateDir));
+        account.done();
       }
     });
 
@@ -57,13 +61,13 @@ Examples:
     .command('advance')
     .description('move the simulated account\'s virtual clock forward; instances boot, health checks run, alarms evaluate')
     .argument('<duration>', 'how far, e.g. 90s, 30m, 2h')
-    .action((duration: string, _o: unknown, cmd: Command) => {
+    .action(async (duration: string, _o: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
       const seconds = parseDurationFlag('duration', duration);
-      const account = openSimAccount(ctx.stateDir, false);
-      account.advance(seconds * 1000);
-      account.save(simAccountFile(ctx.stateDir));
-      writeOut(`advanced ${formatDuration(seconds)}; virtual time is now ${account.clock.now().toISOString()}`);
+      const account = await openSimTarget(ctx.stateDir);
+      const now = await account.advance(seconds * 1000);
+      account.done();
+      writeOut(`advanced ${formatDuration(seconds)}; virtual time is now ${now.toISOString()}`);
     });
 
   sim
@@ -76,22 +80,22 @@ Examples:
     .addOption(new Option('--rate <r>', 'fail this fraction of calls, 0..1').conflicts('times'))
     .option('--clear', 'remove every injected fault instead')
     .addHelpText('after', `\nExamples:\n  $ drover sim fault EC2 RunInstances InsufficientInstanceCapacity --times 2\n  $ drover sim fault '*' '*' Throttling --rate 0.3\n  $ drover sim fault '*' '*' x --clear`)
-    .action((service: string, operation: string, code: string, flags: { times?: string; rate?: string; clear?: boolean }, cmd: Command) => {
+    .action(async (service: string, operation: string, code: string, flags: { times?: string; rate?: string; clear?: boolean }, cmd: Command) => {
       const ctx = commandContext(cmd);
-      const account = openSimAccount(ctx.stateDir, false);
+      const account = await openSimTarget(ctx.stateDir);
       if (flags.clear) {
-        account.clearFaults();
+        await account.control('clearFaults');
       } else if (flags.rate !== undefined) {
         const rate = Number(flags.rate);
         if (!(rate > 0 && rate <= 1)) throw new UsageError(`--rate: "${flags.rate}" is not a fraction in (0, 1]`);
-        for (const s of service === '*' ? SERVICES : [service]) account.failRate(s, operation, code, rate);
+        for (const s of service === '*' ? SERVICES : [service]) await account.control('failRate', s, operation, code, rate);
       } else {
         const times = flags.times === undefined ? 1 : Number(flags.times);
         if (!Number.isInteger(times) || times < 1) throw new UsageError(`--times: "${flags.times}" is not a positive whole number`);
         if (service === '*' || operation === '*') throw new UsageError('--times needs one service and one operation; use --rate for *');
-        account.failNext(service, operation, code, times);
+        await account.control('failNext', service, operation, code, times);
       }
-      account.save(simAccountFile(ctx.stateDir));
+      account.done();
       writeOut(flags.clear ? 'cleared all injected faults' : `injected ${code} on ${service} ${operation}`);
     });
 
@@ -100,13 +104,13 @@ Examples:
     .description('set the traffic on a load balancer, in instance-percent (250 = two and a half instances\' worth of CPU)')
     .argument('<load-balancer>', 'load balancer name')
     .argument('<load>', 'total load, spread over the InService instances')
-    .action((lb: string, load: string, _o: unknown, cmd: Command) => {
+    .action(async (lb: string, load: string, _o: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
       const value = Number(load);
       if (!Number.isFinite(value) || value < 0) throw new UsageError(`load: "${load}" is not a non-negative number`);
-      const account = openSimAccount(ctx.stateDir, false);
-      account.setLoad(lb, value);
-      account.save(simAccountFile(ctx.stateDir));
+      const account = await openSimTarget(ctx.stateDir);
+      await account.control('setLoad', lb, value);
+      account.done();
       writeOut(`load on ${lb} is now ${value}`);
     });
 
@@ -114,11 +118,11 @@ Examples:
     .command('break-ami')
     .description('mark an AMI broken: instances launched from it never pass ELB health checks')
     .argument('<ami>', 'image id')
-    .action((ami: string, _o: unknown, cmd: Command) => {
+    .action(async (ami: string, _o: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
-      const account = openSimAccount(ctx.stateDir, false);
-      account.markAmiBroken(ami);
-      account.save(simAccountFile(ctx.stateDir));
+      const account = await openSimTarget(ctx.stateDir);
+      await account.control('markAmiBroken', ami);
+      account.done();
       writeOut(`${ami} is now broken`);
     });
 
@@ -129,13 +133,13 @@ Examples:
     .option('--fail <message>', 'the build fails and prints this message')
     .option('--broken-image', 'the build succeeds, but instances from its AMI never pass health checks')
     .option('--duration <duration>', 'how long the build script runs', '4m')
-    .action((commit: string, flags: { fail?: string; brokenImage?: boolean; duration: string }, cmd: Command) => {
+    .action(async (commit: string, flags: { fail?: string; brokenImage?: boolean; duration: string }, cmd: Command) => {
       const ctx = commandContext(cmd);
       const seconds = parseDurationFlag('--duration', flags.duration);
-      const account = openSimAccount(ctx.stateDir, false);
       if (flags.fail !== undefined && flags.brokenImage) throw new UsageError('--fail and --broken-image cannot be used together');
-      account.setBuildResult(commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) });
-      account.save(simAccountFile(ctx.stateDir));
+      const account = await openSimTarget(ctx.stateDir);
+      await account.control('setBuildResult', commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) });
+      account.done();
       const outcome = flags.fail ? `fail: ${flags.fail}` : flags.brokenImage ? 'succeed with an AMI that never becomes healthy' : 'succeed';
       writeOut(`a bake of ${commit} will ${outcome} after ${formatDuration(seconds)}`);
     });
@@ -152,7 +156,11 @@ serves a real AWS account: it forgets that account's deployments too (AWS itself
     )
     .action((_o: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
+      const served = simServerUrl() ?? discoverSimServer(ctx.stateDir);
+      if (served) throw new UsageError(`sim reset: the simulated account is served at ${served} (${SIM_URL_ENV} or 'drover sim serve' on this state directory); stop that server, then reset the state directory it serves`);
       const removed = resetSimulatedWorld(ctx.stateDir);
       writeOut(removed.length ? `reset the simulated world: removed ${removed.join(', ')}` : `nothing to reset in ${ctx.stateDir}`);
     });
+
+  registerSimServeCommand(sim);
 }

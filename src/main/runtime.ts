@@ -6,6 +6,7 @@ import { SystemClock, VirtualClock, type Clock } from '../util/clock';
 import { attachSimAudit } from './sim-audit';
 import { statePath } from './state-dir';
 import { claimStateDir } from './state-lock';
+import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 
 /**
@@ -42,6 +43,9 @@ export function simAccountFile(stateDir: string): string {
 
 export function openRuntime(opts: RuntimeOptions): Runtime {
   if (!opts.readOnly) claimStateDir(opts.stateDir);
+  // DROVER_SIM_URL: the account one `drover sim serve` process serves to all (sim-url.ts).
+  const url = simServerUrl();
+  if (url) return openRemoteRuntime(url, { stateDir: opts.stateDir, region: opts.region, fresh: opts.fresh });
   if (!opts.sim) {
     const clock = new SystemClock();
     const clients = createAwsClients({ region: opts.region });
