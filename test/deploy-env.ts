@@ -7,7 +7,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AnyStateMachine, InputFrom } from 'xstate';
 import { createDeployPorts } from '../src/deploy/actors';
 import { reconcileFleet, type ReconcileResult } from '../src/controllers/fleet/reconcile';
-import { runDeployment, type DeploymentResult } from '../src/deploy/runner';
+import { runPersistedActor, type DeploymentResult } from '../src/deploy/persisted-actor';
 import { MemorySnapshotStore, type DeploymentKind } from '../src/deploy/snapshot-store';
 import { driveUntil } from './support/deploy/drive';
 import { createSimEnv } from '../src/main/sim-env';
@@ -53,7 +53,7 @@ export function createDeployEnv(fleet: DesiredFleet) {
   ): Promise<DeploymentResult & { minServing: number }> => {
     resetServing();
     const meta = { fleet: fleet.name, kind, id: `${kind}-${clock.nowMs()}`, startedAt: clock.now().toISOString() };
-    const done = runDeployment(machine, { store: new MemorySnapshotStore(), key: fleet.name, meta, clock, input, onTransition });
+    const done = runPersistedActor(machine, { store: new MemorySnapshotStore(), key: fleet.name, meta, clock, input, onTransition });
     const result = await driveUntil(clock, done, { maxMs: 3 * 24 * 3600 * 1000 });
     return { ...result, minServing };
   };

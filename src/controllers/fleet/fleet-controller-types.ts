@@ -7,7 +7,7 @@ import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
 import type { StatusStore } from '../../status/status-store';
 import type { Clock } from '../../util/clock';
 import type { DeploymentDecision } from './deployment-decision';
-import type { FinishedDeployment } from './deployment-runner';
+import type { FinishedDeployment } from '../../deploy/runner';
 import type { ReconcileResult } from './reconcile';
 
 export interface FleetControllerDeps {

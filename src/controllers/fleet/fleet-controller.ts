@@ -20,7 +20,7 @@ import type { PlanStep } from '../../model/plan';
 import { activeAmi, activeGroup } from '../../planner/active-group';
 import { FileStatusStore, type StatusStore } from '../../status/status-store';
 import { bakeInput, deploymentId, swapInput } from './deployment-inputs';
-import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from './deployment-runner';
+import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from '../../deploy/runner';
 import { deploymentStatus } from './deployment-status';
 import { finishDeployment, withFailure } from './deployment-finish';
 import { decideDeployment, recoveryAmi, type DeploymentDecision } from './deployment-decision';
