@@ -130,7 +130,7 @@ export class FleetController {
    */
   private adoptServingTarget(fleet: DesiredFleet, observed: ObservedFleet): void {
     const target = this.memory.load(fleet.name).target;
-    const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && !/Delete/i.test(g.status ?? ''));
+    const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && g.lifecycle !== 'deleting');
     if (!target || live.length !== 1 || activeAmi(observed, activeGroup(observed, fleet.loadBalancer.name)) !== target.ami) return;
     this.memory.update(fleet.name, (m) => (m.target?.ami === target.ami ? { ...m, target: undefined, deployed: m.target } : m));
   }

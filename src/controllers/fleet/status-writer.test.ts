@@ -162,7 +162,7 @@ describe('nextFleetStatus: summaries', () => {
   it('colours the newer generation green and the older blue when two groups exist', () => {
     const observed: ObservedFleet = convergedWorld(d);
     const blue = observed.groups[0];
-    const greenInstance = { ...blue.instances[0], id: 'i-0000000000000aaa1', lifecycleState: 'Pending', launchTemplateVersion: '2' };
+    const greenInstance = { ...blue.instances[0], id: 'i-0000000000000aaa1', lifecycle: 'pending' as const, lifecycleState: 'Pending', launchTemplateVersion: '2' };
     observed.groups.push({ ...blue, name: 'magento-marketplace-v002', generation: 2, launchTemplate: { id: FIXTURE.launchTemplateId, version: '2' }, instances: [greenInstance] });
     observed.launchTemplate!.versionImages = { '1': FIXTURE.amis[0], '2': FIXTURE.amis[1] };
     const s = nextFleetStatus(undefined, d, result({ observed }), T0);

@@ -32,7 +32,7 @@ async function sweep(deps: StrayCleanupDeps, fleet: DesiredFleet): Promise<void>
 async function pruneStrayVersions(deps: StrayCleanupDeps, fleet: DesiredFleet, observed: ObservedFleet): Promise<void> {
   const lt = observed.launchTemplate;
   if (!lt || lt.latestVersion <= lt.defaultVersion) return;
-  const pinned = observed.groups.filter((g) => !/Delete/i.test(g.status ?? '')).map((g) => g.launchTemplate?.version);
+  const pinned = observed.groups.filter((g) => g.lifecycle !== 'deleting').map((g) => g.launchTemplate?.version);
   if (pinned.includes(String(lt.latestVersion))) return;
   const { clients, logger, sleep, clock } = deps;
   const pruned = await pruneVersions(clients, { logger, sleep, fleet, clock });
