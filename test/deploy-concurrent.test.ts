@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FleetPass } from '../src/controllers/fleet/fleet-controller';
+import type { FleetPass } from '../src/controllers/fleet/reconciler';
 import type { DesiredFleet } from '../src/model/fleet';
 import { desiredFleet } from './support/planner/fixtures';
 import { SimAccount } from '../src/sim';

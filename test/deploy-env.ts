@@ -6,7 +6,7 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AnyStateMachine, InputFrom } from 'xstate';
 import { createDeployPorts } from '../src/deploy/actors';
-import { reconcileFleet, type ReconcileResult } from '../src/controllers/fleet/reconcile';
+import { converge as convergePass, type ConvergeResult } from '../src/controllers/fleet/converge';
 import { runPersistedActor, type DeploymentResult } from '../src/deploy/persisted-actor';
 import { MemorySnapshotStore, type DeploymentKind } from '../src/deploy/snapshot-store';
 import { driveUntil } from './support/deploy/drive';
@@ -21,10 +21,10 @@ export function createDeployEnv(fleet: DesiredFleet) {
   const { clients, logger, sleep, clock, sim } = env;
   const deps = { clients, logger, sleep, calls: clients.calls, ownershipCache: env.ownershipCache };
   const ports = createDeployPorts(clients, { logger, sleep, fleet, clock });
-  const reconcile = (d: DesiredFleet, opts?: { dryRun?: boolean }) => reconcileFleet(d, deps, opts);
+  const reconcile = (d: DesiredFleet, opts?: { dryRun?: boolean }) => convergePass(d, deps, opts);
 
   /** Reconcile until ready, advancing the sim as each pass asks. */
-  const converge = async (d: DesiredFleet = fleet, rounds = 40): Promise<ReconcileResult> => {
+  const converge = async (d: DesiredFleet = fleet, rounds = 40): Promise<ConvergeResult> => {
     for (let i = 0; i < rounds; i++) {
       const r = await reconcile(d);
       if (r.failed) throw new Error(`converging fleet ${d.name}: ${r.failed.error.message}`);

@@ -10,7 +10,7 @@ import { CallCounter } from '../../src/aws/call-counter';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients';
 import { isReadOnlyCommand } from '../../src/aws/commands';
 import { OwnershipCache } from '../../src/providers/observe';
-import { FleetController, type FleetPass } from '../../src/controllers/fleet/fleet-controller';
+import { FleetReconciler, type FleetPass } from '../../src/controllers/fleet/reconciler';
 import { FileSnapshotStore, type SnapshotStore } from '../../src/deploy/snapshot-store';
 import { nullLogger, type Logger } from '../../src/log/logger';
 import type { DesiredFleet } from '../../src/model/fleet';
@@ -67,7 +67,7 @@ export interface ProcessOptions {
 }
 
 export class ControllerProcess {
-  readonly controller: FleetController;
+  readonly controller: FleetReconciler;
   readonly clients: AwsClients;
   readonly calls: TracedCall[] = [];
   readonly transitions: TracedTransition[] = [];
@@ -88,7 +88,7 @@ export class ControllerProcess {
     this.clients = createAwsClients({ region: 'eu-west-1', plugin: this.plugin(), calls: SHARED_CALLS });
     const files = new FileSnapshotStore(stateDir);
     const statuses = new FileStatusStore(stateDir, { warn: () => undefined });
-    this.controller = new FleetController({
+    this.controller = new FleetReconciler({
       clients: this.clients,
       logger: opts.logger ?? nullLogger,
       clock: sim.clock,
