@@ -1,6 +1,6 @@
 /**
- * The one place that decides which deployment a pass starts. `apply` (FleetController.reconcile)
- * acts on the decision; `plan` (FleetController.preview) prints it. Both call this with the
+ * The one place that decides which deployment a pass starts. `apply` (FleetReconciler.reconcile)
+ * acts on the decision; `plan` (FleetReconciler.preview) prints it. Both call this with the
  * same inputs (the fleet as memory makes it effective, the world, the recorded deployment),
  * so `plan` shows exactly what `apply` would do next. Pure.
  */
