@@ -10,8 +10,9 @@ import { createAwsClients } from '../src/aws/clients';
 import { sqsEventQueue } from '../src/providers/events/queue';
 import { createSimPlugin } from '../src/sim';
 import { flush } from './support/deploy/drive';
-import { basicFleetReconciler, type BasicFleetReconciler } from '../src/controllers/fleet/basic-fleet-reconciler';
-import type { FleetReconciler } from '../src/controllers/queue/loop';
+import type { FleetReconciler } from '../src/controllers/fleet/reconciler';
+import { fleetReconciler } from '../src/main/fleet-reconciler';
+import type { Reconciler } from '../src/controllers/queue/loop';
 import { createDaemon, type DaemonOptions, type ReconcilerContext } from '../src/main/daemon';
 import { createSimEnv } from '../src/main/sim-env';
 import { createMemoryLogger } from '../src/log/logger';
@@ -57,9 +58,9 @@ ${o.extra ?? ''}  events:
 `;
 }
 
-/** A FleetReconciler that records every call and delegates to the basic one. */
-export interface RecordingReconciler extends FleetReconciler {
-  basic: BasicFleetReconciler;
+/** A Reconciler that records every call and delegates passes to the converge-only FleetReconciler. */
+export interface RecordingReconciler extends Reconciler {
+  inner: FleetReconciler;
   bakes: Array<{ fleet: string; sha: string; at: string; messageId?: string }>;
   alarms: Array<{ fleet: string; name: string; state: string }>;
   reconciles: string[];
@@ -69,18 +70,18 @@ export interface RecordingReconciler extends FleetReconciler {
 
 export function recordingFactory(onBake?: (r: RecordingReconciler, sha: string) => void) {
   let made: RecordingReconciler | undefined;
-  const factory = (ctx: ReconcilerContext): FleetReconciler => {
-    const basic = basicFleetReconciler({ ...ctx });
+  const factory = (ctx: ReconcilerContext): Reconciler => {
+    const inner = fleetReconciler(ctx, { deployments: false });
     const r: RecordingReconciler = {
-      basic,
+      inner,
       ctx,
       bakes: [],
       alarms: [],
       reconciles: [],
       closed: false,
-      reconcile: async (fleet, signal) => {
+      reconcile: async (fleet) => {
         r.reconciles.push(fleet.name);
-        return basic.reconcile(fleet, signal);
+        return inner.reconcile(fleet);
       },
       requestBake: async (fleet, commit) => {
         r.bakes.push({ fleet: fleet.name, ...commit });

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteLifecycleHookCommand, DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
-import { deployingReconciler } from '../src/controllers/fleet/deploying-reconciler';
+import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 
 const DEPLOY = '  deploy: {healthyTimeout: 10m, soak: 1m, keepPrevious: 10m}\n';
@@ -40,7 +40,7 @@ describe('drover daemon: lifecycle hooks from birth', () => {
   it('the first group and the green group carry both hooks from creation, through the swap and keepPrevious', async () => {
     env = createDaemonEnv({
       manifests: { 'shop.yaml': fleetYaml({ extra: DEPLOY }) },
-      options: { reconcilerFactory: (ctx) => deployingReconciler(ctx), manifestPollMs: 2_000 },
+      options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 },
     });
     const births = watchBirths(env);
     await env.daemon.start();

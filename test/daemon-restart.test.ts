@@ -10,7 +10,8 @@ import { sqsEventQueue } from '../src/providers/events/queue';
 import { mergeRequestHook } from '../src/bench/payloads';
 import { createMemoryLogger } from '../src/log/logger';
 import { createDaemon, type Daemon } from '../src/main/daemon';
-import { deployingReconciler, type DeployingReconciler } from '../src/controllers/fleet/deploying-reconciler';
+import type { FleetReconciler } from '../src/controllers/fleet/reconciler';
+import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createSimPlugin, SimAccount } from '../src/sim';
 import { FileStatusStore } from '../src/status/status-store';
 import { VirtualClock } from '../src/util/clock';
@@ -22,7 +23,7 @@ const LB = 'shop-elb';
 
 interface Running {
   daemon: Daemon;
-  reconciler: () => DeployingReconciler | undefined;
+  reconciler: () => FleetReconciler | undefined;
 }
 
 describe('daemon restarts mid-deployment', () => {
@@ -40,7 +41,7 @@ describe('daemon restarts mid-deployment', () => {
   });
 
   async function start(): Promise<Running> {
-    let reconciler: DeployingReconciler | undefined;
+    let reconciler: FleetReconciler | undefined;
     const daemon = createDaemon({
       dir,
       stateDir,
@@ -54,7 +55,7 @@ describe('daemon restarts mid-deployment', () => {
       rateBudget: false,
       sim,
       git: async () => ({ stdout: '', stderr: '' }),
-      reconcilerFactory: (ctx) => (reconciler = deployingReconciler(ctx)),
+      reconcilerFactory: (ctx) => (reconciler = fleetReconciler(ctx)),
     });
     await daemon.start();
     return { daemon, reconciler: () => reconciler };
@@ -62,7 +63,7 @@ describe('daemon restarts mid-deployment', () => {
 
   const settle = async () => {
     await flush();
-    await current?.reconciler()?.controller.runner.quiesce(flush);
+    await current?.reconciler()?.runner.quiesce(flush);
   };
   async function until(cond: () => boolean, maxMs: number): Promise<void> {
     for (let t = 0; t < maxMs && !cond(); t += 5_000) await passVirtualTime(clock, (d) => sim.advance(d), 5_000, settle);

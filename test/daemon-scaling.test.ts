@@ -1,4 +1,4 @@
-import { basicFleetReconciler } from '../src/controllers/fleet/basic-fleet-reconciler';
+import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createDaemonEnv, recordingFactory, type DaemonEnv } from './daemon-env';
 
 const GROUP = 'shop-v001';
@@ -94,11 +94,11 @@ describe('drover daemon: scaling through lifecycle hooks', () => {
     env = createDaemonEnv({
       options: {
         reconcilerFactory: (ctx) => {
-          const basic = basicFleetReconciler({ ...ctx });
+          const inner = fleetReconciler(ctx, { deployments: false });
           return {
-            reconcile: async (fleet, signal) => {
+            reconcile: async (fleet) => {
               passes++;
-              const out = await basic.reconcile(fleet, signal);
+              const out = await inner.reconcile(fleet);
               if (slow) {
                 marks.inFlight = ctx.clock.nowMs();
                 await ctx.clock.sleep(10_000);

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FleetPass } from '../src/controllers/fleet/fleet-controller';
+import type { FleetPass } from '../src/controllers/fleet/reconciler';
 import type { DesiredFleet } from '../src/model/fleet';
 import { desiredFleet } from './support/planner/fixtures';
 import { SimAccount } from '../src/sim';
@@ -55,8 +55,8 @@ describe('two applies at once on one state directory (issue 10, repro 2)', () =>
       };
       const drive = async (proc: ControllerProcess, fleet: DesiredFleet, who: string) => {
         const saw = check(who, String(fleet.image.ami));
-        const reconcile = proc.controller.reconcile.bind(proc.controller);
-        proc.controller.reconcile = async (f) => {
+        const reconcile = proc.reconciler.reconcile.bind(proc.reconciler);
+        proc.reconciler.reconcile = async (f) => {
           const pass = await reconcile(f);
           saw(pass);
           return pass;
@@ -64,8 +64,8 @@ describe('two applies at once on one state directory (issue 10, repro 2)', () =>
         return proc.drive(fleet, 4 * 3600_000);
       };
       await Promise.all([drive(a, fleetWith(AMI.r2), 'A'), drive(b, fleetWith(AMI.r3), 'B')]);
-      await a.controller.close();
-      await b.controller.close();
+      await a.reconciler.close();
+      await b.reconciler.close();
       expect(minServing).toBeGreaterThanOrEqual(2);
       // The end: one live group, serving in full, one AMI.
       const live = sim.groups().filter((g) => !g.deleting);

@@ -6,8 +6,8 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AnyStateMachine, InputFrom } from 'xstate';
 import { createDeployPorts } from '../src/deploy/actors';
-import { reconcileFleet, type ReconcileResult } from '../src/controllers/fleet/reconcile';
-import { runDeployment, type DeploymentResult } from '../src/deploy/runner';
+import { converge as convergePass, type ConvergeResult } from '../src/controllers/fleet/converge';
+import { runPersistedActor, type DeploymentResult } from '../src/deploy/persisted-actor';
 import { MemorySnapshotStore, type DeploymentKind } from '../src/deploy/snapshot-store';
 import { driveUntil } from './support/deploy/drive';
 import { createSimEnv } from '../src/main/sim-env';
@@ -21,10 +21,10 @@ export function createDeployEnv(fleet: DesiredFleet) {
   const { clients, logger, sleep, clock, sim } = env;
   const deps = { clients, logger, sleep, calls: clients.calls, ownershipCache: env.ownershipCache };
   const ports = createDeployPorts(clients, { logger, sleep, fleet, clock });
-  const reconcile = (d: DesiredFleet, opts?: { dryRun?: boolean }) => reconcileFleet(d, deps, opts);
+  const reconcile = (d: DesiredFleet, opts?: { dryRun?: boolean }) => convergePass(d, deps, opts);
 
   /** Reconcile until ready, advancing the sim as each pass asks. */
-  const converge = async (d: DesiredFleet = fleet, rounds = 40): Promise<ReconcileResult> => {
+  const converge = async (d: DesiredFleet = fleet, rounds = 40): Promise<ConvergeResult> => {
     for (let i = 0; i < rounds; i++) {
       const r = await reconcile(d);
       if (r.failed) throw new Error(`converging fleet ${d.name}: ${r.failed.error.message}`);
@@ -53,7 +53,7 @@ export function createDeployEnv(fleet: DesiredFleet) {
   ): Promise<DeploymentResult & { minServing: number }> => {
     resetServing();
     const meta = { fleet: fleet.name, kind, id: `${kind}-${clock.nowMs()}`, startedAt: clock.now().toISOString() };
-    const done = runDeployment(machine, { store: new MemorySnapshotStore(), key: fleet.name, meta, clock, input, onTransition });
+    const done = runPersistedActor(machine, { store: new MemorySnapshotStore(), key: fleet.name, meta, clock, input, onTransition });
     const result = await driveUntil(clock, done, { maxMs: 3 * 24 * 3600 * 1000 });
     return { ...result, minServing };
   };

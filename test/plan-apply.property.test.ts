@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { FleetController } from '../src/controllers/fleet/fleet-controller';
+import { FleetReconciler } from '../src/controllers/fleet/reconciler';
 import type { DeploymentDecision } from '../src/controllers/fleet/deployment-decision';
 import { specHash, type FleetMemory, type ImageRef } from '../src/controllers/fleet/fleet-memory';
 import { MemorySnapshotStore } from '../src/deploy/snapshot-store';
@@ -80,7 +80,7 @@ function expectedKind(d: DeploymentDecision | undefined): string | undefined {
 }
 
 /** An earlier process started a swap and stopped after green was created (its record saved). */
-async function startSwap(controller: FleetController, fleet: DesiredFleet, sim: SimAccount): Promise<void> {
+async function startSwap(controller: FleetReconciler, fleet: DesiredFleet, sim: SimAccount): Promise<void> {
   await controller.reconcile(fleet);
   await passVirtualTime(sim.clock, (d) => sim.advance(d), 30_000, () => controller.runner.quiesce(flush));
   await controller.close();
@@ -96,7 +96,7 @@ describe('plan and apply agree on random worlds', () => {
     const env = createSimEnv();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-plan-apply-'));
     dirs.push(dir);
-    const controller = new FleetController({ ...env, stateDir: dir, snapshots: new MemorySnapshotStore() });
+    const controller = new FleetReconciler({ ...env, stateDir: dir, snapshots: new MemorySnapshotStore() });
     for (let i = 0; i < 40; i++) {
       const pass = await controller.reconcile(BASE);
       if (pass.result.readiness.ready && !pass.result.plan.steps.length) break;
@@ -117,7 +117,7 @@ describe('plan and apply agree on random worlds', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-plan-apply-'));
     dirs.push(dir);
     const snapshots = new MemorySnapshotStore();
-    const controller = () => new FleetController({ ...env, stateDir: dir, snapshots });
+    const controller = () => new FleetReconciler({ ...env, stateDir: dir, snapshots });
     if (w.midSwap !== 'no') await startSwap(controller(), { ...fleet, image: { ...fleet.image, ami: AMI.r2 } }, env.sim);
     if (w.midSwap === 'lost') await snapshots.delete(fleet.name);
     const first = controller();

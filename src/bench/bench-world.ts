@@ -11,7 +11,9 @@ import { createAwsClients, type AwsClients } from '../aws/clients';
 import type { CallSnapshot } from '../aws/call-counter';
 import type { Logger } from '../log/logger';
 import { createDaemon, type Daemon } from '../main/daemon';
-import { deployingReconciler, type DeployingReconciler } from '../controllers/fleet/deploying-reconciler';
+import type { FleetReconciler } from '../controllers/fleet/reconciler';
+import type { Reconciler } from '../controllers/queue/loop';
+import { fleetReconciler } from '../main/fleet-reconciler';
 import { SimAccount, createSimPlugin } from '../sim';
 import { seededRandom } from '../util/backoff';
 import { VirtualClock } from '../util/clock';
@@ -36,7 +38,7 @@ export interface BenchWorld {
   testClients: AwsClients;
   stateDir: string;
   passes: PassRecord[];
-  reconciler(): DeployingReconciler;
+  reconciler(): FleetReconciler;
   /** Let `ms` of virtual time pass in steps of at most `stepMs`, stopping early once `until` holds. */
   drive(ms: number, until?: () => boolean, stepMs?: number): Promise<boolean>;
   /** CPU ms spent so far inside the simulated account: its handlers (synchronous part) and its clock-driven lifecycle. */
@@ -70,7 +72,7 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
   const simCpu = timeSim(sim);
   const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   const passes: PassRecord[] = [];
-  let reconciler: DeployingReconciler | undefined;
+  let reconciler: FleetReconciler | undefined;
   const daemon = createDaemon({
     dir,
     stateDir,
@@ -85,7 +87,7 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
     random: seededRandom(opts.seed ?? 7),
     sim,
     git: async () => ({ stdout: '', stderr: '' }),
-    reconcilerFactory: (ctx) => (reconciler = recordingPasses(deployingReconciler(ctx), clients, clock, passes)),
+    reconcilerFactory: (ctx) => recordingPasses((reconciler = fleetReconciler(ctx)), clients, clock, passes),
   });
   await daemon.start();
   const drive = driver(sim, simCpu, () => reconciler, opts.onStep);
@@ -114,12 +116,14 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
 }
 
 /** The production reconciler, each pass recorded with the AWS calls made inside it. */
-function recordingPasses(inner: DeployingReconciler, clients: AwsClients, clock: VirtualClock, passes: PassRecord[]): DeployingReconciler {
+function recordingPasses(inner: FleetReconciler, clients: AwsClients, clock: VirtualClock, passes: PassRecord[]): Reconciler {
   return {
-    ...inner,
-    reconcile: async (fleet, signal) => {
+    requestBake: (fleet, commit) => inner.requestBake(fleet, commit),
+    alarmChanged: (fleet, alarm) => inner.alarmChanged(fleet, alarm),
+    close: () => inner.close(),
+    reconcile: async (fleet) => {
       const startMs = clock.nowMs();
-      const { result, calls } = await clients.calls.measure(() => inner.reconcile(fleet, signal));
+      const { result, calls } = await clients.calls.measure(() => inner.reconcile(fleet));
       passes.push({ fleet: fleet.name, startMs, endMs: clock.nowMs(), calls });
       return result;
     },
@@ -127,11 +131,11 @@ function recordingPasses(inner: DeployingReconciler, clients: AwsClients, clock:
 }
 
 /** Let virtual time pass as the demo does, waiting for deployment saves and file I/O at every step. */
-function driver(sim: SimAccount, simCpu: SimCpu, reconciler: () => DeployingReconciler | undefined, onStep?: () => void): BenchWorld['drive'] {
+function driver(sim: SimAccount, simCpu: SimCpu, reconciler: () => FleetReconciler | undefined, onStep?: () => void): BenchWorld['drive'] {
   const clock = sim.clock;
   const settle = async () => {
     await flush();
-    await reconciler()?.controller.runner.quiesce(flush);
+    await reconciler()?.runner.quiesce(flush);
     await fileIoDone();
   };
   return async (ms, until, stepMs = 1_000) => {

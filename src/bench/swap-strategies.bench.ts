@@ -12,7 +12,7 @@ import type { Pluggable } from '@smithy/types';
 import { createAwsClients, type AwsClients } from '../aws/clients';
 import { isReadOnlyCommand } from '../aws/commands';
 import { OwnershipCache } from '../providers/observe';
-import { FleetController } from '../controllers/fleet/fleet-controller';
+import { FleetReconciler } from '../controllers/fleet/reconciler';
 import { nullLogger } from '../log/logger';
 import { loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
@@ -123,9 +123,9 @@ async function runController(clients: AwsClients, sim: SimAccount, base: Desired
   const fleet: DesiredFleet = { ...base, image: { ...base.image, ami: NEW_AMI } };
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-bench-'));
   let swapEndMs: number | undefined;
-  const controller: FleetController = new FleetController({
+  const reconciler: FleetReconciler = new FleetReconciler({
     clients, logger: nullLogger, clock: sim.clock, stateDir, ownershipCache: new OwnershipCache(),
-    sleep: (ms): Promise<void> => passVirtualTime(sim.clock, (d) => sim.advance(d), ms, () => controller.runner.quiesce(flush)),
+    sleep: (ms): Promise<void> => passVirtualTime(sim.clock, (d) => sim.advance(d), ms, () => reconciler.runner.quiesce(flush)),
     onDeploymentTransition: (_fleet, kind, phase) => {
       const over = kind === 'swap' ? phase === 'keepPrevious' : phase === 'succeeded' || phase === 'failed';
       if (over && swapEndMs === undefined) swapEndMs = sim.clock.nowMs();
@@ -134,16 +134,16 @@ async function runController(clients: AwsClients, sim: SimAccount, base: Desired
   try {
     const deadline = sim.clock.nowMs() + 6 * 3600_000;
     for (;;) {
-      const pass = await controller.reconcile(fleet);
-      const deploying = pass.deployment?.result === 'InProgress' || controller.runner.get(fleet.name) !== undefined;
+      const pass = await reconciler.reconcile(fleet);
+      const deploying = pass.deployment?.result === 'InProgress' || reconciler.runner.get(fleet.name) !== undefined;
       if (pass.error) throw new Error(`swapping fleet ${fleet.name}: ${pass.error.message}`);
       if (!deploying && !pass.result.pendingDeployment && pass.result.readiness.ready && swapEndMs !== undefined) break;
       if (sim.clock.nowMs() > deadline) throw new Error(`swapping fleet ${fleet.name}: not done after 6 virtual hours`);
-      await passVirtualTime(sim.clock, (d) => sim.advance(d), pass.requeueAfterMs, () => controller.runner.quiesce(flush));
+      await passVirtualTime(sim.clock, (d) => sim.advance(d), pass.requeueAfterMs, () => reconciler.runner.quiesce(flush));
     }
     return { swapEndMs: swapEndMs!, doneMs: sim.clock.nowMs() };
   } finally {
-    await controller.close();
+    await reconciler.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }

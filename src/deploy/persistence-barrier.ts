@@ -1,8 +1,8 @@
 /**
  * Write-ahead for deploy steps: an invoked actor touches the world only after the snapshot
  * that invoked it is saved. So after a crash the world is at most one step ahead of the
- * saved snapshot, and that step is idempotent. The runner registers the barrier on the
- * actor system; machines run without a runner simply do not wait.
+ * saved snapshot, and that step is idempotent. A persisted actor registers the barrier on
+ * its actor system; machines run outside one simply do not wait.
  */
 const barriers = new WeakMap<object, () => Promise<void>>();
 

@@ -14,7 +14,7 @@ const policy: DeployPolicy = {
 function group(name: string, generation: number, desired: number, owned = true): ObservedGroup {
   return {
     name, generation, desired, min: 0, max: 10, tags: owned ? ownershipTags('shop') : {}, subnets: [], loadBalancerNames: ['shop'],
-    healthCheckType: 'ELB', healthCheckGracePeriodSeconds: 300, suspendedProcesses: [], instances: [], createdTime: '2026-01-01T00:00:00.000Z',
+    healthCheckType: 'ELB', healthCheckGracePeriodSeconds: 300, suspendedProcesses: [], instances: [], createdTime: '2026-01-01T00:00:00.000Z', lifecycle: 'active',
   };
 }
 

@@ -1,172 +1,154 @@
 /**
- * Runs one deployment actor: starts it fresh (`input`) or from a persisted snapshot, saves
- * `getPersistedSnapshot()` after every transition (in order, never two saves at once), and
- * resolves with how it ended. `after` delays run on the injected clock. Restoring sends one
- * `POLL`, because xstate does not persist pending delays: a waiting step re-polls at once.
+ * The deployment runner (the only one): owns the deployment actors running in this process, one per fleet at most. Starting
+ * persists a record before the first step runs; restoring picks up a saved snapshot; when
+ * an actor ends, `onFinished` runs before its record is deleted, so a crash in between
+ * replays the ending on the next start rather than losing it. Each actor is a persisted actor
+ * (persisted-actor.ts): its snapshot is saved after every transition, and a deploy step touches
+ * the world only once the snapshot that invoked it is saved (the write-ahead barrier).
  */
-import { createActor, type Actor, type AnyStateMachine, type InputFrom, type Snapshot } from 'xstate';
-import type { Clock } from '../util/clock';
-import { withContext } from '../util/errors';
-import { setPersistenceBarrier } from './persistence-barrier';
+import type { AnyStateMachine } from 'xstate';
+import type { Logger } from '../log/logger';
+import { EVENTS } from '../log/events';
+import { describePhase, type PhaseDescription } from './machines/phase';
+import { startPersistedActor, type PersistedActor, type DeploymentResult } from './persisted-actor';
 import type { DeploymentKind, DeploymentRecord, SnapshotStore } from './snapshot-store';
-import { toXStateClock } from './xstate-clock';
+import type { Clock } from '../util/clock';
 
-export interface DeploymentMeta {
+export interface RunningDeployment {
   fleet: string;
   kind: DeploymentKind;
   id: string;
-  /** ISO time. */
   startedAt: string;
+  /** The machine's input, for status (generation, AMIs, commit). */
+  input: Record<string, unknown>;
+  handle: PersistedActor<AnyStateMachine>;
+  lastSnapshot: unknown;
+  /** Set when the actor has ended and its ending has been handled. */
+  result?: DeploymentResult;
 }
 
-export interface RunOptions<M extends AnyStateMachine> {
+export interface FinishedDeployment {
+  fleet: string;
+  kind: DeploymentKind;
+  id: string;
+  startedAt: string;
+  input: Record<string, unknown>;
+  result: DeploymentResult;
+  phase: PhaseDescription;
+}
+
+export interface DeploymentRunnerOptions {
   store: SnapshotStore;
-  key: string;
-  meta: DeploymentMeta;
   clock: Clock;
-  /** Start fresh with this input… */
-  input?: InputFrom<M>;
-  /** …or restore from a persisted snapshot (it wins over `input`). */
-  snapshot?: unknown;
-  /** Called after each new snapshot has been saved. */
-  onTransition?: (persisted: unknown, record: DeploymentRecord) => void;
+  logger: Logger;
+  /** Handle the end of a deployment (memory, status, history). Must be idempotent. */
+  onFinished(done: FinishedDeployment): Promise<void>;
+  /** Called after every saved transition (progress lines, metrics). */
+  onTransition?(fleet: string, kind: DeploymentKind, phase: PhaseDescription): void;
 }
 
-export interface DeploymentResult {
-  /** `done`: reached a final state; `error`: the actor or a save failed; `stopped`: stopped early. */
-  status: 'done' | 'error' | 'stopped';
-  output?: unknown;
-  error?: string;
-  /** The last persisted snapshot. */
-  snapshot?: unknown;
-}
+export class DeploymentRunner {
+  private readonly running = new Map<string, RunningDeployment>();
+  private readonly endings = new Set<Promise<void>>();
 
-export interface DeploymentHandle<M extends AnyStateMachine> {
-  actor: Actor<M>;
-  done: Promise<DeploymentResult>;
+  constructor(private readonly opts: DeploymentRunnerOptions) {}
+
+  get(fleet: string): RunningDeployment | undefined {
+    return this.running.get(fleet);
+  }
+
+  phase(fleet: string): PhaseDescription | undefined {
+    const r = this.running.get(fleet);
+    return r ? describePhase(r.lastSnapshot) : undefined;
+  }
+
+  /** Start a new deployment. */
+  start(machine: AnyStateMachine, meta: { fleet: string; kind: DeploymentKind; id: string; input: Record<string, unknown> }): RunningDeployment {
+    const startedAt = this.opts.clock.now().toISOString();
+    return this.launch(machine, { ...meta, startedAt }, { input: { ...meta.input, deploymentId: meta.input.deploymentId ?? meta.id } });
+  }
+
+  /** Continue a deployment from its saved record. */
+  resume(machine: AnyStateMachine, record: DeploymentRecord & { input?: Record<string, unknown> }): RunningDeployment {
+    const input = inputOf(record.snapshot);
+    return this.launch(machine, { fleet: record.fleet, kind: record.kind, id: record.id, startedAt: record.startedAt, input }, { snapshot: record.snapshot });
+  }
+
+  send(fleet: string, event: { type: string; [k: string]: unknown }): boolean {
+    const r = this.running.get(fleet);
+    if (!r || r.result) return false;
+    r.handle.actor.send(event as never);
+    return true;
+  }
+
+  /** Stop every actor where it is (snapshots already saved); used on shutdown and by crash tests. */
+  async stopAll(): Promise<void> {
+    const all = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(all.map((r) => r.handle.stop()));
+  }
+
   /**
-   * Stop the actor where it is. Resolves once saves already queued have landed, so a new
-   * actor restored in the same process is never overwritten by an older snapshot.
+   * Wait until no deployment has a snapshot save in flight. Virtual time must not move on
+   * while a step waits for its save (real file I/O), or the deployment falls behind the world.
    */
-  stop(): Promise<void>;
-  /** True while snapshot saves are queued or being written (the next step waits for them). */
-  saving(): boolean;
-  /** Resolves once the saves queued so far have landed. */
-  idle(): Promise<void>;
-}
-
-export function runDeployment<M extends AnyStateMachine>(machine: M, options: RunOptions<M>): Promise<DeploymentResult> {
-  return startDeployment(machine, options).done;
-}
-
-export function startDeployment<M extends AnyStateMachine>(machine: M, options: RunOptions<M>): DeploymentHandle<M> {
-  const { meta } = options;
-  const restoring = options.snapshot !== undefined;
-  const actor = createDeploymentActor(machine, options, restoring);
-  const saver = new SnapshotSaver(options, actor);
-  setPersistenceBarrier(actor.system, () => saver.idle());
-  let settle!: (r: DeploymentResult) => void;
-  let finishing = false;
-  let resolved = false;
-  const done = new Promise<DeploymentResult>((resolve) => (settle = resolve));
-  const resolveNow = (result: DeploymentResult) => {
-    if (resolved) return;
-    resolved = true;
-    settle({ ...result, snapshot: saver.lastPersisted });
-  };
-  /** Resolve once the final snapshot is saved. */
-  const finish = (result: DeploymentResult) => {
-    if (finishing) return;
-    finishing = true;
-    void saver.idle().then(() => resolveNow(result));
-  };
-  saver.onSaveError = (err) => {
-    actor.stop();
-    resolveNow({ status: 'error', error: withContext(`saving deployment snapshot for fleet ${meta.fleet}`, err).message });
-  };
-
-  actor.subscribe({
-    next: (snapshot) => {
-      saver.persist();
-      if (snapshot.status === 'done') finish({ status: 'done', output: snapshot.output });
-    },
-    error: (err) => {
-      saver.persist();
-      finish({ status: 'error', error: err instanceof Error ? err.message : String(err) });
-    },
-    complete: () => finish({ status: 'stopped' }),
-  });
-  actor.start();
-  const started = actor.getSnapshot();
-  if (started.status === 'done') finish({ status: 'done', output: started.output });
-  else if (restoring && started.status === 'active') actor.send({ type: 'POLL' });
-
-  return {
-    actor: actor as Actor<M>,
-    done,
-    stop: () => {
-      resolveNow({ status: 'stopped' });
-      actor.stop();
-      return saver.idle();
-    },
-    saving: () => saver.pending > 0,
-    idle: () => saver.idle(),
-  };
-}
-
-function createDeploymentActor(machine: AnyStateMachine, options: RunOptions<AnyStateMachine>, restoring: boolean): Actor<AnyStateMachine> {
-  const clock = toXStateClock(options.clock);
-  try {
-    return restoring
-      ? createActor(machine, { snapshot: options.snapshot as Snapshot<unknown>, clock })
-      : createActor(machine, { input: options.input, clock });
-  } catch (err) {
-    throw withContext(`${restoring ? 'restoring' : 'starting'} deployment ${options.meta.id} for fleet ${options.meta.fleet}`, err);
+  async quiesce(flushTurns: () => Promise<void>): Promise<void> {
+    for (let i = 0; i < 10_000; i++) {
+      await flushTurns();
+      const busy = [...this.running.values()].filter((r) => r.handle.saving());
+      if (!busy.length && this.endings.size === 0) return;
+      await Promise.all([...busy.map((r) => r.handle.idle()), ...this.endings]);
+    }
   }
-}
 
-/** Saves each new persisted snapshot in order, one save at a time; skips unchanged ones. */
-class SnapshotSaver {
-  lastPersisted: unknown;
-  onSaveError: (err: unknown) => void = () => undefined;
-  private lastText: string | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  /** Wait until endings in flight have been handled. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.endings]);
+  }
 
-  constructor(
-    private readonly options: RunOptions<AnyStateMachine>,
-    private readonly actor: Actor<AnyStateMachine>,
-  ) {}
-
-  persist(): void {
-    const text = JSON.stringify(this.actor.getPersistedSnapshot());
-    if (text === this.lastText) return;
-    this.lastText = text;
-    const snapshot: unknown = JSON.parse(text);
-    this.lastPersisted = snapshot;
-    const { store, key, meta, clock, onTransition } = this.options;
-    const record: DeploymentRecord = { ...meta, updatedAt: clock.now().toISOString(), snapshot };
-    this.pending++;
-    this.chain = this.chain.then(async () => {
-      try {
-        await store.save(key, record);
-      } catch (err) {
-        this.onSaveError(err);
-        return;
-      } finally {
-        this.pending--;
-      }
-      try {
-        onTransition?.(snapshot, record);
-      } catch {
-        // An observer's bug must not stop persistence; the next save still runs.
-      }
+  private launch(
+    machine: AnyStateMachine,
+    meta: { fleet: string; kind: DeploymentKind; id: string; startedAt: string; input: Record<string, unknown> },
+    from: { input?: Record<string, unknown>; snapshot?: unknown },
+  ): RunningDeployment {
+    const { fleet, kind, id, startedAt } = meta;
+    const logger = this.opts.logger.child({ fleet, component: 'deploy' });
+    const handle = startPersistedActor(machine, {
+      store: this.opts.store,
+      key: fleet,
+      meta: { fleet, kind, id, startedAt },
+      clock: this.opts.clock,
+      ...(from.snapshot !== undefined ? { snapshot: from.snapshot } : { input: from.input as never }),
+      onTransition: (persisted) => {
+        run.lastSnapshot = persisted;
+        const phase = describePhase(persisted);
+        logger.info({ event: EVENTS.deployTransition, kind, id, phase: phase.phase, waiting: phase.waiting }, phase.message);
+        this.opts.onTransition?.(fleet, kind, phase);
+      },
     });
+    const run: RunningDeployment = { fleet, kind, id, startedAt, input: from.input ?? meta.input, handle, lastSnapshot: from.snapshot };
+    this.running.set(fleet, run);
+    logger.info({ event: from.snapshot ? EVENTS.deployResumed : EVENTS.deployStarted, kind, id }, `${from.snapshot ? 'resuming' : 'starting'} ${kind} ${id}`);
+    void handle.done.then((result) => {
+      const ending = this.finish(run, result);
+      this.endings.add(ending);
+      void ending.finally(() => this.endings.delete(ending));
+    });
+    return run;
   }
 
-  idle(): Promise<void> {
-    return this.chain;
+  private async finish(run: RunningDeployment, result: DeploymentResult): Promise<void> {
+    if (result.status === 'stopped') return; // shutdown or a simulated crash: the record stays for the next start
+    run.result = result;
+    const phase = describePhase(result.snapshot ?? run.lastSnapshot);
+    await this.opts.onFinished({ fleet: run.fleet, kind: run.kind, id: run.id, startedAt: run.startedAt, input: run.input, result, phase });
+    await this.opts.store.delete(run.fleet);
+    if (this.running.get(run.fleet) === run) this.running.delete(run.fleet);
   }
+}
 
-  /** Saves queued or being written. */
-  pending = 0;
+/** The machine input kept in a persisted snapshot's context (all drover machines keep it there). */
+export function inputOf(snapshot: unknown): Record<string, unknown> {
+  const ctx = (snapshot as { context?: { input?: Record<string, unknown> } } | undefined)?.context;
+  return ctx?.input ?? {};
 }

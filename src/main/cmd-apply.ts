@@ -3,7 +3,7 @@ import { dropDuplicateFleets, loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
 import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
-import type { FleetController } from '../controllers/fleet/fleet-controller';
+import type { FleetReconciler } from '../controllers/fleet/reconciler';
 import { hasChanges, runFleets, type FleetRunReport, type RunOptions } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
 import { renderPlanTable } from './render-plan';
@@ -127,7 +127,7 @@ export interface RunAndReportOptions {
   /** Remember these as the last applied files. */
   files?: string[];
   /** Before the first pass (e.g. request a bake). */
-  before?: (controller: FleetController) => void;
+  before?: (reconciler: FleetReconciler) => void;
   okResults?: string[];
   failOnBlocked?: boolean;
   /** plan: exit 2 when there are changes (terraform's -detailed-exitcode). */

@@ -35,7 +35,7 @@ Examples:
       await runAndReport(ctx, [fleet], {
         apply: true,
         wait: !!flags.wait,
-        before: (controller) => controller.requestBake(fleet, { sha: commit, at: new Date().toISOString() }),
+        before: (reconciler) => reconciler.requestBake(fleet, { sha: commit, at: new Date().toISOString() }),
       });
     });
 }

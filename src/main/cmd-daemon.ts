@@ -13,7 +13,7 @@ import { createSimPlugin, type SimAccount } from '../sim';
 import { SystemClock, type Clock } from '../util/clock';
 import { parseDurationFlag, UsageError, type GlobalOptions } from './cli-support';
 import { createDaemon, DEFAULT_LISTEN } from './daemon';
-import { deployingReconciler } from '../controllers/fleet/deploying-reconciler';
+import { fleetReconciler } from './fleet-reconciler';
 import { openSimAccount, simAccountFile } from './runtime';
 import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { startSimDriver, type SimDriver } from './sim-driver';
@@ -123,7 +123,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
     webhookToken,
     manifestRepo: flags.manifestRepo,
     sim: w.sim,
-    reconcilerFactory: deployingReconciler,
+    reconcilerFactory: (ctx) => fleetReconciler(ctx),
   });
   const finish = () => {
     w.driver?.stop();

@@ -1,11 +1,12 @@
 /**
  * The daemon's composition root: manifests → controller loop (work queue, workers, resync) →
- * a FleetReconciler; the SQS intake → intake actions (bake register, git pull, lifecycle
+ * a Reconciler; the SQS intake → intake actions (bake register, git pull, lifecycle
  * hooks, alarms); the HTTP server (health, readiness, metrics, status API, GitLab relay).
  *
  * The deployment layer plugs in through `reconcilerFactory`: it gets a ReconcilerContext
  * (clients, clock, status store, metrics, `bakeFinished`, `enqueue`) and returns a
- * FleetReconciler; without one the daemon runs `basicFleetReconciler`.
+ * Reconciler (main/fleet-reconciler.ts builds drover's); without one the daemon runs the
+ * FleetReconciler with `deployments: false` (converge only).
  */
 import type { AwsClients } from '../aws/clients';
 import { backoffDelay, DEFAULT_RETRY } from '../aws/call';
@@ -14,13 +15,13 @@ import { sqsEventQueue } from '../providers/events/queue';
 import { lifecycleActionsPort } from '../providers/autoscaling/lifecycle-actions';
 import { OwnershipCache } from '../providers/observe';
 import { limitAwsCalls } from '../aws/rate-limit';
-import { basicFleetReconciler } from '../controllers/fleet/basic-fleet-reconciler';
+import { fleetReconciler, type ReconcilerContext, type ReconcilerFactory } from './fleet-reconciler';
 import { BakeRegisterStore, bakeRegisterFile } from '../controllers/intake/bake-register-store';
 import { startHttpServer, type Readiness, type RunningHttpServer } from '../server/http-server';
 import { IntakeActions, recordFleetEvent } from '../controllers/intake/actions';
 import { groupMembershipLookup, instanceOwnerLookup } from '../providers/autoscaling/instance-owner';
 import { LifecycleHookHandler } from '../controllers/fleet/lifecycle-hooks';
-import { ControllerLoop, type FleetReconciler } from '../controllers/queue/loop';
+import { ControllerLoop, type Reconciler } from '../controllers/queue/loop';
 import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controllers/intake/manifest-watch';
 import { clearOrphaned, markOrphaned } from '../controllers/fleet/orphaned';
 import { DaemonMetrics } from '../server/metrics';
@@ -36,26 +37,7 @@ import { DroverError } from '../util/errors';
 import { AwsRateBudget } from '../util/token-bucket';
 import { assertWritableStateDir } from './state-dir';
 
-export interface ReconcilerContext {
-  clients: AwsClients;
-  clock: Clock;
-  /** Sleep on the clock (in the simulated account, lets virtual time pass). */
-  sleep(ms: number): Promise<void>;
-  logger: Logger;
-  stateDir: string;
-  statusStore: StatusStore;
-  ownershipCache: OwnershipCache;
-  /** `metrics.deploymentTransition(phase, result)` feeds drover_deployments_total. */
-  metrics: DaemonMetrics;
-  /** The bake of `commit` ended (any outcome): the register hands over the next pending commit. */
-  bakeFinished(fleet: string, commit: string): Promise<void>;
-  /** Ask for a reconcile of `fleet` soon. */
-  enqueue(fleet: string): void;
-  /** Put drover's lifecycle hooks on the groups: only when an event queue brings their actions. */
-  lifecycleHooks: boolean;
-}
-
-export type ReconcilerFactory = (ctx: ReconcilerContext) => FleetReconciler;
+export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7390';
 
@@ -110,7 +92,7 @@ export class Daemon {
   readonly bakes: BakeRegisterStore;
   readonly intake: IntakeActions;
   readonly statusStore: StatusStore;
-  reconciler!: FleetReconciler;
+  reconciler!: Reconciler;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
   http?: RunningHttpServer;
@@ -275,8 +257,8 @@ export class Daemon {
   }
 }
 
-function defaultFactory(ctx: ReconcilerContext): FleetReconciler {
-  return basicFleetReconciler({ ...ctx });
+function defaultFactory(ctx: ReconcilerContext): Reconciler {
+  return fleetReconciler(ctx, { deployments: false });
 }
 
 export function createDaemon(opts: DaemonOptions): Daemon {

@@ -14,7 +14,8 @@ import { FileStatusStore } from '../status/status-store';
 import { VirtualClock } from '../util/clock';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 import { createDaemon, type Daemon } from './daemon';
-import { deployingReconciler, type DeployingReconciler } from '../controllers/fleet/deploying-reconciler';
+import type { FleetReconciler } from '../controllers/fleet/reconciler';
+import { fleetReconciler } from './fleet-reconciler';
 import { simAccountFile } from './runtime';
 import { claimStateDir } from './state-lock';
 
@@ -31,7 +32,7 @@ export interface DemoWorld {
   sim: SimAccount;
   clock: VirtualClock;
   daemon: Daemon;
-  reconciler: () => DeployingReconciler;
+  reconciler: () => FleetReconciler;
   statuses: FileStatusStore;
   token: string;
   manifestDir: string;
@@ -54,7 +55,7 @@ export async function createDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld
   const sim = new SimAccount({ clock, seed: 7 });
   const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   const token = randomBytes(16).toString('hex');
-  let reconciler: DeployingReconciler | undefined;
+  let reconciler: FleetReconciler | undefined;
   const daemon = createDaemon({
     dir: manifestDir,
     stateDir: opts.stateDir,
@@ -69,12 +70,12 @@ export async function createDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld
     rateBudget: false,
     sim,
     git: async () => ({ stdout: '', stderr: '' }),
-    reconcilerFactory: (ctx) => (reconciler = deployingReconciler(ctx)),
+    reconcilerFactory: (ctx) => (reconciler = fleetReconciler(ctx)),
   });
   await daemon.start();
   const settle = async () => {
     await flush();
-    await reconciler?.controller.runner.quiesce(flush);
+    await reconciler?.runner.quiesce(flush);
   };
   let lastSave = 0;
   const pass = async (ms: number) => {

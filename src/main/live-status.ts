@@ -4,7 +4,7 @@
  * and assesses readiness; nothing is changed and nothing is written.
  */
 import { OwnershipCache } from '../providers/observe';
-import { reconcileFleet } from '../controllers/fleet/reconcile';
+import { converge } from '../controllers/fleet/converge';
 import { nextFleetStatus } from '../controllers/fleet/status-writer';
 import { loadManifestFile } from '../manifest';
 import type { FleetStatus } from '../model/fleet-status';
@@ -27,7 +27,7 @@ export async function observeLiveStatus(ctx: CommandContext): Promise<FleetStatu
   for (const fleet of fleets) {
     const logger = ctx.logger.child({ fleet: fleet.name, component: 'cli' });
     const deps = { clients: rt.clients, logger, sleep: rt.sleep, ownershipCache: new OwnershipCache(), calls: rt.clients.calls };
-    const result = await reconcileFleet(fleet, deps, { dryRun: true });
+    const result = await converge(fleet, deps, { dryRun: true });
     out.push(nextFleetStatus(store.load(fleet.name), fleet, result, new Date(rt.clock.nowMs())));
   }
   return out;

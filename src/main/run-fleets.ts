@@ -1,8 +1,8 @@
 import { listOwnedFleets, OwnershipCache } from '../providers/observe';
 import { ensureEventQueue } from '../providers/events/ensure-queue';
-import { FleetController, type FleetPass } from '../controllers/fleet/fleet-controller';
+import { FleetReconciler, type FleetPass } from '../controllers/fleet/reconciler';
 import type { DeploymentDecision } from '../controllers/fleet/deployment-decision';
-import type { ReconcileResult } from '../controllers/fleet/reconcile';
+import type { ConvergeResult } from '../controllers/fleet/converge';
 import { writeFleetStatus } from '../controllers/fleet/status-writer';
 import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
@@ -26,7 +26,7 @@ export interface FleetRunReport {
   failed?: string;
   /** The deployment this run started, resumed or watched, as it last stood. */
   deployment?: DeploymentStatus;
-  /** Plan: the deployment apply would start or continue next (the controller's decision). */
+  /** Plan: the deployment apply would start or continue next (the reconciler's decision). */
   decision?: DeploymentDecision;
   /** A deployment left running when the command returned (it resumes on the next apply or in the daemon). */
   inProgress?: string;
@@ -52,8 +52,8 @@ export interface RunOptions {
   failOnBlocked?: boolean;
   /** Also delete the fleets drover owns in the account (by tag) that `fleets` does not declare. */
   prune?: boolean;
-  /** Called once with the controller before the first pass (e.g. to request a bake). */
-  before?: (controller: FleetController) => void;
+  /** Called once with the reconciler before the first pass (e.g. to request a bake). */
+  before?: (reconciler: FleetReconciler) => void;
   /** Stop waiting (after the current pass) once this has seen SIGINT/SIGTERM. */
   interrupt?: { readonly signal: string | undefined };
 }
@@ -65,18 +65,18 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
   if (opts.apply) assertWritableStateDir(opts.stateDir);
   else if (!readOnly) probeWritableStateDir(opts.stateDir);
   const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh, readOnly: !opts.apply });
-  const controller = new FleetController({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
-  runtime.settle = () => controller.runner.quiesce(flush);
-  opts.before?.(controller);
+  const reconciler = new FleetReconciler({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
+  runtime.settle = () => reconciler.runner.quiesce(flush);
+  opts.before?.(reconciler);
   const reports: FleetRunReport[] = [];
   try {
     if (opts.prune) fleets = [...fleets, ...(await undeclaredFleets(fleets, runtime, opts.logger))];
     for (const fleet of fleets) {
       if (opts.interrupt?.signal) break;
-      reports.push(opts.apply ? await applyFleet(fleet, runtime, controller, opts) : await planFleet(fleet, runtime, controller, { ...opts, readOnly }));
+      reports.push(opts.apply ? await applyFleet(fleet, runtime, reconciler, opts) : await planFleet(fleet, runtime, reconciler, { ...opts, readOnly }));
     }
   } finally {
-    await controller.close();
+    await reconciler.close();
     if (!readOnly) runtime.save();
   }
   return reports;
@@ -100,10 +100,10 @@ async function undeclaredFleets(declared: DesiredFleet[], rt: Runtime, logger: L
     });
 }
 
-/** What apply's next pass would do, from the controller's own decision (FleetController.preview). */
-async function planFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions & { readOnly: boolean }): Promise<FleetRunReport> {
+/** What apply's next pass would do, from the reconciler's own decision (FleetReconciler.preview). */
+async function planFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetReconciler, opts: RunOptions & { readOnly: boolean }): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
-  const { result, decision } = await controller.preview(fleet);
+  const { result, decision } = await reconciler.preview(fleet);
   if (!opts.readOnly) writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
   const report = emptyReport(fleet);
   const held = decision?.action === 'continue';
@@ -123,7 +123,7 @@ export function hasChanges(r: FleetRunReport): boolean {
   return r.steps.length > 0 || a === 'rollout' || a === 'bake' || a === 'recoverSwap' || a === 'continue';
 }
 
-async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetController, opts: RunOptions): Promise<FleetRunReport> {
+async function applyFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetReconciler, opts: RunOptions): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
   // The fleet's event queue and its dead-letter queue (redrive after 5 receives) belong to the fleet too.
   if (fleet.events?.queue && !fleet.deletion) await ensureEventQueue(rt.clients, fleet.events.queue, { logger: opts.logger });
@@ -133,7 +133,7 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, controller: FleetCon
   let lastLine = '';
   let ended: string | undefined;
   for (;;) {
-    const pass = await controller.reconcile(fleet);
+    const pass = await reconciler.reconcile(fleet);
     record(report, pass, opts.failOnBlocked ?? true);
     report.inService = pass.result.readiness.inService;
     report.desired = pass.result.readiness.desired;
@@ -183,7 +183,7 @@ function callsSince(rt: Runtime, before: { read: number; mutating: number }) {
 }
 
 function record(report: FleetRunReport, pass: FleetPass, failOnBlocked: boolean): void {
-  const r: ReconcileResult = pass.result;
+  const r: ConvergeResult = pass.result;
   report.steps.push(...r.applied.map((a) => a.step));
   report.pending = r.plan.steps.filter(isReportOnly).filter((s) => !(s.kind === 'startDeployment' && pass.deployment?.result === 'InProgress'));
   report.ready = r.readiness.ready;

@@ -5,6 +5,26 @@
 
 export type Tags = Record<string, string>;
 
+/*
+ * AWS reports states as text. Each is parsed once, where it is observed (src/providers), into
+ * one of these types; nothing outside providers and the sim matches AWS's status text.
+ */
+
+/** An Auto Scaling group's lifecycle: AWS's `Status` is set only while it deletes the group ("Delete in progress"). */
+export type GroupLifecycle = 'active' | 'deleting';
+
+/** Where an instance is in its group, from Auto Scaling's LifecycleState (Pending:Wait is pending, Terminating:Proceed terminating, Standby and Detaching are other). */
+export type InstanceLifecycle = 'pending' | 'inService' | 'terminating' | 'terminated' | 'other';
+
+/** An EC2 instance's State.Name. */
+export type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+
+/** An EFS file system's or mount target's LifeCycleState; an unknown or missing one is error. */
+export type StorageLifecycle = 'creating' | 'available' | 'updating' | 'deleting' | 'deleted' | 'error';
+
+/** An image's state, from EC2's State: failed covers failed, invalid, error and deregistered; missing when EC2 no longer lists it. */
+export type ImageState = 'pending' | 'available' | 'failed' | 'missing';
+
 export interface ObservedFleet {
   name: string;
   loadBalancer?: ObservedLoadBalancer;
@@ -31,7 +51,7 @@ export interface ObservedFleet {
 export interface ObservedImage {
   id: string;
   name: string;
-  state: string;
+  state: ImageState;
   /** ISO-8601 creation time. */
   createdAt: string;
   snapshotIds: string[];
@@ -93,6 +113,8 @@ export interface ObservedGroup {
   suspendedProcesses: string[];
   instances: Array<{
     id: string;
+    lifecycle: InstanceLifecycle;
+    /** AWS's LifecycleState text (InService, Pending:Wait, ...), for display only: decide on `lifecycle`. */
     lifecycleState: string;
     healthStatus: 'Healthy' | 'Unhealthy';
     availabilityZone: string;
@@ -101,7 +123,7 @@ export interface ObservedGroup {
     launchedAt?: string;
   }>;
   createdTime: string;
-  status?: string;
+  lifecycle: GroupLifecycle;
   /** Lifecycle hooks; undefined when not observed (drover manages hooks only when asked to). */
   lifecycleHooks?: ObservedLifecycleHook[];
   /** Why launches fail (AWS's scaling activity text), when the group is short and waiting will not help. */
@@ -122,11 +144,11 @@ export interface ObservedFileSystem {
   arn: string;
   name: string;
   creationToken: string;
-  lifeCycleState: string;
+  lifeCycleState: StorageLifecycle;
   encrypted: boolean;
   performanceMode: string;
   tags: Tags;
-  mountTargets: Array<{ id: string; subnetId: string; lifeCycleState: string; ipAddress?: string; availabilityZone?: string }>;
+  mountTargets: Array<{ id: string; subnetId: string; lifeCycleState: StorageLifecycle; ipAddress?: string; availabilityZone?: string }>;
 }
 
 export interface ObservedSecurityGroup {

@@ -7,7 +7,7 @@ import type { ObservedFleet, ObservedGroup } from '../model/observed';
  * generation. During a blue/green swap the green group becomes active once it is attached.
  */
 export function activeGroup(observed: ObservedFleet, loadBalancerName?: string): ObservedGroup | undefined {
-  const live = observed.groups.filter((g) => !/delete/i.test(g.status ?? ''));
+  const live = observed.groups.filter((g) => g.lifecycle !== 'deleting');
   const newest = (gs: ObservedGroup[]) => [...gs].sort((a, b) => b.generation - a.generation)[0];
   const attached = loadBalancerName ? live.filter((g) => g.loadBalancerNames.includes(loadBalancerName)) : [];
   return newest(attached) ?? newest(live);

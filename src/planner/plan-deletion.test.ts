@@ -1,4 +1,4 @@
-import type { ObservedFleet } from '../model/observed';
+import type { ObservedFleet, ObservedImage } from '../model/observed';
 import { convergedWorld, desiredFleet, emptyWorld } from '../../test/support/planner/fixtures';
 import { deletionReadiness, isFleetGone, planDeletion } from './plan-deletion';
 
@@ -57,7 +57,7 @@ describe('planDeletion (pure)', () => {
 
   describe('baked images', () => {
     const owned = { 'drover:fleet': d.name, 'drover:managed-by': 'drover' };
-    const image = (id: string, tags: Record<string, string> = owned, state = 'available') => ({
+    const image = (id: string, tags: Record<string, string> = owned, state: ObservedImage['state'] = 'available') => ({
       id,
       name: `drover-${d.name}-${id}`,
       state,

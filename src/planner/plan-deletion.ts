@@ -30,7 +30,7 @@ function planGroup(g: ObservedGroup): PlanStep[] {
   if (g.min > 0 || g.desired > 0) {
     const reason = `${WHY}: size is ${g.min}/${g.desired}, instances are drained from the load balancer first`;
     steps.push(step('updateAutoScalingGroup', `autoScalingGroup/${g.name}`, reason, { name: g.name, min: 0, desired: 0 }));
-  } else if (!g.instances.length && g.status !== 'Delete in progress') {
+  } else if (!g.instances.length && g.lifecycle !== 'deleting') {
     steps.push(step('deleteAutoScalingGroup', `autoScalingGroup/${g.name}`, `${WHY}: no instances left`, { name: g.name }));
   }
   return steps;

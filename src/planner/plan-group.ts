@@ -80,7 +80,7 @@ function attachment(desired: DesiredFleet, observed: ObservedFleet, g: ObservedG
   const lb = observed.loadBalancer;
   if (!lb) return [];
   const registered = new Set(lb.instances.map((i) => i.id));
-  const lost = g.instances.filter((i) => i.lifecycleState === 'InService' && !registered.has(i.id)).map((i) => i.id);
+  const lost = g.instances.filter((i) => i.lifecycle === 'inService' && !registered.has(i.id)).map((i) => i.id);
   if (!lost.length) return [];
   return [
     step('registerInstances', `loadBalancer/${lbName}`, `InService instances ${lost.join(', ')} of group ${g.name} are not registered with the load balancer`, {

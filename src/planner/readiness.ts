@@ -23,7 +23,7 @@ export function assessReadiness(desired: DesiredFleet, observed: ObservedFleet, 
   const group = activeGroup(observed, desired.loadBalancer.name);
   const lbName = desired.loadBalancer.name;
   const healthy = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'InService').map((i) => i.id));
-  const inService = (group?.instances ?? []).filter((i) => i.lifecycleState === 'InService' && healthy.has(i.id)).length;
+  const inService = (group?.instances ?? []).filter((i) => i.lifecycle === 'inService' && healthy.has(i.id)).length;
   const want = group?.desired ?? desired.capacity.desired;
   const base = { inService, desired: want };
   const not = (reason: string, message: string): Readiness => ({ ready: false, ...base, reason, message });

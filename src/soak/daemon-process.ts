@@ -17,7 +17,9 @@ import { createAwsClients } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { FileSnapshotStore, type SnapshotStore } from '../deploy/snapshot-store';
 import { createDaemon, type Daemon } from '../main/daemon';
-import { deployingReconciler, type DeployingReconciler } from '../controllers/fleet/deploying-reconciler';
+import type { FleetReconciler } from '../controllers/fleet/reconciler';
+import type { Reconciler } from '../controllers/queue/loop';
+import { fleetReconciler } from '../main/fleet-reconciler';
 import { createSimPlugin, type SimAccount } from '../sim';
 import type { Clock, VirtualClock } from '../util/clock';
 import { flush } from '../util/virtual-drive';
@@ -44,7 +46,7 @@ export class DaemonProcess {
   /** Last virtual time each fleet's reconcile pass returned. */
   readonly lastReconcile = new Map<string, number>();
   readonly startedAtMs: number;
-  private reconciler?: DeployingReconciler;
+  private reconciler?: FleetReconciler;
   private readonly killSwitch = new AbortController();
   private readonly death: Promise<void>;
   private die!: () => void;
@@ -78,7 +80,7 @@ export class DaemonProcess {
       sim: world.sim,
       random: world.random,
       git: async () => ({ stdout: '', stderr: '' }),
-      reconcilerFactory: (ctx) => this.wrap(deployingReconciler(ctx, { snapshots: this.tracked(new FileSnapshotStore(world.stateDir)) })),
+      reconcilerFactory: (ctx) => this.wrap(fleetReconciler(ctx, { snapshots: this.tracked(new FileSnapshotStore(world.stateDir)) })),
     });
     const stop = this.daemon.stop.bind(this.daemon);
     this.daemon.stop = () => {
@@ -108,7 +110,7 @@ export class DaemonProcess {
     this.dead = true;
     this.die();
     this.killSwitch.abort();
-    this.stopped = this.reconciler?.controller.runner.stopAll() ?? Promise.resolve();
+    this.stopped = this.reconciler?.runner.stopAll() ?? Promise.resolve();
   }
 
   /** Resolves once a killed process's deployment actors have stopped (or wait on I/O that never returns). */
@@ -127,7 +129,7 @@ export class DaemonProcess {
       await flush();
       if (this.dead) return;
       // A kill inside (an armed kill lands on a call) leaves saves hanging: stop waiting then.
-      await Promise.race([this.reconciler?.controller.runner.quiesce(flush), this.death]);
+      await Promise.race([this.reconciler?.runner.quiesce(flush), this.death]);
       if (this.dead || !this.io.size) return;
       await Promise.race([Promise.allSettled([...this.io]), this.death]);
     }
@@ -162,13 +164,14 @@ export class DaemonProcess {
     };
   }
 
-  private wrap(r: DeployingReconciler): DeployingReconciler {
+  private wrap(r: FleetReconciler): Reconciler {
     this.reconciler = r;
     return {
-      ...r,
-      controller: r.controller,
-      reconcile: async (fleet, signal) => {
-        const out = await r.reconcile(fleet, signal);
+      requestBake: (fleet, commit) => r.requestBake(fleet, commit),
+      alarmChanged: (fleet, alarm) => r.alarmChanged(fleet, alarm),
+      close: () => r.close(),
+      reconcile: async (fleet) => {
+        const out = await r.reconcile(fleet);
         if (!this.dead) this.lastReconcile.set(fleet.name, this.world.clock.nowMs());
         return out;
       },

@@ -10,7 +10,7 @@ import { CallCounter } from '../../src/aws/call-counter';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients';
 import { isReadOnlyCommand } from '../../src/aws/commands';
 import { OwnershipCache } from '../../src/providers/observe';
-import { FleetController, type FleetPass } from '../../src/controllers/fleet/fleet-controller';
+import { FleetReconciler, type FleetPass } from '../../src/controllers/fleet/reconciler';
 import { FileSnapshotStore, type SnapshotStore } from '../../src/deploy/snapshot-store';
 import { nullLogger, type Logger } from '../../src/log/logger';
 import type { DesiredFleet } from '../../src/model/fleet';
@@ -67,7 +67,7 @@ export interface ProcessOptions {
 }
 
 export class ControllerProcess {
-  readonly controller: FleetController;
+  readonly reconciler: FleetReconciler;
   readonly clients: AwsClients;
   readonly calls: TracedCall[] = [];
   readonly transitions: TracedTransition[] = [];
@@ -88,7 +88,7 @@ export class ControllerProcess {
     this.clients = createAwsClients({ region: 'eu-west-1', plugin: this.plugin(), calls: SHARED_CALLS });
     const files = new FileSnapshotStore(stateDir);
     const statuses = new FileStatusStore(stateDir, { warn: () => undefined });
-    this.controller = new FleetController({
+    this.reconciler = new FleetReconciler({
       clients: this.clients,
       logger: opts.logger ?? nullLogger,
       clock: sim.clock,
@@ -100,7 +100,7 @@ export class ControllerProcess {
       onDeploymentTransition: (_fleet, kind, phase) => this.transitioned(kind, phase),
     });
     // A dead process writes nothing more: its memory writes are dropped like its other files.
-    const memory = this.controller.memory;
+    const memory = this.reconciler.memory;
     const save = memory.save.bind(memory);
     memory.save = (m) => (this.dead ? undefined : save(m));
   }
@@ -115,7 +115,7 @@ export class ControllerProcess {
     if (this.dead) return;
     this.dead = true;
     this.die();
-    this.stopped = this.controller.runner.stopAll();
+    this.stopped = this.reconciler.runner.stopAll();
   }
 
   /** Resolves once a killed process's actors have stopped. */
@@ -127,7 +127,7 @@ export class ControllerProcess {
   /** What virtual time waits for before moving on; throws once the process is dead. */
   async settle(): Promise<void> {
     if (this.dead) throw new Killed();
-    await Promise.race([this.controller.runner.quiesce(flush), this.death]);
+    await Promise.race([this.reconciler.runner.quiesce(flush), this.death]);
     if (this.dead) throw new Killed();
   }
 
@@ -147,8 +147,8 @@ export class ControllerProcess {
   async drive(fleet: DesiredFleet, maxVirtualMs: number): Promise<{ killed: boolean; passes: number; last?: FleetPass }> {
     const deadline = this.sim.clock.nowMs() + maxVirtualMs;
     for (let passes = 1; ; passes++) {
-      this.inPass = this.controller.runner.get(fleet.name) ? 'watch' : 'converge';
-      const pass = await this.alive(this.controller.reconcile(fleet).finally(() => (this.inPass = undefined)));
+      this.inPass = this.reconciler.runner.get(fleet.name) ? 'watch' : 'converge';
+      const pass = await this.alive(this.reconciler.reconcile(fleet).finally(() => (this.inPass = undefined)));
       if (!pass) return { killed: true, passes };
       if (this.converged(fleet, pass.value)) {
         this.disarm();
@@ -167,10 +167,10 @@ export class ControllerProcess {
   converged(fleet: DesiredFleet, pass: FleetPass): boolean {
     const r = pass.result;
     if (pass.error || (!r.readiness.ready && !pass.blocked) || r.applied.length > 0) return false;
-    if (pass.deployment?.result === 'InProgress' || this.controller.runner.get(fleet.name)) return false;
+    if (pass.deployment?.result === 'InProgress' || this.reconciler.runner.get(fleet.name)) return false;
     if (r.plan.steps.some((s) => !isReportOnly(s))) return false;
     if (r.pendingDeployment && !pass.blocked) return false;
-    return !this.controller.memory.load(fleet.name).pendingBake;
+    return !this.reconciler.memory.load(fleet.name).pendingBake;
   }
 
   private transitioned(kind: string, phase: string): void {

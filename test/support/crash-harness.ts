@@ -70,7 +70,7 @@ export async function convergedWorld(fleet: DesiredFleet, timings: Partial<SimTi
   try {
     const proc = new ControllerProcess(sim, dir);
     await proc.drive(fleet, 3 * 3600_000);
-    await proc.controller.close();
+    await proc.reconciler.close();
     arrange?.(sim);
     return sim.toJSON();
   } finally {
@@ -115,9 +115,9 @@ async function runScenario(scenario: CrashScenario, kill: KillPoint | undefined,
       await last.drive(scenario.fleet, scenario.maxVirtualMs);
     }
     const violations = [...(await settleAndRecheck(last, scenario)), ...checkInvariants(facts)];
-    const memory = last.controller.memory.load(scenario.fleet.name);
+    const memory = last.reconciler.memory.load(scenario.fleet.name);
     violations.push(...scenario.expectEnd({ sim, memory, fleet: scenario.fleet, stateDir }));
-    await last.controller.close();
+    await last.reconciler.close();
     return { violations, calls, transitions, killed: run.killed, snapshotAtKill, restartCalls: last === first ? 0 : last.calls.length };
   } finally {
     unsubscribe();
@@ -129,7 +129,7 @@ async function runScenario(scenario: CrashScenario, kill: KillPoint | undefined,
 async function settleAndRecheck(proc: ControllerProcess, scenario: CrashScenario): Promise<string[]> {
   const { sim } = proc;
   await passVirtualTime(sim.clock, (d) => sim.advance(d), SETTLE_MS, () => proc.settle());
-  const pass = await proc.controller.reconcile(scenario.fleet);
+  const pass = await proc.reconciler.reconcile(scenario.fleet);
   if (proc.converged(scenario.fleet, pass)) return [];
   const steps = pass.result.plan.steps.map((s) => `${s.kind} ${s.resource}`).join(', ');
   return [`not converged after settling: ${pass.deployment?.message ?? pass.error?.message ?? pass.result.readiness.message}${steps ? ` (plan: ${steps})` : ''}`];

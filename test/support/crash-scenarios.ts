@@ -35,7 +35,7 @@ export async function bakeAndSwapScenario(): Promise<CrashScenario> {
     world: await convergedWorld(fleet),
     desiredAtStart: fleet.capacity.desired,
     maxVirtualMs: 4 * 3600_000,
-    begin: (proc) => proc.controller.requestBake(fleet, { sha: COMMIT, at: proc.sim.clock.now().toISOString() }),
+    begin: (proc) => proc.reconciler.requestBake(fleet, { sha: COMMIT, at: proc.sim.clock.now().toISOString() }),
     expectEnd: expectBakedAndServing,
   };
 }

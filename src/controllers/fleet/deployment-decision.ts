@@ -1,6 +1,6 @@
 /**
- * The one place that decides which deployment a pass starts. `apply` (FleetController.reconcile)
- * acts on the decision; `plan` (FleetController.preview) prints it. Both call this with the
+ * The one place that decides which deployment a pass starts. `apply` (FleetReconciler.reconcile)
+ * acts on the decision; `plan` (FleetReconciler.preview) prints it. Both call this with the
  * same inputs (the fleet as memory makes it effective, the world, the recorded deployment),
  * so `plan` shows exactly what `apply` would do next. Pure.
  */
@@ -36,7 +36,7 @@ export interface DecisionInputs {
 export function decideDeployment(i: DecisionInputs): DeploymentDecision {
   const { fleet, memory, observed } = i;
   if (i.recorded) return { action: 'continue', kind: i.recorded.kind, id: i.recorded.id, reason: `${i.recorded.kind} ${i.recorded.id} continues; nothing else is applied until it ends` };
-  const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && !/Delete/i.test(g.status ?? ''));
+  const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && g.lifecycle !== 'deleting');
   if (live.length > 1) {
     const amiId = recoveryAmi(fleet, memory);
     const recovery = recoverSwap(observed, fleet.deploy, { amiId, drainingSeconds: fleet.loadBalancer.connectionDrainingSeconds });

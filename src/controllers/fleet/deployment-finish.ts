@@ -8,7 +8,7 @@ import type { Logger } from '../../log/logger';
 import type { DesiredFleet } from '../../model/fleet';
 import { appendEvent, type DeploymentStatus } from '../../model/fleet-status';
 import type { StatusStore } from '../../status/status-store';
-import type { FinishedDeployment } from './deployment-runner';
+import type { FinishedDeployment } from '../../deploy/runner';
 import { deploymentStatus } from './deployment-status';
 import { specHash, type FleetMemory, type FleetMemoryStore } from './fleet-memory';
 

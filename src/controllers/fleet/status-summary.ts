@@ -4,7 +4,7 @@
  */
 import type { DesiredFleet } from '../../model/fleet';
 import type { DeploymentStatus, ElbHealth, FleetStatusSpec, GroupColor, GroupStatus, InstanceStatus, ObservedSummary } from '../../model/fleet-status';
-import type { ObservedFleet, ObservedGroup } from '../../model/observed';
+import type { InstanceLifecycle, ObservedFleet, ObservedGroup } from '../../model/observed';
 import { activeAmi, activeGroup } from '../../planner/active-group';
 
 export function specSummary(desired: DesiredFleet): FleetStatusSpec {
@@ -38,10 +38,10 @@ export function groupColors(groups: ObservedGroup[], deployment?: DeploymentStat
 }
 
 /** EC2's state name as Auto Scaling's lifecycle implies it (the group does not report EC2 state). */
-export function ec2StateOf(lifecycleState: string): string {
-  if (lifecycleState.startsWith('Pending')) return 'pending';
-  if (lifecycleState === 'Terminated') return 'terminated';
-  if (lifecycleState.startsWith('Terminating')) return 'shutting-down';
+export function ec2StateOf(lifecycle: InstanceLifecycle): string {
+  if (lifecycle === 'pending') return 'pending';
+  if (lifecycle === 'terminated') return 'terminated';
+  if (lifecycle === 'terminating') return 'shutting-down';
   return 'running';
 }
 
@@ -56,7 +56,7 @@ function instancesOf(g: ObservedGroup, color: GroupColor, groupAmi: string | und
       group: g.name,
       color,
       ...(ami ? { ami } : {}),
-      state: ec2StateOf(i.lifecycleState),
+      state: ec2StateOf(i.lifecycle),
       elbHealth: health.get(i.id) ?? '—',
       lifecycleState: i.lifecycleState,
       ...(i.launchedAt ? { launchedAt: i.launchedAt } : {}),
@@ -65,7 +65,7 @@ function instancesOf(g: ObservedGroup, color: GroupColor, groupAmi: string | und
 }
 
 function groupStatus(g: ObservedGroup, color: GroupColor, ami: string | undefined, health: HealthMap): GroupStatus {
-  const inService = g.instances.filter((i) => i.lifecycleState === 'InService' && health.get(i.id) === 'InService').length;
+  const inService = g.instances.filter((i) => i.lifecycle === 'inService' && health.get(i.id) === 'InService').length;
   return {
     name: g.name,
     color,
@@ -104,6 +104,6 @@ export function servingAmi(desired: DesiredFleet, observed: ObservedFleet): stri
 /** Instances that are failing right now: unhealthy in the group or OutOfService on the load balancer. */
 export function failingInstanceIds(observed: ObservedFleet): string[] {
   const out = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'OutOfService').map((i) => i.id));
-  const ids = observed.groups.flatMap((g) => g.instances.filter((i) => i.healthStatus === 'Unhealthy' || (i.lifecycleState === 'InService' && out.has(i.id))));
+  const ids = observed.groups.flatMap((g) => g.instances.filter((i) => i.healthStatus === 'Unhealthy' || (i.lifecycle === 'inService' && out.has(i.id))));
   return [...new Set(ids.map((i) => i.id))].sort();
 }

@@ -5,7 +5,7 @@ import type { PlanStep } from '../../model/plan';
 import { convergedWorld, desiredFleet, emptyWorld, FIXTURE } from '../../../test/support/planner/fixtures';
 import type { Readiness } from '../../planner/readiness';
 import { DroverError } from '../../util/errors';
-import type { ReconcileResult } from './reconcile';
+import type { ConvergeResult } from './converge';
 import { nextFleetStatus } from './status-writer';
 
 const d = desiredFleet();
@@ -19,7 +19,7 @@ function step(kind: PlanStep['kind'], resource: string): AppliedStep {
   return { step: { kind, resource, reason: 'missing', params: {} }, outcome: { status: 'done' } } as unknown as AppliedStep;
 }
 
-function result(over: Partial<ReconcileResult> = {}): ReconcileResult {
+function result(over: Partial<ConvergeResult> = {}): ConvergeResult {
   return {
     fleet: d.name,
     plan: { fleet: d.name, steps: [] },
@@ -41,7 +41,7 @@ const swap = (over: Partial<DeploymentStatus>): DeploymentStatus => ({
 
 describe('nextFleetStatus: conditions and phase', () => {
   const failed = new DroverError('launching fleet magento-marketplace: AMI ami-0fff does not exist (InvalidAMIID.NotFound)', { code: 'InvalidAMIID.NotFound', source: 'user' });
-  const cases: Array<{ name: string; r: ReconcileResult; dep?: DeploymentStatus; phase: string; ready: string; progressing: string; degraded: string; reason?: string }> = [
+  const cases: Array<{ name: string; r: ConvergeResult; dep?: DeploymentStatus; phase: string; ready: string; progressing: string; degraded: string; reason?: string }> = [
     { name: 'converged and healthy', r: result(), phase: 'Ready', ready: 'True', progressing: 'False', degraded: 'False' },
     { name: 'steps applied', r: result({ applied: [step('createLoadBalancer', 'loadBalancer/magento-elb')], readiness: { ...WAITING, reason: 'Progressing' }, observed: emptyWorld(d.name) }), phase: 'Progressing', ready: 'False', progressing: 'True', degraded: 'False', reason: 'StepsApplied' },
     { name: 'waiting on a dependency', r: result({ waiting: { step: step('createMountTarget', 'mountTarget/x').step, reason: 'file system is creating' }, readiness: { ...WAITING, reason: 'WaitingForDependency' } }), phase: 'Progressing', ready: 'False', progressing: 'True', degraded: 'False', reason: 'WaitingForDependency' },
@@ -162,7 +162,7 @@ describe('nextFleetStatus: summaries', () => {
   it('colours the newer generation green and the older blue when two groups exist', () => {
     const observed: ObservedFleet = convergedWorld(d);
     const blue = observed.groups[0];
-    const greenInstance = { ...blue.instances[0], id: 'i-0000000000000aaa1', lifecycleState: 'Pending', launchTemplateVersion: '2' };
+    const greenInstance = { ...blue.instances[0], id: 'i-0000000000000aaa1', lifecycle: 'pending' as const, lifecycleState: 'Pending', launchTemplateVersion: '2' };
     observed.groups.push({ ...blue, name: 'magento-marketplace-v002', generation: 2, launchTemplate: { id: FIXTURE.launchTemplateId, version: '2' }, instances: [greenInstance] });
     observed.launchTemplate!.versionImages = { '1': FIXTURE.amis[0], '2': FIXTURE.amis[1] };
     const s = nextFleetStatus(undefined, d, result({ observed }), T0);

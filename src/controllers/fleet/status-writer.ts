@@ -7,7 +7,7 @@ import type { DesiredFleet } from '../../model/fleet';
 import { appendEvent, derivePhase, type DeploymentStatus, type FleetEvent, type FleetStatus } from '../../model/fleet-status';
 import { setCondition, type Condition } from '../../model/status';
 import type { StatusStore } from '../../status/status-store';
-import type { ReconcileResult } from './reconcile';
+import type { ConvergeResult } from './converge';
 import { failingInstanceIds, observedSummary, servingAmi, specSummary } from './status-summary';
 
 /** Deployments kept in `history`, newest first. */
@@ -24,7 +24,7 @@ function withIds(message: string, ids: string[] | undefined): string {
   return ids?.length ? `${message}; failing instances: ${ids.join(', ')}` : message;
 }
 
-function progressing(result: ReconcileResult, d: DeploymentStatus | undefined): Verdict {
+function progressing(result: ConvergeResult, d: DeploymentStatus | undefined): Verdict {
   const yes = (reason: string, message: string): Verdict => ({ status: 'True', reason, message });
   if (d?.result === 'InProgress') return yes('DeploymentInProgress', `${d.kind} ${d.id}: ${d.phase}`);
   if (result.failed) return { status: 'False', reason: 'ReconcileFailed', message: 'stopped on a failure (see Degraded)' };
@@ -37,7 +37,7 @@ function progressing(result: ReconcileResult, d: DeploymentStatus | undefined): 
   return { status: 'False', reason: 'Converged', message: 'nothing left to change' };
 }
 
-function degraded(result: ReconcileResult, d: DeploymentStatus | undefined): Verdict {
+function degraded(result: ConvergeResult, d: DeploymentStatus | undefined): Verdict {
   if (result.failed) {
     const code = result.failed.error.code;
     const reason = code === 'ScaleToZeroRefused' ? code : result.readiness.ready ? 'ReconcileFailed' : result.readiness.reason;
@@ -59,7 +59,7 @@ function manifestVerdict(desired: DesiredFleet): Verdict {
   return { status: 'True', reason: 'Valid', message: `manifest ${desired.source.file} is valid` };
 }
 
-function nextConditions(prev: Condition[], desired: DesiredFleet, result: ReconcileResult, d: DeploymentStatus | undefined, now: Date): Condition[] {
+function nextConditions(prev: Condition[], desired: DesiredFleet, result: ConvergeResult, d: DeploymentStatus | undefined, now: Date): Condition[] {
   const r = result.readiness;
   const verdicts: Array<[string, Verdict]> = [
     ['ManifestValid', manifestVerdict(desired)],
@@ -88,7 +88,7 @@ function deploymentEvent(prev: DeploymentStatus | undefined, d: DeploymentStatus
 
 type NewEvent = Omit<FleetEvent, 'at' | 'fleet'>;
 
-function newEvents(prev: FleetStatus | undefined, next: FleetStatus, result: ReconcileResult, d: DeploymentStatus | undefined): NewEvent[] {
+function newEvents(prev: FleetStatus | undefined, next: FleetStatus, result: ConvergeResult, d: DeploymentStatus | undefined): NewEvent[] {
   const events: NewEvent[] = result.applied.map(({ step }) => ({ type: 'Normal', reason: pascalCase(step.kind), message: `${step.resource}: ${step.reason}` }));
   const degradedNow = next.conditions.find((c) => c.type === 'Degraded');
   if (result.failed && degradedNow) events.push({ type: 'Warning', reason: degradedNow.reason, message: result.failed.error.message });
@@ -119,7 +119,7 @@ function nextHistory(prev: DeploymentStatus[], d: DeploymentStatus | undefined):
 export function nextFleetStatus(
   prev: FleetStatus | undefined,
   desired: DesiredFleet,
-  result: ReconcileResult,
+  result: ConvergeResult,
   now: Date,
   deployment?: DeploymentStatus,
 ): FleetStatus {
@@ -150,7 +150,7 @@ export function nextFleetStatus(
 }
 
 /** Read the previous status, fold the pass into it, save it. Returns what was saved. */
-export function writeFleetStatus(store: StatusStore, desired: DesiredFleet, result: ReconcileResult, now: Date, deployment?: DeploymentStatus): FleetStatus {
+export function writeFleetStatus(store: StatusStore, desired: DesiredFleet, result: ConvergeResult, now: Date, deployment?: DeploymentStatus): FleetStatus {
   const next = nextFleetStatus(store.load(desired.name), desired, result, now, deployment);
   store.save(next);
   return next;

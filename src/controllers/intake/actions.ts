@@ -26,7 +26,7 @@ import { LAUNCHING_HOOK, TERMINATING_HOOK } from '../../planner/plan-hooks';
 import type { BakeRequestOutcome } from './bake-requests';
 import type { BakeRegisterStore } from './bake-register-store';
 import type { LifecycleHookHandler } from '../fleet/lifecycle-hooks';
-import type { FleetReconciler } from '../queue/loop';
+import type { Reconciler } from '../queue/loop';
 
 const DROVER_HOOKS = [LAUNCHING_HOOK, TERMINATING_HOOK];
 
@@ -46,7 +46,7 @@ function origin(event: ControllerEvent): { region?: string; account?: string } {
 export interface IntakeActionsDeps {
   fleets(): DesiredFleet[];
   manifestRepo(): string | undefined;
-  reconciler: () => FleetReconciler;
+  reconciler: () => Reconciler;
   enqueue(fleet: string): void;
   bakes: BakeRegisterStore;
   lifecycle: LifecycleHookHandler;

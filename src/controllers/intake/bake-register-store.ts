@@ -5,7 +5,7 @@
  * memory and `commit()` writes them all at once (one write, one fsync for a received batch); the
  * poller commits before it deletes the batch's messages. Starting or finishing a bake is rare and
  * hands work to the reconciler, so it still writes at once (with any uncommitted requests).
- * The file format is the same either way. The FleetReconciler hears about one commit at a time per
+ * The file format is the same either way. The Reconciler hears about one commit at a time per
  * fleet: the register's next startable commit, after the in-flight one finished.
  */
 import * as fs from 'node:fs';

@@ -4,7 +4,7 @@ import type { DesiredFleet } from '../../model/fleet';
 import { desiredFleet } from '../../../test/support/planner/fixtures';
 import { seededRandom } from '../../util/backoff';
 import { VirtualClock } from '../../util/clock';
-import { ControllerLoop, type FleetReconciler, type ReconcileOutcome } from './loop';
+import { ControllerLoop, type Reconciler, type ReconcileOutcome } from './loop';
 
 const fleet = (name: string, max = 6): DesiredFleet => desiredFleet({ name, capacity: { min: 1, max, desired: 1 } });
 
@@ -14,7 +14,7 @@ function scripted(clock: VirtualClock, answer: (name: string, n: number) => Reco
   let running = 0;
   let maxConcurrentSameKey = 0;
   const active = new Map<string, number>();
-  const reconciler: FleetReconciler = {
+  const reconciler: Reconciler = {
     async reconcile(f) {
       calls.push({ name: f.name, atMs: clock.nowMs() });
       active.set(f.name, (active.get(f.name) ?? 0) + 1);

@@ -1,7 +1,7 @@
 /**
  * The controller loop: fleet keys go through the WorkQueue (deduplicated, never the same key
  * twice at once, per-key backoff with jitter on errors, "requeue after" on waits), N workers
- * hand each key to a FleetReconciler, and a periodic resync (±10 % jitter) enqueues every key
+ * hand each key to a Reconciler, and a periodic resync (±10 % jitter) enqueues every key
  * so a lost event costs latency, never correctness. Events and timers only enqueue keys.
  */
 import { EVENTS } from '../../log/events';
@@ -17,7 +17,8 @@ export interface ReconcileOutcome {
   observed?: boolean;
 }
 
-export interface FleetReconciler {
+/** What the loop hands each key to (controller-runtime's reconcile.Reconciler); drover's is the FleetReconciler. */
+export interface Reconciler {
   /** One level-triggered pass for a fleet; returns when to come back. */
   reconcile(fleet: DesiredFleet, signal: AbortSignal): Promise<ReconcileOutcome>;
   /** A GitLab merge/push asked to bake this commit for the fleet (already coalesced by the bake register). */
@@ -35,7 +36,7 @@ export interface LoopObserver {
 }
 
 export interface LoopOptions {
-  reconciler: FleetReconciler;
+  reconciler: Reconciler;
   clock: Clock;
   logger: Logger;
   workers?: number;

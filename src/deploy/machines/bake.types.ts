@@ -17,8 +17,11 @@ export interface BakeInput {
   consoleTimeoutSeconds?: number;
 }
 
-export type ImageState = 'pending' | 'available' | 'failed' | 'missing';
-export type BuilderState = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated' | 'missing';
+import type { ImageState, InstanceState } from '../../model/observed';
+
+export type { ImageState };
+/** The builder instance's EC2 state, or missing when EC2 no longer lists it. */
+export type BuilderState = InstanceState | 'missing';
 
 export interface FindImageInput { fleet: string; commit: string }
 export interface FoundImage { imageId?: string; state?: ImageState }

@@ -7,7 +7,7 @@ import type { RollingInput } from './rolling.machine';
 import { FakeRollingWorld } from '../../../test/support/deploy/fake-rolling-world';
 import { crashAndRestore, metaFor, runToEnd } from '../../../test/support/deploy/harness';
 import { driveUntil } from '../../../test/support/deploy/drive';
-import { startDeployment } from '../runner';
+import { startPersistedActor } from '../persisted-actor';
 import { MemorySnapshotStore } from '../snapshot-store';
 
 const input: RollingInput = {
@@ -85,7 +85,7 @@ describe('rolling machine', () => {
     expect(waiting.context.input).toMatchObject({ launchTemplateVersion: 3, previousVersion: 2 });
     const { clock, world, machine } = setup();
     await world.startInstanceRefresh({ launchTemplateVersion: 3 });
-    const handle = startDeployment(machine, { store: new MemorySnapshotStore(), key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, snapshot: waiting });
+    const handle = startPersistedActor(machine, { store: new MemorySnapshotStore(), key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, snapshot: waiting });
     const result = await driveUntil(clock, handle.done);
     expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
     expect(world.currentVersion).toBe(3);

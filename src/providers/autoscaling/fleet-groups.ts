@@ -1,6 +1,7 @@
 /** The fleet's Auto Scaling groups as the observe side sees them (by ownership tag), and one group by name. */
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import type { ObservedGroup } from '../../model/observed';
+import type { GroupLifecycle, ObservedGroup } from '../../model/observed';
+import { parseGroupLifecycle } from './states';
 import type { AwsClients } from '../../aws/clients';
 import { OwnershipCache, Reader } from '../observe-context';
 import { observeGroups } from './observe';
@@ -19,7 +20,8 @@ export async function describeGroup(clients: AwsClients, ctx: DeployPortsContext
   return out?.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name);
 }
 
-/** True for a group AWS is deleting (`Delete in progress`), in SDK (`Status`) or observed (`status`) shape. */
-export function isDeleting(group: { Status?: string; status?: string } | undefined): boolean {
-  return /delete/i.test(group?.Status ?? group?.status ?? '');
+/** True for a group AWS is deleting (`Delete in progress`), in SDK (`Status`) or observed (`lifecycle`) shape. */
+export function isDeleting(group: { Status?: string } | { lifecycle: GroupLifecycle } | undefined): boolean {
+  if (!group) return false;
+  return ('lifecycle' in group ? group.lifecycle : parseGroupLifecycle(group.Status)) === 'deleting';
 }

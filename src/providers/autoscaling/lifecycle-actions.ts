@@ -7,6 +7,7 @@ import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, Recor
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { TAG_FLEET } from '../../model/names';
+import type { InstanceState } from '../../model/observed';
 import { awsCall, type CallContext } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
@@ -33,7 +34,7 @@ export interface ElbInstanceHealth {
 
 export interface LifecycleActionsPort {
   /** EC2 state name (`pending`, `running`, ...), or undefined when the instance is gone. */
-  instanceState(instanceId: string): Promise<string | undefined>;
+  instanceState(instanceId: string): Promise<InstanceState | undefined>;
   elbHealth(loadBalancerName: string, instanceId: string): Promise<ElbInstanceHealth>;
   /** False when the action was already completed or timed out. */
   complete(ref: ActionRef, result: 'CONTINUE' | 'ABANDON'): Promise<boolean>;

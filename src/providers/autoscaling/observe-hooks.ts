@@ -43,7 +43,7 @@ export async function observeLifecycleHooks(clients: AwsClients, groupName: stri
 export async function observeGroupHooks(clients: AwsClients, groups: ObservedGroup[], r: Reader): Promise<void> {
   await Promise.all(
     groups
-      .filter((g) => !/delete/i.test(g.status ?? ''))
+      .filter((g) => g.lifecycle !== 'deleting')
       .map(async (g) => {
         g.lifecycleHooks = await observeLifecycleHooks(clients, g.name, r);
       }),

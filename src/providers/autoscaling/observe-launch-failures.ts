@@ -3,15 +3,15 @@
  * for live groups short of instances, so a converged fleet costs no extra call.
  */
 import { DescribeScalingActivitiesCommand } from '@aws-sdk/client-auto-scaling';
-import type { ObservedGroup } from '../../model/observed';
+import type { InstanceLifecycle, ObservedGroup } from '../../model/observed';
 import type { AwsClients } from '../../aws/clients';
 import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from './launch-failures';
 import type { Reader } from '../observe-context';
 
-const LEAVING = /^Terminat/;
+const LEAVING: InstanceLifecycle[] = ['terminating', 'terminated'];
 
 export function isShortOfInstances(g: ObservedGroup): boolean {
-  return !/delete/i.test(g.status ?? '') && g.instances.filter((i) => !LEAVING.test(i.lifecycleState)).length < g.desired;
+  return g.lifecycle !== 'deleting' && g.instances.filter((i) => !LEAVING.includes(i.lifecycle)).length < g.desired;
 }
 
 /** Fill `launchFailure` on every group short of instances whose launches fail for a reason that will not fix itself. */

@@ -9,6 +9,7 @@ import type { NameConflict, ObservedGroup, ObservedPolicy } from '../../model/ob
 import type { AwsClients } from '../../aws/clients';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
+import { parseGroupLifecycle, parseInstanceLifecycle } from './states';
 
 export interface GroupsObservation {
   groups: ObservedGroup[];
@@ -64,13 +65,14 @@ const toObservedGroup =
       suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter(Boolean),
       instances: (g.Instances ?? []).map((i) => ({
         id: i.InstanceId ?? '',
+        lifecycle: parseInstanceLifecycle(i.LifecycleState),
         lifecycleState: i.LifecycleState ?? '',
         healthStatus: i.HealthStatus === 'Unhealthy' ? 'Unhealthy' : 'Healthy',
         availabilityZone: i.AvailabilityZone ?? '',
         ...(i.LaunchTemplate?.Version ? { launchTemplateVersion: i.LaunchTemplate.Version } : {}),
       })),
       createdTime: g.CreatedTime ? new Date(g.CreatedTime).toISOString() : '',
-      ...(g.Status ? { status: g.Status } : {}),
+      lifecycle: parseGroupLifecycle(g.Status),
     };
   };
 

@@ -5,11 +5,10 @@ import { TAG_BAKED_AT, TAG_BRANCH, TAG_COMMIT, TAG_FLEET, TAG_REPOSITORY } from 
 import type { AwsClients } from '../../aws/clients';
 import { ownedTagList } from '../../aws/tags';
 import { allPages, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
+import { parseImageState } from './image-state';
 
 function imageState(image: Image | undefined): ImageState {
-  if (!image?.State) return 'missing';
-  if (image.State === 'available' || image.State === 'pending') return image.State;
-  return 'failed';
+  return parseImageState(image?.State);
 }
 
 function ownImages(clients: AwsClients, ctx: DeployPortsContext, what: string, Filters: Array<{ Name: string; Values: string[] }>) {

@@ -17,6 +17,7 @@ import type { AwsClients } from '../../aws/clients';
 import { allPages as pages } from '../deploy-context';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
+import { parseImageState } from './image-state';
 
 /** Runs one AWS call with a gerund context (`Reader.call`, `act`, …). */
 export type ImageCall = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
@@ -27,7 +28,7 @@ function toObservedImage(i: Image): ObservedImage {
   return {
     id: i.ImageId ?? '',
     name: i.Name ?? '',
-    state: i.State ?? 'unknown',
+    state: parseImageState(i.State),
     createdAt: i.CreationDate ?? '',
     snapshotIds: (i.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId).filter((s): s is string => !!s),
     tags: tagsFromList(i.Tags),

@@ -30,7 +30,7 @@ export async function observeLaunchTemplate(
   const id = lt.LaunchTemplateId ?? '';
   // Versions pinned by groups being deleted may already be gone: ask only for live groups'.
   const pinned = groups
-    .filter((g) => g.launchTemplate?.id === id && /^\d+$/.test(g.launchTemplate.version) && !/Delete/i.test(g.status ?? ''))
+    .filter((g) => g.launchTemplate?.id === id && /^\d+$/.test(g.launchTemplate.version) && g.lifecycle !== 'deleting')
     .map((g) => g.launchTemplate!.version);
   const describe = (versions: string[]) =>
     r.call(`describing versions of launch template ${name}`, () =>

@@ -102,7 +102,7 @@ export async function pruneVersions(clients: AwsClients, ctx: DeployPortsContext
   const groups = await fleetGroups(clients, ctx);
   const keep = new Set<number>([lt.defaultVersion]);
   for (const g of groups) {
-    if (g.launchTemplate?.id !== lt.id || /delete/i.test(g.status ?? '')) continue;
+    if (g.launchTemplate?.id !== lt.id || g.lifecycle === 'deleting') continue;
     const pinned = g.launchTemplate.version === '$Default' ? lt.defaultVersion : g.launchTemplate.version === '$Latest' ? lt.latestVersion : Number(g.launchTemplate.version);
     keep.add(pinned);
   }

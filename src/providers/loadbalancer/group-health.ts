@@ -9,6 +9,7 @@ import type { AwsClients } from '../../aws/clients';
 import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from '../autoscaling/launch-failures';
 import { callOrMissing, type DeployPortsContext } from '../deploy-context';
 import { describeGroup, isDeleting } from '../autoscaling/fleet-groups';
+import { parseInstanceLifecycle } from '../autoscaling/states';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */
 const DRAINING = /deregistration currently in progress/i;
@@ -47,7 +48,7 @@ export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsConte
 
 /** Instances that count toward the group's capacity (not on their way out). */
 function liveInstances(group: AutoScalingGroup): number {
-  return (group.Instances ?? []).filter((i) => !/^Terminat/.test(i.LifecycleState ?? '')).length;
+  return (group.Instances ?? []).filter((i) => !['terminating', 'terminated'].includes(parseInstanceLifecycle(i.LifecycleState))).length;
 }
 
 /**

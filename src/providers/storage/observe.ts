@@ -7,6 +7,7 @@ import type { AwsClients } from '../../aws/clients';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
+import { parseStorageLifecycle } from './states';
 
 export const NFS_PORT = 2049;
 
@@ -38,7 +39,7 @@ function toObservedFileSystem(fs: FileSystemDescription, token: string): Omit<Ob
     arn: fs.FileSystemArn ?? '',
     name: fs.Name ?? '',
     creationToken: token,
-    lifeCycleState: fs.LifeCycleState ?? '',
+    lifeCycleState: parseStorageLifecycle(fs.LifeCycleState),
     encrypted: fs.Encrypted ?? false,
     performanceMode: fs.PerformanceMode ?? '',
   };
@@ -60,7 +61,7 @@ async function mountTargets(clients: AwsClients, fs: FileSystemDescription, r: R
       all.push({
         id: m.MountTargetId ?? '',
         subnetId: m.SubnetId ?? '',
-        lifeCycleState: m.LifeCycleState ?? '',
+        lifeCycleState: parseStorageLifecycle(m.LifeCycleState),
         ...(m.IpAddress ? { ipAddress: m.IpAddress } : {}),
         ...(m.AvailabilityZoneName ? { availabilityZone: m.AvailabilityZoneName } : {}),
       });

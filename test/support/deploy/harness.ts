@@ -5,7 +5,7 @@
  */
 import type { AnyStateMachine, InputFrom } from 'xstate';
 import type { VirtualClock } from '../../../src/util/clock';
-import { startDeployment, type DeploymentHandle, type DeploymentMeta, type DeploymentResult } from '../../../src/deploy/runner';
+import { startPersistedActor, type PersistedActor, type DeploymentMeta, type DeploymentResult } from '../../../src/deploy/persisted-actor';
 import { MemorySnapshotStore, isCorrupt, type DeploymentRecord, type LoadedRecord, type SnapshotStore } from '../../../src/deploy/snapshot-store';
 import { driveUntil, flush } from './drive';
 
@@ -15,7 +15,7 @@ export interface HarnessOptions<M extends AnyStateMachine> {
   kind: DeploymentMeta['kind'];
   fleet?: string;
   /** Called after each saved transition with the handle (to send events). */
-  onTransition?: (snapshot: any, handle: DeploymentHandle<M>) => void;
+  onTransition?: (snapshot: any, handle: PersistedActor<M>) => void;
 }
 
 export function metaFor(kind: DeploymentMeta['kind'], fleet: string, clock: VirtualClock): DeploymentMeta {
@@ -26,9 +26,9 @@ export async function runToEnd<M extends AnyStateMachine>(
   machine: M,
   opts: HarnessOptions<M>,
   store: MemorySnapshotStore = new MemorySnapshotStore(),
-): Promise<{ result: DeploymentResult; store: MemorySnapshotStore; handle: DeploymentHandle<M> }> {
+): Promise<{ result: DeploymentResult; store: MemorySnapshotStore; handle: PersistedActor<M> }> {
   const fleet = opts.fleet ?? 'shop';
-  const handle: DeploymentHandle<M> = startDeployment(machine, {
+  const handle: PersistedActor<M> = startPersistedActor(machine, {
     store,
     key: fleet,
     meta: metaFor(opts.kind, fleet, opts.clock),
@@ -81,16 +81,16 @@ export async function crashAndRestore<M extends AnyStateMachine>(
   const fleet = opts.fleet ?? 'shop';
   const inner = new MemorySnapshotStore();
   const meta = metaFor(opts.kind, fleet, opts.clock);
-  const ref: { handle?: DeploymentHandle<M> } = {};
+  const ref: { handle?: PersistedActor<M> } = {};
   const crash = () => void ref.handle?.stop();
   const store = new CrashingStore(inner, crashAfter, mode === 'beforeEffect' ? crash : () => setImmediate(crash));
-  const handle = (ref.handle = startDeployment(machine, { store, key: fleet, meta, clock: opts.clock, input: opts.input }));
+  const handle = (ref.handle = startPersistedActor(machine, { store, key: fleet, meta, clock: opts.clock, input: opts.input }));
   const first = await driveUntil(opts.clock, handle.done);
   await flush();
   const loaded = await inner.load(fleet);
   if (!loaded || isCorrupt(loaded)) throw new Error(`restoring deployment: no record after crash at save ${crashAfter}`);
   if (first.status === 'done') return { result: first, crashedAt: loaded.snapshot };
-  const restored = startDeployment(machine, { store: inner, key: fleet, meta, clock: opts.clock, snapshot: loaded.snapshot });
+  const restored = startPersistedActor(machine, { store: inner, key: fleet, meta, clock: opts.clock, snapshot: loaded.snapshot });
   const result = await driveUntil(opts.clock, restored.done);
   return { result, crashedAt: loaded.snapshot };
 }

@@ -51,6 +51,7 @@ export function emptyWorld(fleet: string): ObservedFleet {
 function instances(d: DesiredFleet, count: number): ObservedGroup['instances'] {
   return Array.from({ length: count }, (_, i) => ({
     id: `i-0000000000000000${i}`,
+    lifecycle: 'inService' as const,
     lifecycleState: 'InService',
     healthStatus: 'Healthy' as const,
     availabilityZone: FIXTURE.zones[i % FIXTURE.zones.length],
@@ -75,6 +76,7 @@ function group(d: DesiredFleet): ObservedGroup {
     suspendedProcesses: [],
     instances: instances(d, d.capacity.desired),
     createdTime: '2026-01-01T00:00:00.000Z',
+    lifecycle: 'active',
   };
 }
 

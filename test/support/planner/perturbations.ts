@@ -54,7 +54,7 @@ function settle(o: ObservedFleet, g: ObservedGroup): void {
   if (lb) lb.instances = lb.instances.filter((i) => !gone.some((x) => x.id === i.id));
   for (let k = g.instances.length; k < g.desired; k++) {
     const id = `i-drift${g.generation}x${k}`;
-    g.instances.push({ id, lifecycleState: 'InService', healthStatus: 'Healthy', availabilityZone: 'eu-west-1a', launchTemplateVersion: g.launchTemplate?.version });
+    g.instances.push({ id, lifecycle: 'inService', lifecycleState: 'InService', healthStatus: 'Healthy', availabilityZone: 'eu-west-1a', launchTemplateVersion: g.launchTemplate?.version });
     if (lb && g.loadBalancerNames.includes(lb.name)) lb.instances.push({ id, state: 'InService' });
   }
 }

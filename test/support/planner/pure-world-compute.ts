@@ -64,7 +64,7 @@ function resize(w: World, g: ObservedGroup): void {
     const id = `i-pure${g.generation}x${k}`;
     if (taken.has(id)) continue;
     const subnet = g.subnets[k % g.subnets.length] ?? '';
-    g.instances.push({ id, lifecycleState: 'InService', healthStatus: 'Healthy', availabilityZone: zoneOfSubnet(w, subnet), launchTemplateVersion: g.launchTemplate?.version });
+    g.instances.push({ id, lifecycle: 'inService', lifecycleState: 'InService', healthStatus: 'Healthy', availabilityZone: zoneOfSubnet(w, subnet), launchTemplateVersion: g.launchTemplate?.version });
   }
 }
 
@@ -98,6 +98,7 @@ function launchGroup(w: World, lt: ObservedLaunchTemplate, n: NewGroup): Observe
     suspendedProcesses: [],
     instances: [],
     createdTime: '2026-01-01T00:00:00.000Z',
+    lifecycle: 'active',
     ...(w.opts.observeHooks ? { lifecycleHooks: (n.lifecycleHooks ?? []).map((h) => ({ ...h })) } : {}),
   };
   w.o.groups.push(g);

@@ -54,7 +54,7 @@ export function syncRegistrations(w: World): void {
   const lb = w.o.loadBalancer;
   if (!lb) return;
   for (const g of w.o.groups.filter((x) => x.loadBalancerNames.includes(lb.name))) {
-    for (const i of g.instances.filter((x) => x.lifecycleState === 'InService')) {
+    for (const i of g.instances.filter((x) => x.lifecycle === 'inService')) {
       if (!lb.instances.some((x) => x.id === i.id)) lb.instances.push({ id: i.id, state: 'InService' });
     }
   }

@@ -1,5 +1,6 @@
 /**
- * One level-triggered pass over a fleet: observe, plan, apply (unless dry-run), assess.
+ * Converge, the fleet reconciler's first sub-reconciler (reconciler.ts): one level-triggered
+ * pass over a fleet: observe, plan, apply (unless dry-run), assess.
  * Waiting is not failing: a step that needs AWS to catch up ends the pass with a requeue.
  * A name held by a foreign resource or a missing AMI fails the pass before anything is built.
  */
@@ -21,7 +22,7 @@ import { scaleToZeroRefusal } from '../../planner/scale-to-zero';
 import { DroverError } from '../../util/errors';
 import { checkPlannedImage, plannedImage } from './image-check';
 
-export interface ReconcileDeps {
+export interface ConvergeDeps {
   clients: AwsClients;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
@@ -31,7 +32,7 @@ export interface ReconcileDeps {
   lifecycleHooks?: boolean;
 }
 
-export interface ReconcileResult {
+export interface ConvergeResult {
   fleet: string;
   plan: Plan;
   observed: ObservedFleet;
@@ -47,11 +48,11 @@ export interface ReconcileResult {
 
 export const REQUEUE = { progressing: 10_000, ready: 300_000, failedRetryable: 30_000, failedTerminal: 300_000 };
 
-export async function reconcileFleet(
+export async function converge(
   desired: DesiredFleet,
-  deps: ReconcileDeps,
-  opts: PassOptions = {},
-): Promise<ReconcileResult> {
+  deps: ConvergeDeps,
+  opts: ConvergeOptions = {},
+): Promise<ConvergeResult> {
   const logger = deps.logger.child({ component: 'reconcile', fleet: desired.name });
   const { result, calls } = await deps.calls.measure(() => pass(desired, { ...deps, logger }, opts));
   const out = { ...result, calls: { read: calls.read, mutating: calls.mutating } };
@@ -63,17 +64,17 @@ export async function reconcileFleet(
   return out;
 }
 
-type PassResult = Omit<ReconcileResult, 'calls'>;
+type PassResult = Omit<ConvergeResult, 'calls'>;
 
 /** `watching`: a deployment is running; its AMI was checked when it started. */
-export interface PassOptions {
+export interface ConvergeOptions {
   dryRun?: boolean;
   watching?: boolean;
   /** Apply only steps of these kinds (the rest is reported): what may run beside a deployment. */
   onlyKinds?: PlanStep['kind'][];
 }
 
-async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: PassOptions): Promise<PassResult> {
+async function pass(desired: DesiredFleet, deps: ConvergeDeps, opts: ConvergeOptions): Promise<PassResult> {
   const ctx: ApplyContext = { logger: deps.logger, sleep: deps.sleep, fleet: desired.name };
   let observed: ObservedFleet | undefined;
   try {
@@ -120,7 +121,7 @@ async function pass(desired: DesiredFleet, deps: ReconcileDeps, opts: PassOption
 type Outcome = Omit<PassResult, 'fleet' | 'plan' | 'observed' | 'pendingDeployment'>;
 
 /** Apply the plan; `before` is readiness as observed. */
-async function execute(deps: ReconcileDeps, ctx: ApplyContext, plan: Plan, before: Readiness): Promise<Outcome> {
+async function execute(deps: ConvergeDeps, ctx: ApplyContext, plan: Plan, before: Readiness): Promise<Outcome> {
   const result = await applyPlan(deps.clients, plan, ctx);
   const progress = (reason: string, message: string): Readiness => ({ ...before, ready: false, reason, message });
   if (result.failed) {

@@ -1,16 +1,17 @@
-/** The fleet controller's dependencies and what one pass returns (kept apart so the controller stays one concept). */
+/** The fleet reconciler's dependencies and what one pass returns (kept apart so the reconciler stays one concept). */
 import type { AwsClients } from '../../aws/clients';
 import type { OwnershipCache } from '../../providers/observe';
+import type { FinishedDeployment } from '../../deploy/runner';
 import type { SnapshotStore } from '../../deploy/snapshot-store';
 import type { Logger } from '../../log/logger';
 import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
 import type { StatusStore } from '../../status/status-store';
 import type { Clock } from '../../util/clock';
+import type { ReconcileOutcome } from '../queue/loop';
+import type { ConvergeResult } from './converge';
 import type { DeploymentDecision } from './deployment-decision';
-import type { FinishedDeployment } from './deployment-runner';
-import type { ReconcileResult } from './reconcile';
 
-export interface FleetControllerDeps {
+export interface FleetReconcilerDeps {
   clients: AwsClients;
   logger: Logger;
   clock: Clock;
@@ -25,20 +26,26 @@ export interface FleetControllerDeps {
   onDeploymentFinished?: (done: FinishedDeployment) => void;
   /** Observe and keep lifecycle hooks (only when a daemon answers them). */
   lifecycleHooks?: boolean;
+  /**
+   * Default true. False: converge only (observe, plan, apply, status) and never deploy: bake
+   * requests and alarms are logged, and the fleet keeps its manifest's AMI. No memory or
+   * deployment record is read or written.
+   */
+  deployments?: boolean;
 }
 
-export interface FleetPass {
-  requeueAfterMs: number;
+export interface FleetPass extends ReconcileOutcome {
   /** Why the plan's deployment was not started (its AMI was rolled back under this manifest). */
   blocked?: string;
-  result: ReconcileResult;
+  result: ConvergeResult;
   status: FleetStatus;
   deployment?: DeploymentStatus;
-  error?: { message: string; retryable: boolean };
+  /** False when the pass could not observe the fleet (the loop counts a fleet as seen once it was). */
+  observed: boolean;
 }
 
 /** What `plan` shows: the pass as observed (dry run) and the deployment `apply` would start. */
 export interface FleetPreview {
-  result: ReconcileResult;
+  result: ConvergeResult;
   decision?: DeploymentDecision;
 }

@@ -1,40 +1,43 @@
 /**
- * The deploy-aware reconcile of one fleet. Each pass re-reads the world, then either
- * watches the deployment in flight (nothing else is applied while one runs) or converges
- * the fleet and starts the deployment the plan calls for: a bake of a requested commit, or
- * a blue/green swap (or rolling refresh) to a new AMI. An AMI that was rolled back is not
- * retried under the same manifest. Deployments persist after every transition and resume
- * on the next start; without a record, the world (group and builder tags) says what to do.
+ * The fleet reconciler: the one reconcile of a fleet, and the only entry point the work queue,
+ * `drover apply`/`plan` and the benches call. A pass re-reads the world, then either watches
+ * the deployment in flight (nothing else is applied while one runs; only lifecycle hooks are
+ * kept) or runs its sub-reconcilers in order, as controller-runtime reconcilers compose:
+ * - converge (converge.ts): observe, plan, apply, assess;
+ * - garbage collection (../gc): adopt a serving target; before a rollout, leftovers in AWS;
+ * - bake (bake.ts): bake a requested commit;
+ * - rollout (rollout.ts): a blue/green swap or rolling refresh to a new AMI, or a swap rebuilt
+ *   from the world. An AMI that was rolled back is not retried under the same manifest.
+ * Deployments run on the one DeploymentRunner, persist after every transition and resume on
+ * the next start; without a record, the world (group and builder tags) says what to do.
+ * With `deployments: false` a pass is converge only.
  */
-import { createDeployPorts } from '../../deploy/actors';
-import { createBakeMachine, createRollingMachine, createSwapMachine } from '../../deploy/machines';
-import { recoverSwap } from '../../deploy/recover';
-import { describePhase, type PhaseDescription } from '../../deploy/machines/phase';
-import { FileSnapshotStore, isCorrupt, type DeploymentKind, type SnapshotStore } from '../../deploy/snapshot-store';
+import { describePhase } from '../../deploy/machines/phase';
+import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from '../../deploy/runner';
+import { FileSnapshotStore, isCorrupt, type SnapshotStore } from '../../deploy/snapshot-store';
 import { EVENTS } from '../../log/events';
 import type { DesiredFleet } from '../../model/fleet';
-import type { DeploymentStatus } from '../../model/fleet-status';
-import { isOwnedBy } from '../../model/names';
+import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import type { PlanStep } from '../../model/plan';
-import { activeAmi, activeGroup } from '../../planner/active-group';
 import { FileStatusStore, type StatusStore } from '../../status/status-store';
-import { bakeInput, deploymentId, swapInput } from './deployment-inputs';
-import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from './deployment-runner';
+import { FleetGarbageCollector } from '../gc';
+import type { Reconciler } from '../queue/loop';
+import { Bake } from './bake';
+import { converge, type ConvergeResult } from './converge';
 import { deploymentStatus } from './deployment-status';
-import { finishDeployment, withFailure } from './deployment-finish';
-import { decideDeployment, recoveryAmi, type DeploymentDecision } from './deployment-decision';
-import { blockingFailure, effectiveDesired, FleetMemoryStore, specHash } from './fleet-memory';
-import { reconcileFleet, type ReconcileResult } from './reconcile';
-import { rollingInput } from './rolling-start';
-import { cleanUpStrays } from '../gc/stray-cleanup';
+import { finishDeployment } from './deployment-finish';
+import { decideDeployment, type DeploymentDecision } from './deployment-decision';
+import { effectiveDesired, FleetMemoryStore } from './fleet-memory';
+import { Rollout } from './rollout';
+import { deploymentMachine } from './scope';
 import { oneLine, quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
-import { writeFleetStatus } from './status-writer';
-import type { FleetControllerDeps, FleetPass, FleetPreview } from './fleet-controller-types';
+import { nextFleetStatus, writeFleetStatus } from './status-writer';
+import type { FleetPass, FleetPreview, FleetReconcilerDeps } from './reconciler-types';
 
-export type { FleetControllerDeps, FleetPass, FleetPreview } from './fleet-controller-types';
+export type { FleetPass, FleetPreview, FleetReconcilerDeps } from './reconciler-types';
 
-function pendingOf(result: ReconcileResult): { pending?: PlanStep } {
+function pendingOf(result: ConvergeResult): { pending?: PlanStep } {
   return result.pendingDeployment ? { pending: result.pendingDeployment } : {};
 }
 
@@ -44,16 +47,21 @@ const LONG_WAIT_REQUEUE_MS = 60_000;
 const HOOK_STEPS: PlanStep['kind'][] = ['putLifecycleHook', 'deleteLifecycleHook'];
 const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh']);
 
-export class FleetController {
+type Commit = { sha: string; at: string; messageId?: string };
+
+export class FleetReconciler implements Reconciler {
   readonly memory: FleetMemoryStore;
   readonly runner: DeploymentRunner;
   private readonly snapshots: SnapshotStore;
   private readonly statuses: StatusStore;
+  private readonly rollout: Rollout;
+  private readonly bake: Bake;
+  private readonly gc: FleetGarbageCollector;
   private readonly fleets = new Map<string, DesiredFleet>();
   /** Memory files found corrupt (and moved aside) that the next pass rebuilds from the world. */
   private readonly corrupt = new Map<string, CorruptState>();
 
-  constructor(private readonly deps: FleetControllerDeps) {
+  constructor(private readonly deps: FleetReconcilerDeps) {
     this.memory = new FleetMemoryStore(deps.stateDir, { now: () => deps.clock.now(), onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
     this.snapshots = deps.snapshots ?? new FileSnapshotStore(deps.stateDir);
     this.statuses = deps.statuses ?? new FileStatusStore(deps.stateDir);
@@ -63,14 +71,19 @@ export class FleetController {
       logger: deps.logger,
       onFinished: (done) => this.finished(done),
       onTransition: (fleet, kind, phase) => {
-        this.noteRollback(fleet, kind, phase);
+        this.rollout.noteRollback(this.fleets.get(fleet), kind, phase);
         deps.onDeploymentTransition?.(fleet, kind, phase.phase);
       },
     });
+    const scope = { deps, memory: this.memory, runner: this.runner };
+    this.rollout = new Rollout(scope);
+    this.bake = new Bake(scope);
+    this.gc = new FleetGarbageCollector(deps, this.memory);
   }
 
   /** One level-triggered pass for `fleet`. */
   async reconcile(fleet: DesiredFleet): Promise<FleetPass> {
+    if (this.deps.deployments === false) return this.convergeOnly(fleet);
     this.fleets.set(fleet.name, fleet);
     await this.repairMemory(fleet);
     const resumed = await this.resumeRecorded(fleet);
@@ -78,16 +91,29 @@ export class FleetController {
     if (running && !running.result) return this.watch(fleet, running, resumed);
     await this.runner.settled();
     const memory = this.memory.load(fleet.name);
-    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps());
-    this.adoptServingTarget(fleet, result.observed);
+    const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps());
+    this.gc.afterConverge(fleet, result.observed);
     const decision = result.failed ? undefined : decideDeployment({ fleet, memory: this.memory.load(fleet.name), observed: result.observed, ...pendingOf(result) });
     const started = decision ? await this.start(fleet, result.observed, decision) : undefined;
     const deployment = started ? this.viewOf(started, result.observed) : undefined;
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
     const requeueAfterMs = started ? WATCH_REQUEUE_MS : result.requeueAfterMs;
-    const error = result.failed ? { message: result.failed.error.message, retryable: result.failed.error.retryable } : undefined;
     const blocked = !started && decision?.action === 'blocked' ? decision.reason : undefined;
-    return { requeueAfterMs, result, status, ...(deployment ? { deployment } : {}), ...(error ? { error } : {}), ...(blocked ? { blocked } : {}) };
+    return { ...outcomeOf(result), requeueAfterMs, status, ...(deployment ? { deployment } : {}), ...(blocked ? { blocked } : {}) };
+  }
+
+  /** `deployments: false`: converge and write status; a status that cannot be saved is logged, and the pass still counts. */
+  private async convergeOnly(fleet: DesiredFleet): Promise<FleetPass> {
+    const result = await converge(fleet, this.convergeDeps());
+    const now = this.deps.clock.now();
+    let status: FleetStatus;
+    try {
+      status = writeFleetStatus(this.statuses, fleet, result, now);
+    } catch (err) {
+      this.deps.logger.child({ component: 'reconciler' }).error({ event: EVENTS.reconcileFailed, fleet: fleet.name, err: String(err) }, `writing status of fleet ${fleet.name}: ${(err as Error).message}`);
+      status = nextFleetStatus(undefined, fleet, result, now);
+    }
+    return { ...outcomeOf(result), status };
   }
 
   /**
@@ -99,7 +125,7 @@ export class FleetController {
     const recorded = running && !running.result ? { kind: running.kind, id: running.id } : await this.recordedDeployment(fleet.name);
     await this.repairMemory(fleet);
     const memory = this.memory.load(fleet.name);
-    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { dryRun: true });
+    const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps(), { dryRun: true });
     const decision = result.failed ? undefined : decideDeployment({ fleet, memory, observed: result.observed, ...pendingOf(result), ...(recorded ? { recorded } : {}) });
     return { result, ...(decision ? { decision } : {}) };
   }
@@ -110,7 +136,7 @@ export class FleetController {
     const c = this.corrupt.get(fleet.name);
     if (!c) return;
     this.corrupt.delete(fleet.name);
-    const { observed } = await reconcileFleet(fleet, this.reconcileDeps(), { dryRun: true });
+    const { observed } = await converge(fleet, this.convergeDeps(), { dryRun: true });
     const { clients, logger, sleep, clock } = this.deps;
     const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
     this.memory.save(memory);
@@ -123,37 +149,18 @@ export class FleetController {
     return record && !isCorrupt(record) ? { kind: record.kind, id: record.id } : undefined;
   }
 
-  /**
-   * A swap whose record was lost after blue was deleted leaves the baked target serving with
-   * nothing to finish it: remember it as deployed, or a later rollback would fall back to the
-   * manifest's pinned AMI instead of this one.
-   */
-  private adoptServingTarget(fleet: DesiredFleet, observed: ObservedFleet): void {
-    const target = this.memory.load(fleet.name).target;
-    const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && !/Delete/i.test(g.status ?? ''));
-    if (!target || live.length !== 1 || activeAmi(observed, activeGroup(observed, fleet.loadBalancer.name)) !== target.ami) return;
-    this.memory.update(fleet.name, (m) => (m.target?.ami === target.ami ? { ...m, target: undefined, deployed: m.target } : m));
-  }
-
-  /**
-   * A rollback has begun: remember the AMI as failed now, not only when the rollback ends, so
-   * a restart that lost the deployment record does not roll the same AMI out again.
-   */
-  private noteRollback(fleetName: string, kind: DeploymentKind, phase: PhaseDescription): void {
-    const fleet = this.fleets.get(fleetName);
-    const ami = this.runner.get(fleetName)?.input.amiId;
-    if (kind === 'bake' || phase.final || !phase.reason || !fleet || typeof ami !== 'string') return;
-    if (blockingFailure(this.memory.load(fleetName), ami, specHash(fleet))) return;
-    this.memory.update(fleetName, (m) => withFailure(m, fleet, ami, { reason: phase.reason!, message: phase.message }, this.deps.clock.now()));
-  }
-
   /** Record a bake request; the next pass starts it once nothing else is deploying. */
-  requestBake(fleet: DesiredFleet, commit: { sha: string; at: string; messageId?: string }): void {
-    this.memory.update(fleet.name, (m) => ({ ...m, pendingBake: { commit: commit.sha, at: commit.at, ...(commit.messageId ? { messageId: commit.messageId } : {}) } }));
+  async requestBake(fleet: DesiredFleet, commit: Commit): Promise<void> {
+    if (this.deps.deployments !== false) return this.bake.request(fleet, commit);
+    this.deps.logger.child({ component: 'reconciler' }).info({ event: EVENTS.reconcilerFallback, fleet: fleet.name, commit: commit.sha }, `bake of ${commit.sha.slice(0, 12)} recorded; this reconciler runs without deployments`);
   }
 
   /** A watched alarm fired: the soaking swap rolls back at once (polling would catch it too). */
-  alarmChanged(fleet: DesiredFleet, alarm: { name: string; state: string }): void {
+  async alarmChanged(fleet: DesiredFleet, alarm: { name: string; state: string; reason?: string }): Promise<void> {
+    if (this.deps.deployments === false) {
+      this.deps.logger.child({ component: 'reconciler' }).info({ event: EVENTS.alarmChanged, fleet: fleet.name, alarm: alarm.name, state: alarm.state }, `alarm ${alarm.name} is ${alarm.state}: ${alarm.reason}`);
+      return;
+    }
     if (alarm.state === 'ALARM' && fleet.deploy.rollbackOnAlarms.includes(alarm.name)) {
       this.runner.send(fleet.name, { type: 'ALARM', alarmName: alarm.name });
     }
@@ -169,19 +176,9 @@ export class FleetController {
     await this.runner.stopAll();
   }
 
-  private reconcileDeps() {
+  private convergeDeps() {
     const { clients, logger, sleep, ownershipCache, lifecycleHooks } = this.deps;
     return { clients, logger, sleep, ownershipCache, calls: clients.calls, lifecycleHooks: lifecycleHooks ?? false };
-  }
-
-  private portsFor(fleet: DesiredFleet) {
-    const { clients, logger, sleep, clock, lifecycleHooks } = this.deps;
-    return createDeployPorts(clients, { logger: logger.child({ fleet: fleet.name, component: 'deploy' }), sleep, fleet, clock, lifecycleHooks: lifecycleHooks ?? false });
-  }
-
-  private machineFor(fleet: DesiredFleet, kind: 'bake' | 'swap' | 'rolling') {
-    const ports = this.portsFor(fleet);
-    return kind === 'bake' ? createBakeMachine(ports.bake) : kind === 'swap' ? createSwapMachine(ports.swap) : createRollingMachine(ports.rolling);
   }
 
   /** Continue a deployment saved by an earlier process. A corrupt record is moved aside and raised: the world decides. */
@@ -197,7 +194,7 @@ export class FleetController {
       raiseStateCorrupt(this.statuses, { fleet: fleet.name, file, movedTo, error: record.error }, note, now);
       return false;
     }
-    this.runner.resume(this.machineFor(fleet, record.kind), record);
+    this.runner.resume(deploymentMachine(this.deps, fleet, record.kind), record);
     return true;
   }
 
@@ -209,11 +206,12 @@ export class FleetController {
       this.memory.update(fleet.name, (m) => ({ ...m, undoRequestedAt: undefined }));
     }
     // Beside a deployment only lifecycle hooks are kept (a group must never launch without them).
-    const result = await reconcileFleet(effectiveDesired(fleet, memory), this.reconcileDeps(), { watching: true, onlyKinds: HOOK_STEPS });
+    const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps(), { watching: true, onlyKinds: HOOK_STEPS });
     const deployment = this.viewOf(running, result.observed);
     const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
     const requeueAfterMs = LONG_WAITS.has(deployment.phase) && !resumed ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
-    return { requeueAfterMs, result, status, deployment };
+    // A failed converge beside a deployment is shown in status, not raised: the deployment is what this pass watches.
+    return { requeueAfterMs, result, status, deployment, observed: observedIn(result) };
   }
 
   private viewOf(running: RunningDeployment, observed: ObservedFleet): DeploymentStatus {
@@ -224,50 +222,16 @@ export class FleetController {
     return deploymentStatus({ id: running.id, kind: running.kind, startedAt: running.startedAt, input: running.input, phase, ...(context ? { context } : {}) }, observed, this.deps.clock.now(), prev);
   }
 
-  /** Act on the decision: resume a swap from the world, start a bake or a rollout. */
+  /** Act on the decision: resume a swap from the world, start a bake or a rollout (after collecting an unfinished one's garbage). */
   private async start(fleet: DesiredFleet, observed: ObservedFleet, decision: DeploymentDecision): Promise<RunningDeployment | undefined> {
     if (decision.action === 'continue') return undefined;
-    if (decision.action === 'recoverSwap') return this.recoverSwapFromWorld(fleet, observed);
-    if (decision.action === 'bake') return this.startBake(fleet, observed, decision.commit);
-    await cleanUpStrays(this.deps, fleet, observed);
+    if (decision.action === 'recoverSwap') return this.rollout.recover(fleet, observed);
+    if (decision.action === 'bake') return this.bake.start(fleet, observed, decision.commit);
+    await this.gc.beforeRollout(fleet, observed);
     if (decision.action === 'blocked') {
       this.deps.logger.warn({ event: EVENTS.deployBlocked, fleet: fleet.name, ami: String(decision.step.params.toAmi) }, decision.reason);
     }
-    return decision.action === 'rollout' ? this.startRollout(fleet, observed, decision.step, decision.strategy) : undefined;
-  }
-
-  private recoverSwapFromWorld(fleet: DesiredFleet, observed: ObservedFleet): RunningDeployment | undefined {
-    const amiId = recoveryAmi(fleet, this.memory.load(fleet.name));
-    const recovery = recoverSwap(observed, fleet.deploy, { amiId, drainingSeconds: fleet.loadBalancer.connectionDrainingSeconds });
-    if (recovery.action !== 'resume') return undefined;
-    this.deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name }, recovery.reason);
-    const id = deploymentId('swap', this.deps.clock.now(), `v${String(recovery.input.generation).padStart(3, '0')}-recovered`);
-    return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind: 'swap', id, input: { ...recovery.input } });
-  }
-
-  private startBake(fleet: DesiredFleet, observed: ObservedFleet, commit: string): RunningDeployment | undefined {
-    const id = deploymentId('bake', this.deps.clock.now(), commit.slice(0, 12));
-    const input = bakeInput(fleet, observed, commit, id);
-    if (!input) return undefined;
-    const run = this.runner.start(this.machineFor(fleet, 'bake'), { fleet: fleet.name, kind: 'bake', id, input: { ...input } });
-    // The request stays until the bake ends (finishDeployment clears it): if the bake's record
-    // is lost in a crash, the next pass bakes again instead of forgetting the commit.
-    return run;
-  }
-
-  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep, kind: 'swap' | 'rolling'): Promise<RunningDeployment | undefined> {
-    const toAmi = String(step.params.toAmi);
-    const input = swapInput(fleet, observed, step);
-    if (!input) return undefined;
-    const target = this.memory.load(fleet.name).target;
-    const commit = target?.ami === toAmi ? target.commit : undefined;
-    const fromAmi = step.params.fromAmi ? String(step.params.fromAmi) : undefined;
-    const id = deploymentId(kind, this.deps.clock.now(), `v${String(input.generation).padStart(3, '0')}`);
-    if (kind === 'rolling') {
-      const rolling = rollingInput(fleet, observed, toAmi, id);
-      return rolling ? this.runner.start(this.machineFor(fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } }) : undefined;
-    }
-    return this.runner.start(this.machineFor(fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });
+    return decision.action === 'rollout' ? this.rollout.start(fleet, observed, decision.step, decision.strategy) : undefined;
   }
 
   private async finished(done: FinishedDeployment): Promise<void> {
@@ -276,4 +240,14 @@ export class FleetController {
     await finishDeployment(this.memory, this.statuses, fleet, done, this.deps.clock.now(), this.deps.logger);
     this.deps.onDeploymentFinished?.(done);
   }
+}
+
+function observedIn(result: ConvergeResult): boolean {
+  return result.readiness.reason !== 'ObserveFailed';
+}
+
+/** What the work queue needs from a pass: when to come back, and the error if it failed. */
+function outcomeOf(result: ConvergeResult): Omit<FleetPass, 'status'> {
+  const error = result.failed ? { message: result.failed.error.message, retryable: result.failed.error.retryable } : undefined;
+  return { requeueAfterMs: result.requeueAfterMs, result, observed: observedIn(result), ...(error ? { error } : {}) };
 }

@@ -6,7 +6,7 @@ import { VirtualClock } from '../util/clock';
 import type { BakeInput } from './machines/bake.machine';
 import { createBakeMachine } from './machines';
 import { describePhase } from './machines/phase';
-import { runDeployment, startDeployment } from './runner';
+import { runPersistedActor, startPersistedActor } from './persisted-actor';
 import { FileSnapshotStore, MemorySnapshotStore, isCorrupt } from './snapshot-store';
 import { FakeBakeWorld } from '../../test/support/deploy/fake-bake-world';
 import { driveUntil, flush } from '../../test/support/deploy/drive';
@@ -32,11 +32,11 @@ const timer = setup({
 
 const meta = { fleet: 'shop', kind: 'bake' as const, id: 'bake-1', startedAt: '2026-01-01T00:00:00.000Z' };
 
-describe('runDeployment', () => {
+describe('runPersistedActor', () => {
   it('runs `after` delays on the injected virtual clock', async () => {
     const clock = new VirtualClock();
     const store = new MemorySnapshotStore();
-    const handle = startDeployment(timer, { store, key: 'shop', meta, clock });
+    const handle = startPersistedActor(timer, { store, key: 'shop', meta, clock });
     await flush();
     expect(handle.actor.getSnapshot().context.ticks).toBe(1);
     clock.advance(4_999);
@@ -53,13 +53,13 @@ describe('runDeployment', () => {
   it('re-polls at once when restored into a wait, since xstate does not persist pending delays', async () => {
     const clock = new VirtualClock();
     const store = new MemorySnapshotStore();
-    const first = startDeployment(timer, { store, key: 'shop', meta, clock });
+    const first = startPersistedActor(timer, { store, key: 'shop', meta, clock });
     await flush();
     await first.stop();
     const saved = await store.load('shop');
     if (!saved || isCorrupt(saved)) throw new Error('no record');
     expect(describePhase(saved.snapshot).path).toBe('wait');
-    const restored = startDeployment(timer, { store, key: 'shop', meta, clock, snapshot: saved.snapshot });
+    const restored = startPersistedActor(timer, { store, key: 'shop', meta, clock, snapshot: saved.snapshot });
     await flush();
     expect(restored.actor.getSnapshot().context.ticks).toBe(2);
     await restored.stop();
@@ -75,7 +75,7 @@ describe('runDeployment', () => {
       builderInstanceType: 'c5.large', timeoutSeconds: 1800, deploymentId: 'd1',
     };
     const saves: string[] = [];
-    const first = startDeployment(machine, {
+    const first = startPersistedActor(machine, {
       store: new FileSnapshotStore(stateDir), key: 'shop', meta, clock, input,
       onTransition: (s) => saves.push(describePhase(s).phase),
     });
@@ -84,7 +84,7 @@ describe('runDeployment', () => {
     const store = new FileSnapshotStore(stateDir);
     const saved = await store.load('shop');
     if (!saved || isCorrupt(saved)) throw new Error('no record');
-    const done = runDeployment(machine, { store, key: 'shop', meta, clock, snapshot: saved.snapshot });
+    const done = runPersistedActor(machine, { store, key: 'shop', meta, clock, snapshot: saved.snapshot });
     const result = await driveUntil(clock, done);
     expect(result).toMatchObject({ status: 'done' });
     expect(result.output).toEqual({ status: 'succeeded', imageId: world.images[0].id, reused: false });
@@ -99,7 +99,7 @@ describe('runDeployment', () => {
     store.save = async () => {
       throw new Error('ENOSPC: no space left on device');
     };
-    const result = await runDeployment(timer, { store, key: 'shop', meta, clock });
+    const result = await runPersistedActor(timer, { store, key: 'shop', meta, clock });
     expect(result).toMatchObject({ status: 'error', error: 'saving deployment snapshot for fleet shop: ENOSPC: no space left on device' });
   });
 });
