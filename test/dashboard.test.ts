@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { deployingReconciler } from '../src/controllers/fleet/deploying-reconciler';
+import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { FileStatusStore } from '../src/status/status-store';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 import { CHROMIUM, launchBrowser, watchPage, waitForRefresh, text, tabOrder, type PageProblems } from './support/browser';
@@ -43,7 +43,7 @@ maybe('dashboard in chromium, against a daemon on the simulated account', () => 
   it('shows the fleet, follows a blue/green swap step by step with its timeline growing, and goes stale when the daemon stops', async () => {
     env = createDaemonEnv({
       manifests: { 'shop.yaml': fleetYaml({ min: 2, max: 4, extra: DEPLOY }) },
-      options: { reconcilerFactory: (ctx) => deployingReconciler(ctx), manifestPollMs: 2_000 },
+      options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 },
     });
     await env.daemon.start();
     expect(await env.drive(30 * 60_000, () => new FileStatusStore(env.stateDir).load('shop')?.phase === 'Ready')).toBe(true);
