@@ -59,3 +59,13 @@ export class StateKeyError extends DroverError {
     super(message, { code: 'InvalidKey', source: 'controller' });
   }
 }
+
+/** This replica does not hold the fleet's shard now (never took it, gave it back, or its lease ran out). */
+export class LeaseLost extends DroverError {
+  constructor(
+    readonly fleet: string,
+    readonly shard: number,
+  ) {
+    super(`acting on fleet ${fleet}: this replica does not hold its shard ${shard} (lease lost, expired or given back); its owner acts on it`, { code: 'LeaseLost', source: 'controller' });
+  }
+}
