@@ -5,6 +5,7 @@ import { DEFAULT_LEASE_SETTINGS, leaseSettings, ShardLeases, soloOwnership, type
 import { shardOf } from './shards';
 import { VirtualClock } from '../util/clock';
 import type { TableContext } from './dynamo/table-call';
+import type { LeaseTable } from './lease-port';
 import { startDynalite, type Dynalite } from '../../test/support/dynalite';
 
 let db: Dynalite;
@@ -149,6 +150,45 @@ describe('shard leases', () => {
       perPeriod[`${replicas} replicas, ${shards} shards`] = writes.reduce((a, b) => a + b, 0);
     }
     expect(perPeriod).toEqual({ '1 replicas, 64 shards': 1, '2 replicas, 64 shards': 2, '4 replicas, 64 shards': 4, '4 replicas, 256 shards': 4 });
+  });
+
+  it('does not trust a renewal answered after its deadline: it may have landed after another replica took over', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 11, 4, 9));
+    const base = await db.table(clock);
+    const real = new DynamoLeaseTable({ ...base, client: db.client() });
+    let heldUp: Promise<void> = Promise.resolve();
+    let release = () => undefined as void;
+    // a's renewal is sent on time, then held up in the network past its deadline.
+    const slow: LeaseTable = {
+      readReplicas: () => real.readReplicas(),
+      readShards: () => real.readShards(),
+      join: (beat) => real.join(beat),
+      putShard: (next, v) => real.putShard(next, v),
+      leave: (id) => real.leave(id),
+      renew: async (beat, nowMs) => {
+        await heldUp;
+        return real.renew(beat, nowMs);
+      },
+    };
+    const a = new ShardLeases({ table: slow, clock, id: 'a' });
+    const b = new ShardLeases({ table: new DynamoLeaseTable({ ...base, client: db.client() }), clock, id: 'b' });
+    await a.tick();
+    expect(a.owned()).toHaveLength(64);
+    clock.advance(7_900);
+    heldUp = new Promise<void>((resolve) => (release = resolve));
+    const late = a.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Meanwhile a's heartbeat expires and b takes every shard.
+    clock.advance(2_200);
+    await b.tick();
+    clock.advance(2_000);
+    await b.tick();
+    expect(b.owned()).toHaveLength(64);
+    // The held-up renewal lands now (its condition used the time it was sent) and is answered.
+    release();
+    await late;
+    expect(a.owned()).toEqual([]);
+    for (let s = 0; s < 64; s++) expect(a.holds(s) && b.holds(s)).toBe(false);
   });
 
   it('a clean stop gives every shard back at once', async () => {
