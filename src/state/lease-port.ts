@@ -40,4 +40,6 @@ export interface LeaseTable {
   putShard(next: Omit<ShardRecord, 'version'>, expectedVersion: number): Promise<boolean>;
   /** Remove my heartbeat (a clean stop). */
   leave(id: string): Promise<void>;
+  /** Remove a dead replica's heartbeat, if it still expires at `expiresAtMs` (so reads do not grow with restarts). */
+  prune(id: string, expiresAtMs: number): Promise<void>;
 }

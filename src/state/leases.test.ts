@@ -165,6 +165,7 @@ describe('shard leases', () => {
       join: (beat) => real.join(beat),
       putShard: (next, v) => real.putShard(next, v),
       leave: (id) => real.leave(id),
+      prune: (id, at) => real.prune(id, at),
       renew: async (beat, nowMs) => {
         await heldUp;
         return real.renew(beat, nowMs);
@@ -189,6 +190,19 @@ describe('shard leases', () => {
     await late;
     expect(a.owned()).toEqual([]);
     for (let s = 0; s < 64; s++) expect(a.holds(s) && b.holds(s)).toBe(false);
+  });
+
+  it('removes the heartbeat of a replica dead for 5 minutes, so reads do not grow with restarts', async () => {
+    const c = await cluster(2);
+    for (let i = 0; i < 3; i++) await c.period();
+    c.replicas[0].alive = false;
+    const table = new DynamoLeaseTable(c.base);
+    for (let i = 0; i < 10; i++) await c.period();
+    expect((await table.readReplicas()).map((r) => r.id).sort()).toEqual(['r1', 'r2']);
+    c.clock.advance(5 * 60_000);
+    await c.period();
+    expect((await table.readReplicas()).map((r) => r.id)).toEqual(['r2']);
+    expect(c.counts()).toEqual([64]);
   });
 
   it('a clean stop gives every shard back at once', async () => {

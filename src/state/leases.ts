@@ -39,6 +39,9 @@ export interface LeaseSettings {
   marginMs: number;
 }
 
+/** A heartbeat expired this long ago is removed from the table. */
+const PRUNE_AFTER_MS = 5 * 60_000;
+
 export const DEFAULT_LEASE_SETTINGS: LeaseSettings = { shards: DEFAULT_SHARDS, leaseMs: 10_000, renewMs: 2_000, marginMs: 2_000 };
 
 /** Settings that can keep an owner safe: a renewal happens before the owner must stop. */
@@ -165,7 +168,10 @@ export class ShardLeases implements ShardOwnership {
   private async balance(): Promise<void> {
     const { clock, table } = this.opts;
     const now = clock.nowMs();
-    const live = (await table.readReplicas()).filter((r) => r.id === this.id || r.expiresAtMs >= now);
+    const beats = await table.readReplicas();
+    const live = beats.filter((r) => r.id === this.id || r.expiresAtMs >= now);
+    // Heartbeats of replicas gone for a while (restarts get new ids) are removed, once, by whoever sees them.
+    for (const dead of beats.filter((r) => r.id !== this.id && r.expiresAtMs < now - PRUNE_AFTER_MS)) await table.prune(dead.id, dead.expiresAtMs);
     const liveIds = new Set(live.map((r) => r.id).concat(this.id));
     const target = Math.ceil(this.shards / liveIds.size);
     const covered = new Set<number>(this.held.keys());

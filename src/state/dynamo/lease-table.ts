@@ -5,7 +5,7 @@
  */
 import { DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LeaseTable, ReplicaBeat, ShardRecord } from '../lease-port';
-import { n, num, s, str, type Item } from './codec';
+import { n, num, s, str, TTL_ATTRIBUTE, type Item } from './codec';
 import { ConditionFailed, tableCall, type TableContext } from './table-call';
 
 const PK = 'lease';
@@ -51,6 +51,18 @@ export class DynamoLeaseTable implements LeaseTable {
     await tableCall(this.ctx, `removing the heartbeat of replica ${id}`, () =>
       this.ctx.client.send(new DeleteItemCommand({ TableName: this.ctx.table, Key: { pk: s(PK), sk: s(replicaSk(id)) } })),
     );
+  }
+
+  async prune(id: string, expiresAtMs: number): Promise<void> {
+    try {
+      await tableCall(this.ctx, `removing the heartbeat of dead replica ${id}`, () =>
+        this.ctx.client.send(
+          new DeleteItemCommand({ TableName: this.ctx.table, Key: { pk: s(PK), sk: s(replicaSk(id)) }, ConditionExpression: 'expiresAtMs = :seen', ExpressionAttributeValues: { ':seen': n(expiresAtMs) } }),
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+    }
   }
 
   private async conditional(context: string, item: Item, condition: string, values: Record<string, AttributeValue> | undefined): Promise<boolean> {
@@ -100,6 +112,8 @@ function beatItem(beat: ReplicaBeat): Item {
     owner: s(beat.id),
     expiresAtMs: n(beat.expiresAtMs),
     startedAtMs: n(beat.startedAtMs),
+    // DynamoDB's TTL removes a heartbeat a day after it expired, whoever is left to prune it.
+    [TTL_ATTRIBUTE]: n(Math.ceil(beat.expiresAtMs / 1000) + 24 * 3600),
     shards: { M: Object.fromEntries(Object.entries(beat.shards).map(([k, v]) => [k, n(v)])) },
   };
 }
