@@ -25,6 +25,8 @@ export interface ReplicaBeat {
   /** Shard number to the epoch held. */
   shards: Record<number, number>;
   startedAtMs: number;
+  /** The replica's shard count S: every replica on a table must use the same. */
+  shardCount: number;
 }
 
 export interface LeaseTable {

@@ -205,6 +205,17 @@ describe('shard leases', () => {
     expect(c.counts()).toEqual([64]);
   });
 
+  it('refuses to share a table with a replica that uses another shard count', async () => {
+    const c = await cluster(1);
+    await c.period();
+    const odd = new ShardLeases({ table: new DynamoLeaseTable({ ...c.base, client: db.client() }), clock: c.clock, id: 'odd', settings: { shards: 32 } });
+    await expect(odd.tick()).rejects.toThrow('sharing state table with replica r1: it hashes fleets to 64 shards, this replica to 32; set the same shard count on every replica');
+    expect(odd.owned()).toEqual([]);
+    // The established replica keeps every shard.
+    await c.period();
+    expect(c.counts()).toEqual([64]);
+  });
+
   it('a clean stop gives every shard back at once', async () => {
     const c = await cluster(2);
     for (let i = 0; i < 4; i++) await c.period();

@@ -151,7 +151,7 @@ export class ShardLeases implements ShardOwnership {
     const { leaseMs, marginMs } = this.settings;
     const sent = clock.nowMs();
     if (this.joined && sent >= this.deadlineMs) await this.dropAll('the lease ran out before it was renewed (was this process paused?)');
-    const beat = { id: this.id, expiresAtMs: sent + leaseMs, startedAtMs: this.startedAtMs, shards: Object.fromEntries(this.held) };
+    const beat = { id: this.id, expiresAtMs: sent + leaseMs, startedAtMs: this.startedAtMs, shardCount: this.shards, shards: Object.fromEntries(this.held) };
     let ok = true;
     if (this.joined) ok = await table.renew(beat, sent);
     else await table.join(beat);
@@ -169,9 +169,17 @@ export class ShardLeases implements ShardOwnership {
     const { clock, table } = this.opts;
     const now = clock.nowMs();
     const beats = await table.readReplicas();
-    const live = beats.filter((r) => r.id === this.id || r.expiresAtMs >= now);
+    let live = beats.filter((r) => r.id === this.id || r.expiresAtMs >= now);
     // Heartbeats of replicas gone for a while (restarts get new ids) are removed, once, by whoever sees them.
     for (const dead of beats.filter((r) => r.id !== this.id && r.expiresAtMs < now - PRUNE_AFTER_MS)) await table.prune(dead.id, dead.expiresAtMs);
+    // A replica with another shard count (a configuration mistake) must not split the table: the
+    // one that differs from the longest-running replica refuses, the rest ignore it.
+    const senior = [...live].sort((a, b) => a.startedAtMs - b.startedAtMs || a.id.localeCompare(b.id))[0];
+    if (senior && senior.id !== this.id && senior.shardCount !== this.shards) {
+      await this.dropAll(`replica ${senior.id} uses ${senior.shardCount} shards and this one ${this.shards}`);
+      throw new Error(`sharing state table with replica ${senior.id}: it hashes fleets to ${senior.shardCount} shards, this replica to ${this.shards}; set the same shard count on every replica`);
+    }
+    live = live.filter((r) => r.shardCount === this.shards || r.id === this.id);
     const liveIds = new Set(live.map((r) => r.id).concat(this.id));
     const target = Math.ceil(this.shards / liveIds.size);
     const covered = new Set<number>(this.held.keys());

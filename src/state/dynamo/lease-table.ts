@@ -20,6 +20,7 @@ export class DynamoLeaseTable implements LeaseTable {
       id: str(i.owner) ?? '',
       expiresAtMs: num(i.expiresAtMs) ?? 0,
       startedAtMs: num(i.startedAtMs) ?? 0,
+      shardCount: num(i.shardCount) ?? 0,
       shards: Object.fromEntries(Object.entries(i.shards?.M ?? {}).map(([k, v]) => [Number(k), num(v) ?? 0])),
     }));
   }
@@ -112,6 +113,7 @@ function beatItem(beat: ReplicaBeat): Item {
     owner: s(beat.id),
     expiresAtMs: n(beat.expiresAtMs),
     startedAtMs: n(beat.startedAtMs),
+    shardCount: n(beat.shardCount),
     // DynamoDB's TTL removes a heartbeat a day after it expired, whoever is left to prune it.
     [TTL_ATTRIBUTE]: n(Math.ceil(beat.expiresAtMs / 1000) + 24 * 3600),
     shards: { M: Object.fromEntries(Object.entries(beat.shards).map(([k, v]) => [k, n(v)])) },
