@@ -115,6 +115,16 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect(await store.claimMessage('x'.repeat(2000), T, 1000)).toEqual({ fresh: false });
     });
 
+    it('under concurrency: one claimer of ten wins, and ten concurrent read-modify-writes all land', async () => {
+      const key = { group: 'g', instance: 'i-9', transition: 'autoscaling:EC2_INSTANCE_TERMINATING' };
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimLifecycleAction(key, { holder: `r${i}`, nowMs: T, staleAfterMs: 60_000 })));
+      expect(results.filter((r) => r.claimed)).toHaveLength(1);
+      const completions = await Promise.all(Array.from({ length: 10 }, (_, i) => store.completeLifecycleAction(key, `r${i}`, T)));
+      expect(completions.filter(Boolean)).toHaveLength(1);
+      await Promise.all(Array.from({ length: 10 }, () => updateRecord(store, 'counter', 'intake', () => T, (r) => ({ bakes: ((r.sections.bakes as number | undefined) ?? 0) + 1 }), 50)));
+      expect((await store.read('counter')).sections.bakes).toBe(10);
+    });
+
     it('refuses a name that is not a fleet name', async () => {
       await expect(store.read('../etc')).rejects.toThrow(/not a fleet name/);
     });
