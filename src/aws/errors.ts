@@ -46,6 +46,7 @@ const CODES: Record<string, AwsErrorClass> = {
   DependencyThrottle: 'throttled',
   ResourceContention: 'throttled',
   SlowDown: 'throttled',
+  ProvisionedThroughputExceeded: 'throttled',
   // capacity and quotas
   InsufficientInstanceCapacity: 'capacity',
   InsufficientCapacity: 'capacity',
