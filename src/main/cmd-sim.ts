@@ -4,7 +4,15 @@ import { commandContext, parseDurationFlag, UsageError, writeOut } from './cli-s
 import { openSimAccount, simAccountFile } from './runtime';
 import { resetSimulatedWorld, SIMULATED_WORLD_DIRS } from './state-dir';
 
-const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'CloudWatch', 'EFS', 'SQS'];
+const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'ElasticLoadBalancingV2', 'CloudWatch', 'EFS', 'SQS'];
+
+/** `--error-rate` as a fraction in [0, 1]. */
+function errorRateFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (value.trim() === '' || !(rate >= 0 && rate <= 1)) throw new UsageError(`--error-rate: "${value}" is not a fraction between 0 and 1 (0.3 = 30 % of requests answer 5xx)`);
+  return rate;
+}
 
 /** `drover sim …`: drive and poke the simulated AWS account saved in the state directory. */
 export function registerSimCommands(program: Command): void {
@@ -112,14 +120,18 @@ Examples:
 
   sim
     .command('break-ami')
-    .description('mark an AMI broken: instances launched from it never pass ELB health checks')
+    .description('mark an AMI broken: instances launched from it never pass ELB health checks, or with --error-rate pass them but serve 5xx')
     .argument('<ami>', 'image id')
-    .action((ami: string, _o: unknown, cmd: Command) => {
+    .option('--error-rate <r>', 'instances pass health checks but answer this fraction of requests with 5xx (CloudWatch shows it); 0 clears')
+    .addHelpText('after', `\nExamples:\n  $ drover sim break-ami ami-0a1b2c3d4e5f60002\n  $ drover sim break-ami ami-0a1b2c3d4e5f60002 --error-rate 0.3`)
+    .action((ami: string, flags: { errorRate?: string }, cmd: Command) => {
       const ctx = commandContext(cmd);
+      const errorRate = errorRateFlag(flags.errorRate);
       const account = openSimAccount(ctx.stateDir, false);
-      account.markAmiBroken(ami);
+      account.markAmiBroken(ami, { errorRate });
       account.save(simAccountFile(ctx.stateDir));
-      writeOut(`${ami} is now broken`);
+      if (errorRate === undefined) writeOut(`${ami} is now broken`);
+      else writeOut(errorRate ? `${ami} now answers ${Math.round(errorRate * 1000) / 10} % of requests with 5xx (health checks still pass)` : `${ami} no longer serves 5xx`);
     });
 
   sim
@@ -128,15 +140,25 @@ Examples:
     .argument('<commit>', 'commit sha')
     .option('--fail <message>', 'the build fails and prints this message')
     .option('--broken-image', 'the build succeeds, but instances from its AMI never pass health checks')
+    .option('--error-rate <r>', 'the build succeeds; instances from its AMI pass health checks but answer this fraction of requests with 5xx')
     .option('--duration <duration>', 'how long the build script runs', '4m')
-    .action((commit: string, flags: { fail?: string; brokenImage?: boolean; duration: string }, cmd: Command) => {
+    .action((commit: string, flags: { fail?: string; brokenImage?: boolean; errorRate?: string; duration: string }, cmd: Command) => {
       const ctx = commandContext(cmd);
       const seconds = parseDurationFlag('--duration', flags.duration);
+      const errorRate = errorRateFlag(flags.errorRate);
       const account = openSimAccount(ctx.stateDir, false);
       if (flags.fail !== undefined && flags.brokenImage) throw new UsageError('--fail and --broken-image cannot be used together');
-      account.setBuildResult(commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) });
+      if (flags.fail !== undefined && errorRate !== undefined) throw new UsageError('--fail and --error-rate cannot be used together');
+      const result = { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) };
+      account.setBuildResult(commit.toLowerCase(), { ...result, ...(errorRate ? { errorRate } : {}) });
       account.save(simAccountFile(ctx.stateDir));
-      const outcome = flags.fail ? `fail: ${flags.fail}` : flags.brokenImage ? 'succeed with an AMI that never becomes healthy' : 'succeed';
+      const outcome = flags.fail
+        ? `fail: ${flags.fail}`
+        : flags.brokenImage
+          ? 'succeed with an AMI that never becomes healthy'
+          : errorRate
+            ? `succeed with an AMI that serves ${Math.round(errorRate * 1000) / 10} % 5xx`
+            : 'succeed';
       writeOut(`a bake of ${commit} will ${outcome} after ${formatDuration(seconds)}`);
     });
 
