@@ -108,12 +108,18 @@ export interface MetricSample {
   dist?: Array<[number, number]>;
 }
 
+/**
+ * A sample as saved (the account is written on every clock move, so it stays small):
+ * `[t, value]` for a count reported once, `[t, sum, n, min, max, dist]` otherwise.
+ */
+export type StoredSample = [number, number] | [number, number, number, number, number, Array<[number, number]>];
+
 export interface MetricSeries {
   namespace: string;
   name: string;
   dimensions: Array<{ Name: string; Value: string }>;
   unit: string;
-  samples: MetricSample[];
+  samples: StoredSample[];
 }
 
 export interface MetricStore {

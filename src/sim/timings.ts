@@ -59,5 +59,5 @@ export const DEFAULT_TIMINGS: SimTimings = {
   baselineRequestRate: 20,
   requestRatePerLoad: 1,
   baseLatencyMs: 80,
-  metricRetentionMs: 3 * 3_600_000,
+  metricRetentionMs: 3_600_000,
 };

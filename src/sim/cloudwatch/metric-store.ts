@@ -3,7 +3,7 @@
  * `metricRetentionMs`, and the statistics CloudWatch computes over them per period.
  */
 import { SimCore } from '../core';
-import { MetricSample, MetricSeries, MetricStore } from '../state-elbv2';
+import { MetricSample, MetricSeries, MetricStore, StoredSample } from '../state-elbv2';
 
 export type Dimension = { Name: string; Value: string };
 
@@ -24,7 +24,19 @@ export function putSample(sim: SimCore, namespace: string, name: string, dimensi
   const store = metricStore(sim);
   const key = seriesKey(namespace, name, dimensions);
   const series = (store.series[key] ??= { namespace, name, dimensions: dimensions.map((d) => ({ ...d })), unit, samples: [] });
-  series.samples.push(sample);
+  series.samples.push(pack(sample));
+}
+
+const round = (v: number) => Math.round(v * 1e6) / 1e6;
+
+function pack(s: MetricSample): StoredSample {
+  if (!s.dist && s.n === 1 && s.min === s.sum && s.max === s.sum) return [s.t, round(s.sum)];
+  return [s.t, round(s.sum), round(s.n), round(s.min), round(s.max), (s.dist ?? []).map(([v, w]) => [round(v), round(w)])];
+}
+
+function unpack(s: StoredSample): MetricSample {
+  if (s.length === 2) return { t: s[0], sum: s[1], n: 1, min: s[1], max: s[1] };
+  return { t: s[0], sum: s[1], n: s[2], min: s[3], max: s[4], ...(s[5].length ? { dist: s[5] } : {}) };
 }
 
 /** A count datapoint for the minute starting at `t` (CloudWatch: one report of `value`). */
@@ -46,7 +58,7 @@ export function dropOld(sim: SimCore): void {
   if (!store) return;
   const oldest = sim.now() - sim.timings.metricRetentionMs;
   for (const [key, s] of Object.entries(store.series)) {
-    const keep = s.samples.findIndex((x) => x.t >= oldest);
+    const keep = s.samples.findIndex((x) => x[0] >= oldest);
     if (keep === -1) delete store.series[key];
     else if (keep > 0) s.samples.splice(0, keep);
   }
@@ -95,7 +107,7 @@ export function statistic(samples: MetricSample[], stat: string): number {
 export function periods(series: MetricSeries | undefined, startMs: number, endMs: number, periodSec: number): Array<{ t: number; samples: MetricSample[] }> {
   const size = Math.max(1, periodSec) * 1000;
   const buckets = new Map<number, MetricSample[]>();
-  for (const s of series?.samples ?? []) {
+  for (const s of (series?.samples ?? []).map(unpack)) {
     if (s.t < startMs || s.t >= endMs) continue;
     const t = startMs + Math.floor((s.t - startMs) / size) * size;
     const list = buckets.get(t) ?? [];
