@@ -1,6 +1,7 @@
-/** CloudWatch GetMetricData and GetMetricStatistics over the series the load model publishes (traffic.ts). */
+/** CloudWatch GetMetricData (with simple metric math) and GetMetricStatistics over the series the load model publishes (traffic.ts). */
 import { SimCore } from '../core';
 import { HandlerMap } from '../handler';
+import { MathError, Series, evaluate } from './metric-math';
 import { Dimension, findSeries, isStatistic, periods, statistic } from './metric-store';
 
 function invalid(sim: SimCore, message: string): Error {
@@ -32,28 +33,56 @@ interface Query {
   MetricStat?: { Metric?: { Namespace?: string; MetricName?: string; Dimensions?: any[] }; Period?: number; Stat?: string; Unit?: string };
 }
 
+function metricStatSeries(sim: SimCore, q: Query, field: string, start: number, end: number): { series: Series; period: number } {
+  const stat = q.MetricStat;
+  if (!stat?.Metric?.Namespace || !stat.Metric.MetricName) throw sim.error('CloudWatch', 'MissingParameter', `The parameter ${field}.MetricStat.Metric is required.`);
+  if (!stat.Stat || !isStatistic(stat.Stat)) throw invalid(sim, `The value ${stat.Stat} for parameter ${field}.MetricStat.Stat is not a supported statistic.`);
+  const period = checkPeriod(sim, stat.Period, `${field}.MetricStat.Period`);
+  const found = findSeries(sim, stat.Metric.Namespace, stat.Metric.MetricName, dims(stat.Metric.Dimensions));
+  const unitOk = !stat.Unit || !found || stat.Unit === found.unit;
+  const rows = unitOk ? periods(found, start, end, period) : [];
+  return { series: new Map(rows.map((p) => [p.t, statistic(p.samples, stat.Stat!)])), period };
+}
+
 function getMetricData(sim: SimCore, input: any) {
   const queries = (input.MetricDataQueries ?? []) as Query[];
   if (!queries.length || queries.length > 500) throw invalid(sim, 'The parameter MetricDataQueries must contain between 1 and 500 queries.');
   const start = time(sim, input.StartTime, 'StartTime');
   const end = time(sim, input.EndTime, 'EndTime');
   if (end <= start) throw invalid(sim, 'The parameter StartTime must be less than the parameter EndTime.');
-  const ids = new Set<string>();
-  const results = queries.map((q, i) => {
+  const byId = new Map<string, { q: Query; field: string }>();
+  queries.forEach((q, i) => {
     const field = `MetricDataQueries.member.${i + 1}`;
     if (!q.Id || !/^[a-z][a-zA-Z0-9_]*$/.test(q.Id)) throw invalid(sim, `The value ${q.Id} for parameter ${field}.Id is not valid: it must start with a lowercase letter and contain only letters, numbers and underscores.`);
-    if (ids.has(q.Id)) throw invalid(sim, `The value ${q.Id} for parameter ${field}.Id is used more than once.`);
-    ids.add(q.Id);
-    if (q.Expression !== undefined) throw invalid(sim, `${field}.Expression: metric math is not modelled by the simulated account; query the metrics and compute in the caller.`);
-    const stat = q.MetricStat;
-    if (!stat?.Metric?.Namespace || !stat.Metric.MetricName) throw sim.error('CloudWatch', 'MissingParameter', `The parameter ${field}.MetricStat.Metric is required.`);
-    if (!stat.Stat || !isStatistic(stat.Stat)) throw invalid(sim, `The value ${stat.Stat} for parameter ${field}.MetricStat.Stat is not a supported statistic.`);
-    const period = checkPeriod(sim, stat.Period, `${field}.MetricStat.Period`);
-    const series = findSeries(sim, stat.Metric.Namespace, stat.Metric.MetricName, dims(stat.Metric.Dimensions));
-    const unitOk = !stat.Unit || !series || stat.Unit === series.unit;
-    const points = unitOk ? periods(series, start, end, period).map((p) => ({ t: p.t, v: statistic(p.samples, stat.Stat!) })) : [];
+    if (byId.has(q.Id)) throw invalid(sim, `The value ${q.Id} for parameter ${field}.Id is used more than once.`);
+    if ((q.Expression === undefined) === (q.MetricStat === undefined)) throw invalid(sim, `${field} must have exactly one of MetricStat and Expression.`);
+    byId.set(q.Id, { q, field });
+  });
+  const stats = [...byId.values()].filter((x) => x.q.MetricStat).map((x) => ({ id: x.q.Id!, ...metricStatSeries(sim, x.q, x.field, start, end) }));
+  const period = Math.max(60, ...stats.map((x) => x.period));
+  const grid = Array.from({ length: Math.ceil((end - start) / (period * 1000)) }, (_, k) => start + k * period * 1000);
+  const values = new Map<string, number | Series>(stats.map((x) => [x.id, x.series]));
+  const resolving = new Set<string>();
+  const resolve = (id: string): number | Series => {
+    const known = values.get(id);
+    if (known !== undefined) return known;
+    const entry = byId.get(id);
+    if (!entry || resolving.has(id)) throw new MathError(entry ? `${id} refers to itself` : `unknown identifier ${id}`);
+    resolving.add(id);
+    try {
+      values.set(id, evaluate(entry.q.Expression!, { lookup: resolve, grid }));
+    } catch (err) {
+      if (err instanceof MathError) throw invalid(sim, `Error in expression ${id} (${entry.q.Expression}): ${err.message}`);
+      throw err;
+    }
+    return values.get(id)!;
+  };
+  const results = queries.map((q) => {
+    const v = resolve(q.Id!);
+    const points = (typeof v === 'number' ? grid.map((t) => [t, v] as [number, number]) : [...v.entries()]).sort((a, b) => a[0] - b[0]);
     if (input.ScanBy !== 'TimestampAscending') points.reverse();
-    return { q, result: { Id: q.Id, Label: q.Label ?? stat.Metric.MetricName, Timestamps: points.map((p) => sim.date(p.t)), Values: points.map((p) => p.v), StatusCode: 'Complete' } };
+    const label = q.Label ?? q.MetricStat?.Metric?.MetricName ?? q.Id;
+    return { q, result: { Id: q.Id, Label: label, Timestamps: points.map(([t]) => sim.date(t)), Values: points.map(([, x]) => x), StatusCode: 'Complete' } };
   });
   return { MetricDataResults: results.filter((r) => r.q.ReturnData !== false).map((r) => r.result), Messages: [] };
 }

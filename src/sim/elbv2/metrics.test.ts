@@ -1,4 +1,4 @@
-import { GetMetricDataCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { RegisterInstancesWithLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
@@ -91,7 +91,7 @@ describe('CloudWatch metrics from the load model', () => {
     expect(r.Timestamps!.map((d) => d.getTime())).toEqual([t0 + 2 * MIN, t0 + MIN, t0]);
     const partial = await metricValues(c.cw, 'AWS/ApplicationELB', 'RequestCount', { TargetGroup: dims(green).TargetGroup }, 'Sum', t0, sim.nowMs());
     expect(partial).toEqual([]);
-    const math = await c.cw.send(new GetMetricDataCommand({ StartTime: new Date(t0), EndTime: new Date(sim.nowMs()), MetricDataQueries: [{ Id: 'e1', Expression: 'req * 2' }] })).catch((e) => e);
+    const math = await c.cw.send(new GetMetricDataCommand({ StartTime: new Date(t0), EndTime: new Date(sim.nowMs()), MetricDataQueries: [{ Id: 'e1', Expression: 'ANOMALY_DETECTION_BAND(e1)' }] })).catch((e) => e);
     expect(math.name).toBe('InvalidParameterValueException');
     const badStat = await metricValues(c.cw, 'AWS/ApplicationELB', 'RequestCount', dims(green), 'Median', t0, sim.nowMs()).catch((e) => e);
     expect(badStat.name).toBe('InvalidParameterValueException');
@@ -139,5 +139,57 @@ describe('CloudWatch metrics from the load model', () => {
     expect(latency.Datapoints).toHaveLength(1);
     expect(latency.Datapoints![0].ExtendedStatistics!.p99).toBeGreaterThan(0.08);
     expect(latency.Datapoints![0].Unit).toBe('Seconds');
+  });
+
+  it('computes a 5xx rate with metric math, FILL covering the minutes AWS publishes no 5xx count for', async () => {
+    const { sim, c, green, dims } = await canary();
+    const t0 = sim.nowMs();
+    sim.advance(2 * MIN);
+    sim.markAmiBroken(AMI_GREEN, { errorRate: 0.3 });
+    sim.advance(2 * MIN);
+    const metric = (MetricName: string) => ({ Namespace: 'AWS/ApplicationELB', MetricName, Dimensions: Object.entries(dims(green)).map(([Name, Value]) => ({ Name, Value })) });
+    const out = await c.cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(t0),
+        EndTime: new Date(sim.nowMs()),
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: [
+          { Id: 'errors', MetricStat: { Metric: metric('HTTPCode_Target_5XX_Count'), Period: 60, Stat: 'Sum' }, ReturnData: false },
+          { Id: 'requests', MetricStat: { Metric: metric('RequestCount'), Period: 60, Stat: 'Sum' }, ReturnData: false },
+          { Id: 'rate', Expression: 'FILL(errors, 0) / requests * 100', Label: '5xx %' },
+          { Id: 'raw', Expression: 'errors / requests * 100' },
+        ],
+      }),
+    );
+    expect(out.MetricDataResults!.map((r) => [r.Id, r.Label, r.Values])).toEqual([
+      ['rate', '5xx %', [0, 0, 30, 30]],
+      ['raw', 'raw', [30, 30]],
+    ]);
+  });
+
+  it('evaluates CloudWatch alarms on the load balancer metrics, so a metrics-bad build can trip one', async () => {
+    const { sim, c, green, dims } = await canary();
+    await c.cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'shop-green-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Dimensions: Object.entries(dims(green)).map(([Name, Value]) => ({ Name, Value })),
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 2,
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+    const state = async () => (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-green-5xx'] }))).MetricAlarms![0].StateValue;
+    sim.advance(3 * MIN);
+    expect(await state()).toBe('OK');
+    sim.markAmiBroken(AMI_GREEN, { errorRate: 0.3 });
+    sim.advance(2 * MIN);
+    expect(await state()).toBe('ALARM');
+    const alarm = (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-green-5xx'] }))).MetricAlarms![0];
+    expect(alarm.StateReason).toContain('[36.0');
   });
 });

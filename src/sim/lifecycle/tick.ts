@@ -20,8 +20,9 @@ function tickOnce(sim: SimCore): void {
   tickTargetGroups(sim);
   for (const g of Object.values(sim.state.groups)) tickGroup(sim, g);
   for (const r of sim.state.refreshes) tickRefresh(sim, r);
-  for (const a of Object.values(sim.state.alarms)) evaluateAlarm(sim, a);
+  // Metrics first, so an alarm at a minute's end sees that minute's datapoint.
   tickTraffic(sim, (id) => instanceCpu(sim, id) ?? sim.timings.idleCpu);
+  for (const a of Object.values(sim.state.alarms)) evaluateAlarm(sim, a);
 }
 
 /** Process everything due at the current cursor until nothing changes. */
