@@ -126,4 +126,6 @@ export interface MetricStore {
   /** The end of the next minute to record. */
   nextAt: number;
   series: Record<string, MetricSeries>;
+  /** Requests answered by instances of each AMI since the account began (for benches: how much traffic a bad build saw). */
+  served?: Record<string, { requests: number; errors: number }>;
 }

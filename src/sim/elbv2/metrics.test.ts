@@ -64,6 +64,12 @@ describe('CloudWatch metrics from the load model', () => {
     sim.advance(2 * MIN);
     expect(await requests(green, t2, sim.nowMs())).toEqual([600, 600]);
     expect(await metricValues(c.cw, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', dims(green), 'Sum', t2, sim.nowMs())).toEqual([180, 180]);
+    // Everything the canary build answered so far, for benches (its share of all requests).
+    const served = sim.snapshot().metrics!.served!;
+    // Green served from its first healthy minute on: 1 minute before t0, 5 before the fault and 5 with it
+    // at 120 a minute, then 2 at 600; 30 % failed since the fault.
+    expect(served[AMI_GREEN].requests).toBeCloseTo(11 * 120 + 2 * 600, 6);
+    expect(served[AMI_GREEN].errors).toBeCloseTo(0.3 * (5 * 120 + 2 * 600), 6);
     sim.markAmiBroken(AMI_GREEN, { errorRate: 0 });
     const t3 = sim.nowMs();
     sim.advance(2 * MIN);

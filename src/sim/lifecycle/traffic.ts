@@ -73,10 +73,17 @@ function serve(sim: SimCore, instances: string[], requests: number, cpuOf: (id: 
   const out: Served = { requests: 0, errors: 0, times: [] };
   if (!instances.length || requests <= 0) return out;
   const each = requests / instances.length;
+  const served = (metricStore(sim).served ??= {});
   for (const id of instances) {
     const inst = sim.state.instances[id];
+    const errors = each * (inst ? (sim.state.amiErrorRates?.[inst.imageId] ?? 0) : 0);
     out.requests += each;
-    out.errors += each * (inst ? (sim.state.amiErrorRates?.[inst.imageId] ?? 0) : 0);
+    out.errors += errors;
+    if (inst) {
+      const tally = (served[inst.imageId] ??= { requests: 0, errors: 0 });
+      tally.requests += each;
+      tally.errors += errors;
+    }
     const mean = responseTime(sim, cpuOf(id));
     // A skewed spread around the mean, so percentiles (p99) sit well above the average.
     out.times.push([mean * 0.5, each * 0.5], [mean, each * 0.35], [mean * 2, each * 0.135], [mean * 4, each * 0.015]);
