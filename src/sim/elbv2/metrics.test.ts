@@ -198,4 +198,18 @@ describe('CloudWatch metrics from the load model', () => {
     const alarm = (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: ['shop-green-5xx'] }))).MetricAlarms![0];
     expect(alarm.StateReason).toContain('[36.0');
   });
+
+  it('grows requests and response times with the load set on the ALB, weighted onto each target group', async () => {
+    const { sim, c, blue, green, dims } = await canary();
+    const t0 = sim.nowMs();
+    sim.advance(MIN);
+    sim.setLoad('shop', 300);
+    const t1 = sim.nowMs();
+    sim.advance(MIN);
+    const avg = async (tg: string, from: number, to: number) => (await metricValues(c.cw, 'AWS/ApplicationELB', 'TargetResponseTime', dims(tg), 'Average', from, to))[0];
+    // 20 + 300 requests/s; blue's 3 instances share 90 % of 300 % CPU (90 % each), green's one 10 % (30 %).
+    expect(await metricValues(c.cw, 'AWS/ApplicationELB', 'RequestCount', dims(blue), 'Sum', t1, sim.nowMs())).toEqual([17280]);
+    expect((await avg(blue, t1, sim.nowMs())) / (await avg(blue, t0, t1))).toBeCloseTo((1 + 4 * 0.9 ** 3) / (1 + 4 * 0.02 ** 3), 3);
+    expect((await avg(green, t1, sim.nowMs())) / (await avg(green, t0, t1))).toBeCloseTo((1 + 4 * 0.3 ** 3) / (1 + 4 * 0.02 ** 3), 3);
+  });
 });
