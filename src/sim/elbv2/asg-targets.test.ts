@@ -33,6 +33,7 @@ describe('Auto Scaling groups with target groups', () => {
     await createTargetGroupFleet(c, 'shop-v001', { desired: 2, targetGroups: [blue] });
     const g = (await c.asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['shop-v001'] }))).AutoScalingGroups![0];
     expect(g.TargetGroupARNs).toEqual([blue]);
+    expect(sim.group('shop-v001')!.targetGroups).toEqual([blue]);
     expect(await targetStates(c.elbv2, blue)).toEqual({});
     sim.advance(45_000);
     const ids = Object.keys(await groupInstances(c, 'shop-v001'));
