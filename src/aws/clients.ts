@@ -13,6 +13,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import { DroverError } from '../util/errors';
@@ -25,6 +26,8 @@ export interface AwsClients {
   ec2: EC2Client;
   autoScaling: AutoScalingClient;
   elb: ElasticLoadBalancingClient;
+  /** Application/Network Load Balancers and target groups. */
+  elbv2: ElasticLoadBalancingV2Client;
   cloudWatch: CloudWatchClient;
   efs: EFSClient;
   sqs: SQSClient;
@@ -43,7 +46,7 @@ export interface AwsClientOptions {
 
 export const CALL_RECORDER_NAME = 'droverCallRecorder';
 
-type ServiceKey = 'ec2' | 'autoScaling' | 'elb' | 'cloudWatch' | 'efs' | 'sqs';
+type ServiceKey = 'ec2' | 'autoScaling' | 'elb' | 'elbv2' | 'cloudWatch' | 'efs' | 'sqs';
 type AnyClient = AwsClients[ServiceKey];
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a getter is synchronous; require loads the package on first use */
@@ -51,6 +54,7 @@ const CLIENT_CLASSES: Record<ServiceKey, () => new (config: any) => AnyClient> =
   ec2: () => (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client,
   autoScaling: () => (require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling')).AutoScalingClient,
   elb: () => (require('@aws-sdk/client-elastic-load-balancing') as typeof import('@aws-sdk/client-elastic-load-balancing')).ElasticLoadBalancingClient,
+  elbv2: () => (require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client,
   cloudWatch: () => (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
   efs: () => (require('@aws-sdk/client-efs') as typeof import('@aws-sdk/client-efs')).EFSClient,
   sqs: () => (require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient,
@@ -97,6 +101,7 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
     get ec2() { return client('ec2'); },
     get autoScaling() { return client('autoScaling'); },
     get elb() { return client('elb'); },
+    get elbv2() { return client('elbv2'); },
     get cloudWatch() { return client('cloudWatch'); },
     get efs() { return client('efs'); },
     get sqs() { return client('sqs'); },
@@ -126,7 +131,7 @@ function callRecorder(calls: CallCounter) {
 /** Close every built client's sockets (daemon shutdown); clients never used are not built for it. */
 export function destroyAwsClients(clients: AwsClients): void {
   const made = built.get(clients);
-  const all = made ? [...made.values()] : [clients.ec2, clients.autoScaling, clients.elb, clients.cloudWatch, clients.efs, clients.sqs];
+  const all = made ? [...made.values()] : [clients.ec2, clients.autoScaling, clients.elb, clients.elbv2, clients.cloudWatch, clients.efs, clients.sqs];
   for (const c of all) c.destroy();
 }
 

@@ -6,7 +6,15 @@ import { openSimTarget } from './sim-target';
 import { discoverSimServer, SIM_URL_ENV, simServerUrl } from './sim-url';
 import { resetSimulatedWorld, SIMULATED_WORLD_DIRS } from './state-dir';
 
-const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'CloudWatch', 'EFS', 'SQS'];
+const SERVICES = ['EC2', 'AutoScaling', 'ElasticLoadBalancing', 'ElasticLoadBalancingV2', 'CloudWatch', 'EFS', 'SQS'];
+
+/** `--error-rate` as a fraction in [0, 1]. */
+function errorRateFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (value.trim() === '' || !(rate >= 0 && rate <= 1)) throw new UsageError(`--error-rate: "${value}" is not a fraction between 0 and 1 (0.3 = 30 % of requests answer 5xx)`);
+  return rate;
+}
 
 /** `drover sim …`: drive and poke the simulated AWS account saved in the state directory. */
 export function registerSimCommands(program: Command): void {
@@ -116,14 +124,18 @@ Examples:
 
   sim
     .command('break-ami')
-    .description('mark an AMI broken: instances launched from it never pass ELB health checks')
+    .description('mark an AMI broken: instances launched from it never pass ELB health checks, or with --error-rate pass them but serve 5xx')
     .argument('<ami>', 'image id')
-    .action(async (ami: string, _o: unknown, cmd: Command) => {
+    .option('--error-rate <r>', 'instances pass health checks but answer this fraction of requests with 5xx (CloudWatch shows it); 0 clears')
+    .addHelpText('after', `\nExamples:\n  $ drover sim break-ami ami-0a1b2c3d4e5f60002\n  $ drover sim break-ami ami-0a1b2c3d4e5f60002 --error-rate 0.3`)
+    .action(async (ami: string, flags: { errorRate?: string }, cmd: Command) => {
       const ctx = commandContext(cmd);
+      const errorRate = errorRateFlag(flags.errorRate);
       const account = await openSimTarget(ctx.stateDir);
-      await account.control('markAmiBroken', ami);
+      await account.control('markAmiBroken', ami, { errorRate });
       account.done();
-      writeOut(`${ami} is now broken`);
+      if (errorRate === undefined) writeOut(`${ami} is now broken`);
+      else writeOut(errorRate ? `${ami} now answers ${Math.round(errorRate * 1000) / 10} % of requests with 5xx (health checks still pass)` : `${ami} no longer serves 5xx`);
     });
 
   sim
@@ -132,15 +144,25 @@ Examples:
     .argument('<commit>', 'commit sha')
     .option('--fail <message>', 'the build fails and prints this message')
     .option('--broken-image', 'the build succeeds, but instances from its AMI never pass health checks')
+    .option('--error-rate <r>', 'the build succeeds; instances from its AMI pass health checks but answer this fraction of requests with 5xx')
     .option('--duration <duration>', 'how long the build script runs', '4m')
-    .action(async (commit: string, flags: { fail?: string; brokenImage?: boolean; duration: string }, cmd: Command) => {
+    .action(async (commit: string, flags: { fail?: string; brokenImage?: boolean; errorRate?: string; duration: string }, cmd: Command) => {
       const ctx = commandContext(cmd);
       const seconds = parseDurationFlag('--duration', flags.duration);
+      const errorRate = errorRateFlag(flags.errorRate);
       if (flags.fail !== undefined && flags.brokenImage) throw new UsageError('--fail and --broken-image cannot be used together');
+      if (flags.fail !== undefined && errorRate !== undefined) throw new UsageError('--fail and --error-rate cannot be used together');
       const account = await openSimTarget(ctx.stateDir);
-      await account.control('setBuildResult', commit.toLowerCase(), { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) });
+      const result = { ok: flags.fail === undefined, durationMs: seconds * 1000, ...(flags.fail ? { message: flags.fail } : {}), ...(flags.brokenImage ? { brokenImage: true } : {}) };
+      await account.control('setBuildResult', commit.toLowerCase(), { ...result, ...(errorRate ? { errorRate } : {}) });
       account.done();
-      const outcome = flags.fail ? `fail: ${flags.fail}` : flags.brokenImage ? 'succeed with an AMI that never becomes healthy' : 'succeed';
+      const outcome = flags.fail
+        ? `fail: ${flags.fail}`
+        : flags.brokenImage
+          ? 'succeed with an AMI that never becomes healthy'
+          : errorRate
+            ? `succeed with an AMI that serves ${Math.round(errorRate * 1000) / 10} % 5xx`
+            : 'succeed';
       writeOut(`a bake of ${commit} will ${outcome} after ${formatDuration(seconds)}`);
     });
 

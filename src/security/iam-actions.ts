@@ -6,7 +6,8 @@
  * For these six services the IAM action name is the API operation name under the service's
  * IAM prefix (checked against the Service Authorization Reference): EFS `DescribeFileSystems`
  * is `elasticfilesystem:DescribeFileSystems`, CloudWatch `ListTagsForResource` is
- * `cloudwatch:ListTagsForResource`, Classic ELB operations are `elasticloadbalancing:<Op>`.
+ * `cloudwatch:ListTagsForResource`, Classic ELB and ELBv2 operations are both `elasticloadbalancing:<Op>`
+ * (so CreateLoadBalancer, DescribeTags, ... of the two APIs are one IAM action).
  * Only the prefixes differ from the SDK client names (EFS, AutoScaling, ...).
  */
 import { COMMANDS, ServiceName, allCommands } from '../aws/commands';
@@ -16,6 +17,7 @@ export const IAM_PREFIX: Record<ServiceName, string> = {
   EC2: 'ec2',
   AutoScaling: 'autoscaling',
   ElasticLoadBalancing: 'elasticloadbalancing',
+  ElasticLoadBalancingV2: 'elasticloadbalancing',
   CloudWatch: 'cloudwatch',
   EFS: 'elasticfilesystem',
   SQS: 'sqs',

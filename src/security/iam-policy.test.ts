@@ -17,12 +17,15 @@ function statementsGranting(doc: PolicyDocument, action: string): PolicyStatemen
 const IMPLICIT = IMPLICIT_ACTIONS.map((a) => a.action);
 
 describe('daemon policy actions', () => {
-  it('grants the IAM action of every COMMANDS entry, each a distinct action except SQS batches', () => {
+  it('grants the IAM action of every COMMANDS entry, each a distinct action except SQS batches and ELB operations both APIs have', () => {
     const granted = new Set(policyActions(scoped().daemon));
     const mapped = commandActions();
     const batches = allCommands().filter((c) => c.service === 'SQS' && c.operation.endsWith('Batch'));
     expect(batches.map((c) => c.operation)).toContain('DeleteMessageBatch');
-    expect(new Set(mapped).size).toBe(allCommands().length - batches.length);
+    const classic = allCommands().filter((c) => c.service === 'ElasticLoadBalancing').map((c) => c.operation);
+    const shared = allCommands().filter((c) => c.service === 'ElasticLoadBalancingV2' && classic.includes(c.operation));
+    expect(shared.map((c) => c.operation)).toEqual(['CreateLoadBalancer', 'DescribeLoadBalancers', 'DeleteLoadBalancer', 'AddTags', 'DescribeTags']);
+    expect(new Set(mapped).size).toBe(allCommands().length - batches.length - shared.length);
     for (const action of mapped) expect(granted.has(action)).toBe(true);
   });
 
@@ -43,6 +46,8 @@ describe('daemon policy actions', () => {
     expect(iamActionFor('EFS', 'DescribeFileSystems')).toBe('elasticfilesystem:DescribeFileSystems');
     expect(iamActionFor('CloudWatch', 'ListTagsForResource')).toBe('cloudwatch:ListTagsForResource');
     expect(iamActionFor('ElasticLoadBalancing', 'ConfigureHealthCheck')).toBe('elasticloadbalancing:ConfigureHealthCheck');
+    expect(iamActionFor('ElasticLoadBalancingV2', 'RegisterTargets')).toBe('elasticloadbalancing:RegisterTargets');
+    expect(iamActionFor('ElasticLoadBalancingV2', 'CreateLoadBalancer')).toBe(iamActionFor('ElasticLoadBalancing', 'CreateLoadBalancer'));
     expect(iamActionFor('AutoScaling', 'SetDesiredCapacity')).toBe('autoscaling:SetDesiredCapacity');
   });
 
@@ -101,6 +106,7 @@ describe('daemon policy scoping', () => {
       'ec2:CreateImage',
       'autoscaling:CreateAutoScalingGroup',
       'elasticloadbalancing:CreateLoadBalancer',
+      'elasticloadbalancing:CreateTargetGroup',
       'elasticfilesystem:CreateFileSystem',
       'cloudwatch:PutMetricAlarm',
     ]) {
@@ -120,6 +126,10 @@ describe('daemon policy scoping', () => {
       'autoscaling:DeleteAutoScalingGroup',
       'autoscaling:SetDesiredCapacity',
       'elasticloadbalancing:DeleteLoadBalancer',
+      'elasticloadbalancing:DeleteTargetGroup',
+      'elasticloadbalancing:RegisterTargets',
+      'elasticloadbalancing:CreateListener',
+      'autoscaling:AttachLoadBalancerTargetGroups',
       'elasticfilesystem:DeleteFileSystem',
     ]) {
       const sts = statementsGranting(doc, action);
@@ -150,7 +160,12 @@ describe('daemon policy scoping', () => {
     expect(arnsOf('autoscaling:DeleteAutoScalingGroup')).toEqual([
       'arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:*:autoScalingGroupName/magento-marketplace-v*',
     ]);
-    expect(arnsOf('elasticloadbalancing:DeleteLoadBalancer')).toEqual(['arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/magento-marketplace']);
+    // One pattern for the Classic ELB `loadbalancer/<name>` and the ALB `loadbalancer/app/<name>/<id>`.
+    expect(arnsOf('elasticloadbalancing:DeleteLoadBalancer')).toEqual([
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/*magento-marketplace*',
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*',
+    ]);
+    expect(arnsOf('elasticloadbalancing:ModifyListener')).toEqual(['arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/*/magento-marketplace/*']);
     expect(arnsOf('sqs:ReceiveMessage').sort()).toEqual([
       'arn:aws:sqs:eu-west-1:123456789012:drover-events',
       'arn:aws:sqs:eu-west-1:123456789012:drover-events-dlq',

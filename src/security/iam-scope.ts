@@ -75,9 +75,25 @@ export function groupArns(s: PolicyScope): string[] {
   return s.fleets.length ? unique(s.fleets.map((f) => arn(f.region, `${f.name}-v*`))) : s.regions.map((r) => arn(r, '*'));
 }
 
+/**
+ * The fleets' load balancers: Classic (`loadbalancer/<name>`) and Application/Network
+ * (`loadbalancer/app|net/<name>/<id>`) in one pattern, `loadbalancer/*<name>*`, to keep the
+ * policy under IAM's size limit (the statements using it also require drover's tag).
+ */
 export function loadBalancerArns(s: PolicyScope): string[] {
   const arn = (r: string, name: string) => `arn:aws:elasticloadbalancing:${r}:${s.account}:loadbalancer/${name}`;
+  return s.fleets.length ? unique(s.fleets.map((f) => arn(f.region, `*${f.loadBalancerName}*`))) : s.regions.map((r) => arn(r, '*'));
+}
+
+/** Listeners (`listener/app|net/<load balancer>/<id>/<id>`) of the fleets' load balancers. */
+export function listenerArns(s: PolicyScope): string[] {
+  const arn = (r: string, name: string) => `arn:aws:elasticloadbalancing:${r}:${s.account}:listener/*/${name}/*`;
   return s.fleets.length ? unique(s.fleets.map((f) => arn(f.region, f.loadBalancerName))) : s.regions.map((r) => arn(r, '*'));
+}
+
+/** Target groups: drover names them per fleet and tags them, so the tag conditions scope them. */
+export function targetGroupArns(s: PolicyScope): string[] {
+  return s.regions.map((r) => `arn:aws:elasticloadbalancing:${r}:${s.account}:targetgroup/*`);
 }
 
 export function alarmArns(s: PolicyScope): string[] {

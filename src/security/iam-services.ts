@@ -6,7 +6,7 @@
  */
 import { COMMANDS, ServiceName, isReadOnlyCommand } from '../aws/commands';
 import { SERVICE_LINKED_ROLES, actionsOf, iamActionFor } from './iam-actions';
-import { PolicyScope, alarmArns, fileSystemArns, groupArns, loadBalancerArns, queueArns, serviceLinkedRoleArn } from './iam-scope';
+import { PolicyScope, alarmArns, fileSystemArns, groupArns, listenerArns, loadBalancerArns, queueArns, serviceLinkedRoleArn, targetGroupArns } from './iam-scope';
 import { PolicyStatement, REQUEST_TAGGED, RESOURCE_TAGGED, allOf, allow } from './iam-statement';
 
 /** Reads granted in a narrower statement: builder console output and the event queue. */
@@ -38,6 +38,8 @@ export function autoScalingStatements(s: PolicyScope): PolicyStatement[] {
         'SetDesiredCapacity',
         'AttachLoadBalancers',
         'DetachLoadBalancers',
+        'AttachLoadBalancerTargetGroups',
+        'DetachLoadBalancerTargetGroups',
         'SuspendProcesses',
         'ResumeProcesses',
         'CreateOrUpdateTags',
@@ -55,25 +57,37 @@ export function autoScalingStatements(s: PolicyScope): PolicyStatement[] {
   ];
 }
 
+/**
+ * Classic ELB and ELBv2 share their IAM actions (`elasticloadbalancing:CreateLoadBalancer` is
+ * both), so one statement covers both kinds of load balancer (and target groups); the policy
+ * stays under IAM's inline size limit. Listeners are scoped by their load balancer's name:
+ * drover does not rely on listener tags.
+ */
 export function loadBalancerStatements(s: PolicyScope): PolicyStatement[] {
   const elb = (ops: string[]) => actionsOf('ElasticLoadBalancing', ops);
+  const v2 = (ops: string[]) => actionsOf('ElasticLoadBalancingV2', ops);
+  const arns = [...loadBalancerArns(s), ...targetGroupArns(s)];
   return [
-    allow('ElbCreateTaggedLoadBalancers', elb(['CreateLoadBalancer', 'AddTags']), loadBalancerArns(s), REQUEST_TAGGED),
+    allow('ElbCreateTaggedLoadBalancers', [...new Set([...elb(['CreateLoadBalancer', 'AddTags']), ...v2(['CreateTargetGroup'])])], arns, REQUEST_TAGGED),
     allow(
       'ElbManageDroverLoadBalancers',
-      elb([
-        'DeleteLoadBalancer',
-        'ConfigureHealthCheck',
-        'ModifyLoadBalancerAttributes',
-        'CreateLoadBalancerListeners',
-        'DeleteLoadBalancerListeners',
-        'RegisterInstancesWithLoadBalancer',
-        'DeregisterInstancesFromLoadBalancer',
-        'AddTags',
-      ]),
-      loadBalancerArns(s),
+      [
+        ...elb([
+          'DeleteLoadBalancer',
+          'ConfigureHealthCheck',
+          'ModifyLoadBalancerAttributes',
+          'CreateLoadBalancerListeners',
+          'DeleteLoadBalancerListeners',
+          'RegisterInstancesWithLoadBalancer',
+          'DeregisterInstancesFromLoadBalancer',
+          'AddTags',
+        ]),
+        ...v2(['CreateListener', 'ModifyTargetGroup', 'ModifyTargetGroupAttributes', 'DeleteTargetGroup', 'RegisterTargets', 'DeregisterTargets']),
+      ],
+      arns,
       RESOURCE_TAGGED,
     ),
+    allow('ElbManageFleetListeners', v2(['ModifyListener', 'DeleteListener']), listenerArns(s)),
   ];
 }
 

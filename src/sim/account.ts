@@ -10,7 +10,7 @@ import { clone } from './clone';
 import { SimCore } from './core';
 import { defaultState } from './defaults';
 import { awsError, isSimService, SimNotImplemented, SimService } from './errors';
-import { drawFault, emptyFaults, FaultState } from './faults';
+import { breakAmi, drawFault, emptyFaults, FaultState } from './faults';
 import * as view from './inspect';
 import { runUntil, settle } from './lifecycle/tick';
 import { isReadOnly, ROUTES } from './router';
@@ -199,15 +199,16 @@ export class SimAccount {
   }
 
   // ---- scenario controls ----
-  markAmiBroken(imageId: string): void {
-    if (!this.core.state.brokenAmis.includes(imageId)) this.core.state.brokenAmis.push(imageId);
+  /** Broken: never passes health checks. With `errorRate`: passes them, but answers that share of requests with 5xx (0 clears). */
+  markAmiBroken(imageId: string, opts: { errorRate?: number } = {}): void {
+    breakAmi(this.core.state, imageId, opts.errorRate);
   }
 
   setLoad(loadBalancerName: string, totalLoad: number): void {
     this.core.state.loads[loadBalancerName] = totalLoad;
   }
 
-  setBuildResult(commit: string, result: { ok: boolean; durationMs?: number; message?: string; brokenImage?: boolean }): void {
+  setBuildResult(commit: string, result: { ok: boolean; durationMs?: number; message?: string; brokenImage?: boolean; errorRate?: number }): void {
     this.core.state.buildResults[commit] = { ...result };
   }
 

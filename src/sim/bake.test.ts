@@ -65,3 +65,19 @@ describe('a build that yields a broken image', () => {
     expect(sim.snapshot().brokenAmis).not.toContain(images[1]);
   });
 });
+
+describe('a build that yields a metrics-bad image', () => {
+  it('gives only the image baked from that commit its error rate', async () => {
+    const sim = new SimAccount();
+    sim.setBuildResult('bad0004', { ok: true, errorRate: 0.3 });
+    const { ec2 } = simClients(sim);
+    const images: string[] = [];
+    for (const sha of ['bad0004', 'good0005']) {
+      const b = await bake(sim, sha);
+      sim.advance(45_000 + 240_000 + 15_000);
+      images.push((await ec2.send(new CreateImageCommand({ InstanceId: b.id, Name: `img-${sha}` }))).ImageId!);
+    }
+    expect(sim.snapshot().amiErrorRates).toEqual({ [images[0]]: 0.3 });
+    expect(sim.snapshot().brokenAmis).toEqual([]);
+  });
+});

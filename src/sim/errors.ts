@@ -7,10 +7,11 @@ import * as cw from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as efs from '@aws-sdk/client-efs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing';
+import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as sqs from '@aws-sdk/client-sqs';
 import { DroverError } from '../util/errors';
 
-export type SimService = 'EC2' | 'AutoScaling' | 'ElasticLoadBalancing' | 'CloudWatch' | 'EFS' | 'SQS';
+export type SimService = 'EC2' | 'AutoScaling' | 'ElasticLoadBalancing' | 'ElasticLoadBalancingV2' | 'CloudWatch' | 'EFS' | 'SQS';
 
 type ExceptionClass = new (opts: any) => Error;
 
@@ -29,6 +30,7 @@ const BASES: Record<SimService, ExceptionClass> = {
   EC2: ec2.EC2ServiceException,
   AutoScaling: asg.AutoScalingServiceException,
   ElasticLoadBalancing: elb.ElasticLoadBalancingServiceException,
+  ElasticLoadBalancingV2: elbv2.ElasticLoadBalancingV2ServiceException,
   CloudWatch: cw.CloudWatchServiceException,
   EFS: efs.EFSServiceException,
   SQS: sqs.SQSServiceException,
@@ -61,6 +63,28 @@ const CLASSES: Record<SimService, Record<string, ExceptionClass>> = {
     DuplicateTagKeys: elb.DuplicateTagKeysException,
     TooManyLoadBalancers: elb.TooManyAccessPointsException,
     LoadBalancerAttributeNotFound: elb.LoadBalancerAttributeNotFoundException,
+  },
+  ElasticLoadBalancingV2: {
+    LoadBalancerNotFound: elbv2.LoadBalancerNotFoundException,
+    DuplicateLoadBalancerName: elbv2.DuplicateLoadBalancerNameException,
+    TargetGroupNotFound: elbv2.TargetGroupNotFoundException,
+    DuplicateTargetGroupName: elbv2.DuplicateTargetGroupNameException,
+    ListenerNotFound: elbv2.ListenerNotFoundException,
+    DuplicateListener: elbv2.DuplicateListenerException,
+    InvalidTarget: elbv2.InvalidTargetException,
+    ResourceInUse: elbv2.ResourceInUseException,
+    InvalidConfigurationRequest: elbv2.InvalidConfigurationRequestException,
+    IncompatibleProtocols: elbv2.IncompatibleProtocolsException,
+    UnsupportedProtocol: elbv2.UnsupportedProtocolException,
+    TargetGroupAssociationLimit: elbv2.TargetGroupAssociationLimitException,
+    InvalidLoadBalancerAction: elbv2.InvalidLoadBalancerActionException,
+    TooManyTargetGroups: elbv2.TooManyTargetGroupsException,
+    SubnetNotFound: elbv2.SubnetNotFoundException,
+    InvalidSubnet: elbv2.InvalidSubnetException,
+    InvalidSecurityGroup: elbv2.InvalidSecurityGroupException,
+    TooManyTags: elbv2.TooManyTagsException,
+    DuplicateTagKeys: elbv2.DuplicateTagKeysException,
+    CertificateNotFound: elbv2.CertificateNotFoundException,
   },
   CloudWatch: {
     ResourceNotFound: cw.ResourceNotFound,
@@ -112,6 +136,7 @@ const THROTTLE_CODES: Record<SimService, string> = {
   EC2: 'RequestLimitExceeded',
   AutoScaling: 'Throttling',
   ElasticLoadBalancing: 'Throttling',
+  ElasticLoadBalancingV2: 'Throttling',
   CloudWatch: 'Throttling',
   EFS: 'ThrottlingException',
   SQS: 'ThrottlingException',

@@ -1,6 +1,7 @@
 /** Queued and rate-based fault injection, checked before a call is handled. */
 import { normalizeFaultCode, SimService } from './errors';
 import { Prng } from './prng';
+import type { SimState } from './state';
 
 export interface FaultState {
   next: Array<{ service: string; operation: string; code: string; times: number }>;
@@ -24,4 +25,20 @@ export function drawFault(faults: FaultState, rng: Prng, service: SimService, op
     if (rng.next() < r.rate) return normalizeFaultCode(service, r.code);
   }
   return undefined;
+}
+
+/**
+ * Break an AMI. Without an error rate its instances never pass health checks; with one (0..1]
+ * they pass them but answer that share of requests with 5xx (the load model's metrics show it).
+ * An error rate of 0 clears it.
+ */
+export function breakAmi(state: SimState, imageId: string, errorRate?: number): void {
+  if (errorRate === undefined) {
+    if (!state.brokenAmis.includes(imageId)) state.brokenAmis.push(imageId);
+    return;
+  }
+  if (!(errorRate >= 0 && errorRate <= 1)) throw new Error(`break-ami ${imageId}: error rate ${errorRate} is not between 0 and 1`);
+  const rates = (state.amiErrorRates ??= {});
+  if (errorRate === 0) delete rates[imageId];
+  else rates[imageId] = errorRate;
 }

@@ -29,6 +29,7 @@ export function viewGroups(sim: SimCore) {
     desired: g.desired,
     launchTemplate: { ...g.launchTemplate },
     loadBalancers: [...g.loadBalancers],
+    targetGroups: [...(g.targetGroups ?? [])],
     suspended: g.suspended.map((s) => s.process),
     deleting: !!g.deleting,
     instances: Object.values(g.instances).map((i) => ({ id: i.id, lifecycle: i.lifecycle, health: i.health, az: i.az, version: i.launchTemplate.version })),

@@ -4,7 +4,9 @@ import { GROUP_HANDLERS } from './autoscaling/groups';
 import { HOOK_HANDLERS } from './autoscaling/hooks';
 import { POLICY_HANDLERS } from './autoscaling/policies';
 import { REFRESH_HANDLERS } from './autoscaling/refresh';
+import { TARGET_GROUP_ASG_HANDLERS } from './autoscaling/target-groups';
 import { CLOUDWATCH_HANDLERS } from './cloudwatch/alarms';
+import { METRIC_HANDLERS } from './cloudwatch/metrics';
 import { IMAGE_HANDLERS } from './ec2/images';
 import { INSTANCE_HANDLERS } from './ec2/instances';
 import { LAUNCH_TEMPLATE_HANDLERS } from './ec2/launch-templates';
@@ -13,6 +15,10 @@ import { EFS_HANDLERS } from './efs/file-systems';
 import { ELB_CONFIG_HANDLERS } from './elb/config';
 import { LOAD_BALANCER_HANDLERS } from './elb/load-balancers';
 import { REGISTRATION_HANDLERS } from './elb/registration';
+import { LISTENER_HANDLERS } from './elbv2/listeners';
+import { V2_LOAD_BALANCER_HANDLERS } from './elbv2/load-balancers';
+import { TARGET_GROUP_HANDLERS } from './elbv2/target-groups';
+import { TARGET_HANDLERS } from './elbv2/targets';
 import { SimService } from './errors';
 import { HandlerMap } from './handler';
 import { MESSAGE_HANDLERS } from './sqs/messages';
@@ -20,9 +26,10 @@ import { QUEUE_HANDLERS } from './sqs/queues';
 
 export const ROUTES: Record<SimService, HandlerMap> = {
   EC2: { ...NETWORK_HANDLERS, ...LAUNCH_TEMPLATE_HANDLERS, ...INSTANCE_HANDLERS, ...IMAGE_HANDLERS },
-  AutoScaling: { ...GROUP_HANDLERS, ...DESCRIBE_HANDLERS, ...POLICY_HANDLERS, ...HOOK_HANDLERS, ...REFRESH_HANDLERS },
+  AutoScaling: { ...GROUP_HANDLERS, ...DESCRIBE_HANDLERS, ...POLICY_HANDLERS, ...HOOK_HANDLERS, ...REFRESH_HANDLERS, ...TARGET_GROUP_ASG_HANDLERS },
   ElasticLoadBalancing: { ...LOAD_BALANCER_HANDLERS, ...ELB_CONFIG_HANDLERS, ...REGISTRATION_HANDLERS },
-  CloudWatch: CLOUDWATCH_HANDLERS,
+  ElasticLoadBalancingV2: { ...V2_LOAD_BALANCER_HANDLERS, ...TARGET_GROUP_HANDLERS, ...TARGET_HANDLERS, ...LISTENER_HANDLERS },
+  CloudWatch: { ...CLOUDWATCH_HANDLERS, ...METRIC_HANDLERS },
   EFS: EFS_HANDLERS,
   SQS: { ...QUEUE_HANDLERS, ...MESSAGE_HANDLERS },
 };

@@ -3,8 +3,10 @@
  * persistence is `JSON.stringify` and every handler works on the same records.
  */
 import { AlarmRec, FileSystemRec, MountTargetRec, QueueRec } from './state-services';
+import type { Elbv2State, MetricStore } from './state-elbv2';
 
 export type { AlarmRec, FileSystemRec, MessageRec, MountTargetRec, QueueRec } from './state-services';
+export type { Elbv2State, ListenerRec, MetricStore, TargetGroupRec, TargetRec, V2LoadBalancerRec } from './state-elbv2';
 export type Tags = Record<string, string>;
 
 export interface SubnetRec {
@@ -148,6 +150,8 @@ export interface GroupRec {
   defaultCooldown: number;
   subnets: string[];
   loadBalancers: string[];
+  /** ELBv2 target group ARNs (absent in accounts saved before they were modelled). */
+  targetGroups?: string[];
   healthCheckType: 'EC2' | 'ELB';
   healthCheckGracePeriod: number;
   newInstancesProtected: boolean;
@@ -265,9 +269,15 @@ export interface SimState {
   queues: Record<string, QueueRec>;
   eventQueue?: string;
   brokenAmis: string[];
+  /** AMIs whose instances pass health checks but answer this fraction of requests with 5xx. */
+  amiErrorRates?: Record<string, number>;
   loads: Record<string, number>;
-  /** Per commit: how its bake ends; `brokenImage`: the build succeeds but its AMI never passes health checks. */
-  buildResults: Record<string, { ok: boolean; durationMs?: number; message?: string; brokenImage?: boolean }>;
+  /** Application and Network Load Balancers, target groups, listeners (created on first use). */
+  elbv2?: Elbv2State;
+  /** Per-minute CloudWatch series published from the load model (created on first use). */
+  metrics?: MetricStore;
+  /** Per commit: how its bake ends; `brokenImage`: its AMI never passes health checks; `errorRate`: it serves 5xx. */
+  buildResults: Record<string, { ok: boolean; durationMs?: number; message?: string; brokenImage?: boolean; errorRate?: number }>;
   /** Counter for private IPs and other non-random sequences of resources. */
   seq: number;
   /** Counter for request ids (apart from `seq` so read-only calls never shift resource fields). */

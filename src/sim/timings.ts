@@ -26,6 +26,16 @@ export interface SimTimings {
   maxStepMs: number;
   /** Average CPU percent an instance reports without load. */
   idleCpu: number;
+  /** CreateLoadBalancer (ELBv2): provisioning -> active. */
+  elbv2ProvisionMs: number;
+  /** Requests per second every load balancer gets without load (the traffic model behind CloudWatch metrics). */
+  baselineRequestRate: number;
+  /** Extra requests per second per instance-percent of load (`setLoad`). */
+  requestRatePerLoad: number;
+  /** Mean response time of an idle instance; it grows with the instance's CPU. */
+  baseLatencyMs: number;
+  /** How long per-minute metric datapoints are kept. */
+  metricRetentionMs: number;
   /** ELB health checks also fail when the mount target's security groups do not allow NFS from the instance. */
   requireNfsIngress: boolean;
 }
@@ -45,4 +55,9 @@ export const DEFAULT_TIMINGS: SimTimings = {
   maxStepMs: 60_000,
   idleCpu: 2,
   requireNfsIngress: true,
+  elbv2ProvisionMs: 90_000,
+  baselineRequestRate: 20,
+  requestRatePerLoad: 1,
+  baseLatencyMs: 80,
+  metricRetentionMs: 3_600_000,
 };

@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SimAccount } from '../../src/sim/account';
 import { REGION } from '../../src/sim/defaults';
@@ -16,6 +17,7 @@ export interface SimClients {
   ec2: EC2Client;
   asg: AutoScalingClient;
   elb: ElasticLoadBalancingClient;
+  elbv2: ElasticLoadBalancingV2Client;
   cw: CloudWatchClient;
   efs: EFSClient;
   sqs: SQSClient;
@@ -28,6 +30,7 @@ export function simClients(account: SimAccount): SimClients {
     ec2: new EC2Client(config),
     asg: new AutoScalingClient(config),
     elb: new ElasticLoadBalancingClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
     cw: new CloudWatchClient(config),
     efs: new EFSClient(config),
     sqs: new SQSClient(config),

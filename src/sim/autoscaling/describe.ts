@@ -26,7 +26,7 @@ export function groupOut(sim: SimCore, g: GroupRec) {
     DefaultCooldown: g.defaultCooldown,
     AvailabilityZones: azs,
     LoadBalancerNames: [...g.loadBalancers],
-    TargetGroupARNs: [],
+    TargetGroupARNs: [...(g.targetGroups ?? [])],
     HealthCheckType: g.healthCheckType,
     HealthCheckGracePeriod: g.healthCheckGracePeriod,
     Instances: Object.values(g.instances).map((i) => ({

@@ -6,6 +6,7 @@ import { GroupRec } from '../state';
 import { activeInstances, findGroup, isLeaving, templateRef, validation } from './find';
 import { beginLeaving } from './instance-flow';
 import { putHook } from './hooks';
+import { checkTargetGroups } from './target-groups';
 
 const PROCESSES = [
   'Launch',
@@ -68,6 +69,7 @@ function createGroup(sim: SimCore, input: any) {
     defaultCooldown: input.DefaultCooldown ?? 300,
     subnets: parseSubnets(sim, input.VPCZoneIdentifier),
     loadBalancers: [...lbs],
+    targetGroups: checkTargetGroups(sim, input.TargetGroupARNs ?? []),
     healthCheckType: input.HealthCheckType === 'ELB' ? 'ELB' : 'EC2',
     healthCheckGracePeriod: input.HealthCheckGracePeriod ?? 0,
     newInstancesProtected: !!input.NewInstancesProtectedFromScaleIn,

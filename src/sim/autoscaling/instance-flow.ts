@@ -11,6 +11,7 @@ import { deregisterInstance, registerInstance } from '../elb/registration';
 import { GroupInstanceRec, GroupRec } from '../state';
 import { activeInstances, addActivity, finishActivity, isSuspended, resolveGroupTemplate } from './find';
 import { hookFor, openAction } from './hook-actions';
+import { deregisterFromTargetGroups, registerInTargetGroups } from './target-groups';
 
 function pickSubnet(sim: SimCore, g: GroupRec): string {
   const counts = new Map<string, number>();
@@ -108,6 +109,7 @@ export function beginLeaving(sim: SimCore, g: GroupRec, gi: GroupInstanceRec, ca
     const lb = sim.state.loadBalancers[name];
     if (lb) until = Math.max(until, deregisterInstance(sim, lb, gi.id, drain));
   }
+  until = Math.max(until, deregisterFromTargetGroups(sim, g, gi.id, drain));
   gi.drainUntil = until;
   sim.dirty = true;
 }
@@ -120,6 +122,7 @@ function toInService(sim: SimCore, g: GroupRec, gi: GroupInstanceRec): void {
       const lb = sim.state.loadBalancers[name];
       if (lb) registerInstance(sim, lb, gi.id);
     }
+    registerInTargetGroups(sim, g, gi.id);
   }
   finishActivity(sim, gi.activityId);
   sim.dirty = true;

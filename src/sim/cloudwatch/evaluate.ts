@@ -1,6 +1,7 @@
 /**
  * Alarm evaluation at each Period boundary over the last EvaluationPeriods datapoints of the
- * group's CPU. While in ALARM, Auto Scaling policy actions run every period (as AWS does).
+ * group's CPU, or of a series the load model publishes (load balancer requests, 5xx, latency).
+ * While in ALARM, Auto Scaling policy actions run every period (as AWS does).
  */
 import { executePolicy } from '../autoscaling/policies';
 import { SimCore } from '../core';
@@ -8,6 +9,7 @@ import { publishEvent } from '../lifecycle/events';
 import { groupCpu } from '../lifecycle/load';
 import { AlarmRec } from '../state';
 import { alarmOut } from './alarms';
+import { findSeries, periods, statistic } from './metric-store';
 
 const WORDS: Record<string, string> = {
   GreaterThanOrEqualToThreshold: 'greater than or equal to',
@@ -29,8 +31,11 @@ function breaches(a: AlarmRec, v: number): boolean {
   }
 }
 
-function sample(sim: SimCore, a: AlarmRec): number | null {
-  if (a.namespace !== 'AWS/EC2' || a.metric !== 'CPUUtilization') return null;
+function sample(sim: SimCore, a: AlarmRec, evalAt: number): number | null {
+  if (a.namespace !== 'AWS/EC2' || a.metric !== 'CPUUtilization') {
+    const rows = periods(findSeries(sim, a.namespace, a.metric, a.dimensions), evalAt - a.period * 1000, evalAt, a.period);
+    return rows.length ? Math.round(statistic(rows[0].samples, a.statistic) * 100) / 100 : null;
+  }
   const group = a.dimensions.find((d) => d.Name === 'AutoScalingGroupName')?.Value;
   const v = groupCpu(sim, group ? sim.state.groups[group] : undefined, a.statistic);
   return v === undefined ? null : Math.round(v * 100) / 100;
@@ -95,7 +100,7 @@ export function evaluateAlarm(sim: SimCore, a: AlarmRec): void {
   if (sim.now() < a.nextEvalAt) return;
   const evalAt = a.nextEvalAt;
   a.nextEvalAt = evalAt + a.period * 1000;
-  a.datapoints.push(sample(sim, a));
+  a.datapoints.push(sample(sim, a, evalAt));
   if (a.datapoints.length > Math.max(a.evaluationPeriods, 10)) a.datapoints.shift();
   const verdict = judge(sim, a, evalAt);
   const changed = !!verdict && verdict.state !== a.state;

@@ -45,6 +45,8 @@ function createImage(sim: SimCore, input: any) {
   // An image inherits a broken source AMI, or a build marked as producing a broken image.
   const commit = inst.build?.commit;
   if (sim.state.brokenAmis.includes(inst.imageId) || (commit && sim.state.buildResults[commit]?.brokenImage)) sim.state.brokenAmis.push(id);
+  const errorRate = (commit && sim.state.buildResults[commit]?.errorRate) || sim.state.amiErrorRates?.[inst.imageId];
+  if (errorRate) (sim.state.amiErrorRates ??= {})[id] = errorRate;
   return { ImageId: id };
 }
 

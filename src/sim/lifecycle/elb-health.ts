@@ -28,12 +28,17 @@ export function efsMountProblem(sim: SimCore, inst: InstanceRec): string | undef
   return undefined;
 }
 
-function instancePasses(sim: SimCore, inst: InstanceRec | undefined): boolean {
-  if (!inst || inst.state !== 'running') return false;
-  if (sim.state.brokenAmis.includes(inst.imageId)) return false;
+/** Why a health check of the instance fails: not running, a broken build (HTTP 500), a failed EFS mount (no answer). */
+export function healthProblem(sim: SimCore, inst: InstanceRec | undefined): 'down' | 'error' | 'timeout' | undefined {
+  if (!inst || inst.state !== 'running') return 'down';
+  if (sim.state.brokenAmis.includes(inst.imageId)) return 'error';
   const mount = efsMountProblem(sim, inst);
   if (mount && !inst.console.includes(mount)) inst.console += `[  OK  ] cloud-init: mounting EFS\n${mount}\n`;
-  return !mount;
+  return mount ? 'timeout' : undefined;
+}
+
+function instancePasses(sim: SimCore, inst: InstanceRec | undefined): boolean {
+  return healthProblem(sim, inst) === undefined;
 }
 
 function check(sim: SimCore, lb: LoadBalancerRec, id: string, reg: RegistrationRec): void {

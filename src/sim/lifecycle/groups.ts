@@ -1,6 +1,7 @@
 /** Clock-driven Auto Scaling: instance progress, health checks, capacity and deletion. */
 import { activeInstances, isSuspended, resolveGroupTemplate } from '../autoscaling/find';
 import { beginLeaving, launchOne, progressInstance } from '../autoscaling/instance-flow';
+import { failsTargetGroupCheck } from '../autoscaling/target-groups';
 import { SimCore } from '../core';
 import { GroupInstanceRec, GroupRec } from '../state';
 
@@ -11,7 +12,7 @@ function healthFailure(sim: SimCore, g: GroupRec, gi: GroupInstanceRec): string 
   if (!ec2 || BAD_EC2_STATES.has(ec2.state)) return 'an EC2 health check indicating it has been terminated or stopped';
   if (g.healthCheckType !== 'ELB' || gi.lifecycle !== 'InService') return undefined;
   if (sim.now() < (gi.inServiceAt ?? 0) + g.healthCheckGracePeriod * 1000) return undefined;
-  const failing = g.loadBalancers.some((n) => sim.state.loadBalancers[n]?.instances[gi.id]?.state === 'OutOfService');
+  const failing = g.loadBalancers.some((n) => sim.state.loadBalancers[n]?.instances[gi.id]?.state === 'OutOfService') || failsTargetGroupCheck(sim, g, gi.id);
   return failing ? 'an ELB system health check failure' : undefined;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The load model: each ELB carries a total load in "instance-percent", spread evenly over
- * its InService instances; other running instances idle.
+ * its InService instances (on an ALB: split by listener weights, then over healthy targets,
+ * as traffic.ts routes requests); other running instances idle.
  */
 import { SimCore } from '../core';
 import { inServiceIds } from '../elb/registration';
 import { GroupRec } from '../state';
+import { albRoutes } from './traffic';
 
 export function instanceCpu(sim: SimCore, id: string): number | undefined {
   const inst = sim.state.instances[id];
@@ -15,6 +17,12 @@ export function instanceCpu(sim: SimCore, id: string): number | undefined {
     if (!lb) continue;
     const serving = inServiceIds(lb);
     if (serving.includes(id)) cpu = Math.max(cpu, Math.min(100, load / serving.length));
+  }
+  for (const lb of Object.values(sim.state.elbv2?.loadBalancers ?? {})) {
+    const load = sim.state.loads[lb.name];
+    if (!load || lb.type !== 'application') continue;
+    const share = albRoutes(sim, lb).reduce((s, r) => s + (r.instances.includes(id) ? r.share / r.instances.length : 0), 0);
+    if (share > 0) cpu = Math.max(cpu, Math.min(100, load * share));
   }
   return cpu;
 }

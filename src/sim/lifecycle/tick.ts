@@ -9,13 +9,19 @@ import { refreshDue, tickRefresh } from '../autoscaling/refresh';
 import { ec2Due, tickEc2 } from './ec2';
 import { loadBalancerDue, tickLoadBalancer } from './elb-health';
 import { groupDue, tickGroup } from './groups';
+import { instanceCpu } from './load';
+import { targetGroupsDue, tickTargetGroups } from './target-health';
+import { tickTraffic, trafficDue } from './traffic';
 
 function tickOnce(sim: SimCore): void {
   tickEc2(sim);
   tickEfs(sim);
   for (const lb of Object.values(sim.state.loadBalancers)) tickLoadBalancer(sim, lb);
+  tickTargetGroups(sim);
   for (const g of Object.values(sim.state.groups)) tickGroup(sim, g);
   for (const r of sim.state.refreshes) tickRefresh(sim, r);
+  // Metrics first, so an alarm at a minute's end sees that minute's datapoint.
+  tickTraffic(sim, (id) => instanceCpu(sim, id) ?? sim.timings.idleCpu);
   for (const a of Object.values(sim.state.alarms)) evaluateAlarm(sim, a);
 }
 
@@ -37,9 +43,11 @@ export function nextDue(sim: SimCore): number | undefined {
   ec2Due(sim, add);
   efsDue(sim, add);
   for (const lb of Object.values(sim.state.loadBalancers)) loadBalancerDue(lb, add);
+  targetGroupsDue(sim, add);
   for (const g of Object.values(sim.state.groups)) groupDue(sim, g, add);
   for (const r of sim.state.refreshes) refreshDue(sim, r, add);
   alarmsDue(sim, add);
+  trafficDue(sim, add);
   for (const w of sim.waiters) w.due(add);
   return best;
 }
