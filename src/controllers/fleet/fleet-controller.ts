@@ -34,7 +34,7 @@ import type { FleetControllerDeps, FleetPass, FleetPreview } from './fleet-contr
 
 export type { FleetControllerDeps, FleetPass, FleetPreview } from './fleet-controller-types';
 
-function pendingOf(result: ReconcileResult): { pending?: PlanStep } {
+function pendingOf(result: ReconcileResult): { pending?: PlanStep<'startDeployment'> } {
   return result.pendingDeployment ? { pending: result.pendingDeployment } : {};
 }
 
@@ -255,7 +255,7 @@ export class FleetController {
     return run;
   }
 
-  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep, kind: 'swap' | 'rolling'): Promise<RunningDeployment | undefined> {
+  private async startRollout(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>, kind: 'swap' | 'rolling'): Promise<RunningDeployment | undefined> {
     const toAmi = String(step.params.toAmi);
     const input = swapInput(fleet, observed, step);
     if (!input) return undefined;

@@ -41,7 +41,7 @@ export interface ReconcileResult {
   waiting?: { step: PlanStep; reason: string };
   readiness: Readiness;
   calls: { read: number; mutating: number };
-  pendingDeployment?: PlanStep;
+  pendingDeployment?: PlanStep<'startDeployment'>;
   requeueAfterMs: number;
 }
 

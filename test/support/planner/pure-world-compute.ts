@@ -5,28 +5,20 @@
 import { groupName as versionedGroupName, ownershipTags, TAG_GENERATION } from '../../../src/model/names';
 import type { ObservedGroup, ObservedLaunchTemplate, ObservedLifecycleHook } from '../../../src/model/observed';
 import type { PlanStepKind } from '../../../src/model/plan';
-import { renderUserData } from '../../../src/planner/user-data';
+import type { TemplateParams, TemplateVersionParams } from '../../../src/model/plan-params';
+import { fillFileSystemId } from '../../../src/model/user-data';
 import { fileSystemOf, lbNamed, PURE_IDS, PureWorldViolation, PureWorldWait, refuseTaken, requireOwned, zoneOfSubnet, type Handler, type World } from './pure-world-core';
 
-interface TemplateParams {
-  name: string;
-  imageId: string;
-  instanceType: string;
-  keyName?: string;
-  securityGroups: string[];
-  userData: string;
-  storage?: { creationToken: string; mountPath: string; region: string; fileSystemId?: string };
-}
-
 function templateFields(w: World, p: TemplateParams, what: string): Pick<ObservedLaunchTemplate, 'imageId' | 'instanceType' | 'keyName' | 'securityGroups' | 'userData'> {
+  // The planner rendered the user-data; its file system must exist, and fills the slot if the plan created it.
   const s = p.storage;
-  const mount = s ? { fileSystemId: fileSystemOf(w, { fileSystemId: s.fileSystemId, creationToken: s.creationToken }, what).id, region: s.region, mountPath: s.mountPath } : undefined;
+  const fileSystemId = s ? fileSystemOf(w, { fileSystemId: s.fileSystemId, creationToken: s.creationToken }, what).id : undefined;
   return {
     imageId: p.imageId,
     instanceType: p.instanceType,
     ...(p.keyName ? { keyName: p.keyName } : {}),
     securityGroups: [...p.securityGroups],
-    userData: renderUserData(p.userData, mount),
+    userData: fileSystemId ? fillFileSystemId(p.userData, fileSystemId) : p.userData,
   };
 }
 
@@ -119,7 +111,7 @@ const TEMPLATE_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
     const lt = { id: PURE_IDS.launchTemplate, name: p.name, tags: ownershipTags(w.d.name), defaultVersion: 1, latestVersion: 1, ...fields };
     w.o.launchTemplate = { ...lt, versionImages: { '1': fields.imageId } };
   },
-  createLaunchTemplateVersion: (w, p: TemplateParams & { launchTemplateId: string; groupName?: string }, s) => {
+  createLaunchTemplateVersion: (w, p: TemplateVersionParams, s) => {
     const lt = templateById(w, p.launchTemplateId, s.kind);
     const g = p.groupName ? groupNamed(w, p.groupName, s.kind) : undefined;
     const v = addVersion(lt, templateFields(w, p, s.kind));
