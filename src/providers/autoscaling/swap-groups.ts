@@ -11,7 +11,7 @@ import {
   SuspendProcessesCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { CreateGreenInput } from '../../deploy/machines/swap.machine';
+import type { CreateGreenInput } from '../../model/deploy-io';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { createOwned, DONE } from '../apply-context';
 import { hookSpecifications } from './apply-hooks';
