@@ -8,7 +8,7 @@ import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
 } from '../machines/swap.machine';
-import type { SwapPorts } from '../ports';
+import type { SwapPorts } from '../machines/ports';
 import type { AwsClients } from '../../aws/clients';
 import { allPages, call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';

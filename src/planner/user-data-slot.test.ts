@@ -1,5 +1,5 @@
-import { renderUserData } from '../planner/user-data';
-import { FILE_SYSTEM_ID_SLOT, fillFileSystemId } from './user-data';
+import { renderUserData } from './user-data';
+import { FILE_SYSTEM_ID_SLOT, fillFileSystemId } from '../model/user-data';
 
 const mount = (fileSystemId: string) => ({ fileSystemId, region: 'eu-west-1', mountPath: '/mnt/shared' });
 
