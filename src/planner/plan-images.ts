@@ -11,6 +11,7 @@ import { DEFAULT_IMAGE_RETAIN, type DesiredFleet } from '../model/fleet';
 import type { ObservedFleet, ObservedImage } from '../model/observed';
 import type { PlanStep } from '../model/plan';
 import { activeAmi, activeGroup } from './active-group';
+import { step } from './steps';
 
 export interface ImageRetention {
   serving?: string;
@@ -38,12 +39,14 @@ export function planImages(desired: DesiredFleet, observed: ObservedFleet): Plan
   if (!observed.images) return [];
   const r = imageRetention(desired, observed);
   const retain = Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN);
-  return r.expired.map((image) => ({
-    kind: 'deregisterImage' as const,
-    resource: `image/${image.id}`,
-    reason: `${image.name} is older than the newest ${retain} image(s), the serving image and the rollback target, and nothing uses it`,
-    params: { imageId: image.id, imageName: image.name, snapshotIds: image.snapshotIds },
-  }));
+  return r.expired.map((image) =>
+    step(
+      'deregisterImage',
+      `image/${image.id}`,
+      `${image.name} is older than the newest ${retain} image(s), the serving image and the rollback target, and nothing uses it`,
+      { imageId: image.id, imageName: image.name, snapshotIds: image.snapshotIds },
+    ),
+  );
 }
 
 /** Retention is housekeeping: its steps do not hold a fleet back from Ready. */
