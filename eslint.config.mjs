@@ -15,4 +15,46 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // Layer rules (issue 12). Relative imports are matched by the folder they climb into:
+  // `^(\.\./)+planner(/|$)` is any `../…/planner/…`. Test files may use test support.
+  {
+    files: ['src/providers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+(planner|controllers|deploy|main|status)(/|$)',
+          message: 'providers execute steps for one resource kind; they take plans, hooks and port shapes from their caller (shapes live in src/model).',
+        }],
+      }],
+    },
+  },
+  {
+    files: ['src/planner/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(\\.\\./)+(aws|providers|controllers|sim|main)(/|$)', message: 'the planner is pure: it reads model types only, never AWS or its callers.' },
+          { regex: '^@aws-sdk/', message: 'the planner is pure: no AWS SDK types.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!\\./|\\.\\./(model|util)/)', message: 'src/model imports only src/model and src/util.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/deploy/machines/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!\\./|\\.\\./\\.\\./model/|xstate$)', message: 'deploy machines import only xstate, src/model and their own files; the world reaches them through ports.' }],
+      }],
+    },
+  },
 );

@@ -8,7 +8,7 @@
 import { createActor, type Actor, type AnyStateMachine, type InputFrom, type Snapshot } from 'xstate';
 import type { Clock } from '../util/clock';
 import { withContext } from '../util/errors';
-import { setPersistenceBarrier } from './persistence-barrier';
+import { setPersistenceBarrier } from './machines/persistence-barrier';
 import type { DeploymentKind, DeploymentRecord, SnapshotStore } from './snapshot-store';
 import { toXStateClock } from './xstate-clock';
 

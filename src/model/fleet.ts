@@ -41,9 +41,12 @@ export interface DesiredImage {
   /** A pinned AMI. When absent, `bake` must be present. */
   ami?: string;
   bake?: BakeRecipe;
-  /** Baked images kept besides the serving image and the rollback target (`spec.image.retain`, default 3). */
+  /** Baked images kept besides the serving image and the rollback target (`spec.image.retain`, default DEFAULT_IMAGE_RETAIN). */
   retain?: number;
 }
+
+/** `spec.image.retain` when the manifest does not say. */
+export const DEFAULT_IMAGE_RETAIN = 3;
 
 export interface BakeRecipe {
   baseAmi: string;

@@ -3,54 +3,31 @@
  * `kind` is a camelCase verb phrase. `resource` is `<type>/<name>`.
  */
 
-export type PlanStepKind =
-  // load balancer
-  | 'createLoadBalancer'
-  | 'configureHealthCheck'
-  | 'modifyLoadBalancerAttributes'
-  | 'createLoadBalancerListeners'
-  | 'deleteLoadBalancerListeners'
-  | 'registerInstances'
-  | 'deleteLoadBalancer'
-  // shared storage
-  | 'createSecurityGroup'
-  | 'authorizeNfsIngress'
-  | 'revokeNfsIngress'
-  | 'deleteSecurityGroup'
-  | 'createFileSystem'
-  | 'createMountTarget'
-  | 'deleteMountTarget'
-  | 'deleteFileSystem'
-  // launch template and group
-  | 'createLaunchTemplate'
-  | 'createLaunchTemplateVersion'
-  | 'deleteLaunchTemplate'
-  | 'createAutoScalingGroup'
-  | 'updateAutoScalingGroup'
-  | 'attachLoadBalancer'
-  | 'deleteAutoScalingGroup'
-  | 'putLifecycleHook'
-  | 'deleteLifecycleHook'
-  // scaling
-  | 'putScalingPolicy'
-  | 'deleteScalingPolicy'
-  | 'putMetricAlarm'
-  | 'deleteAlarm'
-  // images
-  | 'deregisterImage'
-  // not executed in place
-  | 'startDeployment'
-  | 'nameTaken';
+import type { PlanStepParams } from './plan-params';
 
-export interface PlanStep {
-  kind: PlanStepKind;
-  /** `<type>/<name>`, e.g. `loadBalancer/magento-marketplace`, `alarm/magento-marketplace-scale-out`. */
-  resource: string;
-  /** Why this step is needed, for humans: `max size is 12, manifest says 10`. */
-  reason: string;
-  /** What the step needs to run; JSON-only. Shape depends on `kind`. */
-  params: Record<string, unknown>;
-}
+/** Every step kind the planner emits (see PlanStepParams for what each carries). */
+export type PlanStepKind = keyof PlanStepParams;
+
+/**
+ * One step; a union discriminated by `kind`, so `params` has the shape its kind needs.
+ * `PlanStep<'startDeployment'>` is one member; `PlanStep` is any of them.
+ */
+export type PlanStep<K extends PlanStepKind = PlanStepKind> = {
+  [P in K]: {
+    kind: P;
+    /** `<type>/<name>`, e.g. `loadBalancer/magento-marketplace`, `alarm/magento-marketplace-scale-out`. */
+    resource: string;
+    /** Why this step is needed, for humans: `max size is 12, manifest says 10`. */
+    reason: string;
+    /** What the step needs to run; JSON-only. */
+    params: PlanStepParams[P];
+  };
+}[K];
+
+/** Kinds that `apply` reports instead of running: they do not mutate AWS in place. */
+export type ReportOnlyKind = 'startDeployment' | 'nameTaken';
+/** Kinds an apply handler runs. */
+export type ApplyKind = Exclude<PlanStepKind, ReportOnlyKind>;
 
 export interface Plan {
   fleet: string;
@@ -60,6 +37,6 @@ export interface Plan {
 }
 
 /** Steps that do not mutate AWS when applied: they are reported instead. */
-export function isReportOnly(step: PlanStep): boolean {
+export function isReportOnly(step: PlanStep): step is PlanStep<ReportOnlyKind> {
   return step.kind === 'startDeployment' || step.kind === 'nameTaken';
 }

@@ -8,7 +8,8 @@ import type { PlanStep } from '../model/plan';
 
 /** The `type/name` resources a step uses besides its own. */
 function uses(step: PlanStep): string[] {
-  const p = step.params as Record<string, unknown>;
+  // Every kind's params, read by field name: a field that names another resource means a use.
+  const p: Record<string, unknown> = { ...step.params };
   const storage = p.storage as { creationToken?: unknown } | undefined;
   const pairs: Array<[string, unknown]> = [
     ['loadBalancer', p.loadBalancerName],

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { convergedWorld, desiredFleet } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
+import type { PlanStep } from '../model/plan';
 
 describe('plan: desired capacity belongs to the autoscaler', () => {
   it('leaves any desired inside min..max alone and clamps anything outside', () => {
@@ -16,7 +17,7 @@ describe('plan: desired capacity belongs to the autoscaler', () => {
         } else {
           expect(steps).toHaveLength(1);
           expect(steps[0].kind).toBe('updateAutoScalingGroup');
-          expect(steps[0].params.desired).toBe(Math.min(max, Math.max(min, current)));
+          expect((steps[0] as PlanStep<'updateAutoScalingGroup'>).params.desired).toBe(Math.min(max, Math.max(min, current)));
         }
       }),
     );

@@ -1,5 +1,6 @@
 import { groupName } from '../model/names';
 import type { NameConflict } from '../model/observed';
+import type { PlanStep } from '../model/plan';
 import { convergedWorld, desiredFleet, emptyWorld, FIXTURE } from '../../test/support/planner/fixtures';
 import { plan } from './plan';
 
@@ -101,7 +102,7 @@ describe('plan: AMI changes go through a deployment', () => {
     o.policies = [];
     const steps = plan(d, o).steps;
     expect(steps[0]).toMatchObject({ kind: 'createLaunchTemplateVersion', reason: `AMI is ${FIXTURE.amis[0]}, manifest says ${FIXTURE.amis[1]}` });
-    expect(steps[0].params.groupName).toBeUndefined();
+    expect((steps[0] as PlanStep<'createLaunchTemplateVersion'>).params.groupName).toBeUndefined();
   });
 
   it('a bake fleet keeps running its baked AMI (no deployment from drift against the base)', () => {

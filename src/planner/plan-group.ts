@@ -7,6 +7,7 @@ import type { DesiredFleet } from '../model/fleet';
 import { groupName, resourceNames } from '../model/names';
 import type { ObservedFleet, ObservedGroup } from '../model/observed';
 import type { PlanStep } from '../model/plan';
+import type { UpdateGroupParams } from '../model/plan-params';
 import { wantedHooks } from './plan-hooks';
 import { drift, nameTaken, sameSet, step } from './steps';
 
@@ -46,9 +47,9 @@ function createGroup(desired: DesiredFleet, observed: ObservedFleet): PlanStep {
 
 function updateGroup(desired: DesiredFleet, g: ObservedGroup): PlanStep[] {
   const cap = desired.capacity;
-  const params: Record<string, unknown> = { name: g.name };
+  const params: UpdateGroupParams = { name: g.name };
   const reasons: string[] = [];
-  const set = (field: string, label: string, have: unknown, want: unknown) => {
+  const set = <F extends Exclude<keyof UpdateGroupParams, 'name'>>(field: F, label: string, have: unknown, want: UpdateGroupParams[F]) => {
     params[field] = want;
     reasons.push(drift(label, have, want));
   };

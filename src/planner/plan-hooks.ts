@@ -10,6 +10,7 @@
 import type { DesiredFleet } from '../model/fleet';
 import type { ObservedGroup, ObservedLifecycleHook } from '../model/observed';
 import type { PlanStep } from '../model/plan';
+import type { HookSpec } from '../model/plan-params';
 import { step } from './steps';
 
 export const LAUNCHING_HOOK = 'drover-launching';
@@ -19,7 +20,7 @@ const MIN_HEARTBEAT = 30;
 const MAX_HEARTBEAT = 7200;
 export const LAUNCH_HEARTBEAT_SECONDS = 300;
 
-export type WantedHook = Omit<ObservedLifecycleHook, 'notificationTargetArn'>;
+export type WantedHook = HookSpec;
 
 export function wantedHooks(desired: DesiredFleet): WantedHook[] {
   const clamp = (s: number) => Math.min(MAX_HEARTBEAT, Math.max(MIN_HEARTBEAT, Math.round(s)));
@@ -43,10 +44,10 @@ function differences(have: ObservedLifecycleHook, want: WantedHook): string[] {
   return out;
 }
 
-export function planHooks(desired: DesiredFleet, active: ObservedGroup | undefined): PlanStep[] {
+export function planHooks(desired: DesiredFleet, active: ObservedGroup | undefined): PlanStep<'putLifecycleHook' | 'deleteLifecycleHook'>[] {
   const observed = active?.lifecycleHooks;
   if (!active || !observed) return [];
-  const steps: PlanStep[] = [];
+  const steps: PlanStep<'putLifecycleHook' | 'deleteLifecycleHook'>[] = [];
   const wanted = wantedHooks(desired);
   for (const want of wanted) {
     const have = observed.find((h) => h.name === want.name);

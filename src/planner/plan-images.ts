@@ -7,12 +7,11 @@
  * Every other image drover baked for this fleet is deregistered with its snapshots.
  * The apply step re-checks the world before it deletes anything.
  */
-import type { DesiredFleet } from '../model/fleet';
+import { DEFAULT_IMAGE_RETAIN, type DesiredFleet } from '../model/fleet';
 import type { ObservedFleet, ObservedImage } from '../model/observed';
 import type { PlanStep } from '../model/plan';
 import { activeAmi, activeGroup } from './active-group';
-
-export const DEFAULT_IMAGE_RETAIN = 3;
+import { step } from './steps';
 
 export interface ImageRetention {
   serving?: string;
@@ -36,16 +35,18 @@ export function imageRetention(desired: DesiredFleet, observed: ObservedFleet): 
   return { ...(serving ? { serving } : {}), ...(rollbackTarget ? { rollbackTarget } : {}), newest, inUse, expired };
 }
 
-export function planImages(desired: DesiredFleet, observed: ObservedFleet): PlanStep[] {
+export function planImages(desired: DesiredFleet, observed: ObservedFleet): PlanStep<'deregisterImage'>[] {
   if (!observed.images) return [];
   const r = imageRetention(desired, observed);
   const retain = Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN);
-  return r.expired.map((image) => ({
-    kind: 'deregisterImage',
-    resource: `image/${image.id}`,
-    reason: `${image.name} is older than the newest ${retain} image(s), the serving image and the rollback target, and nothing uses it`,
-    params: { imageId: image.id, imageName: image.name, snapshotIds: image.snapshotIds },
-  }));
+  return r.expired.map((image) =>
+    step(
+      'deregisterImage',
+      `image/${image.id}`,
+      `${image.name} is older than the newest ${retain} image(s), the serving image and the rollback target, and nothing uses it`,
+      { imageId: image.id, imageName: image.name, snapshotIds: image.snapshotIds },
+    ),
+  );
 }
 
 /** Retention is housekeeping: its steps do not hold a fleet back from Ready. */

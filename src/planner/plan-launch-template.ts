@@ -7,6 +7,8 @@ import type { DesiredFleet } from '../model/fleet';
 import { resourceNames } from '../model/names';
 import type { ObservedFleet, ObservedGroup, ObservedLaunchTemplate } from '../model/observed';
 import type { PlanStep } from '../model/plan';
+import type { TemplateParams } from '../model/plan-params';
+import { FILE_SYSTEM_ID_SLOT } from '../model/user-data';
 import { activeAmi, desiredAmi } from './active-group';
 import { drift, nameTaken, sameSet, show, step } from './steps';
 import { renderUserData } from './user-data';
@@ -45,10 +47,15 @@ export function planLaunchTemplate(desired: DesiredFleet, observed: ObservedFlee
   return { steps: [step('createLaunchTemplateVersion', resource, reasons.join('; '), params)], deploying: false };
 }
 
-/** JSON parameters of a template version; `storage` lets the adapter render the mount preamble. */
-export function templateData(desired: DesiredFleet, observed: ObservedFleet, imageId: string): Record<string, unknown> {
+/**
+ * JSON parameters of a template version. `userData` is rendered here, mount preamble included;
+ * `storage` lets the provider fill in a file system this plan creates (FILE_SYSTEM_ID_SLOT).
+ */
+export function templateData(desired: DesiredFleet, observed: ObservedFleet, imageId: string): TemplateParams {
   const names = resourceNames(desired.name);
   const efs = desired.storage?.efs;
+  const fs = observed.fileSystem;
+  const mount = efs ? { fileSystemId: fs ? fs.id : FILE_SYSTEM_ID_SLOT, region: desired.region, mountPath: efs.mountPath } : undefined;
   return {
     fleet: desired.name,
     name: names.launchTemplate,
@@ -56,14 +63,14 @@ export function templateData(desired: DesiredFleet, observed: ObservedFleet, ima
     instanceType: desired.instances.type,
     ...(desired.instances.keyName ? { keyName: desired.instances.keyName } : {}),
     securityGroups: desired.network.securityGroups,
-    userData: desired.instances.userData ?? '',
+    userData: renderUserData(desired.instances.userData, mount),
     ...(efs
       ? {
           storage: {
             creationToken: names.efsCreationToken,
             mountPath: efs.mountPath,
             region: desired.region,
-            ...(observed.fileSystem ? { fileSystemId: observed.fileSystem.id } : {}),
+            ...(fs ? { fileSystemId: fs.id } : {}),
           },
         }
       : {}),

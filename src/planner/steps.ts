@@ -1,8 +1,10 @@
 /** Small constructors shared by the sub-planners. */
 import type { PlanStep, PlanStepKind } from '../model/plan';
+import type { PlanStepParams } from '../model/plan-params';
 
-export function step(kind: PlanStepKind, resource: string, reason: string, params: Record<string, unknown>): PlanStep {
-  return { kind, resource, reason, params };
+/** A step of `kind`; `params` must be what that kind's apply handler reads. */
+export function step<K extends PlanStepKind>(kind: K, resource: string, reason: string, params: PlanStepParams[K]): PlanStep<K> {
+  return { kind, resource, reason, params } as PlanStep<K>;
 }
 
 /** A field drift, phrased `max size is 12, manifest says 10`. */

@@ -1,17 +1,15 @@
 /**
  * The launch template's user-data: drover's EFS mount preamble (when the fleet has shared
- * storage), then the manifest's own user-data. Pure, so the planner can compare it for drift
- * and the cloud adapter can render it when it creates the template.
+ * storage), then the manifest's own user-data. Pure: the planner compares it for drift and
+ * renders it into the launch template steps, which carry exactly what the provider writes.
  */
+import { PREAMBLE_BEGIN, PREAMBLE_END } from '../model/user-data';
 
 export interface SharedStorageMount {
   fileSystemId: string;
   region: string;
   mountPath: string;
 }
-
-export const PREAMBLE_BEGIN = '# --- drover: shared storage ---';
-export const PREAMBLE_END = '# --- end drover ---';
 
 export function efsDnsName(fileSystemId: string, region: string): string {
   return `${fileSystemId}.efs.${region}.amazonaws.com`;

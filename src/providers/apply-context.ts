@@ -16,7 +16,8 @@ export type StepOutcome =
   /** AWS needs time first (a file system still creating, a dependency still in use). */
   | { status: 'waiting'; reason: string; retryAfterMs: number };
 
-export type StepHandler = (clients: AwsClients, params: any, ctx: ApplyContext) => Promise<StepOutcome>;
+/** Runs one kind of plan step; `P` is that kind's params (model/plan-params.ts). */
+export type StepHandler<P = unknown> = (clients: AwsClients, params: P, ctx: ApplyContext) => Promise<StepOutcome>;
 
 export const DONE: StepOutcome = { status: 'done' };
 

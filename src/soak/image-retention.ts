@@ -6,7 +6,7 @@
  * refers to. Pending images are still being made and are not counted. Must be 0 at the end.
  */
 import { isOwnedBy } from '../model/names';
-import { DEFAULT_IMAGE_RETAIN } from '../planner/plan-images';
+import { DEFAULT_IMAGE_RETAIN } from '../model/fleet';
 import type { SimAccount } from '../sim';
 import type { SoakFleet } from './fleets';
 

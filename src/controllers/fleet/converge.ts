@@ -42,7 +42,7 @@ export interface ConvergeResult {
   waiting?: { step: PlanStep; reason: string };
   readiness: Readiness;
   calls: { read: number; mutating: number };
-  pendingDeployment?: PlanStep;
+  pendingDeployment?: PlanStep<'startDeployment'>;
   requeueAfterMs: number;
 }
 

@@ -18,9 +18,9 @@ export type DeploymentDecision =
   /** Two owned groups and no record: the swap resumes from what the world shows. */
   | { action: 'recoverSwap'; reason: string }
   | { action: 'bake'; commit: string; reason: string }
-  | { action: 'rollout'; strategy: 'swap' | 'rolling'; step: PlanStep; reason: string }
+  | { action: 'rollout'; strategy: 'swap' | 'rolling'; step: PlanStep<'startDeployment'>; reason: string }
   /** The plan wants a deployment that drover refuses (its AMI was rolled back under this spec). */
-  | { action: 'blocked'; step: PlanStep; reason: string }
+  | { action: 'blocked'; step: PlanStep<'startDeployment'>; reason: string }
   | { action: 'none'; reason?: string };
 
 export interface DecisionInputs {
@@ -28,7 +28,7 @@ export interface DecisionInputs {
   memory: FleetMemory;
   observed: ObservedFleet;
   /** The plan's `startDeployment`, computed for `effectiveDesired(fleet, memory)`. */
-  pending?: PlanStep;
+  pending?: PlanStep<'startDeployment'>;
   /** A deployment record on disk (or a run in this process), if any. */
   recorded?: { kind: string; id: string };
 }

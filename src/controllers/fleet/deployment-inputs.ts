@@ -10,7 +10,7 @@ import type { BakeInput } from '../../deploy/machines/bake.machine';
 import type { SwapInput } from '../../deploy/machines/swap.machine';
 import { activeAmi, activeGroup } from '../../planner/active-group';
 
-export function swapInput(desired: DesiredFleet, observed: ObservedFleet, step: PlanStep): SwapInput | undefined {
+export function swapInput(desired: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>): SwapInput | undefined {
   const blue = activeGroup(observed, desired.loadBalancer.name);
   if (!blue) return undefined;
   const newest = observed.groups.reduce((n, g) => Math.max(n, g.generation), 0);

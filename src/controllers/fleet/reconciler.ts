@@ -37,7 +37,7 @@ import type { FleetPass, FleetPreview, FleetReconcilerDeps } from './reconciler-
 
 export type { FleetPass, FleetPreview, FleetReconcilerDeps } from './reconciler-types';
 
-function pendingOf(result: ConvergeResult): { pending?: PlanStep } {
+function pendingOf(result: ConvergeResult): { pending?: PlanStep<'startDeployment'> } {
   return result.pendingDeployment ? { pending: result.pendingDeployment } : {};
 }
 

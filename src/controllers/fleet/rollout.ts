@@ -22,7 +22,7 @@ import { deploymentMachine, type FleetScope } from './scope';
 export class Rollout {
   constructor(private readonly scope: FleetScope) {}
 
-  start(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep, kind: 'swap' | 'rolling'): RunningDeployment | undefined {
+  start(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>, kind: 'swap' | 'rolling'): RunningDeployment | undefined {
     const { deps, memory, runner } = this.scope;
     const toAmi = String(step.params.toAmi);
     const input = swapInput(fleet, observed, step);

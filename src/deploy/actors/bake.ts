@@ -3,7 +3,7 @@
  * (idempotent by ClientToken), read its console marker, image it, terminate it. Images and
  * builders are found by drover's tags, never by a remembered id alone.
  */
-import type { BakePorts } from '../ports';
+import type { BakePorts } from '../machines/ports';
 import type { AwsClients } from '../../aws/clients';
 import { launchBuilder, pollBuilder, readResult, terminateBuilder } from '../../providers/image/bake-builder';
 import { createImage, findImage, pollImage } from '../../providers/image/bake-images';

@@ -3,7 +3,7 @@
  * method (check, then act), polls that report `nowMs` from the injected clock, and errors
  * that carry `retryable` from the adapter's classification.
  */
-import type { BakePorts, RollingPorts, SwapPorts } from '../ports';
+import type { BakePorts, RollingPorts, SwapPorts } from '../machines/ports';
 import type { AwsClients } from '../../aws/clients';
 import { createBakePorts } from './bake';
 import type { DeployPortsContext } from '../../providers/deploy-context';

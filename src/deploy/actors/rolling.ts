@@ -11,7 +11,7 @@ import {
   type InstanceRefresh,
 } from '@aws-sdk/client-auto-scaling';
 import type { PollRefreshInput, RefreshFacts, RefreshStatus, StartRefreshInput, StartedRefresh } from '../machines/rolling.machine';
-import type { RollingPorts } from '../ports';
+import type { RollingPorts } from '../machines/ports';
 import type { AwsClients } from '../../aws/clients';
 import { isDependency } from '../../aws/errors';
 import { call, deployError, type DeployPortsContext } from '../../providers/deploy-context';

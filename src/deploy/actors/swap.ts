@@ -8,15 +8,24 @@ import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
 } from '../machines/swap.machine';
-import type { SwapPorts } from '../ports';
+import type { SwapPorts } from '../machines/ports';
 import type { AwsClients } from '../../aws/clients';
 import { allPages, call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
 import { pollGroupHealth } from '../../providers/loadbalancer/group-health';
 import { ensureImageVersion, pruneVersions, setDefaultVersion } from '../../providers/launchtemplate/versions';
-import { moveScaling } from '../../providers/scaling/scaling-move';
+import { moveScaling, type ScalingMoveStep } from '../../providers/scaling/scaling-move';
+import { wantedHooks } from '../../planner/plan-hooks';
+import { planScaling } from '../../planner/plan-scaling';
+import type { ObservedFleet } from '../../model/observed';
 import { reobserveGroups } from '../../providers/fleet/reobserve';
 import * as groups from '../../providers/autoscaling/swap-groups';
+
+/** The policies and alarms the planner wants on `group` when none exist yet: what a scaling move puts there. */
+export function scalingStepsFor(ctx: DeployPortsContext, group: string): ScalingMoveStep[] {
+  const empty: ObservedFleet = { name: ctx.fleet.name, groups: [], alarms: [], policies: [], conflicts: [], readCalls: 0 };
+  return planScaling(ctx.fleet, empty, group).ensure.filter((s) => s.kind === 'putScalingPolicy' || s.kind === 'putMetricAlarm');
+}
 
 /** The launch template version a group pins, when it is a number. */
 async function pinnedVersion(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<number | undefined> {
@@ -54,7 +63,7 @@ async function restoreBlue(clients: AwsClients, ctx: DeployPortsContext, p: Rest
     await groups.setGroupSize(clients, ctx, p.blueGroup, { min, max, desired });
   }
   await groups.attachToLoadBalancer(clients, ctx, p.blueGroup);
-  await moveScaling(clients, ctx, p.greenGroup, p.blueGroup);
+  await moveScaling(clients, ctx, p.greenGroup, p.blueGroup, scalingStepsFor(ctx, p.blueGroup));
   const version = await pinnedVersion(clients, ctx, p.blueGroup);
   if (version !== undefined) await setDefaultVersion(clients, ctx, version);
 }
@@ -63,7 +72,8 @@ export function createSwapPorts(clients: AwsClients, ctx: DeployPortsContext): S
   return {
     createLaunchTemplateVersion: (p: CreateVersionInput): Promise<CreatedVersion> =>
       ensureImageVersion(clients, ctx, { label: `generation ${p.generation}`, amiId: p.amiId }),
-    createGreenGroup: (p: CreateGreenInput) => groups.createGreenGroup(clients, ctx, p),
+    // Groups a deployment creates carry drover's hooks from birth when a daemon answers them.
+    createGreenGroup: (p: CreateGreenInput) => groups.createGreenGroup(clients, ctx, p, ctx.lifecycleHooks ? wantedHooks(ctx.fleet) : undefined),
     attachGreen: (p: GroupInput) => groups.attachToLoadBalancer(clients, ctx, p.groupName),
     pollGroupHealth: (p: GroupHealthInput): Promise<GroupHealthFacts> => pollGroupHealth(clients, ctx, p.groupName),
     async deregisterBlue(p: DeregisterBlueInput) {
@@ -75,7 +85,7 @@ export function createSwapPorts(clients: AwsClients, ctx: DeployPortsContext): S
     async movePolicies(p: MovePoliciesInput) {
       const version = await pinnedVersion(clients, ctx, p.toGroup);
       if (version !== undefined) await setDefaultVersion(clients, ctx, version);
-      await moveScaling(clients, ctx, p.fromGroup, p.toGroup);
+      await moveScaling(clients, ctx, p.fromGroup, p.toGroup, scalingStepsFor(ctx, p.toGroup));
     },
     scaleToZero: (p: GroupInput) => groups.scaleToZero(clients, ctx, p.groupName),
     async deleteGroup(p: GroupInput) {

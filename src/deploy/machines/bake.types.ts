@@ -1,4 +1,5 @@
 /** The bake machine's input, context, events, output and step input/output shapes. */
+import type { ImageState, BuilderState } from '../../model/deploy-io';
 
 export interface BakeInput {
   fleet: string;
@@ -17,33 +18,12 @@ export interface BakeInput {
   consoleTimeoutSeconds?: number;
 }
 
-import type { ImageState, InstanceState } from '../../model/observed';
-
-export type { ImageState };
-/** The builder instance's EC2 state, or missing when EC2 no longer lists it. */
-export type BuilderState = InstanceState | 'missing';
-
-export interface FindImageInput { fleet: string; commit: string }
-export interface FoundImage { imageId?: string; state?: ImageState }
-export interface LaunchBuilderInput {
-  fleet: string; commit: string; repository: string; branch: string;
-  baseAmi: string; instanceType: string; clientToken: string;
-}
-/** `launchedAtMs` is the instance's launch time as the world reports it. */
-export interface LaunchedBuilder { instanceId: string; launchedAtMs: number }
-export interface PollBuilderInput { instanceId: string }
-export interface BuilderFacts { state: BuilderState; nowMs: number }
-export interface ReadResultInput { instanceId: string }
-/** `none`: the console shows no marker yet. */
-export interface BuildResultFacts { marker: 'success' | 'failure' | 'none'; message: string; nowMs: number }
-export interface CreateImageInput {
-  instanceId: string; fleet: string; commit: string; repository: string; branch: string; name: string;
-}
-export interface CreatedImage { imageId: string }
-export interface PollImageInput { imageId: string }
-export interface ImageFacts { state: ImageState; nowMs: number }
-/** Terminates `instanceId` if given, and any instance launched with `clientToken`. */
-export interface TerminateBuilderInput { instanceId?: string; clientToken: string }
+/** The port calls' shapes live in model (providers answer them without importing deploy). */
+export type {
+  ImageState, BuilderState, FindImageInput, FoundImage, LaunchBuilderInput, LaunchedBuilder, PollBuilderInput,
+  BuilderFacts, ReadResultInput, BuildResultFacts, CreateImageInput, CreatedImage, PollImageInput, ImageFacts,
+  TerminateBuilderInput,
+} from '../../model/deploy-io';
 
 export type BakeFailureReason =
   | 'BuildFailed' | 'BuildTimedOut' | 'BuilderLost' | 'NoBuildResult'

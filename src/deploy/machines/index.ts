@@ -4,9 +4,9 @@
  * first waits until the snapshot that invoked it is saved (see persistence-barrier).
  */
 import { fromPromise } from 'xstate';
-import { afterPersisted } from '../persistence-barrier';
+import { afterPersisted } from './persistence-barrier';
 import { bakeMachine, type BakeMachine } from './bake.machine';
-import type { BakePorts, RollingPorts, SwapPorts } from '../ports';
+import type { BakePorts, RollingPorts, SwapPorts } from './ports';
 import { rollingMachine, type RollingMachine } from './rolling.machine';
 import { swapMachine, type SwapMachine } from './swap.machine';
 

@@ -19,18 +19,11 @@ export interface RollingInput {
   timeoutSeconds: number;
 }
 
-export type RefreshStatus =
-  | 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelling' | 'Cancelled'
-  | 'RollbackInProgress' | 'RollbackFailed' | 'RollbackSuccessful' | 'Baking' | 'Missing';
-
-/** Idempotent: returns a refresh to this version that is pending, running or successful; else starts one. */
-/** Idempotent: the launch template version made for this deployment's image, else a new one. */
-export interface PrepareVersionInput { amiId: string; deploymentId: string }
-export interface PreparedVersion { version: number; previousVersion?: number }
-export interface StartRefreshInput { groupName: string; launchTemplateVersion: number; minHealthyPercent: number }
-export interface StartedRefresh { refreshId: string }
-export interface PollRefreshInput { groupName: string; refreshId: string }
-export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
+/** The port calls' shapes live in model (providers answer them without importing deploy). */
+export type {
+  RefreshStatus, PrepareVersionInput, PreparedVersion, StartRefreshInput, StartedRefresh, PollRefreshInput,
+  RefreshFacts,
+} from '../../model/deploy-io';
 
 export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed' | 'GroupMissing';
 

@@ -15,25 +15,11 @@ export interface SwapInput {
   rollbackOnAlarms: string[];
 }
 
-export interface CreateVersionInput { fleet: string; generation: number; amiId: string }
-/** `previousVersion`: the launch template's default version before this one. */
-export interface CreatedVersion { version: number; previousVersion?: number }
-export interface CreateGreenInput { fleet: string; generation: number; groupName: string; launchTemplateVersion: number; desired: number }
-export interface GroupInput { groupName: string }
-export interface GroupHealthInput { groupName: string; desired: number }
-/** Instances of the group, split by ELB health. */
-/** `desired`: the group's desired capacity, when the port read it. */
-/** `launchFailure`: why the group cannot launch, when the cause will not fix itself (AWS's own text). */
-/** `exists`: false when the group is gone or being deleted (the facts are then empty). */
-export interface GroupHealthFacts { inService: string[]; notInService: string[]; nowMs: number; desired?: number; exists?: boolean; launchFailure?: string }
-/** Suspends blue's scaling processes and takes its instances out of the ELB. */
-export interface DeregisterBlueInput { blueGroup: string; greenGroup: string }
-export interface AlarmsInput { alarmNames: string[] }
-export interface AlarmFacts { firing: string[]; nowMs: number }
-export interface ClockFacts { nowMs: number }
-export interface MovePoliciesInput { fleet: string; fromGroup: string; toGroup: string }
-/** Resume blue's processes, set its desired capacity, register it with the ELB, point policies at it. */
-export interface RestoreBlueInput { fleet: string; blueGroup: string; greenGroup: string; desired: number }
+/** The port calls' shapes live in model (providers answer them without importing deploy). */
+export type {
+  CreateVersionInput, CreatedVersion, CreateGreenInput, GroupInput, GroupHealthInput, GroupHealthFacts,
+  DeregisterBlueInput, AlarmsInput, AlarmFacts, ClockFacts, MovePoliciesInput, RestoreBlueInput,
+} from '../../model/deploy-io';
 
 export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'StepFailed' | 'GroupMissing' | 'WorldChanged';
 /** What the world showed that the snapshot did not expect, on the way to the re-derive path. */

@@ -4,6 +4,7 @@
  * event queue (see manifests/deploy/cloudformation-events.yaml).
  */
 import { DeleteLifecycleHookCommand, PutLifecycleHookCommand, type LifecycleHookSpecification } from '@aws-sdk/client-auto-scaling';
+import type { GroupMemberParams, HookSpec, PutHookParams } from '../../model/plan-params';
 import { CloudError } from '../../aws/errors';
 import { act, DONE, type StepHandler } from '../apply-context';
 
@@ -11,17 +12,6 @@ const TRANSITION = {
   launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
   terminating: 'autoscaling:EC2_INSTANCE_TERMINATING',
 } as const;
-
-/** A hook as the planner wants it (see planner/plan-hooks.ts). */
-export type HookSpec = Omit<PutHookParams, 'groupName'>;
-
-interface PutHookParams {
-  groupName: string;
-  name: string;
-  transition: keyof typeof TRANSITION;
-  heartbeatTimeoutSeconds: number;
-  defaultResult: 'CONTINUE' | 'ABANDON';
-}
 
 /** The hooks as CreateAutoScalingGroup's LifecycleHookSpecificationList: a group then never launches without them. */
 export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHookSpecificationList?: LifecycleHookSpecification[] } {
@@ -36,7 +26,7 @@ export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHo
   };
 }
 
-export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, ctx) => {
+export const putLifecycleHook: StepHandler<PutHookParams> = async (clients, p, ctx) => {
   await act(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
     clients.autoScaling.send(
       new PutLifecycleHookCommand({
@@ -52,7 +42,7 @@ export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, c
 };
 
 /** A hook already gone counts as deleted (Auto Scaling answers a ValidationError). */
-export const deleteLifecycleHook: StepHandler = async (clients, p: { groupName: string; name: string }, ctx) => {
+export const deleteLifecycleHook: StepHandler<GroupMemberParams> = async (clients, p, ctx) => {
   try {
     await act(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
       clients.autoScaling.send(new DeleteLifecycleHookCommand({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name })),

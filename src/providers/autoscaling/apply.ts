@@ -10,26 +10,12 @@ import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { isNotFound } from '../../aws/errors';
 import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
-import { hookSpecifications, type HookSpec } from './apply-hooks';
+import type { AttachLoadBalancerParams, CreateGroupParams, NamedParams, UpdateGroupParams } from '../../model/plan-params';
+import { hookSpecifications } from './apply-hooks';
 import { fileSystemNotReady } from '../storage/apply';
 
-interface CreateGroupParams {
-  name: string;
-  generation: number;
-  launchTemplateName: string;
-  min: number;
-  max: number;
-  desired: number;
-  subnets: string[];
-  loadBalancerName: string;
-  healthCheckGracePeriodSeconds: number;
-  fileSystemToken?: string;
-  /** Created with the group (daemon mode), so its first instance is already held by them. */
-  lifecycleHooks?: HookSpec[];
-}
-
 /** Pinned to the template's default version number: the version that carries the AMI. */
-export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGroupParams, ctx) => {
+export const createAutoScalingGroup: StepHandler<CreateGroupParams> = async (clients, p, ctx) => {
   const notReady = p.fileSystemToken ? await fileSystemNotReady(clients, p.fileSystemToken, ctx) : undefined;
   if (notReady) return waiting(`group ${p.name} waits for shared storage: ${notReady}`, 5_000);
   // The template was created by this plan (or seen by this pass's observe): not finding it now
@@ -86,17 +72,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
   );
 };
 
-interface UpdateGroupParams {
-  name: string;
-  min?: number;
-  max?: number;
-  desired?: number;
-  subnets?: string[];
-  healthCheckType?: 'EC2' | 'ELB';
-  healthCheckGracePeriodSeconds?: number;
-}
-
-export const updateAutoScalingGroup: StepHandler = async (clients, p: UpdateGroupParams, ctx) => {
+export const updateAutoScalingGroup: StepHandler<UpdateGroupParams> = async (clients, p, ctx) => {
   await act(ctx, `updating auto scaling group ${p.name}`, () =>
     clients.autoScaling.send(
       new UpdateAutoScalingGroupCommand({
@@ -113,14 +89,14 @@ export const updateAutoScalingGroup: StepHandler = async (clients, p: UpdateGrou
   return DONE;
 };
 
-export const attachLoadBalancer: StepHandler = async (clients, p: { groupName: string; loadBalancerName: string }, ctx) => {
+export const attachLoadBalancer: StepHandler<AttachLoadBalancerParams> = async (clients, p, ctx) => {
   await act(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
     clients.autoScaling.send(new AttachLoadBalancersCommand({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] })),
   );
   return DONE;
 };
 
-export const deleteAutoScalingGroup: StepHandler = (clients, p: { name: string }, ctx) =>
+export const deleteAutoScalingGroup: StepHandler<NamedParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting auto scaling group ${p.name}`, () =>
       clients.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: p.name, ForceDelete: true })),

@@ -11,11 +11,11 @@ import {
   SuspendProcessesCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { CreateGreenInput } from '../../deploy/machines/swap.machine';
+import type { CreateGreenInput } from '../../model/deploy-io';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { createOwned, DONE } from '../apply-context';
 import { hookSpecifications } from './apply-hooks';
-import { wantedHooks } from '../../planner/plan-hooks';
+import type { HookSpec } from '../../model/plan-params';
 import type { AwsClients } from '../../aws/clients';
 import { tagsFromList } from '../../aws/tags';
 import { applyContext, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
@@ -35,7 +35,7 @@ export function sizeBounds(ctx: DeployPortsContext, desired: number): { min: num
 }
 
 /** Green starts detached from the ELB, pinned to its explicit version, sized to serve `desired` at once. */
-function greenGroupCommand(ctx: DeployPortsContext, p: CreateGreenInput, launchTemplateId: string): CreateAutoScalingGroupCommand {
+function greenGroupCommand(ctx: DeployPortsContext, p: CreateGreenInput, launchTemplateId: string, hooks: HookSpec[] | undefined): CreateAutoScalingGroupCommand {
   const tags = { ...ownershipTags(ctx.fleet.name), [TAG_GENERATION]: String(p.generation), [TAG_ROLE]: 'web', Name: ctx.fleet.name };
   const { min, max } = sizeBounds(ctx, p.desired);
   return new CreateAutoScalingGroupCommand({
@@ -48,11 +48,12 @@ function greenGroupCommand(ctx: DeployPortsContext, p: CreateGreenInput, launchT
     HealthCheckType: 'ELB',
     HealthCheckGracePeriod: ctx.fleet.loadBalancer.healthCheckGracePeriodSeconds,
     Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true, ResourceId: p.groupName, ResourceType: 'auto-scaling-group' })),
-    ...hookSpecifications(ctx.lifecycleHooks ? wantedHooks(ctx.fleet) : undefined),
+    ...hookSpecifications(hooks),
   });
 }
 
-export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsContext, p: CreateGreenInput): Promise<void> {
+/** `hooks`: the lifecycle hooks the group is born with (the caller asks the planner), none when undefined. */
+export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsContext, p: CreateGreenInput, hooks: HookSpec[] | undefined): Promise<void> {
   const what = `creating auto scaling group ${p.groupName}`;
   const existing = await describeGroup(clients, ctx, p.groupName);
   if (isDeleting(existing)) throw deployError(ctx, what, `an earlier group ${p.groupName} is still being deleted`, 'dependency');
@@ -65,7 +66,7 @@ export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsCont
     applyContext(ctx),
     what,
     async () => {
-      await call(ctx, what, () => clients.autoScaling.send(greenGroupCommand(ctx, p, lt.id)));
+      await call(ctx, what, () => clients.autoScaling.send(greenGroupCommand(ctx, p, lt.id, hooks)));
       return DONE;
     },
     // A group AWS does not show yet has no tags to judge: undefined (wait), not {} (someone else's).

@@ -2,7 +2,8 @@
  * Execute plan steps. `applyStep` runs one (report-only steps are refused); `applyPlan` runs
  * them in the planner's order and stops at the first failure or wait, never continuing blindly.
  */
-import { isReportOnly, type Plan, type PlanStep, type PlanStepKind } from '../../model/plan';
+import { isReportOnly, type ApplyKind, type Plan, type PlanStep } from '../../model/plan';
+import type { PlanStepParams } from '../../model/plan-params';
 import { EVENTS } from '../../log/events';
 import type { AwsClients } from '../../aws/clients';
 import { CloudError, toCloudError } from '../../aws/errors';
@@ -15,7 +16,8 @@ import * as lb from '../loadbalancer/apply';
 import { deleteAlarm, deleteScalingPolicy, putMetricAlarm, putScalingPolicy } from '../scaling/apply';
 import * as storage from '../storage/apply';
 
-const HANDLERS: Record<Exclude<PlanStepKind, 'startDeployment' | 'nameTaken'>, StepHandler> = {
+/** One handler per kind, typed by the params of its kind. */
+const HANDLERS: { [K in ApplyKind]: StepHandler<PlanStepParams[K]> } = {
   createLoadBalancer: lb.createLoadBalancer,
   configureHealthCheck: lb.configureHealthCheck,
   modifyLoadBalancerAttributes: lb.modifyLoadBalancerAttributes,
@@ -47,6 +49,12 @@ const HANDLERS: Record<Exclude<PlanStepKind, 'startDeployment' | 'nameTaken'>, S
   deregisterImage,
 };
 
+/** The handler of the step's kind, given that kind's params. */
+function runHandler<K extends ApplyKind>(clients: AwsClients, step: PlanStep<K>, ctx: ApplyContext): Promise<StepOutcome> {
+  const handler: StepHandler<PlanStepParams[K]> = HANDLERS[step.kind];
+  return handler(clients, step.params, ctx);
+}
+
 /** Run one step. Errors a dependency causes (in use, still creating) become `waiting`. */
 export async function applyStep(clients: AwsClients, step: PlanStep, ctx: ApplyContext): Promise<StepOutcome> {
   if (isReportOnly(step)) {
@@ -54,9 +62,8 @@ export async function applyStep(clients: AwsClients, step: PlanStep, ctx: ApplyC
       errorClass: 'invalid',
     });
   }
-  const handler = HANDLERS[step.kind as keyof typeof HANDLERS];
   try {
-    return await handler(clients, step.params, ctx);
+    return await runHandler(clients, step, ctx);
   } catch (err) {
     const e = err instanceof CloudError ? err : toCloudError(`applying ${step.kind} ${step.resource} for fleet ${ctx.fleet}`, err);
     if (e.errorClass === 'dependency') return { status: 'waiting', reason: e.message, retryAfterMs: 10_000 };

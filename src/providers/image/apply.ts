@@ -1,9 +1,10 @@
 /** The `deregisterImage` step: an expired baked image and its snapshots, after re-checking the world. */
 import { EVENTS } from '../../log/events';
 import { deregisterImageAndSnapshots } from './images';
+import type { DeregisterImageParams } from '../../model/plan-params';
 import { act, DONE, type StepHandler } from '../apply-context';
 
-export const deregisterImage: StepHandler = async (clients, params: { imageId: string; snapshotIds?: string[] }, ctx) => {
+export const deregisterImage: StepHandler<DeregisterImageParams> = async (clients, params, ctx) => {
   const call = <T>(what: string, fn: () => Promise<T>) => act(ctx, what, fn);
   const removal = await deregisterImageAndSnapshots(clients, ctx.fleet, params, call);
   if (removal.status === 'kept') {

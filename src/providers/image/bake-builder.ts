@@ -12,7 +12,7 @@ import {
 import type {
   BuildResultFacts, BuilderFacts, BuilderState, LaunchBuilderInput, LaunchedBuilder, PollBuilderInput, ReadResultInput,
   TerminateBuilderInput,
-} from '../../deploy/machines/bake.machine';
+} from '../../model/deploy-io';
 import { TAG_BRANCH, TAG_COMMIT, TAG_REPOSITORY, TAG_ROLE } from '../../model/names';
 import type { AwsClients } from '../../aws/clients';
 import { ownedTagList } from '../../aws/tags';

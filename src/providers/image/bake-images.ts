@@ -1,6 +1,6 @@
 /** Baked images: at most one per (fleet, commit), found by tags; created once per name from the stopped builder. */
 import { CreateImageCommand, DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
-import type { CreateImageInput, CreatedImage, FindImageInput, FoundImage, ImageFacts, ImageState, PollImageInput } from '../../deploy/machines/bake.machine';
+import type { CreateImageInput, CreatedImage, FindImageInput, FoundImage, ImageFacts, ImageState, PollImageInput } from '../../model/deploy-io';
 import { TAG_BAKED_AT, TAG_BRANCH, TAG_COMMIT, TAG_FLEET, TAG_REPOSITORY } from '../../model/names';
 import type { AwsClients } from '../../aws/clients';
 import { ownedTagList } from '../../aws/tags';

@@ -5,9 +5,8 @@
  * listed whether or not it bakes (it may have baked before), without references: deletion plans
  * them only once nothing of the fleet is left, and the step re-checks references itself.
  */
-import type { DesiredFleet } from '../../model/fleet';
+import { DEFAULT_IMAGE_RETAIN, type DesiredFleet } from '../../model/fleet';
 import type { ObservedImage } from '../../model/observed';
-import { DEFAULT_IMAGE_RETAIN } from '../../planner/plan-images';
 import type { AwsClients } from '../../aws/clients';
 import { imageReferences, listFleetImages } from './images';
 import type { Reader } from '../observe-context';

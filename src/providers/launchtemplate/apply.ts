@@ -9,29 +9,18 @@ import {
   type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { renderUserData } from '../../planner/user-data';
+import type { LaunchTemplateIdParams, TemplateParams, TemplateVersionParams } from '../../model/plan-params';
+import { fillFileSystemId } from '../../model/user-data';
 import type { AwsClients } from '../../aws/clients';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
 import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
 import { resolveFileSystemId } from '../storage/apply';
 
-export interface TemplateParams {
-  name: string;
-  imageId: string;
-  instanceType: string;
-  keyName?: string;
-  securityGroups: string[];
-  userData: string;
-  storage?: { creationToken: string; mountPath: string; region: string; fileSystemId?: string };
-}
-
 async function templateData(clients: AwsClients, p: TemplateParams, ctx: ApplyContext): Promise<RequestLaunchTemplateData> {
+  // The planner rendered the user-data; a file system the same plan created is known only now.
   const s = p.storage;
-  const mount = s
-    ? { fileSystemId: s.fileSystemId ?? (await resolveFileSystemId(clients, s.creationToken, ctx)), region: s.region, mountPath: s.mountPath }
-    : undefined;
-  const userData = renderUserData(p.userData, mount);
+  const userData = s && !s.fileSystemId ? fillFileSystemId(p.userData, await resolveFileSystemId(clients, s.creationToken, ctx)) : p.userData;
   return {
     ImageId: p.imageId,
     InstanceType: p.instanceType as RequestLaunchTemplateData['InstanceType'],
@@ -41,7 +30,7 @@ async function templateData(clients: AwsClients, p: TemplateParams, ctx: ApplyCo
   };
 }
 
-export const createLaunchTemplate: StepHandler = async (clients, p: TemplateParams, ctx) => {
+export const createLaunchTemplate: StepHandler<TemplateParams> = async (clients, p, ctx) => {
   const data = await templateData(clients, p, ctx);
   const what = `creating launch template ${p.name}`;
   return createOwned(
@@ -70,11 +59,7 @@ export const createLaunchTemplate: StepHandler = async (clients, p: TemplatePara
 };
 
 /** A new version becomes the default, and the active group (if any) is pinned to it. */
-export const createLaunchTemplateVersion: StepHandler = async (
-  clients,
-  p: TemplateParams & { launchTemplateId: string; groupName?: string },
-  ctx,
-) => {
+export const createLaunchTemplateVersion: StepHandler<TemplateVersionParams> = async (clients, p, ctx) => {
   const data = await templateData(clients, p, ctx);
   const out = await act(ctx, `creating a version of launch template ${p.name}`, () =>
     clients.ec2.send(
@@ -98,7 +83,7 @@ export const createLaunchTemplateVersion: StepHandler = async (
   return { status: 'done', detail: { version: Number(version) } };
 };
 
-export const deleteLaunchTemplate: StepHandler = (clients, p: { launchTemplateId: string }, ctx) =>
+export const deleteLaunchTemplate: StepHandler<LaunchTemplateIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
       clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId })),

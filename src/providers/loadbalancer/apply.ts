@@ -9,7 +9,16 @@ import {
   ModifyLoadBalancerAttributesCommand,
   RegisterInstancesWithLoadBalancerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
-import type { HealthCheck, Listener } from '../../model/fleet';
+import type { Listener } from '../../model/fleet';
+import type {
+  ConfigureHealthCheckParams,
+  CreateListenersParams,
+  CreateLoadBalancerParams,
+  DeleteListenersParams,
+  LoadBalancerAttributesParams,
+  NamedParams,
+  RegisterInstancesParams,
+} from '../../model/plan-params';
 import { isAlreadyExists } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
 import { act, createOwned, DONE, tolerateNotFound, type StepHandler, tagsIfFound } from '../apply-context';
@@ -23,7 +32,7 @@ const sdkListeners = (ls: Listener[]) =>
     ...(l.sslCertificateId ? { SSLCertificateId: l.sslCertificateId } : {}),
   }));
 
-export const createLoadBalancer: StepHandler = (clients, p: { name: string; listeners: Listener[]; subnets: string[]; securityGroups: string[] }, ctx) => {
+export const createLoadBalancer: StepHandler<CreateLoadBalancerParams> = (clients, p, ctx) => {
   const what = `creating load balancer ${p.name}`;
   return createOwned(
     ctx,
@@ -51,7 +60,7 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
   );
 };
 
-export const configureHealthCheck: StepHandler = async (clients, p: { name: string; healthCheck: HealthCheck }, ctx) => {
+export const configureHealthCheck: StepHandler<ConfigureHealthCheckParams> = async (clients, p, ctx) => {
   const hc = p.healthCheck;
   await act(ctx, `configuring health check of load balancer ${p.name}`, () =>
     clients.elb.send(
@@ -70,11 +79,7 @@ export const configureHealthCheck: StepHandler = async (clients, p: { name: stri
   return DONE;
 };
 
-export const modifyLoadBalancerAttributes: StepHandler = async (
-  clients,
-  p: { name: string; connectionDrainingSeconds: number; crossZone: boolean },
-  ctx,
-) => {
+export const modifyLoadBalancerAttributes: StepHandler<LoadBalancerAttributesParams> = async (clients, p, ctx) => {
   const draining = p.connectionDrainingSeconds;
   await act(ctx, `modifying attributes of load balancer ${p.name}`, () =>
     clients.elb.send(
@@ -90,7 +95,7 @@ export const modifyLoadBalancerAttributes: StepHandler = async (
   return DONE;
 };
 
-export const createLoadBalancerListeners: StepHandler = async (clients, p: { name: string; listeners: Listener[] }, ctx) => {
+export const createLoadBalancerListeners: StepHandler<CreateListenersParams> = async (clients, p, ctx) => {
   try {
     await act(ctx, `creating listeners of load balancer ${p.name}`, () =>
       clients.elb.send(new CreateLoadBalancerListenersCommand({ LoadBalancerName: p.name, Listeners: sdkListeners(p.listeners) })),
@@ -101,14 +106,14 @@ export const createLoadBalancerListeners: StepHandler = async (clients, p: { nam
   return DONE;
 };
 
-export const deleteLoadBalancerListeners: StepHandler = async (clients, p: { name: string; ports: number[] }, ctx) => {
+export const deleteLoadBalancerListeners: StepHandler<DeleteListenersParams> = async (clients, p, ctx) => {
   await act(ctx, `deleting listeners ${p.ports.join(', ')} of load balancer ${p.name}`, () =>
     clients.elb.send(new DeleteLoadBalancerListenersCommand({ LoadBalancerName: p.name, LoadBalancerPorts: p.ports })),
   );
   return DONE;
 };
 
-export const registerInstances: StepHandler = async (clients, p: { name: string; instanceIds: string[] }, ctx) => {
+export const registerInstances: StepHandler<RegisterInstancesParams> = async (clients, p, ctx) => {
   await act(ctx, `registering instances ${p.instanceIds.join(', ')} with load balancer ${p.name}`, () =>
     clients.elb.send(
       new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: p.name, Instances: p.instanceIds.map((InstanceId) => ({ InstanceId })) }),
@@ -117,7 +122,7 @@ export const registerInstances: StepHandler = async (clients, p: { name: string;
   return DONE;
 };
 
-export const deleteLoadBalancer: StepHandler = (clients, p: { name: string }, ctx) =>
+export const deleteLoadBalancer: StepHandler<NamedParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting load balancer ${p.name}`, () => clients.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerName: p.name }))),
   );

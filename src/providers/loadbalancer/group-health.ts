@@ -4,7 +4,7 @@
  */
 import { DescribeScalingActivitiesCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
-import type { GroupHealthFacts } from '../../deploy/machines/swap.machine';
+import type { GroupHealthFacts } from '../../model/deploy-io';
 import type { AwsClients } from '../../aws/clients';
 import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from '../autoscaling/launch-failures';
 import { callOrMissing, type DeployPortsContext } from '../deploy-context';

@@ -1,15 +1,12 @@
 /** Apply handlers for simple scaling policies and their CPU alarms. */
 import { DeletePolicyCommand, DescribePoliciesCommand, PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteAlarmsCommand, PutMetricAlarmCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
+import type { AlarmParams, GroupMemberParams, NamedParams, PutScalingPolicyParams } from '../../model/plan-params';
 import { CloudError } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
 import { act, DONE, tolerateNotFound, type StepHandler } from '../apply-context';
 
-export const putScalingPolicy: StepHandler = async (
-  clients,
-  p: { groupName: string; name: string; adjustment: number; cooldownSeconds: number },
-  ctx,
-) => {
+export const putScalingPolicy: StepHandler<PutScalingPolicyParams> = async (clients, p, ctx) => {
   const out = await act(ctx, `putting scaling policy ${p.name} on group ${p.groupName}`, () =>
     clients.autoScaling.send(
       new PutScalingPolicyCommand({
@@ -25,28 +22,14 @@ export const putScalingPolicy: StepHandler = async (
   return { status: 'done', detail: { policyArn: out.PolicyARN } };
 };
 
-export const deleteScalingPolicy: StepHandler = (clients, p: { groupName: string; name: string }, ctx) =>
+export const deleteScalingPolicy: StepHandler<GroupMemberParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting scaling policy ${p.name} of group ${p.groupName}`, () =>
       clients.autoScaling.send(new DeletePolicyCommand({ AutoScalingGroupName: p.groupName, PolicyName: p.name })),
     ),
   );
 
-interface AlarmParams {
-  name: string;
-  groupName: string;
-  policyName: string;
-  policyArn?: string;
-  metric: string;
-  namespace: string;
-  statistic: string;
-  comparison: string;
-  threshold: number;
-  periods: number;
-  periodSeconds: number;
-}
-
-export const putMetricAlarm: StepHandler = async (clients, p: AlarmParams, ctx) => {
+export const putMetricAlarm: StepHandler<AlarmParams> = async (clients, p, ctx) => {
   const arn = p.policyArn ?? (await policyArn(clients, p, ctx));
   await act(ctx, `putting alarm ${p.name}`, () =>
     clients.cloudWatch.send(
@@ -80,7 +63,7 @@ async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ct
   return arn;
 }
 
-export const deleteAlarm: StepHandler = (clients, p: { name: string }, ctx) =>
+export const deleteAlarm: StepHandler<NamedParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [p.name] }))),
   );

@@ -1,21 +1,21 @@
 /**
  * Moving the fleet's scaling policies and their CPU alarms from one group to another. The
- * steps come from the planner (what the policies and alarms of a group should be) and run
- * through the adapter's apply handlers, so a moved alarm is exactly what `plan` expects.
+ * caller brings the steps from the planner (what the policies and alarms of `to` should be);
+ * they run through the apply handlers, so a moved alarm is exactly what `plan` expects.
  */
 import { resourceNames } from '../../model/names';
-import type { ObservedFleet } from '../../model/observed';
-import { planScaling } from '../../planner/plan-scaling';
+import type { PlanStep } from '../../model/plan';
 import { applyStep } from '../apply';
 import { deleteScalingPolicy } from './apply';
 import type { AwsClients } from '../../aws/clients';
 import { applyContext, deployError, type DeployPortsContext } from '../deploy-context';
 
-/** Policies on `to`, alarms pointing at them, then `from`'s drover policies deleted. Idempotent. */
-export async function moveScaling(clients: AwsClients, ctx: DeployPortsContext, from: string, to: string): Promise<void> {
+/** What a move puts on the new group: its policies, then the alarms pointing at them. */
+export type ScalingMoveStep = PlanStep<'putScalingPolicy' | 'putMetricAlarm'>;
+
+/** `steps` (on `to`), then `from`'s drover policies deleted. Idempotent. */
+export async function moveScaling(clients: AwsClients, ctx: DeployPortsContext, from: string, to: string, steps: ScalingMoveStep[]): Promise<void> {
   const fleet = ctx.fleet.name;
-  const empty: ObservedFleet = { name: fleet, groups: [], alarms: [], policies: [], conflicts: [], readCalls: 0 };
-  const steps = planScaling(ctx.fleet, empty, to).ensure.filter((s) => s.kind === 'putScalingPolicy' || s.kind === 'putMetricAlarm');
   const apply = applyContext(ctx);
   for (const step of steps) {
     const outcome = await applyStep(clients, step, apply);

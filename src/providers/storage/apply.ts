@@ -17,6 +17,16 @@ import {
   type FileSystemDescription,
 } from '@aws-sdk/client-efs';
 import { TAG_FLEET } from '../../model/names';
+import type {
+  AuthorizeNfsParams,
+  CreateFileSystemParams,
+  CreateMountTargetParams,
+  CreateSecurityGroupParams,
+  FileSystemIdParams,
+  MountTargetIdParams,
+  RevokeNfsParams,
+  SecurityGroupIdParams,
+} from '../../model/plan-params';
 import type { AwsClients } from '../../aws/clients';
 import { CloudError, isAlreadyExists } from '../../aws/errors';
 import { ownedTagList, tagsFromList } from '../../aws/tags';
@@ -45,7 +55,7 @@ async function securityGroupId(clients: AwsClients, p: { groupId?: string; group
   return g.GroupId;
 }
 
-export const createSecurityGroup: StepHandler = async (clients, p: { name: string; description: string; subnetId: string }, ctx) => {
+export const createSecurityGroup: StepHandler<CreateSecurityGroupParams> = async (clients, p, ctx) => {
   const subnets = await act(ctx, `describing subnet ${p.subnetId}`, () =>
     clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [p.subnetId] })),
   );
@@ -76,7 +86,7 @@ const nfsFrom = (source: string) => [
 ];
 
 /** One source per call: AWS rejects a whole request when one rule already exists. */
-export const authorizeNfsIngress: StepHandler = async (clients, p: { groupId?: string; groupName?: string; sourceGroups: string[] }, ctx) => {
+export const authorizeNfsIngress: StepHandler<AuthorizeNfsParams> = async (clients, p, ctx) => {
   const groupId = await securityGroupId(clients, p, ctx);
   for (const source of p.sourceGroups) {
     try {
@@ -90,7 +100,7 @@ export const authorizeNfsIngress: StepHandler = async (clients, p: { groupId?: s
   return DONE;
 };
 
-export const revokeNfsIngress: StepHandler = async (clients, p: { groupId: string; sourceGroups: string[] }, ctx) => {
+export const revokeNfsIngress: StepHandler<RevokeNfsParams> = async (clients, p, ctx) => {
   for (const source of p.sourceGroups) {
     await tolerateNotFound(() =>
       act(ctx, `revoking NFS from ${source} in security group ${p.groupId}`, () =>
@@ -101,7 +111,7 @@ export const revokeNfsIngress: StepHandler = async (clients, p: { groupId: strin
   return DONE;
 };
 
-export const deleteSecurityGroup: StepHandler = (clients, p: { groupId: string }, ctx) =>
+export const deleteSecurityGroup: StepHandler<SecurityGroupIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting security group ${p.groupId}`, () => clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: p.groupId }))),
   );
@@ -122,11 +132,7 @@ export async function resolveFileSystemId(clients: AwsClients, token: string, ct
   return fs.FileSystemId;
 }
 
-export const createFileSystem: StepHandler = (
-  clients,
-  p: { name: string; creationToken: string; encrypted: boolean; performanceMode: string },
-  ctx,
-) => {
+export const createFileSystem: StepHandler<CreateFileSystemParams> = (clients, p, ctx) => {
   const what = `creating file system ${p.name}`;
   return createOwned(
     ctx,
@@ -148,11 +154,7 @@ export const createFileSystem: StepHandler = (
   );
 };
 
-export const createMountTarget: StepHandler = async (
-  clients,
-  p: { creationToken: string; subnetId: string; securityGroupName: string; securityGroupId?: string },
-  ctx,
-) => {
+export const createMountTarget: StepHandler<CreateMountTargetParams> = async (clients, p, ctx) => {
   const fs = await fileSystemByToken(clients, p.creationToken, ctx);
   if (!fs?.FileSystemId) return waiting(`file system ${p.creationToken} does not exist yet`);
   if (fs.LifeCycleState !== 'available') return waiting(`file system ${fs.FileSystemId} is ${fs.LifeCycleState}`, 5_000);
@@ -167,14 +169,14 @@ export const createMountTarget: StepHandler = async (
   return DONE;
 };
 
-export const deleteMountTarget: StepHandler = (clients, p: { mountTargetId: string }, ctx) =>
+export const deleteMountTarget: StepHandler<MountTargetIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting mount target ${p.mountTargetId}`, () =>
       clients.efs.send(new DeleteMountTargetCommand({ MountTargetId: p.mountTargetId })),
     ),
   );
 
-export const deleteFileSystem: StepHandler = (clients, p: { fileSystemId: string }, ctx) =>
+export const deleteFileSystem: StepHandler<FileSystemIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting file system ${p.fileSystemId}`, () =>
       clients.efs.send(new DeleteFileSystemCommand({ FileSystemId: p.fileSystemId })),

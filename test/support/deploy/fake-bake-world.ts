@@ -5,7 +5,7 @@
  */
 import type { VirtualClock } from '../../../src/util/clock';
 import type { BuilderState, ImageState } from '../../../src/deploy/machines/bake.machine';
-import type { BakePorts } from '../../../src/deploy/ports';
+import type { BakePorts } from '../../../src/deploy/machines/ports';
 
 export interface FakeBuilder {
   id: string;

@@ -1,7 +1,7 @@
 /** An in-memory group for rolling tests: instance refreshes that finish on a VirtualClock. */
 import type { VirtualClock } from '../../../src/util/clock';
 import type { RefreshStatus } from '../../../src/deploy/machines/rolling.machine';
-import type { RollingPorts } from '../../../src/deploy/ports';
+import type { RollingPorts } from '../../../src/deploy/machines/ports';
 
 export interface FakeRefresh { id: string; version: number; startedAtMs: number }
 

@@ -6,7 +6,7 @@
  * and the order of the swap's decisive operations.
  */
 import type { VirtualClock } from '../../../src/util/clock';
-import type { SwapPorts } from '../../../src/deploy/ports';
+import type { SwapPorts } from '../../../src/deploy/machines/ports';
 
 export interface FakeInstance { id: string; readyAtMs: number; broken: boolean }
 

@@ -4,29 +4,20 @@
  */
 import { groupName as versionedGroupName, ownershipTags, TAG_GENERATION } from '../../../src/model/names';
 import type { ObservedGroup, ObservedLaunchTemplate, ObservedLifecycleHook } from '../../../src/model/observed';
-import type { PlanStepKind } from '../../../src/model/plan';
-import { renderUserData } from '../../../src/planner/user-data';
-import { fileSystemOf, lbNamed, PURE_IDS, PureWorldViolation, PureWorldWait, refuseTaken, requireOwned, zoneOfSubnet, type Handler, type World } from './pure-world-core';
-
-interface TemplateParams {
-  name: string;
-  imageId: string;
-  instanceType: string;
-  keyName?: string;
-  securityGroups: string[];
-  userData: string;
-  storage?: { creationToken: string; mountPath: string; region: string; fileSystemId?: string };
-}
+import type { TemplateParams, TemplateVersionParams } from '../../../src/model/plan-params';
+import { fillFileSystemId } from '../../../src/model/user-data';
+import { fileSystemOf, lbNamed, PURE_IDS, PureWorldViolation, PureWorldWait, refuseTaken, requireOwned, zoneOfSubnet, type Handler, type Handlers, type World } from './pure-world-core';
 
 function templateFields(w: World, p: TemplateParams, what: string): Pick<ObservedLaunchTemplate, 'imageId' | 'instanceType' | 'keyName' | 'securityGroups' | 'userData'> {
+  // The planner rendered the user-data; its file system must exist, and fills the slot if the plan created it.
   const s = p.storage;
-  const mount = s ? { fileSystemId: fileSystemOf(w, { fileSystemId: s.fileSystemId, creationToken: s.creationToken }, what).id, region: s.region, mountPath: s.mountPath } : undefined;
+  const fileSystemId = s ? fileSystemOf(w, { fileSystemId: s.fileSystemId, creationToken: s.creationToken }, what).id : undefined;
   return {
     imageId: p.imageId,
     instanceType: p.instanceType,
     ...(p.keyName ? { keyName: p.keyName } : {}),
     securityGroups: [...p.securityGroups],
-    userData: renderUserData(p.userData, mount),
+    userData: fileSystemId ? fillFileSystemId(p.userData, fileSystemId) : p.userData,
   };
 }
 
@@ -112,7 +103,7 @@ function requireStorageReady(w: World, token: string, what: string): void {
   if (!fs.mountTargets.length) throw new PureWorldWait(`${what}: file system ${fs.id} has no mount targets yet`);
 }
 
-const TEMPLATE_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
+const TEMPLATE_HANDLERS: Handlers = {
   createLaunchTemplate: (w, p: TemplateParams, s) => {
     refuseTaken(w, 'launchTemplate', p.name, s.kind);
     if (w.o.launchTemplate) throw new PureWorldViolation(`${s.kind}: launch template ${p.name} already exists`);
@@ -120,7 +111,7 @@ const TEMPLATE_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
     const lt = { id: PURE_IDS.launchTemplate, name: p.name, tags: ownershipTags(w.d.name), defaultVersion: 1, latestVersion: 1, ...fields };
     w.o.launchTemplate = { ...lt, versionImages: { '1': fields.imageId } };
   },
-  createLaunchTemplateVersion: (w, p: TemplateParams & { launchTemplateId: string; groupName?: string }, s) => {
+  createLaunchTemplateVersion: (w, p: TemplateVersionParams, s) => {
     const lt = templateById(w, p.launchTemplateId, s.kind);
     const g = p.groupName ? groupNamed(w, p.groupName, s.kind) : undefined;
     const v = addVersion(lt, templateFields(w, p, s.kind));
@@ -134,7 +125,7 @@ const TEMPLATE_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
   },
 };
 
-const GROUP_LIFECYCLE: Partial<Record<PlanStepKind, Handler>> = {
+const GROUP_LIFECYCLE: Handlers = {
   createAutoScalingGroup: (w, p, s) => {
     refuseTaken(w, 'autoScalingGroup', p.name, s.kind);
     refuseTaken(w, 'launchTemplate', p.launchTemplateName, s.kind);
@@ -183,7 +174,7 @@ export function policyArn(group: string, policy: string): string {
   return `arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:0:autoScalingGroupName/${group}:policyName/${policy}`;
 }
 
-const SCALING_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
+const SCALING_HANDLERS: Handlers = {
   putScalingPolicy: (w, p, s) => {
     groupNamed(w, p.groupName, s.kind);
     const policy = { name: p.name, arn: policyArn(p.groupName, p.name), groupName: p.groupName, adjustment: p.adjustment, adjustmentType: 'ChangeInCapacity', cooldownSeconds: p.cooldownSeconds };
@@ -232,7 +223,7 @@ const SCALING_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
  * generation) runs a new default template version, a copy of the default with only the AMI
  * changed (as the deploy actors make it), and is attached; blue is kept at 0, detached.
  */
-const startDeployment: Handler = (w, p, s) => {
+const startDeployment: Handler<'startDeployment'> = (w, p, s) => {
   const blue = groupNamed(w, p.group, s.kind);
   const lt = templateById(w, p.launchTemplateId, s.kind);
   const { instanceType, keyName, securityGroups, userData } = lt;
@@ -245,7 +236,7 @@ const startDeployment: Handler = (w, p, s) => {
   resize(w, blue);
 };
 
-export const GROUP_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
+export const GROUP_HANDLERS: Handlers = {
   ...TEMPLATE_HANDLERS,
   ...GROUP_LIFECYCLE,
   ...SCALING_HANDLERS,

@@ -2,7 +2,8 @@
 import type { DesiredFleet } from '../../../src/model/fleet';
 import { isOwnedBy } from '../../../src/model/names';
 import type { NameConflict, ObservedFleet, ObservedLoadBalancer, Tags } from '../../../src/model/observed';
-import type { PlanStep } from '../../../src/model/plan';
+import type { PlanStep, PlanStepKind } from '../../../src/model/plan';
+import type { PlanStepParams } from '../../../src/model/plan-params';
 
 export class PureWorldViolation extends Error {}
 export class PureWorldWait extends Error {}
@@ -18,7 +19,10 @@ export interface World {
   opts: PureWorldOptions;
 }
 
-export type Handler = (w: World, p: any, s: PlanStep) => void;
+/** What one kind of step does to the world, given that kind's params. */
+export type Handler<K extends PlanStepKind = PlanStepKind> = (w: World, p: PlanStepParams[K], s: PlanStep<K>) => void;
+/** Handlers by kind, each typed by its kind's params. */
+export type Handlers = { [K in PlanStepKind]?: Handler<K> };
 
 export const PURE_IDS = {
   fileSystem: 'fs-0pure00000000001',

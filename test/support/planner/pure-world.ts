@@ -23,6 +23,7 @@ import {
   syncRegistrations,
   zoneOfSubnet,
   type Handler,
+  type Handlers,
   type PureWorldOptions,
   type World,
 } from './pure-world-core';
@@ -32,7 +33,7 @@ export { PureWorldViolation, PureWorldWait, type PureWorldOptions } from './pure
 const sameListener = (a: ObservedLoadBalancer['listeners'][number], b: ObservedLoadBalancer['listeners'][number]) =>
   a.protocol === b.protocol && a.instanceProtocol === b.instanceProtocol && a.instancePort === b.instancePort && (a.sslCertificateId ?? '') === (b.sslCertificateId ?? '');
 
-const LB_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
+const LB_HANDLERS: Handlers = {
   createLoadBalancer: (w, p, s) => {
     refuseTaken(w, 'loadBalancer', p.name, s.kind);
     if (w.o.loadBalancer) throw new PureWorldViolation(`${s.kind}: load balancer ${w.o.loadBalancer.name} already exists`);
@@ -40,7 +41,7 @@ const LB_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
       name: p.name,
       dnsName: `${p.name}-1.${w.d.region}.elb.amazonaws.com`,
       tags: ownershipTags(w.d.name),
-      listeners: p.listeners.map((l: object) => ({ ...l })),
+      listeners: p.listeners.map((l) => ({ ...l })),
       subnets: [...p.subnets],
       securityGroups: [...p.securityGroups],
       // What CreateLoadBalancer leaves: the default health check, no draining, no cross-zone.
@@ -92,7 +93,7 @@ function securityGroupOf(w: World, p: { groupId?: string; groupName?: string; se
   return sg;
 }
 
-const STORAGE_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
+const STORAGE_HANDLERS: Handlers = {
   createSecurityGroup: (w, p, s) => {
     refuseTaken(w, 'securityGroup', p.name, s.kind);
     if (w.o.efsSecurityGroup) throw new PureWorldViolation(`${s.kind}: security group ${p.name} already exists`);
@@ -149,19 +150,24 @@ const STORAGE_HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
   },
 };
 
-const HANDLERS: Partial<Record<PlanStepKind, Handler>> = {
+const HANDLERS: Handlers = {
   ...LB_HANDLERS,
   ...STORAGE_HANDLERS,
   ...GROUP_HANDLERS,
   nameTaken: () => undefined,
 };
 
+/** The handler of the step's kind, given (a copy of) that kind's params. */
+function runHandler<K extends PlanStepKind>(w: World, step: PlanStep<K>): void {
+  const handler: Handler<K> | undefined = HANDLERS[step.kind];
+  if (!handler) throw new PureWorldViolation(`${step.kind}: the pure world does not model this step`);
+  handler(w, structuredClone(step.params), step);
+}
+
 /** The fleet as it would be observed after AWS ran `step`. Never mutates `observed`. */
 export function applyStepPure(observed: ObservedFleet, step: PlanStep, desired: DesiredFleet, opts: PureWorldOptions = {}): ObservedFleet {
-  const handler = HANDLERS[step.kind];
-  if (!handler) throw new PureWorldViolation(`${step.kind}: the pure world does not model this step`);
   const w: World = { o: structuredClone(observed), d: desired, opts };
-  handler(w, structuredClone(step.params), step);
+  runHandler(w, step);
   syncRegistrations(w);
   return w.o;
 }

@@ -1,20 +1,18 @@
 /**
- * The contracts of the deploy machines' invoked actors: what the actor layer (cloud/) must
- * implement. Every method is one short, idempotent step (check, then act) or one poll that
+ * The contracts of the deploy machines' invoked actors: what the actor layer (deploy/actors)
+ * must implement. Every method is one short, idempotent step (check, then act) or one poll that
  * returns observed facts, because a restored snapshot simply calls the current one again.
  * Polls report `nowMs` from the injected clock; the machines measure timeouts with it.
  * Errors carrying `retryable: true` are retried with backoff; others fail the step.
  */
 import type {
-  BuildResultFacts, BuilderFacts, CreateImageInput, CreatedImage, FindImageInput, FoundImage, ImageFacts,
-  LaunchBuilderInput, LaunchedBuilder, PollBuilderInput, PollImageInput, ReadResultInput, TerminateBuilderInput,
-} from './machines/bake.machine';
-import type {
-  AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
-  GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
-} from './machines/swap.machine';
-import type { ReobserveInput, ReobservedFacts } from '../model/reobserve';
-import type { PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, StartRefreshInput, StartedRefresh } from './machines/rolling.machine';
+  AlarmFacts, AlarmsInput, BuildResultFacts, BuilderFacts, ClockFacts, CreateGreenInput, CreateImageInput, CreatedImage,
+  CreatedVersion, CreateVersionInput, DeregisterBlueInput, FindImageInput, FoundImage, GroupHealthFacts, GroupHealthInput,
+  GroupInput, ImageFacts, LaunchBuilderInput, LaunchedBuilder, MovePoliciesInput, PollBuilderInput, PollImageInput,
+  PollRefreshInput, PreparedVersion, PrepareVersionInput, ReadResultInput, RefreshFacts, RestoreBlueInput,
+  StartedRefresh, StartRefreshInput, TerminateBuilderInput,
+} from '../../model/deploy-io';
+import type { ReobserveInput, ReobservedFacts } from '../../model/reobserve';
 
 export interface BakePorts {
   /** An image tagged for (fleet, commit), if any. */
