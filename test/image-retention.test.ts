@@ -2,7 +2,6 @@
  * Image retention end to end over the simulated account: bake commits, serve one, and let the
  * reconcile retire the rest beyond `retain`, snapshots included, keeping what is in use.
  */
-import { CreateLaunchTemplateVersionCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { deregisterImageAndSnapshots } from '../src/providers/image/images';
 import type { BakeOutput } from '../src/deploy/machines/bake.machine';
 import { createBakeMachine } from '../src/deploy/machines';
@@ -49,7 +48,7 @@ describe('image retention over the simulated account', () => {
     // A template version of the fleet refers to the fourth (say, a deployment being prepared).
     const lt = env.sim.snapshot().launchTemplates;
     const ltId = Object.values(lt).find((t) => t.name === 'drover-magento-marketplace')!.id;
-    await env.clients.ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: ltId, SourceVersion: '1', LaunchTemplateData: { ImageId: baked[3] } }));
+    await env.clients.ec2.CreateLaunchTemplateVersion({ LaunchTemplateId: ltId, SourceVersion: '1', LaunchTemplateData: { ImageId: baked[3] } });
 
     const d = fleetWith(baked[2], 2);
     const dry = await env.reconcile(d, { dryRun: true });
@@ -74,7 +73,7 @@ describe('image retention over the simulated account', () => {
   it('re-checks the world before deleting: an instance launched from the image keeps it', async () => {
     const env = createDeployEnv(fleetWith(FIXTURE.amis[0], 3));
     const [first] = await bakeCommits(env, 1);
-    await env.clients.ec2.send(new RunInstancesCommand({ ImageId: first, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, SubnetId: FIXTURE.subnets[0] }));
+    await env.clients.ec2.RunInstances({ ImageId: first, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, SubnetId: FIXTURE.subnets[0] });
     const call = <T>(_what: string, fn: () => Promise<T>) => fn();
     const out = await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: first }, call);
     expect(out).toMatchObject({ status: 'kept', reason: expect.stringMatching(/^image ami-\w+ is still used by instance\/i-[0-9a-f]{17}$/) });

@@ -3,7 +3,7 @@
  * event queue (GitLab merges via the relay, lifecycle actions, alarms) and periodic resyncs.
  */
 import { Command, Option } from 'commander';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import { installShutdown } from '../controllers/queue/shutdown';
 import { loadWebhookToken } from '../controllers/intake/webhook-token';
 import { createLogger, type LogFormat } from '../log/create-logger';
@@ -64,7 +64,7 @@ function daemonLogger(cmd: Command): { logger: Logger; global: GlobalOptions } {
 }
 
 interface Wiring {
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   sim?: SimAccount;
@@ -75,11 +75,11 @@ function wire(global: GlobalOptions, stateDir: string, dir: string, speed: numbe
   const region = process.env.AWS_REGION ?? loadManifestDir(dir).fleets[0]?.region;
   if (!global.sim) {
     const clock = new SystemClock();
-    return { clients: createAwsClients({ region }), clock, sleep: (ms) => clock.sleep(ms) };
+    return { clients: createAwsPort({ region }), clock, sleep: (ms) => clock.sleep(ms) };
   }
   const sim = openSimAccount(stateDir, false);
   sim.persistTo(simAccountFile(stateDir));
-  const clients = createAwsClients({ region: region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const driver = startSimDriver({ sim, file: simAccountFile(stateDir), logger, speed });
   return { clients, clock: sim.clock, sleep: (ms) => sim.clock.sleep(ms), sim, driver };
 }
@@ -114,7 +114,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   });
   const finish = () => {
     w.driver?.stop();
-    destroyAwsClients(w.clients);
+    w.clients.destroy();
   };
   try {
     await daemon.start();

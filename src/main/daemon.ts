@@ -7,7 +7,7 @@
  * (clients, clock, status store, metrics, `bakeFinished`, `enqueue`) and returns a
  * FleetReconciler; without one the daemon runs `basicFleetReconciler`.
  */
-import type { AwsClients } from '../aws/clients';
+import type { AwsPort } from '../aws/port';
 import { backoffDelay, DEFAULT_RETRY } from '../aws/call';
 import { isTransient } from '../aws/errors';
 import { sqsEventQueue } from '../providers/events/queue';
@@ -37,7 +37,7 @@ import { AwsRateBudget } from '../util/token-bucket';
 import { assertWritableStateDir } from './state-dir';
 
 export interface ReconcilerContext {
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   /** Sleep on the clock (in the simulated account, lets virtual time pass). */
   sleep(ms: number): Promise<void>;
@@ -62,7 +62,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:7390';
 export interface DaemonOptions {
   dir: string;
   stateDir: string;
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   logger: Logger;

@@ -2,7 +2,7 @@
 import type { Tags } from '../model/observed';
 import { isOwnedBy } from '../model/names';
 import { awsCall, type CallContext } from '../aws/call';
-import type { AwsClients } from '../aws/clients';
+import type { AwsPort } from '../aws/port';
 import { CloudError, isAlreadyExists, isNotFound } from '../aws/errors';
 import { tagsFromList } from '../aws/tags';
 
@@ -16,7 +16,7 @@ export type StepOutcome =
   /** AWS needs time first (a file system still creating, a dependency still in use). */
   | { status: 'waiting'; reason: string; retryAfterMs: number };
 
-export type StepHandler = (clients: AwsClients, params: any, ctx: ApplyContext) => Promise<StepOutcome>;
+export type StepHandler = (clients: AwsPort, params: any, ctx: ApplyContext) => Promise<StepOutcome>;
 
 export const DONE: StepOutcome = { status: 'done' };
 

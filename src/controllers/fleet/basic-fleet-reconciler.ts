@@ -4,7 +4,7 @@
  * request or an alarm is logged and remembered, and the fleet keeps its manifest's AMI. The
  * deployment layer (bake + blue/green swap) replaces it through the daemon's reconciler factory.
  */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { OwnershipCache } from '../../providers/observe';
 import { EVENTS } from '../../log/events';
 import type { Logger } from '../../log/logger';
@@ -16,7 +16,7 @@ import { reconcileFleet, type ReconcileResult } from './reconcile';
 import { writeFleetStatus } from './status-writer';
 
 export interface BasicReconcilerDeps {
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   clock: Clock;
   sleep: (ms: number) => Promise<void>;

@@ -1,5 +1,5 @@
 /** The fleet controller's dependencies and what one pass returns (kept apart so the controller stays one concept). */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { OwnershipCache } from '../../providers/observe';
 import type { SnapshotStore } from '../../deploy/snapshot-store';
 import type { Logger } from '../../log/logger';
@@ -11,7 +11,7 @@ import type { FinishedDeployment } from './deployment-runner';
 import type { ReconcileResult } from './reconcile';
 
 export interface FleetControllerDeps {
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   clock: Clock;
   sleep: (ms: number) => Promise<void>;

@@ -2,7 +2,7 @@
  * Leftovers of a deployment whose record was lost, cleaned before anything new starts: builder
  * instances still running, and launch template versions above the default that no group pins.
  */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { pruneVersions, sweepBuilders } from '../../deploy/actors';
 import { EVENTS } from '../../log/events';
 import type { Logger } from '../../log/logger';
@@ -11,7 +11,7 @@ import type { ObservedFleet } from '../../model/observed';
 import type { Clock } from '../../util/clock';
 
 export interface StrayCleanupDeps {
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   clock: Clock;

@@ -3,7 +3,7 @@
  * notification target: Auto Scaling then emits EventBridge events, which a rule routes to the
  * event queue (see manifests/deploy/cloudformation-events.yaml).
  */
-import { DeleteLifecycleHookCommand, PutLifecycleHookCommand, type LifecycleHookSpecification } from '@aws-sdk/client-auto-scaling';
+import type { LifecycleHookSpecification } from '../../aws/types';
 import { CloudError } from '../../aws/errors';
 import { act, DONE, type StepHandler } from '../apply-context';
 
@@ -38,15 +38,13 @@ export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHo
 
 export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, ctx) => {
   await act(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
-    clients.autoScaling.send(
-      new PutLifecycleHookCommand({
-        AutoScalingGroupName: p.groupName,
-        LifecycleHookName: p.name,
-        LifecycleTransition: TRANSITION[p.transition],
-        HeartbeatTimeout: p.heartbeatTimeoutSeconds,
-        DefaultResult: p.defaultResult,
-      }),
-    ),
+    clients.autoScaling.PutLifecycleHook({
+      AutoScalingGroupName: p.groupName,
+      LifecycleHookName: p.name,
+      LifecycleTransition: TRANSITION[p.transition],
+      HeartbeatTimeout: p.heartbeatTimeoutSeconds,
+      DefaultResult: p.defaultResult,
+    }),
   );
   return DONE;
 };
@@ -55,7 +53,7 @@ export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, c
 export const deleteLifecycleHook: StepHandler = async (clients, p: { groupName: string; name: string }, ctx) => {
   try {
     await act(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
-      clients.autoScaling.send(new DeleteLifecycleHookCommand({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name })),
+      clients.autoScaling.DeleteLifecycleHook({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name }),
     );
   } catch (err) {
     const gone = err instanceof CloudError && (err.errorClass === 'notFound' || /no lifecycle hook found/i.test(err.message));

@@ -1,12 +1,4 @@
 /** Apply handlers for Auto Scaling groups. */
-import {
-  AttachLoadBalancersCommand,
-  CreateAutoScalingGroupCommand,
-  DeleteAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-  UpdateAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { isNotFound } from '../../aws/errors';
 import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
@@ -38,7 +30,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
   let lts;
   try {
     lts = await act(ctx, `describing launch template ${p.launchTemplateName}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.launchTemplateName] })),
+      clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [p.launchTemplateName] }),
     );
   } catch (err) {
     if (isNotFound(err)) return notYet;
@@ -53,33 +45,31 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
     what,
     async () => {
       await act(ctx, what, () =>
-        clients.autoScaling.send(
-          new CreateAutoScalingGroupCommand({
-            AutoScalingGroupName: p.name,
-            LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplateId, Version: String(lt.DefaultVersionNumber ?? 1) },
-            MinSize: p.min,
-            MaxSize: p.max,
-            DesiredCapacity: p.desired,
-            VPCZoneIdentifier: p.subnets.join(','),
-            LoadBalancerNames: [p.loadBalancerName],
-            HealthCheckType: 'ELB',
-            HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds,
-            Tags: Object.entries(tags).map(([Key, Value]) => ({
-              Key,
-              Value,
-              PropagateAtLaunch: true,
-              ResourceId: p.name,
-              ResourceType: 'auto-scaling-group',
-            })),
-            ...hookSpecifications(p.lifecycleHooks),
-          }),
-        ),
+        clients.autoScaling.CreateAutoScalingGroup({
+          AutoScalingGroupName: p.name,
+          LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplateId, Version: String(lt.DefaultVersionNumber ?? 1) },
+          MinSize: p.min,
+          MaxSize: p.max,
+          DesiredCapacity: p.desired,
+          VPCZoneIdentifier: p.subnets.join(','),
+          LoadBalancerNames: [p.loadBalancerName],
+          HealthCheckType: 'ELB',
+          HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({
+            Key,
+            Value,
+            PropagateAtLaunch: true,
+            ResourceId: p.name,
+            ResourceType: 'auto-scaling-group',
+          })),
+          ...hookSpecifications(p.lifecycleHooks),
+        }),
       );
       return { status: 'done', detail: { launchTemplateVersion: lt.DefaultVersionNumber } };
     },
     async () => {
       const out = await act(ctx, `describing auto scaling group ${p.name}`, () =>
-        clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [p.name] })),
+        clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [p.name] }),
       );
       return tagsIfFound(out.AutoScalingGroups?.[0]);
     },
@@ -98,24 +88,22 @@ interface UpdateGroupParams {
 
 export const updateAutoScalingGroup: StepHandler = async (clients, p: UpdateGroupParams, ctx) => {
   await act(ctx, `updating auto scaling group ${p.name}`, () =>
-    clients.autoScaling.send(
-      new UpdateAutoScalingGroupCommand({
-        AutoScalingGroupName: p.name,
-        ...(p.min !== undefined ? { MinSize: p.min } : {}),
-        ...(p.max !== undefined ? { MaxSize: p.max } : {}),
-        ...(p.desired !== undefined ? { DesiredCapacity: p.desired } : {}),
-        ...(p.subnets ? { VPCZoneIdentifier: p.subnets.join(',') } : {}),
-        ...(p.healthCheckType ? { HealthCheckType: p.healthCheckType } : {}),
-        ...(p.healthCheckGracePeriodSeconds !== undefined ? { HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds } : {}),
-      }),
-    ),
+    clients.autoScaling.UpdateAutoScalingGroup({
+      AutoScalingGroupName: p.name,
+      ...(p.min !== undefined ? { MinSize: p.min } : {}),
+      ...(p.max !== undefined ? { MaxSize: p.max } : {}),
+      ...(p.desired !== undefined ? { DesiredCapacity: p.desired } : {}),
+      ...(p.subnets ? { VPCZoneIdentifier: p.subnets.join(',') } : {}),
+      ...(p.healthCheckType ? { HealthCheckType: p.healthCheckType } : {}),
+      ...(p.healthCheckGracePeriodSeconds !== undefined ? { HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds } : {}),
+    }),
   );
   return DONE;
 };
 
 export const attachLoadBalancer: StepHandler = async (clients, p: { groupName: string; loadBalancerName: string }, ctx) => {
   await act(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
-    clients.autoScaling.send(new AttachLoadBalancersCommand({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] })),
+    clients.autoScaling.AttachLoadBalancers({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] }),
   );
   return DONE;
 };
@@ -123,6 +111,6 @@ export const attachLoadBalancer: StepHandler = async (clients, p: { groupName: s
 export const deleteAutoScalingGroup: StepHandler = (clients, p: { name: string }, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting auto scaling group ${p.name}`, () =>
-      clients.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: p.name, ForceDelete: true })),
+      clients.autoScaling.DeleteAutoScalingGroup({ AutoScalingGroupName: p.name, ForceDelete: true }),
     ),
   );

@@ -4,7 +4,7 @@
  */
 import { isReportOnly, type Plan, type PlanStep, type PlanStepKind } from '../../model/plan';
 import { EVENTS } from '../../log/events';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { CloudError, toCloudError } from '../../aws/errors';
 import type { ApplyContext, StepHandler, StepOutcome } from '../apply-context';
 import { createAutoScalingGroup, attachLoadBalancer, deleteAutoScalingGroup, updateAutoScalingGroup } from '../autoscaling/apply';
@@ -48,7 +48,7 @@ const HANDLERS: Record<Exclude<PlanStepKind, 'startDeployment' | 'nameTaken'>, S
 };
 
 /** Run one step. Errors a dependency causes (in use, still creating) become `waiting`. */
-export async function applyStep(clients: AwsClients, step: PlanStep, ctx: ApplyContext): Promise<StepOutcome> {
+export async function applyStep(clients: AwsPort, step: PlanStep, ctx: ApplyContext): Promise<StepOutcome> {
   if (isReportOnly(step)) {
     throw new CloudError(`applying ${step.kind} ${step.resource} for fleet ${ctx.fleet}: the step is report-only`, {
       errorClass: 'invalid',
@@ -76,7 +76,7 @@ export interface ApplyResult {
   failed?: { step: PlanStep; error: CloudError };
 }
 
-export async function applyPlan(clients: AwsClients, plan: Plan, ctx: ApplyContext): Promise<ApplyResult> {
+export async function applyPlan(clients: AwsPort, plan: Plan, ctx: ApplyContext): Promise<ApplyResult> {
   const applied: AppliedStep[] = [];
   for (const step of plan.steps.filter((s) => !isReportOnly(s))) {
     const fields = { event: EVENTS.applyStep, fleet: plan.fleet, kind: step.kind, resource: step.resource };

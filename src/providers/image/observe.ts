@@ -8,11 +8,11 @@
 import type { DesiredFleet } from '../../model/fleet';
 import type { ObservedImage } from '../../model/observed';
 import { DEFAULT_IMAGE_RETAIN } from '../../planner/plan-images';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { imageReferences, listFleetImages } from './images';
 import type { Reader } from '../observe-context';
 
-export async function observeImages(clients: AwsClients, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
+export async function observeImages(clients: AwsPort, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
   if (!desired.image.bake && !deleting) return undefined;
   const call = <T>(what: string, fn: () => Promise<T>) => r.call(what, fn);
   const images = await listFleetImages(clients, desired.name, call);

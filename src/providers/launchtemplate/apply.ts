@@ -1,16 +1,7 @@
 /** Apply handlers for the launch template, and the AMI check that runs before it is created. */
-import {
-  CreateLaunchTemplateCommand,
-  CreateLaunchTemplateVersionCommand,
-  DeleteLaunchTemplateCommand,
-  DescribeImagesCommand,
-  DescribeLaunchTemplatesCommand,
-  ModifyLaunchTemplateCommand,
-  type RequestLaunchTemplateData,
-} from '@aws-sdk/client-ec2';
-import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import type { RequestLaunchTemplateData } from '../../aws/types';
 import { renderUserData } from '../../planner/user-data';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
 import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
@@ -26,7 +17,7 @@ export interface TemplateParams {
   storage?: { creationToken: string; mountPath: string; region: string; fileSystemId?: string };
 }
 
-async function templateData(clients: AwsClients, p: TemplateParams, ctx: ApplyContext): Promise<RequestLaunchTemplateData> {
+async function templateData(clients: AwsPort, p: TemplateParams, ctx: ApplyContext): Promise<RequestLaunchTemplateData> {
   const s = p.storage;
   const mount = s
     ? { fileSystemId: s.fileSystemId ?? (await resolveFileSystemId(clients, s.creationToken, ctx)), region: s.region, mountPath: s.mountPath }
@@ -49,20 +40,18 @@ export const createLaunchTemplate: StepHandler = async (clients, p: TemplatePara
     what,
     async () => {
       const out = await act(ctx, what, () =>
-        clients.ec2.send(
-          new CreateLaunchTemplateCommand({
-            LaunchTemplateName: p.name,
-            VersionDescription: `drover: ${p.imageId}`,
-            LaunchTemplateData: data,
-            TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownedTagList(ctx.fleet, p.name) }],
-          }),
-        ),
+        clients.ec2.CreateLaunchTemplate({
+          LaunchTemplateName: p.name,
+          VersionDescription: `drover: ${p.imageId}`,
+          LaunchTemplateData: data,
+          TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownedTagList(ctx.fleet, p.name) }],
+        }),
       );
       return { status: 'done', detail: { launchTemplateId: out.LaunchTemplate?.LaunchTemplateId } };
     },
     async () => {
       const out = await act(ctx, `describing launch template ${p.name}`, () =>
-        clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.name] })),
+        clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [p.name] }),
       );
       return tagsIfFound(out.LaunchTemplates?.[0]);
     },
@@ -77,22 +66,18 @@ export const createLaunchTemplateVersion: StepHandler = async (
 ) => {
   const data = await templateData(clients, p, ctx);
   const out = await act(ctx, `creating a version of launch template ${p.name}`, () =>
-    clients.ec2.send(
-      new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: p.launchTemplateId, VersionDescription: `drover: ${p.imageId}`, LaunchTemplateData: data }),
-    ),
+    clients.ec2.CreateLaunchTemplateVersion({ LaunchTemplateId: p.launchTemplateId, VersionDescription: `drover: ${p.imageId}`, LaunchTemplateData: data }),
   );
   const version = String(out.LaunchTemplateVersion?.VersionNumber ?? '');
   await act(ctx, `making version ${version} the default of launch template ${p.name}`, () =>
-    clients.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId, DefaultVersion: version })),
+    clients.ec2.ModifyLaunchTemplate({ LaunchTemplateId: p.launchTemplateId, DefaultVersion: version }),
   );
   if (p.groupName) {
     await act(ctx, `pinning group ${p.groupName} to launch template version ${version}`, () =>
-      clients.autoScaling.send(
-        new UpdateAutoScalingGroupCommand({
-          AutoScalingGroupName: p.groupName,
-          LaunchTemplate: { LaunchTemplateId: p.launchTemplateId, Version: version },
-        }),
-      ),
+      clients.autoScaling.UpdateAutoScalingGroup({
+        AutoScalingGroupName: p.groupName,
+        LaunchTemplate: { LaunchTemplateId: p.launchTemplateId, Version: version },
+      }),
     );
   }
   return { status: 'done', detail: { version: Number(version) } };
@@ -101,7 +86,7 @@ export const createLaunchTemplateVersion: StepHandler = async (
 export const deleteLaunchTemplate: StepHandler = (clients, p: { launchTemplateId: string }, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
-      clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId })),
+      clients.ec2.DeleteLaunchTemplate({ LaunchTemplateId: p.launchTemplateId }),
     ),
   );
 
@@ -109,11 +94,11 @@ export const deleteLaunchTemplate: StepHandler = (clients, p: { launchTemplateId
  * Make sure an AMI exists before anything is built on it, so a typo leaves nothing behind:
  * `launching fleet magento: AMI ami-… does not exist (InvalidAMIID.NotFound)`.
  */
-export async function validateImage(clients: AwsClients, imageId: string, ctx: ApplyContext, context = `launching fleet ${ctx.fleet}`): Promise<void> {
+export async function validateImage(clients: AwsPort, imageId: string, ctx: ApplyContext, context = `launching fleet ${ctx.fleet}`): Promise<void> {
   const missing = (code: string, cause?: unknown) =>
     new CloudError(`${context}: AMI ${imageId} does not exist (${code})`, { errorClass: 'notFound', awsCode: code, cause });
   try {
-    const out = await act(ctx, `describing AMI ${imageId}`, () => clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })));
+    const out = await act(ctx, `describing AMI ${imageId}`, () => clients.ec2.DescribeImages({ ImageIds: [imageId] }));
     const image = out.Images?.find((i) => i.ImageId === imageId);
     if (!image) throw missing('InvalidAMIID.NotFound');
     if (image.State && image.State !== 'available') {

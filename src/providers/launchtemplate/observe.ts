@@ -1,12 +1,8 @@
 /** Observe the fleet's launch template (`drover-<fleet>`) and the versions its groups pin. */
-import {
-  DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  type LaunchTemplate,
-} from '@aws-sdk/client-ec2';
+import type { LaunchTemplate } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedGroup, ObservedLaunchTemplate } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
@@ -17,7 +13,7 @@ export interface LaunchTemplateObservation {
 }
 
 export async function observeLaunchTemplate(
-  clients: AwsClients,
+  clients: AwsPort,
   fleet: string,
   groups: ObservedGroup[],
   r: Reader,
@@ -34,7 +30,7 @@ export async function observeLaunchTemplate(
     .map((g) => g.launchTemplate!.version);
   const describe = (versions: string[]) =>
     r.call(`describing versions of launch template ${name}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: versions })),
+      clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateId: id, Versions: versions }),
     );
   let out;
   try {
@@ -66,10 +62,10 @@ export async function observeLaunchTemplate(
   };
 }
 
-async function describeByName(clients: AwsClients, name: string, r: Reader): Promise<LaunchTemplate | undefined> {
+async function describeByName(clients: AwsPort, name: string, r: Reader): Promise<LaunchTemplate | undefined> {
   try {
     const out = await r.call(`describing launch template ${name}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })),
+      clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [name] }),
     );
     return out.LaunchTemplates?.find((t) => t.LaunchTemplateName === name);
   } catch (err) {

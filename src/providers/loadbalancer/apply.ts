@@ -1,14 +1,4 @@
 /** Apply handlers for the Classic ELB. */
-import {
-  ConfigureHealthCheckCommand,
-  CreateLoadBalancerCommand,
-  CreateLoadBalancerListenersCommand,
-  DeleteLoadBalancerCommand,
-  DeleteLoadBalancerListenersCommand,
-  DescribeTagsCommand,
-  ModifyLoadBalancerAttributesCommand,
-  RegisterInstancesWithLoadBalancerCommand,
-} from '@aws-sdk/client-elastic-load-balancing';
 import type { HealthCheck, Listener } from '../../model/fleet';
 import { isAlreadyExists } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
@@ -30,21 +20,19 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
     what,
     async () => {
       const out = await act(ctx, what, () =>
-        clients.elb.send(
-          new CreateLoadBalancerCommand({
-            LoadBalancerName: p.name,
-            Listeners: sdkListeners(p.listeners),
-            Subnets: p.subnets,
-            SecurityGroups: p.securityGroups,
-            Tags: ownedTagList(ctx.fleet, p.name),
-          }),
-        ),
+        clients.elb.CreateLoadBalancer({
+          LoadBalancerName: p.name,
+          Listeners: sdkListeners(p.listeners),
+          Subnets: p.subnets,
+          SecurityGroups: p.securityGroups,
+          Tags: ownedTagList(ctx.fleet, p.name),
+        }),
       );
       return { status: 'done', detail: { dnsName: out.DNSName } };
     },
     async () => {
       const out = await act(ctx, `describing tags of load balancer ${p.name}`, () =>
-        clients.elb.send(new DescribeTagsCommand({ LoadBalancerNames: [p.name] })),
+        clients.elb.DescribeTags({ LoadBalancerNames: [p.name] }),
       );
       return tagsIfFound(out.TagDescriptions?.[0]);
     },
@@ -54,18 +42,16 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
 export const configureHealthCheck: StepHandler = async (clients, p: { name: string; healthCheck: HealthCheck }, ctx) => {
   const hc = p.healthCheck;
   await act(ctx, `configuring health check of load balancer ${p.name}`, () =>
-    clients.elb.send(
-      new ConfigureHealthCheckCommand({
-        LoadBalancerName: p.name,
-        HealthCheck: {
-          Target: hc.target,
-          Interval: hc.intervalSeconds,
-          Timeout: hc.timeoutSeconds,
-          HealthyThreshold: hc.healthyThreshold,
-          UnhealthyThreshold: hc.unhealthyThreshold,
-        },
-      }),
-    ),
+    clients.elb.ConfigureHealthCheck({
+      LoadBalancerName: p.name,
+      HealthCheck: {
+        Target: hc.target,
+        Interval: hc.intervalSeconds,
+        Timeout: hc.timeoutSeconds,
+        HealthyThreshold: hc.healthyThreshold,
+        UnhealthyThreshold: hc.unhealthyThreshold,
+      },
+    }),
   );
   return DONE;
 };
@@ -77,15 +63,13 @@ export const modifyLoadBalancerAttributes: StepHandler = async (
 ) => {
   const draining = p.connectionDrainingSeconds;
   await act(ctx, `modifying attributes of load balancer ${p.name}`, () =>
-    clients.elb.send(
-      new ModifyLoadBalancerAttributesCommand({
-        LoadBalancerName: p.name,
-        LoadBalancerAttributes: {
-          ConnectionDraining: { Enabled: draining > 0, Timeout: draining > 0 ? draining : 300 },
-          CrossZoneLoadBalancing: { Enabled: p.crossZone },
-        },
-      }),
-    ),
+    clients.elb.ModifyLoadBalancerAttributes({
+      LoadBalancerName: p.name,
+      LoadBalancerAttributes: {
+        ConnectionDraining: { Enabled: draining > 0, Timeout: draining > 0 ? draining : 300 },
+        CrossZoneLoadBalancing: { Enabled: p.crossZone },
+      },
+    }),
   );
   return DONE;
 };
@@ -93,7 +77,7 @@ export const modifyLoadBalancerAttributes: StepHandler = async (
 export const createLoadBalancerListeners: StepHandler = async (clients, p: { name: string; listeners: Listener[] }, ctx) => {
   try {
     await act(ctx, `creating listeners of load balancer ${p.name}`, () =>
-      clients.elb.send(new CreateLoadBalancerListenersCommand({ LoadBalancerName: p.name, Listeners: sdkListeners(p.listeners) })),
+      clients.elb.CreateLoadBalancerListeners({ LoadBalancerName: p.name, Listeners: sdkListeners(p.listeners) }),
     );
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
@@ -103,21 +87,19 @@ export const createLoadBalancerListeners: StepHandler = async (clients, p: { nam
 
 export const deleteLoadBalancerListeners: StepHandler = async (clients, p: { name: string; ports: number[] }, ctx) => {
   await act(ctx, `deleting listeners ${p.ports.join(', ')} of load balancer ${p.name}`, () =>
-    clients.elb.send(new DeleteLoadBalancerListenersCommand({ LoadBalancerName: p.name, LoadBalancerPorts: p.ports })),
+    clients.elb.DeleteLoadBalancerListeners({ LoadBalancerName: p.name, LoadBalancerPorts: p.ports }),
   );
   return DONE;
 };
 
 export const registerInstances: StepHandler = async (clients, p: { name: string; instanceIds: string[] }, ctx) => {
   await act(ctx, `registering instances ${p.instanceIds.join(', ')} with load balancer ${p.name}`, () =>
-    clients.elb.send(
-      new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: p.name, Instances: p.instanceIds.map((InstanceId) => ({ InstanceId })) }),
-    ),
+    clients.elb.RegisterInstancesWithLoadBalancer({ LoadBalancerName: p.name, Instances: p.instanceIds.map((InstanceId) => ({ InstanceId })) }),
   );
   return DONE;
 };
 
 export const deleteLoadBalancer: StepHandler = (clients, p: { name: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting load balancer ${p.name}`, () => clients.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerName: p.name }))),
+    act(ctx, `deleting load balancer ${p.name}`, () => clients.elb.DeleteLoadBalancer({ LoadBalancerName: p.name })),
   );

@@ -1,6 +1,5 @@
 /** Apply handlers for simple scaling policies and their CPU alarms. */
-import { DeletePolicyCommand, DescribePoliciesCommand, PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling';
-import { DeleteAlarmsCommand, PutMetricAlarmCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
+import type { ComparisonOperator } from '../../aws/types';
 import { CloudError } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
 import { act, DONE, tolerateNotFound, type StepHandler } from '../apply-context';
@@ -11,16 +10,14 @@ export const putScalingPolicy: StepHandler = async (
   ctx,
 ) => {
   const out = await act(ctx, `putting scaling policy ${p.name} on group ${p.groupName}`, () =>
-    clients.autoScaling.send(
-      new PutScalingPolicyCommand({
-        AutoScalingGroupName: p.groupName,
-        PolicyName: p.name,
-        PolicyType: 'SimpleScaling',
-        AdjustmentType: 'ChangeInCapacity',
-        ScalingAdjustment: p.adjustment,
-        Cooldown: p.cooldownSeconds,
-      }),
-    ),
+    clients.autoScaling.PutScalingPolicy({
+      AutoScalingGroupName: p.groupName,
+      PolicyName: p.name,
+      PolicyType: 'SimpleScaling',
+      AdjustmentType: 'ChangeInCapacity',
+      ScalingAdjustment: p.adjustment,
+      Cooldown: p.cooldownSeconds,
+    }),
   );
   return { status: 'done', detail: { policyArn: out.PolicyARN } };
 };
@@ -28,7 +25,7 @@ export const putScalingPolicy: StepHandler = async (
 export const deleteScalingPolicy: StepHandler = (clients, p: { groupName: string; name: string }, ctx) =>
   tolerateNotFound(() =>
     act(ctx, `deleting scaling policy ${p.name} of group ${p.groupName}`, () =>
-      clients.autoScaling.send(new DeletePolicyCommand({ AutoScalingGroupName: p.groupName, PolicyName: p.name })),
+      clients.autoScaling.DeletePolicy({ AutoScalingGroupName: p.groupName, PolicyName: p.name }),
     ),
   );
 
@@ -49,29 +46,27 @@ interface AlarmParams {
 export const putMetricAlarm: StepHandler = async (clients, p: AlarmParams, ctx) => {
   const arn = p.policyArn ?? (await policyArn(clients, p, ctx));
   await act(ctx, `putting alarm ${p.name}`, () =>
-    clients.cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: p.name,
-        AlarmDescription: `drover: ${p.policyName} of fleet ${ctx.fleet}`,
-        MetricName: p.metric,
-        Namespace: p.namespace,
-        Statistic: p.statistic as 'Average',
-        Dimensions: [{ Name: 'AutoScalingGroupName', Value: p.groupName }],
-        Period: p.periodSeconds,
-        EvaluationPeriods: p.periods,
-        Threshold: p.threshold,
-        ComparisonOperator: p.comparison as ComparisonOperator,
-        AlarmActions: [arn],
-        Tags: ownedTagList(ctx.fleet),
-      }),
-    ),
+    clients.cloudWatch.PutMetricAlarm({
+      AlarmName: p.name,
+      AlarmDescription: `drover: ${p.policyName} of fleet ${ctx.fleet}`,
+      MetricName: p.metric,
+      Namespace: p.namespace,
+      Statistic: p.statistic as 'Average',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: p.groupName }],
+      Period: p.periodSeconds,
+      EvaluationPeriods: p.periods,
+      Threshold: p.threshold,
+      ComparisonOperator: p.comparison as ComparisonOperator,
+      AlarmActions: [arn],
+      Tags: ownedTagList(ctx.fleet),
+    }),
   );
   return DONE;
 };
 
 async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ctx: Parameters<StepHandler>[2]): Promise<string> {
   const out = await act(ctx, `describing scaling policy ${p.policyName} of group ${p.groupName}`, () =>
-    clients.autoScaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: p.groupName, PolicyNames: [p.policyName] })),
+    clients.autoScaling.DescribePolicies({ AutoScalingGroupName: p.groupName, PolicyNames: [p.policyName] }),
   );
   const arn = out.ScalingPolicies?.find((x) => x.PolicyName === p.policyName)?.PolicyARN;
   if (!arn) {
@@ -82,5 +77,5 @@ async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ct
 
 export const deleteAlarm: StepHandler = (clients, p: { name: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [p.name] }))),
+    act(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.DeleteAlarms({ AlarmNames: [p.name] })),
   );

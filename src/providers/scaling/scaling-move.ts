@@ -8,11 +8,11 @@ import type { ObservedFleet } from '../../model/observed';
 import { planScaling } from '../../planner/plan-scaling';
 import { applyStep } from '../apply';
 import { deleteScalingPolicy } from './apply';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { applyContext, deployError, type DeployPortsContext } from '../deploy-context';
 
 /** Policies on `to`, alarms pointing at them, then `from`'s drover policies deleted. Idempotent. */
-export async function moveScaling(clients: AwsClients, ctx: DeployPortsContext, from: string, to: string): Promise<void> {
+export async function moveScaling(clients: AwsPort, ctx: DeployPortsContext, from: string, to: string): Promise<void> {
   const fleet = ctx.fleet.name;
   const empty: ObservedFleet = { name: fleet, groups: [], alarms: [], policies: [], conflicts: [], readCalls: 0 };
   const steps = planScaling(ctx.fleet, empty, to).ensure.filter((s) => s.kind === 'putScalingPolicy' || s.kind === 'putMetricAlarm');
