@@ -1,12 +1,12 @@
 /** What every apply handler needs, and what it reports back. */
 import type { Tags } from '../model/observed';
 import { isOwnedBy } from '../model/names';
-import { awsCall, type CallContext } from '../aws/call';
+import type { FleetCallContext } from '../aws/call';
 import type { AwsPort } from '../aws/port';
 import { CloudError, isAlreadyExists, isNotFound } from '../aws/errors';
 import { tagsFromList } from '../aws/tags';
 
-export interface ApplyContext extends CallContext {
+export interface ApplyContext extends FleetCallContext {
   /** The fleet the plan belongs to (for error context and tags). */
   fleet: string;
 }
@@ -22,11 +22,6 @@ export const DONE: StepOutcome = { status: 'done' };
 
 export function waiting(reason: string, retryAfterMs = 10_000): StepOutcome {
   return { status: 'waiting', reason, retryAfterMs };
-}
-
-/** One AWS call with the fleet appended to its gerund context. */
-export function act<T>(ctx: ApplyContext, what: string, fn: () => Promise<T>): Promise<T> {
-  return awsCall(ctx, `${what} for fleet ${ctx.fleet}`, fn);
 }
 
 /** Run a call; a notFound answer means the goal (absence) is reached. */

@@ -4,13 +4,14 @@
  * to another version still running is waited for. The target version becomes the launch
  * template's default, so `plan` agrees with what the group launches.
  */
+import { call } from '../../aws/call';
 import { reobserveGroups } from '../../providers/fleet/reobserve';
 import type { InstanceRefresh } from '../../aws/types';
 import type { PollRefreshInput, RefreshFacts, RefreshStatus, StartRefreshInput, StartedRefresh } from '../machines/rolling.machine';
 import type { RollingPorts } from '../ports';
 import type { AwsPort } from '../../aws/port';
 import { isDependency } from '../../aws/errors';
-import { call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
+import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup } from '../../providers/autoscaling/fleet-groups';
 import { ensureImageVersion, fleetTemplate, setDefaultVersion } from '../../providers/launchtemplate/versions';
 

@@ -3,13 +3,15 @@
  * created detached, attached, and must be fully InService before blue leaves the ELB; once
  * policies move, the launch template's default follows green, so `plan` sees a converged fleet.
  */
+import { call } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
 } from '../machines/swap.machine';
 import type { SwapPorts } from '../ports';
 import type { AwsPort } from '../../aws/port';
-import { allPages, call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
+import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
 import { pollGroupHealth } from '../../providers/loadbalancer/group-health';
 import { ensureImageVersion, pruneVersions, setDefaultVersion } from '../../providers/launchtemplate/versions';
@@ -28,7 +30,7 @@ export async function firingAlarms(clients: AwsPort, ctx: DeployPortsContext, na
   const firing: string[] = [];
   for (let i = 0; i < names.length; i += 100) {
     const chunk = names.slice(i, i + 100);
-    const alarms = await allPages(
+    const alarms = await paginate(
       (NextToken) => call(ctx, `describing alarms ${chunk.join(', ')}`, () => clients.cloudWatch.DescribeAlarms({ AlarmNames: chunk, NextToken })),
       (page) => page.MetricAlarms,
     );

@@ -3,9 +3,10 @@
  * notification target: Auto Scaling then emits EventBridge events, which a rule routes to the
  * event queue (see manifests/deploy/cloudformation-events.yaml).
  */
+import { call } from '../../aws/call';
 import type { LifecycleHookSpecification } from '../../aws/types';
 import { CloudError } from '../../aws/errors';
-import { act, DONE, type StepHandler } from '../apply-context';
+import { DONE, type StepHandler } from '../apply-context';
 
 const TRANSITION = {
   launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
@@ -37,7 +38,7 @@ export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHo
 }
 
 export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, ctx) => {
-  await act(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
+  await call(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
     clients.autoScaling.PutLifecycleHook({
       AutoScalingGroupName: p.groupName,
       LifecycleHookName: p.name,
@@ -52,7 +53,7 @@ export const putLifecycleHook: StepHandler = async (clients, p: PutHookParams, c
 /** A hook already gone counts as deleted (Auto Scaling answers a ValidationError). */
 export const deleteLifecycleHook: StepHandler = async (clients, p: { groupName: string; name: string }, ctx) => {
   try {
-    await act(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
+    await call(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
       clients.autoScaling.DeleteLifecycleHook({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name }),
     );
   } catch (err) {

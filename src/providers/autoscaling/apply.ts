@@ -1,7 +1,8 @@
 /** Apply handlers for Auto Scaling groups. */
+import { call } from '../../aws/call';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { isNotFound } from '../../aws/errors';
-import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
+import { createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
 import { hookSpecifications, type HookSpec } from './apply-hooks';
 import { fileSystemNotReady } from '../storage/apply';
 
@@ -29,7 +30,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
   const notYet = waiting(`group ${p.name} waits for launch template ${p.launchTemplateName} to become visible`, 5_000);
   let lts;
   try {
-    lts = await act(ctx, `describing launch template ${p.launchTemplateName}`, () =>
+    lts = await call(ctx, `describing launch template ${p.launchTemplateName}`, () =>
       clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [p.launchTemplateName] }),
     );
   } catch (err) {
@@ -44,7 +45,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
     ctx,
     what,
     async () => {
-      await act(ctx, what, () =>
+      await call(ctx, what, () =>
         clients.autoScaling.CreateAutoScalingGroup({
           AutoScalingGroupName: p.name,
           LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplateId, Version: String(lt.DefaultVersionNumber ?? 1) },
@@ -68,7 +69,7 @@ export const createAutoScalingGroup: StepHandler = async (clients, p: CreateGrou
       return { status: 'done', detail: { launchTemplateVersion: lt.DefaultVersionNumber } };
     },
     async () => {
-      const out = await act(ctx, `describing auto scaling group ${p.name}`, () =>
+      const out = await call(ctx, `describing auto scaling group ${p.name}`, () =>
         clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [p.name] }),
       );
       return tagsIfFound(out.AutoScalingGroups?.[0]);
@@ -87,7 +88,7 @@ interface UpdateGroupParams {
 }
 
 export const updateAutoScalingGroup: StepHandler = async (clients, p: UpdateGroupParams, ctx) => {
-  await act(ctx, `updating auto scaling group ${p.name}`, () =>
+  await call(ctx, `updating auto scaling group ${p.name}`, () =>
     clients.autoScaling.UpdateAutoScalingGroup({
       AutoScalingGroupName: p.name,
       ...(p.min !== undefined ? { MinSize: p.min } : {}),
@@ -102,7 +103,7 @@ export const updateAutoScalingGroup: StepHandler = async (clients, p: UpdateGrou
 };
 
 export const attachLoadBalancer: StepHandler = async (clients, p: { groupName: string; loadBalancerName: string }, ctx) => {
-  await act(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
+  await call(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
     clients.autoScaling.AttachLoadBalancers({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] }),
   );
   return DONE;
@@ -110,7 +111,7 @@ export const attachLoadBalancer: StepHandler = async (clients, p: { groupName: s
 
 export const deleteAutoScalingGroup: StepHandler = (clients, p: { name: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting auto scaling group ${p.name}`, () =>
+    call(ctx, `deleting auto scaling group ${p.name}`, () =>
       clients.autoScaling.DeleteAutoScalingGroup({ AutoScalingGroupName: p.name, ForceDelete: true }),
     ),
   );

@@ -1,10 +1,11 @@
 /** The fleet's Auto Scaling groups as the observe side sees them (by ownership tag), and one group by name. */
+import { callOrMissing } from '../../aws/call';
 import type { AutoScalingGroup } from '../../aws/types';
 import type { ObservedGroup } from '../../model/observed';
 import type { AwsPort } from '../../aws/port';
 import { OwnershipCache, Reader } from '../observe-context';
 import { observeGroups } from './observe';
-import { callOrMissing, type DeployPortsContext } from '../deploy-context';
+import { type DeployPortsContext } from '../deploy-context';
 
 export async function fleetGroups(clients: AwsPort, ctx: DeployPortsContext): Promise<ObservedGroup[]> {
   const reader = new Reader({ logger: ctx.logger, sleep: ctx.sleep, cache: new OwnershipCache() }, ctx.fleet.name);

@@ -4,6 +4,8 @@
  * by `instance-id` filter, which does not fail on an id EC2 does not list yet). A launch time
  * never changes for an instance's life, so steady state reads nothing.
  */
+import { paginate } from '../../aws/paginate';
+import { call } from '../../aws/call';
 import type { ObservedGroup } from '../../model/observed';
 import type { AwsPort } from '../../aws/port';
 import type { Reader } from '../observe-context';
@@ -15,14 +17,13 @@ async function describeLaunchTimes(clients: AwsPort, ids: string[], r: Reader): 
   const found = new Map<string, string>();
   for (let at = 0; at < ids.length; at += FILTER_VALUES) {
     const Filters = [{ Name: 'instance-id', Values: ids.slice(at, at + FILTER_VALUES) }];
-    let NextToken: string | undefined;
-    do {
-      const out = await r.call('describing instance launch times', () => clients.ec2.DescribeInstances({ Filters, MaxResults: 1000, NextToken }));
-      for (const res of out.Reservations ?? []) {
-        for (const i of res.Instances ?? []) if (i.InstanceId && i.LaunchTime) found.set(i.InstanceId, new Date(i.LaunchTime).toISOString());
-      }
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const reservations = await paginate(
+      (NextToken) => call(r, 'describing instance launch times', () => clients.ec2.DescribeInstances({ Filters, MaxResults: 1000, NextToken })),
+      (page) => page.Reservations,
+    );
+    for (const res of reservations) {
+      for (const i of res.Instances ?? []) if (i.InstanceId && i.LaunchTime) found.set(i.InstanceId, new Date(i.LaunchTime).toISOString());
+    }
   }
   return found;
 }

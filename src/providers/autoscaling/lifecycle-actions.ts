@@ -3,6 +3,7 @@
  * health on the load balancer, the group's instances waiting on a hook) and answering the
  * hook. SDK types stay here; an action that is already over comes back as `false`, not an error.
  */
+import { paginate } from '../../aws/paginate';
 import { TAG_FLEET } from '../../model/names';
 import { awsCall, type CallContext } from '../../aws/call';
 import type { AwsPort } from '../../aws/port';
@@ -96,19 +97,19 @@ export function lifecycleActionsPort(clients: AwsPort, ctx: CallContext): Lifecy
       ),
     waitingInstances: async (fleet) => {
       const found: WaitingInstance[] = [];
-      let NextToken: string | undefined;
-      do {
-        const out = await call(`describing auto scaling groups of fleet ${fleet}`, () =>
-          clients.autoScaling.DescribeAutoScalingGroups({ Filters: [{ Name: `tag:${TAG_FLEET}`, Values: [fleet] }], NextToken }),
-        );
-        for (const g of out.AutoScalingGroups ?? []) {
-          for (const i of g.Instances ?? []) {
-            const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
-            if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
-          }
+      const groups = await paginate(
+        (NextToken) =>
+          call(`describing auto scaling groups of fleet ${fleet}`, () =>
+            clients.autoScaling.DescribeAutoScalingGroups({ Filters: [{ Name: `tag:${TAG_FLEET}`, Values: [fleet] }], NextToken }),
+          ),
+        (page) => page.AutoScalingGroups,
+      );
+      for (const g of groups) {
+        for (const i of g.Instances ?? []) {
+          const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+          if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
         }
-        NextToken = out.NextToken;
-      } while (NextToken);
+      }
       return found;
     },
   };

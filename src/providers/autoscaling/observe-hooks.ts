@@ -2,6 +2,7 @@
  * Observe the lifecycle hooks of one Auto Scaling group (DescribeLifecycleHooks). Only asked
  * for when the caller manages hooks (the daemon): a one-shot `apply` leaves them alone.
  */
+import { call } from '../../aws/call';
 import { isNotFound } from '../../aws/errors';
 import type { ObservedGroup, ObservedLifecycleHook } from '../../model/observed';
 import type { AwsPort } from '../../aws/port';
@@ -15,7 +16,7 @@ const TRANSITIONS: Record<string, ObservedLifecycleHook['transition']> = {
 export async function observeLifecycleHooks(clients: AwsPort, groupName: string, r: Reader): Promise<ObservedLifecycleHook[]> {
   let out;
   try {
-    out = await r.call(`describing lifecycle hooks of group ${groupName}`, () =>
+    out = await call(r, `describing lifecycle hooks of group ${groupName}`, () =>
       clients.autoScaling.DescribeLifecycleHooks({ AutoScalingGroupName: groupName }),
     );
   } catch (err) {

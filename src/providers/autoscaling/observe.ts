@@ -1,4 +1,6 @@
 /** Observe the fleet's Auto Scaling groups (by ownership tag) and their scaling policies. */
+import { paginate } from '../../aws/paginate';
+import { call } from '../../aws/call';
 import type { AutoScalingGroup } from '../../aws/types';
 import { groupName, isOwnedBy, parseGroupGeneration, TAG_FLEET, TAG_GENERATION } from '../../model/names';
 import type { NameConflict, ObservedGroup, ObservedPolicy } from '../../model/observed';
@@ -29,14 +31,10 @@ async function describeGroups(
   what: string,
   input: { Filters?: Array<{ Name: string; Values: string[] }>; AutoScalingGroupNames?: string[] },
 ): Promise<AutoScalingGroup[]> {
-  const all: AutoScalingGroup[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await r.call(what, () => clients.autoScaling.DescribeAutoScalingGroups({ ...input, NextToken }));
-    all.push(...(out.AutoScalingGroups ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
-  return all;
+  return paginate(
+    (NextToken) => call(r, what, () => clients.autoScaling.DescribeAutoScalingGroups({ ...input, NextToken })),
+    (page) => page.AutoScalingGroups,
+  );
 }
 
 const toObservedGroup =
@@ -74,23 +72,21 @@ const toObservedGroup =
 export async function observePolicies(clients: AwsPort, groups: ObservedGroup[], r: Reader): Promise<ObservedPolicy[]> {
   const all: ObservedPolicy[] = [];
   for (const g of groups) {
-    let NextToken: string | undefined;
-    do {
-      const out = await r.call(`describing scaling policies of group ${g.name}`, () =>
-        clients.autoScaling.DescribePolicies({ AutoScalingGroupName: g.name, NextToken }),
-      );
-      for (const p of out.ScalingPolicies ?? []) {
-        all.push({
-          name: p.PolicyName ?? '',
-          arn: p.PolicyARN ?? '',
-          groupName: p.AutoScalingGroupName ?? g.name,
-          adjustment: p.ScalingAdjustment ?? 0,
-          adjustmentType: p.AdjustmentType ?? '',
-          cooldownSeconds: p.Cooldown ?? 0,
-        });
-      }
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const policies = await paginate(
+      (NextToken) =>
+        call(r, `describing scaling policies of group ${g.name}`, () => clients.autoScaling.DescribePolicies({ AutoScalingGroupName: g.name, NextToken })),
+      (page) => page.ScalingPolicies,
+    );
+    for (const p of policies) {
+      all.push({
+        name: p.PolicyName ?? '',
+        arn: p.PolicyARN ?? '',
+        groupName: p.AutoScalingGroupName ?? g.name,
+        adjustment: p.ScalingAdjustment ?? 0,
+        adjustmentType: p.AdjustmentType ?? '',
+        cooldownSeconds: p.Cooldown ?? 0,
+      });
+    }
   }
   return all;
 }

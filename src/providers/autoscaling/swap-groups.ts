@@ -2,6 +2,7 @@
  * Auto Scaling group operations of a blue/green swap. Each is one idempotent step: it reads
  * the group first (or tolerates "already so" answers) and then acts.
  */
+import { call, callOrMissing } from '../../aws/call';
 import type { CreateGreenInput } from '../../deploy/machines/swap.machine';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { createOwned, DONE } from '../apply-context';
@@ -9,7 +10,7 @@ import { hookSpecifications } from './apply-hooks';
 import { wantedHooks } from '../../planner/plan-hooks';
 import type { AwsInput, AwsPort } from '../../aws/port';
 import { tagsFromList } from '../../aws/tags';
-import { applyContext, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
+import { applyContext, deployError, type DeployPortsContext } from '../deploy-context';
 import { describeGroup, fleetGroups, isDeleting } from './fleet-groups';
 import { fleetTemplate } from '../launchtemplate/versions';
 

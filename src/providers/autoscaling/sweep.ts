@@ -3,17 +3,19 @@
  * any live instance tagged as this fleet's builder, while no bake runs, is terminated.
  * Tags are the ground truth, so nothing drover does not own is touched.
  */
+import { call } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type { Instance } from '../../aws/types';
 import type { AwsPort } from '../../aws/port';
 import { MANAGED_BY, TAG_FLEET, TAG_MANAGED_BY, TAG_ROLE } from '../../model/names';
-import { allPages, call, type DeployPortsContext } from '../deploy-context';
+import { type DeployPortsContext } from '../deploy-context';
 
 const LIVE = ['pending', 'running', 'stopping', 'stopped'];
 
 /** Terminate this fleet's leftover builders; returns their ids. */
 export async function sweepBuilders(clients: AwsPort, ctx: DeployPortsContext): Promise<string[]> {
   const fleet = ctx.fleet.name;
-  const instances = await allPages(
+  const instances = await paginate(
     (NextToken) =>
       call(ctx, 'listing builder instances', () =>
         clients.ec2.DescribeInstances({

@@ -3,10 +3,12 @@
  * call (plus one DescribeInstanceHealth when asked for health). A group being deleted counts
  * as missing. The deploy machines call this before destructive steps and before Succeeded.
  */
+import { call, callOrMissing } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type { AutoScalingGroup } from '../../aws/types';
 import type { ReobserveInput, ReobservedFacts, ReobservedGroup } from '../../model/reobserve';
 import type { AwsPort } from '../../aws/port';
-import { allPages, call, callOrMissing, type DeployPortsContext } from '../deploy-context';
+import { type DeployPortsContext } from '../deploy-context';
 import { isDeleting } from '../autoscaling/fleet-groups';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */
@@ -14,7 +16,7 @@ const DRAINING = /deregistration currently in progress/i;
 
 async function describeGroups(clients: AwsPort, ctx: DeployPortsContext, names: string[]): Promise<AutoScalingGroup[]> {
   if (!names.length) return [];
-  return allPages(
+  return paginate(
     (NextToken) => call(ctx, `describing auto scaling groups ${names.join(', ')}`, () =>
       clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: names, NextToken })),
     (page) => page.AutoScalingGroups,

@@ -2,6 +2,8 @@
  * The bake builder instance: launched once per ClientToken, tagged with that token so it can
  * be found and terminated even when its id was never saved, and read through its console.
  */
+import { call, callOrMissing } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type { InstanceType } from '../../aws/types';
 import type {
   BuildResultFacts, BuilderFacts, BuilderState, LaunchBuilderInput, LaunchedBuilder, PollBuilderInput, ReadResultInput,
@@ -12,7 +14,7 @@ import type { AwsPort } from '../../aws/port';
 import { ownedTagList } from '../../aws/tags';
 import { parseBakeResult } from './bake-result';
 import { renderBuilderScript } from './builder-user-data';
-import { allPages, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
+import { deployError, type DeployPortsContext } from '../deploy-context';
 
 /** Tags a builder with its launch's ClientToken, so terminateBuilder finds it even when its id was never saved. */
 export const TAG_BAKE_TOKEN = 'drover:bake-token';
@@ -71,7 +73,7 @@ export async function readResult(clients: AwsPort, ctx: DeployPortsContext, inpu
 
 /** Terminate the builder by id and every live instance launched with the token; gone already is done. */
 export async function terminateBuilder(clients: AwsPort, ctx: DeployPortsContext, input: TerminateBuilderInput): Promise<void> {
-  const found = await allPages(
+  const found = await paginate(
     (NextToken) =>
       call(ctx, `finding builders of launch ${input.clientToken}`, () =>
         clients.ec2.DescribeInstances({

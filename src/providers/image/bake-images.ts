@@ -1,10 +1,12 @@
 /** Baked images: at most one per (fleet, commit), found by tags; created once per name from the stopped builder. */
+import { call, callOrMissing } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type { Image } from '../../aws/types';
 import type { CreateImageInput, CreatedImage, FindImageInput, FoundImage, ImageFacts, ImageState, PollImageInput } from '../../deploy/machines/bake.machine';
 import { TAG_BAKED_AT, TAG_BRANCH, TAG_COMMIT, TAG_FLEET, TAG_REPOSITORY } from '../../model/names';
 import type { AwsPort } from '../../aws/port';
 import { ownedTagList } from '../../aws/tags';
-import { allPages, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
+import { deployError, type DeployPortsContext } from '../deploy-context';
 
 function imageState(image: Image | undefined): ImageState {
   if (!image?.State) return 'missing';
@@ -13,7 +15,7 @@ function imageState(image: Image | undefined): ImageState {
 }
 
 function ownImages(clients: AwsPort, ctx: DeployPortsContext, what: string, Filters: Array<{ Name: string; Values: string[] }>) {
-  return allPages(
+  return paginate(
     (NextToken) => call(ctx, what, () => clients.ec2.DescribeImages({ Owners: ['self'], Filters, NextToken })),
     (page) => page.Images,
   );

@@ -3,15 +3,15 @@
  * refers to them, and deregister one with its snapshots after re-checking the world. Used by
  * the reconcile (observe, and the `deregisterImage` step) and by `drover delete fleet --images`.
  */
+import { paginate } from '../../aws/paginate';
 import type { Image } from '../../aws/types';
 import { MANAGED_BY, TAG_FLEET, TAG_MANAGED_BY, isOwnedBy, resourceNames } from '../../model/names';
 import type { ObservedImage } from '../../model/observed';
 import type { AwsPort } from '../../aws/port';
-import { allPages as pages } from '../deploy-context';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 
-/** Runs one AWS call with a gerund context (`Reader.call`, `act`, …). */
+/** Runs one AWS call with a gerund context (`call` bound to a fleet context). */
 export type ImageCall = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
@@ -33,7 +33,7 @@ export async function listFleetImages(clients: AwsPort, fleet: string, call: Ima
     { Name: `tag:${TAG_FLEET}`, Values: [fleet] },
     { Name: `tag:${TAG_MANAGED_BY}`, Values: [MANAGED_BY] },
   ];
-  const images = await pages(
+  const images = await paginate(
     (NextToken) => call(`describing images of fleet ${fleet}`, () => clients.ec2.DescribeImages({ Owners: ['self'], Filters, NextToken })),
     (p) => p.Images,
   );
@@ -52,7 +52,7 @@ export async function imageReferences(clients: AwsPort, fleet: string, imageIds:
     { Name: 'image-id', Values: imageIds },
     { Name: 'instance-state-name', Values: LIVE_INSTANCE_STATES },
   ];
-  const reservations = await pages(
+  const reservations = await paginate(
     (NextToken) => call(`describing instances of images ${imageIds.join(', ')}`, () => clients.ec2.DescribeInstances({ Filters, NextToken })),
     (p) => p.Reservations,
   );
@@ -64,7 +64,7 @@ export async function imageReferences(clients: AwsPort, fleet: string, imageIds:
 async function templateVersions(clients: AwsPort, fleet: string, call: ImageCall) {
   const name = resourceNames(fleet).launchTemplate;
   try {
-    return await pages(
+    return await paginate(
       (NextToken) =>
         call(`describing versions of launch template ${name}`, () =>
           clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateName: name, NextToken }),

@@ -5,6 +5,7 @@
  * listed whether or not it bakes (it may have baked before), without references: deletion plans
  * them only once nothing of the fleet is left, and the step re-checks references itself.
  */
+import { call } from '../../aws/call';
 import type { DesiredFleet } from '../../model/fleet';
 import type { ObservedImage } from '../../model/observed';
 import { DEFAULT_IMAGE_RETAIN } from '../../planner/plan-images';
@@ -14,9 +15,9 @@ import type { Reader } from '../observe-context';
 
 export async function observeImages(clients: AwsPort, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
   if (!desired.image.bake && !deleting) return undefined;
-  const call = <T>(what: string, fn: () => Promise<T>) => r.call(what, fn);
-  const images = await listFleetImages(clients, desired.name, call);
+  const imageCall = <T>(what: string, fn: () => Promise<T>) => call(r, what, fn);
+  const images = await listFleetImages(clients, desired.name, imageCall);
   if (deleting || images.length <= Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN)) return images;
-  const refs = await imageReferences(clients, desired.name, images.map((i) => i.id), call);
+  const refs = await imageReferences(clients, desired.name, images.map((i) => i.id), imageCall);
   return images.map((i) => ({ ...i, usedBy: refs.get(i.id) ?? [] }));
 }

@@ -1,10 +1,11 @@
 /** Apply handlers for the launch template, and the AMI check that runs before it is created. */
+import { call } from '../../aws/call';
 import type { RequestLaunchTemplateData } from '../../aws/types';
 import { renderUserData } from '../../planner/user-data';
 import type { AwsPort } from '../../aws/port';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
-import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
+import { createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
 import { resolveFileSystemId } from '../storage/apply';
 
 export interface TemplateParams {
@@ -39,7 +40,7 @@ export const createLaunchTemplate: StepHandler = async (clients, p: TemplatePara
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
+      const out = await call(ctx, what, () =>
         clients.ec2.CreateLaunchTemplate({
           LaunchTemplateName: p.name,
           VersionDescription: `drover: ${p.imageId}`,
@@ -50,7 +51,7 @@ export const createLaunchTemplate: StepHandler = async (clients, p: TemplatePara
       return { status: 'done', detail: { launchTemplateId: out.LaunchTemplate?.LaunchTemplateId } };
     },
     async () => {
-      const out = await act(ctx, `describing launch template ${p.name}`, () =>
+      const out = await call(ctx, `describing launch template ${p.name}`, () =>
         clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [p.name] }),
       );
       return tagsIfFound(out.LaunchTemplates?.[0]);
@@ -65,15 +66,15 @@ export const createLaunchTemplateVersion: StepHandler = async (
   ctx,
 ) => {
   const data = await templateData(clients, p, ctx);
-  const out = await act(ctx, `creating a version of launch template ${p.name}`, () =>
+  const out = await call(ctx, `creating a version of launch template ${p.name}`, () =>
     clients.ec2.CreateLaunchTemplateVersion({ LaunchTemplateId: p.launchTemplateId, VersionDescription: `drover: ${p.imageId}`, LaunchTemplateData: data }),
   );
   const version = String(out.LaunchTemplateVersion?.VersionNumber ?? '');
-  await act(ctx, `making version ${version} the default of launch template ${p.name}`, () =>
+  await call(ctx, `making version ${version} the default of launch template ${p.name}`, () =>
     clients.ec2.ModifyLaunchTemplate({ LaunchTemplateId: p.launchTemplateId, DefaultVersion: version }),
   );
   if (p.groupName) {
-    await act(ctx, `pinning group ${p.groupName} to launch template version ${version}`, () =>
+    await call(ctx, `pinning group ${p.groupName} to launch template version ${version}`, () =>
       clients.autoScaling.UpdateAutoScalingGroup({
         AutoScalingGroupName: p.groupName,
         LaunchTemplate: { LaunchTemplateId: p.launchTemplateId, Version: version },
@@ -85,7 +86,7 @@ export const createLaunchTemplateVersion: StepHandler = async (
 
 export const deleteLaunchTemplate: StepHandler = (clients, p: { launchTemplateId: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
+    call(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
       clients.ec2.DeleteLaunchTemplate({ LaunchTemplateId: p.launchTemplateId }),
     ),
   );
@@ -98,7 +99,7 @@ export async function validateImage(clients: AwsPort, imageId: string, ctx: Appl
   const missing = (code: string, cause?: unknown) =>
     new CloudError(`${context}: AMI ${imageId} does not exist (${code})`, { errorClass: 'notFound', awsCode: code, cause });
   try {
-    const out = await act(ctx, `describing AMI ${imageId}`, () => clients.ec2.DescribeImages({ ImageIds: [imageId] }));
+    const out = await call(ctx, `describing AMI ${imageId}`, () => clients.ec2.DescribeImages({ ImageIds: [imageId] }));
     const image = out.Images?.find((i) => i.ImageId === imageId);
     if (!image) throw missing('InvalidAMIID.NotFound');
     if (image.State && image.State !== 'available') {

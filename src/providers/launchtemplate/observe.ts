@@ -1,4 +1,5 @@
 /** Observe the fleet's launch template (`drover-<fleet>`) and the versions its groups pin. */
+import { call } from '../../aws/call';
 import type { LaunchTemplate } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedGroup, ObservedLaunchTemplate } from '../../model/observed';
@@ -29,7 +30,7 @@ export async function observeLaunchTemplate(
     .filter((g) => g.launchTemplate?.id === id && /^\d+$/.test(g.launchTemplate.version) && !/Delete/i.test(g.status ?? ''))
     .map((g) => g.launchTemplate!.version);
   const describe = (versions: string[]) =>
-    r.call(`describing versions of launch template ${name}`, () =>
+    call(r, `describing versions of launch template ${name}`, () =>
       clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateId: id, Versions: versions }),
     );
   let out;
@@ -64,7 +65,7 @@ export async function observeLaunchTemplate(
 
 async function describeByName(clients: AwsPort, name: string, r: Reader): Promise<LaunchTemplate | undefined> {
   try {
-    const out = await r.call(`describing launch template ${name}`, () =>
+    const out = await call(r, `describing launch template ${name}`, () =>
       clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [name] }),
     );
     return out.LaunchTemplates?.find((t) => t.LaunchTemplateName === name);

@@ -3,11 +3,13 @@
  * description after a restore; the default version follows the serving group; versions no
  * live group pins are deleted, keeping only the one before the default for a fast undo.
  */
+import { call, callOrMissing } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type { LaunchTemplateVersion } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { AwsPort } from '../../aws/port';
 import { tagsFromList } from '../../aws/tags';
-import { allPages, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
+import { deployError, type DeployPortsContext } from '../deploy-context';
 import { fleetGroups } from '../autoscaling/fleet-groups';
 
 export interface FleetTemplate {
@@ -35,7 +37,7 @@ export async function fleetTemplate(clients: AwsPort, ctx: DeployPortsContext): 
 }
 
 async function versions(clients: AwsPort, ctx: DeployPortsContext, lt: FleetTemplate): Promise<LaunchTemplateVersion[]> {
-  return allPages(
+  return paginate(
     (NextToken) =>
       call(ctx, `describing versions of launch template ${lt.id}`, () =>
         clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateId: lt.id, NextToken }),

@@ -1,8 +1,9 @@
 /** Apply handlers for the Classic ELB. */
+import { call } from '../../aws/call';
 import type { HealthCheck, Listener } from '../../model/fleet';
 import { isAlreadyExists } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
-import { act, createOwned, DONE, tolerateNotFound, type StepHandler, tagsIfFound } from '../apply-context';
+import { createOwned, DONE, tolerateNotFound, type StepHandler, tagsIfFound } from '../apply-context';
 
 const sdkListeners = (ls: Listener[]) =>
   ls.map((l) => ({
@@ -19,7 +20,7 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
+      const out = await call(ctx, what, () =>
         clients.elb.CreateLoadBalancer({
           LoadBalancerName: p.name,
           Listeners: sdkListeners(p.listeners),
@@ -31,7 +32,7 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
       return { status: 'done', detail: { dnsName: out.DNSName } };
     },
     async () => {
-      const out = await act(ctx, `describing tags of load balancer ${p.name}`, () =>
+      const out = await call(ctx, `describing tags of load balancer ${p.name}`, () =>
         clients.elb.DescribeTags({ LoadBalancerNames: [p.name] }),
       );
       return tagsIfFound(out.TagDescriptions?.[0]);
@@ -41,7 +42,7 @@ export const createLoadBalancer: StepHandler = (clients, p: { name: string; list
 
 export const configureHealthCheck: StepHandler = async (clients, p: { name: string; healthCheck: HealthCheck }, ctx) => {
   const hc = p.healthCheck;
-  await act(ctx, `configuring health check of load balancer ${p.name}`, () =>
+  await call(ctx, `configuring health check of load balancer ${p.name}`, () =>
     clients.elb.ConfigureHealthCheck({
       LoadBalancerName: p.name,
       HealthCheck: {
@@ -62,7 +63,7 @@ export const modifyLoadBalancerAttributes: StepHandler = async (
   ctx,
 ) => {
   const draining = p.connectionDrainingSeconds;
-  await act(ctx, `modifying attributes of load balancer ${p.name}`, () =>
+  await call(ctx, `modifying attributes of load balancer ${p.name}`, () =>
     clients.elb.ModifyLoadBalancerAttributes({
       LoadBalancerName: p.name,
       LoadBalancerAttributes: {
@@ -76,7 +77,7 @@ export const modifyLoadBalancerAttributes: StepHandler = async (
 
 export const createLoadBalancerListeners: StepHandler = async (clients, p: { name: string; listeners: Listener[] }, ctx) => {
   try {
-    await act(ctx, `creating listeners of load balancer ${p.name}`, () =>
+    await call(ctx, `creating listeners of load balancer ${p.name}`, () =>
       clients.elb.CreateLoadBalancerListeners({ LoadBalancerName: p.name, Listeners: sdkListeners(p.listeners) }),
     );
   } catch (err) {
@@ -86,14 +87,14 @@ export const createLoadBalancerListeners: StepHandler = async (clients, p: { nam
 };
 
 export const deleteLoadBalancerListeners: StepHandler = async (clients, p: { name: string; ports: number[] }, ctx) => {
-  await act(ctx, `deleting listeners ${p.ports.join(', ')} of load balancer ${p.name}`, () =>
+  await call(ctx, `deleting listeners ${p.ports.join(', ')} of load balancer ${p.name}`, () =>
     clients.elb.DeleteLoadBalancerListeners({ LoadBalancerName: p.name, LoadBalancerPorts: p.ports }),
   );
   return DONE;
 };
 
 export const registerInstances: StepHandler = async (clients, p: { name: string; instanceIds: string[] }, ctx) => {
-  await act(ctx, `registering instances ${p.instanceIds.join(', ')} with load balancer ${p.name}`, () =>
+  await call(ctx, `registering instances ${p.instanceIds.join(', ')} with load balancer ${p.name}`, () =>
     clients.elb.RegisterInstancesWithLoadBalancer({ LoadBalancerName: p.name, Instances: p.instanceIds.map((InstanceId) => ({ InstanceId })) }),
   );
   return DONE;
@@ -101,5 +102,5 @@ export const registerInstances: StepHandler = async (clients, p: { name: string;
 
 export const deleteLoadBalancer: StepHandler = (clients, p: { name: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting load balancer ${p.name}`, () => clients.elb.DeleteLoadBalancer({ LoadBalancerName: p.name })),
+    call(ctx, `deleting load balancer ${p.name}`, () => clients.elb.DeleteLoadBalancer({ LoadBalancerName: p.name })),
   );

@@ -2,11 +2,12 @@
  * A group's instances split by whether they serve: InService and Healthy in the group, and
  * InService (not draining) on the fleet's load balancer. Everything else is not in service.
  */
+import { callOrMissing } from '../../aws/call';
 import type { AutoScalingGroup } from '../../aws/types';
 import type { GroupHealthFacts } from '../../deploy/machines/swap.machine';
 import type { AwsPort } from '../../aws/port';
 import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from '../autoscaling/launch-failures';
-import { callOrMissing, type DeployPortsContext } from '../deploy-context';
+import { type DeployPortsContext } from '../deploy-context';
 import { describeGroup, isDeleting } from '../autoscaling/fleet-groups';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */

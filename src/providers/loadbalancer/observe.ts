@@ -1,4 +1,5 @@
 /** Observe the fleet's Classic ELB: description, tags (cached), attributes and instance health. */
+import { call } from '../../aws/call';
 import type { LoadBalancerDescription } from '../../aws/types';
 import type { DesiredFleet } from '../../model/fleet';
 import { isOwnedBy, MANAGED_BY, TAG_MANAGED_BY } from '../../model/names';
@@ -19,12 +20,12 @@ export async function observeLoadBalancer(clients: AwsPort, desired: DesiredFlee
   if (!lb) return {};
   const tags = await loadBalancerTags(clients, lb, r);
   if (!isOwnedBy(tags, desired.name)) return { conflict: { resourceType: 'loadBalancer', name } };
-  const attrs = await r.call(`describing attributes of load balancer ${name}`, () =>
+  const attrs = await call(r, `describing attributes of load balancer ${name}`, () =>
     clients.elb.DescribeLoadBalancerAttributes({ LoadBalancerName: name }),
   );
   const registered = lb.Instances ?? [];
   const health = registered.length
-    ? await r.call(`describing instance health of load balancer ${name}`, () =>
+    ? await call(r, `describing instance health of load balancer ${name}`, () =>
         clients.elb.DescribeInstanceHealth({ LoadBalancerName: name }),
       )
     : { InstanceStates: [] };
@@ -50,7 +51,7 @@ export async function observeLoadBalancer(clients: AwsPort, desired: DesiredFlee
 
 async function describeByName(clients: AwsPort, name: string, r: Reader): Promise<LoadBalancerDescription | undefined> {
   try {
-    const out = await r.call(`describing load balancer ${name}`, () =>
+    const out = await call(r, `describing load balancer ${name}`, () =>
       clients.elb.DescribeLoadBalancers({ LoadBalancerNames: [name] }),
     );
     return out.LoadBalancerDescriptions?.find((d) => d.LoadBalancerName === name);
@@ -66,7 +67,7 @@ async function loadBalancerTags(clients: AwsPort, lb: LoadBalancerDescription, r
   const key = `elb:${name}:${lb.CreatedTime ? new Date(lb.CreatedTime).toISOString() : ''}`;
   const cached = r.ctx.cache.tags.get(key);
   if (cached) return cached;
-  const out = await r.call(`describing tags of load balancer ${name}`, () =>
+  const out = await call(r, `describing tags of load balancer ${name}`, () =>
     clients.elb.DescribeTags({ LoadBalancerNames: [name] }),
   );
   const tags = tagsFromList(out.TagDescriptions?.find((d) => d.LoadBalancerName === name)?.Tags);

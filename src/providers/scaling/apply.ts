@@ -1,15 +1,16 @@
 /** Apply handlers for simple scaling policies and their CPU alarms. */
+import { call } from '../../aws/call';
 import type { ComparisonOperator } from '../../aws/types';
 import { CloudError } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
-import { act, DONE, tolerateNotFound, type StepHandler } from '../apply-context';
+import { DONE, tolerateNotFound, type StepHandler } from '../apply-context';
 
 export const putScalingPolicy: StepHandler = async (
   clients,
   p: { groupName: string; name: string; adjustment: number; cooldownSeconds: number },
   ctx,
 ) => {
-  const out = await act(ctx, `putting scaling policy ${p.name} on group ${p.groupName}`, () =>
+  const out = await call(ctx, `putting scaling policy ${p.name} on group ${p.groupName}`, () =>
     clients.autoScaling.PutScalingPolicy({
       AutoScalingGroupName: p.groupName,
       PolicyName: p.name,
@@ -24,7 +25,7 @@ export const putScalingPolicy: StepHandler = async (
 
 export const deleteScalingPolicy: StepHandler = (clients, p: { groupName: string; name: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting scaling policy ${p.name} of group ${p.groupName}`, () =>
+    call(ctx, `deleting scaling policy ${p.name} of group ${p.groupName}`, () =>
       clients.autoScaling.DeletePolicy({ AutoScalingGroupName: p.groupName, PolicyName: p.name }),
     ),
   );
@@ -45,7 +46,7 @@ interface AlarmParams {
 
 export const putMetricAlarm: StepHandler = async (clients, p: AlarmParams, ctx) => {
   const arn = p.policyArn ?? (await policyArn(clients, p, ctx));
-  await act(ctx, `putting alarm ${p.name}`, () =>
+  await call(ctx, `putting alarm ${p.name}`, () =>
     clients.cloudWatch.PutMetricAlarm({
       AlarmName: p.name,
       AlarmDescription: `drover: ${p.policyName} of fleet ${ctx.fleet}`,
@@ -65,7 +66,7 @@ export const putMetricAlarm: StepHandler = async (clients, p: AlarmParams, ctx) 
 };
 
 async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ctx: Parameters<StepHandler>[2]): Promise<string> {
-  const out = await act(ctx, `describing scaling policy ${p.policyName} of group ${p.groupName}`, () =>
+  const out = await call(ctx, `describing scaling policy ${p.policyName} of group ${p.groupName}`, () =>
     clients.autoScaling.DescribePolicies({ AutoScalingGroupName: p.groupName, PolicyNames: [p.policyName] }),
   );
   const arn = out.ScalingPolicies?.find((x) => x.PolicyName === p.policyName)?.PolicyARN;
@@ -77,5 +78,5 @@ async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ct
 
 export const deleteAlarm: StepHandler = (clients, p: { name: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.DeleteAlarms({ AlarmNames: [p.name] })),
+    call(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.DeleteAlarms({ AlarmNames: [p.name] })),
   );

@@ -2,6 +2,8 @@
  * Observe CloudWatch alarms named with the fleet's prefix. Ownership comes from tags, read
  * once per alarm configuration and cached, so steady state costs one DescribeAlarms.
  */
+import { paginate } from '../../aws/paginate';
+import { call } from '../../aws/call';
 import type { MetricAlarm } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedAlarm, Tags } from '../../model/observed';
@@ -33,16 +35,11 @@ export async function observeAlarms(clients: AwsPort, fleet: string, r: Reader):
 }
 
 async function describeAlarms(clients: AwsPort, prefix: string, r: Reader): Promise<MetricAlarm[]> {
-  const all: MetricAlarm[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await r.call(`describing alarms named ${prefix}*`, () =>
-      clients.cloudWatch.DescribeAlarms({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken }),
-    );
-    all.push(...(out.MetricAlarms ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
-  return all;
+  return paginate(
+    (NextToken) =>
+      call(r, `describing alarms named ${prefix}*`, () => clients.cloudWatch.DescribeAlarms({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken })),
+    (page) => page.MetricAlarms,
+  );
 }
 
 /** Keyed by name and configuration time: a re-put or replaced alarm is re-read. */
@@ -54,7 +51,7 @@ function cacheKey(a: MetricAlarm): string {
 async function alarmTags(clients: AwsPort, a: MetricAlarm, key: string, r: Reader): Promise<Tags> {
   const cached = r.ctx.cache.tags.get(key);
   if (cached) return cached;
-  const out = await r.call(`listing tags of alarm ${a.AlarmName}`, () =>
+  const out = await call(r, `listing tags of alarm ${a.AlarmName}`, () =>
     clients.cloudWatch.ListTagsForResource({ ResourceARN: a.AlarmArn }),
   );
   const tags = tagsFromList(out.Tags);

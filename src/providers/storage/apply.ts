@@ -1,15 +1,16 @@
 /** Apply handlers for shared storage: the NFS security group, the file system and mount targets. */
+import { call } from '../../aws/call';
 import type { FileSystemDescription } from '../../aws/types';
 import { TAG_FLEET } from '../../model/names';
 import type { AwsPort } from '../../aws/port';
 import { CloudError, isAlreadyExists } from '../../aws/errors';
 import { ownedTagList, tagsFromList } from '../../aws/tags';
-import { act, createOwned, DONE, tolerateNotFound, waiting, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
+import { createOwned, DONE, tolerateNotFound, waiting, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
 
 const NFS_PORT = 2049;
 
 async function findSecurityGroup(clients: AwsPort, name: string, ctx: ApplyContext, vpcId?: string) {
-  const out = await act(ctx, `describing security group ${name}`, () =>
+  const out = await call(ctx, `describing security group ${name}`, () =>
     clients.ec2.DescribeSecurityGroups({
       Filters: [{ Name: 'group-name', Values: [name] }, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])],
     }),
@@ -28,7 +29,7 @@ async function securityGroupId(clients: AwsPort, p: { groupId?: string; groupNam
 }
 
 export const createSecurityGroup: StepHandler = async (clients, p: { name: string; description: string; subnetId: string }, ctx) => {
-  const subnets = await act(ctx, `describing subnet ${p.subnetId}`, () =>
+  const subnets = await call(ctx, `describing subnet ${p.subnetId}`, () =>
     clients.ec2.DescribeSubnets({ SubnetIds: [p.subnetId] }),
   );
   const vpcId = subnets.Subnets?.[0]?.VpcId;
@@ -37,7 +38,7 @@ export const createSecurityGroup: StepHandler = async (clients, p: { name: strin
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
+      const out = await call(ctx, what, () =>
         clients.ec2.CreateSecurityGroup({
           GroupName: p.name,
           Description: p.description,
@@ -60,7 +61,7 @@ export const authorizeNfsIngress: StepHandler = async (clients, p: { groupId?: s
   const groupId = await securityGroupId(clients, p, ctx);
   for (const source of p.sourceGroups) {
     try {
-      await act(ctx, `allowing NFS from ${source} into security group ${groupId}`, () =>
+      await call(ctx, `allowing NFS from ${source} into security group ${groupId}`, () =>
         clients.ec2.AuthorizeSecurityGroupIngress({ GroupId: groupId, IpPermissions: nfsFrom(source) }),
       );
     } catch (err) {
@@ -73,7 +74,7 @@ export const authorizeNfsIngress: StepHandler = async (clients, p: { groupId?: s
 export const revokeNfsIngress: StepHandler = async (clients, p: { groupId: string; sourceGroups: string[] }, ctx) => {
   for (const source of p.sourceGroups) {
     await tolerateNotFound(() =>
-      act(ctx, `revoking NFS from ${source} in security group ${p.groupId}`, () =>
+      call(ctx, `revoking NFS from ${source} in security group ${p.groupId}`, () =>
         clients.ec2.RevokeSecurityGroupIngress({ GroupId: p.groupId, IpPermissions: nfsFrom(source) }),
       ),
     );
@@ -83,11 +84,11 @@ export const revokeNfsIngress: StepHandler = async (clients, p: { groupId: strin
 
 export const deleteSecurityGroup: StepHandler = (clients, p: { groupId: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting security group ${p.groupId}`, () => clients.ec2.DeleteSecurityGroup({ GroupId: p.groupId })),
+    call(ctx, `deleting security group ${p.groupId}`, () => clients.ec2.DeleteSecurityGroup({ GroupId: p.groupId })),
   );
 
 async function fileSystemByToken(clients: AwsPort, token: string, ctx: ApplyContext): Promise<FileSystemDescription | undefined> {
-  const out = await act(ctx, `describing file system ${token}`, () =>
+  const out = await call(ctx, `describing file system ${token}`, () =>
     clients.efs.DescribeFileSystems({ CreationToken: token }),
   );
   return out.FileSystems?.find((f) => f.LifeCycleState !== 'deleted');
@@ -112,7 +113,7 @@ export const createFileSystem: StepHandler = (
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
+      const out = await call(ctx, what, () =>
         clients.efs.CreateFileSystem({
           CreationToken: p.creationToken,
           Encrypted: p.encrypted,
@@ -136,7 +137,7 @@ export const createMountTarget: StepHandler = async (
   if (fs.LifeCycleState !== 'available') return waiting(`file system ${fs.FileSystemId} is ${fs.LifeCycleState}`, 5_000);
   const sg = await securityGroupId(clients, { groupId: p.securityGroupId, groupName: p.securityGroupName }, ctx);
   try {
-    await act(ctx, `creating mount target of ${fs.FileSystemId} in subnet ${p.subnetId}`, () =>
+    await call(ctx, `creating mount target of ${fs.FileSystemId} in subnet ${p.subnetId}`, () =>
       clients.efs.CreateMountTarget({ FileSystemId: fs.FileSystemId, SubnetId: p.subnetId, SecurityGroups: [sg] }),
     );
   } catch (err) {
@@ -147,14 +148,14 @@ export const createMountTarget: StepHandler = async (
 
 export const deleteMountTarget: StepHandler = (clients, p: { mountTargetId: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting mount target ${p.mountTargetId}`, () =>
+    call(ctx, `deleting mount target ${p.mountTargetId}`, () =>
       clients.efs.DeleteMountTarget({ MountTargetId: p.mountTargetId }),
     ),
   );
 
 export const deleteFileSystem: StepHandler = (clients, p: { fileSystemId: string }, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting file system ${p.fileSystemId}`, () =>
+    call(ctx, `deleting file system ${p.fileSystemId}`, () =>
       clients.efs.DeleteFileSystem({ FileSystemId: p.fileSystemId }),
     ),
   );
@@ -164,7 +165,7 @@ export async function fileSystemNotReady(clients: AwsPort, token: string, ctx: A
   const fs = await fileSystemByToken(clients, token, ctx);
   if (!fs?.FileSystemId) return `file system ${token} does not exist yet`;
   if (fs.LifeCycleState !== 'available') return `file system ${fs.FileSystemId} is ${fs.LifeCycleState}`;
-  const out = await act(ctx, `describing mount targets of file system ${fs.FileSystemId}`, () =>
+  const out = await call(ctx, `describing mount targets of file system ${fs.FileSystemId}`, () =>
     clients.efs.DescribeMountTargets({ FileSystemId: fs.FileSystemId }),
   );
   const pending = (out.MountTargets ?? []).filter((m) => m.LifeCycleState !== 'available');

@@ -1,4 +1,5 @@
 /** Observe the fleet's EFS file system, its mount targets, drover's NFS security group and subnet zones. */
+import { call } from '../../aws/call';
 import type { FileSystemDescription, SecurityGroup } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedFileSystem, ObservedSecurityGroup } from '../../model/observed';
@@ -16,7 +17,7 @@ export interface FileSystemObservation {
 
 export async function observeFileSystem(clients: AwsPort, fleet: string, r: Reader): Promise<FileSystemObservation> {
   const token = resourceNames(fleet).efsCreationToken;
-  const out = await r.call(`describing file system ${token}`, async () => {
+  const out = await call(r, `describing file system ${token}`, async () => {
     try {
       return await clients.efs.DescribeFileSystems({ CreationToken: token });
     } catch (err) {
@@ -47,7 +48,7 @@ async function mountTargets(clients: AwsPort, fs: FileSystemDescription, r: Read
   const all: ObservedFileSystem['mountTargets'] = [];
   let Marker: string | undefined;
   do {
-    const out = await r.call(`describing mount targets of file system ${fs.FileSystemId}`, async () => {
+    const out = await call(r, `describing mount targets of file system ${fs.FileSystemId}`, async () => {
       try {
         return await clients.efs.DescribeMountTargets({ FileSystemId: fs.FileSystemId, Marker });
       } catch (err) {
@@ -77,7 +78,7 @@ export interface SecurityGroupObservation {
 /** The NFS security group `drover-<fleet>-efs`, by name; owned only when tagged. */
 export async function observeEfsSecurityGroup(clients: AwsPort, fleet: string, r: Reader): Promise<SecurityGroupObservation> {
   const name = resourceNames(fleet).efsSecurityGroup;
-  const out = await r.call(`describing security group ${name}`, () =>
+  const out = await call(r, `describing security group ${name}`, () =>
     clients.ec2.DescribeSecurityGroups({ Filters: [{ Name: 'group-name', Values: [name] }] }),
   );
   const groups = out.SecurityGroups ?? [];
@@ -104,7 +105,7 @@ export async function observeSubnetZones(clients: AwsPort, subnets: string[], r:
   const cache = r.ctx.cache.subnetZones;
   const missing = subnets.filter((s) => !cache.has(s));
   if (missing.length) {
-    const out = await r.call(`describing subnets ${missing.join(', ')}`, () =>
+    const out = await call(r, `describing subnets ${missing.join(', ')}`, () =>
       clients.ec2.DescribeSubnets({ SubnetIds: missing }),
     );
     for (const s of out.Subnets ?? []) if (s.SubnetId && s.AvailabilityZone) cache.set(s.SubnetId, s.AvailabilityZone);
