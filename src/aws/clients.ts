@@ -13,7 +13,7 @@ import { DroverError } from '../util/errors';
 import { CallCounter } from './call-counter';
 import { isReadOnlyCommand, type ServiceName } from './commands';
 import { classifyAwsError } from './errors';
-import { SERVICE_KEYS, serviceApi, type AwsPort, type ServiceKey } from './port';
+import { SERVICE_KEYS, serviceApi, type AwsPort, type ServiceApis, type ServiceKey } from './port';
 
 export type { AwsPort } from './port';
 
@@ -100,17 +100,16 @@ export function createAwsPort(opts: AwsClientOptions = {}): AwsPort {
     }
     return c;
   };
-  const api = <S extends ServiceName>(service: S) =>
-    serviceApi(service, { module: SDK_MODULES[service], client: () => client(service) });
+  const apis = Object.fromEntries(
+    (Object.keys(SERVICE_KEYS) as ServiceName[]).map((service) => [
+      SERVICE_KEYS[service],
+      serviceApi(service, { module: SDK_MODULES[service], client: () => client(service) }),
+    ]),
+  ) as unknown as ServiceApis;
   const port: AwsPort = {
     region,
     calls,
-    ec2: api('EC2'),
-    autoScaling: api('AutoScaling'),
-    elb: api('ElasticLoadBalancing'),
-    cloudWatch: api('CloudWatch'),
-    efs: api('EFS'),
-    sqs: api('SQS'),
+    ...apis,
     destroy: () => {
       for (const c of made.values()) c.destroy();
     },

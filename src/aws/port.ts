@@ -63,16 +63,14 @@ export const SERVICE_KEYS = {
 
 export type ServiceKey = (typeof SERVICE_KEYS)[ServiceName];
 
-export interface AwsPort {
+/** Each service's api under its port property: `ec2: EC2Api`, `autoScaling: AutoScalingApi`, ... */
+export type ServiceApis = { readonly [S in ServiceName as (typeof SERVICE_KEYS)[S]]: ServiceApi<S> };
+
+/** { region, calls, ec2, autoScaling, elb, cloudWatch, efs, sqs, destroy } */
+export interface AwsPort extends ServiceApis {
   region: string;
   /** Every call this port sent. */
   calls: CallCounter;
-  ec2: EC2Api;
-  autoScaling: AutoScalingApi;
-  elb: ElbApi;
-  cloudWatch: CloudWatchApi;
-  efs: EfsApi;
-  sqs: SqsApi;
   /** Close the sockets of every client built so far (daemon shutdown). */
   destroy(): void;
 }
