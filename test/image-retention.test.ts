@@ -74,8 +74,8 @@ describe('image retention over the simulated account', () => {
     const env = createDeployEnv(fleetWith(FIXTURE.amis[0], 3));
     const [first] = await bakeCommits(env, 1);
     await env.clients.ec2.RunInstances({ ImageId: first, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, SubnetId: FIXTURE.subnets[0] });
-    const call = <T>(_what: string, fn: () => Promise<T>) => fn();
-    const out = await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: first }, call);
+    const ctx = { logger: env.logger, sleep: env.sleep, fleet: 'magento-marketplace' };
+    const out = await deregisterImageAndSnapshots(env.clients, ctx, { imageId: first });
     expect(out).toMatchObject({ status: 'kept', reason: expect.stringMatching(/^image ami-\w+ is still used by instance\/i-[0-9a-f]{17}$/) });
     expect(images(env)).toContain(first);
     expect(env.callsOf('DeregisterImage')).toEqual([]);
@@ -83,12 +83,12 @@ describe('image retention over the simulated account', () => {
 
   it('refuses an image without the fleet tags, and counts a vanished image as removed', async () => {
     const env = createDeployEnv(fleetWith(FIXTURE.amis[0], 3));
-    const call = <T>(_what: string, fn: () => Promise<T>) => fn();
-    expect(await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: AMI.base }, call)).toMatchObject({ status: 'kept' });
+    const ctx = { logger: env.logger, sleep: env.sleep, fleet: 'magento-marketplace' };
+    expect(await deregisterImageAndSnapshots(env.clients, ctx, { imageId: AMI.base })).toMatchObject({ status: 'kept' });
     const [id] = await bakeCommits(env, 1);
     const snap = env.sim.snapshot().images[id].snapshotId;
-    expect(await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: id }, call)).toEqual({ status: 'deleted', snapshotIds: [snap] });
-    expect(await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: id, snapshotIds: [snap] }, call)).toMatchObject({ status: 'deleted' });
+    expect(await deregisterImageAndSnapshots(env.clients, ctx, { imageId: id })).toEqual({ status: 'deleted', snapshotIds: [snap] });
+    expect(await deregisterImageAndSnapshots(env.clients, ctx, { imageId: id, snapshotIds: [snap] })).toMatchObject({ status: 'deleted' });
     expect(snapshots(env)).not.toContain(snap);
   });
 });

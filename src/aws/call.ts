@@ -63,11 +63,14 @@ export interface FleetCallContext extends CallContext {
  * (`creating load balancer web for fleet shop`); retries throttling and server faults.
  */
 export function call<T>(ctx: FleetCallContext, what: string, fn: () => Promise<T>): Promise<T> {
-  const fleet = typeof ctx.fleet === 'string' ? ctx.fleet : ctx.fleet.name;
-  return awsCall(ctx, `${what} for fleet ${fleet}`, () => {
+  return awsCall(ctx, `${what} for fleet ${fleetName(ctx)}`, () => {
     ctx.onAttempt?.();
     return fn();
   });
+}
+
+export function fleetName(ctx: FleetCallContext): string {
+  return typeof ctx.fleet === 'string' ? ctx.fleet : ctx.fleet.name;
 }
 
 /** The same call, but a notFound answer resolves to undefined (absence is a fact, not a failure). */

@@ -1,12 +1,10 @@
 /** The `deregisterImage` step: an expired baked image and its snapshots, after re-checking the world. */
-import { call } from '../../aws/call';
 import { EVENTS } from '../../log/events';
 import { deregisterImageAndSnapshots } from './images';
 import { DONE, type StepHandler } from '../apply-context';
 
 export const deregisterImage: StepHandler = async (clients, params: { imageId: string; snapshotIds?: string[] }, ctx) => {
-  const imageCall = <T>(what: string, fn: () => Promise<T>) => call(ctx, what, fn);
-  const removal = await deregisterImageAndSnapshots(clients, ctx.fleet, params, imageCall);
+  const removal = await deregisterImageAndSnapshots(clients, ctx, params);
   if (removal.status === 'kept') {
     ctx.logger.warn({ event: EVENTS.applyStep, fleet: ctx.fleet, imageId: params.imageId }, `keeping image ${params.imageId}: ${removal.reason}`);
     return { status: 'done', detail: { kept: removal.reason } };

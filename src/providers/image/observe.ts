@@ -5,7 +5,6 @@
  * listed whether or not it bakes (it may have baked before), without references: deletion plans
  * them only once nothing of the fleet is left, and the step re-checks references itself.
  */
-import { call } from '../../aws/call';
 import type { DesiredFleet } from '../../model/fleet';
 import type { ObservedImage } from '../../model/observed';
 import { DEFAULT_IMAGE_RETAIN } from '../../planner/plan-images';
@@ -15,9 +14,8 @@ import type { Reader } from '../observe-context';
 
 export async function observeImages(clients: AwsPort, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
   if (!desired.image.bake && !deleting) return undefined;
-  const imageCall = <T>(what: string, fn: () => Promise<T>) => call(r, what, fn);
-  const images = await listFleetImages(clients, desired.name, imageCall);
+  const images = await listFleetImages(clients, r);
   if (deleting || images.length <= Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN)) return images;
-  const refs = await imageReferences(clients, desired.name, images.map((i) => i.id), imageCall);
+  const refs = await imageReferences(clients, r, images.map((i) => i.id));
   return images.map((i) => ({ ...i, usedBy: refs.get(i.id) ?? [] }));
 }
