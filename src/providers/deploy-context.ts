@@ -1,14 +1,12 @@
 /** What every deploy port needs: the call context, the fleet it deploys and the injected clock. */
-import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
 import type { Clock } from '../util/clock';
 import type { ApplyContext } from './apply-context';
+import type { FleetCallContext } from '../aws/call';
 import { CloudError } from '../aws/errors';
 
-export interface DeployPortsContext {
-  logger: Logger;
-  /** Sleep on the injected clock (retry backoff inside one call). */
-  sleep: (ms: number) => Promise<void>;
+/** `call(ctx, what, fn)` (src/aws/call) takes it as is: calls name the fleet it deploys. */
+export interface DeployPortsContext extends FleetCallContext {
   fleet: DesiredFleet;
   clock: Clock;
   /** A daemon answers lifecycle hooks: groups a deployment creates carry them from birth. */
