@@ -1,7 +1,7 @@
 /**
- * Builds the AWS port (src/aws/port.ts) over the SDK v3 clients. With a plugin (the simulated account) the clients
- * get dummy credentials and no SDK retries; without one they use the default credential
- * chain and the SDK's own `AWS_ENDPOINT_URL[_<SERVICE>]` support. Under NODE_ENV=test a
+ * Builds the AWS port (src/aws/port.ts) over the SDK v3 clients. With a plugin (the simulated
+ * account) the clients get dummy credentials and no SDK retries; without one they use the
+ * default credential chain and the SDK's own `AWS_ENDPOINT_URL[_<SERVICE>]` support. Under NODE_ENV=test a
  * client without a plugin is refused, so no test can reach AWS.
  *
  * Each client (and its SDK package, the bulk of drover's start-up) is built on first use, per
@@ -17,7 +17,7 @@ import { SERVICE_KEYS, serviceApi, type AwsPort, type ServiceApis, type ServiceK
 
 export type { AwsPort } from './port';
 
-export interface AwsClientOptions {
+export interface AwsPortOptions {
   region?: string;
   /** The simulated account's plugin. */
   plugin?: Pluggable<any, any>;
@@ -67,7 +67,7 @@ interface PortInternals {
 
 const SIM_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIDSIMULATED', secretAccessKey: 'simulated' };
 
-export function createAwsPort(opts: AwsClientOptions = {}): AwsPort {
+export function createAwsPort(opts: AwsPortOptions = {}): AwsPort {
   const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new DroverError('creating aws clients: no region (set AWS_REGION or the manifest region)', {
