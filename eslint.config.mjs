@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Only src/aws, src/sim, src/bench (and the DynamoDB state backend) import the AWS SDK. */
+const SDK_PATTERN = { group: ['@aws-sdk/*'], message: 'Only src/aws, src/sim and src/bench import the AWS SDK: use AwsPort (src/aws/port) and src/aws/types.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'coverage/**'] },
   js.configs.recommended,
@@ -15,13 +18,25 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // The AWS SDK stays behind the port (src/aws): everything else takes `AwsPort` and the
+    // shapes src/aws/types.ts re-exports. The sim, the benches and the sim's test clients may use it.
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/aws/**', 'src/sim/**', 'src/bench/**', 'src/state/dynamo/**', 'test/support/sim*.ts', 'test/support/dynalite.ts', 'test/sim-*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [SDK_PATTERN] },
+      ],
+    },
+  },
   // Layer rules (issue 12). Relative imports are matched by the folder they climb into:
   // `^(\.\./)+planner(/|$)` is any `../…/planner/…`. Test files may use test support.
   {
     files: ['src/providers/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{
+        patterns: [SDK_PATTERN, {
           regex: '^(\\.\\./)+(planner|controllers|deploy|main|status)(/|$)',
           message: 'providers execute steps for one resource kind; they take plans, hooks and port shapes from their caller (shapes live in src/model).',
         }],
@@ -33,6 +48,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
+          SDK_PATTERN,
           { regex: '^(\\.\\./)+(aws|providers|controllers|sim|main)(/|$)', message: 'the planner is pure: it reads model types only, never AWS or its callers.' },
           { regex: '^@aws-sdk/', message: 'the planner is pure: no AWS SDK types.' },
         ],

@@ -6,8 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from '../src/aws/clients';
+import { createAwsPort } from '../src/aws/clients';
 import { openSimAccount, simAccountFile } from '../src/main/runtime';
 import { createSimPlugin } from '../src/sim';
 import type { SimState } from '../src/sim/state';
@@ -170,9 +169,9 @@ describe('drover delete fleet', () => {
 
     it('keeps an image something outside the fleet still runs from, and says so instead of waiting', async () => {
       const sim = openSimAccount(dir, false);
-      const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+      const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
       const [used, unused] = tagged(FLEET).images;
-      await clients.ec2.send(new RunInstancesCommand({ ImageId: used, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }));
+      await clients.ec2.RunInstances({ ImageId: used, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 });
       sim.save(simAccountFile(dir));
       const r = await drover('delete', 'fleet', FLEET, '--sim', '--yes', '--images', ...state());
       expect(r.code).toBe(1);

@@ -1,5 +1,3 @@
-import { CreateLaunchTemplateCommand } from '@aws-sdk/client-ec2';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { observeFleet } from '../src/providers/observe';
 import { desiredFleet, FIXTURE } from './support/planner/fixtures';
 import { createCloudEnv } from './cloud-env';
@@ -19,21 +17,17 @@ describe('observeFleet over the simulated account', () => {
   it('reports untagged resources with drover names as conflicts, not as owned', async () => {
     const env = createCloudEnv();
     const d = desiredFleet();
-    await env.clients.ec2.send(
-      new CreateLaunchTemplateCommand({ LaunchTemplateName: 'drover-magento-marketplace', LaunchTemplateData: { ImageId: FIXTURE.amis[0] } }),
-    );
-    await env.clients.cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'magento-marketplace-cpu-high',
-        MetricName: 'CPUUtilization',
-        Namespace: 'AWS/EC2',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 50,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
+    await env.clients.ec2.CreateLaunchTemplate({ LaunchTemplateName: 'drover-magento-marketplace', LaunchTemplateData: { ImageId: FIXTURE.amis[0] } });
+    await env.clients.cloudWatch.PutMetricAlarm({
+      AlarmName: 'magento-marketplace-cpu-high',
+      MetricName: 'CPUUtilization',
+      Namespace: 'AWS/EC2',
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 50,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     const o = await observeFleet(env.clients, d, { ...env.deps, cache: env.deps.ownershipCache });
     expect(o.launchTemplate).toBeUndefined();
     expect(o.alarms).toEqual([]);

@@ -1,9 +1,3 @@
-import {
-  DeregisterInstancesFromLoadBalancerCommand,
-  CreateLoadBalancerCommand,
-} from '@aws-sdk/client-elastic-load-balancing';
-import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { desiredFleet, FIXTURE } from './support/planner/fixtures';
 import { createCloudEnv } from './cloud-env';
 
@@ -71,13 +65,11 @@ describe('reconcile over the simulated account', () => {
 
   it('refuses to touch a load balancer that has the name but not drover tags', async () => {
     const env = createCloudEnv();
-    await env.clients.elb.send(
-      new CreateLoadBalancerCommand({
-        LoadBalancerName: 'magento-elb',
-        Listeners: [{ Protocol: 'TCP', LoadBalancerPort: 22, InstanceProtocol: 'TCP', InstancePort: 22 }],
-        Subnets: [FIXTURE.subnets[0]],
-      }),
-    );
+    await env.clients.elb.CreateLoadBalancer({
+      LoadBalancerName: 'magento-elb',
+      Listeners: [{ Protocol: 'TCP', LoadBalancerPort: 22, InstanceProtocol: 'TCP', InstancePort: 22 }],
+      Subnets: [FIXTURE.subnets[0]],
+    });
     env.clients.calls.reset();
     const r = await env.reconcile(desiredFleet());
     expect(r.failed?.error.message).toBe(
@@ -91,9 +83,9 @@ describe('reconcile over the simulated account', () => {
   it('repairs drift: max size, an instance detached from the ELB and a deleted alarm', async () => {
     const { env, d } = await readyEnv();
     const lbInstance = env.sim.group('magento-marketplace-v001')!.instances[0].id;
-    await env.clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'magento-marketplace-v001', MaxSize: 12 }));
-    await env.clients.elb.send(new DeregisterInstancesFromLoadBalancerCommand({ LoadBalancerName: 'magento-elb', Instances: [{ InstanceId: lbInstance }] }));
-    await env.clients.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: ['magento-marketplace-cpu-high'] }));
+    await env.clients.autoScaling.UpdateAutoScalingGroup({ AutoScalingGroupName: 'magento-marketplace-v001', MaxSize: 12 });
+    await env.clients.elb.DeregisterInstancesFromLoadBalancer({ LoadBalancerName: 'magento-elb', Instances: [{ InstanceId: lbInstance }] });
+    await env.clients.cloudWatch.DeleteAlarms({ AlarmNames: ['magento-marketplace-cpu-high'] });
     // No waiting: while the instance drains it still reports InService health, but it is no
     // longer registered, and the plan must say so straight away.
     const r = await env.reconcile(d);

@@ -7,8 +7,7 @@
  * at most one green group; InService capacity never below the start's. Every point runs
  * again with the deployment record deleted before the restart, where there was one.
  */
-import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from '../src/aws/clients';
+import { createAwsPort } from '../src/aws/clients';
 import { createSimPlugin, SimAccount } from '../src/sim';
 import { planKillPoints, runKillPlan, runReference, type CrashScenario, type KillPlan } from './support/crash-harness';
 import { checkInvariants } from './support/crash-invariants';
@@ -73,8 +72,8 @@ describe('crash safety of deployments', () => {
   it('notices a leaked instance and a dip in serving capacity', async () => {
     const scenario = await brokenAmiScenario();
     const sim = SimAccount.fromJSON(scenario.world);
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
-    await clients.ec2.send(new RunInstancesCommand({ ImageId: 'ami-0a1b2c3d4e5f60001', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }));
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+    await clients.ec2.RunInstances({ ImageId: 'ami-0a1b2c3d4e5f60001', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 });
     const facts = { sim, fleet: scenario.fleet, stateDir: '/nonexistent', startGroups: [], startCall: 0, desiredAtStart: 2, minInService: 1 };
     const violations = checkInvariants(facts);
     expect(violations).toEqual([expect.stringMatching(/^leaked instance i-[0-9a-f]{17} \(pending, no role, group none\)$/), 'InService capacity fell to 1 (desired at start 2)']);

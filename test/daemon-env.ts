@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients } from '../src/aws/clients';
+import { createAwsPort } from '../src/aws/clients';
 import { sqsEventQueue } from '../src/providers/events/queue';
 import { createSimPlugin } from '../src/sim';
 import { flush } from './support/deploy/drive';
@@ -126,7 +126,7 @@ export function createDaemonEnv(o: { manifests?: Record<string, string>; options
     ...o.options,
   });
   // The test's own clients: not under the daemon's AWS rate budget (which waits on virtual time).
-  const testClients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(env.sim) });
+  const testClients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(env.sim) });
   const queue = sqsEventQueue(testClients.sqs);
 
   /** Advance virtual time by up to `ms` in steps of at most `stepMs`, letting promises run; stop early when `until` holds. */

@@ -7,7 +7,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DeleteLifecycleHookCommand, DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
 import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 
@@ -63,7 +62,7 @@ describe('drover daemon: lifecycle hooks from birth', () => {
       expect(described.length).toBeGreaterThan(0);
       expect(described[0].atMs).toBeGreaterThanOrEqual(create.atMs);
     }
-    const hooks = await env.testClients.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: 'shop-v002' }));
+    const hooks = await env.testClients.autoScaling.DescribeLifecycleHooks({ AutoScalingGroupName: 'shop-v002' });
     expect(hooks.LifecycleHooks?.map((h) => [h.LifecycleHookName, h.LifecycleTransition, h.DefaultResult]).sort()).toEqual([
       ['drover-launching', 'autoscaling:EC2_INSTANCE_LAUNCHING', 'CONTINUE'],
       ['drover-terminating', 'autoscaling:EC2_INSTANCE_TERMINATING', 'CONTINUE'],
@@ -71,7 +70,7 @@ describe('drover daemon: lifecycle hooks from birth', () => {
     expect(env.sim.inServiceCount('shop-elb')).toBe(1);
 
     // A hook removed by hand while the deployment still runs (keepPrevious) is put back at once.
-    await env.testClients.autoScaling.send(new DeleteLifecycleHookCommand({ AutoScalingGroupName: 'shop-v002', LifecycleHookName: 'drover-launching' }));
+    await env.testClients.autoScaling.DeleteLifecycleHook({ AutoScalingGroupName: 'shop-v002', LifecycleHookName: 'drover-launching' });
     expect(await env.drive(2 * 60_000, () => callsOn(env, 'PutLifecycleHook', 'shop-v002').length > 0)).toBe(true);
     expect(env.sim.group('shop-v001')).toBeDefined();
     expect(Object.keys(env.sim.snapshot().hooks).filter((k) => k.startsWith('shop-v002/')).sort()).toEqual(HOOKS.map((h) => `shop-v002/${h}`));

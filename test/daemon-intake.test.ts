@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { bakeRegisterFile } from '../src/controllers/intake/bake-register-store';
 import { parseMessage } from '../src/controllers/intake';
-import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook } from '../src/bench/payloads';
 import { LAUNCHING_HOOK } from '../src/planner/plan-hooks';
 import { seededRandom } from '../src/util/backoff';
@@ -172,16 +171,14 @@ describe('drover daemon: events from the queue', () => {
 
   it('EC2 state changes reconcile the owning fleet or are deleted; a lifecycle event from another region is dropped with a warning; none is dead-lettered', async () => {
     const rec = await start();
-    const run = await env.testClients.ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-0a1b2c3d4e5f60001',
-        InstanceType: 't3.small',
-        MinCount: 1,
-        MaxCount: 1,
-        SubnetId: 'subnet-0a1b2c3d4e5f60001',
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'drover:fleet', Value: 'shop' }] }],
-      }),
-    );
+    const run = await env.testClients.ec2.RunInstances({
+      ImageId: 'ami-0a1b2c3d4e5f60001',
+      InstanceType: 't3.small',
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: 'subnet-0a1b2c3d4e5f60001',
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'drover:fleet', Value: 'shop' }] }],
+    });
     const owned = run.Instances![0].InstanceId!;
     expect(await env.drive(60_000, () => rec.get().reconciles.length > 0 && idle())).toBe(true);
     const before = rec.get().reconciles.length;

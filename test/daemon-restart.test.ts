@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createAwsClients } from '../src/aws/clients';
+import { createAwsPort } from '../src/aws/clients';
 import { sqsEventQueue } from '../src/providers/events/queue';
 import { mergeRequestHook } from '../src/bench/payloads';
 import { createMemoryLogger } from '../src/log/logger';
@@ -45,7 +45,7 @@ describe('daemon restarts mid-deployment', () => {
     const daemon = createDaemon({
       dir,
       stateDir,
-      clients: createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) }),
+      clients: createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) }),
       clock,
       sleep: (ms) => clock.sleep(ms),
       logger: createMemoryLogger(),
@@ -90,7 +90,7 @@ describe('daemon restarts mid-deployment', () => {
     const before = sim.inServiceCount(LB);
     expect(before).toBe(2);
 
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
     const queue = sqsEventQueue(clients.sqs);
     const body = JSON.stringify(mergeRequestHook({ mergeCommit: COMMIT, iid: 7, updatedAt: '2026-11-26 09:00:00 UTC' }));
     await queue.send(await queue.resolveUrl(QUEUE), body, { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 'gitlab' });

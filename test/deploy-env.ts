@@ -3,7 +3,6 @@
  * deploy ports over its clients, a converge loop for the fleet, and a runner that drives a
  * real machine to its end on the virtual clock while sampling serving capacity every tick.
  */
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { AnyStateMachine, InputFrom } from 'xstate';
 import { createDeployPorts } from '../src/deploy/actors';
 import { converge as convergePass, type ConvergeResult } from '../src/controllers/fleet/converge';
@@ -59,7 +58,7 @@ export function createDeployEnv(fleet: DesiredFleet) {
   };
 
   const groupDesired = async (name: string): Promise<number> => {
-    const out = await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+    const out = await clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [name] });
     return out.AutoScalingGroups?.[0]?.DesiredCapacity ?? 0;
   };
 

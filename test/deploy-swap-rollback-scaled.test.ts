@@ -4,7 +4,6 @@
  * raising it again makes autoscaling scale in once more, terminating a serving instance while
  * the new ones boot (the chaos soak saw InService fall below the minimum this way).
  */
-import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { createSwapMachine } from '../src/deploy/machines';
 import type { SwapOutput } from '../src/deploy/machines/swap.machine';
 import { desiredFleet } from './support/planner/fixtures';
@@ -17,7 +16,7 @@ it('a rollback keeps the capacity blue scaled to during the swap, and finishes',
   const env = createDeployEnv(d);
   env.sim.setLoad(LB, 130);
   await env.converge(d);
-  await env.clients.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: BLUE, DesiredCapacity: 3 }));
+  await env.clients.autoScaling.SetDesiredCapacity({ AutoScalingGroupName: BLUE, DesiredCapacity: 3 });
   env.advanceUntil(() => env.sim.inServiceCount(LB) === 3);
   env.sim.markAmiBroken(AMI.r3);
   let scaledIn = false;
@@ -31,7 +30,7 @@ it('a rollback keeps the capacity blue scaled to during the swap, and finishes',
     if (scaledIn || JSON.stringify(s.value).indexOf('waitGreenHealthy') < 0) return;
     scaledIn = true;
     // Blue's own scale-in policy, while green is coming up.
-    void env.clients.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: BLUE, DesiredCapacity: 2 }));
+    void env.clients.autoScaling.SetDesiredCapacity({ AutoScalingGroupName: BLUE, DesiredCapacity: 2 });
   });
   expect(scaledIn).toBe(true);
   expect((result.output as SwapOutput).status).toBe('rolledBack');

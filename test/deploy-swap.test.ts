@@ -1,6 +1,3 @@
-import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import { createSwapMachine } from '../src/deploy/machines';
 import type { SwapInput, SwapOutput } from '../src/deploy/machines/swap.machine';
 import type { DesiredFleet } from '../src/model/fleet';
@@ -21,8 +18,8 @@ function swapInput(d: DesiredFleet, amiId: string, desiredAtStart: number): Swap
 }
 
 async function templateVersions(env: DeployEnv) {
-  const lt = (await env.clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: ['drover-magento-marketplace'] }))).LaunchTemplates![0];
-  const out = await env.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.LaunchTemplateId, MaxResults: 200 }));
+  const lt = (await env.clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: ['drover-magento-marketplace'] })).LaunchTemplates![0];
+  const out = await env.clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateId: lt.LaunchTemplateId, MaxResults: 200 });
   return { defaultVersion: lt.DefaultVersionNumber, versions: out.LaunchTemplateVersions!.map((v) => v.VersionNumber).sort() };
 }
 
@@ -41,7 +38,7 @@ describe('blue/green swap over the simulated account', () => {
   it('brings green up at blue\'s current capacity, never dips, retires blue and leaves a converged fleet', async () => {
     const d = desiredFleet({ deploy: { ...desiredFleet().deploy, keepPreviousSeconds: 900 } });
     const env = await readyEnv(d);
-    await env.clients.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: BLUE, DesiredCapacity: 3 }));
+    await env.clients.autoScaling.SetDesiredCapacity({ AutoScalingGroupName: BLUE, DesiredCapacity: 3 });
     env.advanceUntil(() => env.sim.inServiceCount(LB) === 3);
     const desiredAtStart = await env.groupDesired(BLUE);
     expect(desiredAtStart).toBe(3);
@@ -96,13 +93,11 @@ describe('blue/green swap over the simulated account', () => {
   it('rolls back when a watched alarm fires during soak, after blue already left the ELB', async () => {
     const d = desiredFleet({ deploy: { ...desiredFleet().deploy, rollbackOnAlarms: ['canary-5xx'] } });
     const env = await readyEnv(d);
-    await env.clients.cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'canary-5xx', Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Statistic: 'Average',
-        Dimensions: [{ Name: 'AutoScalingGroupName', Value: GREEN }], Period: 60, EvaluationPeriods: 1,
-        Threshold: 60, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      }),
-    );
+    await env.clients.cloudWatch.PutMetricAlarm({
+      AlarmName: 'canary-5xx', Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Statistic: 'Average',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: GREEN }], Period: 60, EvaluationPeriods: 1,
+      Threshold: 60, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     let loaded = false;
     const result = await swap(env, swapInput(d, AMI.r2, 2), (s) => {
       // Traffic on green turns hot once blue has left the ELB: the canary alarm fires during soak.

@@ -2,7 +2,6 @@
  * Image retention end to end over the simulated account: bake commits, serve one, and let the
  * reconcile retire the rest beyond `retain`, snapshots included, keeping what is in use.
  */
-import { CreateLaunchTemplateVersionCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { deregisterImageAndSnapshots } from '../src/providers/image/images';
 import type { BakeOutput } from '../src/deploy/machines/bake.machine';
 import { createBakeMachine } from '../src/deploy/machines';
@@ -49,7 +48,7 @@ describe('image retention over the simulated account', () => {
     // A template version of the fleet refers to the fourth (say, a deployment being prepared).
     const lt = env.sim.snapshot().launchTemplates;
     const ltId = Object.values(lt).find((t) => t.name === 'drover-magento-marketplace')!.id;
-    await env.clients.ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: ltId, SourceVersion: '1', LaunchTemplateData: { ImageId: baked[3] } }));
+    await env.clients.ec2.CreateLaunchTemplateVersion({ LaunchTemplateId: ltId, SourceVersion: '1', LaunchTemplateData: { ImageId: baked[3] } });
 
     const d = fleetWith(baked[2], 2);
     const dry = await env.reconcile(d, { dryRun: true });
@@ -74,9 +73,9 @@ describe('image retention over the simulated account', () => {
   it('re-checks the world before deleting: an instance launched from the image keeps it', async () => {
     const env = createDeployEnv(fleetWith(FIXTURE.amis[0], 3));
     const [first] = await bakeCommits(env, 1);
-    await env.clients.ec2.send(new RunInstancesCommand({ ImageId: first, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, SubnetId: FIXTURE.subnets[0] }));
-    const call = <T>(_what: string, fn: () => Promise<T>) => fn();
-    const out = await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: first }, call);
+    await env.clients.ec2.RunInstances({ ImageId: first, InstanceType: 't3.small', MinCount: 1, MaxCount: 1, SubnetId: FIXTURE.subnets[0] });
+    const ctx = { logger: env.logger, sleep: env.sleep, fleet: 'magento-marketplace' };
+    const out = await deregisterImageAndSnapshots(env.clients, ctx, { imageId: first });
     expect(out).toMatchObject({ status: 'kept', reason: expect.stringMatching(/^image ami-\w+ is still used by instance\/i-[0-9a-f]{17}$/) });
     expect(images(env)).toContain(first);
     expect(env.callsOf('DeregisterImage')).toEqual([]);
@@ -84,12 +83,12 @@ describe('image retention over the simulated account', () => {
 
   it('refuses an image without the fleet tags, and counts a vanished image as removed', async () => {
     const env = createDeployEnv(fleetWith(FIXTURE.amis[0], 3));
-    const call = <T>(_what: string, fn: () => Promise<T>) => fn();
-    expect(await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: AMI.base }, call)).toMatchObject({ status: 'kept' });
+    const ctx = { logger: env.logger, sleep: env.sleep, fleet: 'magento-marketplace' };
+    expect(await deregisterImageAndSnapshots(env.clients, ctx, { imageId: AMI.base })).toMatchObject({ status: 'kept' });
     const [id] = await bakeCommits(env, 1);
     const snap = env.sim.snapshot().images[id].snapshotId;
-    expect(await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: id }, call)).toEqual({ status: 'deleted', snapshotIds: [snap] });
-    expect(await deregisterImageAndSnapshots(env.clients, 'magento-marketplace', { imageId: id, snapshotIds: [snap] }, call)).toMatchObject({ status: 'deleted' });
+    expect(await deregisterImageAndSnapshots(env.clients, ctx, { imageId: id })).toEqual({ status: 'deleted', snapshotIds: [snap] });
+    expect(await deregisterImageAndSnapshots(env.clients, ctx, { imageId: id, snapshotIds: [snap] })).toMatchObject({ status: 'deleted' });
     expect(snapshots(env)).not.toContain(snap);
   });
 });

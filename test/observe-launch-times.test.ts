@@ -1,4 +1,3 @@
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { observeFleet } from '../src/providers/observe';
 import { OwnershipCache } from '../src/providers/observe-context';
 import { observedSummary } from '../src/controllers/fleet/status-summary';
@@ -18,7 +17,7 @@ describe('instance launch times (AGE)', () => {
     const first = await observeFleet(env.clients, d, ctx);
     expect(env.clients.calls.snapshot().byOperation['EC2:DescribeInstances']).toBe(1);
 
-    const truth = await env.clients.ec2.send(new DescribeInstancesCommand({}));
+    const truth = await env.clients.ec2.DescribeInstances({});
     const launched = new Map((truth.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, new Date(i.LaunchTime!).toISOString()]));
     const instances = first.groups.flatMap((g) => g.instances);
     expect(instances.length).toBeGreaterThan(0);

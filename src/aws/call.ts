@@ -1,11 +1,11 @@
 /**
- * Every AWS call goes through `awsCall`: throttling and server faults are retried with
+ * Every AWS call goes through `call` (fleet context) or `awsCall`: throttling and server faults are retried with
  * exponential backoff and jitter, sleeping on the injected clock; the final error becomes a
  * CloudError with drover's gerund context.
  */
 import type { Logger } from '../log/logger';
 import { EVENTS } from '../log/events';
-import { classifyAwsError, awsErrorCode, isTransient, toCloudError } from './errors';
+import { classifyAwsError, awsErrorCode, isNotFound, isTransient, toCloudError } from './errors';
 
 export interface RetryPolicy {
   baseMs: number;
@@ -48,5 +48,37 @@ export async function awsCall<T>(ctx: CallContext, context: string, fn: () => Pr
       );
       await ctx.sleep(delayMs);
     }
+  }
+}
+
+/** What `call` needs: the retry context, and the fleet the call is for (named in every error and log). */
+export interface FleetCallContext extends CallContext {
+  fleet: string | { name: string };
+  /** Runs before every attempt (observe counts its reads with it). */
+  onAttempt?: () => void;
+}
+
+/**
+ * drover's one call wrapper: `awsCall` with the fleet appended to the gerund context
+ * (`creating load balancer web for fleet shop`); retries throttling and server faults.
+ */
+export function call<T>(ctx: FleetCallContext, what: string, fn: () => Promise<T>): Promise<T> {
+  return awsCall(ctx, `${what} for fleet ${fleetName(ctx)}`, () => {
+    ctx.onAttempt?.();
+    return fn();
+  });
+}
+
+export function fleetName(ctx: FleetCallContext): string {
+  return typeof ctx.fleet === 'string' ? ctx.fleet : ctx.fleet.name;
+}
+
+/** The same call, but a notFound answer resolves to undefined (absence is a fact, not a failure). */
+export async function callOrMissing<T>(ctx: FleetCallContext, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(ctx, what, fn);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }

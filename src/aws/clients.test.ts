@@ -1,7 +1,4 @@
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
-import { builtAwsServices, createAwsClients, destroyAwsClients } from './clients';
+import { builtAwsServices, createAwsPort, sdkClientOf } from './clients';
 
 /** A stand-in for the sim plugin: answers at initialize (priority high) without calling next. */
 function fakePlugin(answer: (command: string) => unknown) {
@@ -27,22 +24,22 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
   }
 }
 
-describe('createAwsClients', () => {
+describe('createAwsPort', () => {
   it('refuses to build clients that could reach AWS under NODE_ENV=test', () => {
-    expect(() => createAwsClients({ region: 'eu-west-1' })).toThrow(/refusing to reach AWS under NODE_ENV=test/);
+    expect(() => createAwsPort({ region: 'eu-west-1' })).toThrow(/refusing to reach AWS under NODE_ENV=test/);
   });
 
   it('records every call before the plugin answers, with read/mutating and outcome', async () => {
-    const clients = createAwsClients({
+    const clients = createAwsPort({
       region: 'eu-west-1',
       plugin: fakePlugin((command) => {
         if (command === 'GetQueueUrlCommand') throw Object.assign(new Error('no queue'), { name: 'QueueDoesNotExist' });
         return { $metadata: {}, Images: [], LoadBalancerDescriptions: [] };
       }),
     });
-    await clients.ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-1'] }));
-    await clients.elb.send(new DescribeLoadBalancersCommand({}));
-    await expect(clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'q' }))).rejects.toThrow('no queue');
+    await clients.ec2.DescribeImages({ ImageIds: ['ami-1'] });
+    await clients.elb.DescribeLoadBalancers({});
+    await expect(clients.sqs.GetQueueUrl({ QueueName: 'q' })).rejects.toThrow('no queue');
     expect(clients.calls.list()).toEqual([
       { service: 'EC2', operation: 'DescribeImages', readOnly: true, outcome: 'ok' },
       { service: 'ElasticLoadBalancing', operation: 'DescribeLoadBalancers', readOnly: true, outcome: 'ok' },
@@ -52,20 +49,20 @@ describe('createAwsClients', () => {
   });
 
   it('builds each service client on first use, with the recorder and the plugin, once', async () => {
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: fakePlugin(() => ({ $metadata: {}, Images: [] })) });
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: fakePlugin(() => ({ $metadata: {}, Images: [] })) });
     expect(builtAwsServices(clients)).toEqual([]);
     const ec2 = clients.ec2;
     expect(clients.ec2).toBe(ec2);
-    await clients.ec2.send(new DescribeImagesCommand({}));
+    await clients.ec2.DescribeImages({});
     expect(builtAwsServices(clients)).toEqual(['ec2']);
     expect(clients.calls.totals()).toEqual({ read: 1, mutating: 0 });
-    destroyAwsClients(clients);
+    clients.destroy();
     expect(builtAwsServices(clients)).toEqual(['ec2']);
   });
 
   it('attributes calls to the measured unit of work only', async () => {
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: fakePlugin(() => ({ $metadata: {} })) });
-    const send = () => clients.ec2.send(new DescribeImagesCommand({}));
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: fakePlugin(() => ({ $metadata: {} })) });
+    const send = () => clients.ec2.DescribeImages({});
     const [a] = await Promise.all([clients.calls.measure(async () => { await send(); await send(); }), send()]);
     expect(a.calls.read).toBe(2);
     expect(clients.calls.totals()).toEqual({ read: 3, mutating: 0 });
@@ -79,16 +76,16 @@ describe('createAwsClients', () => {
     ['AWS_ENDPOINT_URL', 'http://localhost:4567/'],
   ])('honours %s natively when not simulated', async (variable, endpoint) => {
     const url = await withEnv({ NODE_ENV: 'production', [variable]: endpoint }, async () => {
-      const clients = createAwsClients({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const clients = createAwsPort({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
       let seen = '';
-      clients.sqs.middlewareStack.add(
+      sdkClientOf(clients, 'SQS').middlewareStack.add(
         (_next: unknown, context: any) => async () => {
           seen = context.endpointV2?.url?.toString() ?? '';
           throw new Error('stop before the network');
         },
         { step: 'finalizeRequest' },
       );
-      await expect(clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'q' }))).rejects.toThrow('stop before the network');
+      await expect(clients.sqs.GetQueueUrl({ QueueName: 'q' })).rejects.toThrow('stop before the network');
       return seen;
     });
     expect(url).toBe(endpoint);

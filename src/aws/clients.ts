@@ -1,41 +1,23 @@
 /**
- * Builds the SDK v3 clients drover uses. With a plugin (the simulated account) the clients
- * get dummy credentials and no SDK retries; without one they use the default credential
- * chain and the SDK's own `AWS_ENDPOINT_URL[_<SERVICE>]` support. Under NODE_ENV=test a
+ * Builds the AWS port (src/aws/port.ts) over the SDK v3 clients. With a plugin (the simulated
+ * account) the clients get dummy credentials and no SDK retries; without one they use the
+ * default credential chain and the SDK's own `AWS_ENDPOINT_URL[_<SERVICE>]` support. Under NODE_ENV=test a
  * client without a plugin is refused, so no test can reach AWS.
  *
  * Each client (and its SDK package, the bulk of drover's start-up) is built on first use, per
  * service, with the call recorder and the plugin installed then: a command that only reads
  * local state never loads the SDK.
  */
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { EFSClient } from '@aws-sdk/client-efs';
-import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import { DroverError } from '../util/errors';
 import { CallCounter } from './call-counter';
-import { isReadOnlyCommand } from './commands';
+import { isReadOnlyCommand, type ServiceName } from './commands';
 import { classifyAwsError } from './errors';
+import { SERVICE_KEYS, serviceApi, type AwsPort, type ServiceApis, type ServiceKey } from './port';
 
-export interface AwsClients {
-  region: string;
-  ec2: EC2Client;
-  autoScaling: AutoScalingClient;
-  elb: ElasticLoadBalancingClient;
-  /** Application/Network Load Balancers and target groups. */
-  elbv2: ElasticLoadBalancingV2Client;
-  cloudWatch: CloudWatchClient;
-  efs: EFSClient;
-  sqs: SQSClient;
-  /** Every call these clients sent. */
-  calls: CallCounter;
-}
+export type { AwsPort } from './port';
 
-export interface AwsClientOptions {
+export interface AwsPortOptions {
   region?: string;
   /** The simulated account's plugin. */
   plugin?: Pluggable<any, any>;
@@ -46,27 +28,48 @@ export interface AwsClientOptions {
 
 export const CALL_RECORDER_NAME = 'droverCallRecorder';
 
-type ServiceKey = 'ec2' | 'autoScaling' | 'elb' | 'elbv2' | 'cloudWatch' | 'efs' | 'sqs';
-type AnyClient = AwsClients[ServiceKey];
+interface AnyClient {
+  middlewareStack: any;
+  send(command: any): Promise<any>;
+  destroy(): void;
+}
 
-/* eslint-disable @typescript-eslint/no-require-imports -- a getter is synchronous; require loads the package on first use */
-const CLIENT_CLASSES: Record<ServiceKey, () => new (config: any) => AnyClient> = {
-  ec2: () => (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client,
-  autoScaling: () => (require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling')).AutoScalingClient,
-  elb: () => (require('@aws-sdk/client-elastic-load-balancing') as typeof import('@aws-sdk/client-elastic-load-balancing')).ElasticLoadBalancingClient,
-  elbv2: () => (require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client,
-  cloudWatch: () => (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
-  efs: () => (require('@aws-sdk/client-efs') as typeof import('@aws-sdk/client-efs')).EFSClient,
-  sqs: () => (require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient,
+/* eslint-disable @typescript-eslint/no-require-imports -- the package loads on a service's first call */
+const SDK_MODULES: Record<ServiceName, () => Record<string, unknown>> = {
+  EC2: () => require('@aws-sdk/client-ec2'),
+  AutoScaling: () => require('@aws-sdk/client-auto-scaling'),
+  ElasticLoadBalancing: () => require('@aws-sdk/client-elastic-load-balancing'),
+  ElasticLoadBalancingV2: () => require('@aws-sdk/client-elastic-load-balancing-v2'),
+  CloudWatch: () => require('@aws-sdk/client-cloudwatch'),
+  EFS: () => require('@aws-sdk/client-efs'),
+  SQS: () => require('@aws-sdk/client-sqs'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** The clients each client set has built so far (destroy closes only those). */
-const built = new WeakMap<AwsClients, Map<ServiceKey, AnyClient>>();
+/** The client class name in each SDK package. */
+const CLIENT_CLASS: Record<ServiceName, string> = {
+  EC2: 'EC2Client',
+  AutoScaling: 'AutoScalingClient',
+  ElasticLoadBalancing: 'ElasticLoadBalancingClient',
+  ElasticLoadBalancingV2: 'ElasticLoadBalancingV2Client',
+  CloudWatch: 'CloudWatchClient',
+  EFS: 'EFSClient',
+  SQS: 'SQSClient',
+};
+
+/** The clients each port has built so far (destroy closes only those), and its client builder. */
+const built = new WeakMap<AwsPort, PortInternals>();
+
+interface PortInternals {
+  made: Map<ServiceKey, AnyClient>;
+  client: (service: ServiceName) => AnyClient;
+  /** Named middleware installers run on every client, built now or later (the rate budget). */
+  wiring: Map<string, (stack: any) => void>;
+}
 
 const SIM_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIDSIMULATED', secretAccessKey: 'simulated' };
 
-export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
+export function createAwsPort(opts: AwsPortOptions = {}): AwsPort {
   const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new DroverError('creating aws clients: no region (set AWS_REGION or the manifest region)', {
@@ -84,30 +87,37 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   // drover's own call wrapper owns retries and waiting; the SDK makes one attempt.
   const credentials = opts.plugin ? (opts.credentials ?? SIM_CREDENTIALS) : opts.credentials;
   const config = { region, maxAttempts: 1, ...(credentials ? { credentials } : {}) };
-  const wire = <C extends { middlewareStack: any }>(client: C): C => {
-    client.middlewareStack.add(callRecorder(calls), { step: 'initialize', priority: 'high', name: CALL_RECORDER_NAME });
-    if (opts.plugin) client.middlewareStack.use(opts.plugin);
-    return client;
-  };
   const made = new Map<ServiceKey, AnyClient>();
-  const client = <K extends ServiceKey>(key: K): AwsClients[K] => {
+  const wiring = new Map<string, (stack: any) => void>();
+  const client = (service: ServiceName): AnyClient => {
+    const key = SERVICE_KEYS[service];
     let c = made.get(key);
-    if (!c) made.set(key, (c = wire(new (CLIENT_CLASSES[key]())(config))));
-    return c as AwsClients[K];
+    if (!c) {
+      const Client = SDK_MODULES[service]()[CLIENT_CLASS[service]] as new (config: unknown) => AnyClient;
+      c = new Client(config);
+      c.middlewareStack.add(callRecorder(calls), { step: 'initialize', priority: 'high', name: CALL_RECORDER_NAME });
+      if (opts.plugin) c.middlewareStack.use(opts.plugin);
+      for (const wire of wiring.values()) wire(c.middlewareStack);
+      made.set(key, c);
+    }
+    return c;
   };
-  const clients: AwsClients = {
+  const apis = Object.fromEntries(
+    (Object.keys(SERVICE_KEYS) as ServiceName[]).map((service) => [
+      SERVICE_KEYS[service],
+      serviceApi(service, { module: SDK_MODULES[service], client: () => client(service) }),
+    ]),
+  ) as unknown as ServiceApis;
+  const port: AwsPort = {
     region,
     calls,
-    get ec2() { return client('ec2'); },
-    get autoScaling() { return client('autoScaling'); },
-    get elb() { return client('elb'); },
-    get elbv2() { return client('elbv2'); },
-    get cloudWatch() { return client('cloudWatch'); },
-    get efs() { return client('efs'); },
-    get sqs() { return client('sqs'); },
+    ...apis,
+    destroy: () => {
+      for (const c of made.values()) c.destroy();
+    },
   };
-  built.set(clients, made);
-  return clients;
+  built.set(port, { made, client, wiring });
+  return port;
 }
 
 /** Initialize-step middleware: records service, operation, read-only and outcome of every call. */
@@ -128,14 +138,28 @@ function callRecorder(calls: CallCounter) {
     };
 }
 
-/** Close every built client's sockets (daemon shutdown); clients never used are not built for it. */
-export function destroyAwsClients(clients: AwsClients): void {
-  const made = built.get(clients);
-  const all = made ? [...made.values()] : [clients.ec2, clients.autoScaling, clients.elb, clients.elbv2, clients.cloudWatch, clients.efs, clients.sqs];
-  for (const c of all) c.destroy();
+/** The services whose client has been built so far (for tests of lazy loading). */
+export function builtAwsServices(port: AwsPort): string[] {
+  return [...(built.get(port)?.made.keys() ?? [])];
 }
 
-/** The services whose client has been built so far (for tests of lazy loading). */
-export function builtAwsServices(clients: AwsClients): string[] {
-  return [...(built.get(clients)?.keys() ?? [])];
+/**
+ * Install a named middleware on every client of `port`: those built so far now, the others when
+ * built. The same name again replaces the earlier installer (and `install` should remove it first).
+ */
+export function wireAwsClients(port: AwsPort, name: string, install: (stack: any) => void): void {
+  const internals = internalsOf(port, 'wiring aws clients');
+  internals.wiring.set(name, install);
+  for (const c of internals.made.values()) install(c.middlewareStack);
+}
+
+function internalsOf(port: AwsPort, what: string): PortInternals {
+  const internals = built.get(port);
+  if (!internals) throw new DroverError(`${what}: the port was not built by createAwsPort`, { code: 'NotAPort', source: 'controller' });
+  return internals;
+}
+
+/** A service's SDK client (built now if need be), for tests that must reach below the port (endpoint resolution). */
+export function sdkClientOf(port: AwsPort, service: ServiceName): AnyClient {
+  return internalsOf(port, 'reading an sdk client').client(service);
 }

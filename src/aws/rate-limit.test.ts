@@ -1,6 +1,4 @@
-import { DescribeInstancesCommand, CreateTagsCommand } from '@aws-sdk/client-ec2';
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createAwsClients } from './clients';
+import { createAwsPort } from './clients';
 import { limitAwsCalls } from './rate-limit';
 import { createSimPlugin, SimAccount } from '../sim';
 import { AwsRateBudget } from '../util/token-bucket';
@@ -12,14 +10,14 @@ const flush = async () => {
 describe('limitAwsCalls', () => {
   it('holds a call until its bucket has a token, on the clock, before the simulated account sees it', async () => {
     const sim = new SimAccount();
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
     limitAwsCalls(clients, new AwsRateBudget(sim.clock, { read: { ratePerSecond: 1, burst: 1 }, mutate: { ratePerSecond: 1, burst: 1 } }));
     limitAwsCalls(clients, new AwsRateBudget(sim.clock, { read: { ratePerSecond: 1, burst: 1 }, mutate: { ratePerSecond: 1, burst: 1 } }));
-    await clients.ec2.send(new DescribeInstancesCommand({}));
+    await clients.ec2.DescribeInstances({});
     let second = false;
-    const pending = clients.ec2.send(new DescribeInstancesCommand({})).then(() => (second = true));
+    const pending = clients.ec2.DescribeInstances({}).then(() => (second = true));
     // Mutations have their own bucket: not held by the reads.
-    await clients.ec2.send(new CreateTagsCommand({ Resources: ['sg-0a1b2c3d4e5f60001'], Tags: [{ Key: 'a', Value: 'b' }] }));
+    await clients.ec2.CreateTags({ Resources: ['sg-0a1b2c3d4e5f60001'], Tags: [{ Key: 'a', Value: 'b' }] });
     await flush();
     expect(second).toBe(false);
     expect(sim.calls.filter((c) => c.operation === 'DescribeInstances')).toHaveLength(1);
@@ -31,17 +29,17 @@ describe('limitAwsCalls', () => {
 
   it('lets SQS data-plane calls through without touching the control-plane buckets', async () => {
     const sim = new SimAccount();
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
     const budget = new AwsRateBudget(sim.clock, { read: { ratePerSecond: 1, burst: 1 }, mutate: { ratePerSecond: 1, burst: 1 } });
     limitAwsCalls(clients, budget);
-    const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'events' }));
+    const { QueueUrl } = await clients.sqs.CreateQueue({ QueueName: 'events' });
     expect(budget.available('mutate')).toBe(0);
-    for (let i = 0; i < 30; i++) await clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }));
+    for (let i = 0; i < 30; i++) await clients.sqs.SendMessage({ QueueUrl, MessageBody: `m${i}` });
     for (let round = 0; round < 3; round++) {
-      const got = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-      await clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: got.Messages![0].ReceiptHandle, VisibilityTimeout: 60 }));
+      const got = await clients.sqs.ReceiveMessage({ QueueUrl, MaxNumberOfMessages: 10 });
+      await clients.sqs.ChangeMessageVisibility({ QueueUrl, ReceiptHandle: got.Messages![0].ReceiptHandle, VisibilityTimeout: 60 });
       const Entries = got.Messages!.map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle }));
-      expect((await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries }))).Successful).toHaveLength(10);
+      expect((await clients.sqs.DeleteMessageBatch({ QueueUrl, Entries })).Successful).toHaveLength(10);
     }
     // No virtual time passed and both buckets are as the control-plane calls left them.
     expect(sim.peekQueue('events')).toEqual([]);

@@ -6,7 +6,8 @@
  * SQS data-plane calls (receive, delete, visibility) spend no token: SQS meters them per queue at
  * a nearly unlimited rate, and the intake must not wait behind (or starve) control-plane calls.
  */
-import { CALL_RECORDER_NAME, type AwsClients } from './clients';
+import { CALL_RECORDER_NAME, wireAwsClients } from './clients';
+import type { AwsPort } from './port';
 import { isReadOnlyCommand } from './commands';
 import type { AwsRateBudget } from '../util/token-bucket';
 
@@ -25,11 +26,10 @@ function rateMiddleware(budget: AwsRateBudget) {
     };
 }
 
-/** Put every client of `clients` under `budget`. Idempotent (the middleware is named). */
-export function limitAwsCalls(clients: AwsClients, budget: AwsRateBudget): void {
-  for (const c of [clients.ec2, clients.autoScaling, clients.elb, clients.cloudWatch, clients.efs, clients.sqs]) {
-    const stack = c.middlewareStack as any;
+/** Put every client of `port` (built now or later) under `budget`. Idempotent (the middleware is named). */
+export function limitAwsCalls(port: AwsPort, budget: AwsRateBudget): void {
+  wireAwsClients(port, RATE_LIMIT_NAME, (stack) => {
     stack.remove?.(RATE_LIMIT_NAME);
     stack.addRelativeTo(rateMiddleware(budget), { relation: 'after', toMiddleware: CALL_RECORDER_NAME, name: RATE_LIMIT_NAME });
-  }
+  });
 }

@@ -1,8 +1,9 @@
 /** Conversions between drover's tag records and the SDK's tag lists. */
 import type { Tags } from '../model/observed';
 import { ownershipTags } from '../model/names';
+import type { SdkTag } from './types';
 
-export function tagsFromList(list: Array<{ Key?: string; Value?: string }> | undefined): Tags {
+export function tagsFromList(list: readonly SdkTag[] | undefined): Tags {
   const out: Tags = {};
   for (const t of list ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import type { CallSnapshot } from '../aws/call-counter';
 import type { Logger } from '../log/logger';
 import { createDaemon, type Daemon } from '../main/daemon';
@@ -33,9 +33,9 @@ export interface BenchWorld {
   clock: VirtualClock;
   daemon: Daemon;
   /** The daemon's clients (their CallCounter sees every call the daemon made). */
-  clients: AwsClients;
+  clients: AwsPort;
   /** The bench's own clients (not under the daemon's rate budget): to send messages. */
-  testClients: AwsClients;
+  testClients: AwsPort;
   stateDir: string;
   passes: PassRecord[];
   reconciler(): FleetReconciler;
@@ -70,7 +70,7 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
   const clock = new VirtualClock(BENCH_START_MS);
   const sim = new SimAccount({ clock, seed: opts.seed ?? 7 });
   const simCpu = timeSim(sim);
-  const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   const passes: PassRecord[] = [];
   let reconciler: FleetReconciler | undefined;
   const daemon = createDaemon({
@@ -96,7 +96,7 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
     clock,
     daemon,
     clients,
-    testClients: createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) }),
+    testClients: createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) }),
     stateDir,
     passes,
     reconciler: () => reconciler!,
@@ -116,7 +116,7 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
 }
 
 /** The production reconciler, each pass recorded with the AWS calls made inside it. */
-function recordingPasses(inner: FleetReconciler, clients: AwsClients, clock: VirtualClock, passes: PassRecord[]): Reconciler {
+function recordingPasses(inner: FleetReconciler, clients: AwsPort, clock: VirtualClock, passes: PassRecord[]): Reconciler {
   return {
     requestBake: (fleet, commit) => inner.requestBake(fleet, commit),
     alarmChanged: (fleet, alarm) => inner.alarmChanged(fleet, alarm),

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients } from '../aws/clients';
+import { createAwsPort } from '../aws/clients';
 import { sqsEventQueue } from '../providers/events/queue';
 import { limitAwsCalls } from '../aws/rate-limit';
 import { BakeRegisterStore } from '../controllers/intake/bake-register-store';
@@ -93,7 +93,7 @@ export async function benchIntakeThroughput(fleets: DesiredFleet[], count: numbe
 
 /** SendMessage with the real SQS client, `concurrency` at a time (drover sends no batches). */
 async function sendAll(env: SimEnv, url: string, messages: MixMessage[], concurrency = 10): Promise<IntakeThroughput['send']> {
-  const q = sqsEventQueue(createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(env.sim) }).sqs);
+  const q = sqsEventQueue(createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(env.sim) }).sqs);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < messages.length; i += concurrency) {
     await Promise.all(messages.slice(i, i + concurrency).map((m) => q.send(url, m.body, m.attributes)));

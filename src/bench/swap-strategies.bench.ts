@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pluggable } from '@smithy/types';
-import { createAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import { isReadOnlyCommand } from '../aws/commands';
 import { OwnershipCache } from '../providers/observe';
 import { FleetReconciler } from '../controllers/fleet/reconciler';
@@ -107,7 +107,7 @@ async function runStrategy(base: DesiredFleet, strategy: Strategy, bootMs: numbe
   const env = createSimEnv({ logger: nullLogger, timings: { bootMs } });
   await convergeFleet(env, base);
   const meter = new SwapMeter(env.sim, base);
-  const clients = createAwsClients({ region: 'eu-west-1', plugin: sampling(env.sim, () => meter.sample()) });
+  const clients = createAwsPort({ region: 'eu-west-1', plugin: sampling(env.sim, () => meter.sample()) });
   const t0 = env.clock.nowMs();
   meter.start();
   const marks = strategy === 'seedBaseline' ? await runSeed(clients, env.sim, base) : await runController(clients, env.sim, { ...base, deploy: { ...base.deploy, strategy } });
@@ -119,7 +119,7 @@ interface Marks {
   doneMs: number;
 }
 
-async function runController(clients: AwsClients, sim: SimAccount, base: DesiredFleet): Promise<Marks> {
+async function runController(clients: AwsPort, sim: SimAccount, base: DesiredFleet): Promise<Marks> {
   const fleet: DesiredFleet = { ...base, image: { ...base.image, ami: NEW_AMI } };
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-bench-'));
   let swapEndMs: number | undefined;
@@ -148,7 +148,7 @@ async function runController(clients: AwsClients, sim: SimAccount, base: Desired
   }
 }
 
-async function runSeed(clients: AwsClients, sim: SimAccount, fleet: DesiredFleet): Promise<Marks> {
+async function runSeed(clients: AwsPort, sim: SimAccount, fleet: DesiredFleet): Promise<Marks> {
   const group = sim.groups()[0].name;
   await replaySeedProcedure(clients, { fleet, groupName: group, toAmi: NEW_AMI, pollMs: POLL_SECONDS * 1000, wait: async (ms) => sim.advance(ms) });
   return { swapEndMs: sim.clock.nowMs(), doneMs: sim.clock.nowMs() };

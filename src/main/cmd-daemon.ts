@@ -3,7 +3,7 @@
  * event queue (GitLab merges via the relay, lifecycle actions, alarms) and periodic resyncs.
  */
 import { Command, Option } from 'commander';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import { installShutdown } from '../controllers/queue/shutdown';
 import { loadWebhookToken } from '../controllers/intake/webhook-token';
 import { createLogger, type LogFormat } from '../log/create-logger';
@@ -66,7 +66,7 @@ function daemonLogger(cmd: Command): { logger: Logger; global: GlobalOptions } {
 }
 
 interface Wiring {
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   sim?: Pick<SimAccount, 'setEventQueue'>;
@@ -87,11 +87,11 @@ function wire(global: GlobalOptions, stateDir: string, dir: string, speed: numbe
   }
   if (!global.sim) {
     const clock = new SystemClock();
-    return { clients: createAwsClients({ region }), clock, sleep: (ms) => clock.sleep(ms) };
+    return { clients: createAwsPort({ region }), clock, sleep: (ms) => clock.sleep(ms) };
   }
   const sim = openSimAccount(stateDir, false);
   sim.persistTo(simAccountFile(stateDir));
-  const clients = createAwsClients({ region: region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const driver = startSimDriver({ sim, file: simAccountFile(stateDir), logger, speed });
   return { clients, clock: sim.clock, sleep: (ms) => sim.clock.sleep(ms), sim, driver };
 }
@@ -127,7 +127,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   });
   const finish = () => {
     w.driver?.stop();
-    destroyAwsClients(w.clients);
+    w.clients.destroy();
     w.close?.();
   };
   try {

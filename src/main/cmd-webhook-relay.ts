@@ -4,7 +4,7 @@
  * where GitLab can reach it; the daemon can also serve it itself (--webhook-token-file).
  */
 import { Command } from 'commander';
-import { createAwsClients, destroyAwsClients } from '../aws/clients';
+import { createAwsPort } from '../aws/clients';
 import { sqsEventQueue } from '../providers/events/queue';
 import { installShutdown } from '../controllers/queue/shutdown';
 import { loadWebhookToken, startWebhookRelay } from '../controllers/intake/webhook-relay';
@@ -41,7 +41,7 @@ async function runRelay(flags: RelayFlags, cmd: Command): Promise<void> {
     throw new UsageError('webhook-relay: with --sim, let the daemon serve the relay (drover daemon --sim --webhook-token-file F), so one process owns the simulated account');
   }
   const token = loadWebhookToken({ file: flags.tokenFile, env: process.env });
-  const clients = createAwsClients();
+  const clients = createAwsPort();
   const sender = sqsEventQueue(clients.sqs);
   const queueUrl = await sender.resolveUrl(flags.queue);
   const relay = await startWebhookRelay(flags.listen, { sender, queueUrl, token, logger: ctx.logger });
@@ -51,7 +51,7 @@ async function runRelay(flags: RelayFlags, cmd: Command): Promise<void> {
       logger: ctx.logger,
       stop: async () => {
         await relay.close();
-        destroyAwsClients(clients);
+        clients.destroy();
       },
       exit: (code) => (code === 0 ? resolve() : process.exit(code)),
     });

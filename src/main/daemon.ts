@@ -8,7 +8,7 @@
  * Reconciler (main/fleet-reconciler.ts builds drover's); without one the daemon runs the
  * FleetReconciler with `deployments: false` (converge only).
  */
-import type { AwsClients } from '../aws/clients';
+import type { AwsPort } from '../aws/port';
 import { backoffDelay, DEFAULT_RETRY } from '../aws/call';
 import { isTransient } from '../aws/errors';
 import { sqsEventQueue } from '../providers/events/queue';
@@ -44,7 +44,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:7390';
 export interface DaemonOptions {
   dir: string;
   stateDir: string;
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   logger: Logger;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createAwsClients } from '../aws/clients';
+import { createAwsPort } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { FileStatusStore } from '../status/status-store';
@@ -53,7 +53,7 @@ export async function createDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld
   fs.copyFileSync(opts.manifest, path.join(manifestDir, 'fleet.yaml'));
   const clock = new VirtualClock(Math.floor(Date.now() / 1000) * 1000);
   const sim = new SimAccount({ clock, seed: 7 });
-  const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   const token = randomBytes(16).toString('hex');
   let reconciler: FleetReconciler | undefined;
   const daemon = createDaemon({

@@ -4,7 +4,7 @@
  * its next commit. `deployments: false` (the daemon's default when no factory is given)
  * converges only: bake requests and alarms are logged, never acted on.
  */
-import type { AwsClients } from '../aws/clients';
+import type { AwsPort } from '../aws/port';
 import { FleetReconciler } from '../controllers/fleet/reconciler';
 import type { Reconciler } from '../controllers/queue/loop';
 import type { SnapshotStore } from '../deploy/snapshot-store';
@@ -15,7 +15,7 @@ import type { StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 
 export interface ReconcilerContext {
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   /** Sleep on the clock (in the simulated account, lets virtual time pass). */
   sleep(ms: number): Promise<void>;

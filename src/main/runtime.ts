@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { createAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { SystemClock, VirtualClock, type Clock } from '../util/clock';
@@ -15,7 +15,7 @@ import { flush, passVirtualTime } from '../util/virtual-drive';
  * moves on while drover backs off, just as it would in AWS.
  */
 export interface Runtime {
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   sim?: SimAccount;
@@ -48,14 +48,14 @@ export function openRuntime(opts: RuntimeOptions): Runtime {
   if (url) return openRemoteRuntime(url, { stateDir: opts.stateDir, region: opts.region, fresh: opts.fresh });
   if (!opts.sim) {
     const clock = new SystemClock();
-    const clients = createAwsClients({ region: opts.region });
+    const clients = createAwsPort({ region: opts.region });
     return { clients, clock, sleep: (ms) => clock.sleep(ms), stateDir: opts.stateDir, save: () => undefined };
   }
   const sim = openSimAccount(opts.stateDir, opts.fresh ?? false, { readOnly: opts.readOnly });
   // Write-through: a killed process never undoes what the account already answered.
   if (!opts.readOnly) sim.persistTo(simAccountFile(opts.stateDir));
   if (process.env.DROVER_SIM_AUDIT) attachSimAudit(sim, process.env.DROVER_SIM_AUDIT);
-  const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: opts.region ?? 'eu-west-1', plugin: createSimPlugin(sim) });
   const rt: Runtime = {
     clients,
     sim,

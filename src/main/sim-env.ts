@@ -1,4 +1,4 @@
-import { createAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import { OwnershipCache } from '../providers/observe';
 import { createMemoryLogger, type Logger, type MemoryLogger } from '../log/logger';
 import { SimAccount, createSimPlugin, type SimTimings } from '../sim';
@@ -11,7 +11,7 @@ import { VirtualClock } from '../util/clock';
 export interface SimEnv {
   clock: VirtualClock;
   sim: SimAccount;
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   ownershipCache: OwnershipCache;
   /** Backoff in the simulated account lets virtual time pass. */
@@ -33,7 +33,7 @@ export function createSimEnv(opts: SimEnvOptions = {}): SimEnv & { logger: Logge
 
 /** Wire clients and helpers to an existing account (e.g. one loaded from disk). */
 export function wireSimEnv(sim: SimAccount, logger: Logger): SimEnv {
-  const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   return {
     clock: sim.clock,
     sim,

@@ -9,7 +9,7 @@
  * refused by the lock the server holds).
  */
 import * as fs from 'node:fs';
-import { createAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import { RemoteSim } from '../sim/remote';
 import type { Clock } from '../util/clock';
 import { flush } from '../util/virtual-drive';
@@ -61,7 +61,7 @@ export function discoverSimServer(stateDir: string): string | undefined {
 
 /** What openRuntime returns, for the served account (the same shape as runtime.ts's Runtime). */
 export interface RemoteRuntime {
-  clients: AwsClients;
+  clients: AwsPort;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   stateDir: string;
@@ -78,7 +78,7 @@ export interface RemoteRuntime {
 export function openRemoteRuntime(url: string, opts: { stateDir: string; region?: string; fresh?: boolean }): RemoteRuntime {
   if (opts.fresh) throw new UsageError(`--fresh: the account served at ${url} (${SIM_URL_ENV}) is not reset by its clients; restart it with 'drover sim serve --fresh'`);
   const remote = RemoteSim.connectSync(url);
-  const clients = createAwsClients({ region: opts.region ?? 'eu-west-1', plugin: remote.plugin() });
+  const clients = createAwsPort({ region: opts.region ?? 'eu-west-1', plugin: remote.plugin() });
   const rt: RemoteRuntime = {
     clients,
     clock: remote.clock,

@@ -1,12 +1,12 @@
 /** What every apply handler needs, and what it reports back. */
 import type { Tags } from '../model/observed';
 import { isOwnedBy } from '../model/names';
-import { awsCall, type CallContext } from '../aws/call';
-import type { AwsClients } from '../aws/clients';
+import type { FleetCallContext } from '../aws/call';
+import type { AwsPort } from '../aws/port';
 import { CloudError, isAlreadyExists, isNotFound } from '../aws/errors';
 import { tagsFromList } from '../aws/tags';
 
-export interface ApplyContext extends CallContext {
+export interface ApplyContext extends FleetCallContext {
   /** The fleet the plan belongs to (for error context and tags). */
   fleet: string;
 }
@@ -17,17 +17,12 @@ export type StepOutcome =
   | { status: 'waiting'; reason: string; retryAfterMs: number };
 
 /** Runs one kind of plan step; `P` is that kind's params (model/plan-params.ts). */
-export type StepHandler<P = unknown> = (clients: AwsClients, params: P, ctx: ApplyContext) => Promise<StepOutcome>;
+export type StepHandler<P = unknown> = (clients: AwsPort, params: P, ctx: ApplyContext) => Promise<StepOutcome>;
 
 export const DONE: StepOutcome = { status: 'done' };
 
 export function waiting(reason: string, retryAfterMs = 10_000): StepOutcome {
   return { status: 'waiting', reason, retryAfterMs };
-}
-
-/** One AWS call with the fleet appended to its gerund context. */
-export function act<T>(ctx: ApplyContext, what: string, fn: () => Promise<T>): Promise<T> {
-  return awsCall(ctx, `${what} for fleet ${ctx.fleet}`, fn);
 }
 
 /** Run a call; a notFound answer means the goal (absence) is reached. */

@@ -1,6 +1,6 @@
 /** What every observe function needs: the call context, a read counter and the ownership cache. */
 import type { Tags } from '../model/observed';
-import { awsCall, type CallContext } from '../aws/call';
+import type { CallContext, FleetCallContext } from '../aws/call';
 
 /**
  * Facts that do not change for a resource's life, kept by the caller across reconciles so that
@@ -27,18 +27,23 @@ export interface ObserveContext extends CallContext {
   deleting?: boolean;
 }
 
-/** Counts the read calls of one observation. */
-export class Reader {
+/** The call context of one fleet's observation: `call(reader, what, fn)` counts its read calls. */
+export class Reader implements FleetCallContext {
   count = 0;
+  readonly logger: ObserveContext['logger'];
+  readonly sleep: ObserveContext['sleep'];
+  readonly retry: ObserveContext['retry'];
+  readonly random: ObserveContext['random'];
+  readonly onAttempt = (): void => {
+    this.count++;
+  };
   constructor(
     readonly ctx: ObserveContext,
     readonly fleet: string,
-  ) {}
-
-  call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return awsCall(this.ctx, `${what} for fleet ${this.fleet}`, () => {
-      this.count++;
-      return fn();
-    });
+  ) {
+    this.logger = ctx.logger;
+    this.sleep = ctx.sleep;
+    this.retry = ctx.retry;
+    this.random = ctx.random;
   }
 }

@@ -10,7 +10,7 @@
  * (so CreateLoadBalancer, DescribeTags, ... of the two APIs are one IAM action).
  * Only the prefixes differ from the SDK client names (EFS, AutoScaling, ...).
  */
-import { COMMANDS, ServiceName, allCommands } from '../aws/commands';
+import { COMMANDS, ServiceName, allCommands, isReadOnlyCommand } from '../aws/commands';
 import { DroverError } from '../util/errors';
 
 export const IAM_PREFIX: Record<ServiceName, string> = {
@@ -54,6 +54,11 @@ export function actionsOf(service: ServiceName, operations: readonly string[]): 
     return iamActionFor(service, op);
   });
   return [...new Set(actions)];
+}
+
+/** A service's mutating COMMANDS entries, in COMMANDS order, minus `except` (granted in their own statement). */
+export function mutatingOperations(service: ServiceName, except: readonly string[] = []): string[] {
+  return COMMANDS[service].filter((op) => !isReadOnlyCommand(op) && !except.includes(op));
 }
 
 export interface ImplicitAction {

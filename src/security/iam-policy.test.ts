@@ -17,6 +17,17 @@ function statementsGranting(doc: PolicyDocument, action: string): PolicyStatemen
 const IMPLICIT = IMPLICIT_ACTIONS.map((a) => a.action);
 
 describe('daemon policy actions', () => {
+  it('grants every mutating Auto Scaling and Classic ELB command of COMMANDS on drover-tagged resources only', () => {
+    const doc = scoped().daemon;
+    const mutating = allCommands().filter((c) => (c.service === 'AutoScaling' || c.service === 'ElasticLoadBalancing') && !isReadOnlyCommand(c.operation));
+    expect(mutating.length).toBeGreaterThan(20);
+    for (const { service, operation } of mutating) {
+      const action = iamActionFor(service, operation);
+      const conditions = statementsGranting(doc, action).map((st) => Object.keys(st.Condition?.StringEquals ?? {}).join());
+      expect({ action, conditions: conditions.length > 0 && conditions.every((c) => /aws:(Request|Resource)Tag\/drover:managed-by/.test(c)) }).toEqual({ action, conditions: true });
+    }
+  });
+
   it('grants the IAM action of every COMMANDS entry, each a distinct action except SQS batches and ELB operations both APIs have', () => {
     const granted = new Set(policyActions(scoped().daemon));
     const mapped = commandActions();

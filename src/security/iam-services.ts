@@ -5,7 +5,7 @@
  * drover can rely on, so they are limited to the fleets' alarm and queue ARNs instead.
  */
 import { COMMANDS, ServiceName, isReadOnlyCommand } from '../aws/commands';
-import { SERVICE_LINKED_ROLES, actionsOf, iamActionFor } from './iam-actions';
+import { SERVICE_LINKED_ROLES, actionsOf, iamActionFor, mutatingOperations } from './iam-actions';
 import { PolicyScope, alarmArns, fileSystemArns, groupArns, listenerArns, loadBalancerArns, queueArns, serviceLinkedRoleArn, targetGroupArns } from './iam-scope';
 import { PolicyStatement, REQUEST_TAGGED, RESOURCE_TAGGED, allOf, allow } from './iam-statement';
 
@@ -30,27 +30,10 @@ export function autoScalingStatements(s: PolicyScope): PolicyStatement[] {
   return [
     // Tags given to CreateAutoScalingGroup are also authorized as CreateOrUpdateTags.
     allow('AutoScalingCreateTaggedGroups', as(['CreateAutoScalingGroup', 'CreateOrUpdateTags']), groupArns(s), REQUEST_TAGGED),
+    // Every other mutating Auto Scaling command, on drover's groups only.
     allow(
       'AutoScalingManageDroverGroups',
-      as([
-        'UpdateAutoScalingGroup',
-        'DeleteAutoScalingGroup',
-        'SetDesiredCapacity',
-        'AttachLoadBalancers',
-        'DetachLoadBalancers',
-        'AttachLoadBalancerTargetGroups',
-        'DetachLoadBalancerTargetGroups',
-        'SuspendProcesses',
-        'ResumeProcesses',
-        'CreateOrUpdateTags',
-        'PutScalingPolicy',
-        'DeletePolicy',
-        'PutLifecycleHook',
-        'DeleteLifecycleHook',
-        'CompleteLifecycleAction',
-        'RecordLifecycleActionHeartbeat',
-        'StartInstanceRefresh',
-      ]),
+      as(mutatingOperations('AutoScaling', ['CreateAutoScalingGroup'])),
       groupArns(s),
       RESOURCE_TAGGED,
     ),
@@ -72,16 +55,7 @@ export function loadBalancerStatements(s: PolicyScope): PolicyStatement[] {
     allow(
       'ElbManageDroverLoadBalancers',
       [
-        ...elb([
-          'DeleteLoadBalancer',
-          'ConfigureHealthCheck',
-          'ModifyLoadBalancerAttributes',
-          'CreateLoadBalancerListeners',
-          'DeleteLoadBalancerListeners',
-          'RegisterInstancesWithLoadBalancer',
-          'DeregisterInstancesFromLoadBalancer',
-          'AddTags',
-        ]),
+        ...elb(mutatingOperations('ElasticLoadBalancing', ['CreateLoadBalancer'])),
         ...v2(['CreateListener', 'ModifyTargetGroup', 'ModifyTargetGroupAttributes', 'DeleteTargetGroup', 'RegisterTargets', 'DeregisterTargets']),
       ],
       arns,

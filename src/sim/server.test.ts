@@ -3,11 +3,9 @@
  * RemoteSim) sees what the first created, errors come back as the same SDK exception classes with
  * their codes, Dates stay Dates, and the clock moves only as the server's speed says.
  */
-import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { EC2ServiceException, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { CreateQueueCommand, QueueDoesNotExist, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../aws/clients';
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { QueueDoesNotExist } from '@aws-sdk/client-sqs';
+import { createAwsPort, type AwsPort } from '../aws/clients';
 import { classifyAwsError } from '../aws/errors';
 import { VirtualClock } from '../util/clock';
 import { SimAccount } from './account';
@@ -22,11 +20,11 @@ describe('simulated account served over loopback', () => {
   let account: SimAccount;
   let server: SimServer;
   const remotes: RemoteSim[] = [];
-  const clientSets: AwsClients[] = [];
+  const clientSets: AwsPort[] = [];
   const client = async () => {
     const remote = await RemoteSim.connect(server.url);
     remotes.push(remote);
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: remote.plugin() });
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: remote.plugin() });
     clientSets.push(clients);
     return { remote, clients };
   };
@@ -36,7 +34,7 @@ describe('simulated account served over loopback', () => {
     server = await startSimServer({ account, speed: 0 });
   });
   afterEach(async () => {
-    clientSets.splice(0).forEach(destroyAwsClients);
+    clientSets.splice(0).forEach((c) => c.destroy());
     remotes.splice(0).forEach((r) => r.close());
     await server.close();
   });
@@ -44,11 +42,11 @@ describe('simulated account served over loopback', () => {
   it('lets one client see what another created, and a message sent by one is received by the other', async () => {
     const a = await client();
     const b = await client();
-    await a.clients.sqs.send(new CreateQueueCommand({ QueueName: 'drover-events' }));
-    const url = (await b.clients.sqs.send(new CreateQueueCommand({ QueueName: 'drover-events' }))).QueueUrl!;
-    const sent = await a.clients.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'hello' }));
+    await a.clients.sqs.CreateQueue({ QueueName: 'drover-events' });
+    const url = (await b.clients.sqs.CreateQueue({ QueueName: 'drover-events' })).QueueUrl!;
+    const sent = await a.clients.sqs.SendMessage({ QueueUrl: url, MessageBody: 'hello' });
     expect(sent.MessageId).toMatch(/./);
-    const got = await b.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    const got = await b.clients.sqs.ReceiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10 });
     expect(got.Messages?.map((m) => [m.MessageId, m.Body])).toEqual([[sent.MessageId, 'hello']]);
     // Both clients' call recorders ran: the plugin sits after drover's own middleware.
     expect(a.clients.calls.totals()).toMatchObject({ read: 0, mutating: 2 });
@@ -57,13 +55,13 @@ describe('simulated account served over loopback', () => {
 
   it('returns errors as the SDK exception class with their AWS code, exactly as the in-process plugin does', async () => {
     const { clients } = await client();
-    const local = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(new SimAccount({ clock: new VirtualClock(START) })) });
+    const local = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(new SimAccount({ clock: new VirtualClock(START) })) });
     clientSets.push(local);
-    const failing: Array<[string, (c: AwsClients) => Promise<unknown>]> = [
-      ['InvalidAMIID.NotFound', (c) => c.ec2.send(new RunInstancesCommand({ ImageId: 'ami-0000000000000dead', MinCount: 1, MaxCount: 1 }))],
-      ['QueueDoesNotExist', (c) => c.sqs.send(new SendMessageCommand({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/nope', MessageBody: 'x' }))],
-      ['ValidationError', (c) => c.elb.send(new DescribeLoadBalancersCommand({ Marker: 'garbage' }))],
-      ['InvalidNextToken', (c) => c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ NextToken: 'garbage' }))],
+    const failing: Array<[string, (c: AwsPort) => Promise<unknown>]> = [
+      ['InvalidAMIID.NotFound', (c) => c.ec2.RunInstances({ ImageId: 'ami-0000000000000dead', MinCount: 1, MaxCount: 1 })],
+      ['QueueDoesNotExist', (c) => c.sqs.SendMessage({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/nope', MessageBody: 'x' })],
+      ['ValidationError', (c) => c.elb.DescribeLoadBalancers({ Marker: 'garbage' })],
+      ['InvalidNextToken', (c) => c.autoScaling.DescribeAutoScalingGroups({ NextToken: 'garbage' })],
     ];
     const shape = (e: any) => ({ cls: e.constructor.name, name: e.name, Code: e.Code, fault: e.$fault, status: e.$metadata?.httpStatusCode, classified: classifyAwsError(e), message: e.message });
     for (const [code, send] of failing) {
@@ -77,14 +75,14 @@ describe('simulated account served over loopback', () => {
     expect({ code: ami.Code, classified: classifyAwsError(ami) }).toEqual({ code: 'InvalidAMIID.NotFound', classified: 'notFound' });
     expect(await failing[1][1](clients).catch((e) => e)).toBeInstanceOf(QueueDoesNotExist);
     account.failNext('AutoScaling', 'CreateAutoScalingGroup', 'Throttling');
-    const throttled = await clients.autoScaling.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'g', MinSize: 0, MaxSize: 0 })).catch((e) => e);
+    const throttled = await clients.autoScaling.CreateAutoScalingGroup({ AutoScalingGroupName: 'g', MinSize: 0, MaxSize: 0 }).catch((e) => e);
     expect({ name: throttled.name, cls: classifyAwsError(throttled) }).toEqual({ name: 'Throttling', cls: 'throttled' });
     await expect(remotes[0].call('Lambda', 'Invoke', {})).rejects.toBeInstanceOf(SimNotImplemented);
   });
 
   it('keeps Dates as Dates', async () => {
     const { clients } = await client();
-    const run = await clients.ec2.send(new RunInstancesCommand({ ImageId: 'ami-0a1b2c3d4e5f60001', MinCount: 1, MaxCount: 1, InstanceType: 't3.small' }));
+    const run = await clients.ec2.RunInstances({ ImageId: 'ami-0a1b2c3d4e5f60001', MinCount: 1, MaxCount: 1, InstanceType: 't3.small' });
     expect(run.Instances?.[0].LaunchTime).toBeInstanceOf(Date);
     expect(run.Instances?.[0].LaunchTime?.getTime()).toBe(START);
   });

@@ -13,7 +13,7 @@
  */
 import type { Pluggable } from '@smithy/types';
 import type { CallCounter } from '../aws/call-counter';
-import { createAwsClients } from '../aws/clients';
+import { createAwsPort } from '../aws/clients';
 import type { Logger } from '../log/logger';
 import { FileSnapshotStore, type SnapshotStore } from '../deploy/snapshot-store';
 import { createDaemon, type Daemon } from '../main/daemon';
@@ -65,7 +65,7 @@ export class DaemonProcess {
     this.startedAtMs = world.clock.nowMs();
     this.death = new Promise<void>((resolve) => (this.die = resolve));
     const clock = killableClock(world.clock, this.killSwitch.signal);
-    const clients = createAwsClients({ region: 'eu-west-1', plugin: this.plugin(), calls: world.calls });
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: this.plugin(), calls: world.calls });
     this.daemon = createDaemon({
       dir: world.manifestDir,
       stateDir: world.stateDir,

@@ -7,7 +7,7 @@
  */
 import type { Pluggable } from '@smithy/types';
 import { CallCounter } from '../../src/aws/call-counter';
-import { createAwsClients, type AwsClients } from '../../src/aws/clients';
+import { createAwsPort, type AwsPort } from '../../src/aws/clients';
 import { isReadOnlyCommand } from '../../src/aws/commands';
 import { OwnershipCache } from '../../src/providers/observe';
 import { FleetReconciler, type FleetPass } from '../../src/controllers/fleet/reconciler';
@@ -68,7 +68,7 @@ export interface ProcessOptions {
 
 export class ControllerProcess {
   readonly reconciler: FleetReconciler;
-  readonly clients: AwsClients;
+  readonly clients: AwsPort;
   readonly calls: TracedCall[] = [];
   readonly transitions: TracedTransition[] = [];
   dead = false;
@@ -85,7 +85,7 @@ export class ControllerProcess {
   ) {
     this.death = new Promise<void>((resolve) => (this.die = resolve));
     SHARED_CALLS.reset();
-    this.clients = createAwsClients({ region: 'eu-west-1', plugin: this.plugin(), calls: SHARED_CALLS });
+    this.clients = createAwsPort({ region: 'eu-west-1', plugin: this.plugin(), calls: SHARED_CALLS });
     const files = new FileSnapshotStore(stateDir);
     const statuses = new FileStatusStore(stateDir, { warn: () => undefined });
     this.reconciler = new FleetReconciler({

@@ -4,7 +4,7 @@
  * Waiting is not failing: a step that needs AWS to catch up ends the pass with a requeue.
  * A name held by a foreign resource or a missing AMI fails the pass before anything is built.
  */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { CallCounter } from '../../aws/call-counter';
 import { applyPlan, type AppliedStep } from '../../providers/apply';
 import type { ApplyContext } from '../../providers/apply';
@@ -23,7 +23,7 @@ import { DroverError } from '../../util/errors';
 import { checkPlannedImage, plannedImage } from './image-check';
 
 export interface ConvergeDeps {
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   calls: CallCounter;

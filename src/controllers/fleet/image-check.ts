@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { validateImage, type ApplyContext } from '../../providers/apply';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { DesiredFleet } from '../../model/fleet';
 import type { Plan, PlanStep } from '../../model/plan';
 
@@ -40,7 +40,7 @@ export function amiField(desired: DesiredFleet, ami: string): string {
 }
 
 /** Throws (a CloudError naming the AMI, its field and AWS's code) when the planned AMI does not exist. */
-export async function checkPlannedImage(clients: AwsClients, desired: DesiredFleet, plan: Plan, ctx: ApplyContext): Promise<PlanStep | undefined> {
+export async function checkPlannedImage(clients: AwsPort, desired: DesiredFleet, plan: Plan, ctx: ApplyContext): Promise<PlanStep | undefined> {
   const planned = plannedImage(plan);
   if (!planned) return undefined;
   await validateImage(clients, planned.ami, ctx, `checking AMI ${planned.ami} of fleet ${desired.name} (${amiField(desired, planned.ami)})`);

@@ -1,5 +1,5 @@
 /** The fleet reconciler's dependencies and what one pass returns (kept apart so the reconciler stays one concept). */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { OwnershipCache } from '../../providers/observe';
 import type { FinishedDeployment } from '../../deploy/runner';
 import type { SnapshotStore } from '../../deploy/snapshot-store';
@@ -12,7 +12,7 @@ import type { ConvergeResult } from './converge';
 import type { DeploymentDecision } from './deployment-decision';
 
 export interface FleetReconcilerDeps {
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   clock: Clock;
   sleep: (ms: number) => Promise<void>;

@@ -9,7 +9,7 @@
 import { FileSnapshotStore, type SnapshotStore } from '../../deploy/snapshot-store';
 import { quarantineFile } from '../../util/quarantine';
 import { imageOrigin, type DeployPortsContext } from '../../deploy/actors';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { DesiredFleet } from '../../model/fleet';
 import { appendEvent } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
@@ -21,7 +21,7 @@ import { emptyMemory, type CorruptState, type FleetMemory } from './fleet-memory
 export type { CorruptState };
 
 /** The fleet's memory as the world shows it: a baked image of this fleet serving is kept as deployed. */
-export async function rebuildMemoryFromWorld(clients: AwsClients, ctx: DeployPortsContext, fleet: DesiredFleet, observed: ObservedFleet): Promise<{ memory: FleetMemory; note: string }> {
+export async function rebuildMemoryFromWorld(clients: AwsPort, ctx: DeployPortsContext, fleet: DesiredFleet, observed: ObservedFleet): Promise<{ memory: FleetMemory; note: string }> {
   const memory = emptyMemory(fleet.name);
   const serving = activeAmi(observed, activeGroup(observed, fleet.loadBalancer.name));
   if (!serving || serving === desiredAmi(fleet)) return { memory, note: `the serving AMI ${serving ?? '(none)'} is the manifest's` };

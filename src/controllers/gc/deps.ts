@@ -1,10 +1,10 @@
 /** What garbage collection needs: AWS, a logger, and the clock its deploy-time helpers wait on. */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { Logger } from '../../log/logger';
 import type { Clock } from '../../util/clock';
 
 export interface GcDeps {
-  clients: AwsClients;
+  clients: AwsPort;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   clock: Clock;

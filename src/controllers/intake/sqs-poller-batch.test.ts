@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients } from '../../aws/clients';
+import { createAwsPort } from '../../aws/clients';
 import { EventQueueClient, sqsEventQueue } from '../../providers/events/queue';
 import { BakeRegisterStore } from './bake-register-store';
 import { createMemoryLogger, nullLogger } from '../../log/logger';
@@ -16,7 +16,7 @@ const GITLAB_MERGE = { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 
 
 async function setup(count: number) {
   const sim = new SimAccount({ seed: 9 });
-  const clients = createAwsClients({ plugin: createSimPlugin(sim), region: 'eu-west-1' });
+  const clients = createAwsPort({ plugin: createSimPlugin(sim), region: 'eu-west-1' });
   const info = await ensureEventQueue(clients, 'drover-events', { visibilityTimeoutSeconds: 30 });
   const real = sqsEventQueue(clients.sqs);
   for (let i = 0; i < count; i++) await real.send(info.url, JSON.stringify(mergeRequestHook()), GITLAB_MERGE);

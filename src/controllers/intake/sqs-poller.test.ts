@@ -1,4 +1,4 @@
-import { createAwsClients } from '../../aws/clients';
+import { createAwsPort } from '../../aws/clients';
 import { sqsEventQueue } from '../../providers/events/queue';
 import { createMemoryLogger } from '../../log/logger';
 import type { ControllerEvent } from '../../model/events';
@@ -14,7 +14,7 @@ const flush = async (turns = 10) => {
 
 async function setup(handler?: (e: ControllerEvent) => Promise<void>) {
   const sim = new SimAccount({ seed: 5 });
-  const clients = createAwsClients({ plugin: createSimPlugin(sim), region: 'eu-west-1' });
+  const clients = createAwsPort({ plugin: createSimPlugin(sim), region: 'eu-west-1' });
   const logger = createMemoryLogger();
   const info = await ensureEventQueue(clients, 'drover-events', { visibilityTimeoutSeconds: 30 });
   const seen: ControllerEvent[] = [];

@@ -7,7 +7,7 @@
  * While a handler runs past half the visibility timeout, visibility is extended (heartbeat).
  * All waiting is on the injected clock; an abort stops polling and lets in-flight handlers finish.
  */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { EventQueueClient, QueueMessage, sqsEventQueue } from '../../providers/events/queue';
 import { EVENTS } from '../../log/events';
 import type { Logger } from '../../log/logger';
@@ -21,7 +21,7 @@ import { RecentIds } from './recent-ids';
 export type EventHandler = (event: ControllerEvent, msg: QueueMessage) => Promise<void>;
 
 export interface SqsPollerOptions {
-  clients: Pick<AwsClients, 'sqs'>;
+  clients: Pick<AwsPort, 'sqs'>;
   /** Queue name or URL. */
   queue: string;
   clock: Clock;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { request } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { createAwsClients } from '../../aws/clients';
+import { createAwsPort } from '../../aws/clients';
 import { sqsEventQueue } from '../../providers/events/queue';
 import { createMemoryLogger, MemoryLogger } from '../../log/logger';
 import { VirtualClock } from '../../util/clock';
@@ -214,7 +214,7 @@ describe('webhook relay', () => {
 describe('webhook relay → simulated SQS → poller', () => {
   it('delivers a push hook end to end as push_received', async () => {
     const sim = new SimAccount({ seed: 9 });
-    const clients = createAwsClients({ plugin: createSimPlugin(sim), region: 'eu-west-1' });
+    const clients = createAwsPort({ plugin: createSimPlugin(sim), region: 'eu-west-1' });
     const info = await ensureEventQueue(clients, 'drover-events');
     const logger = createMemoryLogger();
     const relay = await startWebhookRelay('127.0.0.1:0', { sender: sqsEventQueue(clients.sqs), queueUrl: info.url, token: TOKEN, logger });

@@ -4,12 +4,12 @@
  * builders are found by drover's tags, never by a remembered id alone.
  */
 import type { BakePorts } from '../machines/ports';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { launchBuilder, pollBuilder, readResult, terminateBuilder } from '../../providers/image/bake-builder';
 import { createImage, findImage, pollImage } from '../../providers/image/bake-images';
 import type { DeployPortsContext } from '../../providers/deploy-context';
 
-export function createBakePorts(clients: AwsClients, ctx: DeployPortsContext): BakePorts {
+export function createBakePorts(clients: AwsPort, ctx: DeployPortsContext): BakePorts {
   return {
     findImage: (input) => findImage(clients, ctx, input),
     launchBuilder: (input) => launchBuilder(clients, ctx, input),

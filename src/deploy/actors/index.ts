@@ -4,7 +4,7 @@
  * that carry `retryable` from the adapter's classification.
  */
 import type { BakePorts, RollingPorts, SwapPorts } from '../machines/ports';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { createBakePorts } from './bake';
 import type { DeployPortsContext } from '../../providers/deploy-context';
 import { createRollingPorts } from './rolling';
@@ -16,7 +16,7 @@ export interface DeployPorts {
   rolling: RollingPorts;
 }
 
-export function createDeployPorts(clients: AwsClients, ctx: DeployPortsContext): DeployPorts {
+export function createDeployPorts(clients: AwsPort, ctx: DeployPortsContext): DeployPorts {
   return { bake: createBakePorts(clients, ctx), swap: createSwapPorts(clients, ctx), rolling: createRollingPorts(clients, ctx) };
 }
 

@@ -4,17 +4,14 @@
  * to another version still running is waited for. The target version becomes the launch
  * template's default, so `plan` agrees with what the group launches.
  */
+import { call } from '../../aws/call';
 import { reobserveGroups } from '../../providers/fleet/reobserve';
-import {
-  DescribeInstanceRefreshesCommand,
-  StartInstanceRefreshCommand,
-  type InstanceRefresh,
-} from '@aws-sdk/client-auto-scaling';
+import type { InstanceRefresh } from '../../aws/types';
 import type { PollRefreshInput, RefreshFacts, RefreshStatus, StartRefreshInput, StartedRefresh } from '../machines/rolling.machine';
 import type { RollingPorts } from '../machines/ports';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isDependency } from '../../aws/errors';
-import { call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
+import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup } from '../../providers/autoscaling/fleet-groups';
 import { ensureImageVersion, fleetTemplate, setDefaultVersion } from '../../providers/launchtemplate/versions';
 
@@ -24,22 +21,22 @@ const STATUSES: RefreshStatus[] = [
 ];
 const LIVE = new Set(['Pending', 'InProgress', 'Baking', 'Successful']);
 
-async function newestRefresh(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<InstanceRefresh | undefined> {
+async function newestRefresh(clients: AwsPort, ctx: DeployPortsContext, groupName: string): Promise<InstanceRefresh | undefined> {
   const out = await call(ctx, `describing instance refreshes of group ${groupName}`, () =>
-    clients.autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 })),
+    clients.autoScaling.DescribeInstanceRefreshes({ AutoScalingGroupName: groupName, MaxRecords: 1 }),
   );
   return out.InstanceRefreshes?.[0];
 }
 
 /** The version a refresh moves to: its desired configuration, else the version the group now pins. */
-async function refreshTarget(clients: AwsClients, ctx: DeployPortsContext, r: InstanceRefresh, groupName: string): Promise<string | undefined> {
+async function refreshTarget(clients: AwsPort, ctx: DeployPortsContext, r: InstanceRefresh, groupName: string): Promise<string | undefined> {
   const version = r.DesiredConfiguration?.LaunchTemplate?.Version;
   if (version) return version;
   return (await describeGroup(clients, ctx, groupName))?.LaunchTemplate?.Version;
 }
 
 /** The refresh to reuse, or undefined when a new one may start. Throws (retryable) while another version's refresh runs. */
-async function reusable(clients: AwsClients, ctx: DeployPortsContext, p: StartRefreshInput): Promise<string | undefined> {
+async function reusable(clients: AwsPort, ctx: DeployPortsContext, p: StartRefreshInput): Promise<string | undefined> {
   const newest = await newestRefresh(clients, ctx, p.groupName);
   if (!newest?.InstanceRefreshId || !LIVE.has(newest.Status ?? '')) return undefined;
   const target = await refreshTarget(clients, ctx, newest, p.groupName);
@@ -48,21 +45,19 @@ async function reusable(clients: AwsClients, ctx: DeployPortsContext, p: StartRe
   throw deployError(ctx, `refreshing group ${p.groupName}`, `instance refresh ${newest.InstanceRefreshId} to version ${target} is ${newest.Status}`, 'dependency');
 }
 
-export async function startInstanceRefresh(clients: AwsClients, ctx: DeployPortsContext, p: StartRefreshInput): Promise<StartedRefresh> {
+export async function startInstanceRefresh(clients: AwsPort, ctx: DeployPortsContext, p: StartRefreshInput): Promise<StartedRefresh> {
   await setDefaultVersion(clients, ctx, p.launchTemplateVersion);
   const existing = await reusable(clients, ctx, p);
   if (existing) return { refreshId: existing };
   const lt = await fleetTemplate(clients, ctx);
   try {
     const out = await call(ctx, `starting instance refresh of group ${p.groupName} to version ${p.launchTemplateVersion}`, () =>
-      clients.autoScaling.send(
-        new StartInstanceRefreshCommand({
-          AutoScalingGroupName: p.groupName,
-          Strategy: 'Rolling',
-          DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: lt.id, Version: String(p.launchTemplateVersion) } },
-          Preferences: { MinHealthyPercentage: p.minHealthyPercent, SkipMatching: false },
-        }),
-      ),
+      clients.autoScaling.StartInstanceRefresh({
+        AutoScalingGroupName: p.groupName,
+        Strategy: 'Rolling',
+        DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: lt.id, Version: String(p.launchTemplateVersion) } },
+        Preferences: { MinHealthyPercentage: p.minHealthyPercent, SkipMatching: false },
+      }),
     );
     if (!out.InstanceRefreshId) throw deployError(ctx, `starting instance refresh of group ${p.groupName}`, 'no refresh id returned', 'server');
     return { refreshId: out.InstanceRefreshId };
@@ -76,9 +71,9 @@ export async function startInstanceRefresh(clients: AwsClients, ctx: DeployPorts
   }
 }
 
-export async function pollInstanceRefresh(clients: AwsClients, ctx: DeployPortsContext, p: PollRefreshInput): Promise<RefreshFacts> {
+export async function pollInstanceRefresh(clients: AwsPort, ctx: DeployPortsContext, p: PollRefreshInput): Promise<RefreshFacts> {
   const out = await call(ctx, `describing instance refresh ${p.refreshId} of group ${p.groupName}`, () =>
-    clients.autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: p.groupName, InstanceRefreshIds: [p.refreshId] })),
+    clients.autoScaling.DescribeInstanceRefreshes({ AutoScalingGroupName: p.groupName, InstanceRefreshIds: [p.refreshId] }),
   );
   const r = out.InstanceRefreshes?.find((x) => x.InstanceRefreshId === p.refreshId);
   const status = STATUSES.find((s) => s === r?.Status) ?? 'Missing';
@@ -91,11 +86,11 @@ export async function pollInstanceRefresh(clients: AwsClients, ctx: DeployPortsC
 }
 
 /** The rolling machine's first step: the version to refresh to, and the default it replaces. */
-export function prepareRollingVersion(clients: AwsClients, ctx: DeployPortsContext, p: { amiId: string; deploymentId: string }) {
+export function prepareRollingVersion(clients: AwsPort, ctx: DeployPortsContext, p: { amiId: string; deploymentId: string }) {
   return ensureImageVersion(clients, ctx, { label: `rolling ${p.deploymentId}`, amiId: p.amiId });
 }
 
-export function createRollingPorts(clients: AwsClients, ctx: DeployPortsContext): RollingPorts {
+export function createRollingPorts(clients: AwsPort, ctx: DeployPortsContext): RollingPorts {
   return {
     prepareVersion: (p) => prepareRollingVersion(clients, ctx, p),
     startInstanceRefresh: (p) => startInstanceRefresh(clients, ctx, p),

@@ -3,14 +3,15 @@
  * created detached, attached, and must be fully InService before blue leaves the ELB; once
  * policies move, the launch template's default follows green, so `plan` sees a converged fleet.
  */
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { call } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
 import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreateGreenInput, CreateVersionInput, CreatedVersion, DeregisterBlueInput,
   GroupHealthFacts, GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
 } from '../machines/swap.machine';
 import type { SwapPorts } from '../machines/ports';
-import type { AwsClients } from '../../aws/clients';
-import { allPages, call, deployError, type DeployPortsContext } from '../../providers/deploy-context';
+import type { AwsPort } from '../../aws/port';
+import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
 import { pollGroupHealth } from '../../providers/loadbalancer/group-health';
 import { ensureImageVersion, pruneVersions, setDefaultVersion } from '../../providers/launchtemplate/versions';
@@ -28,18 +29,18 @@ export function scalingStepsFor(ctx: DeployPortsContext, group: string): Scaling
 }
 
 /** The launch template version a group pins, when it is a number. */
-async function pinnedVersion(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<number | undefined> {
+async function pinnedVersion(clients: AwsPort, ctx: DeployPortsContext, groupName: string): Promise<number | undefined> {
   const g = await describeGroup(clients, ctx, groupName);
   const v = g?.LaunchTemplate?.Version;
   return v && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
-export async function firingAlarms(clients: AwsClients, ctx: DeployPortsContext, names: string[]): Promise<string[]> {
+export async function firingAlarms(clients: AwsPort, ctx: DeployPortsContext, names: string[]): Promise<string[]> {
   const firing: string[] = [];
   for (let i = 0; i < names.length; i += 100) {
     const chunk = names.slice(i, i + 100);
-    const alarms = await allPages(
-      (NextToken) => call(ctx, `describing alarms ${chunk.join(', ')}`, () => clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: chunk, NextToken }))),
+    const alarms = await paginate(
+      (NextToken) => call(ctx, `describing alarms ${chunk.join(', ')}`, () => clients.cloudWatch.DescribeAlarms({ AlarmNames: chunk, NextToken })),
       (page) => page.MetricAlarms,
     );
     firing.push(...alarms.filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? ''));
@@ -47,7 +48,7 @@ export async function firingAlarms(clients: AwsClients, ctx: DeployPortsContext,
   return firing.filter(Boolean).sort();
 }
 
-async function restoreBlue(clients: AwsClients, ctx: DeployPortsContext, p: RestoreBlueInput): Promise<void> {
+async function restoreBlue(clients: AwsPort, ctx: DeployPortsContext, p: RestoreBlueInput): Promise<void> {
   const what = `restoring group ${p.blueGroup}`;
   const blue = await describeGroup(clients, ctx, p.blueGroup);
   if (!blue || isDeleting(blue)) throw deployError(ctx, what, 'the group is gone', 'notFound');
@@ -68,7 +69,7 @@ async function restoreBlue(clients: AwsClients, ctx: DeployPortsContext, p: Rest
   if (version !== undefined) await setDefaultVersion(clients, ctx, version);
 }
 
-export function createSwapPorts(clients: AwsClients, ctx: DeployPortsContext): SwapPorts {
+export function createSwapPorts(clients: AwsPort, ctx: DeployPortsContext): SwapPorts {
   return {
     createLaunchTemplateVersion: (p: CreateVersionInput): Promise<CreatedVersion> =>
       ensureImageVersion(clients, ctx, { label: `generation ${p.generation}`, amiId: p.amiId }),

@@ -3,10 +3,11 @@
  * notification target: Auto Scaling then emits EventBridge events, which a rule routes to the
  * event queue (see manifests/deploy/cloudformation-events.yaml).
  */
-import { DeleteLifecycleHookCommand, PutLifecycleHookCommand, type LifecycleHookSpecification } from '@aws-sdk/client-auto-scaling';
+import { call } from '../../aws/call';
+import type { LifecycleHookSpecification } from '../../aws/types';
 import type { GroupMemberParams, HookSpec, PutHookParams } from '../../model/plan-params';
 import { CloudError } from '../../aws/errors';
-import { act, DONE, type StepHandler } from '../apply-context';
+import { DONE, type StepHandler } from '../apply-context';
 
 const TRANSITION = {
   launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
@@ -27,16 +28,14 @@ export function hookSpecifications(hooks: HookSpec[] | undefined): { LifecycleHo
 }
 
 export const putLifecycleHook: StepHandler<PutHookParams> = async (clients, p, ctx) => {
-  await act(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
-    clients.autoScaling.send(
-      new PutLifecycleHookCommand({
-        AutoScalingGroupName: p.groupName,
-        LifecycleHookName: p.name,
-        LifecycleTransition: TRANSITION[p.transition],
-        HeartbeatTimeout: p.heartbeatTimeoutSeconds,
-        DefaultResult: p.defaultResult,
-      }),
-    ),
+  await call(ctx, `putting lifecycle hook ${p.name} on group ${p.groupName}`, () =>
+    clients.autoScaling.PutLifecycleHook({
+      AutoScalingGroupName: p.groupName,
+      LifecycleHookName: p.name,
+      LifecycleTransition: TRANSITION[p.transition],
+      HeartbeatTimeout: p.heartbeatTimeoutSeconds,
+      DefaultResult: p.defaultResult,
+    }),
   );
   return DONE;
 };
@@ -44,8 +43,8 @@ export const putLifecycleHook: StepHandler<PutHookParams> = async (clients, p, c
 /** A hook already gone counts as deleted (Auto Scaling answers a ValidationError). */
 export const deleteLifecycleHook: StepHandler<GroupMemberParams> = async (clients, p, ctx) => {
   try {
-    await act(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
-      clients.autoScaling.send(new DeleteLifecycleHookCommand({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name })),
+    await call(ctx, `deleting lifecycle hook ${p.name} of group ${p.groupName}`, () =>
+      clients.autoScaling.DeleteLifecycleHook({ AutoScalingGroupName: p.groupName, LifecycleHookName: p.name }),
     );
   } catch (err) {
     const gone = err instanceof CloudError && (err.errorClass === 'notFound' || /no lifecycle hook found/i.test(err.message));

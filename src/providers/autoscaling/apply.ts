@@ -1,17 +1,10 @@
 /** Apply handlers for Auto Scaling groups. */
-import {
-  AttachLoadBalancersCommand,
-  CreateAutoScalingGroupCommand,
-  DeleteAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-  UpdateAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
+import { call } from '../../aws/call';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { isNotFound } from '../../aws/errors';
-import { act, createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
-import type { AttachLoadBalancerParams, CreateGroupParams, NamedParams, UpdateGroupParams } from '../../model/plan-params';
+import { createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
 import { hookSpecifications } from './apply-hooks';
+import type { AttachLoadBalancerParams, CreateGroupParams, NamedParams, UpdateGroupParams } from '../../model/plan-params';
 import { fileSystemNotReady } from '../storage/apply';
 
 /** Pinned to the template's default version number: the version that carries the AMI. */
@@ -23,8 +16,8 @@ export const createAutoScalingGroup: StepHandler<CreateGroupParams> = async (cli
   const notYet = waiting(`group ${p.name} waits for launch template ${p.launchTemplateName} to become visible`, 5_000);
   let lts;
   try {
-    lts = await act(ctx, `describing launch template ${p.launchTemplateName}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.launchTemplateName] })),
+    lts = await call(ctx, `describing launch template ${p.launchTemplateName}`, () =>
+      clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [p.launchTemplateName] }),
     );
   } catch (err) {
     if (isNotFound(err)) return notYet;
@@ -38,34 +31,32 @@ export const createAutoScalingGroup: StepHandler<CreateGroupParams> = async (cli
     ctx,
     what,
     async () => {
-      await act(ctx, what, () =>
-        clients.autoScaling.send(
-          new CreateAutoScalingGroupCommand({
-            AutoScalingGroupName: p.name,
-            LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplateId, Version: String(lt.DefaultVersionNumber ?? 1) },
-            MinSize: p.min,
-            MaxSize: p.max,
-            DesiredCapacity: p.desired,
-            VPCZoneIdentifier: p.subnets.join(','),
-            LoadBalancerNames: [p.loadBalancerName],
-            HealthCheckType: 'ELB',
-            HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds,
-            Tags: Object.entries(tags).map(([Key, Value]) => ({
-              Key,
-              Value,
-              PropagateAtLaunch: true,
-              ResourceId: p.name,
-              ResourceType: 'auto-scaling-group',
-            })),
-            ...hookSpecifications(p.lifecycleHooks),
-          }),
-        ),
+      await call(ctx, what, () =>
+        clients.autoScaling.CreateAutoScalingGroup({
+          AutoScalingGroupName: p.name,
+          LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplateId, Version: String(lt.DefaultVersionNumber ?? 1) },
+          MinSize: p.min,
+          MaxSize: p.max,
+          DesiredCapacity: p.desired,
+          VPCZoneIdentifier: p.subnets.join(','),
+          LoadBalancerNames: [p.loadBalancerName],
+          HealthCheckType: 'ELB',
+          HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({
+            Key,
+            Value,
+            PropagateAtLaunch: true,
+            ResourceId: p.name,
+            ResourceType: 'auto-scaling-group',
+          })),
+          ...hookSpecifications(p.lifecycleHooks),
+        }),
       );
       return { status: 'done', detail: { launchTemplateVersion: lt.DefaultVersionNumber } };
     },
     async () => {
-      const out = await act(ctx, `describing auto scaling group ${p.name}`, () =>
-        clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [p.name] })),
+      const out = await call(ctx, `describing auto scaling group ${p.name}`, () =>
+        clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [p.name] }),
       );
       return tagsIfFound(out.AutoScalingGroups?.[0]);
     },
@@ -73,32 +64,30 @@ export const createAutoScalingGroup: StepHandler<CreateGroupParams> = async (cli
 };
 
 export const updateAutoScalingGroup: StepHandler<UpdateGroupParams> = async (clients, p, ctx) => {
-  await act(ctx, `updating auto scaling group ${p.name}`, () =>
-    clients.autoScaling.send(
-      new UpdateAutoScalingGroupCommand({
-        AutoScalingGroupName: p.name,
-        ...(p.min !== undefined ? { MinSize: p.min } : {}),
-        ...(p.max !== undefined ? { MaxSize: p.max } : {}),
-        ...(p.desired !== undefined ? { DesiredCapacity: p.desired } : {}),
-        ...(p.subnets ? { VPCZoneIdentifier: p.subnets.join(',') } : {}),
-        ...(p.healthCheckType ? { HealthCheckType: p.healthCheckType } : {}),
-        ...(p.healthCheckGracePeriodSeconds !== undefined ? { HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds } : {}),
-      }),
-    ),
+  await call(ctx, `updating auto scaling group ${p.name}`, () =>
+    clients.autoScaling.UpdateAutoScalingGroup({
+      AutoScalingGroupName: p.name,
+      ...(p.min !== undefined ? { MinSize: p.min } : {}),
+      ...(p.max !== undefined ? { MaxSize: p.max } : {}),
+      ...(p.desired !== undefined ? { DesiredCapacity: p.desired } : {}),
+      ...(p.subnets ? { VPCZoneIdentifier: p.subnets.join(',') } : {}),
+      ...(p.healthCheckType ? { HealthCheckType: p.healthCheckType } : {}),
+      ...(p.healthCheckGracePeriodSeconds !== undefined ? { HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds } : {}),
+    }),
   );
   return DONE;
 };
 
 export const attachLoadBalancer: StepHandler<AttachLoadBalancerParams> = async (clients, p, ctx) => {
-  await act(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
-    clients.autoScaling.send(new AttachLoadBalancersCommand({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] })),
+  await call(ctx, `attaching load balancer ${p.loadBalancerName} to group ${p.groupName}`, () =>
+    clients.autoScaling.AttachLoadBalancers({ AutoScalingGroupName: p.groupName, LoadBalancerNames: [p.loadBalancerName] }),
   );
   return DONE;
 };
 
 export const deleteAutoScalingGroup: StepHandler<NamedParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting auto scaling group ${p.name}`, () =>
-      clients.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: p.name, ForceDelete: true })),
+    call(ctx, `deleting auto scaling group ${p.name}`, () =>
+      clients.autoScaling.DeleteAutoScalingGroup({ AutoScalingGroupName: p.name, ForceDelete: true }),
     ),
   );

@@ -3,20 +3,18 @@
  * instance, and which fleet owns a group and which instances are in it, by the `drover:fleet`
  * tag every drover resource carries. Undefined when the resource is gone.
  */
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { TAG_FLEET } from '../../model/names';
 import { awsCall, type CallContext } from '../../aws/call';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 
 export type InstanceOwnerLookup = (instanceId: string) => Promise<string | undefined>;
 
-export function instanceOwnerLookup(clients: Pick<AwsClients, 'ec2'>, ctx: CallContext): InstanceOwnerLookup {
+export function instanceOwnerLookup(clients: Pick<AwsPort, 'ec2'>, ctx: CallContext): InstanceOwnerLookup {
   return async (instanceId) => {
     try {
-      const out = await awsCall(ctx, `describing instance ${instanceId}`, () => clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+      const out = await awsCall(ctx, `describing instance ${instanceId}`, () => clients.ec2.DescribeInstances({ InstanceIds: [instanceId] }));
       const instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
       return tagsFromList(instance?.Tags)[TAG_FLEET] || undefined;
     } catch (err) {
@@ -34,10 +32,10 @@ export interface GroupMembership {
 
 export type GroupMembershipLookup = (groupName: string) => Promise<GroupMembership | undefined>;
 
-export function groupMembershipLookup(clients: Pick<AwsClients, 'autoScaling'>, ctx: CallContext): GroupMembershipLookup {
+export function groupMembershipLookup(clients: Pick<AwsPort, 'autoScaling'>, ctx: CallContext): GroupMembershipLookup {
   return async (groupName) => {
     const out = await awsCall(ctx, `describing auto scaling group ${groupName}`, () =>
-      clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
+      clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [groupName] }),
     );
     const group = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === groupName);
     if (!group) return undefined;

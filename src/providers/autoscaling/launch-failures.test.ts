@@ -1,4 +1,4 @@
-import type { Activity } from '@aws-sdk/client-auto-scaling';
+import type { Activity } from '../../aws/types';
 import { CAPACITY_ATTEMPTS, classifyLaunchFailure, describeLaunchFailure, launchFailureOf } from './launch-failures';
 
 const AMI = "The image id '[ami-0a1b2c3d4e5f6dead]' does not exist. Launching EC2 instance failed.";

@@ -6,7 +6,7 @@
  * group that is gone, an unauthorized call) is terminal at once; capacity and limit errors
  * (and unknown ones) are terminal only after CAPACITY_ATTEMPTS failed launches in a row.
  */
-import type { Activity } from '@aws-sdk/client-auto-scaling';
+import type { Activity } from '../../aws/types';
 
 export interface LaunchFailure {
   /** The EC2 error code AWS's text stands for, or `Unknown`. */

@@ -4,26 +4,26 @@
  * by `instance-id` filter, which does not fail on an id EC2 does not list yet). A launch time
  * never changes for an instance's life, so steady state reads nothing.
  */
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { paginate } from '../../aws/paginate';
+import { call } from '../../aws/call';
 import type { ObservedGroup } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { Reader } from '../observe-context';
 
 /** EC2 accepts up to 200 values per filter. */
 const FILTER_VALUES = 200;
 
-async function describeLaunchTimes(clients: AwsClients, ids: string[], r: Reader): Promise<Map<string, string>> {
+async function describeLaunchTimes(clients: AwsPort, ids: string[], r: Reader): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (let at = 0; at < ids.length; at += FILTER_VALUES) {
     const Filters = [{ Name: 'instance-id', Values: ids.slice(at, at + FILTER_VALUES) }];
-    let NextToken: string | undefined;
-    do {
-      const out = await r.call('describing instance launch times', () => clients.ec2.send(new DescribeInstancesCommand({ Filters, MaxResults: 1000, NextToken })));
-      for (const res of out.Reservations ?? []) {
-        for (const i of res.Instances ?? []) if (i.InstanceId && i.LaunchTime) found.set(i.InstanceId, new Date(i.LaunchTime).toISOString());
-      }
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const reservations = await paginate(
+      (NextToken) => call(r, 'describing instance launch times', () => clients.ec2.DescribeInstances({ Filters, MaxResults: 1000, NextToken })),
+      (page) => page.Reservations,
+    );
+    for (const res of reservations) {
+      for (const i of res.Instances ?? []) if (i.InstanceId && i.LaunchTime) found.set(i.InstanceId, new Date(i.LaunchTime).toISOString());
+    }
   }
   return found;
 }
@@ -33,7 +33,7 @@ async function describeLaunchTimes(clients: AwsClients, ids: string[], r: Reader
  * (kept by the caller across reconciles, keyed `fleet/instance-id`), describing only the ids it lacks. A failed read leaves
  * AGE unknown for this pass (it is only shown, never acted on) and is retried next reconcile.
  */
-export async function withLaunchTimes(clients: AwsClients, groups: ObservedGroup[], r: Reader, known: Map<string, string>): Promise<void> {
+export async function withLaunchTimes(clients: AwsPort, groups: ObservedGroup[], r: Reader, known: Map<string, string>): Promise<void> {
   const key = (id: string) => `${r.fleet}/${id}`;
   const ids = groups.flatMap((g) => g.instances.map((i) => i.id)).filter(Boolean);
   const missing = ids.filter((id) => !known.has(key(id)));

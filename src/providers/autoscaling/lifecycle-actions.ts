@@ -3,13 +3,11 @@
  * health on the load balancer, the group's instances waiting on a hook) and answering the
  * hook. SDK types stay here; an action that is already over comes back as `false`, not an error.
  */
-import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, RecordLifecycleActionHeartbeatCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { paginate } from '../../aws/paginate';
 import { TAG_FLEET } from '../../model/names';
 import type { InstanceState } from '../../model/observed';
 import { awsCall, type CallContext } from '../../aws/call';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
 
 export interface ActionRef {
@@ -48,7 +46,7 @@ function isActionOver(err: unknown): boolean {
   return isNotFound(err) || (isInvalid(err) && /no active lifecycle action/i.test((err as Error).message));
 }
 
-export function lifecycleActionsPort(clients: AwsClients, ctx: CallContext): LifecycleActionsPort {
+export function lifecycleActionsPort(clients: AwsPort, ctx: CallContext): LifecycleActionsPort {
   const call = <T>(what: string, fn: () => Promise<T>) => awsCall(ctx, what, fn);
   const ids = (ref: ActionRef) => ({
     AutoScalingGroupName: ref.groupName,
@@ -67,7 +65,7 @@ export function lifecycleActionsPort(clients: AwsClients, ctx: CallContext): Lif
   return {
     instanceState: async (instanceId) => {
       try {
-        const out = await call(`describing instance ${instanceId}`, () => clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+        const out = await call(`describing instance ${instanceId}`, () => clients.ec2.DescribeInstances({ InstanceIds: [instanceId] }));
         return out.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.State?.Name;
       } catch (err) {
         if (isNotFound(err)) return undefined;
@@ -78,7 +76,7 @@ export function lifecycleActionsPort(clients: AwsClients, ctx: CallContext): Lif
       let state: { State?: string; Description?: string } | undefined;
       try {
         const out = await call(`describing health of ${instanceId} on load balancer ${lb}`, () =>
-          clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lb, Instances: [{ InstanceId: instanceId }] })),
+          clients.elb.DescribeInstanceHealth({ LoadBalancerName: lb, Instances: [{ InstanceId: instanceId }] }),
         );
         state = out.InstanceStates?.[0];
       } catch (err) {
@@ -92,27 +90,27 @@ export function lifecycleActionsPort(clients: AwsClients, ctx: CallContext): Lif
     },
     complete: (ref, result) =>
       answering(`completing lifecycle action ${ref.hookName} of ${ref.instanceId} with ${result}`, () =>
-        clients.autoScaling.send(new CompleteLifecycleActionCommand({ ...ids(ref), LifecycleActionResult: result })),
+        clients.autoScaling.CompleteLifecycleAction({ ...ids(ref), LifecycleActionResult: result }),
       ),
     heartbeat: (ref) =>
       answering(`recording a heartbeat for lifecycle action ${ref.hookName} of ${ref.instanceId}`, () =>
-        clients.autoScaling.send(new RecordLifecycleActionHeartbeatCommand(ids(ref))),
+        clients.autoScaling.RecordLifecycleActionHeartbeat(ids(ref)),
       ),
     waitingInstances: async (fleet) => {
       const found: WaitingInstance[] = [];
-      let NextToken: string | undefined;
-      do {
-        const out = await call(`describing auto scaling groups of fleet ${fleet}`, () =>
-          clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: `tag:${TAG_FLEET}`, Values: [fleet] }], NextToken })),
-        );
-        for (const g of out.AutoScalingGroups ?? []) {
-          for (const i of g.Instances ?? []) {
-            const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
-            if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
-          }
+      const groups = await paginate(
+        (NextToken) =>
+          call(`describing auto scaling groups of fleet ${fleet}`, () =>
+            clients.autoScaling.DescribeAutoScalingGroups({ Filters: [{ Name: `tag:${TAG_FLEET}`, Values: [fleet] }], NextToken }),
+          ),
+        (page) => page.AutoScalingGroups,
+      );
+      for (const g of groups) {
+        for (const i of g.Instances ?? []) {
+          const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+          if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
         }
-        NextToken = out.NextToken;
-      } while (NextToken);
+      }
       return found;
     },
   };

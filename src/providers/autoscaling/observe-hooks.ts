@@ -2,10 +2,10 @@
  * Observe the lifecycle hooks of one Auto Scaling group (DescribeLifecycleHooks). Only asked
  * for when the caller manages hooks (the daemon): a one-shot `apply` leaves them alone.
  */
-import { DescribeLifecycleHooksCommand } from '@aws-sdk/client-auto-scaling';
+import { call } from '../../aws/call';
 import { isNotFound } from '../../aws/errors';
 import type { ObservedGroup, ObservedLifecycleHook } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { Reader } from '../observe-context';
 
 const TRANSITIONS: Record<string, ObservedLifecycleHook['transition']> = {
@@ -13,11 +13,11 @@ const TRANSITIONS: Record<string, ObservedLifecycleHook['transition']> = {
   'autoscaling:EC2_INSTANCE_TERMINATING': 'terminating',
 };
 
-export async function observeLifecycleHooks(clients: AwsClients, groupName: string, r: Reader): Promise<ObservedLifecycleHook[]> {
+export async function observeLifecycleHooks(clients: AwsPort, groupName: string, r: Reader): Promise<ObservedLifecycleHook[]> {
   let out;
   try {
-    out = await r.call(`describing lifecycle hooks of group ${groupName}`, () =>
-      clients.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: groupName })),
+    out = await call(r, `describing lifecycle hooks of group ${groupName}`, () =>
+      clients.autoScaling.DescribeLifecycleHooks({ AutoScalingGroupName: groupName }),
     );
   } catch (err) {
     // Deleted since DescribeAutoScalingGroups listed it (a swap's green being removed): no hooks.
@@ -40,7 +40,7 @@ export async function observeLifecycleHooks(clients: AwsClients, groupName: stri
 }
 
 /** Fill `lifecycleHooks` on every live group (a group being deleted has none worth reading). */
-export async function observeGroupHooks(clients: AwsClients, groups: ObservedGroup[], r: Reader): Promise<void> {
+export async function observeGroupHooks(clients: AwsPort, groups: ObservedGroup[], r: Reader): Promise<void> {
   await Promise.all(
     groups
       .filter((g) => g.lifecycle !== 'deleting')

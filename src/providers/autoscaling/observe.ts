@@ -1,12 +1,10 @@
 /** Observe the fleet's Auto Scaling groups (by ownership tag) and their scaling policies. */
-import {
-  DescribeAutoScalingGroupsCommand,
-  DescribePoliciesCommand,
-  type AutoScalingGroup,
-} from '@aws-sdk/client-auto-scaling';
+import { paginate } from '../../aws/paginate';
+import { call } from '../../aws/call';
+import type { AutoScalingGroup } from '../../aws/types';
 import { groupName, isOwnedBy, parseGroupGeneration, TAG_FLEET, TAG_GENERATION } from '../../model/names';
 import type { NameConflict, ObservedGroup, ObservedPolicy } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
 import { parseGroupLifecycle, parseInstanceLifecycle } from './states';
@@ -16,7 +14,7 @@ export interface GroupsObservation {
   conflict?: NameConflict;
 }
 
-export async function observeGroups(clients: AwsClients, fleet: string, r: Reader): Promise<GroupsObservation> {
+export async function observeGroups(clients: AwsPort, fleet: string, r: Reader): Promise<GroupsObservation> {
   const found = await describeGroups(clients, r, `describing auto scaling groups`, {
     Filters: [{ Name: `tag:${TAG_FLEET}`, Values: [fleet] }],
   });
@@ -29,19 +27,15 @@ export async function observeGroups(clients: AwsClients, fleet: string, r: Reade
 }
 
 async function describeGroups(
-  clients: AwsClients,
+  clients: AwsPort,
   r: Reader,
   what: string,
   input: { Filters?: Array<{ Name: string; Values: string[] }>; AutoScalingGroupNames?: string[] },
 ): Promise<AutoScalingGroup[]> {
-  const all: AutoScalingGroup[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await r.call(what, () => clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ ...input, NextToken })));
-    all.push(...(out.AutoScalingGroups ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
-  return all;
+  return paginate(
+    (NextToken) => call(r, what, () => clients.autoScaling.DescribeAutoScalingGroups({ ...input, NextToken })),
+    (page) => page.AutoScalingGroups,
+  );
 }
 
 const toObservedGroup =
@@ -77,26 +71,24 @@ const toObservedGroup =
   };
 
 /** Scaling policies of the given groups (one paginated call per group). */
-export async function observePolicies(clients: AwsClients, groups: ObservedGroup[], r: Reader): Promise<ObservedPolicy[]> {
+export async function observePolicies(clients: AwsPort, groups: ObservedGroup[], r: Reader): Promise<ObservedPolicy[]> {
   const all: ObservedPolicy[] = [];
   for (const g of groups) {
-    let NextToken: string | undefined;
-    do {
-      const out = await r.call(`describing scaling policies of group ${g.name}`, () =>
-        clients.autoScaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: g.name, NextToken })),
-      );
-      for (const p of out.ScalingPolicies ?? []) {
-        all.push({
-          name: p.PolicyName ?? '',
-          arn: p.PolicyARN ?? '',
-          groupName: p.AutoScalingGroupName ?? g.name,
-          adjustment: p.ScalingAdjustment ?? 0,
-          adjustmentType: p.AdjustmentType ?? '',
-          cooldownSeconds: p.Cooldown ?? 0,
-        });
-      }
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const policies = await paginate(
+      (NextToken) =>
+        call(r, `describing scaling policies of group ${g.name}`, () => clients.autoScaling.DescribePolicies({ AutoScalingGroupName: g.name, NextToken })),
+      (page) => page.ScalingPolicies,
+    );
+    for (const p of policies) {
+      all.push({
+        name: p.PolicyName ?? '',
+        arn: p.PolicyARN ?? '',
+        groupName: p.AutoScalingGroupName ?? g.name,
+        adjustment: p.ScalingAdjustment ?? 0,
+        adjustmentType: p.AdjustmentType ?? '',
+        cooldownSeconds: p.Cooldown ?? 0,
+      });
+    }
   }
   return all;
 }

@@ -2,23 +2,15 @@
  * Auto Scaling group operations of a blue/green swap. Each is one idempotent step: it reads
  * the group first (or tolerates "already so" answers) and then acts.
  */
-import {
-  AttachLoadBalancersCommand,
-  CreateAutoScalingGroupCommand,
-  DeleteAutoScalingGroupCommand,
-  DetachLoadBalancersCommand,
-  ResumeProcessesCommand,
-  SuspendProcessesCommand,
-  UpdateAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
+import { call, callOrMissing } from '../../aws/call';
 import type { CreateGreenInput } from '../../model/deploy-io';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { createOwned, DONE } from '../apply-context';
 import { hookSpecifications } from './apply-hooks';
 import type { HookSpec } from '../../model/plan-params';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsInput, AwsPort } from '../../aws/port';
 import { tagsFromList } from '../../aws/tags';
-import { applyContext, call, callOrMissing, deployError, type DeployPortsContext } from '../deploy-context';
+import { applyContext, deployError, type DeployPortsContext } from '../deploy-context';
 import { describeGroup, fleetGroups, isDeleting } from './fleet-groups';
 import { fleetTemplate } from '../launchtemplate/versions';
 
@@ -35,10 +27,10 @@ export function sizeBounds(ctx: DeployPortsContext, desired: number): { min: num
 }
 
 /** Green starts detached from the ELB, pinned to its explicit version, sized to serve `desired` at once. */
-function greenGroupCommand(ctx: DeployPortsContext, p: CreateGreenInput, launchTemplateId: string, hooks: HookSpec[] | undefined): CreateAutoScalingGroupCommand {
+function greenGroupInput(ctx: DeployPortsContext, p: CreateGreenInput, launchTemplateId: string, hooks: HookSpec[] | undefined): AwsInput<'AutoScaling', 'CreateAutoScalingGroup'> {
   const tags = { ...ownershipTags(ctx.fleet.name), [TAG_GENERATION]: String(p.generation), [TAG_ROLE]: 'web', Name: ctx.fleet.name };
   const { min, max } = sizeBounds(ctx, p.desired);
-  return new CreateAutoScalingGroupCommand({
+  return {
     AutoScalingGroupName: p.groupName,
     LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: String(p.launchTemplateVersion) },
     MinSize: min,
@@ -49,11 +41,11 @@ function greenGroupCommand(ctx: DeployPortsContext, p: CreateGreenInput, launchT
     HealthCheckGracePeriod: ctx.fleet.loadBalancer.healthCheckGracePeriodSeconds,
     Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true, ResourceId: p.groupName, ResourceType: 'auto-scaling-group' })),
     ...hookSpecifications(hooks),
-  });
+  };
 }
 
 /** `hooks`: the lifecycle hooks the group is born with (the caller asks the planner), none when undefined. */
-export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsContext, p: CreateGreenInput, hooks: HookSpec[] | undefined): Promise<void> {
+export async function createGreenGroup(clients: AwsPort, ctx: DeployPortsContext, p: CreateGreenInput, hooks: HookSpec[] | undefined): Promise<void> {
   const what = `creating auto scaling group ${p.groupName}`;
   const existing = await describeGroup(clients, ctx, p.groupName);
   if (isDeleting(existing)) throw deployError(ctx, what, `an earlier group ${p.groupName} is still being deleted`, 'dependency');
@@ -66,7 +58,7 @@ export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsCont
     applyContext(ctx),
     what,
     async () => {
-      await call(ctx, what, () => clients.autoScaling.send(greenGroupCommand(ctx, p, lt.id, hooks)));
+      await call(ctx, what, () => clients.autoScaling.CreateAutoScalingGroup(greenGroupInput(ctx, p, lt.id, hooks)));
       return DONE;
     },
     // A group AWS does not show yet has no tags to judge: undefined (wait), not {} (someone else's).
@@ -78,62 +70,60 @@ export async function createGreenGroup(clients: AwsClients, ctx: DeployPortsCont
   if (outcome.status === 'waiting') throw deployError(ctx, what, outcome.reason, 'dependency');
 }
 
-export async function attachToLoadBalancer(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<void> {
+export async function attachToLoadBalancer(clients: AwsPort, ctx: DeployPortsContext, groupName: string): Promise<void> {
   const lb = ctx.fleet.loadBalancer.name;
   await call(ctx, `attaching group ${groupName} to load balancer ${lb}`, () =>
-    clients.autoScaling.send(new AttachLoadBalancersCommand({ AutoScalingGroupName: groupName, LoadBalancerNames: [lb] })),
+    clients.autoScaling.AttachLoadBalancers({ AutoScalingGroupName: groupName, LoadBalancerNames: [lb] }),
   );
 }
 
 /** Detach from the load balancer (its instances drain); a missing group is already detached. */
-export async function detachFromLoadBalancer(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<void> {
+export async function detachFromLoadBalancer(clients: AwsPort, ctx: DeployPortsContext, groupName: string): Promise<void> {
   const lb = ctx.fleet.loadBalancer.name;
   await callOrMissing(ctx, `detaching group ${groupName} from load balancer ${lb}`, () =>
-    clients.autoScaling.send(new DetachLoadBalancersCommand({ AutoScalingGroupName: groupName, LoadBalancerNames: [lb] })),
+    clients.autoScaling.DetachLoadBalancers({ AutoScalingGroupName: groupName, LoadBalancerNames: [lb] }),
   );
 }
 
-export async function suspendProcesses(clients: AwsClients, ctx: DeployPortsContext, groupName: string, processes: string[]): Promise<void> {
+export async function suspendProcesses(clients: AwsPort, ctx: DeployPortsContext, groupName: string, processes: string[]): Promise<void> {
   await callOrMissing(ctx, `suspending ${processes.join(', ')} of group ${groupName}`, () =>
-    clients.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: groupName, ScalingProcesses: processes })),
+    clients.autoScaling.SuspendProcesses({ AutoScalingGroupName: groupName, ScalingProcesses: processes }),
   );
 }
 
-export async function resumeProcesses(clients: AwsClients, ctx: DeployPortsContext, groupName: string, processes: string[]): Promise<void> {
+export async function resumeProcesses(clients: AwsPort, ctx: DeployPortsContext, groupName: string, processes: string[]): Promise<void> {
   if (!processes.length) return;
   await call(ctx, `resuming ${processes.join(', ')} of group ${groupName}`, () =>
-    clients.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: groupName, ScalingProcesses: processes })),
+    clients.autoScaling.ResumeProcesses({ AutoScalingGroupName: groupName, ScalingProcesses: processes }),
   );
 }
 
 export async function setGroupSize(
-  clients: AwsClients,
+  clients: AwsPort,
   ctx: DeployPortsContext,
   groupName: string,
   size: { min: number; max: number; desired: number },
 ): Promise<void> {
   await call(ctx, `setting group ${groupName} to ${size.desired} instances`, () =>
-    clients.autoScaling.send(
-      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, MinSize: size.min, MaxSize: size.max, DesiredCapacity: size.desired }),
-    ),
+    clients.autoScaling.UpdateAutoScalingGroup({ AutoScalingGroupName: groupName, MinSize: size.min, MaxSize: size.max, DesiredCapacity: size.desired }),
   );
 }
 
-export async function scaleToZero(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<void> {
+export async function scaleToZero(clients: AwsPort, ctx: DeployPortsContext, groupName: string): Promise<void> {
   await callOrMissing(ctx, `scaling group ${groupName} to zero`, () =>
-    clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, MinSize: 0, DesiredCapacity: 0 })),
+    clients.autoScaling.UpdateAutoScalingGroup({ AutoScalingGroupName: groupName, MinSize: 0, DesiredCapacity: 0 }),
   );
 }
 
 /** Force-delete (instances drain and terminate); a group gone or being deleted is done. */
-export async function deleteGroup(clients: AwsClients, ctx: DeployPortsContext, groupName: string): Promise<void> {
+export async function deleteGroup(clients: AwsPort, ctx: DeployPortsContext, groupName: string): Promise<void> {
   await callOrMissing(ctx, `deleting auto scaling group ${groupName}`, () =>
-    clients.autoScaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: groupName, ForceDelete: true })),
+    clients.autoScaling.DeleteAutoScalingGroup({ AutoScalingGroupName: groupName, ForceDelete: true }),
   );
 }
 
 /** Groups that serve from the load balancer get back the health checks retiring them suspended. */
-export async function resumeHealthChecksOfServingGroups(clients: AwsClients, ctx: DeployPortsContext, except: string): Promise<void> {
+export async function resumeHealthChecksOfServingGroups(clients: AwsPort, ctx: DeployPortsContext, except: string): Promise<void> {
   const lb = ctx.fleet.loadBalancer.name;
   for (const g of await fleetGroups(clients, ctx)) {
     if (g.name === except || isDeleting(g) || !g.loadBalancerNames.includes(lb)) continue;

@@ -3,7 +3,7 @@
  * 5 receives, so a message no parser accepts ends up where a human can read it, never in a
  * hot loop. Idempotent: an existing queue keeps its URL and gets the redrive policy set.
  */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isAlreadyExists, isNotFound } from '../../aws/errors';
 import { EventQueueClient, isQueueUrl, sqsEventQueue } from './queue';
 import { EVENTS } from '../../log/events';
@@ -35,7 +35,7 @@ export function queueNameOf(queue: string): string {
   return isQueueUrl(queue) ? (queue.replace(/\/+$/, '').split('/').pop() ?? queue) : queue;
 }
 
-export async function ensureEventQueue(clients: Pick<AwsClients, 'sqs'>, queue: string, opts: EnsureQueueOptions = {}): Promise<EventQueueInfo> {
+export async function ensureEventQueue(clients: Pick<AwsPort, 'sqs'>, queue: string, opts: EnsureQueueOptions = {}): Promise<EventQueueInfo> {
   const q = opts.queueClient ?? sqsEventQueue(clients.sqs);
   const name = queueNameOf(queue);
   try {

@@ -2,18 +2,7 @@
  * The narrow SQS port the intake uses (poller, relay, queue setup). SDK types stay here:
  * messages come out as plain `QueueMessage`s, and failures as CloudErrors with gerund context.
  */
-import {
-  ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SqsApi } from '../../aws/port';
 import { toCloudError } from '../../aws/errors';
 
 export interface QueueMessage {
@@ -82,46 +71,43 @@ function toQueueMessage(m: { MessageId?: string; ReceiptHandle?: string; Body?: 
   };
 }
 
-export function sqsEventQueue(sqs: SQSClient): EventQueueClient {
+export function sqsEventQueue(sqs: SqsApi): EventQueueClient {
   return {
     resolveUrl: (queue) =>
       isQueueUrl(queue)
         ? Promise.resolve(queue)
-        : guarded(`looking up queue ${queue}`, async () => (await sqs.send(new GetQueueUrlCommand({ QueueName: queue }))).QueueUrl!),
+        : guarded(`looking up queue ${queue}`, async () => (await sqs.GetQueueUrl({ QueueName: queue })).QueueUrl!),
     attributes: (url, names) =>
-      guarded(`reading attributes of queue ${url}`, async () => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names as any }))).Attributes ?? {}),
+      guarded(`reading attributes of queue ${url}`, async () => (await sqs.GetQueueAttributes({ QueueUrl: url, AttributeNames: names as any })).Attributes ?? {}),
     receive: (url, o) =>
       guarded(`receiving from queue ${url}`, async () => {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({
+        const out = await sqs.ReceiveMessage({
             QueueUrl: url,
             MaxNumberOfMessages: o.maxMessages,
             WaitTimeSeconds: o.waitSeconds,
             MessageAttributeNames: ['All'],
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
-          }),
-          { abortSignal: o.abortSignal as any },
-        );
+          }, { abortSignal: o.abortSignal as any });
         return (out.Messages ?? []).map(toQueueMessage);
       }),
-    delete: (url, handle) => guarded(`deleting a message from queue ${url}`, async () => void (await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle })))),
+    delete: (url, handle) => guarded(`deleting a message from queue ${url}`, async () => void (await sqs.DeleteMessage({ QueueUrl: url, ReceiptHandle: handle }))),
     deleteBatch: (url, entries) =>
       guarded(`deleting ${entries.length} messages from queue ${url}`, async () => {
         const Entries = entries.map((e) => ({ Id: e.id, ReceiptHandle: e.receiptHandle }));
-        const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries }));
+        const out = await sqs.DeleteMessageBatch({ QueueUrl: url, Entries });
         return (out.Failed ?? []).map((f) => ({ id: f.Id ?? '', code: f.Code ?? '', message: f.Message ?? '', senderFault: f.SenderFault !== false }));
       }),
     changeVisibility: (url, handle, seconds) =>
-      guarded(`extending message visibility on queue ${url}`, async () => void (await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: seconds })))),
+      guarded(`extending message visibility on queue ${url}`, async () => void (await sqs.ChangeMessageVisibility({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: seconds }))),
     send: (url, body, attributes) =>
       guarded(`sending a message to queue ${url}`, async () => {
         const MessageAttributes = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
-        const out = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageAttributes }));
+        const out = await sqs.SendMessage({ QueueUrl: url, MessageBody: body, MessageAttributes });
         return { messageId: out.MessageId ?? '' };
       }),
     create: (name, attributes) =>
-      guarded(`creating queue ${name}`, async () => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes as any }))).QueueUrl!),
+      guarded(`creating queue ${name}`, async () => (await sqs.CreateQueue({ QueueName: name, Attributes: attributes as any })).QueueUrl!),
     setAttributes: (url, attributes) =>
-      guarded(`setting attributes of queue ${url}`, async () => void (await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes as any })))),
+      guarded(`setting attributes of queue ${url}`, async () => void (await sqs.SetQueueAttributes({ QueueUrl: url, Attributes: attributes as any }))),
   };
 }

@@ -5,7 +5,7 @@
 import { isReportOnly, type ApplyKind, type Plan, type PlanStep } from '../../model/plan';
 import type { PlanStepParams } from '../../model/plan-params';
 import { EVENTS } from '../../log/events';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { CloudError, toCloudError } from '../../aws/errors';
 import type { ApplyContext, StepHandler, StepOutcome } from '../apply-context';
 import { createAutoScalingGroup, attachLoadBalancer, deleteAutoScalingGroup, updateAutoScalingGroup } from '../autoscaling/apply';
@@ -50,13 +50,13 @@ const HANDLERS: { [K in ApplyKind]: StepHandler<PlanStepParams[K]> } = {
 };
 
 /** The handler of the step's kind, given that kind's params. */
-function runHandler<K extends ApplyKind>(clients: AwsClients, step: PlanStep<K>, ctx: ApplyContext): Promise<StepOutcome> {
+function runHandler<K extends ApplyKind>(clients: AwsPort, step: PlanStep<K>, ctx: ApplyContext): Promise<StepOutcome> {
   const handler: StepHandler<PlanStepParams[K]> = HANDLERS[step.kind];
   return handler(clients, step.params, ctx);
 }
 
 /** Run one step. Errors a dependency causes (in use, still creating) become `waiting`. */
-export async function applyStep(clients: AwsClients, step: PlanStep, ctx: ApplyContext): Promise<StepOutcome> {
+export async function applyStep(clients: AwsPort, step: PlanStep, ctx: ApplyContext): Promise<StepOutcome> {
   if (isReportOnly(step)) {
     throw new CloudError(`applying ${step.kind} ${step.resource} for fleet ${ctx.fleet}: the step is report-only`, {
       errorClass: 'invalid',
@@ -83,7 +83,7 @@ export interface ApplyResult {
   failed?: { step: PlanStep; error: CloudError };
 }
 
-export async function applyPlan(clients: AwsClients, plan: Plan, ctx: ApplyContext): Promise<ApplyResult> {
+export async function applyPlan(clients: AwsPort, plan: Plan, ctx: ApplyContext): Promise<ApplyResult> {
   const applied: AppliedStep[] = [];
   for (const step of plan.steps.filter((s) => !isReportOnly(s))) {
     const fields = { event: EVENTS.applyStep, fleet: plan.fleet, kind: step.kind, resource: step.resource };

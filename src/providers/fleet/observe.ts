@@ -2,7 +2,7 @@
 import type { DesiredFleet } from '../../model/fleet';
 import type { NameConflict, ObservedFleet } from '../../model/observed';
 import { EVENTS } from '../../log/events';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { observeAlarms } from '../scaling/observe';
 import { Reader, type ObserveContext } from '../observe-context';
 import { observeGroups, observePolicies } from '../autoscaling/observe';
@@ -14,7 +14,7 @@ import { observeGroupHooks } from '../autoscaling/observe-hooks';
 import { observeLoadBalancer } from '../loadbalancer/observe';
 import { observeEfsSecurityGroup, observeFileSystem, observeSubnetZones } from '../storage/observe';
 
-export async function observeFleet(clients: AwsClients, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
+export async function observeFleet(clients: AwsPort, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
   const fleet = desired.name;
   const r = new Reader(ctx, fleet);
   const compute = async () => {

@@ -2,11 +2,10 @@
  * Which fleets drover owns in the account, found by tag (for `apply --prune`): every Auto Scaling
  * group and launch template tagged drover:managed-by=drover names its fleet in drover:fleet.
  */
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
+import { paginate } from '../../aws/paginate';
 import { MANAGED_BY, TAG_FLEET, TAG_MANAGED_BY } from '../../model/names';
 import { awsCall, type CallContext } from '../../aws/call';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { tagsFromList } from '../../aws/tags';
 
 export interface OwnedFleet {
@@ -17,7 +16,7 @@ export interface OwnedFleet {
 
 const OWNED = [{ Name: `tag:${TAG_MANAGED_BY}`, Values: [MANAGED_BY] }];
 
-export async function listOwnedFleets(clients: AwsClients, ctx: CallContext): Promise<OwnedFleet[]> {
+export async function listOwnedFleets(clients: AwsPort, ctx: CallContext): Promise<OwnedFleet[]> {
   const found = new Map<string, OwnedFleet>();
   const add = (tags: Record<string, string>, lb?: string) => {
     const name = tags[TAG_FLEET];
@@ -25,20 +24,15 @@ export async function listOwnedFleets(clients: AwsClients, ctx: CallContext): Pr
     const prev = found.get(name);
     found.set(name, { name, ...(prev?.loadBalancerName || lb ? { loadBalancerName: prev?.loadBalancerName ?? lb } : {}) });
   };
-  let token: string | undefined;
-  do {
-    const out = await awsCall(ctx, 'listing auto scaling groups drover owns', () =>
-      clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ Filters: OWNED, NextToken: token })),
-    );
-    for (const g of out.AutoScalingGroups ?? []) add(tagsFromList(g.Tags), g.LoadBalancerNames?.[0]);
-    token = out.NextToken;
-  } while (token);
-  do {
-    const out = await awsCall(ctx, 'listing launch templates drover owns', () =>
-      clients.ec2.send(new DescribeLaunchTemplatesCommand({ Filters: OWNED, NextToken: token })),
-    );
-    for (const t of out.LaunchTemplates ?? []) add(tagsFromList(t.Tags));
-    token = out.NextToken;
-  } while (token);
+  const groups = await paginate(
+    (NextToken) => awsCall(ctx, 'listing auto scaling groups drover owns', () => clients.autoScaling.DescribeAutoScalingGroups({ Filters: OWNED, NextToken })),
+    (page) => page.AutoScalingGroups,
+  );
+  for (const g of groups) add(tagsFromList(g.Tags), g.LoadBalancerNames?.[0]);
+  const templates = await paginate(
+    (NextToken) => awsCall(ctx, 'listing launch templates drover owns', () => clients.ec2.DescribeLaunchTemplates({ Filters: OWNED, NextToken })),
+    (page) => page.LaunchTemplates,
+  );
+  for (const t of templates) add(tagsFromList(t.Tags));
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

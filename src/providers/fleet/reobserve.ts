@@ -3,37 +3,37 @@
  * call (plus one DescribeInstanceHealth when asked for health). A group being deleted counts
  * as missing. The deploy machines call this before destructive steps and before Succeeded.
  */
-import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
-import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { call, callOrMissing } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
+import type { AutoScalingGroup } from '../../aws/types';
 import type { ReobserveInput, ReobservedFacts, ReobservedGroup } from '../../model/reobserve';
-import type { AwsClients } from '../../aws/clients';
-import { allPages, call, callOrMissing, type DeployPortsContext } from '../deploy-context';
+import type { AwsPort } from '../../aws/port';
+import { type DeployPortsContext } from '../deploy-context';
 import { isDeleting } from '../autoscaling/fleet-groups';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */
 const DRAINING = /deregistration currently in progress/i;
 
-async function describeGroups(clients: AwsClients, ctx: DeployPortsContext, names: string[]): Promise<AutoScalingGroup[]> {
+async function describeGroups(clients: AwsPort, ctx: DeployPortsContext, names: string[]): Promise<AutoScalingGroup[]> {
   if (!names.length) return [];
-  return allPages(
+  return paginate(
     (NextToken) => call(ctx, `describing auto scaling groups ${names.join(', ')}`, () =>
-      clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, NextToken }))),
+      clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: names, NextToken })),
     (page) => page.AutoScalingGroups,
   );
 }
 
-async function servingIds(clients: AwsClients, ctx: DeployPortsContext): Promise<Set<string>> {
+async function servingIds(clients: AwsPort, ctx: DeployPortsContext): Promise<Set<string>> {
   const lb = ctx.fleet.loadBalancer.name;
   const out = await callOrMissing(ctx, `describing instance health on load balancer ${lb}`, () =>
-    clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lb })),
+    clients.elb.DescribeInstanceHealth({ LoadBalancerName: lb }),
   );
   const ids = (out?.InstanceStates ?? []).filter((s) => s.State === 'InService' && !DRAINING.test(s.Description ?? ''));
   return new Set(ids.map((s) => s.InstanceId ?? ''));
 }
 
 /** AMI per `<templateId>:<version>` of the groups' pinned numeric versions (one call per template). */
-async function pinnedImages(clients: AwsClients, ctx: DeployPortsContext, groups: AutoScalingGroup[]): Promise<Map<string, string>> {
+async function pinnedImages(clients: AwsPort, ctx: DeployPortsContext, groups: AutoScalingGroup[]): Promise<Map<string, string>> {
   const byTemplate = new Map<string, Set<string>>();
   for (const g of groups) {
     const lt = g.LaunchTemplate;
@@ -43,7 +43,7 @@ async function pinnedImages(clients: AwsClients, ctx: DeployPortsContext, groups
   const images = new Map<string, string>();
   for (const [id, versions] of byTemplate) {
     const out = await callOrMissing(ctx, `describing versions ${[...versions].join(', ')} of launch template ${id}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [...versions] })),
+      clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateId: id, Versions: [...versions] }),
     );
     for (const v of out?.LaunchTemplateVersions ?? []) {
       if (v.LaunchTemplateData?.ImageId) images.set(`${id}:${v.VersionNumber}`, v.LaunchTemplateData.ImageId);
@@ -65,7 +65,7 @@ function factsOf(g: AutoScalingGroup, lb: string, serving: Set<string> | undefin
   };
 }
 
-export async function reobserveGroups(clients: AwsClients, ctx: DeployPortsContext, p: ReobserveInput): Promise<ReobservedFacts> {
+export async function reobserveGroups(clients: AwsPort, ctx: DeployPortsContext, p: ReobserveInput): Promise<ReobservedFacts> {
   const names = [...new Set(p.groupNames)];
   const live = (await describeGroups(clients, ctx, names)).filter((g) => !isDeleting(g));
   const lb = ctx.fleet.loadBalancer.name;

@@ -2,11 +2,10 @@
 import { EVENTS } from '../../log/events';
 import { deregisterImageAndSnapshots } from './images';
 import type { DeregisterImageParams } from '../../model/plan-params';
-import { act, DONE, type StepHandler } from '../apply-context';
+import { DONE, type StepHandler } from '../apply-context';
 
 export const deregisterImage: StepHandler<DeregisterImageParams> = async (clients, params, ctx) => {
-  const call = <T>(what: string, fn: () => Promise<T>) => act(ctx, what, fn);
-  const removal = await deregisterImageAndSnapshots(clients, ctx.fleet, params, call);
+  const removal = await deregisterImageAndSnapshots(clients, ctx, params);
   if (removal.status === 'kept') {
     ctx.logger.warn({ event: EVENTS.applyStep, fleet: ctx.fleet, imageId: params.imageId }, `keeping image ${params.imageId}: ${removal.reason}`);
     return { status: 'done', detail: { kept: removal.reason } };

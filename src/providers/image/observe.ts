@@ -7,15 +7,14 @@
  */
 import { DEFAULT_IMAGE_RETAIN, type DesiredFleet } from '../../model/fleet';
 import type { ObservedImage } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { imageReferences, listFleetImages } from './images';
 import type { Reader } from '../observe-context';
 
-export async function observeImages(clients: AwsClients, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
+export async function observeImages(clients: AwsPort, desired: DesiredFleet, r: Reader, deleting = false): Promise<ObservedImage[] | undefined> {
   if (!desired.image.bake && !deleting) return undefined;
-  const call = <T>(what: string, fn: () => Promise<T>) => r.call(what, fn);
-  const images = await listFleetImages(clients, desired.name, call);
+  const images = await listFleetImages(clients, r);
   if (deleting || images.length <= Math.max(1, desired.image.retain ?? DEFAULT_IMAGE_RETAIN)) return images;
-  const refs = await imageReferences(clients, desired.name, images.map((i) => i.id), call);
+  const refs = await imageReferences(clients, r, images.map((i) => i.id));
   return images.map((i) => ({ ...i, usedBy: refs.get(i.id) ?? [] }));
 }

@@ -1,23 +1,15 @@
 /** Apply handlers for the launch template, and the AMI check that runs before it is created. */
-import {
-  CreateLaunchTemplateCommand,
-  CreateLaunchTemplateVersionCommand,
-  DeleteLaunchTemplateCommand,
-  DescribeImagesCommand,
-  DescribeLaunchTemplatesCommand,
-  ModifyLaunchTemplateCommand,
-  type RequestLaunchTemplateData,
-} from '@aws-sdk/client-ec2';
-import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { call } from '../../aws/call';
+import type { RequestLaunchTemplateData } from '../../aws/types';
+import type { AwsPort } from '../../aws/port';
 import type { LaunchTemplateIdParams, TemplateParams, TemplateVersionParams } from '../../model/plan-params';
 import { fillFileSystemId } from '../../model/user-data';
-import type { AwsClients } from '../../aws/clients';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
-import { act, createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
+import { createOwned, tolerateNotFound, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
 import { resolveFileSystemId } from '../storage/apply';
 
-async function templateData(clients: AwsClients, p: TemplateParams, ctx: ApplyContext): Promise<RequestLaunchTemplateData> {
+async function templateData(clients: AwsPort, p: TemplateParams, ctx: ApplyContext): Promise<RequestLaunchTemplateData> {
   // The planner rendered the user-data; a file system the same plan created is known only now.
   const s = p.storage;
   const userData = s && !s.fileSystemId ? fillFileSystemId(p.userData, await resolveFileSystemId(clients, s.creationToken, ctx)) : p.userData;
@@ -37,21 +29,19 @@ export const createLaunchTemplate: StepHandler<TemplateParams> = async (clients,
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
-        clients.ec2.send(
-          new CreateLaunchTemplateCommand({
-            LaunchTemplateName: p.name,
-            VersionDescription: `drover: ${p.imageId}`,
-            LaunchTemplateData: data,
-            TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownedTagList(ctx.fleet, p.name) }],
-          }),
-        ),
+      const out = await call(ctx, what, () =>
+        clients.ec2.CreateLaunchTemplate({
+          LaunchTemplateName: p.name,
+          VersionDescription: `drover: ${p.imageId}`,
+          LaunchTemplateData: data,
+          TagSpecifications: [{ ResourceType: 'launch-template', Tags: ownedTagList(ctx.fleet, p.name) }],
+        }),
       );
       return { status: 'done', detail: { launchTemplateId: out.LaunchTemplate?.LaunchTemplateId } };
     },
     async () => {
-      const out = await act(ctx, `describing launch template ${p.name}`, () =>
-        clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [p.name] })),
+      const out = await call(ctx, `describing launch template ${p.name}`, () =>
+        clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [p.name] }),
       );
       return tagsIfFound(out.LaunchTemplates?.[0]);
     },
@@ -61,23 +51,19 @@ export const createLaunchTemplate: StepHandler<TemplateParams> = async (clients,
 /** A new version becomes the default, and the active group (if any) is pinned to it. */
 export const createLaunchTemplateVersion: StepHandler<TemplateVersionParams> = async (clients, p, ctx) => {
   const data = await templateData(clients, p, ctx);
-  const out = await act(ctx, `creating a version of launch template ${p.name}`, () =>
-    clients.ec2.send(
-      new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: p.launchTemplateId, VersionDescription: `drover: ${p.imageId}`, LaunchTemplateData: data }),
-    ),
+  const out = await call(ctx, `creating a version of launch template ${p.name}`, () =>
+    clients.ec2.CreateLaunchTemplateVersion({ LaunchTemplateId: p.launchTemplateId, VersionDescription: `drover: ${p.imageId}`, LaunchTemplateData: data }),
   );
   const version = String(out.LaunchTemplateVersion?.VersionNumber ?? '');
-  await act(ctx, `making version ${version} the default of launch template ${p.name}`, () =>
-    clients.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId, DefaultVersion: version })),
+  await call(ctx, `making version ${version} the default of launch template ${p.name}`, () =>
+    clients.ec2.ModifyLaunchTemplate({ LaunchTemplateId: p.launchTemplateId, DefaultVersion: version }),
   );
   if (p.groupName) {
-    await act(ctx, `pinning group ${p.groupName} to launch template version ${version}`, () =>
-      clients.autoScaling.send(
-        new UpdateAutoScalingGroupCommand({
-          AutoScalingGroupName: p.groupName,
-          LaunchTemplate: { LaunchTemplateId: p.launchTemplateId, Version: version },
-        }),
-      ),
+    await call(ctx, `pinning group ${p.groupName} to launch template version ${version}`, () =>
+      clients.autoScaling.UpdateAutoScalingGroup({
+        AutoScalingGroupName: p.groupName,
+        LaunchTemplate: { LaunchTemplateId: p.launchTemplateId, Version: version },
+      }),
     );
   }
   return { status: 'done', detail: { version: Number(version) } };
@@ -85,8 +71,8 @@ export const createLaunchTemplateVersion: StepHandler<TemplateVersionParams> = a
 
 export const deleteLaunchTemplate: StepHandler<LaunchTemplateIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
-      clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: p.launchTemplateId })),
+    call(ctx, `deleting launch template ${p.launchTemplateId}`, () =>
+      clients.ec2.DeleteLaunchTemplate({ LaunchTemplateId: p.launchTemplateId }),
     ),
   );
 
@@ -94,11 +80,11 @@ export const deleteLaunchTemplate: StepHandler<LaunchTemplateIdParams> = (client
  * Make sure an AMI exists before anything is built on it, so a typo leaves nothing behind:
  * `launching fleet magento: AMI ami-… does not exist (InvalidAMIID.NotFound)`.
  */
-export async function validateImage(clients: AwsClients, imageId: string, ctx: ApplyContext, context = `launching fleet ${ctx.fleet}`): Promise<void> {
+export async function validateImage(clients: AwsPort, imageId: string, ctx: ApplyContext, context = `launching fleet ${ctx.fleet}`): Promise<void> {
   const missing = (code: string, cause?: unknown) =>
     new CloudError(`${context}: AMI ${imageId} does not exist (${code})`, { errorClass: 'notFound', awsCode: code, cause });
   try {
-    const out = await act(ctx, `describing AMI ${imageId}`, () => clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })));
+    const out = await call(ctx, `describing AMI ${imageId}`, () => clients.ec2.DescribeImages({ ImageIds: [imageId] }));
     const image = out.Images?.find((i) => i.ImageId === imageId);
     if (!image) throw missing('InvalidAMIID.NotFound');
     if (image.State && image.State !== 'available') {

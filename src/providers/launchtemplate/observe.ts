@@ -1,12 +1,9 @@
 /** Observe the fleet's launch template (`drover-<fleet>`) and the versions its groups pin. */
-import {
-  DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  type LaunchTemplate,
-} from '@aws-sdk/client-ec2';
+import { call } from '../../aws/call';
+import type { LaunchTemplate } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedGroup, ObservedLaunchTemplate } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
@@ -17,7 +14,7 @@ export interface LaunchTemplateObservation {
 }
 
 export async function observeLaunchTemplate(
-  clients: AwsClients,
+  clients: AwsPort,
   fleet: string,
   groups: ObservedGroup[],
   r: Reader,
@@ -33,8 +30,8 @@ export async function observeLaunchTemplate(
     .filter((g) => g.launchTemplate?.id === id && /^\d+$/.test(g.launchTemplate.version) && g.lifecycle !== 'deleting')
     .map((g) => g.launchTemplate!.version);
   const describe = (versions: string[]) =>
-    r.call(`describing versions of launch template ${name}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: versions })),
+    call(r, `describing versions of launch template ${name}`, () =>
+      clients.ec2.DescribeLaunchTemplateVersions({ LaunchTemplateId: id, Versions: versions }),
     );
   let out;
   try {
@@ -66,10 +63,10 @@ export async function observeLaunchTemplate(
   };
 }
 
-async function describeByName(clients: AwsClients, name: string, r: Reader): Promise<LaunchTemplate | undefined> {
+async function describeByName(clients: AwsPort, name: string, r: Reader): Promise<LaunchTemplate | undefined> {
   try {
-    const out = await r.call(`describing launch template ${name}`, () =>
-      clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })),
+    const out = await call(r, `describing launch template ${name}`, () =>
+      clients.ec2.DescribeLaunchTemplates({ LaunchTemplateNames: [name] }),
     );
     return out.LaunchTemplates?.find((t) => t.LaunchTemplateName === name);
   } catch (err) {

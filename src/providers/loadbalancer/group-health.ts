@@ -2,19 +2,19 @@
  * A group's instances split by whether they serve: InService and Healthy in the group, and
  * InService (not draining) on the fleet's load balancer. Everything else is not in service.
  */
-import { DescribeScalingActivitiesCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstanceHealthCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { callOrMissing } from '../../aws/call';
+import type { AutoScalingGroup } from '../../aws/types';
 import type { GroupHealthFacts } from '../../model/deploy-io';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from '../autoscaling/launch-failures';
-import { callOrMissing, type DeployPortsContext } from '../deploy-context';
+import { type DeployPortsContext } from '../deploy-context';
 import { describeGroup, isDeleting } from '../autoscaling/fleet-groups';
 import { parseInstanceLifecycle } from '../autoscaling/states';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */
 const DRAINING = /deregistration currently in progress/i;
 
-export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsContext, name: string): Promise<GroupHealthFacts> {
+export async function pollGroupHealth(clients: AwsPort, ctx: DeployPortsContext, name: string): Promise<GroupHealthFacts> {
   const group = await describeGroup(clients, ctx, name);
   const nowMs = () => ctx.clock.nowMs();
   if (!group || isDeleting(group)) return { inService: [], notInService: [], nowMs: nowMs(), exists: false };
@@ -22,7 +22,7 @@ export async function pollGroupHealth(clients: AwsClients, ctx: DeployPortsConte
   const serving = new Set<string>();
   if (group.LoadBalancerNames?.includes(lbName)) {
     const out = await callOrMissing(ctx, `describing instance health on load balancer ${lbName}`, () =>
-      clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: lbName })),
+      clients.elb.DescribeInstanceHealth({ LoadBalancerName: lbName }),
     );
     for (const s of out?.InstanceStates ?? []) {
       if (s.InstanceId && s.State === 'InService' && !DRAINING.test(s.Description ?? '')) serving.add(s.InstanceId);
@@ -55,11 +55,11 @@ function liveInstances(group: AutoScalingGroup): number {
  * Why the group cannot reach its capacity, from its scaling activities: read only for a group
  * short of instances (a full group costs no extra call).
  */
-async function readLaunchFailure(clients: AwsClients, ctx: DeployPortsContext, group: AutoScalingGroup): Promise<string | undefined> {
+async function readLaunchFailure(clients: AwsPort, ctx: DeployPortsContext, group: AutoScalingGroup): Promise<string | undefined> {
   const name = group.AutoScalingGroupName ?? '';
   if (liveInstances(group) >= (group.DesiredCapacity ?? 0)) return undefined;
   const out = await callOrMissing(ctx, `describing scaling activities of group ${name}`, () =>
-    clients.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: name, MaxRecords: 2 * CAPACITY_ATTEMPTS })),
+    clients.autoScaling.DescribeScalingActivities({ AutoScalingGroupName: name, MaxRecords: 2 * CAPACITY_ATTEMPTS }),
   );
   const failure = launchFailureOf(out?.Activities ?? []);
   return failure && describeLaunchFailure(name, failure);

@@ -1,15 +1,10 @@
 /** Observe the fleet's Classic ELB: description, tags (cached), attributes and instance health. */
-import {
-  DescribeInstanceHealthCommand,
-  DescribeLoadBalancerAttributesCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTagsCommand,
-  type LoadBalancerDescription,
-} from '@aws-sdk/client-elastic-load-balancing';
+import { call } from '../../aws/call';
+import type { LoadBalancerDescription } from '../../aws/types';
 import type { DesiredFleet } from '../../model/fleet';
 import { isOwnedBy, MANAGED_BY, TAG_MANAGED_BY } from '../../model/names';
 import type { NameConflict, ObservedLoadBalancer, Tags } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
@@ -19,19 +14,19 @@ export interface LoadBalancerObservation {
   conflict?: NameConflict;
 }
 
-export async function observeLoadBalancer(clients: AwsClients, desired: DesiredFleet, r: Reader): Promise<LoadBalancerObservation> {
+export async function observeLoadBalancer(clients: AwsPort, desired: DesiredFleet, r: Reader): Promise<LoadBalancerObservation> {
   const name = desired.loadBalancer.name;
   const lb = await describeByName(clients, name, r);
   if (!lb) return {};
   const tags = await loadBalancerTags(clients, lb, r);
   if (!isOwnedBy(tags, desired.name)) return { conflict: { resourceType: 'loadBalancer', name } };
-  const attrs = await r.call(`describing attributes of load balancer ${name}`, () =>
-    clients.elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name })),
+  const attrs = await call(r, `describing attributes of load balancer ${name}`, () =>
+    clients.elb.DescribeLoadBalancerAttributes({ LoadBalancerName: name }),
   );
   const registered = lb.Instances ?? [];
   const health = registered.length
-    ? await r.call(`describing instance health of load balancer ${name}`, () =>
-        clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name })),
+    ? await call(r, `describing instance health of load balancer ${name}`, () =>
+        clients.elb.DescribeInstanceHealth({ LoadBalancerName: name }),
       )
     : { InstanceStates: [] };
   const registeredIds = new Set(registered.map((i) => i.InstanceId ?? ''));
@@ -54,10 +49,10 @@ export async function observeLoadBalancer(clients: AwsClients, desired: DesiredF
   };
 }
 
-async function describeByName(clients: AwsClients, name: string, r: Reader): Promise<LoadBalancerDescription | undefined> {
+async function describeByName(clients: AwsPort, name: string, r: Reader): Promise<LoadBalancerDescription | undefined> {
   try {
-    const out = await r.call(`describing load balancer ${name}`, () =>
-      clients.elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: [name] })),
+    const out = await call(r, `describing load balancer ${name}`, () =>
+      clients.elb.DescribeLoadBalancers({ LoadBalancerNames: [name] }),
     );
     return out.LoadBalancerDescriptions?.find((d) => d.LoadBalancerName === name);
   } catch (err) {
@@ -67,13 +62,13 @@ async function describeByName(clients: AwsClients, name: string, r: Reader): Pro
 }
 
 /** Tags of a load balancer, cached by name and creation time (a replaced ELB is re-read). */
-async function loadBalancerTags(clients: AwsClients, lb: LoadBalancerDescription, r: Reader): Promise<Tags> {
+async function loadBalancerTags(clients: AwsPort, lb: LoadBalancerDescription, r: Reader): Promise<Tags> {
   const name = lb.LoadBalancerName ?? '';
   const key = `elb:${name}:${lb.CreatedTime ? new Date(lb.CreatedTime).toISOString() : ''}`;
   const cached = r.ctx.cache.tags.get(key);
   if (cached) return cached;
-  const out = await r.call(`describing tags of load balancer ${name}`, () =>
-    clients.elb.send(new DescribeTagsCommand({ LoadBalancerNames: [name] })),
+  const out = await call(r, `describing tags of load balancer ${name}`, () =>
+    clients.elb.DescribeTags({ LoadBalancerNames: [name] }),
   );
   const tags = tagsFromList(out.TagDescriptions?.find((d) => d.LoadBalancerName === name)?.Tags);
   r.ctx.cache.prune(`elb:${name}:`, new Set());

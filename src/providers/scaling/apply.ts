@@ -1,60 +1,56 @@
 /** Apply handlers for simple scaling policies and their CPU alarms. */
-import { DeletePolicyCommand, DescribePoliciesCommand, PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling';
-import { DeleteAlarmsCommand, PutMetricAlarmCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
+import { call } from '../../aws/call';
+import type { ComparisonOperator } from '../../aws/types';
 import type { AlarmParams, GroupMemberParams, NamedParams, PutScalingPolicyParams } from '../../model/plan-params';
 import { CloudError } from '../../aws/errors';
 import { ownedTagList } from '../../aws/tags';
-import { act, DONE, tolerateNotFound, type StepHandler } from '../apply-context';
+import { DONE, tolerateNotFound, type StepHandler } from '../apply-context';
 
 export const putScalingPolicy: StepHandler<PutScalingPolicyParams> = async (clients, p, ctx) => {
-  const out = await act(ctx, `putting scaling policy ${p.name} on group ${p.groupName}`, () =>
-    clients.autoScaling.send(
-      new PutScalingPolicyCommand({
-        AutoScalingGroupName: p.groupName,
-        PolicyName: p.name,
-        PolicyType: 'SimpleScaling',
-        AdjustmentType: 'ChangeInCapacity',
-        ScalingAdjustment: p.adjustment,
-        Cooldown: p.cooldownSeconds,
-      }),
-    ),
+  const out = await call(ctx, `putting scaling policy ${p.name} on group ${p.groupName}`, () =>
+    clients.autoScaling.PutScalingPolicy({
+      AutoScalingGroupName: p.groupName,
+      PolicyName: p.name,
+      PolicyType: 'SimpleScaling',
+      AdjustmentType: 'ChangeInCapacity',
+      ScalingAdjustment: p.adjustment,
+      Cooldown: p.cooldownSeconds,
+    }),
   );
   return { status: 'done', detail: { policyArn: out.PolicyARN } };
 };
 
 export const deleteScalingPolicy: StepHandler<GroupMemberParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting scaling policy ${p.name} of group ${p.groupName}`, () =>
-      clients.autoScaling.send(new DeletePolicyCommand({ AutoScalingGroupName: p.groupName, PolicyName: p.name })),
+    call(ctx, `deleting scaling policy ${p.name} of group ${p.groupName}`, () =>
+      clients.autoScaling.DeletePolicy({ AutoScalingGroupName: p.groupName, PolicyName: p.name }),
     ),
   );
 
 export const putMetricAlarm: StepHandler<AlarmParams> = async (clients, p, ctx) => {
   const arn = p.policyArn ?? (await policyArn(clients, p, ctx));
-  await act(ctx, `putting alarm ${p.name}`, () =>
-    clients.cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: p.name,
-        AlarmDescription: `drover: ${p.policyName} of fleet ${ctx.fleet}`,
-        MetricName: p.metric,
-        Namespace: p.namespace,
-        Statistic: p.statistic as 'Average',
-        Dimensions: [{ Name: 'AutoScalingGroupName', Value: p.groupName }],
-        Period: p.periodSeconds,
-        EvaluationPeriods: p.periods,
-        Threshold: p.threshold,
-        ComparisonOperator: p.comparison as ComparisonOperator,
-        AlarmActions: [arn],
-        Tags: ownedTagList(ctx.fleet),
-      }),
-    ),
+  await call(ctx, `putting alarm ${p.name}`, () =>
+    clients.cloudWatch.PutMetricAlarm({
+      AlarmName: p.name,
+      AlarmDescription: `drover: ${p.policyName} of fleet ${ctx.fleet}`,
+      MetricName: p.metric,
+      Namespace: p.namespace,
+      Statistic: p.statistic as 'Average',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: p.groupName }],
+      Period: p.periodSeconds,
+      EvaluationPeriods: p.periods,
+      Threshold: p.threshold,
+      ComparisonOperator: p.comparison as ComparisonOperator,
+      AlarmActions: [arn],
+      Tags: ownedTagList(ctx.fleet),
+    }),
   );
   return DONE;
 };
 
 async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ctx: Parameters<StepHandler>[2]): Promise<string> {
-  const out = await act(ctx, `describing scaling policy ${p.policyName} of group ${p.groupName}`, () =>
-    clients.autoScaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: p.groupName, PolicyNames: [p.policyName] })),
+  const out = await call(ctx, `describing scaling policy ${p.policyName} of group ${p.groupName}`, () =>
+    clients.autoScaling.DescribePolicies({ AutoScalingGroupName: p.groupName, PolicyNames: [p.policyName] }),
   );
   const arn = out.ScalingPolicies?.find((x) => x.PolicyName === p.policyName)?.PolicyARN;
   if (!arn) {
@@ -65,5 +61,5 @@ async function policyArn(clients: Parameters<StepHandler>[0], p: AlarmParams, ct
 
 export const deleteAlarm: StepHandler<NamedParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [p.name] }))),
+    call(ctx, `deleting alarm ${p.name}`, () => clients.cloudWatch.DeleteAlarms({ AlarmNames: [p.name] })),
   );

@@ -2,10 +2,12 @@
  * Observe CloudWatch alarms named with the fleet's prefix. Ownership comes from tags, read
  * once per alarm configuration and cached, so steady state costs one DescribeAlarms.
  */
-import { DescribeAlarmsCommand, ListTagsForResourceCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { paginate } from '../../aws/paginate';
+import { call } from '../../aws/call';
+import type { MetricAlarm } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedAlarm, Tags } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
 
@@ -14,7 +16,7 @@ export interface AlarmsObservation {
   conflicts: NameConflict[];
 }
 
-export async function observeAlarms(clients: AwsClients, fleet: string, r: Reader): Promise<AlarmsObservation> {
+export async function observeAlarms(clients: AwsPort, fleet: string, r: Reader): Promise<AlarmsObservation> {
   const names = resourceNames(fleet);
   const wanted = new Set([names.scaleOutAlarm, names.scaleInAlarm]);
   const found = await describeAlarms(clients, names.alarmPrefix, r);
@@ -32,17 +34,12 @@ export async function observeAlarms(clients: AwsClients, fleet: string, r: Reade
   return { alarms, conflicts };
 }
 
-async function describeAlarms(clients: AwsClients, prefix: string, r: Reader): Promise<MetricAlarm[]> {
-  const all: MetricAlarm[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await r.call(`describing alarms named ${prefix}*`, () =>
-      clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken })),
-    );
-    all.push(...(out.MetricAlarms ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
-  return all;
+async function describeAlarms(clients: AwsPort, prefix: string, r: Reader): Promise<MetricAlarm[]> {
+  return paginate(
+    (NextToken) =>
+      call(r, `describing alarms named ${prefix}*`, () => clients.cloudWatch.DescribeAlarms({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken })),
+    (page) => page.MetricAlarms,
+  );
 }
 
 /** Keyed by name and configuration time: a re-put or replaced alarm is re-read. */
@@ -51,11 +48,11 @@ function cacheKey(a: MetricAlarm): string {
   return `alarm:${a.AlarmName ?? ''}:${a.AlarmArn ?? ''}:${updated}`;
 }
 
-async function alarmTags(clients: AwsClients, a: MetricAlarm, key: string, r: Reader): Promise<Tags> {
+async function alarmTags(clients: AwsPort, a: MetricAlarm, key: string, r: Reader): Promise<Tags> {
   const cached = r.ctx.cache.tags.get(key);
   if (cached) return cached;
-  const out = await r.call(`listing tags of alarm ${a.AlarmName}`, () =>
-    clients.cloudWatch.send(new ListTagsForResourceCommand({ ResourceARN: a.AlarmArn })),
+  const out = await call(r, `listing tags of alarm ${a.AlarmName}`, () =>
+    clients.cloudWatch.ListTagsForResource({ ResourceARN: a.AlarmArn }),
   );
   const tags = tagsFromList(out.Tags);
   // Foreign alarms are cached too: they share the prefix and would be re-read on every pass.

@@ -7,14 +7,14 @@ import { resourceNames } from '../../model/names';
 import type { PlanStep } from '../../model/plan';
 import { applyStep } from '../apply';
 import { deleteScalingPolicy } from './apply';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { applyContext, deployError, type DeployPortsContext } from '../deploy-context';
 
 /** What a move puts on the new group: its policies, then the alarms pointing at them. */
 export type ScalingMoveStep = PlanStep<'putScalingPolicy' | 'putMetricAlarm'>;
 
 /** `steps` (on `to`), then `from`'s drover policies deleted. Idempotent. */
-export async function moveScaling(clients: AwsClients, ctx: DeployPortsContext, from: string, to: string, steps: ScalingMoveStep[]): Promise<void> {
+export async function moveScaling(clients: AwsPort, ctx: DeployPortsContext, from: string, to: string, steps: ScalingMoveStep[]): Promise<void> {
   const fleet = ctx.fleet.name;
   const apply = applyContext(ctx);
   for (const step of steps) {

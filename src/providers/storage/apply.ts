@@ -1,22 +1,8 @@
 /** Apply handlers for shared storage: the NFS security group, the file system and mount targets. */
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DeleteSecurityGroupCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
-import {
-  CreateFileSystemCommand,
-  CreateMountTargetCommand,
-  DeleteFileSystemCommand,
-  DeleteMountTargetCommand,
-  DescribeFileSystemsCommand,
-  DescribeMountTargetsCommand,
-  type FileSystemDescription,
-} from '@aws-sdk/client-efs';
+import { call } from '../../aws/call';
+import type { FileSystemDescription } from '../../aws/types';
 import { TAG_FLEET } from '../../model/names';
+import type { AwsPort } from '../../aws/port';
 import type {
   AuthorizeNfsParams,
   CreateFileSystemParams,
@@ -27,26 +13,23 @@ import type {
   RevokeNfsParams,
   SecurityGroupIdParams,
 } from '../../model/plan-params';
-import type { AwsClients } from '../../aws/clients';
 import { CloudError, isAlreadyExists } from '../../aws/errors';
 import { ownedTagList, tagsFromList } from '../../aws/tags';
-import { act, createOwned, DONE, tolerateNotFound, waiting, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
+import { createOwned, DONE, tolerateNotFound, waiting, type ApplyContext, type StepHandler, tagsIfFound } from '../apply-context';
 
 const NFS_PORT = 2049;
 
-async function findSecurityGroup(clients: AwsClients, name: string, ctx: ApplyContext, vpcId?: string) {
-  const out = await act(ctx, `describing security group ${name}`, () =>
-    clients.ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [{ Name: 'group-name', Values: [name] }, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])],
-      }),
-    ),
+async function findSecurityGroup(clients: AwsPort, name: string, ctx: ApplyContext, vpcId?: string) {
+  const out = await call(ctx, `describing security group ${name}`, () =>
+    clients.ec2.DescribeSecurityGroups({
+      Filters: [{ Name: 'group-name', Values: [name] }, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])],
+    }),
   );
   const groups = out.SecurityGroups ?? [];
   return groups.find((g) => tagsFromList(g.Tags)[TAG_FLEET] === ctx.fleet) ?? groups[0];
 }
 
-async function securityGroupId(clients: AwsClients, p: { groupId?: string; groupName?: string }, ctx: ApplyContext): Promise<string> {
+async function securityGroupId(clients: AwsPort, p: { groupId?: string; groupName?: string }, ctx: ApplyContext): Promise<string> {
   if (p.groupId) return p.groupId;
   const g = await findSecurityGroup(clients, p.groupName ?? '', ctx);
   if (!g?.GroupId || tagsFromList(g.Tags)[TAG_FLEET] !== ctx.fleet) {
@@ -56,8 +39,8 @@ async function securityGroupId(clients: AwsClients, p: { groupId?: string; group
 }
 
 export const createSecurityGroup: StepHandler<CreateSecurityGroupParams> = async (clients, p, ctx) => {
-  const subnets = await act(ctx, `describing subnet ${p.subnetId}`, () =>
-    clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [p.subnetId] })),
+  const subnets = await call(ctx, `describing subnet ${p.subnetId}`, () =>
+    clients.ec2.DescribeSubnets({ SubnetIds: [p.subnetId] }),
   );
   const vpcId = subnets.Subnets?.[0]?.VpcId;
   const what = `creating security group ${p.name}`;
@@ -65,15 +48,13 @@ export const createSecurityGroup: StepHandler<CreateSecurityGroupParams> = async
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
-        clients.ec2.send(
-          new CreateSecurityGroupCommand({
-            GroupName: p.name,
-            Description: p.description,
-            VpcId: vpcId,
-            TagSpecifications: [{ ResourceType: 'security-group', Tags: ownedTagList(ctx.fleet, p.name) }],
-          }),
-        ),
+      const out = await call(ctx, what, () =>
+        clients.ec2.CreateSecurityGroup({
+          GroupName: p.name,
+          Description: p.description,
+          VpcId: vpcId,
+          TagSpecifications: [{ ResourceType: 'security-group', Tags: ownedTagList(ctx.fleet, p.name) }],
+        }),
       );
       return { status: 'done', detail: { groupId: out.GroupId } };
     },
@@ -90,8 +71,8 @@ export const authorizeNfsIngress: StepHandler<AuthorizeNfsParams> = async (clien
   const groupId = await securityGroupId(clients, p, ctx);
   for (const source of p.sourceGroups) {
     try {
-      await act(ctx, `allowing NFS from ${source} into security group ${groupId}`, () =>
-        clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: nfsFrom(source) })),
+      await call(ctx, `allowing NFS from ${source} into security group ${groupId}`, () =>
+        clients.ec2.AuthorizeSecurityGroupIngress({ GroupId: groupId, IpPermissions: nfsFrom(source) }),
       );
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
@@ -103,8 +84,8 @@ export const authorizeNfsIngress: StepHandler<AuthorizeNfsParams> = async (clien
 export const revokeNfsIngress: StepHandler<RevokeNfsParams> = async (clients, p, ctx) => {
   for (const source of p.sourceGroups) {
     await tolerateNotFound(() =>
-      act(ctx, `revoking NFS from ${source} in security group ${p.groupId}`, () =>
-        clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: p.groupId, IpPermissions: nfsFrom(source) })),
+      call(ctx, `revoking NFS from ${source} in security group ${p.groupId}`, () =>
+        clients.ec2.RevokeSecurityGroupIngress({ GroupId: p.groupId, IpPermissions: nfsFrom(source) }),
       ),
     );
   }
@@ -113,18 +94,18 @@ export const revokeNfsIngress: StepHandler<RevokeNfsParams> = async (clients, p,
 
 export const deleteSecurityGroup: StepHandler<SecurityGroupIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting security group ${p.groupId}`, () => clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: p.groupId }))),
+    call(ctx, `deleting security group ${p.groupId}`, () => clients.ec2.DeleteSecurityGroup({ GroupId: p.groupId })),
   );
 
-async function fileSystemByToken(clients: AwsClients, token: string, ctx: ApplyContext): Promise<FileSystemDescription | undefined> {
-  const out = await act(ctx, `describing file system ${token}`, () =>
-    clients.efs.send(new DescribeFileSystemsCommand({ CreationToken: token })),
+async function fileSystemByToken(clients: AwsPort, token: string, ctx: ApplyContext): Promise<FileSystemDescription | undefined> {
+  const out = await call(ctx, `describing file system ${token}`, () =>
+    clients.efs.DescribeFileSystems({ CreationToken: token }),
   );
   return out.FileSystems?.find((f) => f.LifeCycleState !== 'deleted');
 }
 
 /** The fleet's file system id, resolved by creation token when the plan did not know it yet. */
-export async function resolveFileSystemId(clients: AwsClients, token: string, ctx: ApplyContext): Promise<string> {
+export async function resolveFileSystemId(clients: AwsPort, token: string, ctx: ApplyContext): Promise<string> {
   const fs = await fileSystemByToken(clients, token, ctx);
   if (!fs?.FileSystemId) {
     throw new CloudError(`finding file system ${token} for fleet ${ctx.fleet}: it does not exist`, { errorClass: 'notFound' });
@@ -138,15 +119,13 @@ export const createFileSystem: StepHandler<CreateFileSystemParams> = (clients, p
     ctx,
     what,
     async () => {
-      const out = await act(ctx, what, () =>
-        clients.efs.send(
-          new CreateFileSystemCommand({
-            CreationToken: p.creationToken,
-            Encrypted: p.encrypted,
-            PerformanceMode: p.performanceMode as 'generalPurpose' | 'maxIO',
-            Tags: ownedTagList(ctx.fleet, p.name),
-          }),
-        ),
+      const out = await call(ctx, what, () =>
+        clients.efs.CreateFileSystem({
+          CreationToken: p.creationToken,
+          Encrypted: p.encrypted,
+          PerformanceMode: p.performanceMode as 'generalPurpose' | 'maxIO',
+          Tags: ownedTagList(ctx.fleet, p.name),
+        }),
       );
       return { status: 'done', detail: { fileSystemId: out.FileSystemId } };
     },
@@ -160,8 +139,8 @@ export const createMountTarget: StepHandler<CreateMountTargetParams> = async (cl
   if (fs.LifeCycleState !== 'available') return waiting(`file system ${fs.FileSystemId} is ${fs.LifeCycleState}`, 5_000);
   const sg = await securityGroupId(clients, { groupId: p.securityGroupId, groupName: p.securityGroupName }, ctx);
   try {
-    await act(ctx, `creating mount target of ${fs.FileSystemId} in subnet ${p.subnetId}`, () =>
-      clients.efs.send(new CreateMountTargetCommand({ FileSystemId: fs.FileSystemId, SubnetId: p.subnetId, SecurityGroups: [sg] })),
+    await call(ctx, `creating mount target of ${fs.FileSystemId} in subnet ${p.subnetId}`, () =>
+      clients.efs.CreateMountTarget({ FileSystemId: fs.FileSystemId, SubnetId: p.subnetId, SecurityGroups: [sg] }),
     );
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
@@ -171,25 +150,25 @@ export const createMountTarget: StepHandler<CreateMountTargetParams> = async (cl
 
 export const deleteMountTarget: StepHandler<MountTargetIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting mount target ${p.mountTargetId}`, () =>
-      clients.efs.send(new DeleteMountTargetCommand({ MountTargetId: p.mountTargetId })),
+    call(ctx, `deleting mount target ${p.mountTargetId}`, () =>
+      clients.efs.DeleteMountTarget({ MountTargetId: p.mountTargetId }),
     ),
   );
 
 export const deleteFileSystem: StepHandler<FileSystemIdParams> = (clients, p, ctx) =>
   tolerateNotFound(() =>
-    act(ctx, `deleting file system ${p.fileSystemId}`, () =>
-      clients.efs.send(new DeleteFileSystemCommand({ FileSystemId: p.fileSystemId })),
+    call(ctx, `deleting file system ${p.fileSystemId}`, () =>
+      clients.efs.DeleteFileSystem({ FileSystemId: p.fileSystemId }),
     ),
   );
 
 /** Why the file system cannot serve mounts yet, or undefined when it and all its mount targets are available. */
-export async function fileSystemNotReady(clients: AwsClients, token: string, ctx: ApplyContext): Promise<string | undefined> {
+export async function fileSystemNotReady(clients: AwsPort, token: string, ctx: ApplyContext): Promise<string | undefined> {
   const fs = await fileSystemByToken(clients, token, ctx);
   if (!fs?.FileSystemId) return `file system ${token} does not exist yet`;
   if (fs.LifeCycleState !== 'available') return `file system ${fs.FileSystemId} is ${fs.LifeCycleState}`;
-  const out = await act(ctx, `describing mount targets of file system ${fs.FileSystemId}`, () =>
-    clients.efs.send(new DescribeMountTargetsCommand({ FileSystemId: fs.FileSystemId })),
+  const out = await call(ctx, `describing mount targets of file system ${fs.FileSystemId}`, () =>
+    clients.efs.DescribeMountTargets({ FileSystemId: fs.FileSystemId }),
   );
   const pending = (out.MountTargets ?? []).filter((m) => m.LifeCycleState !== 'available');
   if (!out.MountTargets?.length) return `file system ${fs.FileSystemId} has no mount targets yet`;

@@ -1,9 +1,9 @@
 /** Observe the fleet's EFS file system, its mount targets, drover's NFS security group and subnet zones. */
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
-import { DescribeFileSystemsCommand, DescribeMountTargetsCommand, type FileSystemDescription } from '@aws-sdk/client-efs';
+import { call } from '../../aws/call';
+import type { FileSystemDescription, SecurityGroup } from '../../aws/types';
 import { isOwnedBy, resourceNames } from '../../model/names';
 import type { NameConflict, ObservedFileSystem, ObservedSecurityGroup } from '../../model/observed';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import { isNotFound } from '../../aws/errors';
 import { tagsFromList } from '../../aws/tags';
 import type { Reader } from '../observe-context';
@@ -16,11 +16,11 @@ export interface FileSystemObservation {
   conflict?: NameConflict;
 }
 
-export async function observeFileSystem(clients: AwsClients, fleet: string, r: Reader): Promise<FileSystemObservation> {
+export async function observeFileSystem(clients: AwsPort, fleet: string, r: Reader): Promise<FileSystemObservation> {
   const token = resourceNames(fleet).efsCreationToken;
-  const out = await r.call(`describing file system ${token}`, async () => {
+  const out = await call(r, `describing file system ${token}`, async () => {
     try {
-      return await clients.efs.send(new DescribeFileSystemsCommand({ CreationToken: token }));
+      return await clients.efs.DescribeFileSystems({ CreationToken: token });
     } catch (err) {
       if (isNotFound(err)) return { FileSystems: [] };
       throw err;
@@ -45,13 +45,13 @@ function toObservedFileSystem(fs: FileSystemDescription, token: string): Omit<Ob
   };
 }
 
-async function mountTargets(clients: AwsClients, fs: FileSystemDescription, r: Reader): Promise<ObservedFileSystem['mountTargets']> {
+async function mountTargets(clients: AwsPort, fs: FileSystemDescription, r: Reader): Promise<ObservedFileSystem['mountTargets']> {
   const all: ObservedFileSystem['mountTargets'] = [];
   let Marker: string | undefined;
   do {
-    const out = await r.call(`describing mount targets of file system ${fs.FileSystemId}`, async () => {
+    const out = await call(r, `describing mount targets of file system ${fs.FileSystemId}`, async () => {
       try {
-        return await clients.efs.send(new DescribeMountTargetsCommand({ FileSystemId: fs.FileSystemId, Marker }));
+        return await clients.efs.DescribeMountTargets({ FileSystemId: fs.FileSystemId, Marker });
       } catch (err) {
         if (isNotFound(err)) return { MountTargets: [], NextMarker: undefined };
         throw err;
@@ -77,10 +77,10 @@ export interface SecurityGroupObservation {
 }
 
 /** The NFS security group `drover-<fleet>-efs`, by name; owned only when tagged. */
-export async function observeEfsSecurityGroup(clients: AwsClients, fleet: string, r: Reader): Promise<SecurityGroupObservation> {
+export async function observeEfsSecurityGroup(clients: AwsPort, fleet: string, r: Reader): Promise<SecurityGroupObservation> {
   const name = resourceNames(fleet).efsSecurityGroup;
-  const out = await r.call(`describing security group ${name}`, () =>
-    clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] })),
+  const out = await call(r, `describing security group ${name}`, () =>
+    clients.ec2.DescribeSecurityGroups({ Filters: [{ Name: 'group-name', Values: [name] }] }),
   );
   const groups = out.SecurityGroups ?? [];
   const owned = groups.find((g) => isOwnedBy(tagsFromList(g.Tags), fleet));
@@ -102,12 +102,12 @@ function toObservedSecurityGroup(g: SecurityGroup): ObservedSecurityGroup {
 }
 
 /** Zone of each subnet; subnets never move, so they are read once into the cache. */
-export async function observeSubnetZones(clients: AwsClients, subnets: string[], r: Reader): Promise<Record<string, string>> {
+export async function observeSubnetZones(clients: AwsPort, subnets: string[], r: Reader): Promise<Record<string, string>> {
   const cache = r.ctx.cache.subnetZones;
   const missing = subnets.filter((s) => !cache.has(s));
   if (missing.length) {
-    const out = await r.call(`describing subnets ${missing.join(', ')}`, () =>
-      clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: missing })),
+    const out = await call(r, `describing subnets ${missing.join(', ')}`, () =>
+      clients.ec2.DescribeSubnets({ SubnetIds: missing }),
     );
     for (const s of out.Subnets ?? []) if (s.SubnetId && s.AvailabilityZone) cache.set(s.SubnetId, s.AvailabilityZone);
   }
