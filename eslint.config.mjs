@@ -22,7 +22,7 @@ export default tseslint.config(
     // The AWS SDK stays behind the port (src/aws): everything else takes `AwsPort` and the
     // shapes src/aws/types.ts re-exports. The sim, the benches and the sim's test clients may use it.
     files: ['src/**/*.ts', 'test/**/*.ts'],
-    ignores: ['src/aws/**', 'src/sim/**', 'src/bench/**', 'src/state/dynamo/**', 'test/support/sim*.ts', 'test/support/dynalite.ts', 'test/sim-*.test.ts'],
+    ignores: ['src/aws/**', 'src/sim/**', 'src/bench/**', 'test/support/sim*.ts', 'test/sim-*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -4,11 +4,25 @@
  * else `AWS_ENDPOINT_URL_DYNAMODB`, else `AWS_ENDPOINT_URL`, else AWS. Under NODE_ENV=test a
  * client without an endpoint is refused, so no test can reach AWS (tests run dynalite).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { DroverError } from '../util/errors';
+import type { Method } from './port';
+
+/**
+ * The state table's port: exactly the DynamoDB operations the state store sends (the IAM policy
+ * grants these on the table's ARN). Like the AWS port, each method sends `new <Op>Command(input)`.
+ */
+export const STATE_TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'CreateTable', 'DescribeTable', 'UpdateTimeToLive'] as const;
+export type StateTableOperation = (typeof STATE_TABLE_OPERATIONS)[number];
+type DynamoSdk = typeof import('@aws-sdk/client-dynamodb');
+export type StateTableApi = { readonly [O in StateTableOperation]: Method<DynamoSdk[`${O}Command`]> } & {
+  /** Close the client's sockets. */
+  destroy(): void;
+};
 
 export interface DynamoClientOptions {
+  /** Called with each operation's name as it is sent (tests count calls). */
+  onCall?: (operation: StateTableOperation) => void;
   region?: string;
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
@@ -21,7 +35,7 @@ export function dynamoEndpoint(opts: DynamoClientOptions = {}): string | undefin
   return opts.endpoint ?? (env.AWS_ENDPOINT_URL_DYNAMODB || undefined) ?? (env.AWS_ENDPOINT_URL || undefined);
 }
 
-export function createDynamoClient(opts: DynamoClientOptions = {}): DynamoDBClient {
+export function createDynamoClient(opts: DynamoClientOptions = {}): StateTableApi {
   const env = opts.env ?? process.env;
   const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) {
@@ -32,7 +46,16 @@ export function createDynamoClient(opts: DynamoClientOptions = {}): DynamoDBClie
     throw new DroverError('creating DynamoDB client: refusing to reach AWS under NODE_ENV=test (point AWS_ENDPOINT_URL_DYNAMODB at dynalite)', { code: 'RealAwsInTest', source: 'controller' });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the DynamoDB backend is chosen
-  const { DynamoDBClient: Client } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  const sdk = require('@aws-sdk/client-dynamodb') as DynamoSdk;
   const credentials = opts.credentials ?? (endpoint && env.NODE_ENV === 'test' ? { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } : undefined);
-  return new Client({ region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const client = new sdk.DynamoDBClient({ region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const api: Record<string, unknown> = { destroy: () => client.destroy() };
+  for (const op of STATE_TABLE_OPERATIONS) {
+    const Command = (sdk as unknown as Record<string, new (input: unknown) => any>)[`${op}Command`];
+    api[op] = (input: unknown) => {
+      opts.onCall?.(op);
+      return client.send(new Command(input));
+    };
+  }
+  return Object.freeze(api) as unknown as StateTableApi;
 }

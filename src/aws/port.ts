@@ -31,7 +31,7 @@ export interface SendOptions {
   abortSignal?: AbortSignal;
 }
 /** `new XCommand(input)` sent and awaited: the constructor's parameters in, the command's output out. */
-type Method<C> = C extends new (...input: infer I extends unknown[]) => infer Instance
+export type Method<C> = C extends new (...input: infer I extends unknown[]) => infer Instance
   ? (...args: I | [input: I[0] & {}, options: SendOptions]) => Promise<OutputOf<Instance>>
   : never;
 

@@ -26,3 +26,4 @@ export interface SdkTag {
   Key?: string;
   Value?: string;
 }
+export type { AttributeValue } from '@aws-sdk/client-dynamodb';

@@ -5,8 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../../src/aws/dynamodb';
+import { createDynamoClient, type StateTableApi } from '../../src/aws/dynamodb';
 import { nullLogger, type Logger } from '../../src/log/logger';
 import type { Clock } from '../../src/util/clock';
 import { createStateTable } from '../../src/state/dynamo/table';
@@ -15,7 +14,7 @@ import type { TableContext } from '../../src/state/dynamo/table-call';
 export interface Dynalite {
   endpoint: string;
   /** A client that records each operation it sends in `calls`. */
-  client(calls?: string[]): DynamoDBClient;
+  client(calls?: string[]): StateTableApi;
   /** A new state table, created like `drover state init`; returns its context. */
   table(clock: Clock, opts?: { name?: string; calls?: string[]; logger?: Logger }): Promise<TableContext>;
   close(): Promise<void>;
@@ -29,18 +28,9 @@ export async function startDynalite(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const made: DynamoDBClient[] = [];
+  const made: StateTableApi[] = [];
   const client = (calls?: string[]) => {
-    const c = createDynamoClient({ endpoint, region: 'eu-west-1' });
-    if (calls) {
-      c.middlewareStack.add(
-        (next: any, context: any) => async (args: any) => {
-          calls.push(String(context.commandName ?? 'Unknown').replace(/Command$/, ''));
-          return next(args);
-        },
-        { step: 'initialize', name: 'testCallCounter' },
-      );
-    }
+    const c = createDynamoClient({ endpoint, region: 'eu-west-1', ...(calls ? { onCall: (op: string) => calls.push(op) } : {}) });
     made.push(c);
     return c;
   };

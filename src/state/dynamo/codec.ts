@@ -8,7 +8,7 @@
  * (lifecycle-action claims), `dedupe#<key>`/`dedupe` (message dedupe, expiring by the `ttl`
  * attribute), `lease`/`shard#NNN` and `lease`/`replica#<id>` (leases, see lease-table.ts).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '../../aws/types';
 import { createHash } from 'node:crypto';
 import { SECTION_NAMES, type FleetRecord, type LifecycleActionKey, type LifecycleClaim, type SectionShapes } from '../port';
 

@@ -5,7 +5,7 @@
  * When a condition fails, a consistent read tells a VersionConflict from a FencedOut.
  * A record over DynamoDB's 400 KB item limit is refused before anything is sent.
  */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '../../aws/types';
 import { FencedOut, StateItemTooLarge, VersionConflict } from '../errors';
 import {
   applyChanges,
@@ -55,7 +55,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     const { expression, values } = this.expectations(prev, fence);
     try {
       await tableCall(this.ctx, `writing state of fleet ${prev.fleet}`, () =>
-        this.ctx.client.send(new PutItemCommand({ TableName: this.ctx.table, Item: item, ConditionExpression: expression, ExpressionAttributeValues: values })),
+        this.ctx.client.PutItem({ TableName: this.ctx.table, Item: item, ConditionExpression: expression, ExpressionAttributeValues: values }),
       );
     } catch (err) {
       throw err instanceof ConditionFailed ? await this.whyRefused(prev, fence) : err;
@@ -66,15 +66,13 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
   async fence(fleet: string, epoch: number): Promise<void> {
     try {
       await tableCall(this.ctx, `fencing state of fleet ${fleet} at epoch ${epoch}`, () =>
-        this.ctx.client.send(
-          new UpdateItemCommand({
+        this.ctx.client.UpdateItem({
             TableName: this.ctx.table,
             Key: fleetKey(checkFleetName(fleet)),
             UpdateExpression: 'SET fleet = :f, epoch = :e, version = if_not_exists(version, :zero) + :one',
             ConditionExpression: 'attribute_not_exists(epoch) OR epoch < :e',
             ExpressionAttributeValues: { ':f': s(fleet), ':e': n(epoch), ':zero': n(0), ':one': n(1) },
           }),
-        ),
       );
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
@@ -87,7 +85,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     const { expression, values } = this.expectations(prev, fence);
     try {
       await tableCall(this.ctx, `deleting state of fleet ${prev.fleet}`, () =>
-        this.ctx.client.send(new DeleteItemCommand({ TableName: this.ctx.table, Key: fleetKey(checkFleetName(prev.fleet)), ConditionExpression: expression, ExpressionAttributeValues: values })),
+        this.ctx.client.DeleteItem({ TableName: this.ctx.table, Key: fleetKey(checkFleetName(prev.fleet)), ConditionExpression: expression, ExpressionAttributeValues: values }),
       );
     } catch (err) {
       throw err instanceof ConditionFailed ? await this.whyRefused(prev, fence) : err;
@@ -108,14 +106,12 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     };
     try {
       await tableCall(this.ctx, `claiming lifecycle action ${key.transition} of ${key.instance} in group ${key.group}`, () =>
-        this.ctx.client.send(
-          new PutItemCommand({
+        this.ctx.client.PutItem({
             TableName: this.ctx.table,
             Item: item,
             ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(completedAtMs) AND (holder = :me OR claimedAtMs <= :staleBefore))',
             ExpressionAttributeValues: { ':me': s(opts.holder), ':staleBefore': n(opts.nowMs - opts.staleAfterMs) },
           }),
-        ),
       );
       return { claimed: true, claim };
     } catch (err) {
@@ -128,15 +124,13 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
   async completeLifecycleAction(key: LifecycleActionKey, holder: string, nowMs: number): Promise<boolean> {
     try {
       await tableCall(this.ctx, `completing lifecycle action ${key.transition} of ${key.instance} in group ${key.group}`, () =>
-        this.ctx.client.send(
-          new UpdateItemCommand({
+        this.ctx.client.UpdateItem({
             TableName: this.ctx.table,
             Key: checkedClaimKey(key),
             UpdateExpression: 'SET completedAtMs = :now',
             ConditionExpression: 'holder = :me AND attribute_not_exists(completedAtMs)',
             ExpressionAttributeValues: { ':me': s(holder), ':now': n(nowMs) },
           }),
-        ),
       );
       return true;
     } catch (err) {
@@ -156,14 +150,12 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     const expiresAtMs = nowMs + ttlMs;
     try {
       await tableCall(this.ctx, `remembering message ${key}`, () =>
-        this.ctx.client.send(
-          new PutItemCommand({
+        this.ctx.client.PutItem({
             TableName: this.ctx.table,
             Item: { ...k, expiresAtMs: n(expiresAtMs), [TTL_ATTRIBUTE]: n(Math.ceil(expiresAtMs / 1000)) },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs <= :now',
             ExpressionAttributeValues: { ':now': n(nowMs) },
           }),
-        ),
       );
       return { fresh: true };
     } catch (err) {
@@ -177,9 +169,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
   async confirmMessage(key: string, value: string): Promise<void> {
     try {
       await tableCall(this.ctx, `recording message ${key} as ${value}`, () =>
-        this.ctx.client.send(
-          new UpdateItemCommand({ TableName: this.ctx.table, Key: dedupeKey(key), UpdateExpression: 'SET #v = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#v': 'value' }, ExpressionAttributeValues: { ':v': s(value) } }),
-        ),
+        this.ctx.client.UpdateItem({ TableName: this.ctx.table, Key: dedupeKey(key), UpdateExpression: 'SET #v = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#v': 'value' }, ExpressionAttributeValues: { ':v': s(value) } }),
       );
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
@@ -187,7 +177,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
   }
 
   async releaseMessage(key: string): Promise<void> {
-    await tableCall(this.ctx, `forgetting message ${key}`, () => this.ctx.client.send(new DeleteItemCommand({ TableName: this.ctx.table, Key: dedupeKey(key) })));
+    await tableCall(this.ctx, `forgetting message ${key}`, () => this.ctx.client.DeleteItem({ TableName: this.ctx.table, Key: dedupeKey(key) }));
   }
 
   /** The condition for a write over `prev`: its version, and no newer epoch than the fence. */
@@ -207,7 +197,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
   }
 
   private async get(key: Item, context: string): Promise<Item | undefined> {
-    const out = await tableCall(this.ctx, context, () => this.ctx.client.send(new GetItemCommand({ TableName: this.ctx.table, Key: key, ConsistentRead: true })));
+    const out = await tableCall(this.ctx, context, () => this.ctx.client.GetItem({ TableName: this.ctx.table, Key: key, ConsistentRead: true }));
     return out.Item;
   }
 
@@ -217,8 +207,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     let start: Item | undefined;
     do {
       const out = await tableCall(this.ctx, context, () =>
-        this.ctx.client.send(
-          new ScanCommand({
+        this.ctx.client.Scan({
             TableName: this.ctx.table,
             ConsistentRead: true,
             FilterExpression: 'begins_with(pk, :p)',
@@ -226,7 +215,6 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
             ...(projection ? { ProjectionExpression: projection } : {}),
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
-        ),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;

@@ -3,7 +3,7 @@
  * heartbeats in one partition (a few small items; the lease writes per period are one per
  * replica). Every write is a conditional PutItem; reads are consistent Queries.
  */
-import { DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '../../aws/types';
 import type { LeaseTable, ReplicaBeat, ShardRecord } from '../lease-port';
 import { n, num, s, str, TTL_ATTRIBUTE, type Item } from './codec';
 import { ConditionFailed, tableCall, type TableContext } from './table-call';
@@ -33,7 +33,7 @@ export class DynamoLeaseTable implements LeaseTable {
   }
 
   async join(beat: ReplicaBeat): Promise<void> {
-    await tableCall(this.ctx, `joining as replica ${beat.id}`, () => this.ctx.client.send(new PutItemCommand({ TableName: this.ctx.table, Item: beatItem(beat) })));
+    await tableCall(this.ctx, `joining as replica ${beat.id}`, () => this.ctx.client.PutItem({ TableName: this.ctx.table, Item: beatItem(beat) }));
   }
 
   async renew(beat: ReplicaBeat, nowMs: number): Promise<boolean> {
@@ -50,16 +50,14 @@ export class DynamoLeaseTable implements LeaseTable {
 
   async leave(id: string): Promise<void> {
     await tableCall(this.ctx, `removing the heartbeat of replica ${id}`, () =>
-      this.ctx.client.send(new DeleteItemCommand({ TableName: this.ctx.table, Key: { pk: s(PK), sk: s(replicaSk(id)) } })),
+      this.ctx.client.DeleteItem({ TableName: this.ctx.table, Key: { pk: s(PK), sk: s(replicaSk(id)) } }),
     );
   }
 
   async prune(id: string, expiresAtMs: number): Promise<void> {
     try {
       await tableCall(this.ctx, `removing the heartbeat of dead replica ${id}`, () =>
-        this.ctx.client.send(
-          new DeleteItemCommand({ TableName: this.ctx.table, Key: { pk: s(PK), sk: s(replicaSk(id)) }, ConditionExpression: 'expiresAtMs = :seen', ExpressionAttributeValues: { ':seen': n(expiresAtMs) } }),
-        ),
+        this.ctx.client.DeleteItem({ TableName: this.ctx.table, Key: { pk: s(PK), sk: s(replicaSk(id)) }, ConditionExpression: 'expiresAtMs = :seen', ExpressionAttributeValues: { ':seen': n(expiresAtMs) } }),
       );
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
@@ -69,13 +67,13 @@ export class DynamoLeaseTable implements LeaseTable {
   private async conditional(context: string, item: Item, condition: string, values: Record<string, AttributeValue> | undefined): Promise<boolean> {
     try {
       await tableCall(this.ctx, context, () =>
-        this.ctx.client.send(new PutItemCommand({
+        this.ctx.client.PutItem({
             TableName: this.ctx.table,
             Item: item,
             ConditionExpression: condition,
             ...(condition.includes('#owner') ? { ExpressionAttributeNames: { '#owner': 'owner' } } : {}),
             ...(values ? { ExpressionAttributeValues: values } : {}),
-          })),
+          }),
       );
       return true;
     } catch (err) {
@@ -89,15 +87,13 @@ export class DynamoLeaseTable implements LeaseTable {
     let start: Item | undefined;
     do {
       const out = await tableCall(this.ctx, context, () =>
-        this.ctx.client.send(
-          new QueryCommand({
+        this.ctx.client.Query({
             TableName: this.ctx.table,
             ConsistentRead: true,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
             ExpressionAttributeValues: { ':pk': s(PK), ':p': s(prefix) },
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
-        ),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;

@@ -3,7 +3,7 @@
  * clock), a missing table turned into the one StateTableMissing error naming `drover state
  * init`, and a failed condition reported as `false` so callers can tell why it failed.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { StateTableApi } from '../../aws/dynamodb';
 import { awsCall, type RetryPolicy } from '../../aws/call';
 import { CloudError } from '../../aws/errors';
 import type { Logger } from '../../log/logger';
@@ -11,7 +11,7 @@ import type { Clock } from '../../util/clock';
 import { StateTableMissing } from '../errors';
 
 export interface TableContext {
-  client: DynamoDBClient;
+  client: StateTableApi;
   table: string;
   clock: Clock;
   logger: Logger;

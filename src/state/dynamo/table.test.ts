@@ -81,13 +81,12 @@ describe('state table', () => {
     const logger = createMemoryLogger();
     const ctx = await db.table(clock, { logger });
     let throttles = 2;
-    ctx.client.middlewareStack.add(
-      (next: any, context: any) => async (args: any) => {
-        if (context.commandName === 'PutItemCommand' && throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
-        return next(args);
-      },
-      { step: 'initialize', name: 'throttle' },
-    );
+    const real = ctx.client;
+    const throttled = (async (input: Parameters<typeof real.PutItem>[0]) => {
+      if (throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
+      return real.PutItem(input);
+    }) as typeof real.PutItem;
+    ctx.client = { ...real, PutItem: throttled };
     const store = new DynamoStateStore(ctx);
     const startMs = clock.nowMs();
     const written = await drive(clock, store.write(emptyRecord('web'), { status: { ok: 1 } }, { epoch: 1 }, T));

@@ -4,7 +4,6 @@
  * CloudFormation template (`-o yaml`). On-demand billing; `pk`/`sk` string keys; DynamoDB's TTL
  * on the `ttl` attribute removes expired dedupe items and old lifecycle claims.
  */
-import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { stringify } from 'yaml';
 import { CloudError } from '../../aws/errors';
 import { TTL_ATTRIBUTE } from './codec';
@@ -40,15 +39,13 @@ export async function createStateTable(ctx: TableContext): Promise<CreateStateTa
   let created = true;
   try {
     await tableCall(ctx, `creating state table ${table}`, () =>
-      ctx.client.send(
-        new CreateTableCommand({
+      ctx.client.CreateTable({
           TableName: table,
           BillingMode: STATE_TABLE_SPEC.BillingMode,
           AttributeDefinitions: STATE_TABLE_SPEC.AttributeDefinitions.map((a) => ({ ...a })),
           KeySchema: STATE_TABLE_SPEC.KeySchema.map((k) => ({ ...k })),
           Tags: [{ Key: 'drover:purpose', Value: 'state' }],
         }),
-      ),
     );
   } catch (err) {
     if (!(err instanceof CloudError && err.awsCode === 'ResourceInUseException')) throw err;
@@ -58,7 +55,7 @@ export async function createStateTable(ctx: TableContext): Promise<CreateStateTa
   let ttlEnabled = true;
   try {
     await tableCall(ctx, `enabling TTL on state table ${table}`, () =>
-      ctx.client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: STATE_TABLE_SPEC.TimeToLiveAttribute, Enabled: true } })),
+      ctx.client.UpdateTimeToLive({ TableName: table, TimeToLiveSpecification: { AttributeName: STATE_TABLE_SPEC.TimeToLiveAttribute, Enabled: true } }),
     );
   } catch (err) {
     const code = err instanceof CloudError ? err.awsCode : undefined;
@@ -73,7 +70,7 @@ export async function createStateTable(ctx: TableContext): Promise<CreateStateTa
 async function waitActive(ctx: TableContext): Promise<string | undefined> {
   const deadline = ctx.clock.nowMs() + ACTIVE_TIMEOUT_MS;
   for (;;) {
-    const out = await tableCall(ctx, `describing state table ${ctx.table}`, () => ctx.client.send(new DescribeTableCommand({ TableName: ctx.table })));
+    const out = await tableCall(ctx, `describing state table ${ctx.table}`, () => ctx.client.DescribeTable({ TableName: ctx.table }));
     if (out.Table?.TableStatus === 'ACTIVE') return out.Table.TableArn;
     if (ctx.clock.nowMs() >= deadline) throw new Error(`creating state table ${ctx.table}: still ${out.Table?.TableStatus ?? 'unknown'} after ${ACTIVE_TIMEOUT_MS / 1000} s`);
     await ctx.clock.sleep(1000);
