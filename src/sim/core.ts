@@ -4,7 +4,7 @@
  * pipeline, faults and persistence on top.
  */
 import { VirtualClock } from '../util/clock';
-import { ChaosState, emptyChaos } from './chaos';
+import { ChaosState, emptyChaos } from './chaos-state';
 import { awsError, SimService } from './errors';
 import { Prng } from './prng';
 import { SimState, Tags } from './state';

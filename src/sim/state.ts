@@ -3,9 +3,10 @@
  * persistence is `JSON.stringify` and every handler works on the same records.
  */
 import { AlarmRec, FileSystemRec, MountTargetRec, QueueRec } from './state-services';
+import type { Tags } from './state-tags';
 
 export type { AlarmRec, FileSystemRec, MessageRec, MountTargetRec, QueueRec } from './state-services';
-export type Tags = Record<string, string>;
+export type { Tags } from './state-tags';
 
 export interface SubnetRec {
   id: string;
