@@ -134,6 +134,7 @@ export class SimAccount {
       if (err?.$metadata) err.$metadata.requestId = requestId;
       throw err;
     } finally {
+      if (mutating) this.core.indexes.invalidate(); // it may have created or re-tagged records (indexes.ts)
       if (mutating) this.persist();
     }
   }

@@ -2,6 +2,7 @@
 import { SimCore } from '../core';
 import { SimNotImplemented } from '../errors';
 import { HandlerMap } from '../handler';
+import { buildTagIndex, tagKey } from '../indexes';
 import { paginate } from '../paginate';
 import { PolicyRec } from '../state';
 import { findGroup, isSuspended, validation } from './find';
@@ -30,8 +31,9 @@ function putPolicy(sim: SimCore, input: any) {
 }
 
 function alarmsFor(sim: SimCore, arn: string) {
-  return Object.values(sim.state.alarms)
-    .filter((a) => a.alarmActions.includes(arn))
+  const index = sim.indexes.get(sim.state, 'alarms.byAction', (s) => buildTagIndex(Object.values(s.alarms), (a) => a.alarmActions.map((x): [string, string] => ['action', x])));
+  return (index.byTag.get(tagKey('action', arn)) ?? [])
+    .filter((a) => sim.state.alarms[a.name] === a && a.alarmActions.includes(arn))
     .map((a) => ({ AlarmName: a.name, AlarmARN: a.arn }));
 }
 
