@@ -114,7 +114,7 @@ function describeMix(i: number): Array<[string, string, unknown]> {
   ];
 }
 
-export async function measureSimScale(fleets: number, seed = 1): Promise<SimScaleRow> {
+export async function measureSimScale(fleets: number, seed = 1, describes = DESCRIBES_PER_SIZE): Promise<SimScaleRow> {
   const sim = new SimAccount({ seed });
   const rng = new Prng(seed);
   const t0 = cpuMs();
@@ -130,7 +130,7 @@ export async function measureSimScale(fleets: number, seed = 1): Promise<SimScal
 
   let describeCalls = 0;
   const t1 = cpuMs();
-  while (describeCalls < DESCRIBES_PER_SIZE) {
+  while (describeCalls < describes) {
     for (const [service, op, input] of describeMix(rng.int(fleets))) {
       await sim.dispatch(service, op, input);
       describeCalls++;

@@ -40,7 +40,9 @@ function alarmsFor(sim: SimCore, arn: string) {
 function describePolicies(sim: SimCore, input: any) {
   const names: string[] | undefined = input.PolicyNames?.length ? input.PolicyNames : undefined;
   const types: string[] | undefined = input.PolicyTypes?.length ? input.PolicyTypes : undefined;
-  const all = Object.values(sim.state.policies).filter(
+  const byGroup = () => sim.indexes.get(sim.state, 'policies.byGroup', (s) => buildTagIndex(Object.values(s.policies), (p) => [['group', p.group]]));
+  const pool = input.AutoScalingGroupName ? (byGroup().byTag.get(tagKey('group', input.AutoScalingGroupName)) ?? []).filter((p) => sim.state.policies[p.arn] === p) : Object.values(sim.state.policies);
+  const all = pool.filter(
     (p) =>
       (!input.AutoScalingGroupName || p.group === input.AutoScalingGroupName) &&
       (!names || names.includes(p.name) || names.includes(p.arn)) &&
