@@ -8,6 +8,10 @@
  * between sizes: about 1 where the sim scales.
  *
  * Calls go straight to SimAccount.dispatch, so SDK serialisation does not hide the sim's cost.
+ *
+ * Describes are served from lookup indexes (sim/indexes.ts) and stay flat. Mutating calls and
+ * clock steps still tick every entity (lifecycle/tick.ts settles the whole account), so their
+ * cost, and the build, still grow with N: the next step is a due-time queue per entity.
  */
 import { SimAccount } from '../sim';
 import { Prng } from '../sim/prng';
