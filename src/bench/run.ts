@@ -11,6 +11,7 @@ import { benchFleets, summarizeFleets } from './fleets-100.bench';
 import { benchIntake, summarizeIntake } from './intake.bench';
 import { benchObservePlan } from './observe-plan.bench';
 import { benchProcessKills, type ProcessKillResult } from './process-kills';
+import { benchSimScale, summarizeSimScale } from './sim-scale.bench';
 import { benchSwapStrategies, type SwapStrategyRow } from './swap-strategies.bench';
 
 interface Suite {
@@ -64,6 +65,12 @@ const SUITES: Suite[] = [
     name: 'cli-startup',
     run: (root) => benchCliStartup(root),
     summarize: summarizeCliStartup,
+  },
+  {
+    name: 'sim-scale',
+    explicit: true,
+    run: () => benchSimScale(),
+    summarize: summarizeSimScale,
   },
   {
     name: 'process-kills',

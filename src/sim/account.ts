@@ -3,7 +3,7 @@
  * the call, a canned override, then the semantic handler. Time moves only with the clock.
  */
 import { readFileSync } from 'fs';
-import { writeFileAtomic } from '../util/atomic-file';
+import { AtomicFs, writeFileAtomic } from '../util/atomic-file';
 import { VirtualClock } from '../util/clock';
 import { ChaosState, ChaosStats, emptyChaos, hideRecent, noteCreated } from './chaos';
 import { clone } from './clone';
@@ -134,6 +134,7 @@ export class SimAccount {
       if (err?.$metadata) err.$metadata.requestId = requestId;
       throw err;
     } finally {
+      if (mutating) this.core.indexes.invalidate(); // it may have created or re-tagged records (indexes.ts)
       if (mutating) this.persist();
     }
   }
@@ -280,9 +281,9 @@ export class SimAccount {
     return account;
   }
 
-  /** Atomic and fsynced: a reader (or the next process after a kill) sees the old file or the new one. */
-  save(file: string): void {
-    writeFileAtomic(file, JSON.stringify(this.toJSON()));
+  /** Atomic, file and directory fsynced: a reader (or the next process after a kill) sees the old file or the new one. */
+  save(file: string, fs?: AtomicFs): void {
+    writeFileAtomic(file, JSON.stringify(this.toJSON()), fs);
   }
 
   static load(file: string, opts: { clock?: VirtualClock } = {}): SimAccount {

@@ -4,8 +4,9 @@
  * pipeline, faults and persistence on top.
  */
 import { VirtualClock } from '../util/clock';
-import { ChaosState, emptyChaos } from './chaos';
+import { ChaosState, emptyChaos } from './chaos-state';
 import { awsError, SimService } from './errors';
+import { SimIndexes } from './indexes';
 import { Prng } from './prng';
 import { SimState, Tags } from './state';
 import { DEFAULT_TIMINGS, SimTimings } from './timings';
@@ -32,6 +33,8 @@ export class SimCore {
   waiters: Waiter[] = [];
   /** Eventual consistency, SQS duplicates and reordering, capacity shortages (see chaos.ts). */
   chaos: ChaosState = emptyChaos();
+  /** Lookup indexes derived from the state (indexes.ts); in memory only. */
+  readonly indexes = new SimIndexes();
 
   constructor(state: SimState, clock: VirtualClock, timings: Partial<SimTimings>, seed: number) {
     this.state = state;

@@ -1,5 +1,5 @@
 /** State records for CloudWatch alarms, EFS and SQS (see state.ts). */
-import type { Tags } from './state';
+import type { Tags } from './state-tags';
 
 export interface AlarmRec {
   name: string;

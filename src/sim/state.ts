@@ -4,10 +4,11 @@
  */
 import { AlarmRec, FileSystemRec, MountTargetRec, QueueRec } from './state-services';
 import type { Elbv2State, MetricStore } from './state-elbv2';
+import type { Tags } from './state-tags';
 
 export type { AlarmRec, FileSystemRec, MessageRec, MountTargetRec, QueueRec } from './state-services';
 export type { Elbv2State, ListenerRec, MetricStore, TargetGroupRec, TargetRec, V2LoadBalancerRec } from './state-elbv2';
-export type Tags = Record<string, string>;
+export type { Tags } from './state-tags';
 
 export interface SubnetRec {
   id: string;

@@ -1,6 +1,7 @@
 /** DescribeAutoScalingGroups and DescribeScalingActivities. */
 import { SimCore } from '../core';
 import { HandlerMap } from '../handler';
+import { buildTagIndex, keyRank, pickInOrder, tagCandidates } from '../indexes';
 import { paginate } from '../paginate';
 import { GroupRec } from '../state';
 import { validation } from './find';
@@ -51,12 +52,24 @@ export function groupOut(sim: SimCore, g: GroupRec) {
   };
 }
 
+/** The groups that can match: picked by name or by a `tag:` filter through the indexes, else all; in state order. */
+function groupCandidates(sim: SimCore, names: string[] | undefined, filters: Array<{ Name?: string; Values?: string[] }>): GroupRec[] {
+  const groups = sim.state.groups;
+  if (names) return pickInOrder(groups, names, () => sim.indexes.get(sim.state, 'groups.rank', (s) => keyRank(s.groups)));
+  const tag = filters.find((f) => f.Name?.startsWith('tag:'));
+  if (tag) {
+    const index = sim.indexes.get(sim.state, 'groups.tags', (s) => buildTagIndex(Object.values(s.groups), (g) => g.tags.map((t): [string, string] => [t.key, t.value])));
+    const picked = tagCandidates(index, tag.Name!.slice(4), tag.Values ?? []);
+    if (picked) return picked.filter((g) => groups[g.name] === g);
+  }
+  return Object.values(groups);
+}
+
 function describeGroups(sim: SimCore, input: any) {
   const names: string[] | undefined = input.AutoScalingGroupNames?.length ? input.AutoScalingGroupNames : undefined;
   if (input.MaxRecords !== undefined && (input.MaxRecords < 1 || input.MaxRecords > 100)) throw validation(sim, 'MaxRecords must be between 1 and 100');
-  const all = Object.values(sim.state.groups).filter(
-    (g) => (!names || names.includes(g.name)) && ((input.Filters ?? []) as any[]).every((f) => groupMatches(g, f)),
-  );
+  const filters = (input.Filters ?? []) as Array<{ Name?: string; Values?: string[] }>;
+  const all = groupCandidates(sim, names, filters).filter((g) => (!names || names.includes(g.name)) && filters.every((f) => groupMatches(g, f)));
   const page = paginate(sim, 'AutoScaling', all, input.NextToken, input.MaxRecords);
   return { AutoScalingGroups: page.items.map((g) => groupOut(sim, g)), NextToken: page.next };
 }

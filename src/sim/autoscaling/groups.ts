@@ -81,6 +81,7 @@ function createGroup(sim: SimCore, input: any) {
   };
   g.lastChangeCause = sizeChangeCause(sim, g, 0);
   sim.state.groups[name] = g;
+  sim.indexes.invalidate();
   try {
     for (const h of input.LifecycleHookSpecificationList ?? []) putHook(sim, { ...h, AutoScalingGroupName: name }, false);
   } catch (err) {

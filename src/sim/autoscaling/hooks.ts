@@ -1,6 +1,7 @@
 /** Lifecycle hooks: put, describe, delete, complete, heartbeat. */
 import { SimCore } from '../core';
 import { HandlerMap } from '../handler';
+import { buildTagIndex, tagKey } from '../indexes';
 import { GroupInstanceRec, GroupRec, HookRec } from '../state';
 import { findGroup, validation } from './find';
 import { sendTestNotification } from './hook-actions';
@@ -55,7 +56,9 @@ function hookOut(h: HookRec) {
 function describeHooks(sim: SimCore, input: any) {
   const g = findGroup(sim, input.AutoScalingGroupName);
   const names: string[] | undefined = input.LifecycleHookNames?.length ? input.LifecycleHookNames : undefined;
-  const hooks = Object.values(sim.state.hooks).filter((h) => h.group === g.name && (!names || names.includes(h.name)));
+  const index = sim.indexes.get(sim.state, 'hooks.byGroup', (s) => buildTagIndex(Object.values(s.hooks), (h) => [['group', h.group]]));
+  const pool = (index.byTag.get(tagKey('group', g.name)) ?? []).filter((h) => sim.state.hooks[`${h.group}/${h.name}`] === h);
+  const hooks = pool.filter((h) => h.group === g.name && (!names || names.includes(h.name)));
   return { LifecycleHooks: hooks.map(hookOut) };
 }
 

@@ -2,6 +2,7 @@
 import { SimCore } from '../core';
 import { SimNotImplemented } from '../errors';
 import { HandlerMap } from '../handler';
+import { buildTagIndex, tagKey } from '../indexes';
 import { paginate } from '../paginate';
 import { PolicyRec } from '../state';
 import { findGroup, isSuspended, validation } from './find';
@@ -30,15 +31,18 @@ function putPolicy(sim: SimCore, input: any) {
 }
 
 function alarmsFor(sim: SimCore, arn: string) {
-  return Object.values(sim.state.alarms)
-    .filter((a) => a.alarmActions.includes(arn))
+  const index = sim.indexes.get(sim.state, 'alarms.byAction', (s) => buildTagIndex(Object.values(s.alarms), (a) => a.alarmActions.map((x): [string, string] => ['action', x])));
+  return (index.byTag.get(tagKey('action', arn)) ?? [])
+    .filter((a) => sim.state.alarms[a.name] === a && a.alarmActions.includes(arn))
     .map((a) => ({ AlarmName: a.name, AlarmARN: a.arn }));
 }
 
 function describePolicies(sim: SimCore, input: any) {
   const names: string[] | undefined = input.PolicyNames?.length ? input.PolicyNames : undefined;
   const types: string[] | undefined = input.PolicyTypes?.length ? input.PolicyTypes : undefined;
-  const all = Object.values(sim.state.policies).filter(
+  const byGroup = () => sim.indexes.get(sim.state, 'policies.byGroup', (s) => buildTagIndex(Object.values(s.policies), (p) => [['group', p.group]]));
+  const pool = input.AutoScalingGroupName ? (byGroup().byTag.get(tagKey('group', input.AutoScalingGroupName)) ?? []).filter((p) => sim.state.policies[p.arn] === p) : Object.values(sim.state.policies);
+  const all = pool.filter(
     (p) =>
       (!input.AutoScalingGroupName || p.group === input.AutoScalingGroupName) &&
       (!names || names.includes(p.name) || names.includes(p.arn)) &&

@@ -57,6 +57,7 @@ function putMetricAlarm(sim: SimCore, input: any) {
   };
   if (prior && prior.period !== period) alarm.datapoints = [];
   sim.state.alarms[alarm.name] = alarm;
+  sim.indexes.invalidate();
   return {};
 }
 
@@ -93,7 +94,9 @@ function describeAlarms(sim: SimCore, input: any) {
   const names: string[] | undefined = input.AlarmNames?.length ? input.AlarmNames : undefined;
   if (names && input.AlarmNamePrefix) throw sim.error('CloudWatch', 'InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be used together.');
   if (input.MaxRecords !== undefined && (input.MaxRecords < 1 || input.MaxRecords > 100)) throw invalid(sim, 'MaxRecords must be between 1 and 100');
-  const all = Object.values(sim.state.alarms)
+  // Sorted by name below, so picking the named alarms directly gives the same answer as a scan.
+  const pool = names ? [...new Set(names)].filter((n) => Object.prototype.hasOwnProperty.call(sim.state.alarms, n)).map((n) => sim.state.alarms[n]) : Object.values(sim.state.alarms);
+  const all = pool
     .filter(
       (a) =>
         (!names || names.includes(a.name)) &&

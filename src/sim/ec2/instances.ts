@@ -1,6 +1,7 @@
 /** EC2 instances: RunInstances, DescribeInstances, TerminateInstances, CreateTags, GetConsoleOutput. */
 import { SimCore, tagList } from '../core';
 import { HandlerMap } from '../handler';
+import { buildTagIndex, tagCandidates } from '../indexes';
 import { paginate } from '../paginate';
 import { InstanceRec, InstanceState } from '../state';
 import { matchesFilters, tagFilterValues, tagsFromSpecs } from './filters';
@@ -126,6 +127,20 @@ function instanceFilterValues(i: InstanceRec, name: string): Array<string | unde
   return direct[name] ?? tagFilterValues(i.tags, name);
 }
 
+const INSTANCE_FILTERS = new Set(['instance-state-name', 'instance-state-code', 'instance-id', 'image-id', 'instance-type', 'subnet-id', 'availability-zone', 'reservation-id', 'private-ip-address', 'instance.group-id', 'key-name', 'tag-key', 'tag-value']);
+
+/**
+ * The instances a `tag:` filter can match, through the tag index and in state order; undefined
+ * (scan everything) without one, with wildcards, or with a filter name the scan would reject.
+ */
+function taggedInstances(sim: SimCore, filters: Array<{ Name?: string; Values?: string[] }> | undefined): InstanceRec[] | undefined {
+  if (!filters?.every((f) => f.Name?.startsWith('tag:') || INSTANCE_FILTERS.has(f.Name ?? ''))) return undefined;
+  const tag = filters.find((f) => f.Name?.startsWith('tag:'));
+  if (!tag) return undefined;
+  const index = sim.indexes.get(sim.state, 'instances.tags', (s) => buildTagIndex(Object.values(s.instances), (i) => Object.entries(i.tags)));
+  return tagCandidates(index, tag.Name!.slice(4), tag.Values ?? [])?.filter((i) => sim.state.instances[i.id] === i);
+}
+
 function describeInstances(sim: SimCore, input: any) {
   const ids: string[] | undefined = input.InstanceIds?.length ? input.InstanceIds : undefined;
   if (ids && input.MaxResults !== undefined) {
@@ -134,7 +149,7 @@ function describeInstances(sim: SimCore, input: any) {
   if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) {
     throw sim.error('EC2', 'InvalidParameterValue', `Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
   }
-  const pool = ids ? findInstances(sim, ids) : Object.values(sim.state.instances).filter((i) => visible(sim, i));
+  const pool = ids ? findInstances(sim, ids) : (taggedInstances(sim, input.Filters) ?? Object.values(sim.state.instances)).filter((i) => visible(sim, i));
   const matched = pool.filter((i) => matchesFilters(sim, input.Filters, (n) => instanceFilterValues(i, n)));
   const page = paginate(sim, 'EC2', matched, input.NextToken, ids ? matched.length || 1 : input.MaxResults);
   const reservations: Array<{ id: string; instances: InstanceRec[] }> = [];

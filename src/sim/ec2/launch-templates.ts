@@ -2,6 +2,7 @@
 import { SimCore, tagList } from '../core';
 import { HandlerMap } from '../handler';
 import { paginate } from '../paginate';
+import { buildTagIndex, keyRank, pickInOrder, tagKey } from '../indexes';
 import { LaunchTemplateRec, LaunchTemplateVersionRec } from '../state';
 import { matchesFilters, tagFilterValues, tagsFromSpecs } from './filters';
 
@@ -13,11 +14,18 @@ export function findTemplate(sim: SimCore, ref: { LaunchTemplateId?: string; Lau
     if (!lt) throw sim.error('EC2', 'InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${ref.LaunchTemplateId}, does not exist.`);
     return lt;
   }
-  const lt = Object.values(sim.state.launchTemplates).find((t) => t.name === ref.LaunchTemplateName);
+  const lt = templateByName(sim, ref.LaunchTemplateName);
   if (!lt) {
     throw sim.error('EC2', 'InvalidLaunchTemplateName.NotFoundException', `The specified launch template, with template name ${ref.LaunchTemplateName}, does not exist.`);
   }
   return lt;
+}
+
+/** The launch template with this name (names are unique in an account), through the name index. */
+export function templateByName(sim: SimCore, name: string | undefined): LaunchTemplateRec | undefined {
+  if (name === undefined) return Object.values(sim.state.launchTemplates).find((t) => t.name === name);
+  const index = sim.indexes.get(sim.state, 'launchTemplates.names', (s) => buildTagIndex(Object.values(s.launchTemplates), (t) => [['name', t.name]]));
+  return (index.byTag.get(tagKey('name', name)) ?? []).find((t) => sim.state.launchTemplates[t.id] === t && t.name === name);
 }
 
 /** Resolve `$Latest`, `$Default` or a number to a version record. */
@@ -61,7 +69,7 @@ function createLaunchTemplate(sim: SimCore, input: any) {
     throw sim.error('EC2', 'InvalidLaunchTemplateName.MalformedException', `The launch template name '${name}' is malformed.`);
   }
   if (!input.LaunchTemplateData) throw sim.error('EC2', 'MissingParameter', 'The request must contain the parameter LaunchTemplateData');
-  if (Object.values(sim.state.launchTemplates).some((t) => t.name === name)) {
+  if (templateByName(sim, name)) {
     throw sim.error('EC2', 'InvalidLaunchTemplateName.AlreadyExistsException', `Launch template name already in use.`);
   }
   const lt: LaunchTemplateRec = {
@@ -74,6 +82,7 @@ function createLaunchTemplate(sim: SimCore, input: any) {
     versions: [{ number: 1, description: input.VersionDescription, createdAt: sim.now(), data: input.LaunchTemplateData }],
   };
   sim.state.launchTemplates[lt.id] = lt;
+  sim.indexes.invalidate();
   return { LaunchTemplate: templateOut(sim, lt) };
 }
 
@@ -102,11 +111,12 @@ function describeLaunchTemplates(sim: SimCore, input: any) {
   const names: string[] | undefined = input.LaunchTemplateNames?.length ? input.LaunchTemplateNames : undefined;
   ids?.forEach((id) => findTemplate(sim, { LaunchTemplateId: id }));
   for (const n of names ?? []) {
-    if (!Object.values(sim.state.launchTemplates).some((t) => t.name === n)) {
+    if (!templateByName(sim, n)) {
       throw sim.error('EC2', 'InvalidLaunchTemplateName.NotFoundException', 'At least one of the launch templates specified in the request does not exist.');
     }
   }
-  const all = Object.values(sim.state.launchTemplates).filter(
+  const pool = names && !ids ? pickInOrder(sim.state.launchTemplates, names.map((n) => templateByName(sim, n)!.id), () => sim.indexes.get(sim.state, 'launchTemplates.rank', (s) => keyRank(s.launchTemplates))) : Object.values(sim.state.launchTemplates);
+  const all = pool.filter(
     (t) =>
       (!ids || ids.includes(t.id)) &&
       (!names || names.includes(t.name)) &&

@@ -82,5 +82,6 @@ export function launchInstance(sim: SimCore, spec: LaunchSpec): InstanceRec {
     inst.build = { commit, doneAt: inst.stateUntil + (result?.durationMs ?? sim.timings.defaultBuildMs), finished: false };
   }
   sim.state.instances[id] = inst;
+  sim.indexes.invalidate();
   return inst;
 }

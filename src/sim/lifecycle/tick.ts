@@ -32,6 +32,7 @@ export function settle(sim: SimCore): void {
     tickOnce(sim);
     sim.waiters = sim.waiters.filter((w) => !w.settle());
     if (!sim.dirty) return;
+    sim.indexes.invalidate();
   }
 }
 
