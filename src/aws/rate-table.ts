@@ -2,15 +2,18 @@
  * drover's AWS rate budgets: one token bucket per service and class of action, sized as AWS
  * meters the account (per account, per Region). Sources, by AWS doc page title:
  *  - "Request throttling for the Amazon EC2 API" (EC2 developer guide): non-mutating actions,
- *    bucket 100 refilled at 20/s; unfiltered and unpaginated non-mutating actions, 50 at 10/s;
- *    mutating actions, 50 at 5/s. RunInstances also spends a resource bucket (1,000 instances
- *    refilled at 2/s) that drover never reaches: it launches through Auto Scaling.
+ *    bucket 100 refilled at 20/s (read on the page). Its table of categories gives unfiltered
+ *    and unpaginated non-mutating actions 50 at 10/s and mutating actions 50 at 5/s (figures as
+ *    we recall that table; the excerpts we could read did not show it: check before relying on
+ *    them). RunInstances also spends a resource bucket (1,000 instances refilled at 2/s) that
+ *    drover never reaches: it launches through Auto Scaling.
  *  - "Request throttling for the ELB API" (Elastic Load Balancing user guide): non-mutating
  *    (Describe*) actions, bucket 40 refilled at 10/s; each API version (v1 Classic, v2) has its
  *    own buckets. The register/deregister and other mutating figures below are assumptions
  *    (conservative), not figures we could read on that page.
- *  - "CloudWatch service quotas": DescribeAlarms 9 TPS, GetMetricData 50 TPS, PutMetricAlarm and
- *    DeleteAlarms 3 TPS, PutMetricData 500 TPS (a TPS quota is a bucket of one second's worth).
+ *  - "CloudWatch service quotas": PutMetricAlarm 3 TPS and PutMetricData 500 TPS (read);
+ *    DescribeAlarms 9 TPS, GetMetricData 50 TPS, DeleteAlarms 3 TPS (as we recall the page). A TPS
+ *    quota is a bucket of one second's worth.
  *  - "Why are my Amazon EC2 Auto Scaling API calls throttled" (AWS re:Post knowledge center):
  *    all Amazon EC2 Auto Scaling calls share one bucket per account and Region. AWS publishes no
  *    figure; 20/s with a burst of 40 is an assumption.
