@@ -30,6 +30,10 @@ describe('drover daemon: converging fleets', () => {
     const converged = await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1);
     expect(converged).toBe(true);
     expect((await env.get('/readyz')).status).toBe(200);
+    // The daemon's AWS budgets are exposed, one series per service and class, at the documented rates.
+    const budgets = (await env.get('/metrics')).text;
+    expect(budgets).toContain('drover_aws_rate_limit_per_second{service="EC2",class="read"} 20');
+    expect(budgets).toContain('drover_aws_rate_limit_per_second{service="AutoScaling",class="all"} 20');
     // Hooks were put on the group, without a notification target (EventBridge events to the queue).
     const hooks = env.sim.snapshot().hooks;
     expect(Object.keys(hooks).sort()).toEqual(['shop-v001/drover-launching', 'shop-v001/drover-terminating']);
