@@ -88,4 +88,25 @@ describe('TokenBucket priority and rate', () => {
     clock.advance(500);
     expect(bucket.tryTake()).toBe(true);
   });
+
+  it('keeps arrival order through thousands of waiters, and an aborted waiter leaves the queue', async () => {
+    const clock = new VirtualClock();
+    const bucket = new TokenBucket(clock, { ratePerSecond: 1000, burst: 1 });
+    await bucket.take();
+    const served: number[] = [];
+    const ac = new AbortController();
+    const aborted = bucket.take(ac.signal, 2);
+    for (let i = 0; i < 3000; i++) void bucket.take(undefined, 2).then(() => served.push(i));
+    ac.abort(new Error('gone'));
+    await expect(aborted).rejects.toThrow('gone');
+    expect(bucket.waiting()).toBe(3000);
+    clock.advance(1_500);
+    await flush();
+    expect(served).toHaveLength(1500);
+    clock.advance(1_500);
+    await flush();
+    expect(served).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(bucket.waiting()).toBe(0);
+  });
 });
+

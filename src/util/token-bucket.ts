@@ -24,11 +24,42 @@ interface Waiter {
   onAbort?: () => void;
 }
 
+/** FIFO with O(1) take from the front (a resync can queue thousands of takers). */
+class WaiterQueue {
+  private items: Waiter[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(w: Waiter): void {
+    this.items.push(w);
+  }
+
+  shift(): Waiter | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const w = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return w;
+  }
+
+  remove(w: Waiter): boolean {
+    const i = this.items.indexOf(w, this.head);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
+}
+
 export class TokenBucket {
   private tokens: number;
   private lastMs: number;
   private rate: number;
-  private readonly queues: Waiter[][] = Array.from({ length: LEVELS }, () => []);
+  private readonly queues: WaiterQueue[] = Array.from({ length: LEVELS }, () => new WaiterQueue());
   private waitingCount = 0;
   private timer?: AbortController;
 
@@ -44,10 +75,16 @@ export class TokenBucket {
     this.lastMs = clock.nowMs();
   }
 
+  /**
+   * Add the tokens due since the last look. While takers wait, every token that came due went to
+   * one of them (in real time the queue is served as tokens arrive), so the burst cap applies only
+   * to what is left once the queue is empty: a clock that jumps far still serves that many takers.
+   */
   private refill(): void {
     const now = this.clock.nowMs();
     if (now > this.lastMs) {
-      this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.lastMs) * this.rate) / 1000);
+      const tokens = this.tokens + ((now - this.lastMs) * this.rate) / 1000;
+      this.tokens = this.waitingCount > 0 ? tokens : Math.min(this.limit.burst, tokens);
       this.lastMs = now;
     }
   }
@@ -102,11 +139,7 @@ export class TokenBucket {
       const waiter: Waiter = { resolve, signal };
       if (signal) {
         waiter.onAbort = () => {
-          const i = queue.indexOf(waiter);
-          if (i >= 0) {
-            queue.splice(i, 1);
-            this.waitingCount--;
-          }
+          if (queue.remove(waiter) && --this.waitingCount === 0) this.tokens = Math.min(this.limit.burst, this.tokens);
           reject(signal.reason);
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -127,7 +160,10 @@ export class TokenBucket {
       if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
     }
-    if (this.waitingCount === 0) return this.cancelTimer();
+    if (this.waitingCount === 0) {
+      this.tokens = Math.min(this.limit.burst, this.tokens);
+      return this.cancelTimer();
+    }
     if (this.timer) return;
     const timer = new AbortController();
     this.timer = timer;
