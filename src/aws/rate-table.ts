@@ -119,3 +119,20 @@ export function resolveRateTable(overrides: RateTableOverrides = {}): RateTable 
   }
   return table;
 }
+
+/**
+ * Parse `SERVICE.CLASS=RATE[/BURST]` (e.g. `EC2.read=40/200`, `AutoScaling.all=10`) into
+ * `overrides`; throws a message naming what is wrong.
+ */
+export function parseRateLimit(text: string, overrides: RateTableOverrides = {}): RateTableOverrides {
+  const m = /^([A-Za-z0-9]+)\.([A-Za-z0-9-]+)=([0-9.]+)(?:\/([0-9.]+))?$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not SERVICE.CLASS=RATE[/BURST] (e.g. EC2.read=40/200)`);
+  const [, service, cls, rate, burst] = m;
+  const limit: Partial<BucketLimit> = { ratePerSecond: Number(rate) };
+  if (burst !== undefined) limit.burst = Number(burst);
+  if (!(limit.ratePerSecond! > 0) || (burst !== undefined && !(limit.burst! >= 1))) throw new Error(`"${text}": rate must be > 0 and burst >= 1`);
+  const known = AWS_RATE_TABLE[service];
+  if (known && !known[cls]) throw new Error(`"${text}": ${service} has no class ${cls} (it has ${Object.keys(known).join(', ')})`);
+  (overrides[service] ??= {})[cls] = limit;
+  return overrides;
+}
