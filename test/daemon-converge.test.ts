@@ -10,16 +10,30 @@ describe('drover daemon: converging fleets', () => {
 
   it('converges a fleet from nothing; /readyz is 503 until every fleet was observed, then 200', async () => {
     const rec = recordingFactory();
-    env = createDaemonEnv({ options: { reconcilerFactory: rec.factory } });
+    // The first reconcile waits for the /readyz probe below (the AWS budgets' bursts no longer slow it).
+    let release!: () => void;
+    const probed = new Promise<void>((resolve) => (release = resolve));
+    const gated = (ctx: Parameters<typeof rec.factory>[0]) => {
+      const r = rec.factory(ctx);
+      const reconcile = r.reconcile;
+      r.reconcile = async (fleet, signal) => (await probed, reconcile(fleet, signal));
+      return r;
+    };
+    env = createDaemonEnv({ options: { reconcilerFactory: gated } });
     expect(env.daemon.readiness().ready).toBe(false);
     await env.daemon.start();
     expect((await env.get('/healthz')).status).toBe(200);
     const before = await env.get('/readyz');
     expect(before.status).toBe(503);
     expect(JSON.parse(before.text).reasons).toEqual(['fleet shop has not been observed yet']);
+    release();
     const converged = await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1);
     expect(converged).toBe(true);
     expect((await env.get('/readyz')).status).toBe(200);
+    // The daemon's AWS budgets are exposed, one series per service and class, at the documented rates.
+    const budgets = (await env.get('/metrics')).text;
+    expect(budgets).toContain('drover_aws_rate_limit_per_second{service="EC2",class="read"} 20');
+    expect(budgets).toContain('drover_aws_rate_limit_per_second{service="AutoScaling",class="all"} 20');
     // Hooks were put on the group, without a notification target (EventBridge events to the queue).
     const hooks = env.sim.snapshot().hooks;
     expect(Object.keys(hooks).sort()).toEqual(['shop-v001/drover-launching', 'shop-v001/drover-terminating']);

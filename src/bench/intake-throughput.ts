@@ -3,7 +3,7 @@
  * queue, as the daemon creates it), then the real SqsPoller receives, parses, routes and
  * deletes them; bake requests go through the persisted bake register, committed once per
  * received batch as the daemon does. Poison is left for the redrive policy. Virtual time moves
- * only when the poller waits on it. With `limiter`, the daemon's real AwsRateBudget holds the
+ * only when the poller waits on it. With `limiter`, the daemon's real AwsRateBudgets hold the
  * calls (limitAwsCalls with the default budget), so the figures are those of the daemon's path.
  */
 import * as fs from 'node:fs';
@@ -22,7 +22,7 @@ import { createSimEnv, type SimEnv } from '../main/sim-env';
 import type { ControllerEvent } from '../model/events';
 import type { DesiredFleet } from '../model/fleet';
 import { createSimPlugin } from '../sim';
-import { AwsRateBudget } from '../util/token-bucket';
+import { AwsRateBudgets } from '../aws/rate-budgets';
 import { flush } from '../util/virtual-drive';
 import { intakeMix, MIX, type MixKind, type MixMessage } from './intake-messages';
 import { timeSim } from './sim-cpu';
@@ -31,7 +31,7 @@ export const MANIFEST_REPO = 'git@gitlab.example.com:shop/fleet-manifests.git';
 const QUEUE = 'drover-bench-events';
 
 export interface IntakeThroughput {
-  /** Whether the daemon's rate budget (AwsRateBudget defaults) held the calls. */
+  /** Whether the daemon's rate budget (AwsRateBudgets defaults) held the calls. */
   limiter: boolean;
   messages: number;
   fleets: number;
@@ -56,7 +56,7 @@ export interface IntakeThroughput {
 
 export async function benchIntakeThroughput(fleets: DesiredFleet[], count: number, progress: (l: string) => void, limiter = false): Promise<IntakeThroughput> {
   const env = createSimEnv({ logger: nullLogger });
-  if (limiter) limitAwsCalls(env.clients, new AwsRateBudget(env.clock));
+  if (limiter) limitAwsCalls(env.clients, new AwsRateBudgets(env.clock));
   const simCpu = timeSim(env.sim);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-bench-intake-'));
   try {

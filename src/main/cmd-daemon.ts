@@ -14,6 +14,7 @@ import { SystemClock, type Clock } from '../util/clock';
 import { parseDurationFlag, UsageError, type GlobalOptions } from './cli-support';
 import { createDaemon, DEFAULT_LISTEN } from './daemon';
 import { fleetReconciler } from './fleet-reconciler';
+import { parseRateLimit, type RateTableOverrides } from '../aws/rate-table';
 import { openSimAccount, simAccountFile } from './runtime';
 import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { startSimDriver, type SimDriver } from './sim-driver';
@@ -28,6 +29,7 @@ interface DaemonFlags {
   webhookTokenFile?: string;
   manifestRepo?: string;
   speed: string;
+  rateLimit: RateTableOverrides;
 }
 
 export function registerDaemonCommand(program: Command): void {
@@ -42,6 +44,7 @@ export function registerDaemonCommand(program: Command): void {
     .option('--webhook-token-file <file>', 'serve the GitLab relay at POST /hooks/gitlab with this token (or set DROVER_WEBHOOK_TOKEN)')
     .option('--manifest-repo <url>', 'repository the manifests come from (default: the directory\'s git origin)')
     .addOption(new Option('--speed <n>', 'with --sim: virtual seconds per real second').default('1'))
+    .option('--rate-limit <service.class=rate[/burst]>', "override an AWS rate budget (repeatable), e.g. EC2.read=40/200; defaults are AWS's documented limits", rateLimitFlag, {})
     .addHelpText(
       'after',
       `
@@ -55,6 +58,14 @@ Examples:
   $ DROVER_SIM_URL=http://127.0.0.1:41234 drover daemon -f manifests/examples --state-dir /tmp/replica-1   # an account served by 'drover sim serve'`,
     )
     .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
+}
+
+function rateLimitFlag(value: string, previous: RateTableOverrides): RateTableOverrides {
+  try {
+    return parseRateLimit(value, previous);
+  } catch (err) {
+    throw new UsageError(`--rate-limit: ${(err as Error).message}`);
+  }
 }
 
 function daemonLogger(cmd: Command): { logger: Logger; global: GlobalOptions } {
@@ -124,6 +135,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
     manifestRepo: flags.manifestRepo,
     sim: w.sim,
     reconcilerFactory: (ctx) => fleetReconciler(ctx),
+    rateLimits: flags.rateLimit,
   });
   const finish = () => {
     w.driver?.stop();

@@ -16,6 +16,8 @@ import { lifecycleActionsPort } from '../providers/autoscaling/lifecycle-actions
 import { OwnershipCache } from '../providers/observe';
 import { limitAwsCalls } from '../aws/rate-limit';
 import { fleetReconciler, type ReconcilerContext, type ReconcilerFactory } from './fleet-reconciler';
+import { AwsRateBudgets } from '../aws/rate-budgets';
+import type { RateTableOverrides } from '../aws/rate-table';
 import { BakeRegisterStore, bakeRegisterFile } from '../controllers/intake/bake-register-store';
 import { startHttpServer, type Readiness, type RunningHttpServer } from '../server/http-server';
 import { IntakeActions, recordFleetEvent } from '../controllers/intake/actions';
@@ -34,7 +36,6 @@ import type { DesiredFleet } from '../model/fleet';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { DroverError } from '../util/errors';
-import { AwsRateBudget } from '../util/token-bucket';
 import { assertWritableStateDir } from './state-dir';
 
 export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
@@ -63,8 +64,10 @@ export interface DaemonOptions {
   /** The simulated account: told which queue gets its EventBridge events. */
   sim?: { setEventQueue(name: string | undefined): void };
   git?: GitRunner;
-  /** Default: AWS's usual limits; `false` for none. */
-  rateBudget?: AwsRateBudget | false;
+  /** Default: AWS's documented limits per service and class (src/aws/rate-table.ts); `false` for none. */
+  rateBudget?: AwsRateBudgets | false;
+  /** Per service and class overrides of the default budgets' table (ignored with `rateBudget`). */
+  rateLimits?: RateTableOverrides;
   random?: () => number;
   /** Bound on waiting for in-flight reconciles at stop. Default 25 s. */
   graceMs?: number;
@@ -92,6 +95,8 @@ export class Daemon {
   readonly bakes: BakeRegisterStore;
   readonly intake: IntakeActions;
   readonly statusStore: StatusStore;
+  /** The AWS rate budgets the clients are held under (none with `rateBudget: false`). */
+  readonly rateBudgets?: AwsRateBudgets;
   reconciler!: Reconciler;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
@@ -108,7 +113,8 @@ export class Daemon {
     this.log = opts.logger.child({ component: 'daemon' });
     this.statusStore = new FileStatusStore(opts.stateDir, { warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
-    this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats });
+    this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
+    this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
@@ -134,7 +140,7 @@ export class Daemon {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
     assertWritableStateDir(o.stateDir);
-    if (o.rateBudget !== false) limitAwsCalls(o.clients, o.rateBudget ?? new AwsRateBudget(o.clock));
+    if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
     this.loaded = true;
     this.manifestRepo = o.manifestRepo ?? (await this.manifests.originUrl());

@@ -1,5 +1,7 @@
 import { CallCounter } from '../aws/call-counter';
 import { DaemonMetrics } from './metrics';
+import { AwsRateBudgets } from '../aws/rate-budgets';
+import { VirtualClock } from '../util/clock';
 
 /** The value of one drover_aws_calls_total series in the exposition text (0 when absent). */
 function seriesValue(text: string, service: string, operation: string, outcome: string): number {
@@ -43,5 +45,30 @@ describe('drover_aws_calls_total', () => {
     recordMany(calls, 5, 'DescribeInstances');
     await metrics.text();
     expect(calls.snapshot()).toMatchObject({ read: 5, byOperation: { 'EC2:DescribeInstances': 5 } });
+  });
+});
+
+describe('AWS rate budget metrics', () => {
+  it('shows each bucket\'s adaptive rate and counts throttles per service', async () => {
+    const clock = new VirtualClock();
+    const budgets = new AwsRateBudgets(clock);
+    const metrics = new DaemonMetrics({ rates: () => budgets });
+    budgets.throttled('EC2', 'read');
+    budgets.throttled('EC2', 'read');
+    budgets.throttled('AutoScaling', 'all');
+    const line = (text: string, prefix: string) => Number(text.split('\n').find((l) => l.startsWith(prefix))?.split(' ').pop());
+    let text = await metrics.text();
+    expect(line(text, 'drover_aws_rate_limit_per_second{service="EC2",class="read"}')).toBe(10);
+    expect(line(text, 'drover_aws_rate_limit_per_second{service="EC2",class="mutate"}')).toBe(5);
+    expect(line(text, 'drover_aws_rate_limit_per_second{service="AutoScaling",class="all"}')).toBe(10);
+    expect(line(text, 'drover_aws_throttles_total{service="EC2"}')).toBe(2);
+    expect(line(text, 'drover_aws_throttles_total{service="AutoScaling"}')).toBe(1);
+    clock.advance(5_000);
+    budgets.throttled('EC2', 'read');
+    for (let i = 0; i < 25; i++) budgets.succeeded('AutoScaling', 'all');
+    text = await metrics.text();
+    expect(line(text, 'drover_aws_rate_limit_per_second{service="EC2",class="read"}')).toBe(5);
+    expect(line(text, 'drover_aws_rate_limit_per_second{service="AutoScaling",class="all"}')).toBeCloseTo(15);
+    expect(line(text, 'drover_aws_throttles_total{service="EC2"}')).toBe(3);
   });
 });

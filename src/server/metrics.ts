@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallCounter } from '../aws/call-counter';
+import type { AwsRateBudgets } from '../aws/rate-budgets';
 import type { PollerStats } from '../controllers/intake/sqs-poller';
 import type { WorkQueue } from '../controllers/queue/work-queue';
 import type { LoopObserver, ReconcileResultLabel } from '../controllers/queue/loop';
@@ -14,6 +15,8 @@ export interface DaemonMetricsOptions {
   queue?: () => WorkQueue<string> | undefined;
   /** The poller's counts of messages that never reached a handler (rejected, ignored, duplicates). */
   poller?: () => Pick<PollerStats, 'rejected' | 'ignored' | 'duplicates'> | undefined;
+  /** The AWS rate budgets: each bucket's current (adaptive) rate and the throttles AWS returned. */
+  rates?: () => Pick<AwsRateBudgets, 'rates' | 'throttles'> | undefined;
 }
 
 const UNHANDLED = ['rejected', 'ignored', 'duplicates'] as const;
@@ -27,6 +30,7 @@ export class DaemonMetrics implements LoopObserver {
   private readonly messages: Counter<'kind' | 'outcome'>;
   /** Lifetime call counts already added to `awsCalls`, by service:operation:outcome. */
   private readonly callsSeen = new Map<string, number>();
+  private readonly throttlesSeen = new Map<string, number>();
   private readonly pollerSeen: Record<(typeof UNHANDLED)[number], number> = { rejected: 0, ignored: 0, duplicates: 0 };
 
   constructor(private readonly opts: DaemonMetricsOptions = {}) {
@@ -53,6 +57,29 @@ export class DaemonMetrics implements LoopObserver {
       labelNames: ['kind', 'outcome'],
       registers,
       collect: () => this.drainPoller(),
+    });
+    const rates = () => this.opts.rates?.();
+    new Gauge({
+      name: 'drover_aws_rate_limit_per_second',
+      help: 'Current refill rate of each AWS rate budget bucket (halved on throttles, creeping back to the documented rate).',
+      labelNames: ['service', 'class'],
+      registers,
+      collect() {
+        for (const r of rates()?.rates() ?? []) this.set({ service: r.service, class: r.class }, r.ratePerSecond);
+      },
+    });
+    const throttles = new Counter({
+      name: 'drover_aws_throttles_total',
+      help: 'AWS calls throttled (Throttling, RequestLimitExceeded, ThrottlingException) by service.',
+      labelNames: ['service'],
+      registers,
+      collect: () => {
+        for (const t of rates()?.throttles() ?? []) {
+          const delta = t.count - (this.throttlesSeen.get(t.service) ?? 0);
+          if (delta > 0) throttles.inc({ service: t.service }, delta);
+          this.throttlesSeen.set(t.service, t.count);
+        }
+      },
     });
     const queue = () => this.opts.queue?.();
     new Gauge({

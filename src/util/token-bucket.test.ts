@@ -1,5 +1,5 @@
 import { VirtualClock } from './clock';
-import { AwsRateBudget, TokenBucket } from './token-bucket';
+import { TokenBucket } from './token-bucket';
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -48,18 +48,65 @@ describe('TokenBucket', () => {
   });
 });
 
-describe('AwsRateBudget', () => {
-  it('holds reads to 20/s and mutations to 5/s independently', async () => {
+describe('TokenBucket priority and rate', () => {
+  it('serves a high-priority taker queued behind 100 low ones with the next token', async () => {
     const clock = new VirtualClock();
-    const budget = new AwsRateBudget(clock);
-    let reads = 0;
-    let mutations = 0;
-    for (let i = 0; i < 40; i++) void budget.take('read').then(() => reads++);
-    for (let i = 0; i < 10; i++) void budget.take('mutate').then(() => mutations++);
+    const bucket = new TokenBucket(clock, { ratePerSecond: 10, burst: 1 });
+    await bucket.take();
+    const order: string[] = [];
+    for (let i = 0; i < 100; i++) void bucket.take(undefined, 2).then(() => order.push(`low${i}`));
+    void bucket.take(undefined, 0).then(() => order.push('high'));
     await flush();
-    expect([reads, mutations]).toEqual([20, 5]);
-    clock.advance(1_000);
+    expect(order).toEqual([]);
+    expect(bucket.waiting()).toBe(101);
+    clock.advance(100);
     await flush();
-    expect([reads, mutations]).toEqual([40, 10]);
+    expect(order).toEqual(['high']);
+    clock.advance(100);
+    await flush();
+    expect(order).toEqual(['high', 'low0']);
+  });
+
+  it('reschedules waiting takers when the rate changes', async () => {
+    const clock = new VirtualClock();
+    const bucket = new TokenBucket(clock, { ratePerSecond: 1, burst: 1 });
+    await bucket.take();
+    let done = false;
+    void bucket.take().then(() => (done = true));
+    bucket.setRate(10);
+    clock.advance(100);
+    await flush();
+    expect(done).toBe(true);
+    expect(bucket.ratePerSecond()).toBe(10);
+  });
+
+  it('drain empties the bucket: the next taker waits a full token', async () => {
+    const clock = new VirtualClock();
+    const bucket = new TokenBucket(clock, { ratePerSecond: 2, burst: 5 });
+    bucket.drain();
+    expect(bucket.tryTake()).toBe(false);
+    clock.advance(500);
+    expect(bucket.tryTake()).toBe(true);
+  });
+
+  it('keeps arrival order through thousands of waiters, and an aborted waiter leaves the queue', async () => {
+    const clock = new VirtualClock();
+    const bucket = new TokenBucket(clock, { ratePerSecond: 1000, burst: 1 });
+    await bucket.take();
+    const served: number[] = [];
+    const ac = new AbortController();
+    const aborted = bucket.take(ac.signal, 2);
+    for (let i = 0; i < 3000; i++) void bucket.take(undefined, 2).then(() => served.push(i));
+    ac.abort(new Error('gone'));
+    await expect(aborted).rejects.toThrow('gone');
+    expect(bucket.waiting()).toBe(3000);
+    clock.advance(1_500);
+    await flush();
+    expect(served).toHaveLength(1500);
+    clock.advance(1_500);
+    await flush();
+    expect(served).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(bucket.waiting()).toBe(0);
   });
 });
+

@@ -5,6 +5,7 @@ import { desiredFleet } from '../../../test/support/planner/fixtures';
 import { seededRandom } from '../../util/backoff';
 import { VirtualClock } from '../../util/clock';
 import { ControllerLoop, type Reconciler, type ReconcileOutcome } from './loop';
+import { currentPriority, withPriority, type CallPriority } from '../../util/priority';
 
 const fleet = (name: string, max = 6): DesiredFleet => desiredFleet({ name, capacity: { min: 1, max, desired: 1 } });
 
@@ -138,5 +139,26 @@ describe('ControllerLoop', () => {
     expect(slowStopped).toBe(false);
     expect(slow.logger.events('loop.shutdown_timed_out')).toHaveLength(1);
     expect(logger.events('loop.shutdown_timed_out')).toHaveLength(0);
+  });
+
+  it('reconciles at resync priority (an AWS call inside queues behind deployment calls)', async () => {
+    const clock = new VirtualClock();
+    const seen: CallPriority[] = [];
+    const reconciler: Reconciler = {
+      async reconcile() {
+        await clock.sleep(10);
+        seen.push(currentPriority());
+        // A deployment step inside the pass still runs at deploy priority.
+        await withPriority('deploy', async () => seen.push(currentPriority()));
+        return { requeueAfterMs: 60_000 };
+      },
+    };
+    const loop = new ControllerLoop({ reconciler, clock, logger: createMemoryLogger(), workers: 1, random: seededRandom(2) });
+    loop.setFleets([fleet('a')]);
+    loop.start();
+    await run(clock, 100, 10);
+    expect(seen).toEqual(['resync', 'deploy']);
+    expect(currentPriority()).toBe('normal');
+    await loop.stop(1_000);
   });
 });

@@ -9,6 +9,7 @@ import type { Logger } from '../../log/logger';
 import type { DesiredFleet } from '../../model/fleet';
 import type { Clock } from '../../util/clock';
 import { WorkQueue } from './work-queue';
+import { withPriority } from '../../util/priority';
 
 export interface ReconcileOutcome {
   requeueAfterMs: number;
@@ -156,7 +157,8 @@ export class ControllerLoop {
     log.debug({ event: EVENTS.loopReconcileStarted, requeues: this.queue.numRequeues(key) }, 'reconciling');
     let label: ReconcileResultLabel;
     try {
-      const out = await this.opts.reconciler.reconcile(fleet, this.abort.signal);
+      // Observation spends the AWS budgets last; a deployment's own steps run at 'deploy' (deploy/actors).
+      const out = await withPriority('resync', () => this.opts.reconciler.reconcile(fleet, this.abort.signal));
       if (out.observed ?? !out.error) this.observedOnce.add(key);
       label = this.schedule(key, out, log);
     } catch (err) {

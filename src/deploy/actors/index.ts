@@ -9,6 +9,7 @@ import { createBakePorts } from './bake';
 import type { DeployPortsContext } from '../../providers/deploy-context';
 import { createRollingPorts } from './rolling';
 import { createSwapPorts } from './swap';
+import { withPriorityPorts } from '../../util/priority';
 
 export interface DeployPorts {
   bake: BakePorts;
@@ -17,7 +18,12 @@ export interface DeployPorts {
 }
 
 export function createDeployPorts(clients: AwsPort, ctx: DeployPortsContext): DeployPorts {
-  return { bake: createBakePorts(clients, ctx), swap: createSwapPorts(clients, ctx), rolling: createRollingPorts(clients, ctx) };
+  // A deployment's AWS calls are served before resync observation waiting on the same budget.
+  return {
+    bake: withPriorityPorts('deploy', createBakePorts(clients, ctx)),
+    swap: withPriorityPorts('deploy', createSwapPorts(clients, ctx)),
+    rolling: withPriorityPorts('deploy', createRollingPorts(clients, ctx)),
+  };
 }
 
 export type { DeployPortsContext } from '../../providers/deploy-context';
