@@ -85,6 +85,17 @@ describe('canary analysis on the simulated account', () => {
     expect(Object.values(await targetStates(c.elbv2, green))).toEqual(['healthy']);
   });
 
+  it('waits for both sides to be behind a load balancer, and passes a rollout that has no checks', async () => {
+    const { sim, analyze, clients } = await albCanary();
+    const missing = await analyze({ ...STEP, greenGroup: 'shop-v003' });
+    expect(missing).toMatchObject({ verdict: 'inconclusive', checks: [{ name: 'resources', message: 'found no load balancer or target group for green' }] });
+    const plain = analyzerFor(sim, desiredFleet({ name: 'shop' }));
+    sim.advance(2 * MIN);
+    expect(await plain.analyze(STEP)).toMatchObject({ verdict: 'pass', checks: [] });
+    expect(plain.clients.calls.list().map((x) => x.operation)).not.toContain('GetMetricData');
+    expect(clients.calls.list().map((x) => x.operation)).not.toContain('GetMetricData');
+  });
+
   it('only asks CloudWatch again once a check is due', async () => {
     const { sim, analyze, clients } = await albCanary();
     sim.advance(2 * MIN);

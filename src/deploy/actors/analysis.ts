@@ -65,6 +65,11 @@ function outcome(run: AnalysisRun, sides: AnalysisSides, nowMs: number): Analysi
   };
 }
 
+function unresolved(sides: AnalysisSides, nowMs: number, message: string): AnalysisOutcome {
+  const check = { name: 'resources', verdict: 'inconclusive' as const, message };
+  return { verdict: 'inconclusive', checks: [check], nowMs, run: 'inconclusive', measurements: [{ ...check, failures: 0, failureLimit: 0 }], sides };
+}
+
 export function createAnalyzer(clients: AwsClients, ctx: DeployPortsContext, opts: AnalyzerOptions = {}): Analyze {
   const rollouts = new Map<string, Rollout>();
   const checksFor = opts.checks ?? manifestChecks(ctx);
@@ -73,10 +78,15 @@ export function createAnalyzer(clients: AwsClients, ctx: DeployPortsContext, opt
     let rollout = rollouts.get(key);
     if (!rollout) {
       const sides = { green: await resolveSide(clients, ctx, step.greenGroup), blue: await resolveSide(clients, ctx, step.blueGroup) };
+      const nowMs = ctx.clock.nowMs();
+      const lost = (['green', 'blue'] as const).filter((s) => !sides[s].loadBalancer);
+      // A group not (yet) attached is asked again next time rather than judged on the wrong load balancer.
+      if (lost.length) return unresolved(sides, nowMs, `found no load balancer or target group for ${lost.join(' and ')}`);
       rollout = { sides, checks: checksFor(sides), tally: emptyTally() };
       rollouts.set(key, rollout);
     }
     const nowMs = ctx.clock.nowMs();
+    if (!rollout.checks.length) return { verdict: 'pass', checks: [], nowMs, run: 'pass', measurements: [], sides: rollout.sides };
     const due = dueChecks(rollout.checks, rollout.tally, nowMs);
     if (!due.length && rollout.last) return outcome(rollout.last, rollout.sides, nowMs);
     const plan = buildMetricQueries(due, rollout.sides, nowMs);
