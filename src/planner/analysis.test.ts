@@ -20,12 +20,13 @@ const ratio: AnalysisCheck = { ...base, name: 'rate', metric: 'HTTPCode_Target_5
 const last = (values: Record<string, number>): MetricResults => Object.fromEntries(Object.entries(values).map(([id, value]) => [id, [{ t: END - MIN, value }]]));
 
 function run(checks: AnalysisCheck[], results: MetricResults, tally = emptyTally()) {
-  return evaluateRun(checks, SIDES, results, buildMetricQueries(checks, SIDES, NOW), tally);
+  return evaluateRun(checks, SIDES, results, END, tally);
 }
 
 describe('analysis queries', () => {
   it('resolves {green}/{blue} by dimension name and builds metric math for a ratio, blue only for relative checks', () => {
-    const plan = buildMetricQueries([absolute, ratio], SIDES, NOW);
+    const [plan, ...others] = buildMetricQueries([absolute, ratio], SIDES, NOW);
+    expect(others).toEqual([]);
     expect(plan).toMatchObject({ startMs: END - MIN, endMs: END });
     expect(plan.queries.map((q) => [q.id, q.expression ?? q.metric!.name, q.returnData])).toEqual([
       ['c0g', 'HTTPCode_Target_5XX_Count', true],
@@ -45,12 +46,24 @@ describe('analysis queries', () => {
 
   it('leaves out checks it cannot resolve and says why', () => {
     const check = { ...absolute, dimensions: { AutoScalingGroupName: '{green}', InstanceId: '{green}' } };
-    expect(buildMetricQueries([check], SIDES, NOW).queries).toEqual([]);
+    expect(buildMetricQueries([check], SIDES, NOW)).toEqual([]);
     const out = run([check], {});
     expect(out.checks[0]).toMatchObject({ verdict: 'inconclusive', message: 'dimension InstanceId cannot take {green} (only TargetGroup, LoadBalancer, LoadBalancerName, AutoScalingGroupName)' });
     const classic = { ...relative, dimensions: { LoadBalancerName: '{green}' } };
     const sides = { green: { loadBalancer: 'shop' }, blue: { loadBalancer: 'shop' } };
-    expect(evaluateRun([classic], sides, {}, buildMetricQueries([classic], sides, NOW)).checks[0].message).toMatch(/share one series/);
+    expect(buildMetricQueries([classic], sides, NOW)).toEqual([]);
+    expect(evaluateRun([classic], sides, {}, END).checks[0].message).toMatch(/share one series/);
+  });
+});
+
+describe('analysis requests', () => {
+  it('asks once per distinct period, each over its own window, with ids unique across requests', () => {
+    const slow = { ...ratio, name: 'slow-rate', periodSeconds: 300 };
+    const plans = buildMetricQueries([ratio, absolute, slow], SIDES, NOW);
+    expect(plans.map((p) => [p.startMs, p.endMs, p.queries.filter((q) => q.returnData).map((q) => q.id)])).toEqual([
+      [END - MIN, END, ['c0g', 'c0b', 'c1g']],
+      [END - 5 * MIN, END, ['c2g', 'c2b']],
+    ]);
   });
 });
 

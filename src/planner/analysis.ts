@@ -78,19 +78,28 @@ export function dueChecks(checks: AnalysisCheck[], tally: AnalysisTally, nowMs: 
   });
 }
 
-/** The GetMetricData queries for `checks` (indexed by their position in `checks`), over the last whole period of each. */
-export function buildMetricQueries(checks: AnalysisCheck[], sides: AnalysisSides, nowMs: number): MetricQueryPlan {
-  const endMs = Math.floor(nowMs / MINUTE) * MINUTE;
-  const longest = Math.max(60, ...checks.map((c) => c.periodSeconds));
-  const queries: MetricQuery[] = [];
+/** The end of a run's window: the last whole minute before now (CloudWatch's load balancer metrics are per minute). */
+export function windowEnd(nowMs: number): number {
+  return Math.floor(nowMs / MINUTE) * MINUTE;
+}
+
+/**
+ * The GetMetricData requests for `checks` (ids indexed by position in `checks`): one per distinct
+ * period, each over that period's window, so metric math lines up on the same datapoints.
+ */
+export function buildMetricQueries(checks: AnalysisCheck[], sides: AnalysisSides, nowMs: number): MetricQueryPlan[] {
+  const endMs = windowEnd(nowMs);
+  const byPeriod = new Map<number, MetricQuery[]>();
   checks.forEach((check, i) => {
     if (unmeasurable(check, sides)) return;
+    const queries = byPeriod.get(check.periodSeconds) ?? [];
     for (const side of check.maxRelative ? (['green', 'blue'] as const) : (['green'] as const)) {
       const resolved = resolveDimensions(check, sides, side);
       if ('dims' in resolved) queries.push(...sideQueries(check, i, resolved.dims, side));
     }
+    byPeriod.set(check.periodSeconds, queries);
   });
-  return { queries, startMs: endMs - longest * 1000, endMs };
+  return [...byPeriod.entries()].map(([period, queries]) => ({ queries, startMs: endMs - period * 1000, endMs }));
 }
 
 /** The value of one side over the check's own window (its last whole period), or undefined for no data. */
@@ -136,14 +145,14 @@ export function combineVerdicts(verdicts: AnalysisVerdict[]): AnalysisVerdict {
 
 /**
  * Judge one run of `checks` (those due; the indexes of buildMetricQueries) from the query results
- * and fold it into the tally. A check fails the analysis when its failures exceed its failureLimit.
+ * (the window ending at `endMs`) and fold it into the tally. A check fails the analysis when its failures exceed its failureLimit.
  */
-export function evaluateRun(checks: AnalysisCheck[], sides: AnalysisSides, results: MetricResults, plan: MetricQueryPlan, previous: AnalysisTally = emptyTally()): AnalysisRun {
+export function evaluateRun(checks: AnalysisCheck[], sides: AnalysisSides, results: MetricResults, endMs: number, previous: AnalysisTally = emptyTally()): AnalysisRun {
   const tally: AnalysisTally = { runs: previous.runs + 1, checks: { ...previous.checks } };
   const measured = checks.map((check, i) => {
-    const m = measure(check, i, sides, results, plan.endMs);
+    const m = measure(check, i, sides, results, endMs);
     const before = tally.checks[check.name] ?? { failures: 0, measurements: 0 };
-    const after = { failures: before.failures + (m.verdict === 'fail' ? 1 : 0), measurements: before.measurements + 1, lastAtMs: plan.endMs };
+    const after = { failures: before.failures + (m.verdict === 'fail' ? 1 : 0), measurements: before.measurements + 1, lastAtMs: endMs };
     tally.checks[check.name] = after;
     return { ...m, failures: after.failures, failureLimit: check.failureLimit };
   });

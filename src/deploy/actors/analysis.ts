@@ -8,9 +8,9 @@
  * (it forgets failures still within their limit, never a failed verdict the machine acted on).
  */
 import type { AwsClients } from '../../aws/clients';
-import type { AnalysisCheck, AnalysisRun, AnalysisSides, AnalysisTally, AnalysisVerdict, CheckMeasurement } from '../../model/analysis';
+import type { AnalysisCheck, AnalysisRun, AnalysisSides, AnalysisTally, AnalysisVerdict, CheckMeasurement, MetricResults } from '../../model/analysis';
 import { analysisChecks } from '../../planner/analysis-defaults';
-import { buildMetricQueries, dueChecks, emptyTally, evaluateRun } from '../../planner/analysis';
+import { buildMetricQueries, dueChecks, emptyTally, evaluateRun, windowEnd } from '../../planner/analysis';
 import type { DeployPortsContext } from '../../providers/deploy-context';
 import { fetchMetricResults, resolveSide } from '../../providers/analysis/metrics';
 
@@ -89,9 +89,9 @@ export function createAnalyzer(clients: AwsClients, ctx: DeployPortsContext, opt
     if (!rollout.checks.length) return { verdict: 'pass', checks: [], nowMs, run: 'pass', measurements: [], sides: rollout.sides };
     const due = dueChecks(rollout.checks, rollout.tally, nowMs);
     if (!due.length && rollout.last) return outcome(rollout.last, rollout.sides, nowMs);
-    const plan = buildMetricQueries(due, rollout.sides, nowMs);
-    const results = await fetchMetricResults(clients, ctx, plan);
-    const run = evaluateRun(due, rollout.sides, results, plan, rollout.tally);
+    const results: MetricResults = {};
+    for (const plan of buildMetricQueries(due, rollout.sides, nowMs)) Object.assign(results, await fetchMetricResults(clients, ctx, plan));
+    const run = evaluateRun(due, rollout.sides, results, windowEnd(nowMs), rollout.tally);
     rollout.tally = run.tally;
     rollout.last = run;
     return outcome(run, rollout.sides, nowMs);
