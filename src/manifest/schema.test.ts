@@ -21,12 +21,12 @@ describe('the published JSON Schema', () => {
     expect(committed.title).toBe('drover Fleet');
   });
 
-  it('closes every object with additionalProperties: false (labels excepted)', () => {
+  it('closes every object with additionalProperties: false (the labels and analysis dimensions maps excepted)', () => {
     const open: string[] = [];
     const walk = (node: unknown, at: string): void => {
       if (!node || typeof node !== 'object') return;
       const n = node as Record<string, unknown>;
-      if (n.type === 'object' && n.additionalProperties !== false && !at.endsWith('/labels')) open.push(at);
+      if (n.type === 'object' && n.additionalProperties !== false && !/\/(labels|dimensions)$/.test(at)) open.push(at);
       for (const [k, v] of Object.entries(n)) walk(v, `${at}/${k}`);
     };
     walk(committed, '#');

@@ -5,6 +5,7 @@
  */
 import { API_VERSION, KIND_FLEET } from '../model/fleet';
 import { DEFAULTS, DURATION_KEYWORD, DurationRange } from './schema-defaults';
+import { ANALYSIS_SCHEMA } from './schema-analysis';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -152,6 +153,7 @@ const deploy = obj('How new AMIs roll out.', [], {
     default: DEFAULTS.deployRollbackOnAlarms,
   },
   minHealthyPercent: int('Rolling strategy: minimum healthy percentage.', 0, 100, { default: DEFAULTS.deployMinHealthyPercent }),
+  analysis: ANALYSIS_SCHEMA,
 });
 
 const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances', 'capacity', 'loadBalancer'], {

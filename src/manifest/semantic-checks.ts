@@ -5,6 +5,7 @@
 import { formatDuration, parseDuration } from '../util/clock';
 import { DocContext } from './doc-context';
 import { unknownInstanceTypeMessage } from './instance-types';
+import { checkAnalysis } from './semantic-analysis';
 import { Path } from './yaml-locate';
 
 type Dict = Record<string, unknown>;
@@ -129,4 +130,5 @@ export function checkSemantics(ctx: DocContext, data: unknown): void {
   checkListenerPorts(ctx, data);
   checkScaling(ctx, data);
   checkInstanceTypes(ctx, data);
+  checkAnalysis(ctx, data);
 }

@@ -5,6 +5,7 @@
 import type { BakeRecipe, DeployPolicy, DesiredFleet, DesiredLoadBalancer, Listener, ScalingRule } from '../model/fleet';
 import { parseDuration } from '../util/clock';
 import { DEFAULTS } from './schema-defaults';
+import { toAnalysis } from './to-analysis';
 
 /* The input has passed the schema, so field access below is safe; `any` keeps this file readable. */
 type Raw = any;
@@ -68,6 +69,7 @@ function toDeploy(d: Raw = {}): DeployPolicy {
     keepPreviousSeconds: secs(d.keepPrevious ?? DEFAULTS.deployKeepPrevious),
     rollbackOnAlarms: [...(d.rollbackOnAlarms ?? DEFAULTS.deployRollbackOnAlarms)],
     minHealthyPercent: d.minHealthyPercent ?? DEFAULTS.deployMinHealthyPercent,
+    ...(d.analysis !== undefined ? { analysis: toAnalysis(d.analysis) } : {}),
   };
 }
 

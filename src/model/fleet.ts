@@ -3,6 +3,8 @@
  * Durations are whole seconds. Pure data: no I/O, no SDK types.
  */
 
+import type { AnalysisSpec } from './analysis';
+
 export const API_VERSION = 'drover.dev/v1alpha1';
 export const KIND_FLEET = 'Fleet';
 
@@ -138,4 +140,6 @@ export interface DeployPolicy {
   rollbackOnAlarms: string[];
   /** Rolling strategy: minimum healthy percentage during the instance refresh. */
   minHealthyPercent: number;
+  /** `spec.deploy.analysis`: metric checks gating a canary; absent on a canary means the built-in ones. */
+  analysis?: AnalysisSpec;
 }
