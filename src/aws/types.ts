@@ -7,7 +7,7 @@
 export type { Activity, AutoScalingGroup, InstanceRefresh, LifecycleHookSpecification } from '@aws-sdk/client-auto-scaling';
 /** An instance of an Auto Scaling group, as DescribeAutoScalingGroups lists it (not EC2's `Instance`). */
 export type { Instance as GroupInstance } from '@aws-sdk/client-auto-scaling';
-export type { ComparisonOperator, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+export type { ComparisonOperator, MetricAlarm, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 export type {
   Image,
   Instance,

@@ -3,9 +3,7 @@
  * publishes per-target-group and per-load-balancer metrics, and break-ami's error rate makes a
  * build serve 5xx while it stays healthy by health check.
  */
-import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand } from '@aws-sdk/client-ec2';
-import { createAwsClients } from '../../aws/clients';
+import { createAwsPort } from '../../aws/clients';
 import { nullLogger } from '../../log/logger';
 import type { DesiredFleet } from '../../model/fleet';
 import { createSimPlugin, SimAccount } from '../../sim';
@@ -20,7 +18,7 @@ const AMI_GREEN = 'ami-0a1b2c3d4e5f60002';
 const MIN = 60_000;
 
 function analyzerFor(sim: SimAccount, fleet: DesiredFleet) {
-  const clients = createAwsClients({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+  const clients = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
   const ctx: DeployPortsContext = { logger: nullLogger, sleep: (ms) => sim.clock.sleep(ms), fleet, clock: sim.clock };
   return { analyze: createAnalyzer(clients, ctx), clients };
 }
@@ -114,14 +112,13 @@ describe('canary analysis on the simulated account', () => {
     const sim = new SimAccount({ seed: 3 });
     const c = simClients(sim);
     await createWebFleet(c, { name: 'web', desired: 3 });
-    const lt = await c.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'lt-web-v002', LaunchTemplateData: { ImageId: AMI_GREEN, InstanceType: 't3.medium', SecurityGroupIds: [WEB_SG] } }));
-    await c.asg.send(
-      new CreateAutoScalingGroupCommand({
+    const port = createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) });
+    const lt = await port.ec2.CreateLaunchTemplate({ LaunchTemplateName: 'lt-web-v002', LaunchTemplateData: { ImageId: AMI_GREEN, InstanceType: 't3.medium', SecurityGroupIds: [WEB_SG] } });
+    await port.autoScaling.CreateAutoScalingGroup({
         AutoScalingGroupName: 'web-v002',
         LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate!.LaunchTemplateId, Version: '$Latest' },
         MinSize: 0, MaxSize: 2, DesiredCapacity: 1, VPCZoneIdentifier: SUBNETS.join(','), LoadBalancerNames: ['web'], HealthCheckType: 'ELB', HealthCheckGracePeriod: 120,
-      }),
-    );
+      });
     const fleet = desiredFleet({ name: 'web', deploy: { ...desiredFleet().deploy, analysis: 'default' } });
     const { analyze } = analyzerFor(sim, fleet);
     const step = { ...STEP, fleet: 'web', blueGroup: 'web-v001', greenGroup: 'web-v002' };

@@ -7,7 +7,7 @@
  * The tally lives in this analyzer, per fleet and green group: a restarted daemon starts it anew
  * (it forgets failures still within their limit, never a failed verdict the machine acted on).
  */
-import type { AwsClients } from '../../aws/clients';
+import type { AwsPort } from '../../aws/port';
 import type { AnalysisCheck, AnalysisRun, AnalysisSides, AnalysisTally, AnalysisVerdict, CheckMeasurement, MetricResults } from '../../model/analysis';
 import { analysisChecks } from '../../planner/analysis-defaults';
 import { buildMetricQueries, dueChecks, emptyTally, evaluateRun, windowEnd } from '../../planner/analysis';
@@ -70,7 +70,7 @@ function unresolved(sides: AnalysisSides, nowMs: number, message: string): Analy
   return { verdict: 'inconclusive', checks: [check], nowMs, run: 'inconclusive', measurements: [{ ...check, failures: 0, failureLimit: 0 }], sides };
 }
 
-export function createAnalyzer(clients: AwsClients, ctx: DeployPortsContext, opts: AnalyzerOptions = {}): Analyze {
+export function createAnalyzer(clients: AwsPort, ctx: DeployPortsContext, opts: AnalyzerOptions = {}): Analyze {
   const rollouts = new Map<string, Rollout>();
   const checksFor = opts.checks ?? manifestChecks(ctx);
   return async (step) => {

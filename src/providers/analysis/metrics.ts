@@ -3,12 +3,12 @@
  * planner) and return plain results; find the target group, load balancer and group of each
  * side from its Auto Scaling group, as CloudWatch names them in dimensions.
  */
-import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { AwsClients } from '../../aws/clients';
+import { call } from '../../aws/call';
+import { paginate } from '../../aws/paginate';
+import type { AwsPort } from '../../aws/port';
+import type { MetricDataQuery } from '../../aws/types';
 import type { AnalysisSide, MetricQuery, MetricQueryPlan, MetricResults } from '../../model/analysis';
-import { allPages, call, type DeployPortsContext } from '../deploy-context';
+import type { DeployPortsContext } from '../deploy-context';
 
 function toSdkQuery(q: MetricQuery): MetricDataQuery {
   const out: MetricDataQuery = { Id: q.id, ReturnData: q.returnData, ...(q.label ? { Label: q.label } : {}) };
@@ -25,21 +25,19 @@ function toSdkQuery(q: MetricQuery): MetricDataQuery {
 }
 
 /** GetMetricData for the plan's window, every page; values by query id, oldest first. */
-export async function fetchMetricResults(clients: AwsClients, ctx: DeployPortsContext, plan: MetricQueryPlan): Promise<MetricResults> {
+export async function fetchMetricResults(clients: AwsPort, ctx: DeployPortsContext, plan: MetricQueryPlan): Promise<MetricResults> {
   const results: MetricResults = {};
   if (!plan.queries.length) return results;
-  const pages = await allPages(
+  const pages = await paginate(
     (NextToken) =>
       call(ctx, `reading ${plan.queries.filter((q) => q.returnData).length} analysis metrics`, () =>
-        clients.cloudWatch.send(
-          new GetMetricDataCommand({
+        clients.cloudWatch.GetMetricData({
             MetricDataQueries: plan.queries.map(toSdkQuery),
             StartTime: new Date(plan.startMs),
             EndTime: new Date(plan.endMs),
             ScanBy: 'TimestampAscending',
             NextToken,
           }),
-        ),
       ),
     (page) => page.MetricDataResults,
   );
@@ -58,9 +56,9 @@ export function arnDimension(arn: string): string {
 }
 
 /** One side's resources, from its group: its first target group (and that group's load balancer), else its Classic ELB. */
-export async function resolveSide(clients: AwsClients, ctx: DeployPortsContext, group: string): Promise<AnalysisSide> {
+export async function resolveSide(clients: AwsPort, ctx: DeployPortsContext, group: string): Promise<AnalysisSide> {
   const out = await call(ctx, `describing group ${group} for analysis`, () =>
-    clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] })),
+    clients.autoScaling.DescribeAutoScalingGroups({ AutoScalingGroupNames: [group] }),
   );
   const asg = out.AutoScalingGroups?.[0];
   const side: AnalysisSide = { group };
@@ -71,7 +69,7 @@ export async function resolveSide(clients: AwsClients, ctx: DeployPortsContext, 
     return classic ? { ...side, loadBalancer: classic } : side;
   }
   const tgs = await call(ctx, `describing target group ${arnDimension(tgArn)} for analysis`, () =>
-    clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [tgArn] })),
+    clients.elbv2.DescribeTargetGroups({ TargetGroupArns: [tgArn] }),
   );
   const lbArn = tgs.TargetGroups?.[0]?.LoadBalancerArns?.[0];
   return { ...side, targetGroup: arnDimension(tgArn), ...(lbArn ? { loadBalancer: arnDimension(lbArn) } : {}) };
