@@ -25,7 +25,7 @@ export interface FleetStatusSpec {
   min: number;
   max: number;
   desired: number;
-  strategy: 'blueGreen' | 'rolling';
+  strategy: 'blueGreen' | 'rolling' | 'canary';
   loadBalancer: string;
   efs?: string;
   subnets: string[];
