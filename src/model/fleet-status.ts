@@ -12,7 +12,7 @@ export const EVENT_CAP = 100;
 
 export type GroupColor = 'blue' | 'green' | 'active';
 export type ElbHealth = 'InService' | 'OutOfService' | 'Unknown' | '—';
-export type DeploymentKind = 'bake' | 'swap' | 'rolling' | 'rollback';
+export type DeploymentKind = 'bake' | 'swap' | 'rolling' | 'canary' | 'rollback';
 export type DeploymentResult = 'InProgress' | 'Succeeded' | 'Failed' | 'RolledBack';
 
 export interface FleetStatusSpec {

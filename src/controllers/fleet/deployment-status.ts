@@ -11,7 +11,7 @@ const TIMELINE_CAP = 400;
 
 export interface DeploymentView {
   id: string;
-  kind: 'bake' | 'swap' | 'rolling';
+  kind: 'bake' | 'swap' | 'rolling' | 'canary';
   startedAt: string;
   input: Record<string, unknown>;
   phase: PhaseDescription;
@@ -22,7 +22,7 @@ export interface DeploymentView {
 export function deploymentStatus(view: DeploymentView, observed: ObservedFleet | undefined, now: Date, prev?: DeploymentStatus): DeploymentStatus {
   const { input, phase } = view;
   const result = resultOf(phase);
-  const sides = view.kind === 'swap' ? swapSides(input, observed) : {};
+  const sides = view.kind === 'swap' || view.kind === 'canary' ? swapSides(input, observed) : {};
   const failing = (view.context?.rollback as { failingInstanceIds?: string[] } | undefined)?.failingInstanceIds;
   const status: DeploymentStatus = {
     id: view.id,
