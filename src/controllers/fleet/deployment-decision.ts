@@ -18,7 +18,7 @@ export type DeploymentDecision =
   /** Two owned groups and no record: the swap resumes from what the world shows. */
   | { action: 'recoverSwap'; reason: string }
   | { action: 'bake'; commit: string; reason: string }
-  | { action: 'rollout'; strategy: 'swap' | 'rolling'; step: PlanStep<'startDeployment'>; reason: string }
+  | { action: 'rollout'; strategy: 'swap' | 'rolling' | 'canary'; step: PlanStep<'startDeployment'>; reason: string }
   /** The plan wants a deployment that drover refuses (its AMI was rolled back under this spec). */
   | { action: 'blocked'; step: PlanStep<'startDeployment'>; reason: string }
   | { action: 'none'; reason?: string };
@@ -49,7 +49,13 @@ export function decideDeployment(i: DecisionInputs): DeploymentDecision {
   if (failure) {
     return { action: 'blocked', step, reason: `not rolling out ${failure.ami} again: it was rolled back at ${failure.at} (${failure.reason}: ${failure.message}); change the manifest or push a new commit` };
   }
-  return { action: 'rollout', strategy: fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap', step, reason: step.reason };
+  return { action: 'rollout', strategy: rolloutKind(fleet), step, reason: step.reason };
+}
+
+/** The deployment machine the fleet's strategy runs: blueGreen is the swap. */
+function rolloutKind(fleet: DesiredFleet): 'swap' | 'rolling' | 'canary' {
+  if (fleet.deploy.strategy === 'canary' && fleet.deploy.canary) return 'canary';
+  return fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap';
 }
 
 /** The AMI a swap rebuilt from the world rolls to. */

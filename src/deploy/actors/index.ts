@@ -3,9 +3,10 @@
  * method (check, then act), polls that report `nowMs` from the injected clock, and errors
  * that carry `retryable` from the adapter's classification.
  */
-import type { BakePorts, RollingPorts, SwapPorts } from '../machines/ports';
+import type { BakePorts, CanaryPorts, RollingPorts, SwapPorts } from '../machines/ports';
 import type { AwsClients } from '../../aws/clients';
 import { createBakePorts } from './bake';
+import { createCanaryPorts, type CanaryAnalyzer } from './canary';
 import type { DeployPortsContext } from '../../providers/deploy-context';
 import { createRollingPorts } from './rolling';
 import { createSwapPorts } from './swap';
@@ -14,11 +15,18 @@ export interface DeployPorts {
   bake: BakePorts;
   swap: SwapPorts;
   rolling: RollingPorts;
+  canary: CanaryPorts;
 }
 
-export function createDeployPorts(clients: AwsClients, ctx: DeployPortsContext): DeployPorts {
-  return { bake: createBakePorts(clients, ctx), swap: createSwapPorts(clients, ctx), rolling: createRollingPorts(clients, ctx) };
+/** `analyze`: the canary's analysis evaluator (every analysis passes without one). */
+export function createDeployPorts(clients: AwsClients, ctx: DeployPortsContext, analyze?: CanaryAnalyzer): DeployPorts {
+  return {
+    bake: createBakePorts(clients, ctx), swap: createSwapPorts(clients, ctx), rolling: createRollingPorts(clients, ctx),
+    canary: createCanaryPorts(clients, ctx, analyze),
+  };
 }
+
+export { passWithoutAnalysis, type CanaryAnalyzer } from './canary';
 
 export type { DeployPortsContext } from '../../providers/deploy-context';
 export { BAKE_RESULT_MARKER, parseBakeResult } from '../../providers/image/bake-result';

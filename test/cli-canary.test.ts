@@ -1,0 +1,53 @@
+/**
+ * A canary through the CLI on the simulated account, behind the example's Classic ELB: green
+ * grows step by step beside blue (the weight is the number of green instances serving), pauses
+ * hold on the sim's clock, and weight 100 cuts over like blue/green.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SimAccount } from '../src/sim';
+import { drover } from './support/cli';
+import { writeExampleManifest } from './support/example-manifest';
+
+const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002' };
+
+function canaryManifest(dir: string, name: string, ami: string): string {
+  const file = writeExampleManifest(dir, name, ami);
+  const text = fs.readFileSync(file, 'utf8')
+    .replace(/^(\s+)min: 2\n(\s+)max: 10\n(\s+)desired: 2/m, '$1min: 2\n$2max: 10\n$3desired: 4')
+    .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]\n$1  onAbort: delete');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('canary through the CLI (simulated account, Classic ELB)', () => {
+  let dir: string;
+  const state = () => ['--sim', '--state-dir', dir];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cli-canary-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('completes a canary of a good build: steps, pauses, cut-over, blue retired', async () => {
+    const base = await drover('apply', '-f', canaryManifest(dir, 'base.yaml', AMI.base), '--wait', '--fresh', ...state());
+    expect(base.code).toBe(0);
+    const r = await drover('apply', '-f', canaryManifest(dir, 'r2.yaml', AMI.r2), '--wait', ...state());
+    expect({ code: r.code, stderr: r.code ? r.stderr.slice(-3000) : '' }).toEqual({ code: 0, stderr: '' });
+    // The watch samples every 10s: short steps (scaleGreen, setWeight, analyzeStep) pass between samples.
+    for (const phase of ['waitGreen', 'pause', 'drainBlue', 'keepPrevious']) expect(r.stderr).toMatch(new RegExp(`canary ${phase}`));
+    expect(r.stderr).toContain('canary step 2 of 5 (pause 120s, 120s left), weight 25 % (1 of 4 instances ≈ 25 %)');
+    expect(r.stderr).toContain('canary step 4 of 5 (pause 60s, 60s left), weight 50 % (2 of 4 instances ≈ 50 %)');
+    // At every sample, what serves covers blue's desired capacity (its own policies may scale it in meanwhile).
+    const samples = [...r.stderr.matchAll(/blue (\d+)\/(\d+)\s+green (\d+)\/(\d+) InService/g)].map((m) => m.slice(1).map(Number));
+    expect(samples.length).toBeGreaterThan(10);
+    for (const [blueIn, blueDesired, greenIn] of samples) expect(blueIn! + greenIn!).toBeGreaterThanOrEqual(blueDesired!);
+    const groups = SimAccount.load(path.join(dir, 'sim', 'account.json')).groups().filter((g) => !g.deleting);
+    expect(groups.map((g) => g.name)).toEqual(['magento-marketplace-v002']);
+    const history = await drover('rollout', 'history', 'magento-marketplace', ...state());
+    expect(history.stdout).toMatch(/canary\s+ami-0a1b2c3d4e5f60002\s+.*Succeeded/);
+    const plan = JSON.parse((await drover('plan', '-o', 'json', ...state())).stdout);
+    expect(plan.steps).toEqual([]);
+  });
+});
