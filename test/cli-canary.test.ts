@@ -10,13 +10,13 @@ import { SimAccount } from '../src/sim';
 import { drover } from './support/cli';
 import { writeExampleManifest } from './support/example-manifest';
 
-const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002' };
+const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002', r3: 'ami-0a1b2c3d4e5f60003' };
 
-function canaryManifest(dir: string, name: string, ami: string): string {
+function canaryManifest(dir: string, name: string, ami: string, onAbort = 'delete'): string {
   const file = writeExampleManifest(dir, name, ami);
   const text = fs.readFileSync(file, 'utf8')
     .replace(/^(\s+)min: 2\n(\s+)max: 10\n(\s+)desired: 2/m, '$1min: 2\n$2max: 10\n$3desired: 4')
-    .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]\n$1  onAbort: delete');
+    .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]\n$1  onAbort: ' + onAbort);
   fs.writeFileSync(file, text);
   return file;
 }
@@ -49,5 +49,31 @@ describe('canary through the CLI (simulated account, Classic ELB)', () => {
     expect(history.stdout).toMatch(/canary\s+ami-0a1b2c3d4e5f60002\s+.*Succeeded/);
     const plan = JSON.parse((await drover('plan', '-o', 'json', ...state())).stdout);
     expect(plan.steps).toEqual([]);
+  });
+
+  it('aborts a canary whose green never serves: blue serves fully, green is kept (onAbort keep) and not taken for a swap to resume', async () => {
+    expect((await drover('apply', '-f', canaryManifest(dir, 'base.yaml', AMI.base, 'keep'), '--wait', '--fresh', ...state())).code).toBe(0);
+    expect((await drover('sim', 'break-ami', AMI.r3, ...state())).code).toBe(0);
+    const broken = canaryManifest(dir, 'r3.yaml', AMI.r3, 'keep');
+    const r = await drover('apply', '-f', broken, '--wait', ...state());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/RolledBack \(GreenUnhealthy\)/);
+    expect(r.stderr).toMatch(/canary waitGreen .*before weight 25 %/);
+    const sim = SimAccount.load(path.join(dir, 'sim', 'account.json'));
+    const live = sim.groups().filter((g) => !g.deleting);
+    expect(live.map((g) => g.name).sort()).toEqual(['magento-marketplace-v001', 'magento-marketplace-v002']);
+    const green = live.find((g) => g.name === 'magento-marketplace-v002')!;
+    const tags = (sim.snapshot() as any).groups['magento-marketplace-v002'].tags as Array<{ key: string; value: string }>;
+    expect(tags.find((t) => t.key === 'drover:kept')?.value).toBe('GreenUnhealthy');
+    expect(green.loadBalancers).toEqual([]);
+
+    const plan = await drover('plan', ...state());
+    expect(plan.stdout).toMatch(/group magento-marketplace-v002 \(ami-0a1b2c3d4e5f60003\) was kept for inspection after its canary was aborted \(GreenUnhealthy\)/);
+    const again = await drover('apply', '-f', broken, ...state());
+    expect(again.stdout).toMatch(/0 mutating/);
+    const after = SimAccount.load(path.join(dir, 'sim', 'account.json')).groups().filter((g) => !g.deleting);
+    expect(after.map((g) => g.name).sort()).toEqual(['magento-marketplace-v001', 'magento-marketplace-v002']);
+    const blue = after.find((g) => g.name === 'magento-marketplace-v001')!;
+    expect(blue.loadBalancers).toEqual(['magento-marketplace']);
   });
 });

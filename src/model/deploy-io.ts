@@ -69,6 +69,8 @@ export interface ScaleGreenInput { groupName: string; desired: number }
 export interface TrafficWeightInput { fleet: string; blueGroup: string; greenGroup: string; weight: number; desired: number }
 /** What serves after the change: instances of each side, and whether the weight is approximate. */
 export interface TrafficFacts { greenServing: number; blueServing: number; approximate: boolean; nowMs: number }
+/** Marks green as kept for inspection after an abort (tag `drover:kept`), so it is not taken for a swap in flight. */
+export interface KeepGreenInput { groupName: string; reason: string }
 export type CanaryVerdict = 'pass' | 'fail' | 'inconclusive';
 /** `phase`: right after a weight step, or during a pause. */
 export interface CanaryAnalysisInput { fleet: string; blueGroup: string; greenGroup: string; stepIndex: number; weight: number; phase: 'step' | 'pause' }

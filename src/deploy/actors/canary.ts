@@ -6,10 +6,11 @@
  */
 import type { CanaryPorts } from '../machines/ports';
 import type { CanaryAnalysisFacts, CanaryAnalysisInput, ScaleGreenInput } from '../../model/deploy-io';
+import { TAG_KEPT } from '../../model/names';
 import type { AwsClients } from '../../aws/clients';
 import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
 import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
-import { setGroupSize, sizeBounds } from '../../providers/autoscaling/swap-groups';
+import { setGroupSize, sizeBounds, tagGroup } from '../../providers/autoscaling/swap-groups';
 import { setClassicWeight } from '../../providers/loadbalancer/canary-weight';
 import { createSwapPorts } from './swap';
 
@@ -36,6 +37,7 @@ export function createCanaryPorts(clients: AwsClients, ctx: DeployPortsContext, 
     ...createSwapPorts(clients, ctx),
     scaleGreen: (p) => scaleGreen(clients, ctx, p),
     setTrafficWeight: (p) => setClassicWeight(clients, ctx, p),
+    keepGreen: (p) => tagGroup(clients, ctx, p.groupName, { [TAG_KEPT]: p.reason }),
     analyze: async (p) => {
       const out = await analyze(p);
       return { verdict: out.verdict, checks: out.checks, nowMs: out.nowMs ?? ctx.clock.nowMs() };

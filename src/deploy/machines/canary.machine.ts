@@ -22,7 +22,7 @@ import { pick, retarget } from './canary.reuse';
 import {
   canaryLine, canaryTarget,
   type CanaryAnalysisFacts, type CanaryAnalysisInput, type CanaryContext, type CanaryEvent, type CanaryInput, type CanaryOutput,
-  type ScaleGreenInput, type TrafficFacts, type TrafficWeightInput,
+  type KeepGreenInput, type ScaleGreenInput, type TrafficFacts, type TrafficWeightInput,
 } from './canary.types';
 
 export * from './canary.types';
@@ -65,6 +65,7 @@ export const canaryMachine = setup({
     scaleGreen: fromPromise<void, ScaleGreenInput>(() => notProvided('scaleGreen')),
     setTrafficWeight: fromPromise<TrafficFacts, TrafficWeightInput>(() => notProvided('setTrafficWeight')),
     analyze: fromPromise<CanaryAnalysisFacts, CanaryAnalysisInput>(() => notProvided('analyze')),
+    keepGreen: fromPromise<void, KeepGreenInput>(() => notProvided('keepGreen')),
   },
   // The swap's named guards and actions run the reused swap states; they read only what CanaryContext shares with SwapContext.
   guards: { ...swapGuards },
@@ -148,10 +149,16 @@ export const canaryMachine = setup({
         }),
         removeGreen: {
           always: [
-            { guard: ({ context }: { context: CanaryContext }) => context.input.onAbort === 'keep', target: '#canary.aborted' },
+            { guard: ({ context }: { context: CanaryContext }) => context.input.onAbort === 'keep', target: 'keepGreen' },
             { target: 'deleteGreen' },
           ],
         },
+        keepGreen: step('retryDelay', {
+          src: 'keepGreen',
+          input: ({ context }) => ({ groupName: context.greenGroup, reason: context.rollback?.reason ?? 'Aborted' }),
+          onDone: { target: '#canary.aborted', actions: 'stepDone' },
+          onError: [{ guard: 'notFound', target: '#canary.aborted', actions: 'stepDone' }, { target: 'wait', actions: 'recordError' }],
+        }),
         deleteGreen: step('retryDelay', {
           src: 'deleteGroup',
           input: ({ context }) => ({ groupName: context.greenGroup }),

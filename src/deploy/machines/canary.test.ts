@@ -110,6 +110,7 @@ describe('canary machine', () => {
     const { result, store } = await runToEnd(machine, { clock, input: { ...input, onAbort: 'keep' }, kind: 'canary' });
     expect(result.output).toMatchObject({ status: 'rolledBack', reason: 'AnalysisFailed' });
     expect(world.groups.get('shop-v002')?.registered).toBe(false);
+    expect(world.kept.get('shop-v002')).toBe('AnalysisFailed');
     expect(world.groups.get('shop-v002')?.desired).toBe(5);
     expect(world.inService(world.groups.get('shop-v001')!)).toHaveLength(10);
     expect(describePhase(store.history[store.history.length - 1]!.snapshot).message).toContain('shop-v002 kept for inspection');

@@ -4,7 +4,7 @@ import { canaryGreenCount, type CanaryCheck, type CanaryVerdict } from '../../mo
 import type { SwapContext, SwapEvent, SwapInput, SwapRollbackReason } from './swap.types';
 
 export type {
-  CanaryAnalysisFacts, CanaryAnalysisInput, CanaryCheck, CanaryVerdict, ScaleGreenInput, TrafficFacts, TrafficWeightInput,
+  CanaryAnalysisFacts, CanaryAnalysisInput, CanaryCheck, CanaryVerdict, KeepGreenInput, ScaleGreenInput, TrafficFacts, TrafficWeightInput,
 } from '../../model/deploy-io';
 export { canaryGreenCount } from '../../model/deploy-io';
 

@@ -56,6 +56,7 @@ export function createCanaryMachine(ports?: CanaryPorts): CanaryMachine {
       scaleGreen: step(ports.scaleGreen.bind(ports)),
       setTrafficWeight: step(ports.setTrafficWeight.bind(ports)),
       analyze: step(ports.analyze.bind(ports)),
+      keepGreen: step(ports.keepGreen.bind(ports)),
     },
   });
 }

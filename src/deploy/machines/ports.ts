@@ -6,7 +6,7 @@
  * Errors carrying `retryable: true` are retried with backoff; others fail the step.
  */
 import type {
-  CanaryAnalysisFacts, CanaryAnalysisInput, ScaleGreenInput, TrafficFacts, TrafficWeightInput,
+  CanaryAnalysisFacts, CanaryAnalysisInput, KeepGreenInput, ScaleGreenInput, TrafficFacts, TrafficWeightInput,
 } from '../../model/deploy-io';
 import type {
   AlarmFacts, AlarmsInput, BuildResultFacts, BuilderFacts, ClockFacts, CreateGreenInput, CreateImageInput, CreatedImage,
@@ -64,6 +64,8 @@ export interface CanaryPorts extends SwapPorts {
    * `desired`: blue leaves only as far as green serves, green leaves only once blue serves fully.
    */
   setTrafficWeight(input: TrafficWeightInput): Promise<TrafficFacts>;
+  /** Tags green as kept for inspection after an abort. */
+  keepGreen(input: KeepGreenInput): Promise<void>;
   /** One analysis of green against blue now. Read-only. */
   analyze(input: CanaryAnalysisInput): Promise<CanaryAnalysisFacts>;
 }

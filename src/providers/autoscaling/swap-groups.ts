@@ -4,6 +4,7 @@
  */
 import {
   AttachLoadBalancersCommand,
+  CreateOrUpdateTagsCommand,
   CreateAutoScalingGroupCommand,
   DeleteAutoScalingGroupCommand,
   DetachLoadBalancersCommand,
@@ -140,4 +141,10 @@ export async function resumeHealthChecksOfServingGroups(clients: AwsClients, ctx
     const suspended = RETIRED_PROCESSES.filter((p) => g.suspendedProcesses.includes(p));
     await resumeProcesses(clients, ctx, g.name, suspended);
   }
+}
+
+/** Adds (or overwrites) tags on a group; a missing group is an error the caller classifies. */
+export async function tagGroup(clients: AwsClients, ctx: DeployPortsContext, groupName: string, tags: Record<string, string>): Promise<void> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: false, ResourceId: groupName, ResourceType: 'auto-scaling-group' }));
+  await call(ctx, `tagging group ${groupName} with ${Object.keys(tags).join(', ')}`, () => clients.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags })));
 }

@@ -16,6 +16,8 @@ export interface FakeCanaryOptions extends FakeSwapOptions {
 export class FakeCanaryWorld extends FakeSwapWorld implements CanaryPorts {
   /** Blue instances taken out of the load balancer by a weight step. */
   readonly deregistered = new Set<string>();
+  /** Groups tagged as kept for inspection, with the reason. */
+  readonly kept = new Map<string, string>();
   readonly analyses: Array<CanaryAnalysisInput & { atMs: number; verdict: CanaryVerdict }> = [];
   /** When each decisive operation happened, on the virtual clock. */
   readonly times: Array<{ op: string; atMs: number }> = [];
@@ -60,6 +62,11 @@ export class FakeCanaryWorld extends FakeSwapWorld implements CanaryPorts {
     const facts = { greenServing: green ? this.inService(green).length : 0, blueServing: this.inService(blue).length, approximate: true, nowMs: this.clock.nowMs() };
     this.mutated(`setTrafficWeight ${input.weight} green=${facts.greenServing} blue=${facts.blueServing}`);
     return facts;
+  }
+
+  async keepGreen(input: { groupName: string; reason: string }) {
+    this.kept.set(input.groupName, input.reason);
+    this.mutated(`keepGreen ${input.groupName} ${input.reason}`);
   }
 
   async analyze(input: CanaryAnalysisInput) {
