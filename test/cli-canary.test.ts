@@ -49,6 +49,8 @@ describe('canary through the CLI (simulated account, Classic ELB)', () => {
     expect(history.stdout).toMatch(/canary\s+ami-0a1b2c3d4e5f60002\s+.*Succeeded/);
     const plan = JSON.parse((await drover('plan', '-o', 'json', ...state())).stdout);
     expect(plan.steps).toEqual([]);
+    const status = JSON.parse((await drover('describe', 'fleet', 'magento-marketplace', '-o', 'json', ...state())).stdout);
+    expect(status.deployment.canary).toMatchObject({ step: 5, steps: 5, weight: 100, cutOver: true, approximate: true, analysis: { verdict: 'pass', phase: 'step', step: 3 } });
   });
 
   it('aborts a canary whose green never serves: blue serves fully, green is kept (onAbort keep) and not taken for a swap to resume', async () => {

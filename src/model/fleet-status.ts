@@ -102,6 +102,22 @@ export interface DeploymentStatus {
   blue?: DeploymentSide;
   green?: DeploymentSide;
   timeline?: TimelinePoint[];
+  /** Canary only: where it is, for status, describe and the dashboard. */
+  canary?: CanaryProgress;
+}
+
+/** A canary's progress: `step` of `steps` (1-based), the weight and what carries it, the last analysis. */
+export interface CanaryProgress {
+  step: number;
+  steps: number;
+  weight: number;
+  /** Green instances serving, of `desired`, when the weight is carried by instance counts (Classic ELB). */
+  greenServing?: number;
+  desired: number;
+  approximate: boolean;
+  /** Ends with the weight 100 cut-over. */
+  cutOver: boolean;
+  analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; step: number; checks: Array<{ name: string; verdict: string; message?: string }> };
 }
 
 export interface FleetEvent {
