@@ -149,4 +149,42 @@ describe('canary machine', () => {
       expect(world.minServing).toBeGreaterThanOrEqual(10);
     }
   });
+
+  it('holds on PAUSE before the next step and carries on after RESUME', async () => {
+    const { clock, world, machine } = setup();
+    let resumed = false;
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'canary',
+      onTransition: (s: any, handle) => {
+        if (s.context.stepIndex === 1 && !s.context.paused && !resumed && describePhase(s).phase === 'pause') handle.actor.send({ type: 'PAUSE' });
+        if (describePhase(s).phase === 'held' && !resumed) {
+          resumed = true;
+          clock.set(clock.nowMs() + 3_600_000);
+          handle.actor.send({ type: 'RESUME' });
+        }
+      },
+    });
+    expect(resumed).toBe(true);
+    expect(result.output).toMatchObject({ status: 'succeeded' });
+    // Held an hour after the first pause, before raising the weight to 50 %.
+    expect(at(world, 'scaleGreen 5') - at(world, 'setTrafficWeight 10')).toBeGreaterThanOrEqual(3_600_000);
+    expect(world.minServing).toBeGreaterThanOrEqual(10);
+  });
+
+  it('survives a crash at any sampled save, before or after the step it invoked, with one green and full capacity', async () => {
+    const probe = setup({ verdict: (a) => (a.weight === 50 ? 'fail' : 'pass') });
+    const { store, result: expected } = await runToEnd(probe.machine, { clock: probe.clock, input, kind: 'canary' });
+    const total = store.history.length;
+    for (let n = 1; n <= total; n += 7) {
+      for (const mode of ['beforeEffect', 'afterEffect'] as const) {
+        const { clock, world, machine } = setup({ verdict: (a) => (a.weight === 50 ? 'fail' : 'pass') });
+        const { result } = await crashAndRestore(machine, { clock, input, kind: 'canary' }, n, mode);
+        expect({ n, mode, output: result.output }).toEqual({ n, mode, output: expected.output });
+        expect({ n, mode, created: world.groupsCreated, groups: [...world.groups.keys()], serving: world.minServing >= 10 }).toEqual({
+          n, mode, created: 1, groups: ['shop-v001'], serving: true,
+        });
+      }
+    }
+  });
 });
+
