@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomicAsync } from '../util/atomic-file';
 import { DroverError } from '../util/errors';
 
-export type DeploymentKind = 'bake' | 'swap' | 'rolling';
+export type DeploymentKind = 'bake' | 'swap' | 'rolling' | 'canary';
 
 export interface DeploymentRecord {
   fleet: string;
@@ -62,7 +62,7 @@ export function parseRecord(text: string): DeploymentRecord | CorruptRecord {
   if (!r || typeof r !== 'object' || typeof r.fleet !== 'string' || typeof r.id !== 'string' || !r.snapshot || typeof r.snapshot !== 'object') {
     return { corrupt: true, error: 'parsing deployment record: missing fleet, id or snapshot' };
   }
-  if (r.kind !== 'bake' && r.kind !== 'swap' && r.kind !== 'rolling') {
+  if (r.kind !== 'bake' && r.kind !== 'swap' && r.kind !== 'rolling' && r.kind !== 'canary') {
     return { corrupt: true, error: `parsing deployment record: unknown kind ${JSON.stringify(r.kind)}` };
   }
   return r as DeploymentRecord;

@@ -10,6 +10,7 @@ const MACHINES = {
   swap: async () => (await import('../deploy/machines/swap.machine')).swapMachine,
   bake: async () => (await import('../deploy/machines/bake.machine')).bakeMachine,
   rolling: async () => (await import('../deploy/machines/rolling.machine')).rollingMachine,
+  canary: async () => (await import('../deploy/machines/canary.machine')).canaryMachine,
 };
 
 export function registerRolloutCommands(program: Command): void {

@@ -74,7 +74,7 @@ const shapes: Case[] = [
   ['missing metadata', (d) => delete d.metadata, 'missing required field "metadata"', 'apiVersion:'],
   ['image without ami or bake', (d) => (d.spec.image = {}), 'spec.image: needs "ami" or "bake" (or both)', 'image: {}'],
   ['bad enum value', (d) => (d.spec.deploy = { strategy: 'blue-green' }),
-    'spec.deploy.strategy: must be one of "blueGreen", "rolling", got "blue-green" (did you mean "blueGreen"?)', 'blue-green'],
+    'spec.deploy.strategy: must be one of "blueGreen", "rolling", "canary", got "blue-green" (did you mean "blueGreen"?)', 'blue-green'],
   ['wrong type', (d) => (d.spec.capacity.min = 'two'), 'spec.capacity.min: must be a whole number, got "two"', 'two'],
   ['fractional count', (d) => (d.spec.capacity.max = 2.5), 'spec.capacity.max: must be a whole number, got 2.5', '2.5'],
   ['mapping where a list belongs', (d) => (d.spec.network.subnets = { a: 1 }), 'spec.network.subnets: must be a list, got a mapping', 'a: 1'],

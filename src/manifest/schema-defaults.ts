@@ -21,6 +21,8 @@ export const DEFAULTS = {
   deployKeepPrevious: '1h',
   deployRollbackOnAlarms: [] as string[],
   deployMinHealthyPercent: 90,
+  canaryOnAbort: 'delete',
+  canaryAnalysisInterval: '1m',
 } as const;
 
 /** Allowed range, in seconds, of each duration field (checked by the `x-duration` schema keyword). */

@@ -140,8 +140,19 @@ function scalingRule(direction: 'out' | 'in'): JsonSchema {
   });
 }
 
+const canaryStep = obj('One canary step: exactly one of `setWeight` or `pause`.', [], {
+  setWeight: int("Percent of traffic sent to green (1-100, rising from step to step); green scales up before its weight rises.", 1, 100),
+  pause: duration('Hold at the current weight, running analysis meanwhile.', { min: 1, max: DAY }),
+});
+
+const canary = obj('Canary strategy: the steps from blue to green, e.g. [{setWeight: 10}, {pause: 5m}, {setWeight: 50}, {pause: 10m}, {setWeight: 100}].', ['steps'], {
+  steps: { type: 'array', description: 'Steps in order; a final setWeight 100 is implied when missing.', minItems: 1, maxItems: 50, items: canaryStep },
+  onAbort: { type: 'string', description: 'After a failed analysis or an abort sends traffic back to blue: keep green for inspection or delete it.', enum: ['keep', 'delete'], default: DEFAULTS.canaryOnAbort },
+  analysisInterval: duration('How often analysis runs during a pause.', { min: 10, max: DAY }, DEFAULTS.canaryAnalysisInterval),
+});
+
 const deploy = obj('How new AMIs roll out.', [], {
-  strategy: { type: 'string', description: 'Rollout strategy.', enum: ['blueGreen', 'rolling'], default: DEFAULTS.deployStrategy },
+  strategy: { type: 'string', description: 'Rollout strategy.', enum: ['blueGreen', 'rolling', 'canary'], default: DEFAULTS.deployStrategy },
   healthyTimeout: duration('How long green may take to become fully InService.', { min: 1, max: DAY }, DEFAULTS.deployHealthyTimeout),
   soak: duration('How long green must stay healthy before blue is retired.', { min: 0, max: DAY }, DEFAULTS.deploySoak),
   keepPrevious: duration('How long the previous group is kept at 0 for a fast undo.', { min: 0, max: 7 * DAY }, DEFAULTS.deployKeepPrevious),
@@ -154,6 +165,7 @@ const deploy = obj('How new AMIs roll out.', [], {
   },
   minHealthyPercent: int('Rolling strategy: minimum healthy percentage.', 0, 100, { default: DEFAULTS.deployMinHealthyPercent }),
   analysis: ANALYSIS_SCHEMA,
+  canary,
 });
 
 const spec = obj('The desired fleet.', ['region', 'network', 'image', 'instances', 'capacity', 'loadBalancer'], {

@@ -123,6 +123,45 @@ function checkInstanceTypes(ctx: DocContext, data: unknown): void {
   }
 }
 
+const CANARY_EXAMPLE = '[{setWeight: 10}, {pause: 5m}, {setWeight: 50}, {pause: 10m}, {setWeight: 100}]';
+
+/** Canary steps: one kind per step, weights rising, nothing after 100; `canary` only with strategy canary. */
+function checkCanary(ctx: DocContext, data: unknown): void {
+  const at: Path = ['spec', 'deploy'];
+  const strategy = get(data, [...at, 'strategy']);
+  const canary = get(data, [...at, 'canary']);
+  if (strategy === 'canary' && canary === undefined) {
+    ctx.report([...at, 'strategy'], `strategy "canary" needs canary.steps, e.g. ${CANARY_EXAMPLE}`);
+  }
+  if (canary !== undefined && strategy !== 'canary') {
+    ctx.report([...at, 'canary'], `is only used with strategy "canary" (strategy is ${JSON.stringify(strategy ?? 'blueGreen')})`, { target: 'key' });
+  }
+  const steps = get(canary, ['steps']);
+  if (!Array.isArray(steps)) return;
+  let previous: { weight: number; index: number } | undefined;
+  steps.forEach((step, i) => {
+    const here: Path = [...at, 'canary', 'steps', i];
+    if (step === null || typeof step !== 'object' || Array.isArray(step)) return;
+    const keys = ['setWeight', 'pause'].filter((k) => (step as Dict)[k] !== undefined);
+    // A step of only unknown fields was already reported (with a did-you-mean) by the schema.
+    if (!keys.length && Object.keys(step).length) return;
+    if (keys.length !== 1) {
+      ctx.report(here, keys.length ? 'a step is either setWeight or pause, not both' : `needs "setWeight" or "pause", e.g. ${CANARY_EXAMPLE}`);
+      return;
+    }
+    if (previous?.weight === 100) {
+      ctx.report(here, `follows setWeight 100 (step ${previous.index + 1}), which ends the canary: remove it`);
+      return;
+    }
+    const weight = int((step as Dict).setWeight);
+    if (weight === undefined) return;
+    if (previous && weight <= previous.weight) {
+      ctx.report([...here, 'setWeight'], `(${weight}) must be greater than the previous setWeight (${previous.weight} at step ${previous.index + 1})`);
+    }
+    previous = { weight: Math.max(weight, previous?.weight ?? 0), index: i };
+  });
+}
+
 /** Run every cross-field rule on a document's plain data. */
 export function checkSemantics(ctx: DocContext, data: unknown): void {
   checkCapacity(ctx, data);
@@ -131,4 +170,5 @@ export function checkSemantics(ctx: DocContext, data: unknown): void {
   checkScaling(ctx, data);
   checkInstanceTypes(ctx, data);
   checkAnalysis(ctx, data);
+  checkCanary(ctx, data);
 }

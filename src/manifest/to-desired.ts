@@ -2,7 +2,7 @@
  * Map a schema-valid, semantically checked manifest document to a DesiredFleet,
  * applying the defaults the schema documents.
  */
-import type { BakeRecipe, DeployPolicy, DesiredFleet, DesiredLoadBalancer, Listener, ScalingRule } from '../model/fleet';
+import type { BakeRecipe, CanaryPolicy, CanaryStep, DeployPolicy, DesiredFleet, DesiredLoadBalancer, Listener, ScalingRule } from '../model/fleet';
 import { parseDuration } from '../util/clock';
 import { DEFAULTS } from './schema-defaults';
 import { toAnalysis } from './to-analysis';
@@ -61,6 +61,14 @@ function toRule(r: Raw): ScalingRule {
   };
 }
 
+/** The canary's steps as given, ending at weight 100 (appended when the manifest stops short). */
+function toCanary(c: Raw): CanaryPolicy {
+  const steps: CanaryStep[] = c.steps.map((s: Raw): CanaryStep => (s.setWeight !== undefined ? { setWeight: s.setWeight } : { pauseSeconds: secs(s.pause) }));
+  const weights = steps.filter((s): s is { setWeight: number } => 'setWeight' in s);
+  if (weights[weights.length - 1]?.setWeight !== 100) steps.push({ setWeight: 100 });
+  return { steps, onAbort: c.onAbort ?? DEFAULTS.canaryOnAbort, analysisIntervalSeconds: secs(c.analysisInterval ?? DEFAULTS.canaryAnalysisInterval) };
+}
+
 function toDeploy(d: Raw = {}): DeployPolicy {
   return {
     strategy: d.strategy ?? DEFAULTS.deployStrategy,
@@ -70,6 +78,7 @@ function toDeploy(d: Raw = {}): DeployPolicy {
     rollbackOnAlarms: [...(d.rollbackOnAlarms ?? DEFAULTS.deployRollbackOnAlarms)],
     minHealthyPercent: d.minHealthyPercent ?? DEFAULTS.deployMinHealthyPercent,
     ...(d.analysis !== undefined ? { analysis: toAnalysis(d.analysis) } : {}),
+    ...(d.canary ? { canary: toCanary(d.canary) } : {}),
   };
 }
 

@@ -56,6 +56,34 @@ export interface MovePoliciesInput { fleet: string; fromGroup: string; toGroup: 
 /** Resume blue's processes, set its desired capacity, register it with the ELB, point policies at it. */
 export interface RestoreBlueInput { fleet: string; blueGroup: string; greenGroup: string; desired: number }
 
+// ---- canary: green grows step by step while a share of traffic reaches it
+
+/** Sets green's desired capacity (bounds widened to admit it). Idempotent. */
+export interface ScaleGreenInput { groupName: string; desired: number }
+/**
+ * Sends `weight` percent of traffic to green, the rest to blue, for a fleet of `desired`
+ * instances. Weight 0 puts all traffic back on blue. On target groups it sets the listener's
+ * forward weights; on a Classic ELB it is approximated by how many green instances serve
+ * beside blue (see `canaryGreenCount`).
+ */
+export interface TrafficWeightInput { fleet: string; blueGroup: string; greenGroup: string; weight: number; desired: number }
+/** What serves after the change: instances of each side, and whether the weight is approximate. */
+export interface TrafficFacts { greenServing: number; blueServing: number; approximate: boolean; nowMs: number }
+/** Marks green as kept for inspection after an abort (tag `drover:kept`), so it is not taken for a swap in flight. */
+export interface KeepGreenInput { groupName: string; reason: string }
+export type CanaryVerdict = 'pass' | 'fail' | 'inconclusive';
+/** `phase`: right after a weight step, or during a pause. */
+export interface CanaryAnalysisInput { fleet: string; blueGroup: string; greenGroup: string; stepIndex: number; weight: number; phase: 'step' | 'pause' }
+export interface CanaryCheck { name: string; verdict: CanaryVerdict; message?: string }
+export interface CanaryAnalysisFacts { verdict: CanaryVerdict; checks: CanaryCheck[]; nowMs: number }
+
+/** Green instances that carry `weight` percent of a fleet of `desired`: at least one for any weight above 0. */
+export function canaryGreenCount(weight: number, desired: number): number {
+  if (weight <= 0 || desired <= 0) return 0;
+  if (weight >= 100) return desired;
+  return Math.min(desired, Math.max(1, Math.ceil((weight * desired) / 100)));
+}
+
 // ---- rolling instance refresh
 
 export type RefreshStatus =

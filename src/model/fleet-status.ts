@@ -12,7 +12,7 @@ export const EVENT_CAP = 100;
 
 export type GroupColor = 'blue' | 'green' | 'active';
 export type ElbHealth = 'InService' | 'OutOfService' | 'Unknown' | '—';
-export type DeploymentKind = 'bake' | 'swap' | 'rolling' | 'rollback';
+export type DeploymentKind = 'bake' | 'swap' | 'rolling' | 'canary' | 'rollback';
 export type DeploymentResult = 'InProgress' | 'Succeeded' | 'Failed' | 'RolledBack';
 
 export interface FleetStatusSpec {
@@ -25,7 +25,7 @@ export interface FleetStatusSpec {
   min: number;
   max: number;
   desired: number;
-  strategy: 'blueGreen' | 'rolling';
+  strategy: 'blueGreen' | 'rolling' | 'canary';
   loadBalancer: string;
   efs?: string;
   subnets: string[];
@@ -102,6 +102,22 @@ export interface DeploymentStatus {
   blue?: DeploymentSide;
   green?: DeploymentSide;
   timeline?: TimelinePoint[];
+  /** Canary only: where it is, for status, describe and the dashboard. */
+  canary?: CanaryProgress;
+}
+
+/** A canary's progress: `step` of `steps` (1-based), the weight and what carries it, the last analysis. */
+export interface CanaryProgress {
+  step: number;
+  steps: number;
+  weight: number;
+  /** Green instances serving, of `desired`, when the weight is carried by instance counts (Classic ELB). */
+  greenServing?: number;
+  desired: number;
+  approximate: boolean;
+  /** Ends with the weight 100 cut-over. */
+  cutOver: boolean;
+  analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; step: number; checks: Array<{ name: string; verdict: string; message?: string }> };
 }
 
 export interface FleetEvent {

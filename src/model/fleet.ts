@@ -129,8 +129,20 @@ export interface DesiredScaling {
   scaleIn: ScalingRule;
 }
 
+/** One canary step: raise green's share of traffic to `setWeight` percent, or hold for `pauseSeconds`. */
+export type CanaryStep = { setWeight: number } | { pauseSeconds: number };
+
+/** `spec.deploy.canary`: the steps (ending at weight 100, implied when the manifest stops short) and what an abort does. */
+export interface CanaryPolicy {
+  steps: CanaryStep[];
+  /** After an abort sends traffic back to blue: keep green (detached) for inspection, or delete it. */
+  onAbort: 'keep' | 'delete';
+  /** How often analysis runs during a pause. */
+  analysisIntervalSeconds: number;
+}
+
 export interface DeployPolicy {
-  strategy: 'blueGreen' | 'rolling';
+  strategy: 'blueGreen' | 'rolling' | 'canary';
   /** How long green may take to become fully InService. */
   healthyTimeoutSeconds: number;
   soakSeconds: number;
@@ -142,4 +154,6 @@ export interface DeployPolicy {
   minHealthyPercent: number;
   /** `spec.deploy.analysis`: metric checks gating a canary; absent on a canary means the built-in ones. */
   analysis?: AnalysisSpec;
+  /** Canary strategy: its steps (present when strategy is `canary`). */
+  canary?: CanaryPolicy;
 }

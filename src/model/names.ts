@@ -14,6 +14,8 @@ export const TAG_COMMIT = 'drover:commit';
 export const TAG_REPOSITORY = 'drover:repository';
 export const TAG_BRANCH = 'drover:branch';
 export const TAG_BAKED_AT = 'drover:baked-at';
+/** On a green group an aborted canary kept for inspection (`onAbort: keep`): not a swap to resume. */
+export const TAG_KEPT = 'drover:kept';
 
 export function ownershipTags(fleet: string): Record<string, string> {
   return { [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: MANAGED_BY };

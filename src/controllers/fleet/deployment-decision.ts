@@ -5,8 +5,8 @@
  * so `plan` shows exactly what `apply` would do next. Pure.
  */
 import type { DesiredFleet } from '../../model/fleet';
-import { isOwnedBy } from '../../model/names';
-import type { ObservedFleet } from '../../model/observed';
+import { isOwnedBy, TAG_KEPT } from '../../model/names';
+import type { ObservedFleet, ObservedGroup } from '../../model/observed';
 import type { PlanStep } from '../../model/plan';
 import { recoverSwap } from '../../deploy/recover';
 import { activeAmi, activeGroup } from '../../planner/active-group';
@@ -18,7 +18,7 @@ export type DeploymentDecision =
   /** Two owned groups and no record: the swap resumes from what the world shows. */
   | { action: 'recoverSwap'; reason: string }
   | { action: 'bake'; commit: string; reason: string }
-  | { action: 'rollout'; strategy: 'swap' | 'rolling'; step: PlanStep<'startDeployment'>; reason: string }
+  | { action: 'rollout'; strategy: 'swap' | 'rolling' | 'canary'; step: PlanStep<'startDeployment'>; reason: string }
   /** The plan wants a deployment that drover refuses (its AMI was rolled back under this spec). */
   | { action: 'blocked'; step: PlanStep<'startDeployment'>; reason: string }
   | { action: 'none'; reason?: string };
@@ -38,6 +38,8 @@ export function decideDeployment(i: DecisionInputs): DeploymentDecision {
   if (i.recorded) return { action: 'continue', kind: i.recorded.kind, id: i.recorded.id, reason: `${i.recorded.kind} ${i.recorded.id} continues; nothing else is applied until it ends` };
   const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && g.lifecycle !== 'deleting');
   if (live.length > 1) {
+    const kept = keptAfterAbort(observed, live);
+    if (kept) return { action: 'none', reason: kept };
     const amiId = recoveryAmi(fleet, memory);
     const recovery = recoverSwap(observed, fleet.deploy, { amiId, drainingSeconds: fleet.loadBalancer.connectionDrainingSeconds });
     return recovery.action === 'resume' ? { action: 'recoverSwap', reason: recovery.reason } : { action: 'none', reason: recovery.reason };
@@ -49,7 +51,23 @@ export function decideDeployment(i: DecisionInputs): DeploymentDecision {
   if (failure) {
     return { action: 'blocked', step, reason: `not rolling out ${failure.ami} again: it was rolled back at ${failure.at} (${failure.reason}: ${failure.message}); change the manifest or push a new commit` };
   }
-  return { action: 'rollout', strategy: fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap', step, reason: step.reason };
+  return { action: 'rollout', strategy: rolloutKind(fleet), step, reason: step.reason };
+}
+
+/** The deployment machine the fleet's strategy runs: blueGreen is the swap. */
+function rolloutKind(fleet: DesiredFleet): 'swap' | 'rolling' | 'canary' {
+  if (fleet.deploy.strategy === 'canary' && fleet.deploy.canary) return 'canary';
+  return fleet.deploy.strategy === 'rolling' ? 'rolling' : 'swap';
+}
+
+/**
+ * A canary aborted with `onAbort: keep` leaves its green group beside blue for inspection: that
+ * is not a swap to resume (it would roll the failed AMI out), so nothing happens until it goes.
+ */
+function keptAfterAbort(observed: ObservedFleet, live: ObservedGroup[]): string | undefined {
+  const kept = live.find((g) => g.tags[TAG_KEPT]);
+  if (!kept) return undefined;
+  return `group ${kept.name} (${activeAmi(observed, kept) ?? 'its AMI'}) was kept for inspection after its canary was aborted (${kept.tags[TAG_KEPT]}); nothing is deployed until it is deleted`;
 }
 
 /** The AMI a swap rebuilt from the world rolls to. */

@@ -8,6 +8,7 @@ import type { ObservedFleet } from '../../model/observed';
 import type { PlanStep } from '../../model/plan';
 import type { BakeInput } from '../../deploy/machines/bake.machine';
 import type { SwapInput } from '../../deploy/machines/swap.machine';
+import type { CanaryInput } from '../../deploy/machines/canary.machine';
 import { activeAmi, activeGroup } from '../../planner/active-group';
 
 export function swapInput(desired: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>): SwapInput | undefined {
@@ -26,6 +27,12 @@ export function swapInput(desired: DesiredFleet, observed: ObservedFleet, step: 
     drainingSeconds: desired.loadBalancer.connectionDrainingSeconds,
     rollbackOnAlarms: desired.deploy.rollbackOnAlarms,
   };
+}
+
+/** What a canary adds to the swap's input: its steps (ending at 100), abort policy and analysis interval. */
+export function canaryInput(desired: DesiredFleet, swap: SwapInput): CanaryInput | undefined {
+  const c = desired.deploy.canary;
+  return c ? { ...swap, steps: c.steps, onAbort: c.onAbort, analysisIntervalSeconds: c.analysisIntervalSeconds } : undefined;
 }
 
 export function bakeInput(desired: DesiredFleet, observed: ObservedFleet | undefined, commit: string, deploymentId: string): BakeInput | undefined {

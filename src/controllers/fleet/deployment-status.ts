@@ -3,7 +3,7 @@
  * from the observed world, and a capacity timeline sampled on every reconcile. Pure.
  */
 import type { PhaseDescription } from '../../deploy/machines/phase';
-import type { DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
+import type { CanaryProgress, DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import { groupName } from '../../model/names';
 
@@ -11,7 +11,7 @@ const TIMELINE_CAP = 400;
 
 export interface DeploymentView {
   id: string;
-  kind: 'bake' | 'swap' | 'rolling';
+  kind: 'bake' | 'swap' | 'rolling' | 'canary';
   startedAt: string;
   input: Record<string, unknown>;
   phase: PhaseDescription;
@@ -22,7 +22,7 @@ export interface DeploymentView {
 export function deploymentStatus(view: DeploymentView, observed: ObservedFleet | undefined, now: Date, prev?: DeploymentStatus): DeploymentStatus {
   const { input, phase } = view;
   const result = resultOf(phase);
-  const sides = view.kind === 'swap' ? swapSides(input, observed) : {};
+  const sides = view.kind === 'swap' || view.kind === 'canary' ? swapSides(input, observed) : {};
   const failing = (view.context?.rollback as { failingInstanceIds?: string[] } | undefined)?.failingInstanceIds;
   const status: DeploymentStatus = {
     id: view.id,
@@ -41,11 +41,32 @@ export function deploymentStatus(view: DeploymentView, observed: ObservedFleet |
     ...(result !== 'InProgress' ? { finishedAt: prev?.finishedAt ?? now.toISOString() } : {}),
     ...timeoutAt(view, input),
     ...sides,
+    ...(view.kind === 'canary' && view.context ? { canary: canaryProgress(view.context, input) } : {}),
   };
   const prevTimeline = prev?.id === view.id ? prev.timeline : undefined;
   // Only an observation adds a point: the final status is built without one.
   status.timeline = observed ? nextTimeline(prevTimeline, status, now, Number(input.desiredAtStart ?? 0)) : (prevTimeline ?? []);
   return status;
+}
+
+/** The canary machine's context, read for status (see canary.types.ts). */
+function canaryProgress(context: Record<string, unknown>, input: Record<string, unknown>): CanaryProgress {
+  const c = context as {
+    stepIndex?: number; weight?: number; cutOver?: boolean; scaleOutApplied?: number;
+    traffic?: { greenServing: number; approximate: boolean };
+    analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; stepIndex: number; checks: Array<{ name: string; verdict: string; message?: string }> };
+  };
+  const steps = Array.isArray(input.steps) ? input.steps.length : 0;
+  return {
+    step: (c.stepIndex ?? 0) + 1,
+    steps,
+    weight: c.weight ?? 0,
+    ...(c.traffic ? { greenServing: c.traffic.greenServing } : {}),
+    desired: Number(input.desiredAtStart ?? 0) + (c.scaleOutApplied ?? 0),
+    approximate: c.traffic?.approximate ?? true,
+    cutOver: c.cutOver ?? false,
+    ...(c.analysis ? { analysis: { verdict: c.analysis.verdict, phase: c.analysis.phase, step: c.analysis.stepIndex + 1, checks: c.analysis.checks } } : {}),
+  };
 }
 
 function resultOf(phase: PhaseDescription): DeploymentStatus['result'] {

@@ -14,7 +14,7 @@ import type { ObservedFleet } from '../../model/observed';
 import type { PlanStep } from '../../model/plan';
 import { withFailure } from './deployment-finish';
 import { recoveryAmi } from './deployment-decision';
-import { deploymentId, swapInput } from './deployment-inputs';
+import { canaryInput, deploymentId, swapInput } from './deployment-inputs';
 import { blockingFailure, specHash } from './fleet-memory';
 import { rollingInput } from './rolling-start';
 import { deploymentMachine, type FleetScope } from './scope';
@@ -22,7 +22,7 @@ import { deploymentMachine, type FleetScope } from './scope';
 export class Rollout {
   constructor(private readonly scope: FleetScope) {}
 
-  start(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>, kind: 'swap' | 'rolling'): RunningDeployment | undefined {
+  start(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>, kind: 'swap' | 'rolling' | 'canary'): RunningDeployment | undefined {
     const { deps, memory, runner } = this.scope;
     const toAmi = String(step.params.toAmi);
     const input = swapInput(fleet, observed, step);
@@ -35,7 +35,8 @@ export class Rollout {
       const rolling = rollingInput(fleet, observed, toAmi, id);
       return rolling ? runner.start(deploymentMachine(deps, fleet, 'rolling'), { fleet: fleet.name, kind, id, input: { ...rolling, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } }) : undefined;
     }
-    return runner.start(deploymentMachine(deps, fleet, 'swap'), { fleet: fleet.name, kind, id, input: { ...input, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });
+    const canary = kind === 'canary' ? canaryInput(fleet, input) : undefined;
+    return runner.start(deploymentMachine(deps, fleet, kind), { fleet: fleet.name, kind, id, input: { ...input, ...canary, ...(commit ? { commit } : {}), ...(fromAmi ? { fromAmi } : {}) } });
   }
 
   /** Resume a swap from the world: two owned groups and no record. */

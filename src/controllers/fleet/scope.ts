@@ -1,6 +1,6 @@
 /** What the fleet reconciler shares with its sub-reconcilers (rollout, bake), and the machine each deployment kind runs. */
 import { createDeployPorts } from '../../deploy/actors';
-import { createBakeMachine, createRollingMachine, createSwapMachine } from '../../deploy/machines';
+import { createBakeMachine, createCanaryMachine, createRollingMachine, createSwapMachine } from '../../deploy/machines';
 import type { DeploymentRunner } from '../../deploy/runner';
 import type { DeploymentKind } from '../../deploy/snapshot-store';
 import type { DesiredFleet } from '../../model/fleet';
@@ -16,5 +16,6 @@ export interface FleetScope {
 export function deploymentMachine(deps: FleetReconcilerDeps, fleet: DesiredFleet, kind: DeploymentKind) {
   const { clients, logger, sleep, clock, lifecycleHooks } = deps;
   const ports = createDeployPorts(clients, { logger: logger.child({ fleet: fleet.name, component: 'deploy' }), sleep, fleet, clock, lifecycleHooks: lifecycleHooks ?? false });
+  if (kind === 'canary') return createCanaryMachine(ports.canary);
   return kind === 'bake' ? createBakeMachine(ports.bake) : kind === 'swap' ? createSwapMachine(ports.swap) : createRollingMachine(ports.rolling);
 }

@@ -6,7 +6,8 @@
 import { fromPromise } from 'xstate';
 import { afterPersisted } from './persistence-barrier';
 import { bakeMachine, type BakeMachine } from './bake.machine';
-import type { BakePorts, RollingPorts, SwapPorts } from './ports';
+import { canaryMachine, type CanaryMachine } from './canary.machine';
+import type { BakePorts, CanaryPorts, RollingPorts, SwapPorts } from './ports';
 import { rollingMachine, type RollingMachine } from './rolling.machine';
 import { swapMachine, type SwapMachine } from './swap.machine';
 
@@ -42,6 +43,20 @@ export function createSwapMachine(ports?: SwapPorts): SwapMachine {
       restoreBlue: step(ports.restoreBlue.bind(ports)),
       detachGreen: step(ports.detachGreen.bind(ports)),
       reobserve: step(ports.reobserve.bind(ports)),
+    },
+  });
+}
+
+export function createCanaryMachine(ports?: CanaryPorts): CanaryMachine {
+  if (!ports) return canaryMachine;
+  const swap = createSwapMachine(ports).implementations.actors;
+  return canaryMachine.provide({
+    actors: {
+      ...(swap as any),
+      scaleGreen: step(ports.scaleGreen.bind(ports)),
+      setTrafficWeight: step(ports.setTrafficWeight.bind(ports)),
+      analyze: step(ports.analyze.bind(ports)),
+      keepGreen: step(ports.keepGreen.bind(ports)),
     },
   });
 }

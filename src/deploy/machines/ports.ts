@@ -6,6 +6,9 @@
  * Errors carrying `retryable: true` are retried with backoff; others fail the step.
  */
 import type {
+  CanaryAnalysisFacts, CanaryAnalysisInput, KeepGreenInput, ScaleGreenInput, TrafficFacts, TrafficWeightInput,
+} from '../../model/deploy-io';
+import type {
   AlarmFacts, AlarmsInput, BuildResultFacts, BuilderFacts, ClockFacts, CreateGreenInput, CreateImageInput, CreatedImage,
   CreatedVersion, CreateVersionInput, DeregisterBlueInput, FindImageInput, FoundImage, GroupHealthFacts, GroupHealthInput,
   GroupInput, ImageFacts, LaunchBuilderInput, LaunchedBuilder, MovePoliciesInput, PollBuilderInput, PollImageInput,
@@ -47,6 +50,24 @@ export interface SwapPorts {
   detachGreen(input: GroupInput): Promise<void>;
   /** The named groups as the world shows them now (a group being deleted is missing). Read-only. */
   reobserve(input: ReobserveInput): Promise<ReobservedFacts>;
+}
+
+/**
+ * The canary runs the swap's steps plus three of its own. A Classic ELB answers them now
+ * (weight = green instances serving beside blue); ALB target groups later (listener weights).
+ */
+export interface CanaryPorts extends SwapPorts {
+  /** Green's desired capacity for the next weight (before the weight rises). */
+  scaleGreen(input: ScaleGreenInput): Promise<void>;
+  /**
+   * Green's share of traffic; weight 0 puts it all back on blue. Never lowers what serves below
+   * `desired`: blue leaves only as far as green serves, green leaves only once blue serves fully.
+   */
+  setTrafficWeight(input: TrafficWeightInput): Promise<TrafficFacts>;
+  /** Tags green as kept for inspection after an abort. */
+  keepGreen(input: KeepGreenInput): Promise<void>;
+  /** One analysis of green against blue now. Read-only. */
+  analyze(input: CanaryAnalysisInput): Promise<CanaryAnalysisFacts>;
 }
 
 export interface RollingPorts {

@@ -131,3 +131,9 @@ export async function resumeHealthChecksOfServingGroups(clients: AwsPort, ctx: D
     await resumeProcesses(clients, ctx, g.name, suspended);
   }
 }
+
+/** Adds (or overwrites) tags on a group; a missing group is an error the caller classifies. */
+export async function tagGroup(clients: AwsPort, ctx: DeployPortsContext, groupName: string, tags: Record<string, string>): Promise<void> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: false, ResourceId: groupName, ResourceType: 'auto-scaling-group' }));
+  await call(ctx, `tagging group ${groupName} with ${Object.keys(tags).join(', ')}`, () => clients.autoScaling.CreateOrUpdateTags({ Tags }));
+}

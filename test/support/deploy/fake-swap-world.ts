@@ -63,7 +63,7 @@ export class FakeSwapWorld implements SwapPorts {
     this.minServing = Math.min(this.minServing, this.serving());
   }
 
-  private setDesired(group: FakeGroup, desired: number, readyAtMs = this.clock.nowMs() + (this.options.bootSeconds ?? 120) * 1000): void {
+  protected setDesired(group: FakeGroup, desired: number, readyAtMs = this.clock.nowMs() + (this.options.bootSeconds ?? 120) * 1000): void {
     group.desired = desired;
     group.instances = group.instances.slice(0, desired);
     const broken = (this.options.brokenGenerations ?? []).includes(group.generation);
@@ -73,13 +73,13 @@ export class FakeSwapWorld implements SwapPorts {
     }
   }
 
-  private group(name: string): FakeGroup {
+  protected group(name: string): FakeGroup {
     const g = this.groups.get(name);
     if (!g) throw Object.assign(new Error(`group ${name} not found`), { retryable: false });
     return g;
   }
 
-  private mutated(op: string): void {
+  protected mutated(op: string): void {
     this.log.push(op);
     this.sample();
   }

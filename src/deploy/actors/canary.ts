@@ -1,0 +1,46 @@
+/**
+ * Canary ports over Auto Scaling and a Classic ELB: the swap's ports, plus green scaled step
+ * by step, the weight approximated by green instances serving beside blue, and analysis from
+ * an injected evaluator (until one is given, every analysis passes, with a check that says so).
+ * Target groups will answer `setTrafficWeight` with listener forward weights instead.
+ */
+import type { CanaryPorts } from '../machines/ports';
+import type { CanaryAnalysisFacts, CanaryAnalysisInput, ScaleGreenInput } from '../../model/deploy-io';
+import { TAG_KEPT } from '../../model/names';
+import type { AwsPort } from '../../aws/port';
+import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
+import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
+import { setGroupSize, sizeBounds, tagGroup } from '../../providers/autoscaling/swap-groups';
+import { setClassicWeight } from '../../providers/loadbalancer/canary-weight';
+import { createSwapPorts } from './swap';
+
+/** Judges green against blue now; the analysis evaluator plugs in here. `nowMs` is filled in when missing. */
+export type CanaryAnalyzer = (input: CanaryAnalysisInput) => Promise<Omit<CanaryAnalysisFacts, 'nowMs'> & { nowMs?: number }>;
+
+/** The analyzer until `spec.deploy.analysis` has an evaluator: passes, and says why. */
+export const passWithoutAnalysis: CanaryAnalyzer = async () => ({
+  verdict: 'pass',
+  checks: [{ name: 'none', verdict: 'pass', message: 'no analysis configured: the canary relies on health checks' }],
+});
+
+async function scaleGreen(clients: AwsPort, ctx: DeployPortsContext, p: ScaleGreenInput): Promise<void> {
+  const what = `scaling green group ${p.groupName} to ${p.desired}`;
+  const g = await describeGroup(clients, ctx, p.groupName);
+  if (!g || isDeleting(g)) throw deployError(ctx, what, 'the group is gone', 'notFound');
+  const { min, max } = sizeBounds(ctx, p.desired);
+  if (g.DesiredCapacity === p.desired && g.MinSize === min && g.MaxSize === max) return;
+  await setGroupSize(clients, ctx, p.groupName, { min, max, desired: p.desired });
+}
+
+export function createCanaryPorts(clients: AwsPort, ctx: DeployPortsContext, analyze: CanaryAnalyzer = passWithoutAnalysis): CanaryPorts {
+  return {
+    ...createSwapPorts(clients, ctx),
+    scaleGreen: (p) => scaleGreen(clients, ctx, p),
+    setTrafficWeight: (p) => setClassicWeight(clients, ctx, p),
+    keepGreen: (p) => tagGroup(clients, ctx, p.groupName, { [TAG_KEPT]: p.reason }),
+    analyze: async (p) => {
+      const out = await analyze(p);
+      return { verdict: out.verdict, checks: out.checks, nowMs: out.nowMs ?? ctx.clock.nowMs() };
+    },
+  };
+}
