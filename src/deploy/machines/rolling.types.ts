@@ -32,7 +32,7 @@ export interface StartedRefresh { refreshId: string }
 export interface PollRefreshInput { groupName: string; refreshId: string }
 export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
 
-export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed' | 'GroupMissing';
+export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'Aborted' | 'StepFailed' | 'GroupMissing';
 
 export type RollingOutput =
   | { status: 'succeeded'; refreshId: string }
@@ -57,4 +57,4 @@ export interface RollingContext {
   polls: number;
 }
 
-export type RollingEvent = { type: 'UNDO' } | { type: 'POLL' };
+export type RollingEvent = { type: 'UNDO' } | { type: 'ABORT' } | { type: 'POLL' };

@@ -35,7 +35,7 @@ export interface MovePoliciesInput { fleet: string; fromGroup: string; toGroup: 
 /** Resume blue's processes, set its desired capacity, register it with the ELB, point policies at it. */
 export interface RestoreBlueInput { fleet: string; blueGroup: string; greenGroup: string; desired: number }
 
-export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'StepFailed' | 'GroupMissing' | 'WorldChanged';
+export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'Aborted' | 'StepFailed' | 'GroupMissing' | 'WorldChanged';
 /** What the world showed that the snapshot did not expect, on the way to the re-derive path. */
 export interface SwapProblem { reason: SwapRollbackReason; message: string }
 
@@ -70,6 +70,10 @@ export interface SwapContext {
   restarts: number;
   /** When a reobserve guard first saw green short of N/N. */
   verifyStartedAtMs?: number;
+  /** `drover rollout pause`: hold before cut-over (green healthy, blue serving) until RESUME or PROMOTE. */
+  paused?: boolean;
+  /** `drover rollout promote`: skip the next wait (soak or keepPrevious), or every remaining one (`full`). */
+  promote?: 'step' | 'full';
   message: string;
   lastError?: string;
   errorCount: number;
@@ -78,6 +82,10 @@ export interface SwapContext {
 
 export type SwapEvent =
   | { type: 'UNDO' }
+  | { type: 'ABORT' }
+  | { type: 'PAUSE' }
+  | { type: 'RESUME' }
+  | { type: 'PROMOTE'; full?: boolean }
   | { type: 'POLL' }
   | { type: 'ALARM'; alarmName: string }
   | { type: 'SCALE_OUT'; adjustment?: number }
