@@ -24,6 +24,7 @@ import { FileStatusStore, type StatusStore } from '../../status/status-store';
 import { FleetGarbageCollector } from '../gc';
 import type { Reconciler } from '../queue/loop';
 import { Bake } from './bake';
+import { RolloutControls } from './control-apply';
 import { converge, type ConvergeResult } from './converge';
 import { deploymentStatus } from './deployment-status';
 import { finishDeployment } from './deployment-finish';
@@ -56,6 +57,7 @@ export class FleetReconciler implements Reconciler {
   private readonly statuses: StatusStore;
   private readonly rollout: Rollout;
   private readonly bake: Bake;
+  private readonly controls: RolloutControls;
   private readonly gc: FleetGarbageCollector;
   private readonly fleets = new Map<string, DesiredFleet>();
   /** Memory files found corrupt (and moved aside) that the next pass rebuilds from the world. */
@@ -78,6 +80,7 @@ export class FleetReconciler implements Reconciler {
     const scope = { deps, memory: this.memory, runner: this.runner };
     this.rollout = new Rollout(scope);
     this.bake = new Bake(scope);
+    this.controls = new RolloutControls(scope, this.statuses);
     this.gc = new FleetGarbageCollector(deps, this.memory);
   }
 
@@ -88,6 +91,9 @@ export class FleetReconciler implements Reconciler {
     await this.repairMemory(fleet);
     const resumed = await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
+    // Rollout controls (`drover rollout pause|…`) act before the pass decides anything.
+    this.controls.ingest(fleet.name);
+    await this.controls.apply(fleet, running && !running.result ? running : undefined);
     if (running && !running.result) return this.watch(fleet, running, resumed);
     await this.runner.settled();
     const memory = this.memory.load(fleet.name);
