@@ -113,3 +113,20 @@ export class ControlInbox {
     fs.rmSync(file, { force: true });
   }
 }
+
+/** The daemon's side: every `intervalMs` on the clock, enqueue the fleets with facts waiting, so they apply within seconds. */
+export async function watchInbox(stateDir: string, clock: { sleep(ms: number, signal?: AbortSignal): Promise<void> }, intervalMs: number, signal: AbortSignal, enqueue: (fleet: string) => void): Promise<void> {
+  const inbox = new ControlInbox(stateDir);
+  while (!signal.aborted) {
+    try {
+      await clock.sleep(intervalMs, signal);
+    } catch {
+      return;
+    }
+    try {
+      for (const fleet of inbox.fleets()) enqueue(fleet);
+    } catch {
+      // an unreadable inbox directory: looked at again next time
+    }
+  }
+}

@@ -110,6 +110,7 @@ export class FleetReconciler implements Reconciler {
 
   /** `deployments: false`: converge and write status; a status that cannot be saved is logged, and the pass still counts. */
   private async convergeOnly(fleet: DesiredFleet): Promise<FleetPass> {
+    this.controls.ingest(fleet.name); // kept pending for a process that runs deployments
     const result = await converge(fleet, this.convergeDeps());
     const now = this.deps.clock.now();
     let status: FleetStatus;
