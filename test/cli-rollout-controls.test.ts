@@ -54,6 +54,7 @@ describe('rollout controls through the CLI, against the state alone', () => {
     expect(live().map((g) => g.name)).toEqual([`${FLEET}-v002`]);
     const events = await drover('events', FLEET, ...state());
     for (const reason of ['RolloutPauseRequested', 'RolloutPauseApplied', 'RolloutResumeRequested', 'RolloutResumeApplied']) expect(events.stdout).toContain(reason);
+    expect((await drover('describe', 'fleet', FLEET, ...state())).stdout).toMatch(/RolloutResumeApplied\s+rollout resume of swap-\S+ by \S+: swap-\S+ goes on/);
   });
 
   it('abort returns traffic to blue; retry then deploys the same image despite the rollback', async () => {

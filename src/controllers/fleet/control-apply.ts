@@ -51,18 +51,21 @@ export class RolloutControls {
     }
   }
 
-  /** Act on each pending fact; `running`: the deployment in progress, if any. Resolves once what they changed is saved. */
+  /**
+   * Act on each pending fact; `running`: the deployment in progress, if any. Resolves once what
+   * they changed is saved, so the pass that follows reports the deployment as the events left it.
+   */
   async apply(fleet: DesiredFleet, running: RunningDeployment | undefined): Promise<void> {
     const pending = pendingControls(this.scope.memory.load(fleet.name));
     if (!pending.length) return;
     for (const fact of pending) {
       const outcome = fact.kind === 'retry' || (fact.kind === 'undo' && fact.args.toRevision !== undefined) ? this.redeploy(fleet, fact, running) : this.steer(fact, running);
+      // Marked applied only once the machine's snapshot holds what the event changed: a crash in between re-sends it (events are idempotent).
+      if (running) await running.handle.idle();
       this.scope.memory.update(fleet.name, (m) => markApplied(m, fact.id, this.scope.deps.clock.now().toISOString(), outcome.text));
       this.event(fleet.name, outcome.ok ? 'Normal' : 'Warning', controlReason(fact.kind, outcome.ok ? 'Applied' : 'Skipped'), `${describeControl(fact)}: ${outcome.text}`);
       this.scope.deps.logger.info({ event: EVENTS.rolloutControl, fleet: fleet.name, control: fact.kind, id: fact.id }, `${describeControl(fact)}: ${outcome.text}`);
     }
-    // The pass that follows reports the deployment as the events left it (a resumed pause is not shown paused).
-    if (running) await running.handle.idle();
   }
 
   /** pause, resume, promote, abort, undo: an event to the deployment in progress. */
