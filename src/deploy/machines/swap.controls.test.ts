@@ -3,7 +3,7 @@
  * healthy, RESUME goes on, PROMOTE skips keepPrevious, ABORT rolls back to blue, and a snapshot
  * saved while paused restores paused.
  */
-import { createActor } from 'xstate';
+import { createActor, type AnyStateMachine } from 'xstate';
 import { VirtualClock } from '../../util/clock';
 import { createSwapMachine } from '.';
 import { describePhase } from './phase';
@@ -85,7 +85,7 @@ describe('swap machine: rollout controls', () => {
     const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
     actor.stop();
     expect(saved.context.paused).toBe(true);
-    const restored = createActor(swapMachine, { snapshot: saved });
+    const restored = createActor(swapMachine as AnyStateMachine, { snapshot: saved });
     expect(restored.getSnapshot().context.paused).toBe(true);
     restored.start();
     restored.send({ type: 'RESUME' });
