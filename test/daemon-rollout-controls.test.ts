@@ -75,6 +75,10 @@ describe('rollout controls through the CLI, against a daemon', () => {
     expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/already requested/) });
 
     expect((await cli('resume')).code).toBe(0);
+    // Paused, the fleet is watched only every minute; the inbox watch brings the resume in within seconds.
+    const resumedAt = env.clock.nowMs();
+    expect(await env.drive(60_000, () => deployment()?.phase !== 'paused')).toBe(true);
+    expect(env.clock.nowMs() - resumedAt).toBeLessThanOrEqual(10_000);
     const kept = await driveWatching(20 * 60_000, () => deployment()?.phase === 'keepPrevious');
     expect(kept).toEqual({ done: true, minServing: 2 });
     expect((await cli('promote')).code).toBe(0);

@@ -46,7 +46,8 @@ function pendingOf(result: ConvergeResult): { pending?: PlanStep } {
 const WATCH_REQUEUE_MS = 10_000;
 const LONG_WAIT_REQUEUE_MS = 60_000;
 const HOOK_STEPS: PlanStep['kind'][] = ['putLifecycleHook', 'deleteLifecycleHook'];
-const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh']);
+// A paused swap waits for a person; the daemon's inbox watch enqueues the fleet as soon as a control arrives.
+const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh', 'paused']);
 
 type Commit = { sha: string; at: string; messageId?: string };
 
