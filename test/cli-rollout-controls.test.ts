@@ -99,19 +99,21 @@ describe('rollout controls through the CLI, against the state alone', () => {
     const r3 = manifest('r3.yaml', AMI.r3);
     expect((await drover('apply', '-f', r3, '--wait', ...state())).code).toBe(0);
     const before = memoryText();
-    const missing = await drover('rollout', 'undo', FLEET, '--to-revision', '1', ...state());
+    const missing = await drover('rollout', 'undo', FLEET, '--to-revision', '9', ...state());
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/has no revision 1; successful revisions: 2, 3/);
+    expect(missing.stderr).toMatch(/has no revision 9; successful revisions: 1, 2, 3/);
     const serving = await drover('rollout', 'undo', FLEET, '--to-revision', '3', ...state());
     expect(serving).toMatchObject({ code: 1, stderr: expect.stringMatching(/already serves/) });
     expect((await drover('rollout', 'undo', FLEET, '--to-revision', 'x', ...state())).code).toBe(2);
     expect(memoryText()).toBe(before);
 
-    expect((await drover('rollout', 'undo', FLEET, '--to-revision', '2', ...state())).code).toBe(0);
+    // Revision 1 is the fleet's creation: its image is the one the first swap replaced.
+    expect((await drover('rollout', 'undo', FLEET, '--to-revision', '1', ...state())).code).toBe(0);
     const undone = await drover('apply', '-f', r3, '--wait', ...state());
     expect(undone.code).toBe(0);
-    expect(undone.stdout).toMatch(/swap \S+ to ami-0a1b2c3d4e5f60002: Succeeded/);
+    expect(undone.stdout).toMatch(/swap \S+ to ami-0a1b2c3d4e5f60001: Succeeded/);
     expect(live().map((g) => g.name)).toEqual([`${FLEET}-v004`]);
+    expect((await drover('rollout', 'history', FLEET, ...state())).stdout).toMatch(/4\s+swap\s+ami-0a1b2c3d4e5f60001\s+.*Succeeded/);
   });
 
   it('bad input exits non-zero and records nothing: an unknown fleet (did you mean), nothing to act on', async () => {

@@ -108,7 +108,7 @@ describe('rollout controls through the CLI, against a daemon', () => {
     const memoryFile = path.join(env.stateDir, 'fleets', 'shop.json');
     const before = fs.readFileSync(memoryFile, 'utf8');
     const bad = await drover('rollout', 'undo', 'shop', '--to-revision', '3', '--state-dir', env.stateDir);
-    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/revision 3 of shop RolledBack; successful revisions: 2/) });
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/revision 3 of shop RolledBack; successful revisions: 1, 2/) });
     const unknown = await drover('rollout', 'abort', 'shpo', '--state-dir', env.stateDir);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/fleet "shpo" not found.*shop/) });
     expect((await cli('abort')).stderr).toMatch(/nothing to abort: shop has no deployment in progress/);

@@ -55,17 +55,32 @@ function retryTarget(status: FleetStatus): { deployment?: string; args: ControlA
   return { deployment: last.id, args: { ami: last.toAmi } };
 }
 
+/**
+ * The image of each revision that served: every successful deployment's, and the one a swap
+ * replaced (its blue group's generation and `fromAmi`), which covers the fleet's creation (revision 1).
+ */
+export function servedRevisions(status: FleetStatus): Map<number, string> {
+  const served = new Map<number, string>();
+  for (const h of [...status.history].reverse()) {
+    if (h.kind === 'bake') continue;
+    const blue = /-v(\d+)$/.exec(h.blue?.group ?? '');
+    if (blue && h.fromAmi && !served.has(Number(blue[1]))) served.set(Number(blue[1]), h.fromAmi);
+    if (h.result === 'Succeeded' && h.generation !== undefined && h.toAmi) served.set(h.generation, h.toAmi);
+  }
+  return served;
+}
+
 function revisionTarget(status: FleetStatus, revision: number): { deployment?: string; args: ControlArgs } {
-  const good = status.history.filter((h) => h.kind !== 'bake' && h.result === 'Succeeded' && h.generation !== undefined && h.toAmi);
-  const valid = [...new Set(good.map((h) => h.generation!))].sort((a, b) => a - b);
-  const rev = good.find((h) => h.generation === revision);
-  if (!rev) {
+  const served = servedRevisions(status);
+  const ami = served.get(revision);
+  if (!ami) {
+    const valid = [...served.keys()].sort((a, b) => a - b);
     const seen = status.history.find((h) => h.generation === revision && h.kind !== 'bake');
     const why = seen ? `revision ${revision} of ${status.name} ${seen.result}` : `${status.name} has no revision ${revision}`;
     throw new NothingToDo(`${why}; successful revisions: ${valid.length ? valid.join(', ') : 'none'} (see 'drover rollout history ${status.name}')`);
   }
-  if (rev.toAmi === status.ami) throw new NothingToDo(`nothing to undo: revision ${revision}'s ${rev.toAmi} already serves ${status.name}`);
-  return { deployment: status.history[0]?.id, args: { toRevision: revision, ami: rev.toAmi } };
+  if (ami === status.ami) throw new NothingToDo(`nothing to undo: revision ${revision}'s ${ami} already serves ${status.name}`);
+  return { deployment: status.history[0]?.id, args: { toRevision: revision, ami } };
 }
 
 function requester(): string {
