@@ -87,7 +87,7 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean;
     const { status, names } = await readFleet(ctx, fleet);
     if (!status) return notFound(fleet, names);
     const last = status?.history.find((d) => d.kind !== 'bake');
-    const hint = last?.fromAmi ? ` To go back, pin the previous AMI (${last.fromAmi}) in the manifest and apply.` : '';
+    const hint = last ? ` To go back to an earlier image: 'drover rollout undo ${fleet} --to-revision N' (N from 'drover rollout history ${fleet}')${last.fromAmi ? `, or pin the previous AMI (${last.fromAmi}) in the manifest and apply` : ''}.` : '';
     process.stderr.write(`Error: fleet "${fleet}" has no swap in progress to undo${last ? ` (the last one, ${last.id}, ended ${last.result})` : ''}.${hint}\n`);
     process.exitCode = 1;
     return;
