@@ -20,6 +20,7 @@ export const EVENTS = {
   deployFinished: 'deploy.finished',
   deployBlocked: 'deploy.blocked',
   deployRecovered: 'deploy.recovered',
+  rolloutControl: 'deploy.control',
   stateCorrupt: 'state.corrupt',
   builderSwept: 'deploy.builder_swept',
   nameTaken: 'ownership.name_taken',

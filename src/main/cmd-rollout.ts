@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import type { FleetStatus } from '../model/fleet-status';
-import { commandContext, fleetNotFound, writeOut, type CommandContext } from './cli-support';
+import { commandContext, fleetNotFound, UsageError, writeOut, type CommandContext } from './cli-support';
 import { statusSource } from './cmd-get';
 import { rolloutHistory, rolloutStatus, ROLLOUT_OUTPUTS, type HistoryFlags, type StatusFlags } from './rollout-read';
-import { assertWritableStateDir } from './state-dir';
+import { registerControlCommands } from './rollout-control-commands';
 
 /** The deployment machines (xstate) and the apply path (the SDK) load only for `diagram` and `undo`. */
 const MACHINES = {
@@ -43,11 +43,14 @@ export function registerRolloutCommands(program: Command): void {
 
   rollout
     .command('undo')
-    .description('roll the running deployment back: blue returns to full capacity and serves before green is removed')
+    .description('roll the running deployment back (blue returns to full capacity and serves before green is removed), or with --to-revision deploy an earlier successful revision\'s image')
     .argument('<fleet>', 'fleet name')
+    .option('--to-revision <n>', 'deploy the image of this successful revision (rollout history\'s REVISION) through the fleet\'s strategy')
     .option('--wait', 'drive the rollback to its end here (with --sim, in virtual time); otherwise the daemon or the next apply carries it out')
-    .addHelpText('after', `\nUndo is possible until the previous group is deleted (deploy.keepPrevious after the swap).\n\nExamples:\n  $ drover rollout undo magento-marketplace --sim --wait`)
-    .action((fleet: string, flags: { wait?: boolean }, cmd: Command) => rolloutUndo(cmd, fleet, flags));
+    .addHelpText('after', `\nUndo is possible until the previous group is deleted (deploy.keepPrevious after the swap).\n\nExamples:\n  $ drover rollout undo magento-marketplace --sim --wait\n  $ drover rollout undo magento-marketplace --to-revision 2 --sim`)
+    .action((fleet: string, flags: { wait?: boolean; toRevision?: string }, cmd: Command) => rolloutUndo(cmd, fleet, flags));
+
+  registerControlCommands(rollout);
 
   rollout
     .command('diagram')
@@ -71,7 +74,13 @@ function notFound(fleet: string, known: string[]): void {
   process.exitCode = 1;
 }
 
-async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean }): Promise<void> {
+async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean; toRevision?: string }): Promise<void> {
+  const { requestControl } = await import('./rollout-control');
+  if (flags.toRevision !== undefined) {
+    if (flags.wait) throw new UsageError('--to-revision starts a new deployment: follow it with \'drover rollout status --watch\' or \'drover apply --wait\', not --wait');
+    if (!/^\d+$/.test(flags.toRevision)) throw new UsageError(`--to-revision: "${flags.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
+    return requestControl(cmd, 'undo', fleet, { toRevision: Number(flags.toRevision) });
+  }
   const ctx = commandContext(cmd);
   const { FileSnapshotStore } = await import('../deploy/snapshot-store');
   const record = await new FileSnapshotStore(ctx.stateDir).load(fleet);
@@ -79,18 +88,14 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean 
     const { status, names } = await readFleet(ctx, fleet);
     if (!status) return notFound(fleet, names);
     const last = status?.history.find((d) => d.kind !== 'bake');
-    const hint = last?.fromAmi ? ` To go back, pin the previous AMI (${last.fromAmi}) in the manifest and apply.` : '';
+    const hint = last ? ` To go back to an earlier image: 'drover rollout undo ${fleet} --to-revision N' (N from 'drover rollout history ${fleet}')${last.fromAmi ? `, or pin the previous AMI (${last.fromAmi}) in the manifest and apply` : ''}.` : '';
     process.stderr.write(`Error: fleet "${fleet}" has no swap in progress to undo${last ? ` (the last one, ${last.id}, ended ${last.result})` : ''}.${hint}\n`);
     process.exitCode = 1;
     return;
   }
-  assertWritableStateDir(ctx.stateDir);
-  const { FleetMemoryStore } = await import('../controllers/fleet/fleet-memory');
-  new FleetMemoryStore(ctx.stateDir).update(fleet, (m) => ({ ...m, undoRequestedAt: new Date().toISOString() }));
-  if (!flags.wait) {
-    writeOut(`undo of ${record.kind} ${record.id} requested for fleet ${fleet}; the daemon (or 'drover apply --wait') carries it out`);
-    return;
-  }
+  // A fact on the fleet (rollout-control.ts): the daemon, or the apply below, acts on it.
+  await requestControl(cmd, 'undo', fleet);
+  if (!flags.wait || process.exitCode) return;
   const { loadFleetsOrExit, runAndReport } = await import('./cmd-apply');
   const fleets = loadFleetsOrExit(ctx);
   const target = fleets?.filter((f) => f.name === fleet);

@@ -36,6 +36,7 @@ import type { DesiredFleet } from '../model/fleet';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { DroverError } from '../util/errors';
+import { watchInbox } from '../controllers/fleet/controls';
 import { assertWritableStateDir } from './state-dir';
 
 export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
@@ -73,6 +74,8 @@ export interface DaemonOptions {
   graceMs?: number;
   poller?: Partial<Pick<SqsPollerOptions, 'waitTimeSeconds' | 'idleDelayMs' | 'visibilityTimeoutSeconds'>>;
   lifecyclePollMs?: number;
+  /** Look for rollout controls handed over in `<state-dir>/inbox/` this often on the clock; `false` disables. Default 2 s. */
+  inboxPollMs?: number | false;
 }
 
 /** The queue the fleets ask for; all that name one must agree. */
@@ -154,6 +157,7 @@ export class Daemon {
     this.loop.start();
     this.sweepLifecycle();
     if (o.manifestPollMs !== false) this.background.push(this.manifests.watch(o.manifestPollMs ?? 5_000, this.watchStop.signal, (s) => this.applyManifests(s)));
+    if (o.inboxPollMs !== false) this.background.push(watchInbox(o.stateDir, o.clock, o.inboxPollMs ?? 2_000, this.watchStop.signal, (f) => this.loop.enqueue(f)));
     this.log.info({ event: EVENTS.daemonStarted, fleets: this.loop.fleetList().map((f) => f.name), queue: this.queueInfo?.url, url: this.http?.url }, 'daemon started');
   }
 

@@ -148,8 +148,11 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetRec
     const endedNow = !deploying && !!pass.deployment && pass.deployment.id !== ended;
     if (endedNow) ended = pass.deployment!.id;
     const settled = !deploying && !endedNow && (!!pass.blocked || (report.ready && !pass.result.pendingDeployment));
-    if (!opts.wait || report.failed || settled) {
-      if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
+    // A paused swap waits for `drover rollout resume`: nothing to wait for here.
+    const paused = deploying && pass.deployment!.phase === 'paused';
+    if (!opts.wait || report.failed || settled || paused) {
+      if (paused) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is paused before cut-over (green healthy, blue serving); 'drover rollout resume ${fleet.name}' lets it go on`;
+      else if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
       break;
     }
     if (rt.clock.nowMs() - started >= timeoutSeconds * 1000) {

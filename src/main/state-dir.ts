@@ -46,7 +46,7 @@ export function probeWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): 
  * Everything a simulated world leaves in the state directory: the account itself and drover's
  * memory of it (status, deployment snapshots, per-fleet memory, intake registers).
  */
-export const SIMULATED_WORLD_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake'];
+export const SIMULATED_WORLD_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake', 'inbox'];
 
 /** `drover sim reset`: remove the simulated world and drover's memory of it; returns what existed. */
 export function resetSimulatedWorld(stateDir: string): string[] {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { DesiredFleet } from '../../model/fleet';
 import { writeJsonFileAtomic } from '../../util/atomic-file';
 import { quarantineFile } from '../../util/quarantine';
+import type { ControlFact } from './control-fact';
 
 export interface ImageRef {
   ami: string;
@@ -39,6 +40,8 @@ export interface FleetMemory {
   pendingBake?: { commit: string; at: string; messageId?: string };
   /** Set by `drover rollout undo` for the process running the deployment. */
   undoRequestedAt?: string;
+  /** Rollout controls requested (`drover rollout pause|resume|…`), applied or not yet (controls.ts). */
+  controls?: ControlFact[];
 }
 
 export function emptyMemory(fleet: string): FleetMemory {
@@ -111,6 +114,7 @@ function parseMemory(text: string, fleet: string): FleetMemory | string {
   if (!m || typeof m !== 'object' || Array.isArray(m)) return 'not a JSON object';
   if (m.fleet !== undefined && m.fleet !== fleet) return `it names fleet ${JSON.stringify(m.fleet)}`;
   if (m.failed !== undefined && !Array.isArray(m.failed)) return '"failed" is not a list';
+  if (m.controls !== undefined && !Array.isArray(m.controls)) return '"controls" is not a list';
   return { ...emptyMemory(fleet), ...m, failed: m.failed ?? [] };
 }
 

@@ -24,6 +24,7 @@ import { FileStatusStore, type StatusStore } from '../../status/status-store';
 import { FleetGarbageCollector } from '../gc';
 import type { Reconciler } from '../queue/loop';
 import { Bake } from './bake';
+import { RolloutControls } from './control-apply';
 import { converge, type ConvergeResult } from './converge';
 import { deploymentStatus } from './deployment-status';
 import { finishDeployment } from './deployment-finish';
@@ -45,7 +46,8 @@ function pendingOf(result: ConvergeResult): { pending?: PlanStep<'startDeploymen
 const WATCH_REQUEUE_MS = 10_000;
 const LONG_WAIT_REQUEUE_MS = 60_000;
 const HOOK_STEPS: PlanStep['kind'][] = ['putLifecycleHook', 'deleteLifecycleHook'];
-const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh']);
+// A paused swap waits for a person; the daemon's inbox watch enqueues the fleet as soon as a control arrives.
+const LONG_WAITS = new Set(['soak', 'keepPrevious', 'drainBlue', 'waitBuilderStopped', 'waitRefresh', 'paused']);
 
 type Commit = { sha: string; at: string; messageId?: string };
 
@@ -56,6 +58,7 @@ export class FleetReconciler implements Reconciler {
   private readonly statuses: StatusStore;
   private readonly rollout: Rollout;
   private readonly bake: Bake;
+  private readonly controls: RolloutControls;
   private readonly gc: FleetGarbageCollector;
   private readonly fleets = new Map<string, DesiredFleet>();
   /** Memory files found corrupt (and moved aside) that the next pass rebuilds from the world. */
@@ -78,6 +81,7 @@ export class FleetReconciler implements Reconciler {
     const scope = { deps, memory: this.memory, runner: this.runner };
     this.rollout = new Rollout(scope);
     this.bake = new Bake(scope);
+    this.controls = new RolloutControls(scope, this.statuses);
     this.gc = new FleetGarbageCollector(deps, this.memory);
   }
 
@@ -88,6 +92,9 @@ export class FleetReconciler implements Reconciler {
     await this.repairMemory(fleet);
     const resumed = await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
+    // Rollout controls (`drover rollout pause|…`) act before the pass decides anything.
+    this.controls.ingest(fleet.name);
+    await this.controls.apply(fleet, running && !running.result ? running : undefined);
     if (running && !running.result) return this.watch(fleet, running, resumed);
     await this.runner.settled();
     const memory = this.memory.load(fleet.name);
@@ -104,6 +111,7 @@ export class FleetReconciler implements Reconciler {
 
   /** `deployments: false`: converge and write status; a status that cannot be saved is logged, and the pass still counts. */
   private async convergeOnly(fleet: DesiredFleet): Promise<FleetPass> {
+    this.controls.ingest(fleet.name); // kept pending for a process that runs deployments
     const result = await converge(fleet, this.convergeDeps());
     const now = this.deps.clock.now();
     let status: FleetStatus;

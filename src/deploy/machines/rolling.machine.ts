@@ -79,7 +79,10 @@ export const rollingMachine = setup({
       },
       onError: [{ guard: 'retryable', target: 'wait', actions: 'recordError' }, { target: '#rolling.notStarted', actions: 'failFromError' }],
     }, {
-      on: { UNDO: { target: '#rolling.notStarted', actions: set(() => ({ failure: { reason: 'Undo' as const, message: 'rollout undo requested' } })) } },
+      on: {
+        UNDO: { target: '#rolling.notStarted', actions: set(() => ({ failure: { reason: 'Undo' as const, message: 'rollout undo requested' } })) },
+        ABORT: { target: '#rolling.notStarted', actions: set(() => ({ failure: { reason: 'Aborted' as const, message: 'rollout abort requested' } })) },
+      },
     }),
     rollout: {
       initial: 'startInstanceRefresh',
@@ -87,6 +90,10 @@ export const rollingMachine = setup({
         UNDO: {
           target: '#rolling.rollback',
           actions: set(({ context }) => ({ failure: context.failure ?? { reason: 'Undo' as const, message: 'rollout undo requested' } })),
+        },
+        ABORT: {
+          target: '#rolling.rollback',
+          actions: set(({ context }) => ({ failure: context.failure ?? { reason: 'Aborted' as const, message: 'rollout abort requested' } })),
         },
       },
       states: {

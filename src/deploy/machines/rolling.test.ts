@@ -108,6 +108,22 @@ describe('rolling machine', () => {
     expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
   });
 
+  it('rolls back on ABORT (drover rollout abort), saying so', async () => {
+    const { clock, world, machine } = setup();
+    let sent = false;
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'rolling',
+      onTransition: (s, handle) => {
+        if (!sent && describePhase(s).phase === 'waitRefresh') {
+          sent = true;
+          handle.actor.send({ type: 'ABORT' });
+        }
+      },
+    });
+    expect(result.output).toEqual({ status: 'failed', reason: 'Aborted', message: 'rollout abort requested', rolledBackTo: 2 });
+    expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
   it('restored from any saved snapshot, starts one refresh and succeeds', async () => {
     const happy = setup();
     const { store } = await runToEnd(happy.machine, { clock: happy.clock, input, kind: 'rolling' });

@@ -25,7 +25,7 @@ export type {
   RefreshFacts,
 } from '../../model/deploy-io';
 
-export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'StepFailed' | 'GroupMissing';
+export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'Aborted' | 'StepFailed' | 'GroupMissing';
 
 export type RollingOutput =
   | { status: 'succeeded'; refreshId: string }
@@ -50,4 +50,4 @@ export interface RollingContext {
   polls: number;
 }
 
-export type RollingEvent = { type: 'UNDO' } | { type: 'POLL' };
+export type RollingEvent = { type: 'UNDO' } | { type: 'ABORT' } | { type: 'POLL' };

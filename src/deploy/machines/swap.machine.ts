@@ -12,6 +12,7 @@ import {
   errorOf, errorRecorded, errorText, MAX_STEP_ERRORS, notProvided as kitNotProvided, retryDelayMs, retryableError, stepCompleted, stepKit,
 } from './step-kit';
 import { blueTarget, factsOf, greenIssue, greenShortTooLong, rederivation, reobserveBoth, targetDesired } from './swap.guards';
+import { abortRollback, controlFlags, pausedState } from './swap.controls';
 import { rolloutSteps } from './swap.rollout';
 import type {
   AlarmFacts, AlarmsInput, ClockFacts, CreatedVersion, CreateGreenInput, CreateVersionInput, DeregisterBlueInput, GroupHealthFacts,
@@ -122,19 +123,20 @@ export const swapMachine = setup({
   on: {
     SCALE_OUT: { actions: 'recordScaleOut' },
     SCALE_OUT_APPLIED: { actions: 'ackScaleOut' },
+    ...controlFlags,
   },
   states: {
     rollout: {
       initial: 'createLaunchTemplateVersion',
-      on: { UNDO: { target: '#swap.rollback', actions: 'requestUndo' } },
-      states: rolloutSteps,
+      on: { UNDO: { target: '#swap.rollback', actions: 'requestUndo' }, ABORT: { target: '#swap.rollback', actions: abortRollback } },
+      states: { ...rolloutSteps, paused: pausedState },
     },
     deleteBlue: step('retryDelay', {
       src: 'deleteGroup',
       input: ({ context }) => ({ groupName: context.input.blueGroup }),
       onDone: { target: '#swap.verifyServing', actions: ['stepDone', set(({ context }) => ({ message: `checking that ${context.greenGroup} serves` }))] },
       onError: { target: 'wait', actions: 'recordError' },
-    }, { on: { UNDO: { actions: 'rejectUndo' } } }),
+    }, { on: { UNDO: { actions: 'rejectUndo' }, ABORT: { actions: 'rejectUndo' } } }),
     /** The last reobserve guard: Succeeded only while green serves N/N on the load balancer. */
     verifyServing: step<ReobservedFacts>('pollInterval', {
       src: 'reobserve',
@@ -145,7 +147,7 @@ export const swapMachine = setup({
         { target: 'wait', actions: ['stepDone', 'noteGreenShort'] },
       ],
       onError: { target: 'wait', actions: 'recordError' },
-    }, { on: { UNDO: { actions: 'rejectUndo' } } }),
+    }, { on: { UNDO: { actions: 'rejectUndo' }, ABORT: { actions: 'rejectUndo' } } }),
     /**
      * The world and the snapshot disagree: read both groups and go where the world says
      * (see reobserve.ts): make green again, roll back to blue, or end truthfully as failed.

@@ -5,6 +5,7 @@
  */
 import { assign } from 'xstate';
 import { stepKit, type StepArgs } from './step-kit';
+import { pausedNow, promoted, usePromotion } from './swap.controls';
 import { elapsedMs, MISSING_GRACE_MS, reobserveBoth, targetDesired } from './swap.guards';
 import type { AlarmFacts, ClockFacts, CreatedVersion, GroupHealthFacts, SwapContext } from './swap.types';
 import type { ReobservedFacts } from '../../model/reobserve';
@@ -53,6 +54,11 @@ export const rolloutSteps = {
           guard: ({ context, event }) => event.output.exists === false && elapsedMs(context.greenWaitStartedAtMs, event.output.nowMs) >= MISSING_GRACE_MS,
           target: '#swap.rederive',
           actions: ['stepDone', 'noteGreenGone'],
+        },
+        {
+          guard: ({ context, event }) => pausedNow({ context }) && event.output.inService.length >= targetDesired(context) && event.output.notInService.length === 0,
+          target: '#swap.rollout.paused',
+          actions: ['stepDone', set(({ context, event }) => ({ green: { inService: event.output.inService.length, desired: targetDesired(context), notInService: [] } }))],
         },
         {
           guard: ({ context, event }) => event.output.inService.length >= targetDesired(context) && event.output.notInService.length === 0,
@@ -124,9 +130,9 @@ export const rolloutSteps = {
           })),
         },
         {
-          guard: ({ context, event }) => elapsedMs(context.soakStartedAtMs, event.output.nowMs) >= context.input.soakSeconds * 1000,
+          guard: ({ context, event }) => promoted({ context }) || elapsedMs(context.soakStartedAtMs, event.output.nowMs) >= context.input.soakSeconds * 1000,
           target: '#swap.rollout.movePolicies',
-          actions: ['stepDone', set(({ context }) => ({ message: `moving scaling policies to ${context.greenGroup}` }))],
+          actions: ['stepDone', usePromotion, set(({ context }) => ({ message: `moving scaling policies to ${context.greenGroup}` }))],
         },
         { target: 'wait', actions: ['stepDone', set(({ context, event }) => ({ soakStartedAtMs: context.soakStartedAtMs ?? event.output.nowMs }))] },
       ],
@@ -168,9 +174,9 @@ export const rolloutSteps = {
       onDone: [
         { guard: 'greenWrong', target: '#swap.rederive', actions: ['stepDone', 'noteGreenProblem'] },
         {
-          guard: ({ context, event }) => elapsedMs(context.keepStartedAtMs, event.output.nowMs) >= context.input.keepPreviousSeconds * 1000,
+          guard: ({ context, event }) => promoted({ context }) || elapsedMs(context.keepStartedAtMs, event.output.nowMs) >= context.input.keepPreviousSeconds * 1000,
           target: '#swap.rollout.verifyBeforeDeleteBlue',
-          actions: ['stepDone', set(({ context }) => ({ message: `checking that ${context.greenGroup} serves before deleting ${context.input.blueGroup}` }))],
+          actions: ['stepDone', usePromotion, set(({ context }) => ({ message: `checking that ${context.greenGroup} serves before deleting ${context.input.blueGroup}` }))],
         },
         { target: 'wait', actions: ['stepDone', set(({ context, event }) => ({ keepStartedAtMs: context.keepStartedAtMs ?? event.output.nowMs }))] },
       ],

@@ -21,7 +21,7 @@ export type {
   DeregisterBlueInput, AlarmsInput, AlarmFacts, ClockFacts, MovePoliciesInput, RestoreBlueInput,
 } from '../../model/deploy-io';
 
-export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'StepFailed' | 'GroupMissing' | 'WorldChanged';
+export type SwapRollbackReason = 'GreenUnhealthy' | 'LaunchFailed' | 'AlarmFired' | 'Undo' | 'Aborted' | 'StepFailed' | 'GroupMissing' | 'WorldChanged';
 /** What the world showed that the snapshot did not expect, on the way to the re-derive path. */
 export interface SwapProblem { reason: SwapRollbackReason; message: string }
 
@@ -56,6 +56,10 @@ export interface SwapContext {
   restarts: number;
   /** When a reobserve guard first saw green short of N/N. */
   verifyStartedAtMs?: number;
+  /** `drover rollout pause`: hold before cut-over (green healthy, blue serving) until RESUME or PROMOTE. */
+  paused?: boolean;
+  /** `drover rollout promote`: skip the next wait (soak or keepPrevious), or every remaining one (`full`). */
+  promote?: 'step' | 'full';
   message: string;
   lastError?: string;
   errorCount: number;
@@ -64,6 +68,10 @@ export interface SwapContext {
 
 export type SwapEvent =
   | { type: 'UNDO' }
+  | { type: 'ABORT' }
+  | { type: 'PAUSE' }
+  | { type: 'RESUME' }
+  | { type: 'PROMOTE'; full?: boolean }
   | { type: 'POLL' }
   | { type: 'ALARM'; alarmName: string }
   | { type: 'SCALE_OUT'; adjustment?: number }

@@ -1,0 +1,150 @@
+/**
+ * `drover rollout pause|resume|promote|abort|retry|undo --to-revision N FLEET`: check the
+ * request against the fleet's status (a control with nothing to act on exits 1 and changes
+ * nothing), then record it as a fact (controls.ts). With the state directory free, the fact goes
+ * into fleet memory under its lock; while a daemon or an apply holds the lock, it goes into
+ * `<state-dir>/inbox/`, which the holder's next reconcile of the fleet picks up.
+ */
+import * as os from 'node:os';
+import type { Command } from 'commander';
+import { PAUSABLE_PHASES, controlReason, describeControl } from '../controllers/fleet/control-apply';
+import { ControlInbox, controlFact, controlsOf, withControl, type ControlArgs, type ControlFact, type ControlKind } from '../controllers/fleet/controls';
+import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
+import { appendEvent, type FleetStatus } from '../model/fleet-status';
+import { FileStatusStore } from '../status/status-store';
+import { commandContext, fleetNotFound, UsageError, writeOut } from './cli-support';
+import { assertWritableStateDir } from './state-dir';
+import { otherHolder, StateDirInUse } from './state-lock';
+
+/** Says why nothing can be done: exit 1, nothing recorded. */
+class NothingToDo extends Error {}
+
+const NOT_BEFORE_CUTOVER = ['deleteBlue', 'verifyServing'];
+
+function inProgress(status: FleetStatus) {
+  const d = status.deployment;
+  return d?.result === 'InProgress' ? d : undefined;
+}
+
+/** What the request acts on (its deployment and image), or NothingToDo. */
+export function target(status: FleetStatus, kind: ControlKind, args: ControlArgs, pending: ControlFact[]): { deployment?: string; args: ControlArgs } {
+  const fleet = status.name;
+  const d = inProgress(status);
+  if (kind === 'retry' || (kind === 'undo' && args.toRevision !== undefined)) {
+    if (d) throw new NothingToDo(`${fleet} has a deployment in progress (${d.kind} ${d.id}, phase ${d.phase}); abort it or wait for it to end first`);
+    return kind === 'retry' ? retryTarget(status) : revisionTarget(status, args.toRevision!);
+  }
+  if (!d) throw new NothingToDo(`nothing to ${kind}: ${fleet} has no deployment in progress`);
+  const swapOnly = kind === 'pause' || kind === 'promote';
+  if (swapOnly && d.kind !== 'swap') throw new NothingToDo(`${kind} acts on blue/green swaps; ${fleet} runs ${d.kind} ${d.id}`);
+  if (kind === 'pause' && !PAUSABLE_PHASES.includes(d.phase)) throw new NothingToDo(`too late to pause: ${d.kind} ${d.id} of ${fleet} is past cut-over (phase ${d.phase}); 'drover rollout abort ${fleet}' returns traffic to blue`);
+  if (kind === 'resume' && d.phase !== 'paused' && !pending.some((f) => f.kind === 'pause' && f.deployment === d.id)) {
+    throw new NothingToDo(`nothing to resume: ${d.kind} ${d.id} of ${fleet} is not paused (phase ${d.phase})`);
+  }
+  if ((kind === 'abort' || kind === 'undo') && (d.kind === 'bake' || NOT_BEFORE_CUTOVER.includes(d.phase))) {
+    throw new NothingToDo(`too late to ${kind}: ${d.kind} ${d.id} of ${fleet} ${d.kind === 'bake' ? 'serves no traffic' : `is deleting blue (phase ${d.phase})`}`);
+  }
+  return { deployment: d.id, args };
+}
+
+function retryTarget(status: FleetStatus): { deployment?: string; args: ControlArgs } {
+  const last = status.history.find((h) => h.kind !== 'bake');
+  if (!last) throw new NothingToDo(`nothing to retry: ${status.name} has no deployments yet`);
+  if (last.result !== 'Failed' && last.result !== 'RolledBack') throw new NothingToDo(`nothing to retry: the last deployment of ${status.name}, ${last.id}, ${last.result}`);
+  if (!last.toAmi) throw new NothingToDo(`cannot retry ${last.id}: its image is not recorded`);
+  return { deployment: last.id, args: { ami: last.toAmi } };
+}
+
+/**
+ * The image of each revision that served: every successful deployment's, and the one a swap
+ * replaced (its blue group's generation and `fromAmi`), which covers the fleet's creation (revision 1).
+ */
+export function servedRevisions(status: FleetStatus): Map<number, string> {
+  const served = new Map<number, string>();
+  for (const h of [...status.history].reverse()) {
+    if (h.kind === 'bake') continue;
+    const blue = /-v(\d+)$/.exec(h.blue?.group ?? '');
+    if (blue && h.fromAmi && !served.has(Number(blue[1]))) served.set(Number(blue[1]), h.fromAmi);
+    if (h.result === 'Succeeded' && h.generation !== undefined && h.toAmi) served.set(h.generation, h.toAmi);
+  }
+  return served;
+}
+
+function revisionTarget(status: FleetStatus, revision: number): { deployment?: string; args: ControlArgs } {
+  const served = servedRevisions(status);
+  const ami = served.get(revision);
+  if (!ami) {
+    const valid = [...served.keys()].sort((a, b) => a - b);
+    const seen = status.history.find((h) => h.generation === revision && h.kind !== 'bake');
+    const why = seen ? `revision ${revision} of ${status.name} ${seen.result}` : `${status.name} has no revision ${revision}`;
+    throw new NothingToDo(`${why}; successful revisions: ${valid.length ? valid.join(', ') : 'none'} (see 'drover rollout history ${status.name}')`);
+  }
+  if (ami === status.ami) throw new NothingToDo(`nothing to undo: revision ${revision}'s ${ami} already serves ${status.name}`);
+  return { deployment: status.history[0]?.id, args: { toRevision: revision, ami } };
+}
+
+function requester(): string {
+  let user = process.env.USER ?? 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry (containers): $USER
+  }
+  return `${user}@${os.hostname()}`;
+}
+
+/** Record a fact where the lock holder will see it: fleet memory when we can take the lock, else the inbox. */
+function record(stateDir: string, fact: ControlFact): { via: string; added: boolean } {
+  const inbox = new ControlInbox(stateDir);
+  const holder = otherHolder(stateDir);
+  if (!holder) {
+    try {
+      assertWritableStateDir(stateDir);
+      let added = false;
+      new FleetMemoryStore(stateDir).update(fact.fleet, (m) => {
+        const next = withControl(m, fact);
+        added = next.added;
+        return next.memory;
+      });
+      const statuses = new FileStatusStore(stateDir);
+      const status = statuses.load(fact.fleet);
+      if (added && status) statuses.save(appendEvent(status, { at: fact.requestedAt, fleet: fact.fleet, type: 'Normal', reason: controlReason(fact.kind, 'Requested'), message: describeControl(fact) }));
+      return { via: "the daemon (or the next 'drover apply') acts on it", added };
+    } catch (err) {
+      if (!(err instanceof StateDirInUse)) throw err;
+    }
+  }
+  inbox.put(fact);
+  const who = otherHolder(stateDir);
+  return { via: `handed over through the inbox to ${who ? `${who.command} (pid ${who.pid})` : 'the process holding the state directory'}, which acts on it at its next reconcile`, added: true };
+}
+
+export async function requestControl(cmd: Command, kind: ControlKind, fleet: string, args: ControlArgs = {}): Promise<void> {
+  if (args.toRevision !== undefined && (!Number.isInteger(args.toRevision) || args.toRevision < 1)) throw new UsageError(`--to-revision: "${args.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
+  const ctx = commandContext(cmd);
+  const statuses = new FileStatusStore(ctx.stateDir);
+  const status = statuses.load(fleet);
+  if (!status) {
+    process.stderr.write(`Error: ${fleetNotFound(fleet, statuses.list().map((s) => s.name))}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const inbox = new ControlInbox(ctx.stateDir);
+  const known = [...controlsOf(new FleetMemoryStore(ctx.stateDir).load(fleet)), ...inbox.list(fleet).map((e) => e.fact)];
+  let aim: { deployment?: string; args: ControlArgs };
+  try {
+    aim = target(status, kind, args, known.filter((f) => !f.appliedAt));
+  } catch (err) {
+    if (!(err instanceof NothingToDo)) throw err;
+    process.stderr.write(`Error: ${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { fact, existing } = controlFact(known, { fleet, kind, args: aim.args, ...(aim.deployment ? { deployment: aim.deployment } : {}), requestedAt: new Date().toISOString(), by: requester() });
+  if (existing) {
+    writeOut(`${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded`);
+    return;
+  }
+  const { via, added } = record(ctx.stateDir, fact);
+  writeOut(added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded`);
+}
