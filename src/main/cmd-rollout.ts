@@ -14,7 +14,7 @@ const MACHINES = {
 };
 
 export function registerRolloutCommands(program: Command): void {
-  const rollout = program.command('rollout').description('watch, inspect and undo deployments (bakes, blue/green swaps, rolling refreshes)');
+  const rollout = program.command('rollout').description('watch, inspect and control deployments: status, history, pause, resume, promote, abort, retry, undo');
 
   rollout
     .command('status')
