@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [SDK_PATTERN, {
-          regex: '^(\\.\\./)+(planner|controllers|deploy|main|status)(/|$)',
+          regex: '^(\\.\\./)+(planner|controllers|deploy|main|status|server)(/|$)',
           message: 'providers execute steps for one resource kind; they take plans, hooks and port shapes from their caller (shapes live in src/model).',
         }],
       }],
@@ -49,7 +49,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           SDK_PATTERN,
-          { regex: '^(\\.\\./)+(aws|providers|controllers|sim|main)(/|$)', message: 'the planner is pure: it reads model types only, never AWS or its callers.' },
+          { regex: '^(\\.\\./)+(aws|providers|controllers|sim|main|server|deploy)(/|$)', message: 'the planner is pure: it reads model types only, never AWS or its callers.' },
           { regex: '^@aws-sdk/', message: 'the planner is pure: no AWS SDK types.' },
         ],
       }],
@@ -70,6 +70,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ regex: '^(?!\\./|\\.\\./\\.\\./model/|xstate$)', message: 'deploy machines import only xstate, src/model and their own files; the world reaches them through ports.' }],
+      }],
+    },
+  },
+  {
+    // test/architecture.test.ts checks these rules (and that product code imports nothing from test/) in npm test.
+    files: ['src/aws/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(\\.\\./)+(providers|controllers|deploy|planner|main|status|server|sim)(/|$)', message: 'src/aws is the bottom layer: it imports nothing above it.' }],
       }],
     },
   },

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { loadManifestText } from './load';
 import { ManifestError } from '../util/errors';
-import { example } from './test-support';
+import { example } from '../../test/support/manifest';
 
 function outcome(text: string): 'ok' | 'rejected' {
   try {

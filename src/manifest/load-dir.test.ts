@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listManifestFiles, loadManifestDir } from './load-dir';
-import { ROOT, minimalWith } from './test-support';
+import { ROOT, minimalWith } from '../../test/support/manifest';
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'drover-dir-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifestFile, loadManifestText, MAX_MANIFEST_BYTES } from './load';
 import { ManifestError } from '../util/errors';
-import { example, fixture, lineOf, minimalWith, problemsOf, textAt } from './test-support';
+import { example, fixture, lineOf, minimalWith, problemsOf, textAt } from '../../test/support/manifest';
 
 describe('loading the examples', () => {
   it('loads the flagship magento-marketplace example exactly', () => {

@@ -22,7 +22,7 @@ import * as schemaValidate from './schema-validate';
 /** node:fs itself (not an import-star copy), so a spy sees the loader's reads. */
 const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
 import { MAX_NESTING_DEPTH } from './nesting';
-import { example } from './test-support';
+import { example } from '../../test/support/manifest';
 
 const RUNS = { seed: 4242, numRuns: 200 };
 const FILE = 'prop.yaml';

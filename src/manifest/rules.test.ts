@@ -3,7 +3,7 @@
  * this message, pointing at text that starts with `at`.
  */
 import { loadManifestText } from './load';
-import { minimalWith, problemsOf, textAt } from './test-support';
+import { minimalWith, problemsOf, textAt } from '../../test/support/manifest';
 
 type Case = [name: string, mutate: (d: any) => void, message: string, at: string];
 

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { FLEET_SCHEMA, SCHEMA_ID } from './schema';
 import { renderSchema, SCHEMA_FILE } from './write-schema';
 import { DEFAULTS } from './schema-defaults';
-import { EXAMPLES } from './test-support';
+import { EXAMPLES } from '../../test/support/manifest';
 
 const committed = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateFiles } from './validate-command';
-import { example, fixture, minimalWith } from './test-support';
+import { example, fixture, minimalWith } from '../../test/support/manifest';
 
 describe('validateFiles', () => {
   it('prints one ok line per good file and counts fleets', () => {

@@ -1,12 +1,12 @@
 /**
- * Support for the manifest tests (kept in src/ because tsconfig's rootDir is src): fixture and
+ * Support for the manifest tests (moved out of src/ so the build ships no test code): fixture and
  * example paths, mutating the minimal example, and collecting the problems a text produces.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { loadManifestText } from './load';
-import { ManifestError, ManifestProblem } from '../util/errors';
+import { loadManifestText } from '../../src/manifest/load';
+import { ManifestError, ManifestProblem } from '../../src/util/errors';
 
 export const ROOT = join(__dirname, '..', '..');
 export const EXAMPLES = join(ROOT, 'manifests', 'examples');
