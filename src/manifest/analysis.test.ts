@@ -1,6 +1,6 @@
 /** `spec.deploy.analysis`: mapping to the model's checks and every rule, each error at FILE:LINE:COL of the offending text. */
 import { loadManifestText } from './load';
-import { minimalWith, problemsOf, textAt } from './test-support';
+import { minimalWith, problemsOf, textAt } from '../../test/support/manifest';
 
 const RATE = {
   name: '5xx-rate',

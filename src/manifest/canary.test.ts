@@ -1,6 +1,6 @@
 /** `spec.deploy.strategy: canary`: the steps map to DesiredFleet, and bad steps name FILE:LINE:COL and the field. */
 import { loadManifestText } from './load';
-import { minimalWith, problemsOf, textAt } from './test-support';
+import { minimalWith, problemsOf, textAt } from '../../test/support/manifest';
 
 const STEPS = [{ setWeight: 10 }, { pause: '5m' }, { setWeight: 50 }, { pause: '10m' }, { setWeight: 100 }];
 
