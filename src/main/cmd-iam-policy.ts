@@ -27,7 +27,7 @@ arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE (REGION from ?region=, else the flee
 limit for all of a role's inline policies together; attach them as customer managed policies:
   stateTable      every replica's role: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, DescribeTable
   stateTableInit  only for whoever runs \`drover state init\` once: CreateTable, UpdateTimeToLive,
-                  DescribeTable, TagResource (CreateTable with tags is also authorized as TagResource)
+                  DescribeTable, TagResource (CreateTable sends the drover:purpose tag)
 
 Examples:
   $ drover iam-policy -f manifests/examples/magento-marketplace.yaml --account-id 123456789012 > policy.json

@@ -5,7 +5,8 @@
  * - `stateTable`: the state store's runtime operations (STATE_TABLE_OPERATIONS less the table
  *   setup ones) on the table's ARN only. Every replica's role needs it.
  * - `stateTableInit`: what `drover state init` sends to create the table and enable its TTL,
- *   plus `dynamodb:TagResource` (CreateTable with Tags is also authorized as TagResource).
+ *   plus `dynamodb:TagResource`, because CreateTable sends the `drover:purpose` tag (tag on create
+ *   may be authorized as TagResource too; the Service Authorization Reference was not checked here).
  *   Give it to whoever runs `state init` once (an admin), not to the daemon.
  */
 import { STATE_TABLE_OPERATIONS, StateTableOperation } from '../aws/dynamodb';
