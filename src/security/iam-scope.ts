@@ -4,6 +4,7 @@
  * actions never do), so a policy rendered without fleets is valid, only broader.
  */
 import { resourceNames } from '../model/names';
+import type { StateLocation } from '../state/url';
 import { DroverError } from '../util/errors';
 
 export interface FleetScope {
@@ -19,6 +20,8 @@ export interface IamPolicyOptions {
   accountId?: string;
   /** Used when no fleet is given; default `*`. */
   region?: string;
+  /** `--state`/`DROVER_STATE`: a DynamoDB location adds the state table's policies. */
+  state?: StateLocation;
 }
 
 /** The queue the deploy manifests create and the daemon reads when a fleet names none. */
