@@ -21,7 +21,7 @@ describe('drover sim reset', () => {
     const r = await drover('sim', 'reset', ...state());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^reset the simulated world: removed .*sim/);
-    for (const d of ['sim', 'status', 'deployments', 'fleets', 'intake']) expect(fs.existsSync(path.join(dir, d))).toBe(false);
+    for (const d of ['sim', 'status', 'deployments', 'fleets', 'intake', 'state']) expect(fs.existsSync(path.join(dir, d))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'applied.json'))).toBe(true);
 
     const plan = JSON.parse((await drover('plan', '-o', 'json', ...state())).stdout);

@@ -84,12 +84,12 @@ describe('state-directory faults (CLI, simulated account)', () => {
     const r2 = manifest(dir, 'r2.yaml', AMI.r2);
     expect((await drover('apply', '-f', r2, ...state())).stdout).toMatch(/in progress: swap/);
     expect((await drover('sim', 'advance', '3m', ...state())).code).toBe(0);
-    const record = path.join(dir, 'deployments', `${FLEET}.json`);
+    const record = path.join(dir, 'state', 'fleets', `${FLEET}.json`);
     fs.writeFileSync(record, fs.readFileSync(record, 'utf8').slice(0, 120));
 
     const apply = await drover('apply', '-f', r2, '--wait', ...state());
     expect(apply.code).toBe(0);
-    expect(corruptCopies(path.join(dir, 'deployments'), `${FLEET}.json`)).toHaveLength(1);
+    expect(corruptCopies(path.join(dir, 'state', 'fleets'), `${FLEET}.json`)).toHaveLength(1);
     const describe = await drover('describe', 'fleet', FLEET, ...state());
     expect(describe.stdout).toMatch(/StateCorrupt\s+True/);
     expect(describe.stdout).toMatch(/ami-0a1b2c3d4e5f60002/);

@@ -72,8 +72,8 @@ function notFound(fleet: string, known: string[]): void {
 
 async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean }): Promise<void> {
   const ctx = commandContext(cmd);
-  const { FileSnapshotStore } = await import('../deploy/snapshot-store');
-  const record = await new FileSnapshotStore(ctx.stateDir).load(fleet);
+  const { localSnapshotStore } = await import('../deploy/record-snapshot-store');
+  const record = await localSnapshotStore(ctx.stateDir, Date.now).load(fleet);
   if (!record || 'corrupt' in record || record.kind === 'bake') {
     const { status, names } = await readFleet(ctx, fleet);
     if (!status) return notFound(fleet, names);

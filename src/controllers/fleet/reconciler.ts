@@ -14,7 +14,8 @@
  */
 import { describePhase } from '../../deploy/machines/phase';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from '../../deploy/runner';
-import { FileSnapshotStore, isCorrupt, type SnapshotStore } from '../../deploy/snapshot-store';
+import { isCorrupt, type SnapshotStore } from '../../deploy/snapshot-store';
+import { localSnapshotStore } from '../../deploy/record-snapshot-store';
 import { EVENTS } from '../../log/events';
 import type { DesiredFleet } from '../../model/fleet';
 import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
@@ -63,7 +64,7 @@ export class FleetReconciler implements Reconciler {
 
   constructor(private readonly deps: FleetReconcilerDeps) {
     this.memory = new FleetMemoryStore(deps.stateDir, { now: () => deps.clock.now(), onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
-    this.snapshots = deps.snapshots ?? new FileSnapshotStore(deps.stateDir);
+    this.snapshots = deps.snapshots ?? localSnapshotStore(deps.stateDir, () => deps.clock.nowMs());
     this.statuses = deps.statuses ?? new FileStatusStore(deps.stateDir);
     this.runner = new DeploymentRunner({
       store: this.snapshots,

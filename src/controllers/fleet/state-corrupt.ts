@@ -7,6 +7,7 @@
  * fleet is never silently "deployed back" to the manifest's base AMI.
  */
 import { FileSnapshotStore, type SnapshotStore } from '../../deploy/snapshot-store';
+import { RecordSnapshotStore } from '../../deploy/record-snapshot-store';
 import { quarantineFile } from '../../util/quarantine';
 import { imageOrigin, type DeployPortsContext } from '../../deploy/actors';
 import type { AwsClients } from '../../aws/clients';
@@ -43,6 +44,7 @@ export function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, rebuil
 
 /** Move a corrupt deployment record aside (a store without files just drops it); returns where it went. */
 export async function quarantineRecord(snapshots: SnapshotStore, fleet: string, now: Date): Promise<{ file: string; movedTo: string }> {
+  if (snapshots instanceof RecordSnapshotStore) return snapshots.quarantine(fleet, now);
   if (snapshots instanceof FileSnapshotStore) {
     const file = snapshots.fileFor(fleet);
     return { file, movedTo: quarantineFile(file, now) };
