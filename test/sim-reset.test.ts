@@ -15,8 +15,8 @@ describe('drover sim reset', () => {
     expect((await drover('apply', '-f', manifest, '--wait', ...state())).code).toBe(0);
     fs.mkdirSync(path.join(dir, 'deployments'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'deployments', 'x.json'), '{}');
-    const present = ['sim', 'status', 'deployments'].filter((d) => fs.existsSync(path.join(dir, d)));
-    expect(present).toEqual(['sim', 'status', 'deployments']);
+    const present = ['sim', 'state', 'deployments'].filter((d) => fs.existsSync(path.join(dir, d)));
+    expect(present).toEqual(['sim', 'state', 'deployments']);
 
     const r = await drover('sim', 'reset', ...state());
     expect(r.code).toBe(0);
