@@ -30,7 +30,7 @@ export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs):
 }
 
 /** The sections kept in the state store's fleet records (the rest still live in today's files). */
-export const RECORD_SECTIONS: readonly SectionName[] = ['deployment', 'status'];
+export const RECORD_SECTIONS: readonly SectionName[] = ['deployment', 'status', 'intent'];
 
 /**
  * Move today's layout of the wired sections into the state store's fleet records, once (so an

@@ -144,7 +144,7 @@ export class FleetReconciler implements Reconciler {
     const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
     this.memory.save(memory);
     logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${oneLine(c.error)}); moved to ${c.movedTo}; ${note}`);
-    raiseStateCorrupt(this.statuses, c, note, clock.now());
+    if (!raiseStateCorrupt(this.statuses, c, note, clock.now())) this.unraised.set(fleet.name, { c, note });
   }
 
   private async recordedDeployment(fleet: string): Promise<{ kind: string; id: string } | undefined> {
