@@ -29,8 +29,8 @@ export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs):
   migrateStateLayout(stateDir);
 }
 
-/** The sections kept in the state store's fleet records (the rest still live in today's files). */
-export const RECORD_SECTIONS: readonly SectionName[] = ['deployment', 'status', 'intent'];
+/** The sections kept in the state store's fleet records (all four: today's files are imported). */
+export const RECORD_SECTIONS: readonly SectionName[] = ['deployment', 'status', 'intent', 'bakes'];
 
 /**
  * Move today's layout of the wired sections into the state store's fleet records, once (so an

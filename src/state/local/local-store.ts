@@ -71,6 +71,11 @@ export class LocalStateStore<S extends SectionShapes = SectionShapes> implements
   }
 
   async list(): Promise<string[]> {
+    return this.listNow();
+  }
+
+  /** `list` without a promise. */
+  listNow(): string[] {
     return names(path.join(this.root, 'fleets'))
       .filter((n) => n.endsWith('.json'))
       .map((n) => n.slice(0, -'.json'.length))
