@@ -166,7 +166,7 @@ describe('drover completion', () => {
     const fish = await drover('completion', 'fish');
     expect(fish.code).toBe(0);
     expect(fish.stdout).toContain("complete -c drover -f -a '(__drover_candidates)'");
-    expect(fish.stdout).toContain('$dir/status/*.json');
+    expect(fish.stdout).toContain('$dir/state/fleets/*.json');
     for (const shell of ['bash', 'zsh']) {
       const r = await drover('completion', shell);
       expect(r.stdout).toContain('_drover_fleets');

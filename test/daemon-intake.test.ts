@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { bakeRegisterFile } from '../src/controllers/intake/bake-register-store';
+import { RecordRegisterPersistence } from '../src/controllers/intake/bake-register-records';
 import { parseMessage } from '../src/controllers/intake';
 import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook } from '../src/bench/payloads';
 import { LAUNCHING_HOOK } from '../src/planner/plan-hooks';
@@ -32,7 +31,7 @@ describe('drover daemon: events from the queue', () => {
     const { messageId } = await env.send(merge(1), MERGE);
     expect(await env.drive(60_000, () => rec.get().bakes.length > 0 && queueEmpty())).toBe(true);
     expect(rec.get().bakes).toEqual([{ fleet: 'shop', sha: sha(1), at: '2026-01-01T10:01:00.000Z', messageId }]);
-    const register = JSON.parse(readFileSync(bakeRegisterFile(env.stateDir), 'utf8'));
+    const register = new RecordRegisterPersistence(env.stateDir).read();
     expect(register.fleets.shop.inFlight).toMatchObject({ commit: sha(1), messageId });
     expect(env.logger.events('bake.requested')[0]).toMatchObject({ fleet: 'shop', outcome: 'queued', component: 'intake' });
   });

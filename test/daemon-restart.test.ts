@@ -98,7 +98,7 @@ describe('daemon restarts mid-deployment', () => {
     // Stop while the builder is building.
     await until(() => phase()?.kind === 'bake' && phase()?.phase === 'waitBuilderStopped', 10 * 60_000);
     await terminate();
-    expect(fs.existsSync(path.join(stateDir, 'deployments', 'shop.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(stateDir, 'state', 'fleets', 'shop.json'), 'utf8')).sections.deployment).toMatchObject({ fleet: 'shop', kind: 'bake' });
 
     watching = true;
     lowest = sim.inServiceCount(LB);

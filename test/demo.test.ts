@@ -12,7 +12,7 @@ it('drover demo --once plays every step and exits 0', async () => {
     expect(r.stdout).not.toMatch(/FAILED/);
     expect(r.code).toBe(0);
     // What a second terminal would show: the fleet's status, written by the daemon.
-    const status = JSON.parse(fs.readFileSync(path.join(dir, 'status', 'magento-marketplace.json'), 'utf8'));
+    const status = JSON.parse(fs.readFileSync(path.join(dir, 'state', 'fleets', 'magento-marketplace.json'), 'utf8')).sections.status;
     expect(status.history.map((d: { kind: string; result: string }) => `${d.kind}:${d.result}`)).toEqual(
       expect.arrayContaining(['swap:Succeeded', 'swap:RolledBack', 'bake:Succeeded']),
     );

@@ -42,7 +42,7 @@ describe('FleetReconciler modes', () => {
     }
     expect(ready).toBe(true);
     expect(reconciler.runner.get(FLEET.name)).toBeUndefined();
-    expect(fs.existsSync(path.join(stateDir, 'fleets', `${FLEET.name}.json`))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(stateDir, 'state', 'fleets', `${FLEET.name}.json`), 'utf8')).sections.intent).toBeUndefined();
     expect(logger.records.some((r) => r.event === EVENTS.reconcilerFallback && r.commit === COMMIT.sha)).toBe(true);
     await reconciler.close();
   });

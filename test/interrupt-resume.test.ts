@@ -48,9 +48,9 @@ describe('Ctrl-C during apply --wait, then resume (child processes)', () => {
 
     // The world is never behind the snapshot: every group the snapshot names as created exists.
     const sim = account();
-    const file = path.join(dir, 'state', 'deployments', `${FLEET}.json`);
-    if (fs.existsSync(file)) {
-      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedDeployment;
+    const file = path.join(dir, 'state', 'state', 'fleets', `${FLEET}.json`);
+    const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { sections: { deployment?: SavedDeployment } }).sections.deployment : undefined;
+    if (saved) {
       expect(sim.nowMs()).toBeGreaterThanOrEqual(Date.parse(saved.updatedAt));
       const live = sim.groups().filter((g) => !g.deleting).map((g) => g.name);
       const green = saved.snapshot.context.greenGroup;

@@ -15,13 +15,13 @@ describe('drover sim reset', () => {
     expect((await drover('apply', '-f', manifest, '--wait', ...state())).code).toBe(0);
     fs.mkdirSync(path.join(dir, 'deployments'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'deployments', 'x.json'), '{}');
-    const present = ['sim', 'status', 'deployments'].filter((d) => fs.existsSync(path.join(dir, d)));
-    expect(present).toEqual(['sim', 'status', 'deployments']);
+    const present = ['sim', 'state', 'deployments'].filter((d) => fs.existsSync(path.join(dir, d)));
+    expect(present).toEqual(['sim', 'state', 'deployments']);
 
     const r = await drover('sim', 'reset', ...state());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^reset the simulated world: removed .*sim/);
-    for (const d of ['sim', 'status', 'deployments', 'fleets', 'intake']) expect(fs.existsSync(path.join(dir, d))).toBe(false);
+    for (const d of ['sim', 'status', 'deployments', 'fleets', 'intake', 'state']) expect(fs.existsSync(path.join(dir, d))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'applied.json'))).toBe(true);
 
     const plan = JSON.parse((await drover('plan', '-o', 'json', ...state())).stdout);

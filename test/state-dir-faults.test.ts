@@ -56,21 +56,22 @@ describe('state-directory faults (CLI, simulated account)', () => {
     }
   });
 
-  it('a garbage fleets/<name>.json after a bake is named, moved aside, raised as StateCorrupt, and rebuilt from the world', async () => {
+  it('a garbage fleet memory (the intent section of state/fleets/<name>.json) after a bake is named, moved aside, raised as StateCorrupt, and rebuilt from the world', async () => {
     expect((await drover('apply', '-f', manifest(dir, 'base.yaml', AMI.base), '--wait', '--fresh', ...state())).code).toBe(0);
     expect((await drover('bake', FLEET, '--commit', '4f2a9c1e77', '--wait', ...state())).code).toBe(0);
-    const memoryFile = path.join(dir, 'fleets', `${FLEET}.json`);
-    fs.writeFileSync(memoryFile, 'garbage\n{"fleet": "magento-marketpl');
+    const memoryFile = path.join(dir, 'state', 'fleets', `${FLEET}.json`);
+    const record = JSON.parse(fs.readFileSync(memoryFile, 'utf8'));
+    fs.writeFileSync(memoryFile, JSON.stringify({ ...record, sections: { ...record.sections, intent: ['garbage', { fleet: 'magento-marketpl' }] } }));
 
     const plan = await drover('plan', ...state());
     expect(plan.code).toBe(0);
     expect(plan.stdout).not.toMatch(/startDeployment/);
     expect(plan.stdout).toMatch(/came from .*commit 4f2a9c1e77/);
-    expect(corruptCopies(path.join(dir, 'fleets'), `${FLEET}.json`)).toHaveLength(1);
+    expect(corruptCopies(path.join(dir, 'state', 'fleets'), `${FLEET}.intent.json`)).toHaveLength(1);
 
     const describe = await drover('describe', 'fleet', FLEET, ...state());
     // One line: the condition names the file, the parser's complaint and where the file went.
-    expect(describe.stdout).toMatch(/StateCorrupt\s+True .*fleets\/magento-marketplace\.json was unreadable \(parsing JSON: .*\); moved to .*\.json\.corrupt-\S+ and rebuilt from the world: kept the serving AMI/);
+    expect(describe.stdout).toMatch(/StateCorrupt\s+True .*fleets\/magento-marketplace\.json was unreadable \(not a JSON object\); moved to .*\.intent\.json\.corrupt-\S+ and rebuilt from the world: kept the serving AMI/);
     expect(describe.stdout).toContain(memoryFile);
     const events = await drover('events', FLEET, ...state());
     expect(events.stdout).toMatch(/StateCorrupt/);
@@ -84,12 +85,12 @@ describe('state-directory faults (CLI, simulated account)', () => {
     const r2 = manifest(dir, 'r2.yaml', AMI.r2);
     expect((await drover('apply', '-f', r2, ...state())).stdout).toMatch(/in progress: swap/);
     expect((await drover('sim', 'advance', '3m', ...state())).code).toBe(0);
-    const record = path.join(dir, 'deployments', `${FLEET}.json`);
+    const record = path.join(dir, 'state', 'fleets', `${FLEET}.json`);
     fs.writeFileSync(record, fs.readFileSync(record, 'utf8').slice(0, 120));
 
     const apply = await drover('apply', '-f', r2, '--wait', ...state());
     expect(apply.code).toBe(0);
-    expect(corruptCopies(path.join(dir, 'deployments'), `${FLEET}.json`)).toHaveLength(1);
+    expect(corruptCopies(path.join(dir, 'state', 'fleets'), `${FLEET}.json`)).toHaveLength(1);
     const describe = await drover('describe', 'fleet', FLEET, ...state());
     expect(describe.stdout).toMatch(/StateCorrupt\s+True/);
     expect(describe.stdout).toMatch(/ami-0a1b2c3d4e5f60002/);

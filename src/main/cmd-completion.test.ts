@@ -18,9 +18,9 @@ function completeFish(file: string, line: string, env: Record<string, string> = 
 /** A state directory holding status records for two fleets (only the file names matter). */
 function stateWithFleets(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-completion-'));
-  fs.mkdirSync(path.join(dir, 'status'));
-  for (const f of ['magento-marketplace', 'admin']) fs.writeFileSync(path.join(dir, 'status', `${f}.json`), '{}');
-  fs.writeFileSync(path.join(dir, 'status', 'notes.txt'), '');
+  fs.mkdirSync(path.join(dir, 'state', 'fleets'), { recursive: true });
+  for (const f of ['magento-marketplace', 'admin']) fs.writeFileSync(path.join(dir, 'state', 'fleets', `${f}.json`), '{}');
+  fs.writeFileSync(path.join(dir, 'state', 'fleets', 'notes.txt'), '');
   return dir;
 }
 

@@ -54,7 +54,7 @@ ${nodes.filter((n) => n.fleetArg).map((n) => `    "${n.path}") return 0 ;;`).joi
   esac
 }
 
-# Fleet names: the status records in the state directory (--state-dir, $DROVER_STATE_DIR or ./.drover).
+# Fleet names: the fleet records in the state directory (--state-dir, $DROVER_STATE_DIR or ./.drover).
 _${name}_fleets() {
   local dir="\${DROVER_STATE_DIR:-.drover}" prev="" w f
   for w in "$@"; do
@@ -62,7 +62,7 @@ _${name}_fleets() {
     case "$w" in --state-dir=*) dir="\${w#--state-dir=}" ;; esac
     prev="$w"
   done
-  for f in $(command ls "$dir/status" 2>/dev/null); do
+  for f in $(command ls "$dir/state/fleets" 2>/dev/null); do
     case "$f" in *.json) echo "\${f%.json}" ;; esac
   done
 }

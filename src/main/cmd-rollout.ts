@@ -82,8 +82,8 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean;
     return requestControl(cmd, 'undo', fleet, { toRevision: Number(flags.toRevision) });
   }
   const ctx = commandContext(cmd);
-  const { FileSnapshotStore } = await import('../deploy/snapshot-store');
-  const record = await new FileSnapshotStore(ctx.stateDir).load(fleet);
+  const { localSnapshotStore } = await import('../deploy/record-snapshot-store');
+  const record = await localSnapshotStore(ctx.stateDir, Date.now).load(fleet);
   if (!record || 'corrupt' in record || record.kind === 'bake') {
     const { status, names } = await readFleet(ctx, fleet);
     if (!status) return notFound(fleet, names);

@@ -59,7 +59,7 @@ function __${name}_fleets
         string match -q -- '--state-dir=*' $w; and set dir (string replace -- '--state-dir=' '' $w)
         set prev $w
     end
-    for f in $dir/status/*.json
+    for f in $dir/state/fleets/*.json
         string replace -r '\\.json$' '' -- (basename $f)
     end
 end

@@ -19,6 +19,7 @@ import { fleetReconciler, type ReconcilerContext, type ReconcilerFactory } from 
 import { AwsRateBudgets } from '../aws/rate-budgets';
 import type { RateTableOverrides } from '../aws/rate-table';
 import { BakeRegisterStore, bakeRegisterFile } from '../controllers/intake/bake-register-store';
+import { RecordRegisterPersistence } from '../controllers/intake/bake-register-records';
 import { startHttpServer, type Readiness, type RunningHttpServer } from '../server/http-server';
 import { IntakeActions, recordFleetEvent } from '../controllers/intake/actions';
 import { groupMembershipLookup, instanceOwnerLookup } from '../providers/autoscaling/instance-owner';
@@ -121,7 +122,8 @@ export class Daemon {
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
-    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true });
+    const persistence = new RecordRegisterPersistence(opts.stateDir, () => opts.clock.nowMs());
+    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
     this.intake = new IntakeActions({
       fleets: () => this.loop.fleetList(),
       manifestRepo: () => this.manifestRepo,
@@ -143,6 +145,7 @@ export class Daemon {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
     assertWritableStateDir(o.stateDir);
+    this.bakes.reload(); // the layout may have just moved into the state store
     if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
     this.loaded = true;

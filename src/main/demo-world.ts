@@ -42,7 +42,7 @@ export interface DemoWorld {
 }
 
 /** What the demo resets: only simulated state, never anything that touches AWS. */
-const DEMO_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake'];
+const DEMO_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake', 'state'];
 
 export async function createDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld> {
   // The demo's one invocation holds the lock for its daemon and its steps; nothing is reset under another drover.

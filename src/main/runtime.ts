@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger';
 import { SimAccount, createSimPlugin } from '../sim';
 import { SystemClock, VirtualClock, type Clock } from '../util/clock';
 import { attachSimAudit } from './sim-audit';
-import { statePath } from './state-dir';
+import { migrateStateLayout, statePath } from './state-dir';
 import { claimStateDir } from './state-lock';
 import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { flush, passVirtualTime } from '../util/virtual-drive';
@@ -42,7 +42,10 @@ export function simAccountFile(stateDir: string): string {
 }
 
 export function openRuntime(opts: RuntimeOptions): Runtime {
-  if (!opts.readOnly) claimStateDir(opts.stateDir);
+  if (!opts.readOnly) {
+    claimStateDir(opts.stateDir);
+    migrateStateLayout(opts.stateDir);
+  }
   // DROVER_SIM_URL: the account one `drover sim serve` process serves to all (sim-url.ts).
   const url = simServerUrl();
   if (url) return openRemoteRuntime(url, { stateDir: opts.stateDir, region: opts.region, fresh: opts.fresh });

@@ -3,6 +3,8 @@ import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonFileAtomic, type AtomicFs } from '../util/atomic-file';
 import { claimStateDir } from './state-lock';
+import { migrateLegacyLayoutNow } from '../state/local/legacy';
+import type { SectionName } from '../state/port';
 
 /**
  * The state directory holds everything drover remembers between processes: the simulated
@@ -24,6 +26,20 @@ export class StateDirError extends Error {}
 export function assertWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): void {
   probeWritableStateDir(stateDir, fs);
   claimStateDir(stateDir);
+  migrateStateLayout(stateDir);
+}
+
+/** The sections kept in the state store's fleet records (all four: today's files are imported). */
+export const RECORD_SECTIONS: readonly SectionName[] = ['deployment', 'status', 'intent', 'bakes'];
+
+/**
+ * Move today's layout of the wired sections into the state store's fleet records, once (so an
+ * existing state directory keeps working); run by the writer that holds the directory's lock.
+ * A file that is not JSON stays where it is, with a warning naming it.
+ */
+export function migrateStateLayout(stateDir: string, warn: (line: string) => void = (l) => process.stderr.write(`drover: warning: ${l}\n`)): void {
+  const report = migrateLegacyLayoutNow(stateDir, Date.now(), RECORD_SECTIONS);
+  for (const s of report.skipped) warn(`not importing ${s.file} into the state store: ${s.error}; it stays where it is`);
 }
 
 /**
@@ -44,9 +60,10 @@ export function probeWritableStateDir(stateDir: string, fs: AtomicFs = nodeFs): 
 
 /**
  * Everything a simulated world leaves in the state directory: the account itself and drover's
- * memory of it (status, deployment snapshots, per-fleet memory, intake registers).
+ * memory of it (status, deployment snapshots, per-fleet memory, intake registers, and the
+ * state store's records, `state/`).
  */
-export const SIMULATED_WORLD_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake', 'inbox'];
+export const SIMULATED_WORLD_DIRS = ['sim', 'status', 'deployments', 'fleets', 'intake', 'inbox', 'state'];
 
 /** `drover sim reset`: remove the simulated world and drover's memory of it; returns what existed. */
 export function resetSimulatedWorld(stateDir: string): string[] {

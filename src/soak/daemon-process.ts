@@ -15,7 +15,8 @@ import type { Pluggable } from '@smithy/types';
 import type { CallCounter } from '../aws/call-counter';
 import { createAwsPort } from '../aws/clients';
 import type { Logger } from '../log/logger';
-import { FileSnapshotStore, type SnapshotStore } from '../deploy/snapshot-store';
+import { type SnapshotStore } from '../deploy/snapshot-store';
+import { localSnapshotStore } from '../deploy/record-snapshot-store';
 import { createDaemon, type Daemon } from '../main/daemon';
 import type { FleetReconciler } from '../controllers/fleet/reconciler';
 import type { Reconciler } from '../controllers/queue/loop';
@@ -80,7 +81,7 @@ export class DaemonProcess {
       sim: world.sim,
       random: world.random,
       git: async () => ({ stdout: '', stderr: '' }),
-      reconcilerFactory: (ctx) => this.wrap(fleetReconciler(ctx, { snapshots: this.tracked(new FileSnapshotStore(world.stateDir)) })),
+      reconcilerFactory: (ctx) => this.wrap(fleetReconciler(ctx, { snapshots: this.tracked(localSnapshotStore(world.stateDir, () => world.clock.nowMs())) })),
     });
     const stop = this.daemon.stop.bind(this.daemon);
     this.daemon.stop = () => {

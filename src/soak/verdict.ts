@@ -12,14 +12,13 @@
  *   Succeeded, a broken build never produced a swap, a good commit's bake and swap never
  *   Failed or RolledBack.
  */
-import { bakeRegisterFile } from '../controllers/intake/bake-register-store';
+import { RecordRegisterPersistence } from '../controllers/intake/bake-register-records';
 import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
 import type { BakeRegister } from '../controllers/intake/bake-requests';
 import type { DeploymentStatus } from '../model/fleet-status';
 import { TAG_COMMIT } from '../model/names';
 import type { SimAccount } from '../sim';
 import { FileStatusStore } from '../status/status-store';
-import { readJsonFile } from './files';
 import { SOAK_QUEUE, type SoakFleet } from './fleets';
 import type { Violation } from './invariants';
 import type { MergeLedger } from './merges';
@@ -72,7 +71,7 @@ export function finalVerdict(sim: SimAccount, fleets: SoakFleet[], stateDir: str
   const out: Violation[] = [];
   const fail = (detail: string) => out.push({ invariant: 'outcome', detail });
   const memory = new FleetMemoryStore(stateDir);
-  const register = readJsonFile<BakeRegister>(bakeRegisterFile(stateDir));
+  const register: BakeRegister | undefined = new RecordRegisterPersistence(stateDir).read();
   const left = sim.peekQueue(SOAK_QUEUE);
   if (left.length) fail(`${left.length} message(s) were never handled: ${left.map((m) => `${m.id} (received ${m.receiveCount}x)`).join(', ')}`);
   const newest = merges.newest();

@@ -16,16 +16,18 @@ describe('FileStatusStore', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('saves one file per fleet and reads it back', () => {
+  const record = (fleet: string) => path.join(dir, 'state', 'fleets', `${fleet}.json`);
+
+  it('saves the status section of one record per fleet and reads it back', () => {
     expect(store.load('magento-marketplace')).toBeUndefined();
     expect(store.list()).toEqual([]);
     expect(store.lastWritten()).toBeUndefined();
     store.save(readyFleet);
-    expect(fs.existsSync(path.join(dir, 'status', 'magento-marketplace.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(record('magento-marketplace'), 'utf8')).sections.status).toEqual(readyFleet);
     expect(store.load('magento-marketplace')).toEqual(readyFleet);
     expect(store.list()).toEqual([readyFleet]);
     expect(store.lastWritten()).toBeInstanceOf(Date);
-    expect(fs.readdirSync(path.join(dir, 'status'))).toEqual(['magento-marketplace.json']);
+    expect(fs.readdirSync(path.join(dir, 'state', 'fleets'))).toEqual(['magento-marketplace.json']);
   });
 
   it('lists fleets sorted by name', () => {
@@ -34,14 +36,15 @@ describe('FileStatusStore', () => {
     expect(store.list().map((s) => s.name)).toEqual(['alpha', 'zeta']);
   });
 
-  it('skips a corrupt, foreign or misnamed file with a warning instead of crashing', () => {
+  it('skips a corrupt record, a foreign or a misnamed status with a warning instead of crashing', () => {
     store.save({ ...readyFleet, name: 'good' });
-    fs.writeFileSync(path.join(dir, 'status', 'torn.json'), '{"name": "torn", "spe');
-    fs.writeFileSync(path.join(dir, 'status', 'other.json'), '{"hello": 1}');
-    fs.writeFileSync(path.join(dir, 'status', 'swapped.json'), JSON.stringify({ ...readyFleet, name: 'good' }));
+    const put = (fleet: string, status: unknown) => fs.writeFileSync(record(fleet), JSON.stringify({ fleet, version: 1, epoch: 1, sections: { status } }));
+    fs.writeFileSync(record('torn'), '{"fleet": "torn", "sec');
+    put('other', { hello: 1 });
+    put('swapped', { ...readyFleet, name: 'good' });
     expect(store.list().map((s) => s.name)).toEqual(['good']);
     expect(store.load('torn')).toBeUndefined();
-    expect(warnings.join('\n')).toMatch(/torn\.json: not JSON/);
+    expect(warnings.join('\n')).toMatch(/torn\.json: reading state of fleet torn from .*torn\.json: /);
     expect(warnings.join('\n')).toMatch(/other\.json: no fleet name/);
     expect(warnings.join('\n')).toMatch(/swapped\.json: it is the status of fleet "good"/);
   });

@@ -1,12 +1,14 @@
 /**
- * Where fleet status lives between processes: one FleetStatus per fleet at
- * `<stateDir>/status/<fleet>.json`, written atomically. A corrupt or foreign file is skipped
- * with a warning, never a crash: the next reconcile writes a good one.
+ * Where fleet status lives between processes: one FleetStatus per fleet, the `status` section
+ * of the fleet's record in the state store, written atomically. A corrupt record or a foreign
+ * status is skipped with a warning, never a crash: the next reconcile writes a good one.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FleetStatus } from '../model/fleet-status';
-import { writeJsonFileAtomic } from '../util/atomic-file';
+import { VersionConflict } from '../state/errors';
+import { soloOwnership } from '../state/leases';
+import { LocalStateStore } from '../state/local/local-store';
 import { DroverError } from '../util/errors';
 
 export interface StatusStore {
@@ -47,38 +49,55 @@ export function parseFleetStatus(text: string): FleetStatus | { error: string } 
   return s as FleetStatus;
 }
 
+/**
+ * The status section of each fleet's record in the local state store (`<stateDir>/state/`,
+ * issue 13), read and written synchronously: the local directory answers at once, so the
+ * callers (reconciler, CLI, dashboard) stay as they were. Today's `status/` files are imported
+ * by the writer that claims the directory (main/state-dir.ts).
+ */
 export class FileStatusStore implements StatusStore {
-  readonly dir: string;
+  private readonly store: LocalStateStore;
   private readonly warn: (message: string) => void;
+  private readonly fence = soloOwnership();
 
   constructor(stateDir: string, opts: FileStatusStoreOptions = {}) {
-    this.dir = path.join(stateDir, 'status');
+    this.store = new LocalStateStore(stateDir);
     this.warn = opts.warn ?? ((m) => process.stderr.write(`drover: warning: ${m}\n`));
   }
 
+  /** The record file holding the fleet's status. */
   fileFor(fleet: string): string {
-    return path.join(this.dir, `${checkName(fleet)}.json`);
+    return this.store.fleetFile(checkName(fleet));
   }
 
   save(status: FleetStatus): void {
-    writeJsonFileAtomic(this.fileFor(status.name), status);
+    const fleet = checkName(status.name);
+    const value = JSON.parse(JSON.stringify(status)) as FleetStatus;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.store.writeNow(this.store.readNow(fleet), { status: value }, this.fence.fenceFor(fleet), Date.parse(status.updatedAt) || Date.now());
+        return;
+      } catch (err) {
+        if (!(err instanceof VersionConflict) || attempt >= 3) throw err;
+      }
+    }
   }
 
   load(fleet: string): FleetStatus | undefined {
-    return this.read(this.fileFor(fleet));
+    return this.read(checkName(fleet));
   }
 
   list(): FleetStatus[] {
-    return this.fleetFiles()
+    return this.fleets()
       .map((f) => this.read(f))
       .filter((s): s is FleetStatus => s !== undefined);
   }
 
-  /** When the newest status file was written, or undefined when there is none. */
+  /** When the newest status was written, or undefined when there is none. */
   lastWritten(): Date | undefined {
-    const times = this.fleetFiles().flatMap((f) => {
+    const times = this.fleets().flatMap((f) => {
       try {
-        return [fs.statSync(f).mtimeMs];
+        return this.store.readNow(f).sections.status === undefined ? [] : [fs.statSync(this.store.fleetFile(f)).mtimeMs];
       } catch {
         return [];
       }
@@ -86,37 +105,37 @@ export class FileStatusStore implements StatusStore {
     return times.length ? new Date(Math.max(...times)) : undefined;
   }
 
-  private fleetFiles(): string[] {
+  private fleets(): string[] {
     let names: string[];
     try {
-      names = fs.readdirSync(this.dir);
+      names = fs.readdirSync(path.dirname(this.store.fleetFile('x')));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
     return names
       .filter((n) => n.endsWith('.json') && FLEET_NAME.test(n.slice(0, -'.json'.length)))
-      .sort()
-      .map((n) => path.join(this.dir, n));
+      .map((n) => n.slice(0, -'.json'.length))
+      .sort();
   }
 
-  private read(file: string): FleetStatus | undefined {
-    let text: string;
+  private read(fleet: string): FleetStatus | undefined {
+    const file = this.store.fleetFile(fleet);
+    let section: unknown;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      section = this.store.readNow(fleet).sections.status;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       this.warn(`reading fleet status ${file}: ${(err as Error).message}; skipped`);
       return undefined;
     }
-    const parsed = parseFleetStatus(text);
+    if (section === undefined) return undefined;
+    const parsed = parseFleetStatus(JSON.stringify(section));
     if ('error' in parsed) {
       this.warn(`reading fleet status ${file}: ${parsed.error}; skipped`);
       return undefined;
     }
-    const expected = path.basename(file, '.json');
-    if (parsed.name !== expected) {
-      this.warn(`reading fleet status ${file}: it is the status of fleet ${JSON.stringify(parsed.name)}, not ${JSON.stringify(expected)}; skipped`);
+    if (parsed.name !== fleet) {
+      this.warn(`reading fleet status ${file}: it is the status of fleet ${JSON.stringify(parsed.name)}, not ${JSON.stringify(fleet)}; skipped`);
       return undefined;
     }
     return parsed;

@@ -11,7 +11,8 @@ import { createAwsPort, type AwsPort } from '../../src/aws/clients';
 import { isReadOnlyCommand } from '../../src/aws/commands';
 import { OwnershipCache } from '../../src/providers/observe';
 import { FleetReconciler, type FleetPass } from '../../src/controllers/fleet/reconciler';
-import { FileSnapshotStore, type SnapshotStore } from '../../src/deploy/snapshot-store';
+import { type SnapshotStore } from '../../src/deploy/snapshot-store';
+import { localSnapshotStore } from '../../src/deploy/record-snapshot-store';
 import { nullLogger, type Logger } from '../../src/log/logger';
 import type { DesiredFleet } from '../../src/model/fleet';
 import { isReportOnly } from '../../src/model/plan';
@@ -86,7 +87,7 @@ export class ControllerProcess {
     this.death = new Promise<void>((resolve) => (this.die = resolve));
     SHARED_CALLS.reset();
     this.clients = createAwsPort({ region: 'eu-west-1', plugin: this.plugin(), calls: SHARED_CALLS });
-    const files = new FileSnapshotStore(stateDir);
+    const files = localSnapshotStore(stateDir, () => sim.clock.nowMs());
     const statuses = new FileStatusStore(stateDir, { warn: () => undefined });
     this.reconciler = new FleetReconciler({
       clients: this.clients,
@@ -167,7 +168,8 @@ export class ControllerProcess {
   converged(fleet: DesiredFleet, pass: FleetPass): boolean {
     const r = pass.result;
     if (pass.error || (!r.readiness.ready && !pass.blocked) || r.applied.length > 0) return false;
-    if (pass.deployment?.result === 'InProgress' || this.reconciler.runner.get(fleet.name)) return false;
+    // A pass that reports a deployment watched it (it may have ended during the pass) and did not plan what follows.
+    if (pass.deployment || this.reconciler.runner.get(fleet.name)) return false;
     if (r.plan.steps.some((s) => !isReportOnly(s))) return false;
     if (r.pendingDeployment && !pass.blocked) return false;
     return !this.reconciler.memory.load(fleet.name).pendingBake;

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { localSnapshotStore } from '../../src/deploy/record-snapshot-store';
 import type { FleetMemory } from '../../src/controllers/fleet/fleet-memory';
 import type { DesiredFleet } from '../../src/model/fleet';
 import { SimAccount, type SimTimings } from '../../src/sim';
@@ -105,12 +106,12 @@ async function runScenario(scenario: CrashScenario, kill: KillPoint | undefined,
     const calls = [...first.calls];
     const transitions = [...first.transitions];
     let last = first;
-    const record = path.join(stateDir, 'deployments', `${scenario.fleet.name}.json`);
+    const records = localSnapshotStore(stateDir, () => sim.clock.nowMs());
     let snapshotAtKill = false;
     if (run.killed) {
       await first.buried();
-      snapshotAtKill = fs.existsSync(record);
-      if (deleteSnapshot) fs.rmSync(record, { force: true });
+      snapshotAtKill = (await records.load(scenario.fleet.name)) !== undefined;
+      if (deleteSnapshot) await records.delete(scenario.fleet.name);
       last = new ControllerProcess(sim, stateDir, { afterCall: sample });
       await last.drive(scenario.fleet, scenario.maxVirtualMs);
     }

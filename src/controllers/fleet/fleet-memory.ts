@@ -1,12 +1,13 @@
 /**
  * What the controller must remember about a fleet that the world cannot tell it: which
  * baked image is meant to run, which AMIs were rolled back (so they are not retried in a
- * loop), and a requested bake. Kept per fleet in `<stateDir>/fleets/<fleet>.json`.
+ * loop), and a requested bake. Kept per fleet as the `intent` section of the fleet's record in
+ * the local state store (`<stateDir>/state/fleets/<fleet>.json`, issue 13).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { DesiredFleet } from '../../model/fleet';
+import { soloOwnership } from '../../state/leases';
+import { LocalStateStore } from '../../state/local/local-store';
 import { writeJsonFileAtomic } from '../../util/atomic-file';
 import { quarantineFile } from '../../util/quarantine';
 import type { ControlFact } from './control-fact';
@@ -63,42 +64,62 @@ export interface FleetMemoryOptions {
 }
 
 export class FleetMemoryStore {
-  constructor(
-    private readonly stateDir: string,
-    private readonly opts: FleetMemoryOptions = {},
-  ) {}
+  private readonly store: LocalStateStore;
+  private readonly fence = soloOwnership();
 
-  private file(fleet: string): string {
-    return path.join(this.stateDir, 'fleets', `${fleet}.json`);
+  constructor(
+    stateDir: string,
+    private readonly opts: FleetMemoryOptions = {},
+  ) {
+    this.store = new LocalStateStore(stateDir);
   }
 
-  /** The fleet's memory; none yet is empty. A corrupt file is moved aside and reported, never silently dropped. */
+  /** The record file holding the fleet's memory (its `intent` section). */
+  fileFor(fleet: string): string {
+    return this.store.fleetFile(fleet);
+  }
+
+  /** The fleet's memory; none yet is empty. A corrupt one is moved aside and reported, never silently dropped. */
   load(fleet: string): FleetMemory {
-    const file = this.file(fleet);
-    let text: string;
+    const file = this.fileFor(fleet);
+    let section: unknown;
+    let torn: string | undefined;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      section = this.store.readNow(fleet).sections.intent;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyMemory(fleet);
-      throw new Error(`reading fleet memory ${file}: ${(err as Error).message}`, { cause: err });
+      const cause = (err as Error).cause;
+      if (!(cause instanceof SyntaxError)) throw new Error(`reading fleet memory ${file}: ${(err as Error).message}`, { cause: err });
+      torn = `parsing JSON: ${cause.message}`;
     }
-    const parsed = parseMemory(text, fleet);
+    if (section === undefined && torn === undefined) return emptyMemory(fleet);
+    const parsed = torn ?? parseMemory(JSON.stringify(section), fleet);
     if (typeof parsed !== 'string') return parsed;
-    // Readers without a controller (soak checks) leave the file for the controller to handle.
+    // Readers without a controller (soak checks) leave the record for the controller to handle.
     if (!this.opts.onCorrupt) return emptyMemory(fleet);
-    const movedTo = quarantineFile(file, this.opts.now?.() ?? new Date());
-    this.opts.onCorrupt?.({ fleet, file, movedTo, error: parsed });
+    const now = this.opts.now?.() ?? new Date();
+    const movedTo = torn !== undefined ? quarantineFile(file, now) : this.setAside(fleet, file, section, now);
+    this.opts.onCorrupt({ fleet, file, movedTo, error: parsed });
     return emptyMemory(fleet);
   }
 
   save(memory: FleetMemory): void {
-    writeJsonFileAtomic(this.file(memory.fleet), memory);
+    const value = JSON.parse(JSON.stringify(memory)) as FleetMemory;
+    const nowMs = (this.opts.now?.() ?? new Date()).getTime();
+    this.store.writeNow(this.store.readNow(memory.fleet), { intent: value }, this.fence.fenceFor(memory.fleet), nowMs);
   }
 
   update(fleet: string, change: (m: FleetMemory) => FleetMemory): FleetMemory {
     const next = change(this.load(fleet));
     this.save(next);
     return next;
+  }
+
+  /** A bad intent section: copied next to the record, then removed from it. */
+  private setAside(fleet: string, file: string, section: unknown, now: Date): string {
+    const movedTo = `${file.slice(0, -'.json'.length)}.intent.json.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+    writeJsonFileAtomic(movedTo, section);
+    this.store.writeNow(this.store.readNow(fleet), { intent: null }, this.fence.fenceFor(fleet), now.getTime());
+    return movedTo;
   }
 }
 

@@ -14,7 +14,8 @@
  */
 import { describePhase } from '../../deploy/machines/phase';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from '../../deploy/runner';
-import { FileSnapshotStore, isCorrupt, type SnapshotStore } from '../../deploy/snapshot-store';
+import { isCorrupt, type SnapshotStore } from '../../deploy/snapshot-store';
+import { localSnapshotStore } from '../../deploy/record-snapshot-store';
 import { EVENTS } from '../../log/events';
 import type { DesiredFleet } from '../../model/fleet';
 import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
@@ -61,12 +62,14 @@ export class FleetReconciler implements Reconciler {
   private readonly controls: RolloutControls;
   private readonly gc: FleetGarbageCollector;
   private readonly fleets = new Map<string, DesiredFleet>();
+  /** Corrupt records moved aside before the fleet had a status to raise StateCorrupt on. */
+  private readonly unraised = new Map<string, { c: CorruptState; note: string }>();
   /** Memory files found corrupt (and moved aside) that the next pass rebuilds from the world. */
   private readonly corrupt = new Map<string, CorruptState>();
 
   constructor(private readonly deps: FleetReconcilerDeps) {
     this.memory = new FleetMemoryStore(deps.stateDir, { now: () => deps.clock.now(), onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
-    this.snapshots = deps.snapshots ?? new FileSnapshotStore(deps.stateDir);
+    this.snapshots = deps.snapshots ?? localSnapshotStore(deps.stateDir, () => deps.clock.nowMs());
     this.statuses = deps.statuses ?? new FileStatusStore(deps.stateDir);
     this.runner = new DeploymentRunner({
       store: this.snapshots,
@@ -103,7 +106,7 @@ export class FleetReconciler implements Reconciler {
     const decision = result.failed ? undefined : decideDeployment({ fleet, memory: this.memory.load(fleet.name), observed: result.observed, ...pendingOf(result) });
     const started = decision ? await this.start(fleet, result.observed, decision) : undefined;
     const deployment = started ? this.viewOf(started, result.observed) : undefined;
-    const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
+    const status = this.writeStatus(fleet, result, deployment);
     const requeueAfterMs = started ? WATCH_REQUEUE_MS : result.requeueAfterMs;
     const blocked = !started && decision?.action === 'blocked' ? decision.reason : undefined;
     return { ...outcomeOf(result), requeueAfterMs, status, ...(deployment ? { deployment } : {}), ...(blocked ? { blocked } : {}) };
@@ -149,7 +152,7 @@ export class FleetReconciler implements Reconciler {
     const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
     this.memory.save(memory);
     logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${oneLine(c.error)}); moved to ${c.movedTo}; ${note}`);
-    raiseStateCorrupt(this.statuses, c, note, clock.now());
+    if (!raiseStateCorrupt(this.statuses, c, note, clock.now())) this.unraised.set(fleet.name, { c, note });
   }
 
   private async recordedDeployment(fleet: string): Promise<{ kind: string; id: string } | undefined> {
@@ -199,7 +202,9 @@ export class FleetReconciler implements Reconciler {
       const { file, movedTo } = await quarantineRecord(this.snapshots, fleet.name, now);
       const note = 'the deployment, if any, resumes from the groups drover owns (tags)';
       this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${oneLine(record.error)}); moved to ${movedTo}; ${note}`);
-      raiseStateCorrupt(this.statuses, { fleet: fleet.name, file, movedTo, error: record.error }, note, now);
+      const c = { fleet: fleet.name, file, movedTo, error: record.error };
+      // The record held the status too: raise it on the status this pass writes.
+      if (!raiseStateCorrupt(this.statuses, c, note, now)) this.unraised.set(fleet.name, { c, note });
       return false;
     }
     this.runner.resume(deploymentMachine(this.deps, fleet, record.kind), record);
@@ -216,10 +221,20 @@ export class FleetReconciler implements Reconciler {
     // Beside a deployment only lifecycle hooks are kept (a group must never launch without them).
     const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps(), { watching: true, onlyKinds: HOOK_STEPS });
     const deployment = this.viewOf(running, result.observed);
-    const status = writeFleetStatus(this.statuses, fleet, result, this.deps.clock.now(), deployment);
+    const status = this.writeStatus(fleet, result, deployment);
     const requeueAfterMs = LONG_WAITS.has(deployment.phase) && !resumed ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
     // A failed converge beside a deployment is shown in status, not raised: the deployment is what this pass watches.
     return { requeueAfterMs, result, status, deployment, observed: observedIn(result) };
+  }
+
+  private writeStatus(fleet: DesiredFleet, result: ConvergeResult, deployment?: DeploymentStatus): FleetStatus {
+    const now = this.deps.clock.now();
+    const status = writeFleetStatus(this.statuses, fleet, result, now, deployment);
+    const pending = this.unraised.get(fleet.name);
+    if (!pending) return status;
+    this.unraised.delete(fleet.name);
+    raiseStateCorrupt(this.statuses, pending.c, pending.note, now);
+    return this.statuses.load(fleet.name) ?? status;
   }
 
   private viewOf(running: RunningDeployment, observed: ObservedFleet): DeploymentStatus {

@@ -7,6 +7,7 @@
  * fleet is never silently "deployed back" to the manifest's base AMI.
  */
 import { FileSnapshotStore, type SnapshotStore } from '../../deploy/snapshot-store';
+import { RecordSnapshotStore } from '../../deploy/record-snapshot-store';
 import { quarantineFile } from '../../util/quarantine';
 import { imageOrigin, type DeployPortsContext } from '../../deploy/actors';
 import type { AwsPort } from '../../aws/port';
@@ -31,18 +32,20 @@ export async function rebuildMemoryFromWorld(clients: AwsPort, ctx: DeployPortsC
   return { memory: { ...memory, deployed }, note: `kept the serving AMI ${serving} (baked from commit ${origin.commit}) as deployed` };
 }
 
-/** Raise `StateCorrupt` on the fleet's status, with a Warning event; both name the file. */
-export function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, rebuilt: string, now: Date): void {
+/** Raise `StateCorrupt` on the fleet's status, with a Warning event; both name the file. False when the fleet has no status yet to raise it on. */
+export function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, rebuilt: string, now: Date): boolean {
   const prev = statuses.load(c.fleet);
-  if (!prev) return;
+  if (!prev) return false;
   const message = `${c.file} was unreadable (${oneLine(c.error)}); moved to ${c.movedTo} and rebuilt from the world: ${rebuilt}`;
   const conditions = setCondition(prev.conditions, { type: 'StateCorrupt', status: 'True', reason: 'RebuiltFromWorld', message }, now);
   const event = { at: now.toISOString(), fleet: c.fleet, type: 'Warning' as const, reason: 'StateCorrupt', message };
   statuses.save(appendEvent({ ...prev, conditions, updatedAt: now.toISOString() }, event));
+  return true;
 }
 
 /** Move a corrupt deployment record aside (a store without files just drops it); returns where it went. */
 export async function quarantineRecord(snapshots: SnapshotStore, fleet: string, now: Date): Promise<{ file: string; movedTo: string }> {
+  if (snapshots instanceof RecordSnapshotStore) return snapshots.quarantine(fleet, now);
   if (snapshots instanceof FileSnapshotStore) {
     const file = snapshots.fileFor(fleet);
     return { file, movedTo: quarantineFile(file, now) };

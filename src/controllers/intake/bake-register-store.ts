@@ -24,6 +24,7 @@ import {
 import { EVENTS } from '../../log/events';
 import type { Logger } from '../../log/logger';
 import { writeJsonFileAtomic } from '../../util/atomic-file';
+import type { RegisterPersistence } from './bake-register-records';
 
 export function bakeRegisterFile(stateDir: string): string {
   return path.join(stateDir, 'intake', 'bake-register.json');
@@ -32,6 +33,24 @@ export function bakeRegisterFile(stateDir: string): string {
 export interface BakeRegisterStoreOptions {
   /** Defer request() writes to commit(). */
   groupCommit?: boolean;
+  /** Where the register is kept; default the JSON file `file`. */
+  persistence?: RegisterPersistence;
+}
+
+/** The register as one JSON file (the layout before the state store; benches and tests use it). */
+class FilePersistence implements RegisterPersistence {
+  constructor(readonly where: string) {}
+
+  read(): BakeRegister {
+    if (!fs.existsSync(this.where)) return emptyBakeRegister();
+    const value = JSON.parse(fs.readFileSync(this.where, 'utf8')) as BakeRegister;
+    if (typeof value?.seq === 'number' && value.fleets && typeof value.fleets === 'object') return value;
+    throw new Error('not a bake register');
+  }
+
+  write(next: BakeRegister): void {
+    writeJsonFileAtomic(this.where, next);
+  }
 }
 
 export class BakeRegisterStore {
@@ -42,14 +61,26 @@ export class BakeRegisterStore {
   writes = 0;
 
   private readonly logger: Logger;
+  private readonly persistence: RegisterPersistence;
+  /** What the persistence holds now. */
+  private stored: BakeRegister;
 
   constructor(
-    private readonly file: string,
+    file: string,
     logger: Logger,
     private readonly options: BakeRegisterStoreOptions = {},
   ) {
     this.logger = logger.child({ component: 'intake' });
+    this.persistence = options.persistence ?? new FilePersistence(file);
     this.register = this.read();
+    this.stored = this.register;
+  }
+
+  /** Read the register again (after the state directory's layout was migrated); uncommitted requests are dropped. */
+  reload(): void {
+    this.register = this.read();
+    this.stored = this.register;
+    this.dirty = false;
   }
 
   current(): BakeRegister {
@@ -96,20 +127,19 @@ export class BakeRegisterStore {
   }
 
   private save(next: BakeRegister): void {
-    writeJsonFileAtomic(this.file, next);
+    this.persistence.write(next, this.stored);
     this.writes++;
     this.register = next;
+    this.stored = next;
     this.dirty = false;
   }
 
   private read(): BakeRegister {
-    if (!fs.existsSync(this.file)) return emptyBakeRegister();
+    const where = this.persistence.where;
     try {
-      const value = JSON.parse(fs.readFileSync(this.file, 'utf8')) as BakeRegister;
-      if (typeof value?.seq === 'number' && value.fleets && typeof value.fleets === 'object') return value;
-      throw new Error('not a bake register');
+      return this.persistence.read();
     } catch (err) {
-      this.logger.error({ event: EVENTS.bakeRegisterUnreadable, file: this.file, err: String(err) }, `reading bake register ${this.file}: ${(err as Error).message}; starting empty`);
+      this.logger.error({ event: EVENTS.bakeRegisterUnreadable, file: where, err: String(err) }, `reading bake register ${where}: ${(err as Error).message}; starting empty`);
       return emptyBakeRegister();
     }
   }

@@ -3,14 +3,16 @@
  * becomes the `deployment` section, `fleets/<fleet>.json` the `intent` section,
  * `status/<fleet>.json` the `status` section, and each fleet's entry of
  * `intake/bake-register.json` the `bakes` section as `{ seq, queue }` (seq is the register's,
- * so the order of requests stays increasing). A fleet that already has a record is left alone.
+ * so the order of requests stays increasing). A section the fleet's record already has is left
+ * alone. `sections` limits the import to the sections the caller reads from records (the others
+ * stay where they are).
  * The imported files are then moved to `<stateDir>/state/legacy/` (kept, never deleted), so
  * the import runs once and an older drover finds nothing half-current to act on. A file that
  * is not JSON is not imported and stays where it is; the report names it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { emptyRecord, type SectionShapes } from '../port';
+import { SECTION_NAMES, type SectionName, type SectionShapes } from '../port';
 import { LocalStateStore, localStateRoot } from './local-store';
 
 export interface LegacyImport {
@@ -29,13 +31,18 @@ const SECTION_DIRS: Array<[dir: string, section: keyof SectionShapes]> = [
   ['status', 'status'],
 ];
 
-export async function migrateLegacyLayout(stateDir: string, nowMs: number): Promise<LegacyImport> {
+export async function migrateLegacyLayout(stateDir: string, nowMs: number, sections: readonly SectionName[] = SECTION_NAMES): Promise<LegacyImport> {
+  return migrateLegacyLayoutNow(stateDir, nowMs, sections);
+}
+
+/** The same, synchronously (the local directory answers at once): run where the state directory is claimed. */
+export function migrateLegacyLayoutNow(stateDir: string, nowMs: number, sections: readonly SectionName[] = SECTION_NAMES): LegacyImport {
   const store = new LocalStateStore(stateDir);
   const found = new Map<string, Partial<SectionShapes>>();
   const result: LegacyImport = { imported: [], skipped: [], moved: [] };
   const importable: string[] = [];
   const sectionsOf = (fleet: string) => found.get(fleet) ?? found.set(fleet, {}).get(fleet)!;
-  for (const [dir, section] of SECTION_DIRS) {
+  for (const [dir, section] of SECTION_DIRS.filter(([, name]) => sections.includes(name))) {
     for (const name of listDir(path.join(stateDir, dir))) {
       const m = FLEET_FILE.exec(name);
       if (!m) continue;
@@ -47,7 +54,7 @@ export async function migrateLegacyLayout(stateDir: string, nowMs: number): Prom
     }
   }
   const registerFile = path.join(stateDir, 'intake', 'bake-register.json');
-  const register = fs.existsSync(registerFile) ? parse(registerFile, result) : undefined;
+  const register = sections.includes('bakes') && fs.existsSync(registerFile) ? parse(registerFile, result) : undefined;
   if (register !== undefined) {
     const r = register as { seq?: unknown; fleets?: Record<string, unknown> };
     if (typeof r.seq === 'number' && r.fleets && typeof r.fleets === 'object') {
@@ -55,11 +62,11 @@ export async function migrateLegacyLayout(stateDir: string, nowMs: number): Prom
       importable.push(registerFile);
     } else result.skipped.push({ file: registerFile, error: 'not a bake register (no seq and fleets)' });
   }
-  for (const [fleet, sections] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
-    const prev = await store.read(fleet);
-    if (prev.version > 0) continue;
-    const changes = Object.fromEntries(Object.entries(sections).filter(([, v]) => v !== undefined));
-    await store.write(emptyRecord(fleet), changes, 'intake', nowMs);
+  for (const [fleet, values] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+    const prev = store.readNow(fleet);
+    const changes = Object.fromEntries(Object.entries(values).filter(([name, v]) => v !== undefined && prev.sections[name as SectionName] === undefined));
+    if (!Object.keys(changes).length) continue;
+    store.writeNow(prev, changes, 'intake', nowMs);
     result.imported.push(fleet);
   }
   const legacyRoot = path.join(localStateRoot(stateDir), 'legacy');

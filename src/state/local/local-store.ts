@@ -57,7 +57,25 @@ export class LocalStateStore<S extends SectionShapes = SectionShapes> implements
     return this.readSync(fleet);
   }
 
+  /** `read` without a promise: the local directory answers at once (the single daemon's synchronous readers use this). */
+  readNow(fleet: string): FleetRecord<S> {
+    return this.readSync(fleet);
+  }
+
+  /** `write` without a promise, with the same version and epoch checks. */
+  writeNow(prev: FleetRecord<S>, changes: SectionChanges<S>, fence: Fence, nowMs: number): FleetRecord<S> {
+    this.check(prev, fence);
+    const next = applyChanges(prev, changes, fence, nowMs);
+    writeJsonFileAtomic(this.fleetFile(prev.fleet), next);
+    return next;
+  }
+
   async list(): Promise<string[]> {
+    return this.listNow();
+  }
+
+  /** `list` without a promise. */
+  listNow(): string[] {
     return names(path.join(this.root, 'fleets'))
       .filter((n) => n.endsWith('.json'))
       .map((n) => n.slice(0, -'.json'.length))
@@ -66,10 +84,7 @@ export class LocalStateStore<S extends SectionShapes = SectionShapes> implements
   }
 
   async write(prev: FleetRecord<S>, changes: SectionChanges<S>, fence: Fence, nowMs: number): Promise<FleetRecord<S>> {
-    this.check(prev, fence);
-    const next = applyChanges(prev, changes, fence, nowMs);
-    writeJsonFileAtomic(this.fleetFile(prev.fleet), next);
-    return next;
+    return this.writeNow(prev, changes, fence, nowMs);
   }
 
   async fence(fleet: string, epoch: number): Promise<void> {
