@@ -24,7 +24,8 @@ describe('renderTimelineSvg', () => {
   it('is a standalone, well-formed SVG', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg).not.toMatch(/href|<image|url\(/);
+    // Standalone: only references inside the document (the hatch pattern), nothing fetched.
+    expect(svg).not.toMatch(/href|<image|url\((?!#)/);
     assertWellFormed(svg);
   });
 
@@ -58,6 +59,24 @@ describe('renderTimelineSvg', () => {
     expect(out).toContain('class="shortfall"');
     expect(out).toContain('InService dipped below desired: 2 of 4 at +10m30s');
     assertWellFormed(out);
+  });
+
+  it('breaks the axis over a long keepPrevious: drawn narrow, labelled with its real duration', () => {
+    const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
+    d.finishedAt = new Date(Date.parse(d.startedAt) + 4160_000).toISOString();
+    const out = renderTimelineSvg(d, { width: 800, height: 360 });
+    assertWellFormed(out);
+    const band = out.match(/<rect class="axis-break-band" x="([\d.]+)"[^>]*width="([\d.]+)"/);
+    expect(band).not.toBeNull();
+    expect(Number(band![2])).toBeLessThanOrEqual(40);
+    expect(out).toContain('>1h (axis broken)<');
+    // The swap's 9 minutes keep most of the plot: drainBlue starts past a quarter of the width.
+    const drain = out.match(/<rect class="phase" x="([\d.]+)"[^>]*><title>drainBlue</);
+    expect(Number(drain![1])).toBeGreaterThan(44 + 740 / 4);
+  });
+
+  it('keeps a linear axis when nothing is long', () => {
+    expect(svg).not.toContain('axis-break');
   });
 
   it('escapes text and copes with no samples', () => {

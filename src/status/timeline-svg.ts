@@ -6,7 +6,8 @@
 import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { deploymentFleet } from './format';
-import { areaPath, escapeXml, makeScale, num, pointsAttr, stepPoints, timeTicks, valueTicks, type Box, type Scale } from './svg-geometry';
+import { areaPath, escapeXml, num, pointsAttr, stepPoints, valueTicks, type Box, type Scale } from './svg-geometry';
+import { BREAK_PATTERN, breakBands, breakMarks, brokenTicks, longStretches, makeBrokenScale, type BrokenScale } from './timeline-axis';
 
 export interface SvgOptions {
   width?: number;
@@ -71,15 +72,15 @@ function bands(s: Series, sc: Scale, box: Box): string {
   return out.join('\n');
 }
 
-function axes(s: Series, sc: Scale, box: Box, yMax: number): string {
+function axes(s: Series, sc: BrokenScale, box: Box, yMax: number): string {
   const bottom = box.top + box.height;
-  const x = timeTicks(s.span).map((t) => `<line x1="${num(sc.x(t))}" y1="${bottom}" x2="${num(sc.x(t))}" y2="${bottom + 4}" stroke="#6b7280"/><text x="${num(sc.x(t))}" y="${bottom + 16}" font-size="10" text-anchor="middle">${formatDuration(t)}</text>`);
+  const x = brokenTicks(sc, s.span).map((t) => `<line x1="${num(sc.x(t))}" y1="${bottom}" x2="${num(sc.x(t))}" y2="${bottom + 4}" stroke="#6b7280"/><text x="${num(sc.x(t))}" y="${bottom + 16}" font-size="10" text-anchor="middle">${formatDuration(t)}</text>`);
   const y = valueTicks(yMax).map((v) => `<text x="${box.left - 6}" y="${num(sc.y(v) + 3)}" font-size="10" text-anchor="end">${v}</text>`);
   return [
     `<line x1="${box.left}" y1="${bottom}" x2="${box.left + box.width}" y2="${bottom}" stroke="#6b7280"/>`,
     `<line x1="${box.left}" y1="${box.top}" x2="${box.left}" y2="${bottom}" stroke="#6b7280"/>`,
     ...x, ...y,
-    `<text x="${box.left + box.width / 2}" y="${bottom + 30}" font-size="11" text-anchor="middle">time since start</text>`,
+    `<text x="${box.left + box.width / 2}" y="${bottom + 30}" font-size="11" text-anchor="middle">time since start${sc.breaks.length ? " (hatched: axis broken, real duration written)" : ""}</text>`,
     `<text x="12" y="${box.top + box.height / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${box.top + box.height / 2})">instances InService</text>`,
   ].join('\n');
 }
@@ -128,12 +129,13 @@ export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions
   const box: Box = { left: 44, top: 72, width: width - 44 - 16, height: height - 72 - 44 };
   const s = series(deployment);
   const yMax = Math.max(1, ...s.total, ...s.desired) + 1;
-  const sc = makeScale(box, s.span, yMax);
+  const sc = makeBrokenScale(box, s.span, yMax, longStretches(s.times, s.phases, s.span));
   const verdict = s.times.length ? capacityVerdict(s) : { ok: true, text: 'no timeline samples recorded' };
-  const body = s.times.length ? [bands(s, sc, box), capacity(s, sc)].join('\n') : '';
+  const body = s.times.length ? [bands(s, sc, box), breakBands(sc, box), capacity(s, sc), breakMarks(sc, box)].join('\n') : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<title>${escapeXml(title(deployment))}</title>`,
+    `<defs>${BREAK_PATTERN}</defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${box.left}" y="20" font-size="14" font-weight="bold">${escapeXml(title(deployment))}</text>`,
     `<text class="verdict" x="${box.left}" y="38" font-size="12" fill="${verdict.ok ? GREEN : '#dc2626'}">${escapeXml(verdict.text)}</text>`,
