@@ -79,6 +79,31 @@ describe('renderTimelineSvg', () => {
     expect(svg).not.toContain('axis-break');
   });
 
+  it('marks the rollback with its reason and the cut-over, each with a title and its kind in words', () => {
+    const out = renderTimelineSvg(degradedFleet.deployment!);
+    assertWellFormed(out);
+    expect(out).toMatch(/<g class="marker marker-rollback"><title>rollback: GreenHealthTimeout at \+10m30s<\/title>/);
+    expect(out).toContain('>rollback: GreenHealthTimeout</text>');
+    expect(out).toMatch(/<desc>[^<]*rollback at \+10m30s: rollback: GreenHealthTimeout/);
+    expect(svg).toMatch(/<g class="marker marker-cutover"><title>cut-over at \+3m40s<\/title>/);
+    expect(svg).not.toContain('marker-rollback');
+  });
+
+  it('draws given markers (canary steps, analysis verdicts) and pause runs from the phases', () => {
+    const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
+    d.timeline = d.timeline!.map((p, i) => (i === 6 ? { ...p, phase: 'paused' } : p));
+    const t0 = Date.parse(d.startedAt);
+    const out = renderTimelineSvg(d, { markers: [
+      { atMs: t0 + 30_000, kind: 'setWeight', label: 'weight 10%' },
+      { atMs: t0 + 90_000, kind: 'analysis', label: '5xx rate', verdict: 'fail' },
+    ] });
+    assertWellFormed(out);
+    expect(out).toContain('class="marker marker-setWeight"');
+    expect(out).toContain('>weight 10%</text>');
+    expect(out).toMatch(/class="marker marker-analysis verdict-fail"[^]*?>analysis 5xx rate: fail<\/text>/);
+    expect(out).toMatch(/class="marker marker-pause"><title>pause 4m at \+4m40s<\/title><rect [^>]*fill-opacity/);
+  });
+
   it('escapes text and copes with no samples', () => {
     const d: DeploymentStatus = { id: 'x', kind: 'swap', fleet: 'a<b>&"c\'', phase: 'p', result: 'InProgress', reason: '<Bad&>', startedAt: '2026-01-01T00:00:00.000Z' };
     const out = renderTimelineSvg(d);

@@ -7,11 +7,14 @@ import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { deploymentFleet } from './format';
 import { areaPath, escapeXml, num, pointsAttr, stepPoints, valueTicks, type Box, type Scale } from './svg-geometry';
+import { MARKER_LANE_ROWS, MARKER_ROW_PX, markersSvg, phaseMarkers, type TimelineMarker } from './timeline-markers';
 import { BREAK_PATTERN, breakBands, breakMarks, brokenTicks, longStretches, makeBrokenScale, type BrokenScale } from './timeline-axis';
 
 export interface SvgOptions {
   width?: number;
   height?: number;
+  /** More markers (canary weight steps, analysis verdicts, ...), beside those read from the phases. */
+  markers?: TimelineMarker[];
 }
 
 const BLUE = '#2563eb';
@@ -20,6 +23,8 @@ const DESIRED = '#111827';
 const BAND_FILLS = ['#f3f4f6', '#e5e7eb'];
 
 interface Series {
+  t0: number;
+  pts: TimelinePoint[];
   times: number[];
   blue: number[];
   total: number[];
@@ -34,7 +39,7 @@ function series(d: DeploymentStatus): Series {
   const lastAt = Math.max(pts.length ? Date.parse(pts[pts.length - 1].at) : t0, d.finishedAt ? Date.parse(d.finishedAt) : t0);
   const times = pts.map((p) => (Date.parse(p.at) - t0) / 1000);
   return {
-    times, span: Math.max(1, (lastAt - t0) / 1000),
+    t0, pts, times, span: Math.max(1, (lastAt - t0) / 1000),
     blue: pts.map((p) => p.blueInService), total: pts.map((p) => p.blueInService + p.greenInService),
     desired: pts.map((p) => p.desired), phases: pts.map((p) => p.phase),
   };
@@ -123,18 +128,31 @@ function title(d: DeploymentStatus): string {
   return `${deploymentFleet(d)}${gen}: ${d.kind} ${d.result}${d.reason ? ` (${d.reason})` : ''}`;
 }
 
+/** The picture in words, for screen readers and for anyone reading the file. */
+function summary(s: Series, sc: BrokenScale, markers: TimelineMarker[], verdict: string): string {
+  const phases = s.phases.filter((p, i) => i === 0 || p !== s.phases[i - 1]);
+  const parts = [`Capacity over ${formatDuration(s.span)}: blue and green instances InService stacked against desired. ${verdict}.`];
+  if (phases.length) parts.push(`Phases: ${phases.join(', ')}.`);
+  for (const b of sc.breaks) parts.push(`Axis broken from +${formatDuration(b.t0)} to +${formatDuration(b.t1)} (${formatDuration(b.t1 - b.t0)} drawn short).`);
+  for (const m of [...markers].sort((a, b) => a.atMs - b.atMs)) parts.push(`${m.kind} at +${formatDuration((m.atMs - s.t0) / 1000)}: ${m.label}${m.verdict ? ` (${m.verdict})` : ''}.`);
+  return parts.join(' ');
+}
+
 export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions = {}): string {
   const width = opts.width ?? 800;
   const height = opts.height ?? 360;
-  const box: Box = { left: 44, top: 72, width: width - 44 - 16, height: height - 72 - 44 };
   const s = series(deployment);
+  const markers = s.times.length ? [...phaseMarkers(deployment, s.pts, s.t0 + s.span * 1000), ...(opts.markers ?? [])] : [];
+  const top = 72 + (markers.length ? MARKER_LANE_ROWS * MARKER_ROW_PX : 0);
+  const box: Box = { left: 44, top, width: width - 44 - 16, height: height - top - 44 };
   const yMax = Math.max(1, ...s.total, ...s.desired) + 1;
   const sc = makeBrokenScale(box, s.span, yMax, longStretches(s.times, s.phases, s.span));
   const verdict = s.times.length ? capacityVerdict(s) : { ok: true, text: 'no timeline samples recorded' };
-  const body = s.times.length ? [bands(s, sc, box), breakBands(sc, box), capacity(s, sc), breakMarks(sc, box)].join('\n') : '';
+  const body = s.times.length ? [bands(s, sc, box), breakBands(sc, box), capacity(s, sc), breakMarks(sc, box), markersSvg(markers, s.t0, sc, box)].filter(Boolean).join('\n') : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<title>${escapeXml(title(deployment))}</title>`,
+    `<desc>${escapeXml(summary(s, sc, markers, verdict.text))}</desc>`,
     `<defs>${BREAK_PATTERN}</defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${box.left}" y="20" font-size="14" font-weight="bold">${escapeXml(title(deployment))}</text>`,
