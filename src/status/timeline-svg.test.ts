@@ -1,5 +1,6 @@
 import type { DeploymentStatus } from '../model/fleet-status';
 import { degradedFleet, readyFleet } from '../../test/support/status-fixtures';
+import { blueGreenSwap } from '../../test/support/timeline-fixtures';
 import { renderTimelineSvg } from './timeline-svg';
 
 /** Every opened tag is closed in order; attributes quoted; no stray `&` or `<`. */
@@ -102,6 +103,17 @@ describe('renderTimelineSvg', () => {
     expect(out).toContain('>weight 10%</text>');
     expect(out).toMatch(/class="marker marker-analysis verdict-fail"[^]*?>analysis 5xx rate: fail<\/text>/);
     expect(out).toMatch(/class="marker marker-pause"><title>pause 4m at \+4m40s<\/title><rect [^>]*fill-opacity/);
+  });
+
+  it('draws green booting and blue draining as hatched bands above InService, in the legend only when present', () => {
+    const out = renderTimelineSvg(blueGreenSwap());
+    assertWellFormed(out);
+    expect(out).toMatch(/<path class="area-booting" d="M[^"]+Z" fill="url\(#booting-hatch\)"/);
+    expect(out).toMatch(/<path class="area-draining" d="M[^"]+Z" fill="url\(#draining-hatch\)"/);
+    expect(out).toContain('>green booting<');
+    expect(out).toContain('green booting and blue draining hatched above them');
+    expect(svg).not.toContain('area-booting');
+    expect(svg).not.toContain('>green booting<');
   });
 
   it('escapes text and copes with no samples', () => {
