@@ -119,4 +119,4 @@ export function breakMarks(sc: BrokenScale, box: Box): string {
   }).join('\n');
 }
 
-export const BREAK_PATTERN = '<pattern id="break-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" fill-opacity="0.55"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9ca3af" stroke-width="1"/></pattern>';
+export const BREAK_PATTERN = '<pattern id="break-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" fill-opacity="0.55"/><line x1="3" y1="0" x2="3" y2="6" stroke="#9ca3af" stroke-width="1.5"/></pattern>';

@@ -126,8 +126,8 @@ function capacity(s: Series, sc: Scale): string {
 }
 
 const TRANSIT_PATTERNS = [
-  `<pattern id="booting-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${GREEN}" fill-opacity="0.12"/><line x1="0" y1="0" x2="0" y2="6" stroke="${GREEN}" stroke-width="2"/></pattern>`,
-  `<pattern id="draining-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="${BLUE}" fill-opacity="0.12"/><line x1="0" y1="0" x2="0" y2="6" stroke="${BLUE}" stroke-width="2"/></pattern>`,
+  `<pattern id="booting-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${GREEN}" fill-opacity="0.12"/><line x1="3" y1="0" x2="3" y2="6" stroke="${GREEN}" stroke-width="2"/></pattern>`,
+  `<pattern id="draining-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="${BLUE}" fill-opacity="0.12"/><line x1="3" y1="0" x2="3" y2="6" stroke="${BLUE}" stroke-width="2"/></pattern>`,
 ].join('');
 
 function legend(x: number, y: number, transit: boolean): string {
