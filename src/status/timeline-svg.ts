@@ -130,16 +130,16 @@ const TRANSIT_PATTERNS = [
   `<pattern id="draining-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="${BLUE}" fill-opacity="0.12"/><line x1="3" y1="0" x2="3" y2="6" stroke="${BLUE}" stroke-width="2"/></pattern>`,
 ].join('');
 
-function legend(x: number, y: number, transit: boolean): string {
+function legend(x: number, y: number, s: Series): string {
+  const booting = s.booting.some((v, i) => v > s.total[i]);
+  const draining = s.draining.some((v, i) => v > s.booting[i]);
   const item = (dx: number, swatch: string, label: string) => `<g transform="translate(${x + dx} ${y})">${swatch}<text x="22" y="9" font-size="11">${label}</text></g>`;
   return [
     item(0, `<rect width="16" height="10" fill="${BLUE}" fill-opacity="0.6"/>`, 'blue InService'),
     item(120, `<rect width="16" height="10" fill="${GREEN}" fill-opacity="0.6"/>`, 'green InService (stacked)'),
     item(290, `<line x1="0" y1="5" x2="16" y2="5" stroke="${DESIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>`, 'desired'),
-    ...(transit ? [
-      item(370, `<rect width="16" height="10" fill="url(#booting-hatch)" stroke="${GREEN}"/>`, 'green booting'),
-      item(480, `<rect width="16" height="10" fill="url(#draining-hatch)" stroke="${BLUE}"/>`, 'blue draining'),
-    ] : []),
+    ...(booting ? [item(370, `<rect width="16" height="10" fill="url(#booting-hatch)" stroke="${GREEN}"/>`, 'green booting')] : []),
+    ...(draining ? [item(booting ? 480 : 370, `<rect width="16" height="10" fill="url(#draining-hatch)" stroke="${BLUE}"/>`, 'blue draining')] : []),
   ].join('\n');
 }
 
@@ -177,7 +177,7 @@ export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${box.left}" y="20" font-size="14" font-weight="bold">${escapeXml(title(deployment))}</text>`,
     `<text class="verdict" x="${box.left}" y="38" font-size="12" fill="${verdict.ok ? GREEN : '#dc2626'}">${escapeXml(verdict.text)}</text>`,
-    legend(box.left, 48, s.hasTransit),
+    legend(box.left, 48, s),
     body,
     axes(s, sc, box, yMax),
     '</svg>',
