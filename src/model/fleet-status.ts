@@ -72,6 +72,10 @@ export interface TimelinePoint {
   greenInService: number;
   desired: number;
   phase: string;
+  /** Green instances launched but not yet InService at the load balancer (pending, booting, health checks). */
+  greenBooting?: number;
+  /** Blue instances still running but out of the load balancer (deregistered, draining, terminating). */
+  blueDraining?: number;
 }
 
 export interface DeploymentSide {

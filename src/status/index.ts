@@ -11,5 +11,6 @@ export { renderDescribeFleet, type DescribeOptions } from './describe';
 export { renderRolloutStatus, rolloutExitCode, type RolloutOptions } from './rollout-status';
 export { renderRolloutHistory, type HistoryOptions } from './rollout-history';
 export { renderTimelineSvg, type SvgOptions } from './timeline-svg';
+export type { TimelineMarker, MarkerKind } from './timeline-markers';
 export { createWatcher, CLEAR_SCREEN, type Watcher, type WatcherOptions } from './watch';
 export type { TableOptions } from './table';

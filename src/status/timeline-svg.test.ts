@@ -1,5 +1,6 @@
 import type { DeploymentStatus } from '../model/fleet-status';
 import { degradedFleet, readyFleet } from '../../test/support/status-fixtures';
+import { blueGreenSwap } from '../../test/support/timeline-fixtures';
 import { renderTimelineSvg } from './timeline-svg';
 
 /** Every opened tag is closed in order; attributes quoted; no stray `&` or `<`. */
@@ -24,7 +25,8 @@ describe('renderTimelineSvg', () => {
   it('is a standalone, well-formed SVG', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg).not.toMatch(/href|<image|url\(/);
+    // Standalone: only references inside the document (the hatch pattern), nothing fetched.
+    expect(svg).not.toMatch(/href|<image|url\((?!#)/);
     assertWellFormed(svg);
   });
 
@@ -58,6 +60,60 @@ describe('renderTimelineSvg', () => {
     expect(out).toContain('class="shortfall"');
     expect(out).toContain('InService dipped below desired: 2 of 4 at +10m30s');
     assertWellFormed(out);
+  });
+
+  it('breaks the axis over a long keepPrevious: drawn narrow, labelled with its real duration', () => {
+    const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
+    d.finishedAt = new Date(Date.parse(d.startedAt) + 4160_000).toISOString();
+    const out = renderTimelineSvg(d, { width: 800, height: 360 });
+    assertWellFormed(out);
+    const band = out.match(/<rect class="axis-break-band" x="([\d.]+)"[^>]*width="([\d.]+)"/);
+    expect(band).not.toBeNull();
+    expect(Number(band![2])).toBeLessThanOrEqual(40);
+    expect(out).toContain('>1h (axis broken)<');
+    // The swap's 9 minutes keep most of the plot: drainBlue starts past a quarter of the width.
+    const drain = out.match(/<rect class="phase" x="([\d.]+)"[^>]*><title>drainBlue</);
+    expect(Number(drain![1])).toBeGreaterThan(44 + 740 / 4);
+  });
+
+  it('keeps a linear axis when nothing is long', () => {
+    expect(svg).not.toContain('axis-break');
+  });
+
+  it('marks the rollback with its reason and the cut-over, each with a title and its kind in words', () => {
+    const out = renderTimelineSvg(degradedFleet.deployment!);
+    assertWellFormed(out);
+    expect(out).toMatch(/<g class="marker marker-rollback"><title>rollback: GreenHealthTimeout at \+10m30s<\/title>/);
+    expect(out).toContain('>rollback: GreenHealthTimeout</text>');
+    expect(out).toMatch(/<desc>[^<]*rollback at \+10m30s: rollback: GreenHealthTimeout/);
+    expect(svg).toMatch(/<g class="marker marker-cutover"><title>cut-over at \+3m40s<\/title>/);
+    expect(svg).not.toContain('marker-rollback');
+  });
+
+  it('draws given markers (canary steps, analysis verdicts) and pause runs from the phases', () => {
+    const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
+    d.timeline = d.timeline!.map((p, i) => (i === 6 ? { ...p, phase: 'paused' } : p));
+    const t0 = Date.parse(d.startedAt);
+    const out = renderTimelineSvg(d, { markers: [
+      { atMs: t0 + 30_000, kind: 'setWeight', label: 'weight 10%' },
+      { atMs: t0 + 90_000, kind: 'analysis', label: '5xx rate', verdict: 'fail' },
+    ] });
+    assertWellFormed(out);
+    expect(out).toContain('class="marker marker-setWeight"');
+    expect(out).toContain('>weight 10%</text>');
+    expect(out).toMatch(/class="marker marker-analysis verdict-fail"[^]*?>analysis 5xx rate: fail<\/text>/);
+    expect(out).toMatch(/class="marker marker-pause"><title>pause 4m at \+4m40s<\/title><rect [^>]*fill-opacity/);
+  });
+
+  it('draws green booting and blue draining as hatched bands above InService, in the legend only when present', () => {
+    const out = renderTimelineSvg(blueGreenSwap());
+    assertWellFormed(out);
+    expect(out).toMatch(/<path class="area-booting" d="M[^"]+Z" fill="url\(#booting-hatch\)"/);
+    expect(out).toMatch(/<path class="area-draining" d="M[^"]+Z" fill="url\(#draining-hatch\)"/);
+    expect(out).toContain('>green booting<');
+    expect(out).toContain('green booting and blue draining hatched above them');
+    expect(svg).not.toContain('area-booting');
+    expect(svg).not.toContain('>green booting<');
   });
 
   it('escapes text and copes with no samples', () => {

@@ -6,11 +6,15 @@
 import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { deploymentFleet } from './format';
-import { areaPath, escapeXml, makeScale, num, pointsAttr, stepPoints, timeTicks, valueTicks, type Box, type Scale } from './svg-geometry';
+import { areaPath, escapeXml, num, pointsAttr, stepPoints, valueTicks, type Box, type Scale } from './svg-geometry';
+import { MARKER_LANE_ROWS, MARKER_ROW_PX, markersSvg, phaseMarkers, type TimelineMarker } from './timeline-markers';
+import { BREAK_PATTERN, breakBands, breakMarks, brokenTicks, longStretches, makeBrokenScale, type BrokenScale } from './timeline-axis';
 
 export interface SvgOptions {
   width?: number;
   height?: number;
+  /** More markers (canary weight steps, analysis verdicts, ...), beside those read from the phases. */
+  markers?: TimelineMarker[];
 }
 
 const BLUE = '#2563eb';
@@ -19,9 +23,15 @@ const DESIRED = '#111827';
 const BAND_FILLS = ['#f3f4f6', '#e5e7eb'];
 
 interface Series {
+  t0: number;
+  pts: TimelinePoint[];
   times: number[];
   blue: number[];
   total: number[];
+  /** Stack tops above the InService total: + green booting, then + blue draining. */
+  booting: number[];
+  draining: number[];
+  hasTransit: boolean;
   desired: number[];
   phases: string[];
   span: number;
@@ -33,8 +43,11 @@ function series(d: DeploymentStatus): Series {
   const lastAt = Math.max(pts.length ? Date.parse(pts[pts.length - 1].at) : t0, d.finishedAt ? Date.parse(d.finishedAt) : t0);
   const times = pts.map((p) => (Date.parse(p.at) - t0) / 1000);
   return {
-    times, span: Math.max(1, (lastAt - t0) / 1000),
+    t0, pts, times, span: Math.max(1, (lastAt - t0) / 1000),
     blue: pts.map((p) => p.blueInService), total: pts.map((p) => p.blueInService + p.greenInService),
+    booting: pts.map((p) => p.blueInService + p.greenInService + (p.greenBooting ?? 0)),
+    draining: pts.map((p) => p.blueInService + p.greenInService + (p.greenBooting ?? 0) + (p.blueDraining ?? 0)),
+    hasTransit: pts.some((p) => (p.greenBooting ?? 0) > 0 || (p.blueDraining ?? 0) > 0),
     desired: pts.map((p) => p.desired), phases: pts.map((p) => p.phase),
   };
 }
@@ -71,15 +84,15 @@ function bands(s: Series, sc: Scale, box: Box): string {
   return out.join('\n');
 }
 
-function axes(s: Series, sc: Scale, box: Box, yMax: number): string {
+function axes(s: Series, sc: BrokenScale, box: Box, yMax: number): string {
   const bottom = box.top + box.height;
-  const x = timeTicks(s.span).map((t) => `<line x1="${num(sc.x(t))}" y1="${bottom}" x2="${num(sc.x(t))}" y2="${bottom + 4}" stroke="#6b7280"/><text x="${num(sc.x(t))}" y="${bottom + 16}" font-size="10" text-anchor="middle">${formatDuration(t)}</text>`);
+  const x = brokenTicks(sc, s.span).map((t) => `<line x1="${num(sc.x(t))}" y1="${bottom}" x2="${num(sc.x(t))}" y2="${bottom + 4}" stroke="#6b7280"/><text x="${num(sc.x(t))}" y="${bottom + 16}" font-size="10" text-anchor="middle">${formatDuration(t)}</text>`);
   const y = valueTicks(yMax).map((v) => `<text x="${box.left - 6}" y="${num(sc.y(v) + 3)}" font-size="10" text-anchor="end">${v}</text>`);
   return [
     `<line x1="${box.left}" y1="${bottom}" x2="${box.left + box.width}" y2="${bottom}" stroke="#6b7280"/>`,
     `<line x1="${box.left}" y1="${box.top}" x2="${box.left}" y2="${bottom}" stroke="#6b7280"/>`,
     ...x, ...y,
-    `<text x="${box.left + box.width / 2}" y="${bottom + 30}" font-size="11" text-anchor="middle">time since start</text>`,
+    `<text x="${box.left + box.width / 2}" y="${bottom + 30}" font-size="11" text-anchor="middle">time since start${sc.breaks.length ? " (hatched: axis broken, real duration written)" : ""}</text>`,
     `<text x="12" y="${box.top + box.height / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${box.top + box.height / 2})">instances InService</text>`,
   ].join('\n');
 }
@@ -98,7 +111,11 @@ function capacity(s: Series, sc: Scale): string {
   const blueTop = stepPoints(s.times, s.blue, s.span, sc);
   const totalTop = stepPoints(s.times, s.total, s.span, sc);
   const desired = stepPoints(s.times, s.desired, s.span, sc);
+  const bootTop = stepPoints(s.times, s.booting, s.span, sc);
+  const drainTop = stepPoints(s.times, s.draining, s.span, sc);
   return [
+    s.booting.some((v, i) => v > s.total[i]) ? `<path class="area-booting" d="${areaPath(bootTop, totalTop)}" fill="url(#booting-hatch)" stroke="${GREEN}" stroke-width="1" stroke-dasharray="3 2"><title>green booting: launched, not yet InService</title></path>` : '',
+    s.draining.some((v, i) => v > s.booting[i]) ? `<path class="area-draining" d="${areaPath(drainTop, bootTop)}" fill="url(#draining-hatch)" stroke="${BLUE}" stroke-width="1" stroke-dasharray="3 2"><title>blue draining: running, out of the load balancer</title></path>` : '',
     `<path class="area-blue" d="${areaPath(blueTop, base)}" fill="${BLUE}" fill-opacity="0.35"/>`,
     `<path class="area-green" d="${areaPath(totalTop, blueTop)}" fill="${GREEN}" fill-opacity="0.35"/>`,
     `<polyline class="line-blue" points="${pointsAttr(blueTop)}" fill="none" stroke="${BLUE}" stroke-width="2"/>`,
@@ -108,12 +125,21 @@ function capacity(s: Series, sc: Scale): string {
   ].filter(Boolean).join('\n');
 }
 
-function legend(x: number, y: number): string {
+const TRANSIT_PATTERNS = [
+  `<pattern id="booting-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${GREEN}" fill-opacity="0.12"/><line x1="3" y1="0" x2="3" y2="6" stroke="${GREEN}" stroke-width="2"/></pattern>`,
+  `<pattern id="draining-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="${BLUE}" fill-opacity="0.12"/><line x1="3" y1="0" x2="3" y2="6" stroke="${BLUE}" stroke-width="2"/></pattern>`,
+].join('');
+
+function legend(x: number, y: number, s: Series): string {
+  const booting = s.booting.some((v, i) => v > s.total[i]);
+  const draining = s.draining.some((v, i) => v > s.booting[i]);
   const item = (dx: number, swatch: string, label: string) => `<g transform="translate(${x + dx} ${y})">${swatch}<text x="22" y="9" font-size="11">${label}</text></g>`;
   return [
     item(0, `<rect width="16" height="10" fill="${BLUE}" fill-opacity="0.6"/>`, 'blue InService'),
     item(120, `<rect width="16" height="10" fill="${GREEN}" fill-opacity="0.6"/>`, 'green InService (stacked)'),
     item(290, `<line x1="0" y1="5" x2="16" y2="5" stroke="${DESIRED}" stroke-width="1.5" stroke-dasharray="6 4"/>`, 'desired'),
+    ...(booting ? [item(370, `<rect width="16" height="10" fill="url(#booting-hatch)" stroke="${GREEN}"/>`, 'green booting')] : []),
+    ...(draining ? [item(booting ? 480 : 370, `<rect width="16" height="10" fill="url(#draining-hatch)" stroke="${BLUE}"/>`, 'blue draining')] : []),
   ].join('\n');
 }
 
@@ -122,22 +148,36 @@ function title(d: DeploymentStatus): string {
   return `${deploymentFleet(d)}${gen}: ${d.kind} ${d.result}${d.reason ? ` (${d.reason})` : ''}`;
 }
 
+/** The picture in words, for screen readers and for anyone reading the file. */
+function summary(s: Series, sc: BrokenScale, markers: TimelineMarker[], verdict: string): string {
+  const phases = s.phases.filter((p, i) => i === 0 || p !== s.phases[i - 1]);
+  const parts = [`Capacity over ${formatDuration(s.span)}: blue and green instances InService stacked against desired${s.hasTransit ? ', green booting and blue draining hatched above them' : ''}. ${verdict}.`];
+  if (phases.length) parts.push(`Phases: ${phases.join(', ')}.`);
+  for (const b of sc.breaks) parts.push(`Axis broken from +${formatDuration(b.t0)} to +${formatDuration(b.t1)} (${formatDuration(b.t1 - b.t0)} drawn short).`);
+  for (const m of [...markers].sort((a, b) => a.atMs - b.atMs)) parts.push(`${m.kind} at +${formatDuration((m.atMs - s.t0) / 1000)}: ${m.label}${m.verdict ? ` (${m.verdict})` : ''}.`);
+  return parts.join(' ');
+}
+
 export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions = {}): string {
   const width = opts.width ?? 800;
   const height = opts.height ?? 360;
-  const box: Box = { left: 44, top: 72, width: width - 44 - 16, height: height - 72 - 44 };
   const s = series(deployment);
-  const yMax = Math.max(1, ...s.total, ...s.desired) + 1;
-  const sc = makeScale(box, s.span, yMax);
+  const markers = s.times.length ? [...phaseMarkers(deployment, s.pts, s.t0 + s.span * 1000), ...(opts.markers ?? [])] : [];
+  const top = 72 + (markers.length ? MARKER_LANE_ROWS * MARKER_ROW_PX : 0);
+  const box: Box = { left: 44, top, width: width - 44 - 16, height: height - top - 44 };
+  const yMax = Math.max(1, ...s.draining, ...s.desired) + 1;
+  const sc = makeBrokenScale(box, s.span, yMax, longStretches(s.times, s.phases, s.span));
   const verdict = s.times.length ? capacityVerdict(s) : { ok: true, text: 'no timeline samples recorded' };
-  const body = s.times.length ? [bands(s, sc, box), capacity(s, sc)].join('\n') : '';
+  const body = s.times.length ? [bands(s, sc, box), breakBands(sc, box), capacity(s, sc), breakMarks(sc, box), markersSvg(markers, s.t0, sc, box)].filter(Boolean).join('\n') : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<title>${escapeXml(title(deployment))}</title>`,
+    `<desc>${escapeXml(summary(s, sc, markers, verdict.text))}</desc>`,
+    `<defs>${BREAK_PATTERN}${TRANSIT_PATTERNS}</defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${box.left}" y="20" font-size="14" font-weight="bold">${escapeXml(title(deployment))}</text>`,
     `<text class="verdict" x="${box.left}" y="38" font-size="12" fill="${verdict.ok ? GREEN : '#dc2626'}">${escapeXml(verdict.text)}</text>`,
-    legend(box.left, 48),
+    legend(box.left, 48, s),
     body,
     axes(s, sc, box, yMax),
     '</svg>',

@@ -45,7 +45,8 @@ export function deploymentStatus(view: DeploymentView, observed: ObservedFleet |
   };
   const prevTimeline = prev?.id === view.id ? prev.timeline : undefined;
   // Only an observation adds a point: the final status is built without one.
-  status.timeline = observed ? nextTimeline(prevTimeline, status, now, Number(input.desiredAtStart ?? 0)) : (prevTimeline ?? []);
+  const transit = view.kind === 'swap' || view.kind === 'canary' ? inTransit(input, observed) : {};
+  status.timeline = observed ? nextTimeline(prevTimeline, status, now, Number(input.desiredAtStart ?? 0), transit) : (prevTimeline ?? []);
   return status;
 }
 
@@ -88,6 +89,18 @@ function swapSides(input: Record<string, unknown>, observed: ObservedFleet | und
   return { blue: side(blueName), green: side(greenName) };
 }
 
+/** Instances of a side not InService at the load balancer: green still booting, blue still draining. Only counts above zero are kept. */
+function inTransit(input: Record<string, unknown>, observed: ObservedFleet | undefined): { greenBooting?: number; blueDraining?: number } {
+  if (!observed) return {};
+  const inLb = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'InService').map((i) => i.id));
+  const group = (name: string) => observed.groups.find((g) => g.name === name)?.instances ?? [];
+  const green = group(groupName(String(input.fleet ?? ''), Number(input.generation ?? 0)));
+  const blue = group(String(input.blueGroup ?? ''));
+  const greenBooting = green.filter((i) => (i.lifecycle === 'pending' || i.lifecycle === 'inService') && !inLb.has(i.id)).length;
+  const blueDraining = blue.filter((i) => i.lifecycle !== 'pending' && i.lifecycle !== 'terminated' && !inLb.has(i.id)).length;
+  return { ...(greenBooting ? { greenBooting } : {}), ...(blueDraining ? { blueDraining } : {}) };
+}
+
 function timeoutAt(view: DeploymentView, input: Record<string, unknown>): { timeoutAt?: string } {
   const startedMs = Date.parse(view.startedAt);
   const seconds = view.kind === 'bake' ? Number(input.timeoutSeconds ?? 0) : Number(input.healthyTimeoutSeconds ?? 0);
@@ -96,13 +109,14 @@ function timeoutAt(view: DeploymentView, input: Record<string, unknown>): { time
 }
 
 /** `desiredLine`: the capacity the swap must never drop below (blue's desired at the start). */
-function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, now: Date, desiredLine: number): TimelinePoint[] {
+function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, now: Date, desiredLine: number, transit: { greenBooting?: number; blueDraining?: number }): TimelinePoint[] {
   const point: TimelinePoint = {
     at: now.toISOString(),
     blueInService: s.blue?.inService ?? 0,
     greenInService: s.green?.inService ?? 0,
     desired: desiredLine || Math.max(s.blue?.desired ?? 0, s.green?.desired ?? 0),
     phase: s.phase,
+    ...transit,
   };
   const list = [...(prev ?? [])];
   const last = list[list.length - 1];

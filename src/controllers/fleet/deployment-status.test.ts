@@ -1,0 +1,37 @@
+import type { ObservedFleet, ObservedGroup } from '../../model/observed';
+import { deploymentStatus, type DeploymentView } from './deployment-status';
+
+type Lifecycle = ObservedGroup['instances'][number]['lifecycle'];
+
+function group(name: string, instances: Array<[string, Lifecycle]>): ObservedGroup {
+  return { name, instances: instances.map(([id, lifecycle]) => ({ id, lifecycle, lifecycleState: lifecycle, healthStatus: 'Healthy', availabilityZone: 'eu-west-1a' })) } as unknown as ObservedGroup;
+}
+
+function observed(groups: ObservedGroup[], inLb: string[], outOfLb: string[] = []): ObservedFleet {
+  const instances = [...inLb.map((id) => ({ id, state: 'InService' as const })), ...outOfLb.map((id) => ({ id, state: 'OutOfService' as const }))];
+  return { name: 'shop', groups, loadBalancer: { instances }, alarms: [], policies: [], conflicts: [], readCalls: 0 } as unknown as ObservedFleet;
+}
+
+const view: DeploymentView = {
+  id: 'shop-swap-2', kind: 'swap', startedAt: '2026-01-01T00:00:00.000Z',
+  input: { fleet: 'shop', generation: 2, blueGroup: 'shop-v001', desiredAtStart: 2 },
+  phase: { phase: 'waitGreenHealthy', path: 'rollout.waitGreenHealthy', final: false, waiting: true, message: 'waiting' },
+};
+
+describe('deploymentStatus timeline samples', () => {
+  it('counts green booting (launched, not InService at the LB) and blue draining (running, out of the LB)', () => {
+    const world = observed([
+      group('shop-v001', [['b1', 'inService'], ['b2', 'terminating'], ['b3', 'terminated']]),
+      group('shop-v002', [['g1', 'inService'], ['g2', 'pending'], ['g3', 'inService'], ['g4', 'terminating']]),
+    ], ['b1', 'g1'], ['g3', 'b2']);
+    const s = deploymentStatus(view, world, new Date('2026-01-01T00:01:00.000Z'));
+    expect(s.timeline).toEqual([{ at: '2026-01-01T00:01:00.000Z', blueInService: 1, greenInService: 1, desired: 2, phase: 'waitGreenHealthy', greenBooting: 2, blueDraining: 1 }]);
+  });
+
+  it('leaves the fields out when nothing is in transit', () => {
+    const world = observed([group('shop-v001', [['b1', 'inService'], ['b2', 'inService']]), group('shop-v002', [])], ['b1', 'b2']);
+    const s = deploymentStatus(view, world, new Date('2026-01-01T00:01:00.000Z'));
+    expect(s.timeline![0]).not.toHaveProperty('greenBooting');
+    expect(s.timeline![0]).not.toHaveProperty('blueDraining');
+  });
+});
