@@ -18,8 +18,10 @@ describe('rollout controls through the CLI, against the state alone', () => {
   const state = () => ['--sim', '--state-dir', dir];
   const account = () => SimAccount.load(path.join(dir, 'sim', 'account.json'));
   const live = () => account().groups().filter((g) => !g.deleting);
-  const memoryText = () => (fs.existsSync(path.join(dir, 'fleets', `${FLEET}.json`)) ? fs.readFileSync(path.join(dir, 'fleets', `${FLEET}.json`), 'utf8') : '');
-  const controls = () => (JSON.parse(memoryText() || '{}').controls ?? []) as Array<{ kind: string; appliedAt?: string; outcome?: string }>;
+  // The fleet's record (state/fleets/FLEET.json); its `intent` section is what fleet memory holds.
+  const recordFile = () => path.join(dir, 'state', 'fleets', `${FLEET}.json`);
+  const memoryText = () => (fs.existsSync(recordFile()) ? fs.readFileSync(recordFile(), 'utf8') : '');
+  const controls = () => (JSON.parse(memoryText() || '{}').sections?.intent?.controls ?? []) as Array<{ kind: string; appliedAt?: string; outcome?: string }>;
   const manifest = (name: string, ami: string, keepPrevious?: string) => writeExampleManifest(dir, name, ami, keepPrevious ? { keepPrevious } : {});
 
   beforeEach(async () => {

@@ -61,7 +61,7 @@ describe('status source', () => {
     try {
       // The age comes from the status file's mtime: pin it, so the notice does not depend on how long the test ran.
       const written = Date.UTC(2026, 11, 4, 9, 0, 0);
-      for (const f of fs.readdirSync(path.join(dir, 'status'))) fs.utimesSync(path.join(dir, 'status', f), written / 1000, written / 1000);
+      for (const f of fs.readdirSync(path.join(dir, 'state', 'fleets'))) fs.utimesSync(path.join(dir, 'state', 'fleets', f), written / 1000, written / 1000);
       const source = createStatusSource({ stateDir: dir, server: daemon.url, notice: (l) => notices.push(l), nowMs: () => written + 180_000 });
       expect((await source.read()).origin).toBe('stateDir');
       expect((await source.read()).list.items.map((f) => f.name)).toEqual([readyFleet.name]);
