@@ -14,6 +14,9 @@ import type { ClockFacts, GroupHealthFacts } from './swap.types';
 
 const { step, set } = stepKit<CanaryContext>();
 
+/** Inconclusive analyses of one weight step before the rollout holds for an operator. */
+export const INCONCLUSIVE_LIMIT = 5;
+
 const failOrRetry = [
   { guard: 'notFound', target: '#canary.rederive', actions: ['recordError', 'noteMissingFromError'] },
   { guard: 'retryable', target: 'wait', actions: 'recordError' },
@@ -91,8 +94,16 @@ export const canarySteps = {
     always: { target: 'nextStep', actions: set(({ context }) => ({ stepIndex: context.stepIndex + 1, pauseStartedAtMs: undefined, greenWaitStartedAtMs: undefined })) },
   },
   held: {
-    entry: set(({ context }) => ({ message: `${canaryLine(context)}; paused by an operator (rollout resume continues)` })),
-    on: { RESUME: { target: 'nextStep', actions: set(() => ({ paused: false })) } },
+    entry: set(({ context }) => ({
+      message: context.heldBy === 'analysis'
+        ? `${canaryLine(context)}; held: analysis still inconclusive after ${INCONCLUSIVE_LIMIT} tries (rollout resume analyses again, promote goes on, abort goes back to blue)`
+        : `${canaryLine(context)}; paused by an operator (rollout resume continues)`,
+    })),
+    on: {
+      RESUME: { target: 'nextStep', actions: set(() => ({ paused: false, heldBy: undefined })) },
+      // Held by analysis, promote is the operator's word that the step is good: on to the next one.
+      PROMOTE: { guard: ({ context }: { context: CanaryContext }) => context.heldBy === 'analysis', target: 'advance', actions: ['promote', set(() => ({ paused: false, heldBy: undefined }))] },
+    },
   },
   /** Green grows before its weight rises, so serving capacity never drops below desired. */
   scaleGreen: step('retryDelay', {
@@ -171,10 +182,44 @@ export const canarySteps = {
     },
     onError: failOrRetry,
   }),
+  /**
+   * After a weight step: pass goes on, fail aborts, inconclusive (no data yet, failures within
+   * their limit) is analysed again every `analysisIntervalSeconds`, up to INCONCLUSIVE_LIMIT
+   * times; then the rollout holds for an operator (resume, promote or abort) rather than go on blindly.
+   */
   analyzeStep: step<CanaryAnalysisFacts>('retryDelay', {
     src: 'analyze',
     input: ({ context }) => analysisInput(context, 'step'),
-    onDone: [analysisFailed('step'), { target: '#canary.rollout.advance', actions: ['stepDone', analysed('step')] }],
+    onDone: [
+      analysisFailed('step'),
+      {
+        guard: ({ context, event }) => event.output.verdict === 'inconclusive' && (context.inconclusive ?? 0) < INCONCLUSIVE_LIMIT,
+        target: '#canary.rollout.reanalyze',
+        actions: ['stepDone', analysed('step'), set(({ context }) => ({
+          inconclusive: (context.inconclusive ?? 0) + 1,
+          message: `${canaryLine(context)}; analysis inconclusive (${(context.inconclusive ?? 0) + 1} of ${INCONCLUSIVE_LIMIT}), analysing again in ${context.input.analysisIntervalSeconds}s`,
+        }))],
+      },
+      {
+        guard: ({ event }) => event.output.verdict === 'inconclusive',
+        target: '#canary.rollout.held',
+        actions: ['stepDone', analysed('step'), set(() => ({ inconclusive: 0, paused: true, heldBy: 'analysis' as const }))],
+      },
+      { target: '#canary.rollout.advance', actions: ['stepDone', analysed('step'), set(() => ({ inconclusive: 0 }))] },
+    ],
+    onError: { target: 'wait', actions: 'recordError' },
+  }),
+  /** Waits out `analysisIntervalSeconds` after an inconclusive analysis of a weight step. */
+  reanalyze: step<ClockFacts>('pollInterval', {
+    src: 'pollClock',
+    onDone: [
+      {
+        guard: ({ context, event }) => event.output.nowMs - (context.lastAnalysisAtMs ?? event.output.nowMs) >= context.input.analysisIntervalSeconds * 1000,
+        target: '#canary.rollout.analyzeStep',
+        actions: 'stepDone',
+      },
+      { target: 'wait', actions: 'stepDone' },
+    ],
     onError: { target: 'wait', actions: 'recordError' },
   }),
   pause: step<ClockFacts>('pollInterval', {

@@ -46,6 +46,10 @@ export interface CanaryContext extends Omit<SwapContext, 'input' | 'rollback'> {
   promoted?: 'pauses' | 'full';
   /** PAUSE: hold before the next step until RESUME. */
   paused: boolean;
+  /** Inconclusive analyses of the current weight step so far (absent in older snapshots). */
+  inconclusive?: number;
+  /** Why the rollout holds: an operator's PAUSE, or analysis inconclusive too long. */
+  heldBy?: 'analysis';
 }
 
 export type CanaryEvent =
