@@ -28,6 +28,11 @@ function pauseSeconds(context: CanaryContext): number {
   return s && 'pauseSeconds' in s ? s.pauseSeconds : 0;
 }
 
+/** The pause's last analysis left a question open (and it has not been asked too often). */
+function openAnalysis(context: CanaryContext): boolean {
+  return context.analysis?.phase === 'pause' && context.analysis.stepIndex === context.stepIndex && context.analysis.verdict === 'inconclusive' && (context.inconclusive ?? 0) < INCONCLUSIVE_LIMIT;
+}
+
 function analysisInput(context: CanaryContext, phase: 'step' | 'pause') {
   const { fleet, blueGroup } = context.input;
   return { fleet, blueGroup, greenGroup: context.greenGroup, stepIndex: context.stepIndex, weight: context.weight, phase };
@@ -37,7 +42,7 @@ function analysed(phase: 'step' | 'pause') {
   return set(({ context, event }) => {
     const out = event.output as CanaryAnalysisFacts;
     return {
-      analysis: { verdict: out.verdict, checks: out.checks, stepIndex: context.stepIndex, phase, atMs: out.nowMs },
+      analysis: { verdict: out.verdict, checks: out.checks, stepIndex: context.stepIndex, weight: context.weight, phase, atMs: out.nowMs },
       analyses: context.analyses + 1,
       lastAnalysisAtMs: out.nowMs,
     };
@@ -225,7 +230,13 @@ export const canarySteps = {
   pause: step<ClockFacts>('pollInterval', {
     src: 'pollClock',
     onDone: [
-      { guard: ({ context, event }) => elapsedMs(context.pauseStartedAtMs, event.output.nowMs) >= pauseSeconds(context) * 1000, target: '#canary.rollout.advance', actions: 'stepDone' },
+      // A pause ends once its time is up, unless its last analysis is still open (a failure within its limit, no data): then
+      // it is analysed again first, up to INCONCLUSIVE_LIMIT times.
+      {
+        guard: ({ context, event }) => elapsedMs(context.pauseStartedAtMs, event.output.nowMs) >= pauseSeconds(context) * 1000 && !openAnalysis(context),
+        target: '#canary.rollout.advance',
+        actions: ['stepDone', set(() => ({ inconclusive: 0 }))],
+      },
       {
         guard: ({ context, event }) => event.output.nowMs - (context.lastAnalysisAtMs ?? context.pauseStartedAtMs ?? event.output.nowMs) >= context.input.analysisIntervalSeconds * 1000,
         target: '#canary.rollout.pauseAnalysis',
@@ -247,7 +258,13 @@ export const canarySteps = {
   pauseAnalysis: step<CanaryAnalysisFacts>('retryDelay', {
     src: 'analyze',
     input: ({ context }) => analysisInput(context, 'pause'),
-    onDone: [analysisFailed('pause'), { target: '#canary.rollout.pause', actions: ['stepDone', analysed('pause')] }],
+    onDone: [
+      analysisFailed('pause'),
+      {
+        target: '#canary.rollout.pause',
+        actions: ['stepDone', analysed('pause'), set(({ context, event }) => ({ inconclusive: event.output.verdict === 'inconclusive' ? (context.inconclusive ?? 0) + 1 : 0 }))],
+      },
+    ],
     onError: { target: 'wait', actions: 'recordError' },
   }),
 };

@@ -22,6 +22,8 @@ export interface CanaryAnalysisRecord {
   verdict: CanaryVerdict;
   checks: CanaryCheck[];
   stepIndex: number;
+  /** The weight it measured (absent in older snapshots). */
+  weight?: number;
   phase: 'step' | 'pause';
   atMs: number;
 }
