@@ -77,6 +77,9 @@ describe('canary through the CLI (simulated account, Classic ELB)', () => {
     expect(rate).toMatchObject({ verdict: 'fail', threshold: 1, failures: 2, failureLimit: 1 });
     expect(rate.value).toBeGreaterThan(1);
     expect(status.deployment.message).toMatch(/5xx-rate: green [\d.]+ > max 1/);
+    const text = (await drover('describe', 'fleet', 'magento-marketplace', ...state())).stdout;
+    expect(text).toMatch(/Analysis:\s+fail at step \d \((step|pause)\): .*5xx-rate fail: green [\d.]+ > max 1 \(2 failures > limit 1\)/);
+    expect(text).toMatch(/Canary:\s+step \d of 5, weight 0 %/);
   });
 
   it('aborts a canary whose green never serves: blue serves fully, green is kept (onAbort keep) and not taken for a swap to resume', async () => {
