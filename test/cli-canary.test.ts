@@ -50,7 +50,36 @@ describe('canary through the CLI (simulated account, Classic ELB)', () => {
     const plan = JSON.parse((await drover('plan', '-o', 'json', ...state())).stdout);
     expect(plan.steps).toEqual([]);
     const status = JSON.parse((await drover('describe', 'fleet', 'magento-marketplace', '-o', 'json', ...state())).stdout);
-    expect(status.deployment.canary).toMatchObject({ step: 5, steps: 5, weight: 100, cutOver: true, approximate: true, analysis: { verdict: 'pass', phase: 'step', step: 3 } });
+    expect(status.deployment.canary).toMatchObject({ step: 5, steps: 5, weight: 100, cutOver: true, approximate: true, verdict: 'pass', analysedAt: { phase: 'step', step: 3 } });
+    expect(status.deployment.canary.analysis.map((c: { name: string }) => c.name)).toEqual(['5xx-count', '5xx-rate', 'latency-p99']);
+  });
+
+  it('aborts a build that passes health checks but serves 5xx, by analysis: blue serves 100 %, capacity never below desired, the reason in events', async () => {
+    expect((await drover('apply', '-f', canaryManifest(dir, 'base.yaml', AMI.base), '--wait', '--fresh', ...state())).code).toBe(0);
+    expect((await drover('sim', 'break-ami', AMI.r3, '--error-rate', '0.3', ...state())).code).toBe(0);
+    const r = await drover('apply', '-f', canaryManifest(dir, 'r3.yaml', AMI.r3), '--wait', ...state());
+    expect({ code: r.code, out: r.stdout.match(/RolledBack \(AnalysisFailed\)/)?.[0] }).toEqual({ code: 1, out: 'RolledBack (AnalysisFailed)' });
+    // Green served (health checks passed) before analysis stopped it.
+    expect(r.stderr).toMatch(/canary (pause|analyzeStep|pauseAnalysis|reanalyze)/);
+    const samples = [...r.stderr.matchAll(/blue (\d+)\/(\d+)\s+green (\d+)\/(\d+) InService/g)].map((m) => m.slice(1).map(Number));
+    expect(samples.length).toBeGreaterThan(3);
+    for (const [blueIn, blueDesired, greenIn] of samples) expect(blueIn! + greenIn!).toBeGreaterThanOrEqual(blueDesired!);
+    const sim = SimAccount.load(path.join(dir, 'sim', 'account.json'));
+    const live = sim.groups().filter((g) => !g.deleting);
+    expect(live.map((g) => g.name)).toEqual(['magento-marketplace-v001']);
+    expect(live[0]!.loadBalancers).toEqual(['magento-marketplace']);
+    const events = await drover('events', 'magento-marketplace', ...state());
+    expect(events.stdout).toMatch(/AnalysisFailed\s+.*check 5xx-rate: green [\d.]+ > max 1 \(2 failures > limit 1\)/);
+    const status = JSON.parse((await drover('describe', 'fleet', 'magento-marketplace', '-o', 'json', ...state())).stdout);
+    expect(status.deployment).toMatchObject({ kind: 'canary', result: 'RolledBack', reason: 'AnalysisFailed' });
+    expect(status.deployment.canary).toMatchObject({ verdict: 'fail', weight: 0 });
+    const rate = status.deployment.canary.analysis.find((c: { name: string }) => c.name === '5xx-rate');
+    expect(rate).toMatchObject({ verdict: 'fail', threshold: 1, failures: 2, failureLimit: 1 });
+    expect(rate.value).toBeGreaterThan(1);
+    expect(status.deployment.message).toMatch(/5xx-rate: green [\d.]+ > max 1/);
+    const text = (await drover('describe', 'fleet', 'magento-marketplace', ...state())).stdout;
+    expect(text).toMatch(/Analysis:\s+fail at step \d \((step|pause)\): .*5xx-rate fail: green [\d.]+ > max 1 \(2 failures > limit 1\)/);
+    expect(text).toMatch(/Canary:\s+step \d of 5, weight 0 %/);
   });
 
   it('aborts a canary whose green never serves: blue serves fully, green is kept (onAbort keep) and not taken for a swap to resume', async () => {

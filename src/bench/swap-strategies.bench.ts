@@ -21,6 +21,7 @@ import { createSimPlugin, type SimAccount } from '../sim';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 import { convergeFleet, withCapacity } from './converge';
 import { replaySeedProcedure } from './seed-baseline';
+import { BAD_ERROR_RATE, BAD_VERSION_CASES, runBadVersion, type BadVersionRow } from './swap-bad-version';
 
 const INSTANCES = 10;
 const NEW_AMI = 'ami-0a1b2c3d4e5f60002';
@@ -56,6 +57,8 @@ export interface SwapStrategiesResult {
    * a poll, so these show the overhead when it does not.
    */
   blueGreenPollPhase: Array<{ bootSeconds: number; swapSeconds: number; criticalPathSeconds: number; overheadFraction: number }>;
+  /** A build healthy by health checks but serving 5xx: how much traffic it got before it was stopped (see swap-bad-version.ts). */
+  badVersion: BadVersionRow[];
 }
 
 /** `bootMs`: the account's instance boot time (90 s; other values show how poll phase moves the overhead). */
@@ -72,6 +75,8 @@ export async function benchSwapStrategies(root: string, opts: { bootMs?: number;
       blueGreenPollPhase.push({ bootSeconds: boot / 1000, swapSeconds: r.swapSeconds, criticalPathSeconds: r.criticalPathSeconds, overheadFraction: r.overheadFraction });
     }
   }
+  const badVersion: BadVersionRow[] = [];
+  if (!opts.strategies) for (const c of BAD_VERSION_CASES) badVersion.push(await runBadVersion(base, c, bootMs));
   const hc = base.loadBalancer.healthCheck;
   return {
     parameters: {
@@ -87,10 +92,12 @@ export async function benchSwapStrategies(root: string, opts: { bootMs?: number;
         'soak is 0 s for the overhead measurement; with a soak, blue/green takes that much longer by design',
         'keepPrevious is 0 s and excluded from swapSeconds (blue holds no instances while it is kept); totalSeconds includes deleting blue',
         'serving capacity counts an instance only while the ELB has it InService, not draining, and EC2 has it running',
+        `badVersion: the new build answers ${BAD_ERROR_RATE * 100} % of requests with 5xx but passes health checks; canary steps 10 %, pause 5m, 50 %, pause 5m, 100 % with the built-in analysis`,
       ],
     },
     rows,
     blueGreenPollPhase,
+    badVersion,
   };
 }
 

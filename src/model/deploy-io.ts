@@ -74,7 +74,8 @@ export interface KeepGreenInput { groupName: string; reason: string }
 export type CanaryVerdict = 'pass' | 'fail' | 'inconclusive';
 /** `phase`: right after a weight step, or during a pause. */
 export interface CanaryAnalysisInput { fleet: string; blueGroup: string; greenGroup: string; stepIndex: number; weight: number; phase: 'step' | 'pause' }
-export interface CanaryCheck { name: string; verdict: CanaryVerdict; message?: string }
+/** One check of an analysis: `value` is green's, `threshold` the limit it was held to; failures so far of those allowed. */
+export interface CanaryCheck { name: string; verdict: CanaryVerdict; message?: string; value?: number; threshold?: number; failures?: number; failureLimit?: number }
 export interface CanaryAnalysisFacts { verdict: CanaryVerdict; checks: CanaryCheck[]; nowMs: number }
 
 /** Green instances that carry `weight` percent of a fleet of `desired`: at least one for any weight above 0. */

@@ -110,6 +110,17 @@ export interface DeploymentStatus {
   canary?: CanaryProgress;
 }
 
+/** One check of the newest analysis: green's `value` against its `threshold`, as the dashboard shows it. */
+export interface CanaryCheckStatus {
+  name: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  value?: number;
+  threshold?: number;
+  message: string;
+  failures?: number;
+  failureLimit?: number;
+}
+
 /** A canary's progress: `step` of `steps` (1-based), the weight and what carries it, the last analysis. */
 export interface CanaryProgress {
   step: number;
@@ -121,7 +132,12 @@ export interface CanaryProgress {
   approximate: boolean;
   /** Ends with the weight 100 cut-over. */
   cutOver: boolean;
-  analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; step: number; checks: Array<{ name: string; verdict: string; message?: string }> };
+  /** The newest analysis: its verdict, when it ran (after a weight step or during a pause, at which step), and its checks. */
+  verdict?: 'pass' | 'fail' | 'inconclusive';
+  analysedAt?: { phase: 'step' | 'pause'; step: number; weight?: number };
+  analysis?: CanaryCheckStatus[];
+  /** Analyses run so far in this rollout. */
+  analyses?: number;
 }
 
 export interface FleetEvent {

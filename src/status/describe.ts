@@ -2,6 +2,7 @@
  * `drover describe fleet <name>`, kubectl-describe style: who it is, what the manifest asks,
  * what exists in AWS, the conditions, the current or last deployment and recent events.
  */
+import { canaryAnalysisText, canaryStepText } from './rollout-status';
 import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
 import type { Condition } from '../model/status';
 import { formatDuration } from '../util/clock';
@@ -110,6 +111,8 @@ function deployment(d: DeploymentStatus | undefined, o: DescribeOptions): string
     ['Result', paintStatus(o.color, d.result)],
     ['Blue', side(d.blue)],
     ['Green', side(d.green)],
+    ['Canary', canaryStepText(d)],
+    ['Analysis', canaryAnalysisText(d)],
     ['Started', when(d.startedAt, o.now)],
     ['Finished', when(d.finishedAt, o.now)],
     ['Elapsed', formatDuration(elapsedSeconds(d, o.now))],

@@ -55,11 +55,33 @@ const PHASE_LINES: Record<string, PhaseLine> = {
   waitRollbackRefresh: (d) => `Rolling back: waiting for ${group(d.green ?? d.blue)}: ${count(d.green ?? d.blue, 'InService')}`,
 };
 
+/** `step 2 of 5, weight 25 % (1 of 4 instances ≈ 25 %)`, or undefined when not a canary. */
+export function canaryStepText(d: DeploymentStatus): string | undefined {
+  const c = d.canary;
+  if (!c) return undefined;
+  const share = c.desired > 0 && c.greenServing !== undefined ? Math.round((c.greenServing / c.desired) * 100) : undefined;
+  const approx = c.approximate && share !== undefined ? ` (${c.greenServing} of ${c.desired} instances ≈ ${share} %)` : '';
+  return `step ${c.step} of ${c.steps}, weight ${c.weight} %${approx}${c.cutOver ? ', cut over' : ''}`;
+}
+
+/** `fail at step 3 (pause): 5xx-rate fail: green 10 > max 1 (2 failures > limit 1); …`, or undefined before any analysis. */
+export function canaryAnalysisText(d: DeploymentStatus): string | undefined {
+  const c = d.canary;
+  if (!c?.verdict) return undefined;
+  const at = c.analysedAt ? ` at step ${c.analysedAt.step} (${c.analysedAt.phase})` : '';
+  const checks = (c.analysis ?? []).map((k) => `${k.name} ${k.verdict}: ${k.message}`).join('; ');
+  return `${c.verdict}${at}${checks ? `: ${checks}` : ''}`;
+}
+
 function progressText(d: DeploymentStatus, fleet: string): string {
   const bake = BAKE_STEPS[d.phase];
   if (d.kind === 'bake' || bake) return `Baking commit ${shortCommit(d.commit)} for "${fleet}": ${bake ?? d.phase}`;
   const line = PHASE_LINES[d.phase];
-  return line ? line(d) : `Waiting for deployment "${fleet}": phase ${d.phase}`;
+  const text = line ? line(d) : `Waiting for deployment "${fleet}": phase ${d.phase}`;
+  const canary = canaryStepText(d);
+  if (!canary) return text;
+  const analysis = canaryAnalysisText(d);
+  return `${text}; canary ${canary}${analysis ? `; analysis ${analysis}` : ''}`;
 }
 
 function finalLine(d: DeploymentStatus, fleet: string): string {

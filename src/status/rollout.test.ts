@@ -28,6 +28,20 @@ describe('rollout status', () => {
     );
   });
 
+  it('shows a canary step, its weight and its newest analysis', () => {
+    const canary: DeploymentStatus = {
+      ...mid, kind: 'canary', phase: 'pause',
+      canary: {
+        step: 2, steps: 5, weight: 25, greenServing: 1, desired: 4, approximate: true, cutOver: false, verdict: 'inconclusive', analysedAt: { phase: 'pause', step: 2 },
+        analysis: [{ name: '5xx-rate', verdict: 'fail', value: 7.5, threshold: 1, message: 'green 7.5 > max 1 (1 failure of 1 allowed)' }],
+      },
+    };
+    expect(renderRolloutStatus(canary, { now })).toBe(
+      'Waiting for deployment "magento-staging": phase pause; canary step 2 of 5, weight 25 % (1 of 4 instances ≈ 25 %); '
+        + 'analysis inconclusive at step 2 (pause): 5xx-rate fail: green 7.5 > max 1 (1 failure of 1 allowed) (elapsed 2m10s, timeout in 7m50s)...\n',
+    );
+  });
+
   it('falls back to the phase name and reports an overrun timeout', () => {
     const late = { ...mid, phase: 'somethingNew', timeoutAt: new Date(now.getTime() - 15_000).toISOString() };
     expect(renderRolloutStatus(late, { now })).toBe('Waiting for deployment "magento-staging": phase somethingNew (elapsed 2m10s, timed out 15s ago)...\n');

@@ -3,10 +3,11 @@
  * run, which one failed) and the fleet's status (the final deployment, history, an event).
  * Idempotent: a crash after the machine ended replays this on the next start.
  */
+import { analysisEvents } from './analysis-events';
 import { EVENTS } from '../../log/events';
 import type { Logger } from '../../log/logger';
 import type { DesiredFleet } from '../../model/fleet';
-import { appendEvent, type DeploymentStatus } from '../../model/fleet-status';
+import { appendEvent, type DeploymentStatus, type FleetStatus } from '../../model/fleet-status';
 import type { StatusStore } from '../../status/status-store';
 import type { FinishedDeployment } from '../../deploy/runner';
 import { deploymentStatus } from './deployment-status';
@@ -38,7 +39,10 @@ export async function finishDeployment(
     message: [final.message, final.failingInstanceIds?.length ? `failing instances: ${final.failingInstanceIds.join(', ')}` : ''].filter(Boolean).join('; '),
   };
   const history = [final, ...prev.history.filter((h) => h.id !== final.id)].slice(0, HISTORY_CAP);
-  statuses.save(appendEvent({ ...prev, deployment: final, history, updatedAt: now.toISOString() }, event));
+  // A failed analysis the last sample did not show yet gets its own event before the rollout's.
+  const analysis = analysisEvents(last, final).map((e) => ({ ...e, at: now.toISOString(), fleet: fleet.name }));
+  const withAnalysis = analysis.reduce<FleetStatus>((st, e) => appendEvent(st, e), { ...prev, deployment: final, history, updatedAt: now.toISOString() });
+  statuses.save(appendEvent(withAnalysis, event));
 }
 
 function remember(m: FleetMemory, fleet: DesiredFleet, done: FinishedDeployment, now: Date): FleetMemory {

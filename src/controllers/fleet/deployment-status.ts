@@ -6,6 +6,7 @@ import type { PhaseDescription } from '../../deploy/machines/phase';
 import type { CanaryProgress, DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import { groupName } from '../../model/names';
+import type { CanaryCheck } from '../../model/deploy-io';
 
 const TIMELINE_CAP = 400;
 
@@ -55,7 +56,8 @@ function canaryProgress(context: Record<string, unknown>, input: Record<string, 
   const c = context as {
     stepIndex?: number; weight?: number; cutOver?: boolean; scaleOutApplied?: number;
     traffic?: { greenServing: number; approximate: boolean };
-    analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; stepIndex: number; checks: Array<{ name: string; verdict: string; message?: string }> };
+    analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; stepIndex: number; weight?: number; checks: CanaryCheck[] };
+    analyses?: number;
   };
   const steps = Array.isArray(input.steps) ? input.steps.length : 0;
   return {
@@ -66,7 +68,14 @@ function canaryProgress(context: Record<string, unknown>, input: Record<string, 
     desired: Number(input.desiredAtStart ?? 0) + (c.scaleOutApplied ?? 0),
     approximate: c.traffic?.approximate ?? true,
     cutOver: c.cutOver ?? false,
-    ...(c.analysis ? { analysis: { verdict: c.analysis.verdict, phase: c.analysis.phase, step: c.analysis.stepIndex + 1, checks: c.analysis.checks } } : {}),
+    ...(c.analysis
+      ? {
+          verdict: c.analysis.verdict,
+          analysedAt: { phase: c.analysis.phase, step: c.analysis.stepIndex + 1, ...(c.analysis.weight !== undefined ? { weight: c.analysis.weight } : {}) },
+          analysis: c.analysis.checks.map((k) => ({ ...k, message: k.message ?? k.verdict })),
+          analyses: c.analyses ?? 0,
+        }
+      : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * status. `nextFleetStatus` is pure: conditions keep their lastTransitionTime unless their
  * status changes, and events are appended only when something happened.
  */
+import { analysisEvents } from './analysis-events';
 import type { DesiredFleet } from '../../model/fleet';
 import { appendEvent, derivePhase, type DeploymentStatus, type FleetEvent, type FleetStatus } from '../../model/fleet-status';
 import { setCondition, type Condition } from '../../model/status';
@@ -93,6 +94,7 @@ function newEvents(prev: FleetStatus | undefined, next: FleetStatus, result: Con
   const degradedNow = next.conditions.find((c) => c.type === 'Degraded');
   if (result.failed && degradedNow) events.push({ type: 'Warning', reason: degradedNow.reason, message: result.failed.error.message });
   const dep = d ? deploymentEvent(prev?.deployment, d) : undefined;
+  if (d) events.push(...analysisEvents(prev?.deployment, d));
   if (dep) events.push(dep);
   const manifest = next.conditions.find((c) => c.type === 'ManifestValid');
   const manifestBefore = prev?.conditions.find((c) => c.type === 'ManifestValid');

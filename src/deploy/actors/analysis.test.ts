@@ -79,8 +79,10 @@ describe('canary analysis on the simulated account', () => {
     expect(verdicts).toEqual(['fail/inconclusive', 'fail/fail']);
     const rate = out.measurements.find((m) => m.name === '5xx-rate')!;
     expect(rate).toMatchObject({ verdict: 'fail', green: 30, blue: 0, failures: 2, failureLimit: 1 });
-    expect(out.checks.find((ch) => ch.name === '5xx-rate')!.message).toBe('green 30 > 2 × blue 0 + 0.5 = 0.5');
+    expect(out.checks.find((ch) => ch.name === '5xx-rate')!.message).toBe('green 30 > 2 × blue 0 + 0.5 = 0.5 (2 failures > limit 1)');
     expect(Object.values(await targetStates(c.elbv2, green))).toEqual(['healthy']);
+    // Value and threshold for status and the dashboard.
+    expect(out.checks.find((ch) => ch.name === '5xx-rate')).toMatchObject({ value: 30, threshold: 0.5, failures: 2, failureLimit: 1 });
   });
 
   it('waits for both sides to be behind a load balancer, and passes a rollout that has no checks', async () => {

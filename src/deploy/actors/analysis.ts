@@ -27,7 +27,7 @@ export interface AnalysisStep {
 /** What it gets back (CanaryAnalysisFacts), with the measurements behind each check. */
 export interface AnalysisOutcome {
   verdict: AnalysisVerdict;
-  checks: Array<{ name: string; verdict: AnalysisVerdict; message: string }>;
+  checks: Array<{ name: string; verdict: AnalysisVerdict; message: string; value?: number; threshold?: number; failures: number; failureLimit: number }>;
   nowMs: number;
   /** This run alone (see AnalysisRun.run). */
   run: AnalysisVerdict;
@@ -54,10 +54,24 @@ function manifestChecks(ctx: DeployPortsContext): (sides: AnalysisSides) => Anal
   return (sides) => analysisChecks(analysis, strategy, sides.green.targetGroup ? 'application' : 'classic');
 }
 
+/** `2 failures > limit 1`, or `1 failure of 1 allowed`. */
+function failuresText(c: CheckMeasurement): string {
+  const n = `${c.failures} failure${c.failures === 1 ? '' : 's'}`;
+  return c.failures > c.failureLimit ? `${n} > limit ${c.failureLimit}` : `${n} of ${c.failureLimit} allowed`;
+}
+
 function outcome(run: AnalysisRun, sides: AnalysisSides, nowMs: number): AnalysisOutcome {
   return {
     verdict: run.verdict,
-    checks: run.checks.map((c) => ({ name: c.name, verdict: c.verdict, message: c.message })),
+    checks: run.checks.map((c) => ({
+      name: c.name,
+      verdict: c.verdict,
+      message: c.verdict === 'fail' ? `${c.message} (${failuresText(c)})` : c.message,
+      ...(c.green !== undefined ? { value: c.green } : {}),
+      ...(c.limit !== undefined && Number.isFinite(c.limit) ? { threshold: c.limit } : {}),
+      failures: c.failures,
+      failureLimit: c.failureLimit,
+    })),
     nowMs,
     run: run.run,
     measurements: run.checks,
@@ -67,7 +81,7 @@ function outcome(run: AnalysisRun, sides: AnalysisSides, nowMs: number): Analysi
 
 function unresolved(sides: AnalysisSides, nowMs: number, message: string): AnalysisOutcome {
   const check = { name: 'resources', verdict: 'inconclusive' as const, message };
-  return { verdict: 'inconclusive', checks: [check], nowMs, run: 'inconclusive', measurements: [{ ...check, failures: 0, failureLimit: 0 }], sides };
+  return { verdict: 'inconclusive', checks: [{ ...check, failures: 0, failureLimit: 0 }], nowMs, run: 'inconclusive', measurements: [{ ...check, failures: 0, failureLimit: 0 }], sides };
 }
 
 export function createAnalyzer(clients: AwsPort, ctx: DeployPortsContext, opts: AnalyzerOptions = {}): Analyze {

@@ -14,6 +14,9 @@ import type { ClockFacts, GroupHealthFacts } from './swap.types';
 
 const { step, set } = stepKit<CanaryContext>();
 
+/** Inconclusive analyses of one weight step before the rollout holds for an operator. */
+export const INCONCLUSIVE_LIMIT = 5;
+
 const failOrRetry = [
   { guard: 'notFound', target: '#canary.rederive', actions: ['recordError', 'noteMissingFromError'] },
   { guard: 'retryable', target: 'wait', actions: 'recordError' },
@@ -25,6 +28,11 @@ function pauseSeconds(context: CanaryContext): number {
   return s && 'pauseSeconds' in s ? s.pauseSeconds : 0;
 }
 
+/** The pause's last analysis left a question open (and it has not been asked too often). */
+function openAnalysis(context: CanaryContext): boolean {
+  return context.analysis?.phase === 'pause' && context.analysis.stepIndex === context.stepIndex && context.analysis.verdict === 'inconclusive' && (context.inconclusive ?? 0) < INCONCLUSIVE_LIMIT;
+}
+
 function analysisInput(context: CanaryContext, phase: 'step' | 'pause') {
   const { fleet, blueGroup } = context.input;
   return { fleet, blueGroup, greenGroup: context.greenGroup, stepIndex: context.stepIndex, weight: context.weight, phase };
@@ -34,7 +42,7 @@ function analysed(phase: 'step' | 'pause') {
   return set(({ context, event }) => {
     const out = event.output as CanaryAnalysisFacts;
     return {
-      analysis: { verdict: out.verdict, checks: out.checks, stepIndex: context.stepIndex, phase, atMs: out.nowMs },
+      analysis: { verdict: out.verdict, checks: out.checks, stepIndex: context.stepIndex, weight: context.weight, phase, atMs: out.nowMs },
       analyses: context.analyses + 1,
       lastAnalysisAtMs: out.nowMs,
     };
@@ -91,8 +99,16 @@ export const canarySteps = {
     always: { target: 'nextStep', actions: set(({ context }) => ({ stepIndex: context.stepIndex + 1, pauseStartedAtMs: undefined, greenWaitStartedAtMs: undefined })) },
   },
   held: {
-    entry: set(({ context }) => ({ message: `${canaryLine(context)}; paused by an operator (rollout resume continues)` })),
-    on: { RESUME: { target: 'nextStep', actions: set(() => ({ paused: false })) } },
+    entry: set(({ context }) => ({
+      message: context.heldBy === 'analysis'
+        ? `${canaryLine(context)}; held: analysis still inconclusive after ${INCONCLUSIVE_LIMIT} tries (rollout resume analyses again, promote goes on, abort goes back to blue)`
+        : `${canaryLine(context)}; paused by an operator (rollout resume continues)`,
+    })),
+    on: {
+      RESUME: { target: 'nextStep', actions: set(() => ({ paused: false, heldBy: undefined })) },
+      // Held by analysis, promote is the operator's word that the step is good: on to the next one.
+      PROMOTE: { guard: ({ context }: { context: CanaryContext }) => context.heldBy === 'analysis', target: 'advance', actions: ['promote', set(() => ({ paused: false, heldBy: undefined }))] },
+    },
   },
   /** Green grows before its weight rises, so serving capacity never drops below desired. */
   scaleGreen: step('retryDelay', {
@@ -171,16 +187,56 @@ export const canarySteps = {
     },
     onError: failOrRetry,
   }),
+  /**
+   * After a weight step: pass goes on, fail aborts, inconclusive (no data yet, failures within
+   * their limit) is analysed again every `analysisIntervalSeconds`, up to INCONCLUSIVE_LIMIT
+   * times; then the rollout holds for an operator (resume, promote or abort) rather than go on blindly.
+   */
   analyzeStep: step<CanaryAnalysisFacts>('retryDelay', {
     src: 'analyze',
     input: ({ context }) => analysisInput(context, 'step'),
-    onDone: [analysisFailed('step'), { target: '#canary.rollout.advance', actions: ['stepDone', analysed('step')] }],
+    onDone: [
+      analysisFailed('step'),
+      {
+        guard: ({ context, event }) => event.output.verdict === 'inconclusive' && (context.inconclusive ?? 0) < INCONCLUSIVE_LIMIT,
+        target: '#canary.rollout.reanalyze',
+        actions: ['stepDone', analysed('step'), set(({ context }) => ({
+          inconclusive: (context.inconclusive ?? 0) + 1,
+          message: `${canaryLine(context)}; analysis inconclusive (${(context.inconclusive ?? 0) + 1} of ${INCONCLUSIVE_LIMIT}), analysing again in ${context.input.analysisIntervalSeconds}s`,
+        }))],
+      },
+      {
+        guard: ({ event }) => event.output.verdict === 'inconclusive',
+        target: '#canary.rollout.held',
+        actions: ['stepDone', analysed('step'), set(() => ({ inconclusive: 0, paused: true, heldBy: 'analysis' as const }))],
+      },
+      { target: '#canary.rollout.advance', actions: ['stepDone', analysed('step'), set(() => ({ inconclusive: 0 }))] },
+    ],
+    onError: { target: 'wait', actions: 'recordError' },
+  }),
+  /** Waits out `analysisIntervalSeconds` after an inconclusive analysis of a weight step. */
+  reanalyze: step<ClockFacts>('pollInterval', {
+    src: 'pollClock',
+    onDone: [
+      {
+        guard: ({ context, event }) => event.output.nowMs - (context.lastAnalysisAtMs ?? event.output.nowMs) >= context.input.analysisIntervalSeconds * 1000,
+        target: '#canary.rollout.analyzeStep',
+        actions: 'stepDone',
+      },
+      { target: 'wait', actions: 'stepDone' },
+    ],
     onError: { target: 'wait', actions: 'recordError' },
   }),
   pause: step<ClockFacts>('pollInterval', {
     src: 'pollClock',
     onDone: [
-      { guard: ({ context, event }) => elapsedMs(context.pauseStartedAtMs, event.output.nowMs) >= pauseSeconds(context) * 1000, target: '#canary.rollout.advance', actions: 'stepDone' },
+      // A pause ends once its time is up, unless its last analysis is still open (a failure within its limit, no data): then
+      // it is analysed again first, up to INCONCLUSIVE_LIMIT times.
+      {
+        guard: ({ context, event }) => elapsedMs(context.pauseStartedAtMs, event.output.nowMs) >= pauseSeconds(context) * 1000 && !openAnalysis(context),
+        target: '#canary.rollout.advance',
+        actions: ['stepDone', set(() => ({ inconclusive: 0 }))],
+      },
       {
         guard: ({ context, event }) => event.output.nowMs - (context.lastAnalysisAtMs ?? context.pauseStartedAtMs ?? event.output.nowMs) >= context.input.analysisIntervalSeconds * 1000,
         target: '#canary.rollout.pauseAnalysis',
@@ -202,7 +258,13 @@ export const canarySteps = {
   pauseAnalysis: step<CanaryAnalysisFacts>('retryDelay', {
     src: 'analyze',
     input: ({ context }) => analysisInput(context, 'pause'),
-    onDone: [analysisFailed('pause'), { target: '#canary.rollout.pause', actions: ['stepDone', analysed('pause')] }],
+    onDone: [
+      analysisFailed('pause'),
+      {
+        target: '#canary.rollout.pause',
+        actions: ['stepDone', analysed('pause'), set(({ context, event }) => ({ inconclusive: event.output.verdict === 'inconclusive' ? (context.inconclusive ?? 0) + 1 : 0 }))],
+      },
+    ],
     onError: { target: 'wait', actions: 'recordError' },
   }),
 };

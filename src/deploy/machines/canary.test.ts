@@ -171,6 +171,36 @@ describe('canary machine', () => {
     expect(world.minServing).toBeGreaterThanOrEqual(10);
   });
 
+  it('analyses an inconclusive weight step again every interval instead of going on, and goes on once it passes', async () => {
+    let stepRuns = 0;
+    const { clock, world, machine } = setup({ verdict: (a) => (a.phase === 'step' && a.weight === 10 && ++stepRuns < 3 ? 'inconclusive' : 'pass') });
+    const { result } = await runToEnd(machine, { clock, input, kind: 'canary' });
+    expect(result.output).toMatchObject({ status: 'succeeded' });
+    const tries = world.analyses.filter((a) => a.phase === 'step' && a.weight === 10);
+    expect(tries.map((a) => a.verdict)).toEqual(['inconclusive', 'inconclusive', 'pass']);
+    for (const [i, t] of tries.slice(1).entries()) expect(t.atMs - tries[i]!.atMs).toBeGreaterThanOrEqual(60_000);
+    // The pause begins only after the step's analysis passed.
+    expect(world.analyses.find((a) => a.phase === 'pause')!.atMs).toBeGreaterThan(tries[2]!.atMs);
+  });
+
+  it('holds for an operator when a weight step stays inconclusive, and PROMOTE goes on from there', async () => {
+    const { clock, world, machine } = setup({ verdict: (a) => (a.phase === 'step' && a.weight === 10 ? 'inconclusive' : 'pass') });
+    let held = '';
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'canary',
+      onTransition: (s: any, handle) => {
+        if (describePhase(s).phase === 'held' && !held) {
+          held = describePhase(s).message;
+          handle.actor.send({ type: 'PROMOTE' });
+        }
+      },
+    });
+    expect(held).toContain('held: analysis still inconclusive after 5 tries');
+    expect(world.analyses.filter((a) => a.phase === 'step' && a.weight === 10)).toHaveLength(6);
+    expect(result.output).toMatchObject({ status: 'succeeded' });
+    expect(world.minServing).toBeGreaterThanOrEqual(10);
+  });
+
   it('survives a crash at any sampled save, before or after the step it invoked, with one green and full capacity', async () => {
     const probe = setup({ verdict: (a) => (a.weight === 50 ? 'fail' : 'pass') });
     const { store, result: expected } = await runToEnd(probe.machine, { clock: probe.clock, input, kind: 'canary' });

@@ -22,6 +22,8 @@ export interface CanaryAnalysisRecord {
   verdict: CanaryVerdict;
   checks: CanaryCheck[];
   stepIndex: number;
+  /** The weight it measured (absent in older snapshots). */
+  weight?: number;
   phase: 'step' | 'pause';
   atMs: number;
 }
@@ -46,6 +48,10 @@ export interface CanaryContext extends Omit<SwapContext, 'input' | 'rollback'> {
   promoted?: 'pauses' | 'full';
   /** PAUSE: hold before the next step until RESUME. */
   paused: boolean;
+  /** Inconclusive analyses of the current weight step so far (absent in older snapshots). */
+  inconclusive?: number;
+  /** Why the rollout holds: an operator's PAUSE, or analysis inconclusive too long. */
+  heldBy?: 'analysis';
 }
 
 export type CanaryEvent =
