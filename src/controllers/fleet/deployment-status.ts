@@ -6,6 +6,7 @@ import type { PhaseDescription } from '../../deploy/machines/phase';
 import type { CanaryProgress, DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import { groupName } from '../../model/names';
+import { loadBalancerInstances } from '../../model/target-groups';
 
 const TIMELINE_CAP = 400;
 
@@ -81,7 +82,7 @@ function swapSides(input: Record<string, unknown>, observed: ObservedFleet | und
   const greenName = groupName(String(input.fleet ?? ''), Number(input.generation ?? 0));
   const side = (name: string): DeploymentSide => {
     const g = observed?.groups.find((x) => x.name === name);
-    const registered = new Map((observed?.loadBalancer?.instances ?? []).map((i) => [i.id, i.state]));
+    const registered = new Map(loadBalancerInstances(observed).map((i) => [i.id, i.state]));
     const inService = g ? g.instances.filter((i) => registered.get(i.id) === 'InService').length : 0;
     return { group: name, inService, desired: g?.desired ?? 0 };
   };
