@@ -36,7 +36,7 @@ describe('drover apply of an ALB fleet', () => {
     expect(group.targetGroups).toEqual([arn('magento-alb-blue')]);
     const [listener] = Object.values(world.elbv2!.listeners);
     expect(listener!.port).toBe(80);
-    expect(listener!.actions[0]!.targetGroups).toEqual([{ arn: arn('magento-alb-blue'), weight: 100 }]);
+    expect(listener!.actions[0]!.targetGroups).toEqual([{ arn: arn('magento-alb-blue'), weight: 100 }, { arn: arn('magento-alb-green'), weight: 0 }]);
     expect(Object.keys(world.loadBalancers ?? {})).toEqual([]);
 
     const again = await drover('apply', '-f', EXAMPLE, '--sim', '--wait', ...state());

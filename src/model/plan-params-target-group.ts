@@ -29,6 +29,8 @@ export interface CreateElbV2ListenerParams {
   listener: DesiredElbV2['listener'];
   /** The group the listener forwards to at weight 100. */
   targetGroupName: string;
+  /** The other group, in the forward action at weight 0 so that its targets are health-checked. */
+  standbyTargetGroupName?: string;
 }
 
 export interface ModifyElbV2ListenerParams {

@@ -50,7 +50,7 @@ function listenerSteps(desired: DesiredFleet, have: ObservedElbV2 | undefined): 
   const resource = `listener/${name}:${want.port}`;
   const l = have?.listener;
   if (!l) {
-    const params = { fleet: desired.name, loadBalancerName: name, listener: want, targetGroupName: targetGroupName(desired.name, 'blue') };
+    const params = { fleet: desired.name, loadBalancerName: name, listener: want, targetGroupName: targetGroupName(desired.name, 'blue'), standbyTargetGroupName: targetGroupName(desired.name, 'green') };
     return [step('createElbV2Listener', resource, 'listener is missing', params)];
   }
   const reasons: string[] = [];

@@ -127,11 +127,13 @@ export const createElbV2Listener: StepHandler<CreateElbV2ListenerParams> = async
   const existing = await call(ctx, `describing listeners of load balancer ${p.loadBalancerName}`, () => clients.elbv2.DescribeListeners({ LoadBalancerArn: lb.LoadBalancerArn }));
   if (existing.Listeners?.some((l) => l.Port === p.listener.port)) return DONE;
   const tg = await targetGroupArn(clients, p.targetGroupName, ctx);
+  // The standby group rides along at weight 0: a group no listener uses is not health-checked (its targets are `unused`).
+  const standby = p.standbyTargetGroupName ? [{ arn: await targetGroupArn(clients, p.standbyTargetGroupName, ctx), weight: 0 }] : [];
   await call(ctx, `creating listener ${p.listener.protocol}:${p.listener.port} of load balancer ${p.loadBalancerName}`, () =>
     clients.elbv2.CreateListener({
       LoadBalancerArn: lb.LoadBalancerArn,
       ...listenerInput(p.listener),
-      DefaultActions: forwardAction([{ arn: tg, weight: 100 }]),
+      DefaultActions: forwardAction([{ arn: tg, weight: 100 }, ...standby]),
       Tags: ownedTagList(ctx.fleet),
     }),
   );
