@@ -53,13 +53,14 @@ describe('loadManifestDir', () => {
 
   it('loads the repository manifests directory, skipping schema/', () => {
     expect(listManifestFiles(join(ROOT, 'manifests')).map((f) => f.slice(ROOT.length + 1))).toEqual([
+      'manifests/examples/magento-alb.yaml',
       'manifests/examples/magento-marketplace.yaml',
       'manifests/examples/minimal.yaml',
       'manifests/examples/two-fleets.yaml',
     ]);
     const { fleets, errors } = loadManifestDir(join(ROOT, 'manifests'));
     expect(errors).toEqual([]);
-    expect(fleets.map((f) => f.name)).toEqual(['magento-marketplace', 'minimal', 'storefront', 'admin']);
+    expect(fleets.map((f) => f.name)).toEqual(['magento-alb', 'magento-marketplace', 'minimal', 'storefront', 'admin']);
   });
 });
 

@@ -47,7 +47,7 @@ describe('the published JSON Schema', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const validate = ajv.compile(committed);
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
-    expect(files.sort()).toEqual(['magento-marketplace.yaml', 'minimal.yaml', 'two-fleets.yaml']);
+    expect(files.sort()).toEqual(['magento-alb.yaml', 'magento-marketplace.yaml', 'minimal.yaml', 'two-fleets.yaml']);
     for (const f of files) {
       const text = readFileSync(join(EXAMPLES, f), 'utf8');
       expect(text.startsWith('# yaml-language-server: $schema=../schema/fleet.schema.json\n')).toBe(true);

@@ -6,6 +6,7 @@
 import { API_VERSION, KIND_FLEET } from '../model/fleet';
 import { DEFAULTS, DURATION_KEYWORD, DurationRange } from './schema-defaults';
 import { ANALYSIS_SCHEMA } from './schema-analysis';
+import { ELBV2_LISTENER_SCHEMA, TARGET_GROUP_SCHEMA } from './schema-target-group';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -111,8 +112,11 @@ const healthCheck = obj('ELB health check.', ['target', 'interval', 'timeout', '
   unhealthyThreshold: int('Consecutive failures before OutOfService (AWS: 2-10).', 2, 10),
 });
 
-const loadBalancer = obj('The Classic ELB in front of the fleet.', ['listeners', 'healthCheck'], {
-  name: ref('elbName', 'ELB name; defaults to metadata.name.'),
+const loadBalancerFields = obj('The load balancer in front of the fleet: a Classic ELB (the default) or, with `type`, an Application or Network Load Balancer with two target groups.', [], {
+  type: { type: 'string', description: '`classic` (default): listeners + healthCheck; `application` or `network`: listener + targetGroup.', enum: ['classic', 'application', 'network'], default: 'classic' },
+  listener: ELBV2_LISTENER_SCHEMA,
+  targetGroup: TARGET_GROUP_SCHEMA,
+  name: ref('elbName', 'Load balancer name; defaults to metadata.name.'),
   listeners: { type: 'array', description: 'Listeners (1-100).', minItems: 1, maxItems: 100, items: listener },
   healthCheck,
   connectionDraining: duration('Connection draining timeout; 0s disables draining.', { min: 0, max: 3600 }, DEFAULTS.connectionDraining),
@@ -123,6 +127,13 @@ const loadBalancer = obj('The Classic ELB in front of the fleet.', ['listeners',
     DEFAULTS.healthCheckGracePeriod,
   ),
 });
+
+const loadBalancer: JsonSchema = {
+  ...loadBalancerFields,
+  if: { properties: { type: { enum: ['application', 'network'] } }, required: ['type'] },
+  then: { required: ['listener', 'targetGroup'] },
+  else: { required: ['listeners', 'healthCheck'] },
+};
 
 function scalingRule(direction: 'out' | 'in'): JsonSchema {
   const adjustment: JsonSchema =

@@ -6,6 +6,7 @@ import { formatDuration, parseDuration } from '../util/clock';
 import { DocContext } from './doc-context';
 import { unknownInstanceTypeMessage } from './instance-types';
 import { checkAnalysis } from './semantic-analysis';
+import { checkTargetGroupLoadBalancer } from './semantic-target-group';
 import { Path } from './yaml-locate';
 
 type Dict = Record<string, unknown>;
@@ -171,4 +172,5 @@ export function checkSemantics(ctx: DocContext, data: unknown): void {
   checkInstanceTypes(ctx, data);
   checkAnalysis(ctx, data);
   checkCanary(ctx, data);
+  checkTargetGroupLoadBalancer(ctx, data);
 }

@@ -6,6 +6,7 @@ import type { BakeRecipe, CanaryPolicy, CanaryStep, DeployPolicy, DesiredFleet, 
 import { parseDuration } from '../util/clock';
 import { DEFAULTS } from './schema-defaults';
 import { toAnalysis } from './to-analysis';
+import { toElbV2 } from './to-desired-target-group';
 
 /* The input has passed the schema, so field access below is safe; `any` keeps this file readable. */
 type Raw = any;
@@ -33,6 +34,7 @@ function toListener(l: Raw): Listener {
 }
 
 function toLoadBalancer(lb: Raw, fleetName: string): DesiredLoadBalancer {
+  if (lb.type === 'application' || lb.type === 'network') return toElbV2LoadBalancer(lb, fleetName);
   const hc = lb.healthCheck;
   return {
     name: lb.name ?? fleetName,
@@ -46,6 +48,27 @@ function toLoadBalancer(lb: Raw, fleetName: string): DesiredLoadBalancer {
     },
     connectionDrainingSeconds: secs(lb.connectionDraining ?? DEFAULTS.connectionDraining),
     crossZone: lb.crossZone ?? DEFAULTS.crossZone,
+    healthCheckGracePeriodSeconds: secs(lb.healthCheckGracePeriod ?? DEFAULTS.healthCheckGracePeriod),
+  };
+}
+
+/** An ALB/NLB: no Classic listeners; the Classic-shaped health check mirrors the target group's (for status). */
+function toElbV2LoadBalancer(lb: Raw, fleetName: string): DesiredLoadBalancer {
+  const elbv2 = toElbV2(lb);
+  const tg = elbv2.targetGroup;
+  return {
+    name: lb.name ?? fleetName,
+    elbv2,
+    listeners: [],
+    healthCheck: {
+      target: `${tg.protocol}:${tg.port}${tg.healthCheck.path ?? ''}`,
+      intervalSeconds: tg.healthCheck.intervalSeconds,
+      timeoutSeconds: tg.healthCheck.timeoutSeconds,
+      healthyThreshold: tg.healthCheck.healthyThreshold,
+      unhealthyThreshold: tg.healthCheck.unhealthyThreshold,
+    },
+    connectionDrainingSeconds: tg.deregistrationDelaySeconds,
+    crossZone: true,
     healthCheckGracePeriodSeconds: secs(lb.healthCheckGracePeriod ?? DEFAULTS.healthCheckGracePeriod),
   };
 }

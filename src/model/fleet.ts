@@ -92,9 +92,36 @@ export interface HealthCheck {
   unhealthyThreshold: number;
 }
 
+/** `spec.loadBalancer.type`: a Classic ELB (the default) or an ELBv2 load balancer with target groups. */
+export type LoadBalancerType = 'classic' | 'application' | 'network';
+
+/** The target group template drover stamps twice per fleet (`<fleet>-blue`, `<fleet>-green`). */
+export interface DesiredTargetGroup {
+  protocol: 'HTTP' | 'HTTPS' | 'TCP';
+  port: number;
+  healthCheck: {
+    /** HTTP(S) only. */
+    path?: string;
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+  };
+  deregistrationDelaySeconds: number;
+}
+
+/** An Application or Network Load Balancer: one listener forwarding to the serving target group. */
+export interface DesiredElbV2 {
+  type: 'application' | 'network';
+  listener: { protocol: 'HTTP' | 'HTTPS' | 'TCP' | 'TLS'; port: number; certificateArn?: string };
+  targetGroup: DesiredTargetGroup;
+}
+
 export interface DesiredLoadBalancer {
-  /** Classic ELB name; defaults to the fleet name. At most 32 characters. */
+  /** Classic ELB name, or the ALB/NLB name; defaults to the fleet name. At most 32 characters. */
   name: string;
+  /** Set when `type` is application or network; the Classic fields below are then unused (listeners empty). */
+  elbv2?: DesiredElbV2;
   listeners: Listener[];
   healthCheck: HealthCheck;
   connectionDrainingSeconds: number;

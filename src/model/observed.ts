@@ -28,6 +28,8 @@ export type ImageState = 'pending' | 'available' | 'failed' | 'missing';
 export interface ObservedFleet {
   name: string;
   loadBalancer?: ObservedLoadBalancer;
+  /** The ALB/NLB, its listener and target groups, for a fleet whose manifest names one. */
+  elbv2?: ObservedElbV2;
   launchTemplate?: ObservedLaunchTemplate;
   /** All Auto Scaling groups tagged for this fleet (more than one during a blue/green swap). */
   groups: ObservedGroup[];
@@ -184,4 +186,30 @@ export interface ObservedPolicy {
   adjustment: number;
   adjustmentType: string;
   cooldownSeconds: number;
+}
+
+/** An ELBv2 target's health (TargetHealth.State). */
+export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable';
+
+export interface ObservedTargetGroup {
+  name: string;
+  arn: string;
+  protocol: string;
+  port: number;
+  tags: Tags;
+  healthCheck: { path?: string; intervalSeconds: number; timeoutSeconds: number; healthyThreshold: number; unhealthyThreshold: number };
+  deregistrationDelaySeconds: number;
+  targets: Array<{ id: string; state: TargetHealthState }>;
+}
+
+export interface ObservedElbV2 {
+  name: string;
+  arn: string;
+  type: string;
+  dnsName: string;
+  tags: Tags;
+  /** The listener drover owns (the load balancer's first), with its forward weights by target group name. */
+  listener?: { arn: string; protocol: string; port: number; certificateArn?: string; forward: Array<{ targetGroupName: string; weight: number }> };
+  /** drover's target groups of this fleet, by ownership tag. */
+  targetGroups: ObservedTargetGroup[];
 }

@@ -3,6 +3,7 @@
  * the same kind reads. JSON-only data (plans are printed with `plan -o json`).
  */
 import type { DesiredStorage, HealthCheck, Listener } from './fleet';
+import type { TargetGroupStepParams } from './plan-params-target-group';
 
 // ---- load balancer
 
@@ -152,6 +153,8 @@ export interface CreateGroupParams {
   desired: number;
   subnets: string[];
   loadBalancerName: string;
+  /** On an ALB/NLB: the target group the group attaches to (instead of the Classic ELB). */
+  targetGroupName?: string;
   healthCheckGracePeriodSeconds: number;
   /** The group waits until this file system and its mount targets are available. */
   fileSystemToken?: string;
@@ -237,7 +240,7 @@ export interface NameTakenParams {
 }
 
 /** Each step kind and its parameters. `kind` is a camelCase verb phrase. */
-export interface PlanStepParams {
+export interface PlanStepParams extends TargetGroupStepParams {
   // load balancer
   createLoadBalancer: CreateLoadBalancerParams;
   configureHealthCheck: ConfigureHealthCheckParams;

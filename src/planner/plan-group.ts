@@ -10,6 +10,7 @@ import type { PlanStep } from '../model/plan';
 import type { UpdateGroupParams } from '../model/plan-params';
 import { wantedHooks } from './plan-hooks';
 import { drift, nameTaken, sameSet, step } from './steps';
+import { servingTargetGroup } from './plan-target-group';
 
 export function planGroup(desired: DesiredFleet, observed: ObservedFleet, active: ObservedGroup | undefined): PlanStep[] {
   if (!active) return [createGroup(desired, observed)];
@@ -37,6 +38,7 @@ function createGroup(desired: DesiredFleet, observed: ObservedFleet): PlanStep {
     desired: clamp(cap.desired, cap.min, cap.max),
     subnets: desired.network.subnets,
     loadBalancerName: desired.loadBalancer.name,
+    ...(desired.loadBalancer.elbv2 ? { targetGroupName: servingTargetGroup(desired, observed) } : {}),
     healthCheckGracePeriodSeconds: desired.loadBalancer.healthCheckGracePeriodSeconds,
     // Instances mount the share at boot: the group waits until every mount target is available.
     ...(desired.storage ? { fileSystemToken: resourceNames(desired.name).efsCreationToken } : {}),
@@ -69,6 +71,8 @@ function updateGroup(desired: DesiredFleet, g: ObservedGroup): PlanStep[] {
 }
 
 function attachment(desired: DesiredFleet, observed: ObservedFleet, g: ObservedGroup): PlanStep[] {
+  // A group on target groups is attached when created; the swap moves traffic between the groups.
+  if (desired.loadBalancer.elbv2) return [];
   const lbName = desired.loadBalancer.name;
   if (!g.loadBalancerNames.includes(lbName)) {
     return [

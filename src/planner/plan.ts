@@ -18,6 +18,7 @@ import { planHooks } from './plan-hooks';
 import { planImages } from './plan-images';
 import { planLaunchTemplate } from './plan-launch-template';
 import { planLoadBalancer } from './plan-load-balancer';
+import { planTargetGroups } from './plan-target-group';
 import { planScaling } from './plan-scaling';
 import { planStorage } from './plan-storage';
 
@@ -28,7 +29,7 @@ export function plan(desired: DesiredFleet, observed: ObservedFleet): Plan {
   const scaling = planScaling(desired, observed, active?.name ?? groupName(desired.name, 1));
   const steps = [
     ...storage.ensure,
-    ...planLoadBalancer(desired, observed),
+    ...(desired.loadBalancer.elbv2 ? planTargetGroups(desired, observed) : planLoadBalancer(desired, observed)),
     ...template.steps,
     ...planGroup(desired, observed, active),
     ...planHooks(desired, active),

@@ -8,6 +8,7 @@ import type { Plan } from '../model/plan';
 import { activeGroup } from './active-group';
 import { plan as computePlan } from './plan';
 import { isImageRetentionStep } from './plan-images';
+import { loadBalancerInstances } from '../model/target-groups';
 
 export interface Readiness {
   ready: boolean;
@@ -22,7 +23,7 @@ export function assessReadiness(desired: DesiredFleet, observed: ObservedFleet, 
   const steps = (planned ?? computePlan(desired, observed)).steps.filter((s) => !isImageRetentionStep(s));
   const group = activeGroup(observed, desired.loadBalancer.name);
   const lbName = desired.loadBalancer.name;
-  const healthy = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'InService').map((i) => i.id));
+  const healthy = new Set(loadBalancerInstances(observed).filter((i) => i.state === 'InService').map((i) => i.id));
   const inService = (group?.instances ?? []).filter((i) => i.lifecycle === 'inService' && healthy.has(i.id)).length;
   const want = group?.desired ?? desired.capacity.desired;
   const base = { inService, desired: want };

@@ -7,6 +7,7 @@ import type { CanaryProgress, DeploymentStatus, DeploymentSide, TimelinePoint } 
 import type { ObservedFleet } from '../../model/observed';
 import { groupName } from '../../model/names';
 import type { CanaryCheck } from '../../model/deploy-io';
+import { loadBalancerInstances } from '../../model/target-groups';
 
 const TIMELINE_CAP = 400;
 
@@ -91,7 +92,7 @@ function swapSides(input: Record<string, unknown>, observed: ObservedFleet | und
   const greenName = groupName(String(input.fleet ?? ''), Number(input.generation ?? 0));
   const side = (name: string): DeploymentSide => {
     const g = observed?.groups.find((x) => x.name === name);
-    const registered = new Map((observed?.loadBalancer?.instances ?? []).map((i) => [i.id, i.state]));
+    const registered = new Map(loadBalancerInstances(observed).map((i) => [i.id, i.state]));
     const inService = g ? g.instances.filter((i) => registered.get(i.id) === 'InService').length : 0;
     return { group: name, inService, desired: g?.desired ?? 0 };
   };
@@ -101,7 +102,7 @@ function swapSides(input: Record<string, unknown>, observed: ObservedFleet | und
 /** Instances of a side not InService at the load balancer: green still booting, blue still draining. Only counts above zero are kept. */
 function inTransit(input: Record<string, unknown>, observed: ObservedFleet | undefined): { greenBooting?: number; blueDraining?: number } {
   if (!observed) return {};
-  const inLb = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'InService').map((i) => i.id));
+  const inLb = new Set(loadBalancerInstances(observed).filter((i) => i.state === 'InService').map((i) => i.id));
   const group = (name: string) => observed.groups.find((g) => g.name === name)?.instances ?? [];
   const green = group(groupName(String(input.fleet ?? ''), Number(input.generation ?? 0)));
   const blue = group(String(input.blueGroup ?? ''));

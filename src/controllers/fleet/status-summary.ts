@@ -6,6 +6,7 @@ import type { DesiredFleet } from '../../model/fleet';
 import type { DeploymentStatus, ElbHealth, FleetStatusSpec, GroupColor, GroupStatus, InstanceStatus, ObservedSummary } from '../../model/fleet-status';
 import type { InstanceLifecycle, ObservedFleet, ObservedGroup } from '../../model/observed';
 import { activeAmi, activeGroup } from '../../planner/active-group';
+import { loadBalancerInstances } from '../../model/target-groups';
 
 export function specSummary(desired: DesiredFleet): FleetStatusSpec {
   const bake = desired.image.bake;
@@ -80,7 +81,7 @@ function groupStatus(g: ObservedGroup, color: GroupColor, ami: string | undefine
 }
 
 export function observedSummary(desired: DesiredFleet, observed: ObservedFleet, deployment?: DeploymentStatus): ObservedSummary {
-  const health: HealthMap = new Map((observed.loadBalancer?.instances ?? []).map((i) => [i.id, i.state]));
+  const health: HealthMap = new Map(loadBalancerInstances(observed).map((i) => [i.id, i.state]));
   const colors = groupColors(observed.groups, deployment);
   const groups = [...observed.groups].sort((a, b) => a.generation - b.generation);
   const active = activeGroup(observed, desired.loadBalancer.name);
@@ -103,7 +104,7 @@ export function servingAmi(desired: DesiredFleet, observed: ObservedFleet): stri
 
 /** Instances that are failing right now: unhealthy in the group or OutOfService on the load balancer. */
 export function failingInstanceIds(observed: ObservedFleet): string[] {
-  const out = new Set((observed.loadBalancer?.instances ?? []).filter((i) => i.state === 'OutOfService').map((i) => i.id));
+  const out = new Set(loadBalancerInstances(observed).filter((i) => i.state === 'OutOfService').map((i) => i.id));
   const ids = observed.groups.flatMap((g) => g.instances.filter((i) => i.healthStatus === 'Unhealthy' || (i.lifecycle === 'inService' && out.has(i.id))));
   return [...new Set(ids.map((i) => i.id))].sort();
 }

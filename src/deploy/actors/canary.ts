@@ -12,6 +12,7 @@ import { deployError, type DeployPortsContext } from '../../providers/deploy-con
 import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
 import { setGroupSize, sizeBounds, tagGroup } from '../../providers/autoscaling/swap-groups';
 import { setClassicWeight } from '../../providers/loadbalancer/canary-weight';
+import { setTargetGroupWeight } from '../../providers/targetgroup/canary-weight';
 import { createSwapPorts } from './swap';
 
 /** Judges green against blue now; the analysis evaluator plugs in here. `nowMs` is filled in when missing. */
@@ -36,7 +37,7 @@ export function createCanaryPorts(clients: AwsPort, ctx: DeployPortsContext, ana
   return {
     ...createSwapPorts(clients, ctx),
     scaleGreen: (p) => scaleGreen(clients, ctx, p),
-    setTrafficWeight: (p) => setClassicWeight(clients, ctx, p),
+    setTrafficWeight: (p) => (ctx.fleet.loadBalancer.elbv2 ? setTargetGroupWeight : setClassicWeight)(clients, ctx, p),
     keepGreen: (p) => tagGroup(clients, ctx, p.groupName, { [TAG_KEPT]: p.reason }),
     analyze: async (p) => {
       const out = await analyze(p);

@@ -1,5 +1,6 @@
 /** Apply handlers for Auto Scaling groups. */
 import { call } from '../../aws/call';
+import { targetGroupArn } from '../targetgroup/apply';
 import { ownershipTags, TAG_GENERATION, TAG_ROLE } from '../../model/names';
 import { isNotFound } from '../../aws/errors';
 import { createOwned, DONE, tolerateNotFound, waiting, type StepHandler, tagsIfFound } from '../apply-context';
@@ -31,6 +32,7 @@ export const createAutoScalingGroup: StepHandler<CreateGroupParams> = async (cli
     ctx,
     what,
     async () => {
+      const attach = p.targetGroupName ? { TargetGroupARNs: [await targetGroupArn(clients, p.targetGroupName, ctx)] } : { LoadBalancerNames: [p.loadBalancerName] };
       await call(ctx, what, () =>
         clients.autoScaling.CreateAutoScalingGroup({
           AutoScalingGroupName: p.name,
@@ -39,7 +41,7 @@ export const createAutoScalingGroup: StepHandler<CreateGroupParams> = async (cli
           MaxSize: p.max,
           DesiredCapacity: p.desired,
           VPCZoneIdentifier: p.subnets.join(','),
-          LoadBalancerNames: [p.loadBalancerName],
+          ...attach,
           HealthCheckType: 'ELB',
           HealthCheckGracePeriod: p.healthCheckGracePeriodSeconds,
           Tags: Object.entries(tags).map(([Key, Value]) => ({

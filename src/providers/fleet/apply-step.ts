@@ -15,6 +15,7 @@ import { createLaunchTemplate, createLaunchTemplateVersion, deleteLaunchTemplate
 import * as lb from '../loadbalancer/apply';
 import { deleteAlarm, deleteScalingPolicy, putMetricAlarm, putScalingPolicy } from '../scaling/apply';
 import * as storage from '../storage/apply';
+import * as tg from '../targetgroup/apply';
 
 /** One handler per kind, typed by the params of its kind. */
 const HANDLERS: { [K in ApplyKind]: StepHandler<PlanStepParams[K]> } = {
@@ -47,6 +48,11 @@ const HANDLERS: { [K in ApplyKind]: StepHandler<PlanStepParams[K]> } = {
   putMetricAlarm,
   deleteAlarm,
   deregisterImage,
+  createElbV2LoadBalancer: tg.createElbV2LoadBalancer,
+  createTargetGroup: tg.createTargetGroup,
+  modifyTargetGroup: tg.modifyTargetGroup,
+  createElbV2Listener: tg.createElbV2Listener,
+  modifyElbV2Listener: tg.modifyElbV2Listener,
 };
 
 /** The handler of the step's kind, given that kind's params. */

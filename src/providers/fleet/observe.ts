@@ -12,6 +12,7 @@ import { observeLaunchFailures } from '../autoscaling/observe-launch-failures';
 import { withLaunchTimes } from '../autoscaling/launch-times';
 import { observeGroupHooks } from '../autoscaling/observe-hooks';
 import { observeLoadBalancer } from '../loadbalancer/observe';
+import { observeElbV2 } from '../targetgroup/observe';
 import { observeEfsSecurityGroup, observeFileSystem, observeSubnetZones } from '../storage/observe';
 
 export async function observeFleet(clients: AwsPort, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
@@ -28,21 +29,23 @@ export async function observeFleet(clients: AwsPort, desired: DesiredFleet, ctx:
     ]);
     return { g, lt, policies };
   };
-  const [{ g, lt, policies }, lb, alarms, fs, sg, subnetZones, images] = await Promise.all([
+  const [{ g, lt, policies }, lb, alarms, fs, sg, subnetZones, images, v2] = await Promise.all([
     compute(),
-    observeLoadBalancer(clients, desired, r),
+    desired.loadBalancer.elbv2 ? Promise.resolve({ loadBalancer: undefined, conflict: undefined }) : observeLoadBalancer(clients, desired, r),
     observeAlarms(clients, fleet, r),
     observeFileSystem(clients, fleet, r),
     observeEfsSecurityGroup(clients, fleet, r),
     desired.storage ? observeSubnetZones(clients, desired.network.subnets, r) : Promise.resolve(undefined),
     observeImages(clients, desired, r, !!desired.deletion || !!ctx.deleting),
+    observeElbV2(clients, desired, r),
   ]);
-  const conflicts: NameConflict[] = [lb.conflict, lt.conflict, g.conflict, fs.conflict, sg.conflict, ...alarms.conflicts].filter(
+  const conflicts: NameConflict[] = [lb.conflict, v2.conflict, lt.conflict, g.conflict, fs.conflict, sg.conflict, ...alarms.conflicts].filter(
     (c): c is NameConflict => !!c,
   );
   const observed: ObservedFleet = {
     name: fleet,
     ...(lb.loadBalancer ? { loadBalancer: lb.loadBalancer } : {}),
+    ...(v2.elbv2 ? { elbv2: v2.elbv2 } : {}),
     ...(lt.launchTemplate ? { launchTemplate: lt.launchTemplate } : {}),
     groups: g.groups,
     ...(fs.fileSystem ? { fileSystem: fs.fileSystem } : {}),
