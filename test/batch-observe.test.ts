@@ -46,10 +46,9 @@ describe('batched observe of many fleets', () => {
     const { result: second, calls } = await env.clients.calls.measure(() => observeAll(env, fleets));
     expect(second.observed.map(facts)).toEqual(unbatched.observed.map(facts));
     expect(second.reads).toBeLessThan(first.reads);
-    // Per fleet only what has no batch form and is not remembered while nothing changes: load
-    // balancer attributes, the file system's mount targets, the baked images. The rest is one batch.
+    // Per fleet only what has no batch form and is not remembered while nothing changes: the file
+    // system's mount targets, the baked images. The rest is one batch.
     expect(calls.byOperation).toEqual({
-      'ElasticLoadBalancing:DescribeLoadBalancerAttributes': 4,
       'EFS:DescribeMountTargets': 4,
       'EC2:DescribeImages': 4,
       'AutoScaling:DescribeAutoScalingGroups': 1,
@@ -59,6 +58,21 @@ describe('batched observe of many fleets', () => {
       'EC2:DescribeSecurityGroups': 1,
       'EFS:DescribeFileSystems': 1,
     });
+  });
+
+  it('reads remembered answers again once they are older than the memo age (30 to 60 minutes)', async () => {
+    const { env, fleets } = await world(2);
+    const cache = resyncObservations(env.clients, { logger: env.logger, sleep: env.sleep, nowMs: () => env.clock.nowMs() });
+    env.ownershipCache.observations = cache;
+    const pass = async () => {
+      cache.startPass(fleets);
+      return (await env.clients.calls.measure(() => observeAll(env, fleets))).calls.byOperation['ElasticLoadBalancing:DescribeLoadBalancerAttributes'] ?? 0;
+    };
+    expect(await pass()).toBe(2);
+    env.clock.advance(5 * 60_000);
+    expect(await pass()).toBe(0);
+    env.clock.advance(61 * 60_000);
+    expect(await pass()).toBe(2);
   });
 
   it('sees a change made behind its back in the next batch, and re-reads what depends on the changed group', async () => {

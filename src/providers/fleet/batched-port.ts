@@ -3,7 +3,8 @@
  * answered are served from the fleet's slice (batch-observe.ts), the rest go to AWS. Answers
  * that only change when the fleet's groups, load balancer or launch template change (scaling
  * policies, lifecycle hooks, launch template versions, and instance health while every instance
- * is InService) are remembered per fleet and served again while those stay the same.
+ * is InService, load balancer attributes) are remembered per fleet and served again while those
+ * stay the same, for at most the memo's age (the ObservationCache spreads it per fleet).
  */
 import type { AwsInput, AwsOutput, AwsPort } from '../../aws/port';
 import { TAG_FLEET } from '../../model/names';
@@ -13,6 +14,10 @@ import type { FleetSlice } from './batch-observe';
 export interface FleetMemo {
   fingerprint: string;
   answers: Map<string, unknown>;
+  /** When the answers were first remembered; they are read again once older than `maxAgeMs`. */
+  sinceMs?: number;
+  /** Per fleet (spread so that not every fleet re-reads in the same pass). */
+  maxAgeMs?: number;
 }
 
 export function sliceFingerprint(s: FleetSlice): string {
@@ -22,9 +27,11 @@ export function sliceFingerprint(s: FleetSlice): string {
 /** `memo` is read and refreshed in place; pass the fleet's memo from the ObservationCache. */
 export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPort {
   const fingerprint = sliceFingerprint(s);
-  if (memo.fingerprint !== fingerprint) {
+  const stale = memo.sinceMs !== undefined && memo.maxAgeMs !== undefined && s.atMs - memo.sinceMs > memo.maxAgeMs;
+  if (memo.fingerprint !== fingerprint || stale) {
     memo.fingerprint = fingerprint;
     memo.answers.clear();
+    memo.sinceMs = s.atMs;
   }
   const remembered = <T>(key: string, fetch: () => Promise<T>, keep: (out: T) => boolean = () => true) => {
     if (memo.answers.has(key)) return Promise.resolve(memo.answers.get(key) as T);
@@ -60,6 +67,9 @@ export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPo
       const mine = s.loadBalancerTags && names.length === 1 && names[0] === s.loadBalancer?.LoadBalancerName;
       return mine ? Promise.resolve({ TagDescriptions: [{ LoadBalancerName: names[0], Tags: s.loadBalancerTags }], $metadata: {} }) : aws.elb.DescribeTags(input);
     }) as AwsPort['elb']['DescribeTags'],
+    // Drift of the attributes (draining, cross-zone) is seen within the memo's age, or at once after an event or a write.
+    DescribeLoadBalancerAttributes: ((input: AwsInput<'ElasticLoadBalancing', 'DescribeLoadBalancerAttributes'>) =>
+      remembered(key('DescribeLoadBalancerAttributes', input), () => aws.elb.DescribeLoadBalancerAttributes(input))) as AwsPort['elb']['DescribeLoadBalancerAttributes'],
     DescribeInstanceHealth: ((input: AwsInput<'ElasticLoadBalancing', 'DescribeInstanceHealth'>) =>
       remembered(
         key('DescribeInstanceHealth', input),

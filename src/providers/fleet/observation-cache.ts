@@ -18,10 +18,20 @@ export interface ObservationCacheOptions {
   read: (fleets: DesiredFleet[]) => Promise<Map<string, FleetSlice>>;
   ttlMs?: number;
   chunk?: number;
+  memoMaxAgeMs?: number;
 }
 
 export const OBSERVATION_TTL_MS = 10_000;
 export const OBSERVATION_CHUNK = 50;
+/** Remembered answers (batched-port.ts) are read again after 30 to 60 minutes, spread by fleet. */
+export const MEMO_MAX_AGE_MS = 30 * 60_000;
+
+/** `base` to `2 × base`, fixed per fleet name. */
+function spread(fleet: string, base: number): number {
+  let h = 0;
+  for (const c of fleet) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return base + Math.round(((h % 1000) / 1000) * base);
+}
 
 export class ObservationCache {
   private readonly slices = new Map<string, FleetSlice>();
@@ -46,7 +56,11 @@ export class ObservationCache {
     if (!this.slices.has(fleet) && this.pending.has(fleet)) await this.fill(fleet);
     else if (this.inflight.has(fleet)) await this.inflight.get(fleet);
     const s = this.slices.get(fleet);
-    if (!s) return undefined;
+    if (!s) {
+      // Outside a pass this reconcile follows a write or an event: forget what was remembered.
+      this.memos.delete(fleet);
+      return undefined;
+    }
     this.slices.delete(fleet);
     if (this.o.nowMs() - s.atMs > (this.o.ttlMs ?? OBSERVATION_TTL_MS)) {
       this.stats.expired++;
@@ -59,13 +73,8 @@ export class ObservationCache {
   /** Remembered answers of the fleet (batched-port.ts). */
   memo(fleet: string): FleetMemo {
     let m = this.memos.get(fleet);
-    if (!m) this.memos.set(fleet, (m = { fingerprint: '', answers: new Map() }));
+    if (!m) this.memos.set(fleet, (m = { fingerprint: '', answers: new Map(), maxAgeMs: spread(fleet, this.o.memoMaxAgeMs ?? MEMO_MAX_AGE_MS) }));
     return m;
-  }
-
-  /** The fleet was observed unbatched (after a write or an event): forget what was remembered for it. */
-  observedUnbatched(fleet: string): void {
-    this.memos.delete(fleet);
   }
 
   /** An event for the fleet, or its manifest changed: its next reconcile reads the world. */

@@ -23,11 +23,7 @@ async function portFor(aws: AwsPort, fleet: string, ctx: ObserveContext): Promis
   const cache = ctx.cache.observations;
   if (!cache) return aws;
   const slice = await cache.take(fleet);
-  if (!slice) {
-    cache.observedUnbatched(fleet);
-    return aws;
-  }
-  return batchedPort(aws, slice, cache.memo(fleet));
+  return slice ? batchedPort(aws, slice, cache.memo(fleet)) : aws;
 }
 
 export async function observeFleet(aws: AwsPort, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
