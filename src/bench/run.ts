@@ -11,6 +11,7 @@ import { benchFleets, summarizeFleets } from './fleets-100.bench';
 import { benchIntake, summarizeIntake } from './intake.bench';
 import { benchObservePlan } from './observe-plan.bench';
 import { benchProcessKills, type ProcessKillResult } from './process-kills';
+import { benchScale, summarizeScale } from './scale.bench';
 import { benchSimScale, summarizeSimScale } from './sim-scale.bench';
 import { benchSwapStrategies, type SwapStrategyRow } from './swap-strategies.bench';
 
@@ -25,6 +26,7 @@ interface Suite {
 interface BenchFlags {
   seed?: number;
   kills?: number;
+  fleets?: number;
 }
 
 const SUITES: Suite[] = [
@@ -73,6 +75,12 @@ const SUITES: Suite[] = [
     summarize: summarizeSimScale,
   },
   {
+    name: 'scale',
+    explicit: true,
+    run: (root, flags) => benchScale(root, flags.fleets ?? 2000, (line) => process.stdout.write(`    ${line}\n`)),
+    summarize: summarizeScale,
+  },
+  {
     name: 'process-kills',
     explicit: true,
     run: (root, flags) =>
@@ -83,12 +91,12 @@ const SUITES: Suite[] = [
   },
 ];
 
-/** `--seed N`, `--kills N`; everything else not starting with - names a suite. */
+/** `--seed N`, `--kills N`, `--fleets N`; everything else not starting with - names a suite. */
 function parseArgs(args: string[]): { only: string[]; flags: BenchFlags } {
   const only: string[] = [];
   const flags: BenchFlags = {};
   for (let i = 0; i < args.length; i++) {
-    const m = /^--(seed|kills)(?:=(.*))?$/.exec(args[i]);
+    const m = /^--(seed|kills|fleets)(?:=(.*))?$/.exec(args[i]);
     if (!m) {
       if (!args[i].startsWith('-')) only.push(args[i]);
       continue;

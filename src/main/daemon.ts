@@ -13,7 +13,7 @@ import { backoffDelay, DEFAULT_RETRY } from '../aws/call';
 import { isTransient } from '../aws/errors';
 import { sqsEventQueue } from '../providers/events/queue';
 import { lifecycleActionsPort } from '../providers/autoscaling/lifecycle-actions';
-import { OwnershipCache } from '../providers/observe';
+import { OwnershipCache, resyncObservations } from '../providers/observe';
 import { limitAwsCalls } from '../aws/rate-limit';
 import { fleetReconciler, type ReconcilerContext, type ReconcilerFactory } from './fleet-reconciler';
 import { AwsRateBudgets } from '../aws/rate-budgets';
@@ -70,6 +70,12 @@ export interface DaemonOptions {
   rateBudget?: AwsRateBudgets | false;
   /** Per service and class overrides of the default budgets' table (ignored with `rateBudget`). */
   rateLimits?: RateTableOverrides;
+  /**
+   * Observe fleets in cross-fleet batches during resync passes (issue 14). Off by default: a
+   * batch slice may be up to 10 s old when its plan is applied, and the rule is to re-observe
+   * before acting; the scale bench turns it on.
+   */
+  batchObserve?: boolean;
   random?: () => number;
   /** Bound on waiting for in-flight reconciles at stop. Default 25 s. */
   graceMs?: number;
@@ -112,6 +118,8 @@ export class Daemon {
   private readonly intakeStop = new AbortController();
   private readonly watchStop = new AbortController();
   private background: Array<Promise<void>> = [];
+  /** Ownership facts and the resync's batched observations, shared by every fleet's reconcile. */
+  private readonly ownership = new OwnershipCache();
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger.child({ component: 'daemon' });
@@ -157,6 +165,12 @@ export class Daemon {
     await this.intake.resumeBakes();
     if (o.listen !== false) await this.startHttp(o.listen ?? DEFAULT_LISTEN);
     this.loop.onResync = () => this.sweepLifecycle();
+    const batches = o.batchObserve !== true ? undefined : resyncObservations(o.clients, { logger: o.logger, sleep: o.sleep, random: o.random, nowMs: () => o.clock.nowMs(), knownTags: (k) => this.ownership.tags.has(k) });
+    if (batches) {
+      this.ownership.observations = batches;
+      this.loop.beforeResync = (fleets) => batches.startPass(fleets);
+      this.loop.onEnqueue = (fleet) => batches.invalidate(fleet);
+    }
     this.loop.start();
     this.sweepLifecycle();
     if (o.manifestPollMs !== false) this.background.push(this.manifests.watch(o.manifestPollMs ?? 5_000, this.watchStop.signal, (s) => this.applyManifests(s)));
@@ -215,7 +229,7 @@ export class Daemon {
       logger: o.logger,
       stateDir: o.stateDir,
       statusStore: this.statusStore,
-      ownershipCache: new OwnershipCache(),
+      ownershipCache: this.ownership,
       metrics: this.metrics,
       bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
       enqueue: (fleet) => this.loop.enqueue(fleet),

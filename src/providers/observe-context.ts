@@ -1,6 +1,7 @@
 /** What every observe function needs: the call context, a read counter and the ownership cache. */
 import type { Tags } from '../model/observed';
 import type { CallContext, FleetCallContext } from '../aws/call';
+import type { ObservationCache } from './fleet/observation-cache';
 
 /**
  * Facts that do not change for a resource's life, kept by the caller across reconciles so that
@@ -12,6 +13,8 @@ export class OwnershipCache {
   readonly subnetZones = new Map<string, string>();
   /** EC2 launch time (ISO) of each instance, keyed `fleet/instance-id`: it never changes. */
   readonly launchTimes = new Map<string, string>();
+  /** The daemon's resync batches (fleet/observation-cache.ts); absent, every observe reads per fleet. */
+  observations?: ObservationCache;
 
   /** Forget cached tags whose key starts with `prefix` unless still `alive`. */
   prune(prefix: string, alive: Set<string>): void {

@@ -94,7 +94,9 @@ export class ControllerLoop {
   }
 
   enqueue(name: string): void {
-    if (this.fleets.has(name)) this.queue.add(name);
+    if (!this.fleets.has(name)) return;
+    this.onEnqueue?.(name);
+    this.queue.add(name);
   }
 
   isObserved(name: string): boolean {
@@ -197,6 +199,7 @@ export class ControllerLoop {
         return;
       }
       this.log.debug({ event: EVENTS.loopResync, fleets: this.fleets.size }, 'periodic resync');
+      this.beforeResync?.(this.fleetList());
       for (const k of this.fleets.keys()) this.queue.add(k);
       this.onResync?.();
     }
@@ -204,4 +207,8 @@ export class ControllerLoop {
 
   /** Called after each periodic resync (the daemon sweeps lifecycle actions on it). */
   onResync?: () => void;
+  /** Called with every fleet just before a periodic resync enqueues them (the daemon starts a batched-observe pass). */
+  beforeResync?: (fleets: DesiredFleet[]) => void;
+  /** Called when an event or a changed manifest enqueues a fleet (not on resync or requeue timers). */
+  onEnqueue?: (fleet: string) => void;
 }

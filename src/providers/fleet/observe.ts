@@ -14,9 +14,22 @@ import { observeGroupHooks } from '../autoscaling/observe-hooks';
 import { observeLoadBalancer } from '../loadbalancer/observe';
 import { observeElbV2 } from '../targetgroup/observe';
 import { observeEfsSecurityGroup, observeFileSystem, observeSubnetZones } from '../storage/observe';
+import { batchedPort } from './batched-port';
 
-export async function observeFleet(clients: AwsPort, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
+/**
+ * During a resync the fleet's slice of a batch answers most describes (batched-port.ts); any
+ * other observe reads the world and forgets what was remembered for the fleet.
+ */
+async function portFor(aws: AwsPort, fleet: string, ctx: ObserveContext): Promise<AwsPort> {
+  const cache = ctx.cache.observations;
+  if (!cache) return aws;
+  const slice = await cache.take(fleet);
+  return slice ? batchedPort(aws, slice, cache.memo(fleet)) : aws;
+}
+
+export async function observeFleet(aws: AwsPort, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
   const fleet = desired.name;
+  const clients = await portFor(aws, fleet, ctx);
   const r = new Reader(ctx, fleet);
   const compute = async () => {
     const g = await observeGroups(clients, fleet, r);
