@@ -6,6 +6,7 @@
  * (the AWS budgets' adaptive backoff); one timer on the clock wakes the queue when the next token
  * is due. An aborted wait leaves the queue and takes no token.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock';
 
 export interface BucketLimit {
@@ -142,6 +143,9 @@ export class TokenBucket {
           if (queue.remove(waiter) && --this.waitingCount === 0) this.tokens = Math.min(this.limit.burst, this.tokens);
           reject(signal.reason);
         };
+        // Many calls of one reconcile may wait on the same signal at once; each listener leaves
+        // when its token is served, so this is not a leak (Node warns above 10 by default).
+        setMaxListeners(0, signal);
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
       queue.push(waiter);
