@@ -61,9 +61,14 @@ describe('canary through the CLI (simulated account, Classic ELB)', () => {
     expect({ code: r.code, out: r.stdout.match(/RolledBack \(AnalysisFailed\)/)?.[0] }).toEqual({ code: 1, out: 'RolledBack (AnalysisFailed)' });
     // Green served (health checks passed) before analysis stopped it.
     expect(r.stderr).toMatch(/canary (pause|analyzeStep|pauseAnalysis|reanalyze)/);
+    // How many progress lines print depends on how the fresh account's boot times fall: check every
+    // one printed against blue's desired at that moment (its own CPU policy may scale blue in mid-canary),
+    // and that the deployment's timeline saw the canary over several passes.
     const samples = [...r.stderr.matchAll(/blue (\d+)\/(\d+)\s+green (\d+)\/(\d+) InService/g)].map((m) => m.slice(1).map(Number));
-    expect(samples.length).toBeGreaterThan(3);
+    expect(samples.length).toBeGreaterThan(0);
     for (const [blueIn, blueDesired, greenIn] of samples) expect(blueIn! + greenIn!).toBeGreaterThanOrEqual(blueDesired!);
+    const timeline = JSON.parse((await drover('describe', 'fleet', 'magento-marketplace', '-o', 'json', ...state())).stdout).deployment.timeline as unknown[];
+    expect(timeline.length).toBeGreaterThan(3);
     const sim = SimAccount.load(path.join(dir, 'sim', 'account.json'));
     const live = sim.groups().filter((g) => !g.deleting);
     expect(live.map((g) => g.name)).toEqual(['magento-marketplace-v001']);
