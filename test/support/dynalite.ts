@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createDynamoClient, type StateTableApi } from '../../src/aws/dynamodb';
 import { nullLogger, type Logger } from '../../src/log/logger';
-import type { Clock } from '../../src/util/clock';
+import { VirtualClock, type Clock } from '../../src/util/clock';
 import { createStateTable } from '../../src/state/dynamo/table';
 import type { TableContext } from '../../src/state/dynamo/table-call';
 
@@ -39,7 +39,17 @@ export async function startDynalite(): Promise<Dynalite> {
     client,
     async table(clock, opts = {}) {
       const ctx: TableContext = { client: client(opts.calls), table: opts.name ?? `drover-state-${++tables}`, clock, logger: opts.logger ?? nullLogger, region: 'eu-west-1', endpoint };
-      await createStateTable(ctx);
+      // dynalite may still say CREATING on a busy machine; createStateTable then polls on its clock.
+      // Poll on a clock of its own, moved to each due poll, so the test's clock never moves for it.
+      const tableClock = new VirtualClock(clock.nowMs());
+      let done = false;
+      const created = createStateTable({ ...ctx, clock: tableClock }).finally(() => (done = true));
+      while (!done) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const due = tableClock.nextTimerAt();
+        if (!done && due !== undefined) tableClock.set(due);
+      }
+      await created;
       return ctx;
     },
     async close() {
