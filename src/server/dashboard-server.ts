@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener } from 'node:http';
 import type { StatusStore } from '../status/status-store';
-import { listenOn } from '../util/listen';
+import { closeServer, listenOn } from '../util/listen';
 import { readOnlyRoute } from './api-routes';
 import type { DashboardPageOptions } from './dashboard';
 import { send, sendReply, type RunningHttpServer } from './http-server';
@@ -41,10 +41,6 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   return {
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -15,7 +15,7 @@ import type { DaemonMetrics } from './metrics';
 import { readOnlyRoute, type Reply } from './api-routes';
 import type { DashboardPageOptions } from './dashboard';
 import type { ManifestSnapshot } from '../controllers/intake/manifest-watch';
-import { listenOn } from '../util/listen';
+import { closeServer, listenOn } from '../util/listen';
 
 export interface Readiness {
   ready: boolean;
@@ -91,10 +91,6 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   return {
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }

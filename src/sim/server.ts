@@ -18,7 +18,7 @@
  *   POST /v1/control       {method, args}                -> {ok: true, result, nowMs} (scenario controls, CONTROL_METHODS)
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../util/listen';
 import type { SimAccount } from './account';
 import { errorToWire, fromWire, toWire, WIRE_PREFIX } from './wire';
 
@@ -134,14 +134,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     }, opts.tickMs ?? 100);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = await listenOn(server, opts.host ?? '127.0.0.1', opts.port ?? 0);
   return {
-    url: `http://${host}:${addr.port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         if (ticker) clearInterval(ticker);

@@ -13,3 +13,11 @@ export async function listenOn(server: Server, host: string, port: number): Prom
   const addr = server.address() as AddressInfo;
   return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
 }
+
+/** Stop accepting, drop kept-alive connections, and resolve once the server has closed. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.closeAllConnections?.();
+    server.close((err) => (err ? reject(err) : resolve()));
+  });
+}

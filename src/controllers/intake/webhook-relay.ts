@@ -18,7 +18,7 @@ import { MemoryDeliveryWindow, type DeliveryWindow } from './delivery-window';
 import { readBody } from './relay-body';
 import { slimGitlabPayload } from './relay-slim';
 import { tokenMatches } from './webhook-token';
-import { listenOn } from '../../util/listen';
+import { closeServer, listenOn } from '../../util/listen';
 
 export { loadWebhookToken, TOKEN_ENV } from './webhook-token';
 
@@ -179,10 +179,6 @@ export async function startWebhookRelay(listen: string, opts: WebhookRelayOption
   return {
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }
