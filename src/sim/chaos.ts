@@ -130,8 +130,14 @@ export function checkCapacity(sim: SimCore, instanceType: string | undefined, az
   );
 }
 
-/** Receive order: oldest first, or shuffled when reordering is on. */
+function inSentOrder(messages: Array<{ sentAt: number }>): boolean {
+  for (let i = 1; i < messages.length; i++) if (messages[i - 1].sentAt > messages[i].sentAt) return false;
+  return true;
+}
+
+/** Receive order: oldest first, or shuffled when reordering is on. A queue already in order is returned as is (no copy). */
 export function receiveOrder<T extends { sentAt: number }>(sim: SimCore, messages: T[]): T[] {
+  if (!sim.chaos.sqs.reorder && inSentOrder(messages)) return messages;
   const sorted = [...messages].sort((a, b) => a.sentAt - b.sentAt);
   if (!sim.chaos.sqs.reorder) return sorted;
   return shuffle(sorted, sim.faultRng);

@@ -39,8 +39,11 @@ function deleteMessageBatch(sim: SimCore, input: any) {
       Failed.push({ Id, Code: err?.Code ?? err?.name ?? 'InternalError', Message: err?.message ?? String(err), SenderFault: err?.$fault !== 'server' });
     }
   }
-  // One pass over the queue for the whole batch.
-  if (deleted.size) q.messages = q.messages.filter((x) => !deleted.has(x));
+  // Deleted messages sit near the front of a busy queue: find and remove each (no new array of thousands).
+  for (const m of deleted) {
+    const i = q.messages.indexOf(m as (typeof q.messages)[number]);
+    if (i >= 0) q.messages.splice(i, 1);
+  }
   return { Successful, Failed };
 }
 
