@@ -1,7 +1,7 @@
 /**
  * Long-polls the event queue and hands each parsed event to the controller. Messages are handled
  * in groups: one long poll, and while the queue keeps answering full batches, more receives
- * without waiting (up to `maxMessagesPerCommit`), so a busy queue is drained in groups of many
+ * without waiting (up to `maxMessagesPerCommit`, 300 by default), so a busy queue is drained in groups of many
  * batches and an idle one costs no extra call or latency. The group's messages are handled
  * concurrently as they arrive; then `commit` makes their effects durable (one register write for
  * the whole group), and only then are the handled messages deleted, with DeleteMessageBatch.
@@ -35,7 +35,7 @@ export interface SqsPollerOptions {
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
   maxMessages?: number;
-  /** Receive more batches without waiting while the queue answers full ones, up to this many messages per commit (default 100). */
+  /** Receive more batches without waiting while the queue answers full ones, up to this many messages per commit (default 300: with a register record per fleet, each commit writes every fleet it touched, so fewer, larger commits mean fewer fsyncs). */
   maxMessagesPerCommit?: number;
   /** Pause after an empty receive. */
   idleDelayMs?: number;
@@ -115,7 +115,7 @@ export class SqsPoller {
       receiving.then((msgs) => Promise.all(msgs.map((m) => this.q.changeVisibility(url, m.receiptHandle, 0))), () => undefined).catch(() => undefined);
       return 0;
     }
-    const limit = Math.max(max, this.opts.maxMessagesPerCommit ?? 100);
+    const limit = Math.max(max, this.opts.maxMessagesPerCommit ?? 300);
     // Messages still to be deleted: the group's heartbeat keeps them invisible to other pollers.
     const held = new Set<QueueMessage>();
     const stopHeartbeat = new AbortController();
