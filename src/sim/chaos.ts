@@ -130,17 +130,10 @@ export function checkCapacity(sim: SimCore, instanceType: string | undefined, az
   );
 }
 
-function inSentOrder(messages: Array<{ sentAt: number }>): boolean {
-  for (let i = 1; i < messages.length; i++) if (messages[i - 1].sentAt > messages[i].sentAt) return false;
-  return true;
-}
-
-/** Receive order: oldest first, or shuffled when reordering is on. A queue already in order is returned as is (no copy). */
+/** Receive order: oldest first (a queue's messages are kept in sent order, see sqs/store.ts insertBySentAt), or shuffled when reordering is on. */
 export function receiveOrder<T extends { sentAt: number }>(sim: SimCore, messages: T[]): T[] {
-  if (!sim.chaos.sqs.reorder && inSentOrder(messages)) return messages;
-  const sorted = [...messages].sort((a, b) => a.sentAt - b.sentAt);
-  if (!sim.chaos.sqs.reorder) return sorted;
-  return shuffle(sorted, sim.faultRng);
+  if (!sim.chaos.sqs.reorder) return messages;
+  return shuffle([...messages].sort((a, b) => a.sentAt - b.sentAt), sim.faultRng);
 }
 
 /** Whether this delivery leaves the message visible, to be delivered again. */

@@ -87,11 +87,11 @@ function getQueueUrl(sim: SimCore, input: any) {
 
 export function dropExpired(sim: SimCore, q: QueueRec): void {
   const keepMs = Number(q.attributes.MessageRetentionPeriod) * 1000;
-  // A new array only when something expired: receives call this on queues of thousands.
+  // Messages are in sent order (store.ts insertBySentAt): the expired ones are a prefix.
   const cutoff = sim.now() - keepMs;
-  let expired = false;
-  for (const m of q.messages) if ((expired = m.sentAt <= cutoff)) break;
-  if (expired) q.messages = q.messages.filter((m) => m.sentAt > cutoff);
+  let expired = 0;
+  while (expired < q.messages.length && q.messages[expired].sentAt <= cutoff) expired++;
+  if (expired) q.messages = q.messages.slice(expired);
 }
 
 export function queueAttributes(sim: SimCore, q: QueueRec): Record<string, string> {
