@@ -115,6 +115,7 @@ export class SqsPoller {
       receiving.then((msgs) => Promise.all(msgs.map((m) => this.q.changeVisibility(url, m.receiptHandle, 0))), () => undefined).catch(() => undefined);
       return 0;
     }
+    if (!got.length) return 0;
     const limit = Math.max(max, this.opts.maxMessagesPerCommit ?? 300);
     // Messages still to be deleted: the group's heartbeat keeps them invisible to other pollers.
     const held = new Set<QueueMessage>();
