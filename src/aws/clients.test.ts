@@ -1,4 +1,4 @@
-import { builtAwsServices, createAwsPort, sdkClientOf } from './clients';
+import { builtAwsServices, CALL_RECORDER_NAME, createAwsPort, sdkClientOf, wireAwsClients } from './clients';
 
 /** A stand-in for the sim plugin: answers at initialize (priority high) without calling next. */
 function fakePlugin(answer: (command: string) => unknown) {
@@ -58,6 +58,25 @@ describe('createAwsPort', () => {
     expect(clients.calls.totals()).toEqual({ read: 1, mutating: 0 });
     clients.destroy();
     expect(builtAwsServices(clients)).toEqual(['ec2']);
+  });
+
+  it('applies a middleware wired after a client\'s first calls from the next call on (the client caches its resolved middleware)', async () => {
+    const clients = createAwsPort({ region: 'eu-west-1', plugin: fakePlugin(() => ({ $metadata: {}, Images: [] })) });
+    await clients.ec2.DescribeImages({});
+    await clients.ec2.DescribeImages({});
+    const seen: string[] = [];
+    // As the rate budget is wired: right after the call recorder, before the (fake) sim answers.
+    wireAwsClients(clients, 'probe', (stack) =>
+      stack.addRelativeTo((next: (a: unknown) => Promise<unknown>, context: { commandName: string }) => (args: unknown) => (seen.push(context.commandName), next(args)), {
+        relation: 'after',
+        toMiddleware: CALL_RECORDER_NAME,
+        name: 'probe',
+      }),
+    );
+    await clients.ec2.DescribeImages({});
+    await clients.ec2.DescribeInstances({});
+    expect(seen).toEqual(['DescribeImagesCommand', 'DescribeInstancesCommand']);
+    expect(clients.calls.totals().read).toBe(4);
   });
 
   it('attributes calls to the measured unit of work only', async () => {

@@ -86,7 +86,9 @@ export function createAwsPort(opts: AwsPortOptions = {}): AwsPort {
   const calls = opts.calls ?? new CallCounter();
   // drover's own call wrapper owns retries and waiting; the SDK makes one attempt.
   const credentials = opts.plugin ? (opts.credentials ?? SIM_CREDENTIALS) : opts.credentials;
-  const config = { region, maxAttempts: 1, ...(credentials ? { credentials } : {}) };
+  // cacheMiddleware: a client resolves its middleware stack once per command class, not on every send
+  // (wireAwsClients drops the cache when it changes a built client's stack).
+  const config = { region, maxAttempts: 1, cacheMiddleware: true, ...(credentials ? { credentials } : {}) };
   const made = new Map<ServiceKey, AnyClient>();
   const wiring = new Map<string, (stack: any) => void>();
   const client = (service: ServiceName): AnyClient => {
@@ -150,7 +152,15 @@ export function builtAwsServices(port: AwsPort): string[] {
 export function wireAwsClients(port: AwsPort, name: string, install: (stack: any) => void): void {
   const internals = internalsOf(port, 'wiring aws clients');
   internals.wiring.set(name, install);
-  for (const c of internals.made.values()) install(c.middlewareStack);
+  for (const c of internals.made.values()) {
+    install(c.middlewareStack);
+    dropHandlerCache(c);
+  }
+}
+
+/** The SDK's client keeps the handlers it resolved (cacheMiddleware) in `handlers`; a changed stack must be resolved again. */
+function dropHandlerCache(c: AnyClient): void {
+  delete (c as { handlers?: unknown }).handlers;
 }
 
 function internalsOf(port: AwsPort, what: string): PortInternals {
@@ -161,5 +171,8 @@ function internalsOf(port: AwsPort, what: string): PortInternals {
 
 /** A service's SDK client (built now if need be), for tests that must reach below the port (endpoint resolution). */
 export function sdkClientOf(port: AwsPort, service: ServiceName): AnyClient {
-  return internalsOf(port, 'reading an sdk client').client(service);
+  const c = internalsOf(port, 'reading an sdk client').client(service);
+  // The caller may change its stack: the next send resolves it afresh.
+  dropHandlerCache(c);
+  return c;
 }

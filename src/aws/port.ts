@@ -91,7 +91,8 @@ export function serviceApi<S extends ServiceName>(service: S, runtime: ServiceRu
   for (const op of COMMANDS[service] as readonly string[]) {
     api[op] = (input?: unknown, options?: SendOptions) => {
       const Command = runtime.module()[`${op}Command`] as new (input?: unknown) => unknown;
-      return options ? runtime.client().send(new Command(input), options) : runtime.client().send(new Command(input));
+      // Without options the client reuses its resolved middleware (cacheMiddleware); an abort signal costs a fresh resolve.
+      return options?.abortSignal ? runtime.client().send(new Command(input), options) : runtime.client().send(new Command(input));
     };
   }
   return Object.freeze(api) as unknown as ServiceApi<S>;

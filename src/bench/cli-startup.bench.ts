@@ -109,6 +109,30 @@ export async function benchCliStartup(root: string): Promise<CliStartupResult> {
   }
 }
 
+/** The scale bench's start-up figures (issue 14): `drover get fleets` on an empty state directory against `node -e 0`, medians of interleaved runs. */
+export interface CliStartupRatio {
+  /** cliStartupMs / nodeStartupMs: the goal is at most 3. */
+  cliStartupRatio: number;
+  cliStartupMs: number;
+  nodeStartupMs: number;
+}
+
+export function measureCliStartupRatio(root: string, runs = RUNS): CliStartupRatio {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cli-startup-'));
+  const env = { ...process.env, DROVER_STATE_DIR: dir, DROVER_SERVER: '' };
+  const node: number[] = [];
+  const cli: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      node.push(timedMs(['-e', '0'], env));
+      cli.push(timedMs([path.join(root, 'bin/drover.js'), 'get', 'fleets'], env));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { cliStartupRatio: round(median(cli) / median(node), 2), cliStartupMs: round(median(cli)), nodeStartupMs: round(median(node)) };
+}
+
 export function summarizeCliStartup(r: CliStartupResult): string {
   const line = (label: string, f: CliStartupFigures) =>
     `  ${label}: get fleets ${f.getFleetsMedianMs} ms = ${f.ratioToNode} x node -e 0; ${f.getFleets.modules} modules (${f.getFleets.sdkModules} SDK), peak RSS ${f.getFleets.maxRssMb} MB; --version ${f.version.modules} modules, ${f.version.maxRssMb} MB`;

@@ -4,15 +4,19 @@
  * deletes them; bake requests go through the persisted bake register, committed once per
  * received batch as the daemon does. Poison is left for the redrive policy. Virtual time moves
  * only when the poller waits on it. With `limiter`, the daemon's real AwsRateBudgets hold the
- * calls (limitAwsCalls with the default budget), so the figures are those of the daemon's path.
+ * calls (limitAwsCalls with the default budget) and the register is kept as the daemon keeps it
+ * (one record per fleet in the local state store), so the figures are those of the daemon's path;
+ * without, in the one JSON file of before. fsyncs are counted as the process makes them.
  */
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createAwsPort } from '../aws/clients';
 import { sqsEventQueue } from '../providers/events/queue';
 import { limitAwsCalls } from '../aws/rate-limit';
 import { BakeRegisterStore } from '../controllers/intake/bake-register-store';
+import { RecordRegisterPersistence } from '../controllers/intake/bake-register-records';
 import { ensureEventQueue } from '../providers/events/ensure-queue';
 import { parseMessage } from '../controllers/intake/parsers/parse-message';
 import { fleetRoutes, routeEvent, type RouteAction } from '../controllers/intake/route';
@@ -47,14 +51,19 @@ export interface IntakeThroughput {
   poller: PollerStats;
   actions: Partial<Record<RouteAction, number>>;
   bakeOutcomes: Record<string, number>;
-  /** Each write is one write + fsync + rename of the whole register. */
-  bakeRegister: { writes: number; writesPer10kMessages: number; finalBytes: number };
+  /** Where the register was kept: `file` (one JSON file), `records` (one state record per fleet, the daemon's). */
+  /** Each write is one commit of the register (a file, or each fleet record that changed: write + fsync + rename each). */
+  bakeRegister: { persistence: RegisterKind; writes: number; writesPer10kMessages: number; finalBytes: number; fsyncs: number; fsyncsPer10kMessages: number };
+  /** AWS calls of the poll (receives, deletes, visibility) per message received. */
+  callsPerMessage: number;
   poison: { sent: number; inDeadLetterQueue: number; leftInQueue: number };
   /** parseMessage + routeEvent alone over the same bodies (no queue, no register): the floor. */
   parseRouteOnly: { messagesPerSecond: number; cpuMs: number };
 }
 
-export async function benchIntakeThroughput(fleets: DesiredFleet[], count: number, progress: (l: string) => void, limiter = false): Promise<IntakeThroughput> {
+export type RegisterKind = 'file' | 'records';
+
+export async function benchIntakeThroughput(fleets: DesiredFleet[], count: number, progress: (l: string) => void, limiter = false, register: RegisterKind = limiter ? 'records' : 'file'): Promise<IntakeThroughput> {
   const env = createSimEnv({ logger: nullLogger });
   if (limiter) limitAwsCalls(env.clients, new AwsRateBudgets(env.clock));
   const simCpu = timeSim(env.sim);
@@ -64,10 +73,15 @@ export async function benchIntakeThroughput(fleets: DesiredFleet[], count: numbe
     const messages = intakeMix(fleets.map((f) => f.name), count);
     const send = await sendAll(env, info.url, messages);
     progress(`sent ${count} messages in ${send.wallMs} ms real`);
-    const store = new BakeRegisterStore(path.join(stateDir, 'bake-register.json'), nullLogger, { groupCommit: true });
+    const file = path.join(stateDir, 'bake-register.json');
+    const persistence = register === 'records' ? new RecordRegisterPersistence(stateDir, () => env.clock.nowMs()) : undefined;
+    const store = new BakeRegisterStore(file, nullLogger, { groupCommit: true, persistence });
     const handler = routingHandler(fleets, store);
-    const run = await pollAll(env, info.url, messages, handler.handle, () => store.commit(), simCpu, progress);
+    const calls0 = env.clients.calls.snapshot().byOperation;
+    const fsyncs = countFsyncs();
+    const run = await pollAll(env, info.url, messages, handler.handle, () => store.commit(), simCpu, progress).finally(fsyncs.stop);
     const calls = env.clients.calls.snapshot().byOperation;
+    const pollCalls = Object.entries(calls).reduce((n, [op, c]) => n + (/^SQS:(ReceiveMessage|DeleteMessage|DeleteMessageBatch|ChangeMessageVisibility)$/.test(op) ? c - (calls0[op] ?? 0) : 0), 0);
     const receives = calls['SQS:ReceiveMessage'] ?? 0;
     const good = run.stats.handled + run.stats.ignored;
     return {
@@ -82,13 +96,45 @@ export async function benchIntakeThroughput(fleets: DesiredFleet[], count: numbe
       poller: run.stats,
       actions: handler.actions,
       bakeOutcomes: handler.outcomes,
-      bakeRegister: { writes: store.writes, writesPer10kMessages: Math.round((store.writes * 10_000) / count), finalBytes: fs.statSync(path.join(stateDir, 'bake-register.json')).size },
+      bakeRegister: {
+        persistence: register,
+        writes: store.writes,
+        writesPer10kMessages: Math.round((store.writes * 10_000) / count),
+        finalBytes: bytesUnder(register === 'records' ? path.join(stateDir, 'state') : file),
+        fsyncs: fsyncs.count,
+        fsyncsPer10kMessages: Math.round((fsyncs.count * 10_000) / count),
+      },
+      callsPerMessage: round(pollCalls / Math.max(1, run.stats.received)),
       poison: { sent: messages.filter((m) => m.kind === 'poison').length, inDeadLetterQueue: env.sim.peekQueue(`${QUEUE}-dlq`).length, leftInQueue: env.sim.peekQueue(QUEUE).length },
       parseRouteOnly: parseRouteOnly(fleets, messages),
     };
   } finally {
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
+}
+
+/** Count fsyncs (files and directories) the process makes until `stop`. */
+function countFsyncs(): { readonly count: number; stop: () => void } {
+  // The module itself (a namespace import is a read-only view of it, which every importer shares).
+  const real = nodeFs as { fsyncSync: (fd: number) => void };
+  const original = real.fsyncSync;
+  let count = 0;
+  real.fsyncSync = (fd: number) => {
+    count++;
+    original(fd);
+  };
+  return {
+    get count() {
+      return count;
+    },
+    stop: () => void (real.fsyncSync = original),
+  };
+}
+
+function bytesUnder(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.size;
+  return fs.readdirSync(p).reduce((n, e) => n + bytesUnder(path.join(p, e)), 0);
 }
 
 /** SendMessage with the real SQS client, `concurrency` at a time (drover sends no batches). */

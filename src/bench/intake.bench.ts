@@ -38,7 +38,8 @@ export function summarizeIntake(r: IntakeBenchResult): string {
   return [
     `  ${t.messages} messages, ${t.fleets} fleets: ${t.poll.messagesPerSecond} msg/s real through the queue (${t.poll.wallMs} ms, ${t.poll.cpuMs} CPU ms, ${t.poll.simCpuMs} of them in the sim); parse+route alone ${t.parseRouteOnly.messagesPerSecond} msg/s`,
     `  per CPU-second: ${t.perCpuSecond.messages} msg (${t.perCpuSecond.messagesWithoutSim} without the sim); daemon rate limiter on: ${k.perCpuSecond.messages} msg (${k.perCpuSecond.messagesWithoutSim} without the sim) in ${k.poll.virtualSeconds} virtual s`,
-    `  calls: ${t.calls.receives} receives (${t.calls.messagesPerReceive} msg each), ${t.calls.deletes} DeleteMessage, ${t.calls.deleteBatches} DeleteMessageBatch, ${t.calls.visibilityChanges} visibility changes; bake register: ${t.bakeRegister.writes} writes (${t.bakeRegister.writesPer10kMessages} per 10,000 messages) of up to ${t.bakeRegister.finalBytes} bytes`,
+    `  calls: ${t.calls.receives} receives (${t.calls.messagesPerReceive} msg each), ${t.calls.deletes} DeleteMessage, ${t.calls.deleteBatches} DeleteMessageBatch, ${t.calls.visibilityChanges} visibility changes (${t.callsPerMessage} per message); ${t.poller.commits} commits`,
+    ...[t, k].map((x) => `  bake register (${x.bakeRegister.persistence}): ${x.bakeRegister.writes} writes, ${x.bakeRegister.fsyncsPer10kMessages} fsyncs per 10,000 messages, ${x.bakeRegister.finalBytes} bytes at the end`),
     `  poison: ${t.poison.sent} sent, ${t.poison.inDeadLetterQueue} in the DLQ after ${t.drain.virtualSeconds} virtual s, ${t.poison.leftInQueue} left; poller rejected ${t.poller.rejected} receives`,
     `  latency (virtual): merge -> first bake call median ${l.mergeMedianMs} ms, max ${l.mergeMaxMs} ms; alarm -> first reconcile call median ${l.alarmMedianMs} ms, max ${l.alarmMaxMs} ms`,
   ].join('\n');

@@ -17,6 +17,7 @@ import { resyncObservations } from '../providers/observe';
 import { AwsRateBudgets } from '../aws/rate-budgets';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 import { benchIntakeThroughput } from './intake-throughput';
+import { measureCliStartupRatio, type CliStartupRatio } from './cli-startup.bench';
 import { intakeFleets } from './intake-messages';
 import { assertSteady, buildScaleWorld } from './scale-world';
 
@@ -34,7 +35,7 @@ export interface ScalePass {
   cpuMs: number;
 }
 
-export interface ScaleResult {
+export interface ScaleResult extends Partial<CliStartupRatio> {
   fleets: number;
   workers: number;
   passVirtualSeconds: number;
@@ -115,7 +116,7 @@ async function rssOfWorld(root: string, count: number): Promise<number> {
   return world.fleets.length ? rss : 0;
 }
 
-export async function benchScale(root: string, count = 2000, log: (line: string) => void = () => undefined, o: { intake?: boolean } = {}): Promise<ScaleResult> {
+export async function benchScale(root: string, count = 2000, log: (line: string) => void = () => undefined, o: { intake?: boolean; cli?: boolean } = {}): Promise<ScaleResult> {
   const notes: string[] = [];
   const rssMb100 = await rssOfWorld(root, 100);
   log(`100 fleets built: ${rssMb100} MB RSS`);
@@ -165,6 +166,7 @@ export async function benchScale(root: string, count = 2000, log: (line: string)
     steadyPass,
     buildWallSeconds,
     notes,
+    ...(o.cli !== false ? measureCliStartupRatio(root) : {}),
   };
 }
 
@@ -176,5 +178,6 @@ export function summarizeScale(r: ScaleResult): string {
     `  cold pass:   ${p(r.coldPass)}`,
     `  no-op reconcile, unbatched: ${r.noopReconcileReads} reads`,
     `  RSS: ${r.rssMb100} MB at 100 fleets, ${r.rssMb2000} MB at ${r.fleets}; intake (limiter on): ${r.intakeMessagesPerCpuSecond ?? 'n/a'} msg/CPU-s`,
+    `  CLI start-up: drover get fleets ${r.cliStartupMs ?? 'n/a'} ms = ${r.cliStartupRatio ?? 'n/a'} x node -e 0 (${r.nodeStartupMs ?? 'n/a'} ms)`,
   ].join('\n');
 }

@@ -58,6 +58,9 @@ export function groupName(fleet: string, generation: number): string {
 
 /** Parse the generation out of a group name, or undefined. */
 export function parseGroupGeneration(fleet: string, name: string): number | undefined {
-  const m = new RegExp(`^${fleet.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-v(\\d{3,})$`).exec(name);
-  return m ? Number(m[1]) : undefined;
+  // Routing asks this of every fleet for every lifecycle event: a prefix test, no RegExp built per call.
+  const prefix = `${fleet}-v`;
+  if (!name.startsWith(prefix)) return undefined;
+  const digits = name.slice(prefix.length);
+  return /^\d{3,}$/.test(digits) ? Number(digits) : undefined;
 }

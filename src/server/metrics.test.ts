@@ -1,4 +1,5 @@
 import { CallCounter } from '../aws/call-counter';
+import { createAwsPort, wireAwsClients } from '../aws/clients';
 import { DaemonMetrics } from './metrics';
 import { AwsRateBudgets } from '../aws/rate-budgets';
 import { VirtualClock } from '../util/clock';
@@ -27,6 +28,20 @@ describe('drover_aws_calls_total', () => {
     expect(seriesValue(text, 'EC2', 'DescribeInstances', 'ok')).toBe(16_000);
     expect(seriesValue(text, 'EC2', 'DescribeImages', 'ok')).toBe(12_345);
     expect(seriesValue(text, 'EC2', 'DescribeImages', 'throttled')).toBe(3);
+  });
+
+  it('counts every call sent through the port, past the recent-records window, with a middleware wired in between', async () => {
+    const answer = { applyToStack: (stack: any) => stack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), { step: 'initialize', priority: 'low', name: 'answer' }) };
+    const port = createAwsPort({ region: 'eu-west-1', plugin: answer });
+    const metrics = new DaemonMetrics({ calls: port.calls });
+    for (let i = 0; i < 700; i++) await port.ec2.DescribeImages({});
+    wireAwsClients(port, 'budget', (stack) => stack.add((next: (a: unknown) => Promise<unknown>) => next, { step: 'initialize', name: 'budget', override: true }));
+    for (let i = 0; i < 700; i++) await port.ec2.DescribeImages({});
+    await Promise.all(Array.from({ length: 30 }, () => port.sqs.DeleteMessageBatch({ QueueUrl: 'q', Entries: [] })));
+    const text = await metrics.text();
+    expect(port.calls.list().length).toBeLessThan(1_400);
+    expect(seriesValue(text, 'EC2', 'DescribeImages', 'ok')).toBe(1_400);
+    expect(seriesValue(text, 'SQS', 'DeleteMessageBatch', 'ok')).toBe(30);
   });
 
   it('never goes down when the call counter is reset (a bench or test zeroing its totals)', async () => {

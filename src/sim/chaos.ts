@@ -130,11 +130,10 @@ export function checkCapacity(sim: SimCore, instanceType: string | undefined, az
   );
 }
 
-/** Receive order: oldest first, or shuffled when reordering is on. */
+/** Receive order: oldest first (a queue's messages are kept in sent order, see sqs/store.ts insertBySentAt), or shuffled when reordering is on. */
 export function receiveOrder<T extends { sentAt: number }>(sim: SimCore, messages: T[]): T[] {
-  const sorted = [...messages].sort((a, b) => a.sentAt - b.sentAt);
-  if (!sim.chaos.sqs.reorder) return sorted;
-  return shuffle(sorted, sim.faultRng);
+  if (!sim.chaos.sqs.reorder) return messages;
+  return shuffle([...messages].sort((a, b) => a.sentAt - b.sentAt), sim.faultRng);
 }
 
 /** Whether this delivery leaves the message visible, to be delivered again. */

@@ -15,7 +15,20 @@ export interface RepositoryName {
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const SCP_LIKE = /^(?:[^@\s/]+@)?([^:\s/]+):(?!\d+\/)\/?(.+)$/;
 
+/** Parsed names by text: every message names its project four ways, compared with every fleet's repository. */
+const parsedNames = new Map<string, RepositoryName | undefined>();
+const MAX_PARSED = 2_000;
+
+/** The name `text` gives (memoised: a pure function of the text; the result is frozen). */
 export function parseRepositoryName(text: string): RepositoryName | undefined {
+  if (parsedNames.has(text)) return parsedNames.get(text);
+  const name = parseName(text);
+  if (parsedNames.size >= MAX_PARSED) parsedNames.clear();
+  parsedNames.set(text, name && Object.freeze(name));
+  return name;
+}
+
+function parseName(text: string): RepositoryName | undefined {
   const s = text.trim();
   if (!s) return undefined;
   if (URL_SCHEME.test(s)) {

@@ -24,9 +24,13 @@ async function setup(count: number) {
   return { sim, clients, info, real, calls };
 }
 
-function poller(env: Awaited<ReturnType<typeof setup>>, o: { handler: (e: ControllerEvent, m: { messageId: string }) => Promise<void>; commit?: () => void; queueClient?: EventQueueClient; logger?: ReturnType<typeof createMemoryLogger> }) {
-  return new SqsPoller({ clients: env.clients, queue: env.info.url, clock: env.sim.clock, logger: o.logger ?? nullLogger, random: seededRandom(1), handler: o.handler, commit: o.commit, queueClient: o.queueClient });
+function poller(env: Awaited<ReturnType<typeof setup>>, o: { handler: (e: ControllerEvent, m: { messageId: string }) => Promise<void>; commit?: () => void; queueClient?: EventQueueClient; logger?: ReturnType<typeof createMemoryLogger>; maxMessagesPerCommit?: number }) {
+  return new SqsPoller({ clients: env.clients, queue: env.info.url, clock: env.sim.clock, logger: o.logger ?? nullLogger, random: seededRandom(1), handler: o.handler, commit: o.commit, queueClient: o.queueClient, maxMessagesPerCommit: o.maxMessagesPerCommit });
 }
+
+const flush = async (turns = 10) => {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
 
 /** A bake register in a temp dir, as the daemon keeps it (group commit). */
 function register() {
@@ -136,5 +140,80 @@ describe('SqsPoller batches', () => {
     expect(sent).toEqual([10, 1]);
     expect(p.stats).toMatchObject({ deleteFailed: 0, deleteCalls: 2 });
     expect(env.sim.peekQueue('drover-events')).toEqual([]);
+  });
+
+  it('drains a busy queue in groups: receives while batches come full, one register write per group, then deletes 10 per call', async () => {
+    const env = await setup(35);
+    const reg = register();
+    const store = reg.open();
+    const onQueueAtCommit: number[] = [];
+    const p = poller(env, {
+      handler: async (e, m) => void store.request('shop', { commit: (e as any).commit, at: e.at, messageId: m.messageId }),
+      commit: () => {
+        onQueueAtCommit.push(env.sim.peekQueue('drover-events').length);
+        store.commit();
+      },
+    });
+    expect(await p.pollOnce()).toBe(35);
+    // Batches of 10, 10, 10, 5: the short one ends the group, with no extra receive.
+    expect(env.calls('ReceiveMessage').map((c) => (c.input as any).WaitTimeSeconds)).toEqual([20, 0, 0, 0]);
+    // Nothing was deleted before the one write that records all 35.
+    expect(onQueueAtCommit).toEqual([35]);
+    expect(store.writes).toBe(1);
+    expect(JSON.parse(fs.readFileSync(reg.file, 'utf8')).fleets.shop.seenMessageIds).toHaveLength(35);
+    expect(env.calls('DeleteMessageBatch').map((c) => (c.input as any).Entries.length)).toEqual([10, 10, 10, 5]);
+    expect(p.stats).toMatchObject({ received: 35, handled: 35, commits: 1, deleteCalls: 4 });
+    expect(env.sim.peekQueue('drover-events')).toEqual([]);
+    reg.cleanup();
+  });
+
+  it('caps a group at maxMessagesPerCommit and leaves the rest for the next poll', async () => {
+    const env = await setup(45);
+    let commits = 0;
+    const p = poller(env, { handler: async () => undefined, commit: () => void commits++, maxMessagesPerCommit: 20 });
+    expect(await p.pollOnce()).toBe(20);
+    expect(env.sim.peekQueue('drover-events')).toHaveLength(25);
+    expect(await p.pollOnce()).toBe(20);
+    expect(await p.pollOnce()).toBe(5);
+    expect(commits).toBe(3);
+    expect(env.sim.peekQueue('drover-events')).toEqual([]);
+  });
+
+  it('keeps a whole group invisible while one slow handler holds its commit, and stops extending once it is deleted', async () => {
+    const env = await setup(12);
+    let release!: () => void;
+    let slow = true;
+    const p = poller(env, {
+      handler: () => {
+        if (!slow) return Promise.resolve();
+        slow = false;
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const polling = p.pollOnce();
+    await flush();
+    env.sim.advance(15_000);
+    await flush();
+    // All 12 wait for the slow one's commit: each is extended, not only the slow one.
+    expect(env.calls('ChangeMessageVisibility')).toHaveLength(12);
+    env.sim.advance(20_000);
+    await flush();
+    expect(await env.real.receive(env.info.url, { maxMessages: 10, waitSeconds: 0 })).toEqual([]);
+    release();
+    expect(await polling).toBe(12);
+    expect(env.sim.peekQueue('drover-events')).toEqual([]);
+    env.sim.advance(60_000);
+    await flush();
+    expect(env.calls('ChangeMessageVisibility')).toHaveLength(24);
+  });
+
+  it('handles the group received so far when a receive to fill it fails', async () => {
+    const env = await setup(15);
+    const queueClient: EventQueueClient = { ...env.real, receive: async (url, o) => (o.waitSeconds === 0 ? Promise.reject(new Error('receiving from queue: InternalError')) : env.real.receive(url, o)) };
+    let committed = 0;
+    const p = poller(env, { handler: async () => undefined, commit: () => void committed++, queueClient });
+    expect(await p.pollOnce()).toBe(10);
+    expect(committed).toBe(1);
+    expect(env.sim.peekQueue('drover-events')).toHaveLength(5);
   });
 });

@@ -1,10 +1,14 @@
 /**
- * Long-polls the event queue and hands each parsed event to the controller. A received batch is
- * handled concurrently; then `commit` makes the handlers' effects durable (one register write for
- * the whole batch), and only then are the handled messages deleted, with DeleteMessageBatch.
+ * Long-polls the event queue and hands each parsed event to the controller. Messages are handled
+ * in groups: one long poll, and while the queue keeps answering full batches, more receives
+ * without waiting (up to `maxMessagesPerCommit`, 300 by default), so a busy queue is drained in groups of many
+ * batches and an idle one costs no extra call or latency. The group's messages are handled
+ * concurrently as they arrive; then `commit` makes their effects durable (one register write for
+ * the whole group), and only then are the handled messages deleted, with DeleteMessageBatch.
  * A crash between the two only causes a redelivery, which the register dedupes. A message no parser
  * accepts is logged and left for the queue's redrive policy to move to the dead-letter queue.
- * While a handler runs past half the visibility timeout, visibility is extended (heartbeat).
+ * While a group is not yet deleted past half the visibility timeout, the visibility of its
+ * messages still to be deleted is extended (one heartbeat per group, not per message).
  * All waiting is on the injected clock; an abort stops polling and lets in-flight handlers finish.
  */
 import type { AwsPort } from '../../aws/port';
@@ -31,6 +35,8 @@ export interface SqsPollerOptions {
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
   maxMessages?: number;
+  /** Receive more batches without waiting while the queue answers full ones, up to this many messages per commit (default 300: with a register record per fleet, each commit writes every fleet it touched, so fewer, larger commits mean fewer fsyncs). */
+  maxMessagesPerCommit?: number;
   /** Pause after an empty receive. */
   idleDelayMs?: number;
   /** Backoff after failed receives. */
@@ -54,6 +60,8 @@ export interface PollerStats {
   deleteFailed: number;
   /** DeleteMessageBatch calls. */
   deleteCalls: number;
+  /** Commits (groups of received batches acknowledged together). */
+  commits: number;
   /** Batches not deleted because their commit failed (they will be redelivered). */
   commitFailed: number;
 }
@@ -62,7 +70,7 @@ const RECEIVE_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, jitter: 0
 const ABORTED = Symbol('aborted');
 
 export class SqsPoller {
-  readonly stats: PollerStats = { received: 0, handled: 0, rejected: 0, ignored: 0, duplicates: 0, failed: 0, deleteFailed: 0, deleteCalls: 0, commitFailed: 0 };
+  readonly stats: PollerStats = { received: 0, handled: 0, rejected: 0, ignored: 0, duplicates: 0, failed: 0, deleteFailed: 0, deleteCalls: 0, commits: 0, commitFailed: 0 };
   private readonly q: EventQueueClient;
   private readonly log: Logger;
   private readonly handledIds: RecentIds;
@@ -96,31 +104,61 @@ export class SqsPoller {
     this.log.info({ event: EVENTS.intakeStopped, queue: this.opts.queue }, 'stopped polling');
   }
 
-  /** One receive and the handling of its batch. Returns how many messages arrived. */
+  /** One long poll, then more receives while batches come full; handles, commits and deletes the group. Returns how many messages arrived. */
   async pollOnce(signal?: AbortSignal): Promise<number> {
     const url = await this.queueUrl();
-    const receiving = this.q.receive(url, {
-      maxMessages: this.opts.maxMessages ?? 10,
-      waitSeconds: this.opts.waitTimeSeconds ?? 20,
-      abortSignal: signal,
-    });
+    const max = this.opts.maxMessages ?? 10;
+    const receiving = this.q.receive(url, { maxMessages: max, waitSeconds: this.opts.waitTimeSeconds ?? 20, abortSignal: signal });
     const got = await raceAbort(receiving, signal);
     if (got === ABORTED) {
       // Whatever still arrives goes straight back to the queue for the next poller.
       receiving.then((msgs) => Promise.all(msgs.map((m) => this.q.changeVisibility(url, m.receiptHandle, 0))), () => undefined).catch(() => undefined);
       return 0;
     }
-    this.stats.received += got.length;
-    const acks = await Promise.all(got.map((m) => this.process(m)));
-    await this.acknowledge(url, got.filter((_, i) => acks[i]));
-    return got.length;
+    if (!got.length) return 0;
+    const limit = Math.max(max, this.opts.maxMessagesPerCommit ?? 300);
+    // Messages still to be deleted: the group's heartbeat keeps them invisible to other pollers.
+    const held = new Set<QueueMessage>();
+    const stopHeartbeat = new AbortController();
+    const heartbeat = this.heartbeat(url, held, stopHeartbeat.signal);
+    const handling: Array<Promise<QueueMessage | undefined>> = [];
+    let total = 0;
+    try {
+      for (let batch: QueueMessage[] | undefined = got; batch; ) {
+        total += batch.length;
+        this.stats.received += batch.length;
+        for (const m of batch) {
+          held.add(m);
+          handling.push(this.process(m).then((ack) => (ack ? m : void held.delete(m))));
+        }
+        batch = batch.length === max && total + max <= limit && !signal?.aborted ? await this.receiveMore(url, max) : undefined;
+      }
+      const done = (await Promise.all(handling)).filter((m): m is QueueMessage => !!m);
+      await this.acknowledge(url, done);
+    } finally {
+      stopHeartbeat.abort();
+      await heartbeat;
+    }
+    return total;
   }
 
-  /** Commit the batch's effects, then delete its handled messages; a failed commit deletes nothing. */
+  /** A receive without waiting, to fill the group; a failure ends the group (the next long poll reports it). */
+  private async receiveMore(url: string, max: number): Promise<QueueMessage[] | undefined> {
+    try {
+      const more = await this.q.receive(url, { maxMessages: max, waitSeconds: 0 });
+      return more.length ? more : undefined;
+    } catch (err) {
+      this.log.debug({ event: EVENTS.intakeReceiveFailed, err: String(err) }, 'receiving more of a busy queue failed; handling the group received so far');
+      return undefined;
+    }
+  }
+
+  /** Commit the group's effects, then delete its handled messages; a failed commit deletes nothing. */
   private async acknowledge(url: string, done: QueueMessage[]): Promise<void> {
     if (!done.length) return;
     try {
       await this.opts.commit?.();
+      this.stats.commits++;
     } catch (err) {
       this.stats.commitFailed++;
       this.log.warn({ event: EVENTS.intakeDeleteFailed, messages: done.length, err: String(err) }, `recording ${done.length} handled messages failed: ${(err as Error).message}; leaving them on the queue for redelivery`);
@@ -170,8 +208,6 @@ export class SqsPoller {
 
   private async handle(msg: QueueMessage, event: ControllerEvent): Promise<boolean> {
     this.inFlight.add(msg.messageId);
-    const stopHeartbeat = new AbortController();
-    const heartbeat = this.heartbeat(this.url!, msg, stopHeartbeat.signal);
     try {
       await this.opts.handler(event, msg);
       this.handledIds.add(msg.messageId);
@@ -182,15 +218,13 @@ export class SqsPoller {
       this.log.warn({ event: EVENTS.intakeHandlerFailed, messageId: msg.messageId, kind: event.kind, err: String(err) }, `handling ${event.kind} failed; the message will be redelivered`);
       return false;
     } finally {
-      stopHeartbeat.abort();
-      await heartbeat;
       this.inFlight.delete(msg.messageId);
     }
     return true;
   }
 
-  /** Every half visibility timeout while the handler runs, extend visibility by a full timeout. */
-  private async heartbeat(url: string, msg: QueueMessage, stop: AbortSignal): Promise<void> {
+  /** Every half visibility timeout until the group is deleted, extend its held messages' visibility by a full timeout. */
+  private async heartbeat(url: string, held: Set<QueueMessage>, stop: AbortSignal): Promise<void> {
     const seconds = this.visibilitySeconds ?? 30;
     for (;;) {
       try {
@@ -199,12 +233,16 @@ export class SqsPoller {
         return;
       }
       if (stop.aborted) return;
-      try {
-        await this.q.changeVisibility(url, msg.receiptHandle, seconds);
-        this.log.debug({ event: EVENTS.intakeVisibilityExtended, messageId: msg.messageId, seconds }, 'handler still running; visibility extended');
-      } catch (err) {
-        this.log.warn({ event: EVENTS.intakeVisibilityFailed, messageId: msg.messageId, err: String(err) }, 'extending message visibility failed');
-      }
+      await Promise.all([...held].map((msg) => this.extend(url, msg, seconds)));
+    }
+  }
+
+  private async extend(url: string, msg: QueueMessage, seconds: number): Promise<void> {
+    try {
+      await this.q.changeVisibility(url, msg.receiptHandle, seconds);
+      this.log.debug({ event: EVENTS.intakeVisibilityExtended, messageId: msg.messageId, seconds }, 'message not yet recorded; visibility extended');
+    } catch (err) {
+      this.log.warn({ event: EVENTS.intakeVisibilityFailed, messageId: msg.messageId, err: String(err) }, 'extending message visibility failed');
     }
   }
 

@@ -34,6 +34,14 @@ describe('SQS DeleteMessageBatch', () => {
     expect(sim.peekQueue('q').map((m) => m.body)).toEqual(['m4']);
   });
 
+  it('deletes scattered messages, given in any order, and keeps the rest in order', async () => {
+    const { sim, sqs, QueueUrl, handles } = await setup(12);
+    const pick = [11, 0, 5, 1, 6, 7, 3];
+    const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: pick.map((i) => ({ Id: `e${i}`, ReceiptHandle: handles[i] })) }));
+    expect(out.Failed ?? []).toEqual([]);
+    expect(sim.peekQueue('q').map((m) => m.body)).toEqual(['m2', 'm4', 'm8', 'm9', 'm10']);
+  });
+
   it('rejects malformed batches whole and deletes nothing', async () => {
     const { sim, sqs, QueueUrl, handles } = await setup(2);
     const send = (Entries: Array<{ Id: string; ReceiptHandle: string }>) => sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries })).catch((e) => e);

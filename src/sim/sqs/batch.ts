@@ -39,8 +39,15 @@ function deleteMessageBatch(sim: SimCore, input: any) {
       Failed.push({ Id, Code: err?.Code ?? err?.name ?? 'InternalError', Message: err?.message ?? String(err), SenderFault: err?.$fault !== 'server' });
     }
   }
-  // One pass over the queue for the whole batch.
-  if (deleted.size) q.messages = q.messages.filter((x) => !deleted.has(x));
+  // Deleted messages sit near the front of a busy queue, mostly side by side (received together): find
+  // them and remove each run of neighbours with one splice, from the back (no new array of thousands).
+  const at = [...deleted].map((m) => q.messages.indexOf(m as (typeof q.messages)[number])).filter((i) => i >= 0).sort((a, b) => b - a);
+  for (let k = 0; k < at.length; ) {
+    let n = 1;
+    while (k + n < at.length && at[k + n] === at[k] - n) n++;
+    q.messages.splice(at[k] - n + 1, n);
+    k += n;
+  }
   return { Successful, Failed };
 }
 

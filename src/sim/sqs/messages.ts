@@ -6,7 +6,7 @@ import { HandlerMap } from '../handler';
 import { MessageRec, QueueRec } from '../state';
 import { dropExpired } from './queues';
 import { DELETE_BATCH_HANDLERS } from './batch';
-import { enqueue, findByHandle, queueByArn, queueByUrl } from './store';
+import { enqueue, findByHandle, insertBySentAt, queueByArn, queueByUrl } from './store';
 
 const MAX_BYTES = 262_144;
 
@@ -58,7 +58,7 @@ function redrive(sim: SimCore, q: QueueRec, m: MessageRec): boolean {
   if (m.receiveCount < Number(policy.maxReceiveCount)) return false;
   const dlq = queueByArn(sim, policy.deadLetterTargetArn);
   q.messages = q.messages.filter((x) => x !== m);
-  if (dlq) dlq.messages.push({ ...m, visibleAt: sim.now(), receiptHandle: undefined });
+  if (dlq) insertBySentAt(dlq.messages, { ...m, visibleAt: sim.now(), receiptHandle: undefined });
   return true;
 }
 

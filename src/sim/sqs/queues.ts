@@ -87,7 +87,11 @@ function getQueueUrl(sim: SimCore, input: any) {
 
 export function dropExpired(sim: SimCore, q: QueueRec): void {
   const keepMs = Number(q.attributes.MessageRetentionPeriod) * 1000;
-  q.messages = q.messages.filter((m) => m.sentAt + keepMs > sim.now());
+  // Messages are in sent order (store.ts insertBySentAt): the expired ones are a prefix.
+  const cutoff = sim.now() - keepMs;
+  let expired = 0;
+  while (expired < q.messages.length && q.messages[expired].sentAt <= cutoff) expired++;
+  if (expired) q.messages = q.messages.slice(expired);
 }
 
 export function queueAttributes(sim: SimCore, q: QueueRec): Record<string, string> {

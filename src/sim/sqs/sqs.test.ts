@@ -73,6 +73,29 @@ describe('SQS', () => {
     expect(bad.name).toBe('InvalidAttributeValue');
   });
 
+  it('keeps a dead-letter queue oldest first when a message sent earlier is redriven into it, and expires the oldest first', async () => {
+    const { sim, sqs } = setup();
+    const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'dlq', Attributes: { MessageRetentionPeriod: '120' } }))).QueueUrl;
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'work',
+        Attributes: { VisibilityTimeout: '5', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq', maxReceiveCount: 1 }) },
+      }),
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'poison, sent first' }));
+    sim.advance(10_000);
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: 'sent to the dlq later' }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    sim.advance(5_000);
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+    expect(sim.peekQueue('dlq').map((m) => m.body)).toEqual(['poison, sent first', 'sent to the dlq later']);
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, VisibilityTimeout: 0 }));
+    expect(first.Messages?.map((m) => m.Body)).toEqual(['poison, sent first']);
+    // 120 s after the first send only the later one is left.
+    sim.advance(106_000);
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(['sent to the dlq later']);
+  });
+
   it('long-polls in virtual time: resolves on a send, or empty after the wait', async () => {
     const { sim, sqs } = setup();
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'poll' }));

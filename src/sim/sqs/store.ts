@@ -32,8 +32,27 @@ export function enqueue(sim: SimCore, q: QueueRec, body: string, extra: Partial<
     visibleAt: sim.now() + delay,
     ...extra,
   };
-  q.messages.push(m);
+  insertBySentAt(q.messages, m);
   return m;
+}
+
+/**
+ * A queue's messages stay in sent order, so receives take the oldest first without sorting and
+ * expiry drops a prefix: a new message goes at the end, a redriven one (sent earlier) in its place.
+ */
+export function insertBySentAt(messages: MessageRec[], m: MessageRec): void {
+  if (!messages.length || messages[messages.length - 1].sentAt <= m.sentAt) {
+    messages.push(m);
+    return;
+  }
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (messages[mid].sentAt <= m.sentAt) lo = mid + 1;
+    else hi = mid;
+  }
+  messages.splice(lo, 0, m);
 }
 
 /** The message a receipt handle names; null when it was deleted; throws ReceiptHandleIsInvalid for a stale or foreign handle. */
