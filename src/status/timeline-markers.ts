@@ -1,10 +1,9 @@
 /**
  * Markers on the timeline SVG: rollbacks, cut-over, pauses, canary weight steps and analysis
  * verdicts, each a vertical tick with its kind written in its label and its own dash pattern and
- * glyph, so colour is never the only cue. Some come from the samples' phases, more may be passed
- * in (a canary's steps and analysis runs). Pure.
+ * glyph, so colour is never the only cue. timeline-history.ts reads them from what the fleet
+ * recorded; this file draws them. Pure.
  */
-import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { escapeXml, num, type Box, type Scale } from './svg-geometry';
 
@@ -25,29 +24,6 @@ export const MARKER_COLORS: Record<MarkerKind, string> = {
 };
 export const VERDICT_COLORS = { pass: '#15803d', fail: '#b91c1c', inconclusive: '#6b7280' } as const;
 const DASH: Record<MarkerKind, string> = { rollback: '', cutover: '6 3', setWeight: '2 3', pause: '', analysis: '5 2 1 2' };
-
-const ROLLBACK_PHASES = new Set(['restoreBlue', 'restoreTraffic']);
-const CUTOVER_PHASES = new Set(['deregisterBlue', 'drainBlue']);
-const PAUSE_PHASES = new Set(['pause', 'paused']);
-
-/** Markers read from the samples: first rollback phase, first cut-over phase, and each run of pause. */
-export function phaseMarkers(d: DeploymentStatus, pts: TimelinePoint[], endMs: number): TimelineMarker[] {
-  const out: TimelineMarker[] = [];
-  const at = (i: number) => Date.parse(pts[i].at);
-  const rollback = pts.findIndex((p) => ROLLBACK_PHASES.has(p.phase));
-  if (rollback >= 0) out.push({ atMs: at(rollback), kind: 'rollback', label: `rollback: ${d.reason ?? 'rolled back'}` });
-  const cutover = pts.findIndex((p) => CUTOVER_PHASES.has(p.phase));
-  if (cutover >= 0) out.push({ atMs: at(cutover), kind: 'cutover', label: 'cut-over' });
-  for (let i = 0; i < pts.length; i++) {
-    if (!PAUSE_PHASES.has(pts[i].phase)) continue;
-    let j = i;
-    while (j + 1 < pts.length && PAUSE_PHASES.has(pts[j + 1].phase)) j++;
-    const end = j + 1 < pts.length ? at(j + 1) : endMs;
-    out.push({ atMs: at(i), endMs: end, kind: 'pause', label: `pause ${formatDuration((end - at(i)) / 1000)}` });
-    i = j;
-  }
-  return out;
-}
 
 function colorOf(m: TimelineMarker): string {
   return m.kind === 'analysis' && m.verdict ? VERDICT_COLORS[m.verdict] : MARKER_COLORS[m.kind];

@@ -92,7 +92,7 @@ describe('renderTimelineSvg', () => {
 
   it('draws given markers (canary steps, analysis verdicts) and pause runs from the phases', () => {
     const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
-    d.timeline = d.timeline!.map((p, i) => (i === 6 ? { ...p, phase: 'paused' } : p));
+    d.timeline = d.timeline!.map((p, i) => (i === 6 ? { ...p, phase: 'pause' } : p));
     const t0 = Date.parse(d.startedAt);
     const out = renderTimelineSvg(d, { markers: [
       { atMs: t0 + 30_000, kind: 'setWeight', label: 'weight 10%' },

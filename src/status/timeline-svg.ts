@@ -3,17 +3,23 @@
  * capacity dashed on top, phases as labelled bands. If the stack's top edge never drops under
  * the dashed line, capacity never dipped below desired; the subtitle says so in words too.
  */
-import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
+import type { DeploymentStatus, FleetEvent, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { deploymentFleet } from './format';
 import { areaPath, escapeXml, num, pointsAttr, stepPoints, valueTicks, type Box, type Scale } from './svg-geometry';
-import { MARKER_LANE_ROWS, MARKER_ROW_PX, markersSvg, phaseMarkers, type TimelineMarker } from './timeline-markers';
+import { recordedMarkers } from './timeline-history';
+import { MARKER_LANE_ROWS, MARKER_ROW_PX, markersSvg, type TimelineMarker } from './timeline-markers';
 import { BREAK_PATTERN, breakBands, breakMarks, brokenTicks, longStretches, makeBrokenScale, type BrokenScale } from './timeline-axis';
 
 export interface SvgOptions {
   width?: number;
   height?: number;
-  /** More markers (canary weight steps, analysis verdicts, ...), beside those read from the phases. */
+  /**
+   * The fleet's events: canary weight steps, analysis verdicts, the moment a rollback began are
+   * read from those in the deployment's time window (without them, from its samples alone).
+   */
+  events?: FleetEvent[];
+  /** More markers, beside those read from the recorded history. */
   markers?: TimelineMarker[];
 }
 
@@ -162,7 +168,7 @@ export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions
   const width = opts.width ?? 800;
   const height = opts.height ?? 360;
   const s = series(deployment);
-  const markers = s.times.length ? [...phaseMarkers(deployment, s.pts, s.t0 + s.span * 1000), ...(opts.markers ?? [])] : [];
+  const markers = s.times.length ? [...recordedMarkers(deployment, s.pts, s.t0 + s.span * 1000, opts.events), ...(opts.markers ?? [])] : [];
   const top = 72 + (markers.length ? MARKER_LANE_ROWS * MARKER_ROW_PX : 0);
   const box: Box = { left: 44, top, width: width - 44 - 16, height: height - top - 44 };
   const yMax = Math.max(1, ...s.draining, ...s.desired) + 1;

@@ -34,4 +34,15 @@ describe('deploymentStatus timeline samples', () => {
     expect(s.timeline![0]).not.toHaveProperty('greenBooting');
     expect(s.timeline![0]).not.toHaveProperty('blueDraining');
   });
+
+  it('records the canary weight on each sample, so the timeline draws weight steps where they happened', () => {
+    const world = observed([group('shop-v001', [['b1', 'inService'], ['b2', 'inService']]), group('shop-v002', [['g1', 'inService']])], ['b1', 'g1']);
+    const canary: DeploymentView = { ...view, kind: 'canary', input: { ...view.input, steps: [{ setWeight: 50 }, { setWeight: 100 }] } };
+    const at = (phase: string, weight: number, t: string, prev?: ReturnType<typeof deploymentStatus>) =>
+      deploymentStatus({ ...canary, phase: { ...view.phase, phase }, context: { stepIndex: 0, weight, traffic: { greenServing: weight ? 1 : 0, approximate: true } } }, world, new Date(t), prev);
+    const first = at('waitGreen', 0, '2026-01-01T00:01:00.000Z');
+    const second = at('analyzeStep', 50, '2026-01-01T00:01:10.000Z', first);
+    expect(second.timeline!.map((p) => [p.phase, p.weight])).toEqual([['waitGreen', 0], ['analyzeStep', 50]]);
+    expect(deploymentStatus(view, world, new Date('2026-01-01T00:01:00.000Z')).timeline![0]).not.toHaveProperty('weight');
+  });
 });

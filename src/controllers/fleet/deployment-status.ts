@@ -127,6 +127,7 @@ function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, no
     desired: desiredLine || Math.max(s.blue?.desired ?? 0, s.green?.desired ?? 0),
     phase: s.phase,
     ...transit,
+    ...(s.canary ? { weight: s.canary.weight } : {}),
   };
   const list = [...(prev ?? [])];
   const last = list[list.length - 1];
