@@ -45,4 +45,12 @@ describe('deploymentStatus timeline samples', () => {
     expect(second.timeline!.map((p) => [p.phase, p.weight])).toEqual([['waitGreen', 0], ['analyzeStep', 50]]);
     expect(deploymentStatus(view, world, new Date('2026-01-01T00:01:00.000Z')).timeline![0]).not.toHaveProperty('weight');
   });
+
+  it('keeps only the first and the newest of a run of equal samples, so a long wait does not push the swap out', () => {
+    const world = observed([group('shop-v001', []), group('shop-v002', [['g1', 'inService'], ['g2', 'inService']])], ['g1', 'g2']);
+    const keep = { ...view, phase: { ...view.phase, phase: 'keepPrevious' } };
+    let s = deploymentStatus(view, observed([group('shop-v001', [['b1', 'inService']]), group('shop-v002', [])], ['b1']), new Date('2026-01-01T00:00:00.000Z'));
+    for (let i = 1; i <= 500; i++) s = deploymentStatus(keep, world, new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 10_000), s);
+    expect(s.timeline!.map((p) => `${p.at.slice(11, 19)} ${p.phase}`)).toEqual(['00:00:00 waitGreenHealthy', '00:00:10 keepPrevious', '01:23:20 keepPrevious']);
+  });
 });
