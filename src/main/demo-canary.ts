@@ -33,22 +33,35 @@ export function switchToCanary(manifestFile: string): void {
 const canaryOf = (ctx: Ctx): DeploymentStatus | undefined =>
   status(ctx)?.history.find((d) => d.kind === 'canary' && d.commit === METRICS_BAD_COMMIT);
 
-/** Says each new canary step and analysis verdict, as `drover rollout status` would show them. */
+/**
+ * Says each new canary step and analysis verdict, as `drover rollout status` would show them. The
+ * status is read every 10 virtual seconds and a step can pass between two reads, so a weight is also
+ * told from the analysis that measured it, and green's first service from the recorded timeline.
+ */
 function narrateProgress(ctx: Ctx): () => void {
+  const weightsTold = new Set<number>();
   let lastStep = '';
   let lastAnalysis = '';
   let greenServed = false;
   return () => {
     const d = canaryOf(ctx);
-    if (!d?.canary) return;
+    const c = d?.canary;
+    if (!d || !c) return;
     const step = canaryStepText(d) ?? '';
-    if (step !== lastStep && d.result === 'InProgress') {
-      ctx.say(d.canary.weight === 0 ? `canary ${step}: green grows first, blue keeps serving 100 % until green serves` : `canary ${step}`);
+    if (step !== lastStep && d.result === 'InProgress' && !weightsTold.has(c.weight)) {
+      weightsTold.add(c.weight);
+      ctx.say(c.weight === 0 ? `canary ${step}: green grows first, blue keeps serving 100 % until green serves` : `canary ${step}`);
     }
     lastStep = step;
-    if (!greenServed && (d.green?.inService ?? 0) > 0) {
+    const measured = c.analysedAt?.weight;
+    if (measured !== undefined && !weightsTold.has(measured)) {
+      weightsTold.add(measured);
+      ctx.say(`canary step ${c.analysedAt!.step} of ${c.steps}, weight ${measured} %`);
+    }
+    const served = d.timeline?.find((p) => p.greenInService > 0);
+    if (!greenServed && served) {
       greenServed = true;
-      ctx.say(`green ${d.green!.group} passes the ELB health check: ${d.green!.inService} InService beside blue`);
+      ctx.say(`green ${d.green?.group ?? ''} passes the ELB health check: ${served.greenInService} InService beside blue`);
     }
     const analysis = canaryAnalysisText(d) ?? '';
     if (analysis && analysis !== lastAnalysis) ctx.say(`analysis: ${analysis}`);

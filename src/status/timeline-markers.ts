@@ -45,29 +45,41 @@ function glyph(m: TimelineMarker, x: number, y: number, color: string): string {
   }
 }
 
-/** Lane rows for labels, greedy: each label in the first row where it does not overlap. */
-function placeLabels(xs: number[], texts: string[], box: Box, rows: number): Array<{ row: number; anchor: 'start' | 'end' }> {
-  const rowEnds: number[] = Array.from({ length: rows }, () => -Infinity);
+/** Lane rows for labels, greedy: each label in the first row where it does not overlap, up to `maxRows`. */
+function placeLabels(xs: number[], texts: string[], box: Box, maxRows: number): Array<{ row: number; anchor: 'start' | 'end' }> {
+  const rowEnds: number[] = [];
   return xs.map((x, i) => {
     const w = texts[i].length * 6 + 10;
     const anchor = x + w > box.left + box.width ? 'end' : 'start';
     const [lo, hi] = anchor === 'start' ? [x, x + w] : [x - w, x];
     let row = rowEnds.findIndex((end) => end < lo);
-    if (row < 0) row = rowEnds.indexOf(Math.min(...rowEnds));
+    if (row < 0) row = rowEnds.length < maxRows ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
     rowEnds[row] = hi;
     return { row, anchor };
   });
 }
 
+/** Rows the label lane has at least; more are added when labels would overlap, up to MARKER_MAX_ROWS. */
 export const MARKER_LANE_ROWS = 3;
+export const MARKER_MAX_ROWS = 8;
 export const MARKER_ROW_PX = 11;
 
-/** The markers drawn: ticks across the plot, glyphs on its top edge, labels in the lane above it. */
-export function markersSvg(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box): string {
+function layout(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box) {
   const sorted = [...markers].sort((a, b) => a.atMs - b.atMs);
   const xs = sorted.map((m) => sc.x((m.atMs - t0Ms) / 1000));
   const texts = sorted.map(textOf);
-  const places = placeLabels(xs, texts, box, MARKER_LANE_ROWS);
+  return { sorted, xs, texts, places: placeLabels(xs, texts, box, MARKER_MAX_ROWS) };
+}
+
+/** How many label rows the markers need (the x scale does not depend on the plot's top, so any top will do). */
+export function markerRows(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box): number {
+  if (!markers.length) return 0;
+  return Math.max(MARKER_LANE_ROWS, ...layout(markers, t0Ms, sc, box).places.map((p) => p.row + 1));
+}
+
+/** The markers drawn: ticks across the plot, glyphs on its top edge, labels in the lane above it. */
+export function markersSvg(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box): string {
+  const { sorted, xs, texts, places } = layout(markers, t0Ms, sc, box);
   const bottom = box.top + box.height;
   return sorted.map((m, i) => {
     const x = xs[i];

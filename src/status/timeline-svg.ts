@@ -8,7 +8,7 @@ import { formatDuration } from '../util/clock';
 import { deploymentFleet } from './format';
 import { areaPath, escapeXml, num, pointsAttr, stepPoints, valueTicks, type Box, type Scale } from './svg-geometry';
 import { recordedMarkers } from './timeline-history';
-import { MARKER_LANE_ROWS, MARKER_ROW_PX, markersSvg, type TimelineMarker } from './timeline-markers';
+import { MARKER_ROW_PX, markerRows, markersSvg, type TimelineMarker } from './timeline-markers';
 import { BREAK_PATTERN, breakBands, breakMarks, brokenTicks, longStretches, makeBrokenScale, type BrokenScale } from './timeline-axis';
 
 export interface SvgOptions {
@@ -169,10 +169,13 @@ export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions
   const height = opts.height ?? 360;
   const s = series(deployment);
   const markers = s.times.length ? [...recordedMarkers(deployment, s.pts, s.t0 + s.span * 1000, opts.events), ...(opts.markers ?? [])] : [];
-  const top = 72 + (markers.length ? MARKER_LANE_ROWS * MARKER_ROW_PX : 0);
-  const box: Box = { left: 44, top, width: width - 44 - 16, height: height - top - 44 };
   const yMax = Math.max(1, ...s.draining, ...s.desired) + 1;
-  const sc = makeBrokenScale(box, s.span, yMax, longStretches(s.times, s.phases, s.span));
+  const boxAt = (top: number): Box => ({ left: 44, top, width: width - 44 - 16, height: height - top - 44 });
+  const stretches = longStretches(s.times, s.phases, s.span);
+  // The label lane grows with the labels it must hold apart; x does not depend on the plot's top.
+  const top = 72 + markerRows(markers, s.t0, makeBrokenScale(boxAt(72), s.span, yMax, stretches), boxAt(72)) * MARKER_ROW_PX;
+  const box = boxAt(top);
+  const sc = makeBrokenScale(box, s.span, yMax, stretches);
   const verdict = s.times.length ? capacityVerdict(s) : { ok: true, text: 'no timeline samples recorded' };
   const body = s.times.length ? [bands(s, sc, box), breakBands(sc, box), capacity(s, sc), breakMarks(sc, box), markersSvg(markers, s.t0, sc, box)].filter(Boolean).join('\n') : '';
   return [
