@@ -2,7 +2,7 @@
  * The demo's canary chapter. Health checks caught the last bad commit; this one's build boots,
  * answers /health_check.php and joins the ELB, but fails 30 % of requests with a 5xx. The team
  * switches the fleet to a canary with analysis (a merge in the manifest repository), and the
- * canary's analysis of the ELB's 5xx metrics sends all traffic back to blue at its first step.
+ * canary's analysis of the ELB's 5xx metrics sends all traffic back to blue at its first weight (50 %).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
