@@ -21,7 +21,7 @@ export const DEMO_STATE_DIR = '.drover-demo';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('play the whole story on the simulated account: converge, merge -> bake -> blue/green, scale out and in, a bad commit rolled back')
+    .description('play the whole story on the simulated account: converge, merge -> bake -> blue/green, scale out and in, a bad commit rolled back, a canary stopped by its analysis')
     .option('--once', 'play it non-interactively as fast as possible; exit 0 only if every step\'s check held')
     .option('--speed <n>', `virtual seconds per real second (default ${DEFAULT_SPEED}; with --once, as fast as possible)`)
     .option('--listen <addr>', 'where the daemon serves its API and the GitLab relay', '127.0.0.1:7390')

@@ -2,12 +2,12 @@
  * The story `drover demo` tells, step by step. Each step acts the way the world would (a
  * merge in GitLab, a traffic spike), waits in virtual time, then checks what must hold.
  */
-import type { FleetStatus } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
+import { canaryChapter } from './demo-canary';
+import { check, deployed, lowestServing, LB, sendMerge, status, waitFor, type Ctx, type Step } from './demo-kit';
 import type { DemoWorld } from './demo-world';
 
-export const FLEET = 'magento-marketplace';
-export const LB = 'magento-marketplace';
+export { FLEET } from './demo-kit';
 const GOOD_COMMIT = '9f3c2a1b7d4e6f8091a2b3c4d5e6f708192a3b4c';
 const BAD_COMMIT = 'badc0ffee4e6f8091a2b3c4d5e6f708192a3b4c5';
 
@@ -20,65 +20,6 @@ export interface StepResult {
 export interface Narrator {
   line(text: string): void;
 }
-
-interface Ctx {
-  world: DemoWorld;
-  say: (text: string) => void;
-}
-
-type Step = { title: string; run(ctx: Ctx): Promise<string> };
-
-class CheckFailed extends Error {}
-
-function check(cond: boolean, message: string): void {
-  if (!cond) throw new CheckFailed(message);
-}
-
-function status(ctx: Ctx): FleetStatus | undefined {
-  return ctx.world.statuses.load(FLEET);
-}
-
-/** Move virtual time in steps until `cond` holds; false when `maxMs` passes first. */
-async function waitFor(ctx: Ctx, cond: () => boolean, maxMs: number, stepMs = 5_000): Promise<boolean> {
-  for (let t = 0; t <= maxMs; t += stepMs) {
-    if (cond()) return true;
-    await ctx.world.pass(stepMs);
-  }
-  return cond();
-}
-
-/** The lowest InService count on the ELB while `body` runs, sampled on every simulated tick. */
-async function lowestServing<T>(ctx: Ctx, body: () => Promise<T>): Promise<{ value: T; lowest: number }> {
-  let lowest = ctx.world.sim.inServiceCount(LB);
-  const off = ctx.world.sim.onTick(() => (lowest = Math.min(lowest, ctx.world.sim.inServiceCount(LB))));
-  try {
-    return { value: await body(), lowest };
-  } finally {
-    off();
-  }
-}
-
-async function sendMerge(ctx: Ctx, commit: string, title: string): Promise<void> {
-  const url = `${ctx.world.daemon.http!.url}/hooks/gitlab`;
-  const body = {
-    object_kind: 'merge_request',
-    user: { username: 'dana' },
-    project: { path_with_namespace: 'shop/magento2-marketplace', git_ssh_url: 'git@gitlab.example.com:shop/magento2-marketplace.git', default_branch: 'master' },
-    object_attributes: { iid: 42, action: 'merge', state: 'merged', source_branch: 'develop', target_branch: 'master', merge_commit_sha: commit, title },
-  };
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-token': ctx.world.token },
-    body: JSON.stringify(body),
-  });
-  check(res.status === 202, `the relay answered ${res.status} to a merge with the right token`);
-  ctx.say(`GitLab: "${title}" merged into master (${commit.slice(0, 8)}); the relay queued it on SQS (HTTP ${res.status})`);
-}
-
-const deployed = (ctx: Ctx, commit: string) => () => {
-  const s = status(ctx);
-  return !!s && s.history.some((d) => d.kind === 'swap' && d.commit === commit && d.result !== 'InProgress');
-};
 
 export const STORY: Step[] = [
   {
@@ -95,7 +36,7 @@ export const STORY: Step[] = [
     title: 'a GitLab merge bakes an AMI and swaps it in blue/green with no capacity dip',
     async run(ctx) {
       const before = ctx.world.sim.inServiceCount(LB);
-      await sendMerge(ctx, GOOD_COMMIT, 'Seller dashboard: faster product grid');
+      await sendMerge(ctx, { commit: GOOD_COMMIT, title: 'Seller dashboard: faster product grid' });
       const { value: ok, lowest } = await lowestServing(ctx, () => waitFor(ctx, deployed(ctx, GOOD_COMMIT), 3 * 3600_000, 10_000));
       const swap = status(ctx)?.history.find((d) => d.kind === 'swap' && d.commit === GOOD_COMMIT);
       check(ok && swap?.result === 'Succeeded', `the swap of ${GOOD_COMMIT.slice(0, 8)} ended ${swap?.result ?? 'never'}`);
@@ -135,7 +76,7 @@ export const STORY: Step[] = [
     async run(ctx) {
       ctx.world.sim.setBuildResult(BAD_COMMIT, { ok: true, brokenImage: true });
       const before = ctx.world.sim.inServiceCount(LB);
-      await sendMerge(ctx, BAD_COMMIT, 'Checkout: new payment module');
+      await sendMerge(ctx, { commit: BAD_COMMIT, title: 'Checkout: new payment module' });
       ctx.say('its build passes, but the new AMI never answers /health_check.php');
       const { value: ok, lowest } = await lowestServing(ctx, () => waitFor(ctx, deployed(ctx, BAD_COMMIT), 2 * 3600_000, 10_000));
       const s = status(ctx);
@@ -146,6 +87,7 @@ export const STORY: Step[] = [
       return `rolled back (${swap!.reason}): ${swap!.failingInstanceIds?.join(', ') ?? ''} never became healthy; blue kept serving ${ctx.world.sim.inServiceCount(LB)} instances; fleet Degraded until the next good commit`;
     },
   },
+  canaryChapter,
 ];
 
 /** Run every step; a failed check is reported and the story goes on where it can. */

@@ -121,6 +121,6 @@ export async function rolloutHistory(cmd: Command, fleet: string | undefined, fl
   const pick = (d: DeploymentStatus) => (flags.revision ? d.id === flags.revision : d.kind !== 'bake');
   const deployment = status.history.find(pick);
   if (!deployment) throw new UsageError(flags.revision ? `--revision: no deployment "${flags.revision}" in fleet ${status.name}'s history` : `fleet ${status.name} has no swap to draw yet`);
-  fs.writeFileSync(flags.svg, renderTimelineSvg(deployment));
+  fs.writeFileSync(flags.svg, renderTimelineSvg(deployment, { events: status.events }));
   process.stderr.write(`wrote ${flags.svg} (deployment ${deployment.id})\n`);
 }

@@ -76,6 +76,8 @@ export interface TimelinePoint {
   greenBooting?: number;
   /** Blue instances still running but out of the load balancer (deregistered, draining, terminating). */
   blueDraining?: number;
+  /** Canary only: the traffic weight (percent) green carried at this sample. */
+  weight?: number;
 }
 
 export interface DeploymentSide {

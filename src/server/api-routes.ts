@@ -53,7 +53,7 @@ function fleetRoute(opts: ApiRoutesOptions, name: string, svg: boolean, query: U
     const what = wanted === null ? 'has no deployment yet' : `has no deployment ${JSON.stringify(wanted)}`;
     return { status: 404, body: { error: `fleet ${JSON.stringify(name)} ${what}` } };
   }
-  return { status: 200, body: renderTimelineSvg({ fleet: name, ...deployment }), contentType: 'image/svg+xml; charset=utf-8' };
+  return { status: 200, body: renderTimelineSvg({ fleet: name, ...deployment }, { events: status.events }), contentType: 'image/svg+xml; charset=utf-8' };
 }
 
 function apiRoute(opts: ApiRoutesOptions, path: string, query: URLSearchParams): Reply | undefined {

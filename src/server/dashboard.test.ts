@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
 import { FIXTURE_NOW, fixtureList } from '../../test/support/status-fixtures';
+import { abortedCanary } from '../../test/support/timeline-fixtures';
 import { FileStatusStore } from '../status/status-store';
 import { NOW_HEADER, readOnlyRoute, statusNow } from './api-routes';
 import { dashboardAsset, DASHBOARD_PATHS } from './dashboard';
@@ -73,6 +74,14 @@ describe('read-only routes over a state directory', () => {
     const bare = { ...fixtureList().items[0], name: 'fresh', deployment: undefined, history: [] };
     store.save(bare);
     expect(readOnlyRoute(opts(), '/api/v1/fleets/fresh/timeline.svg')).toMatchObject({ status: 404, body: { error: 'fleet "fresh" has no deployment yet' } });
+  });
+
+  it("draws a canary's analysis verdicts from the fleet's recorded events", () => {
+    const { deployment, events } = abortedCanary();
+    store.save({ ...fixtureList().items[0], name: deployment.fleet!, deployment, history: [deployment], events });
+    const svg = readOnlyRoute(opts(), `/api/v1/fleets/${deployment.fleet}/timeline.svg`)!.body as string;
+    expect(svg).toContain('<title>analysis 5xx-rate, 5xx-count: fail at +14m40s</title>');
+    expect(svg).toContain('<title>weight 50 % at +13m10s</title>');
   });
 
   it('lists every fleet\'s events oldest first', () => {

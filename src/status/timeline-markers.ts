@@ -1,10 +1,9 @@
 /**
  * Markers on the timeline SVG: rollbacks, cut-over, pauses, canary weight steps and analysis
  * verdicts, each a vertical tick with its kind written in its label and its own dash pattern and
- * glyph, so colour is never the only cue. Some come from the samples' phases, more may be passed
- * in (a canary's steps and analysis runs). Pure.
+ * glyph, so colour is never the only cue. timeline-history.ts reads them from what the fleet
+ * recorded; this file draws them. Pure.
  */
-import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { escapeXml, num, type Box, type Scale } from './svg-geometry';
 
@@ -26,29 +25,6 @@ export const MARKER_COLORS: Record<MarkerKind, string> = {
 export const VERDICT_COLORS = { pass: '#15803d', fail: '#b91c1c', inconclusive: '#6b7280' } as const;
 const DASH: Record<MarkerKind, string> = { rollback: '', cutover: '6 3', setWeight: '2 3', pause: '', analysis: '5 2 1 2' };
 
-const ROLLBACK_PHASES = new Set(['restoreBlue', 'restoreTraffic']);
-const CUTOVER_PHASES = new Set(['deregisterBlue', 'drainBlue']);
-const PAUSE_PHASES = new Set(['pause', 'paused']);
-
-/** Markers read from the samples: first rollback phase, first cut-over phase, and each run of pause. */
-export function phaseMarkers(d: DeploymentStatus, pts: TimelinePoint[], endMs: number): TimelineMarker[] {
-  const out: TimelineMarker[] = [];
-  const at = (i: number) => Date.parse(pts[i].at);
-  const rollback = pts.findIndex((p) => ROLLBACK_PHASES.has(p.phase));
-  if (rollback >= 0) out.push({ atMs: at(rollback), kind: 'rollback', label: `rollback: ${d.reason ?? 'rolled back'}` });
-  const cutover = pts.findIndex((p) => CUTOVER_PHASES.has(p.phase));
-  if (cutover >= 0) out.push({ atMs: at(cutover), kind: 'cutover', label: 'cut-over' });
-  for (let i = 0; i < pts.length; i++) {
-    if (!PAUSE_PHASES.has(pts[i].phase)) continue;
-    let j = i;
-    while (j + 1 < pts.length && PAUSE_PHASES.has(pts[j + 1].phase)) j++;
-    const end = j + 1 < pts.length ? at(j + 1) : endMs;
-    out.push({ atMs: at(i), endMs: end, kind: 'pause', label: `pause ${formatDuration((end - at(i)) / 1000)}` });
-    i = j;
-  }
-  return out;
-}
-
 function colorOf(m: TimelineMarker): string {
   return m.kind === 'analysis' && m.verdict ? VERDICT_COLORS[m.verdict] : MARKER_COLORS[m.kind];
 }
@@ -69,29 +45,41 @@ function glyph(m: TimelineMarker, x: number, y: number, color: string): string {
   }
 }
 
-/** Lane rows for labels, greedy: each label in the first row where it does not overlap. */
-function placeLabels(xs: number[], texts: string[], box: Box, rows: number): Array<{ row: number; anchor: 'start' | 'end' }> {
-  const rowEnds: number[] = Array.from({ length: rows }, () => -Infinity);
+/** Lane rows for labels, greedy: each label in the first row where it does not overlap, up to `maxRows`. */
+function placeLabels(xs: number[], texts: string[], box: Box, maxRows: number): Array<{ row: number; anchor: 'start' | 'end' }> {
+  const rowEnds: number[] = [];
   return xs.map((x, i) => {
     const w = texts[i].length * 6 + 10;
     const anchor = x + w > box.left + box.width ? 'end' : 'start';
     const [lo, hi] = anchor === 'start' ? [x, x + w] : [x - w, x];
     let row = rowEnds.findIndex((end) => end < lo);
-    if (row < 0) row = rowEnds.indexOf(Math.min(...rowEnds));
+    if (row < 0) row = rowEnds.length < maxRows ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
     rowEnds[row] = hi;
     return { row, anchor };
   });
 }
 
+/** Rows the label lane has at least; more are added when labels would overlap, up to MARKER_MAX_ROWS. */
 export const MARKER_LANE_ROWS = 3;
+export const MARKER_MAX_ROWS = 8;
 export const MARKER_ROW_PX = 11;
 
-/** The markers drawn: ticks across the plot, glyphs on its top edge, labels in the lane above it. */
-export function markersSvg(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box): string {
+function layout(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box) {
   const sorted = [...markers].sort((a, b) => a.atMs - b.atMs);
   const xs = sorted.map((m) => sc.x((m.atMs - t0Ms) / 1000));
   const texts = sorted.map(textOf);
-  const places = placeLabels(xs, texts, box, MARKER_LANE_ROWS);
+  return { sorted, xs, texts, places: placeLabels(xs, texts, box, MARKER_MAX_ROWS) };
+}
+
+/** How many label rows the markers need (the x scale does not depend on the plot's top, so any top will do). */
+export function markerRows(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box): number {
+  if (!markers.length) return 0;
+  return Math.max(MARKER_LANE_ROWS, ...layout(markers, t0Ms, sc, box).places.map((p) => p.row + 1));
+}
+
+/** The markers drawn: ticks across the plot, glyphs on its top edge, labels in the lane above it. */
+export function markersSvg(markers: TimelineMarker[], t0Ms: number, sc: Scale, box: Box): string {
+  const { sorted, xs, texts, places } = layout(markers, t0Ms, sc, box);
   const bottom = box.top + box.height;
   return sorted.map((m, i) => {
     const x = xs[i];

@@ -1,14 +1,12 @@
 /**
  * The timeline as a user sees it: rendered to pixels with resvg, then checked by colour and place.
- * With DROVER_UPDATE_DOCS=1 it also rewrites the pictures in docs/.
+ * The pictures in docs/ come from a simulated run instead (test/demo.test.ts).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DeploymentStatus } from '../model/fleet-status';
 import { columnsWithColor, rasterize, type Raster } from '../../test/support/svg-png';
 import { abortedCanary, blueGreenSwap, rolledBackSwap } from '../../test/support/timeline-fixtures';
 import { BREAK_WIDTH_PX } from './timeline-axis';
-import { MARKER_COLORS } from './timeline-markers';
+import { MARKER_COLORS, VERDICT_COLORS } from './timeline-markers';
 import { renderTimelineSvg } from './timeline-svg';
 
 /** The plot box, read from the y axis line and the x axis line of the SVG. */
@@ -69,14 +67,19 @@ describe('timeline picture, rendered', () => {
     expect(count(rasterize(bareSvg), '#16a34a', ...region)).toBe(0);
   });
 
-  const docs = process.env.DROVER_UPDATE_DOCS === '1' ? it : it.skip;
-  docs('writes the pictures in docs/ (DROVER_UPDATE_DOCS=1)', () => {
-    const dir = join(__dirname, '..', '..', 'docs');
-    const canary = abortedCanary();
-    const swap = renderTimelineSvg(blueGreenSwap());
-    writeFileSync(join(dir, 'swap-timeline.svg'), swap);
-    writeFileSync(join(dir, 'timeline-blue-green.png'), rasterize(swap).png);
-    writeFileSync(join(dir, 'timeline-rollback.png'), rasterize(renderTimelineSvg(rolledBackSwap())).png);
-    writeFileSync(join(dir, 'timeline-canary.png'), rasterize(renderTimelineSvg(canary.deployment, { markers: canary.markers })).png);
+  it("draws a canary's recorded steps and verdicts in their own colours, at their times", () => {
+    const { deployment, events } = abortedCanary();
+    const svg = renderTimelineSvg(deployment, { events });
+    const p = plot(svg);
+    const raster = rasterize(svg);
+    const tickX = (title: RegExp) => Number(svg.match(new RegExp(`<g class="marker[^"]*"><title>${title.source}</title>(?:<rect[^>]*/>)?<line x1="([\\d.]+)"`))![1]);
+    for (const [title, color] of [[/weight 50 % at \+13m10s/, MARKER_COLORS.setWeight], [/analysis 5xx-rate, 5xx-count: fail at \+14m40s/, VERDICT_COLORS.fail]] as const) {
+      const x = tickX(title);
+      const cols = columnsWithColor(raster, color, p.top + 12, p.bottom - 2).filter((c) => Math.abs(c - x) <= 2);
+      expect(cols.length).toBeGreaterThan(0);
+    }
+    // The weight rose before analysis failed: left to right in that order.
+    expect(tickX(/weight 10 % at \+1m40s/)).toBeLessThan(tickX(/weight 50 % at \+13m10s/));
+    expect(tickX(/weight 50 % at \+13m10s/)).toBeLessThan(tickX(/analysis 5xx-rate, 5xx-count: fail at \+14m40s/));
   });
 });

@@ -92,7 +92,7 @@ describe('renderTimelineSvg', () => {
 
   it('draws given markers (canary steps, analysis verdicts) and pause runs from the phases', () => {
     const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
-    d.timeline = d.timeline!.map((p, i) => (i === 6 ? { ...p, phase: 'paused' } : p));
+    d.timeline = d.timeline!.map((p, i) => (i === 6 ? { ...p, phase: 'pause' } : p));
     const t0 = Date.parse(d.startedAt);
     const out = renderTimelineSvg(d, { markers: [
       { atMs: t0 + 30_000, kind: 'setWeight', label: 'weight 10%' },
@@ -103,6 +103,20 @@ describe('renderTimelineSvg', () => {
     expect(out).toContain('>weight 10%</text>');
     expect(out).toMatch(/class="marker marker-analysis verdict-fail"[^]*?>analysis 5xx rate: fail<\/text>/);
     expect(out).toMatch(/class="marker marker-pause"><title>pause 4m at \+4m40s<\/title><rect [^>]*fill-opacity/);
+  });
+
+  it('grows the label lane so labels of markers close together never overlap', () => {
+    const d: DeploymentStatus = structuredClone(readyFleet.deployment!);
+    const t0 = Date.parse(d.startedAt);
+    const few = renderTimelineSvg(d, { markers: [{ atMs: t0 + 30_000, kind: 'setWeight', label: 'weight 10 %' }] });
+    const crowd = [0, 1, 2, 3, 4].map((i) => ({ atMs: t0 + 30_000 + i * 1000, kind: 'analysis' as const, label: `check ${i}`, verdict: 'pass' as const }));
+    const out = renderTimelineSvg(d, { markers: crowd });
+    assertWellFormed(out);
+    const ys = [...out.matchAll(/<text class="marker-label" x="[\d.]+" y="([\d.]+)"[^>]*>analysis check \d: pass</g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(5);
+    expect(new Set(ys).size).toBe(5);
+    const top = (svg: string) => Number(svg.match(/<line x1="44" y1="([\d.]+)" x2="44"/)![1]);
+    expect(top(out)).toBeGreaterThan(top(few));
   });
 
   it('draws green booting and blue draining as hatched bands above InService, in the legend only when present', () => {

@@ -3,17 +3,23 @@
  * capacity dashed on top, phases as labelled bands. If the stack's top edge never drops under
  * the dashed line, capacity never dipped below desired; the subtitle says so in words too.
  */
-import type { DeploymentStatus, TimelinePoint } from '../model/fleet-status';
+import type { DeploymentStatus, FleetEvent, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
 import { deploymentFleet } from './format';
 import { areaPath, escapeXml, num, pointsAttr, stepPoints, valueTicks, type Box, type Scale } from './svg-geometry';
-import { MARKER_LANE_ROWS, MARKER_ROW_PX, markersSvg, phaseMarkers, type TimelineMarker } from './timeline-markers';
+import { recordedMarkers } from './timeline-history';
+import { MARKER_ROW_PX, markerRows, markersSvg, type TimelineMarker } from './timeline-markers';
 import { BREAK_PATTERN, breakBands, breakMarks, brokenTicks, longStretches, makeBrokenScale, type BrokenScale } from './timeline-axis';
 
 export interface SvgOptions {
   width?: number;
   height?: number;
-  /** More markers (canary weight steps, analysis verdicts, ...), beside those read from the phases. */
+  /**
+   * The fleet's events: canary weight steps, analysis verdicts, the moment a rollback began are
+   * read from those in the deployment's time window (without them, from its samples alone).
+   */
+  events?: FleetEvent[];
+  /** More markers, beside those read from the recorded history. */
   markers?: TimelineMarker[];
 }
 
@@ -162,11 +168,14 @@ export function renderTimelineSvg(deployment: DeploymentStatus, opts: SvgOptions
   const width = opts.width ?? 800;
   const height = opts.height ?? 360;
   const s = series(deployment);
-  const markers = s.times.length ? [...phaseMarkers(deployment, s.pts, s.t0 + s.span * 1000), ...(opts.markers ?? [])] : [];
-  const top = 72 + (markers.length ? MARKER_LANE_ROWS * MARKER_ROW_PX : 0);
-  const box: Box = { left: 44, top, width: width - 44 - 16, height: height - top - 44 };
+  const markers = s.times.length ? [...recordedMarkers(deployment, s.pts, s.t0 + s.span * 1000, opts.events), ...(opts.markers ?? [])] : [];
   const yMax = Math.max(1, ...s.draining, ...s.desired) + 1;
-  const sc = makeBrokenScale(box, s.span, yMax, longStretches(s.times, s.phases, s.span));
+  const boxAt = (top: number): Box => ({ left: 44, top, width: width - 44 - 16, height: height - top - 44 });
+  const stretches = longStretches(s.times, s.phases, s.span);
+  // The label lane grows with the labels it must hold apart; x does not depend on the plot's top.
+  const top = 72 + markerRows(markers, s.t0, makeBrokenScale(boxAt(72), s.span, yMax, stretches), boxAt(72)) * MARKER_ROW_PX;
+  const box = boxAt(top);
+  const sc = makeBrokenScale(box, s.span, yMax, stretches);
   const verdict = s.times.length ? capacityVerdict(s) : { ok: true, text: 'no timeline samples recorded' };
   const body = s.times.length ? [bands(s, sc, box), breakBands(sc, box), capacity(s, sc), breakMarks(sc, box), markersSvg(markers, s.t0, sc, box)].filter(Boolean).join('\n') : '';
   return [

@@ -34,4 +34,23 @@ describe('deploymentStatus timeline samples', () => {
     expect(s.timeline![0]).not.toHaveProperty('greenBooting');
     expect(s.timeline![0]).not.toHaveProperty('blueDraining');
   });
+
+  it('records the canary weight on each sample, so the timeline draws weight steps where they happened', () => {
+    const world = observed([group('shop-v001', [['b1', 'inService'], ['b2', 'inService']]), group('shop-v002', [['g1', 'inService']])], ['b1', 'g1']);
+    const canary: DeploymentView = { ...view, kind: 'canary', input: { ...view.input, steps: [{ setWeight: 50 }, { setWeight: 100 }] } };
+    const at = (phase: string, weight: number, t: string, prev?: ReturnType<typeof deploymentStatus>) =>
+      deploymentStatus({ ...canary, phase: { ...view.phase, phase }, context: { stepIndex: 0, weight, traffic: { greenServing: weight ? 1 : 0, approximate: true } } }, world, new Date(t), prev);
+    const first = at('waitGreen', 0, '2026-01-01T00:01:00.000Z');
+    const second = at('analyzeStep', 50, '2026-01-01T00:01:10.000Z', first);
+    expect(second.timeline!.map((p) => [p.phase, p.weight])).toEqual([['waitGreen', 0], ['analyzeStep', 50]]);
+    expect(deploymentStatus(view, world, new Date('2026-01-01T00:01:00.000Z')).timeline![0]).not.toHaveProperty('weight');
+  });
+
+  it('keeps only the first and the newest of a run of equal samples, so a long wait does not push the swap out', () => {
+    const world = observed([group('shop-v001', []), group('shop-v002', [['g1', 'inService'], ['g2', 'inService']])], ['g1', 'g2']);
+    const keep = { ...view, phase: { ...view.phase, phase: 'keepPrevious' } };
+    let s = deploymentStatus(view, observed([group('shop-v001', [['b1', 'inService']]), group('shop-v002', [])], ['b1']), new Date('2026-01-01T00:00:00.000Z'));
+    for (let i = 1; i <= 500; i++) s = deploymentStatus(keep, world, new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 10_000), s);
+    expect(s.timeline!.map((p) => `${p.at.slice(11, 19)} ${p.phase}`)).toEqual(['00:00:00 waitGreenHealthy', '00:00:10 keepPrevious', '01:23:20 keepPrevious']);
+  });
 });

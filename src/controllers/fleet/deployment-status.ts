@@ -118,6 +118,12 @@ function timeoutAt(view: DeploymentView, input: Record<string, unknown>): { time
   return { timeoutAt: new Date(startedMs + seconds * 1000).toISOString() };
 }
 
+const SAMPLE_FIELDS = ['blueInService', 'greenInService', 'desired', 'phase', 'greenBooting', 'blueDraining', 'weight'] as const;
+
+function sameSample(a: TimelinePoint, b: TimelinePoint): boolean {
+  return SAMPLE_FIELDS.every((k) => a[k] === b[k]);
+}
+
 /** `desiredLine`: the capacity the swap must never drop below (blue's desired at the start). */
 function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, now: Date, desiredLine: number, transit: { greenBooting?: number; blueDraining?: number }): TimelinePoint[] {
   const point: TimelinePoint = {
@@ -127,10 +133,15 @@ function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, no
     desired: desiredLine || Math.max(s.blue?.desired ?? 0, s.green?.desired ?? 0),
     phase: s.phase,
     ...transit,
+    ...(s.canary ? { weight: s.canary.weight } : {}),
   };
   const list = [...(prev ?? [])];
   const last = list[list.length - 1];
   if (last && last.at === point.at) list.pop();
+  // A run of equal samples keeps only its first and its newest: an hour of keepPrevious is two points,
+  // and the cap never pushes out the minutes where the swap happened.
+  const n = list.length;
+  if (n >= 2 && sameSample(list[n - 1], point) && sameSample(list[n - 2], point)) list.pop();
   list.push(point);
   return list.slice(-TIMELINE_CAP);
 }

@@ -53,8 +53,10 @@ function renderDeployment(f, nowMs) {
   table.tBodies[0].replaceChildren.apply(table.tBodies[0], rows);
   table.hidden = rows.length === 0;
   var points = (d.timeline || []).length;
+  // A run of equal samples keeps its newest in place of the last, so the count alone can stand still while time moves.
+  var last = points ? d.timeline[points - 1].at : '';
   var src = '/api/v1/fleets/' + encodeURIComponent(f.name) + '/timeline.svg?deployment=' + encodeURIComponent(d.id) +
-    '&v=' + points + '-' + encodeURIComponent(d.phase + '-' + d.result + '-' + (d.finishedAt || ''));
+    '&v=' + points + '-' + encodeURIComponent(last + '-' + d.phase + '-' + d.result + '-' + (d.finishedAt || ''));
   var img = byId('timeline');
   if (img.getAttribute('src') !== src) img.setAttribute('src', src);
   img.setAttribute('data-points', String(points));
