@@ -36,10 +36,10 @@ describe('drover dashboard (a process, no daemon)', () => {
   jest.setTimeout(120_000);
   let stateDir: string;
   beforeAll(() => ensureBuilt());
-  beforeEach(() => {
+  beforeEach(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dash-cli-'));
     const store = new FileStatusStore(stateDir);
-    for (const f of fixtureList().items) store.save(f);
+    for (const f of fixtureList().items) await store.save(f);
   });
   afterEach(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 

@@ -94,7 +94,7 @@ async function runDashboard(flags: DashboardFlags, cmd: Command): Promise<void> 
   // runtime.ts's simAccountFile, without loading the SDK and the simulator to read one number.
   const simFile = statePath(stateDir, 'sim', 'account.json');
   // With --sim, ages run on the simulated account's clock; else on real time (or the newest write, if later).
-  const now = ctx.global.sim ? () => savedSimNow(simFile) ?? statusNow(statusStore.list()) : undefined;
+  const now = ctx.global.sim ? async () => savedSimNow(simFile) ?? statusNow(await statusStore.list()) : undefined;
   const server = await startDashboardServer({
     host,
     port,

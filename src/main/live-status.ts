@@ -28,7 +28,7 @@ export async function observeLiveStatus(ctx: CommandContext): Promise<FleetStatu
     const logger = ctx.logger.child({ fleet: fleet.name, component: 'cli' });
     const deps = { clients: rt.clients, logger, sleep: rt.sleep, ownershipCache: new OwnershipCache(), calls: rt.clients.calls };
     const result = await converge(fleet, deps, { dryRun: true });
-    out.push(nextFleetStatus(store.load(fleet.name), fleet, result, new Date(rt.clock.nowMs())));
+    out.push(nextFleetStatus(await store.load(fleet.name), fleet, result, new Date(rt.clock.nowMs())));
   }
   return out;
 }

@@ -94,21 +94,20 @@ function requester(): string {
 }
 
 /** Record a fact where the lock holder will see it: fleet memory when we can take the lock, else the inbox. */
-function record(stateDir: string, fact: ControlFact): { via: string; added: boolean } {
+async function record(stateDir: string, fact: ControlFact): Promise<{ via: string; added: boolean }> {
   const inbox = new ControlInbox(stateDir);
   const holder = otherHolder(stateDir);
   if (!holder) {
     try {
       assertWritableStateDir(stateDir);
       let added = false;
-      new FleetMemoryStore(stateDir).update(fact.fleet, (m) => {
+      await new FleetMemoryStore(stateDir).update(fact.fleet, (m) => {
         const next = withControl(m, fact);
         added = next.added;
         return next.memory;
       });
-      const statuses = new FileStatusStore(stateDir);
-      const status = statuses.load(fact.fleet);
-      if (added && status) statuses.save(appendEvent(status, { at: fact.requestedAt, fleet: fact.fleet, type: 'Normal', reason: controlReason(fact.kind, 'Requested'), message: describeControl(fact) }));
+      const event = { at: fact.requestedAt, fleet: fact.fleet, type: 'Normal' as const, reason: controlReason(fact.kind, 'Requested'), message: describeControl(fact) };
+      if (added) await new FileStatusStore(stateDir).update(fact.fleet, (status) => (status ? appendEvent(status, event) : undefined));
       return { via: "the daemon (or the next 'drover apply') acts on it", added };
     } catch (err) {
       if (!(err instanceof StateDirInUse)) throw err;
@@ -123,14 +122,14 @@ export async function requestControl(cmd: Command, kind: ControlKind, fleet: str
   if (args.toRevision !== undefined && (!Number.isInteger(args.toRevision) || args.toRevision < 1)) throw new UsageError(`--to-revision: "${args.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
   const ctx = commandContext(cmd);
   const statuses = new FileStatusStore(ctx.stateDir);
-  const status = statuses.load(fleet);
+  const status = await statuses.load(fleet);
   if (!status) {
-    process.stderr.write(`Error: ${fleetNotFound(fleet, statuses.list().map((s) => s.name))}\n`);
+    process.stderr.write(`Error: ${fleetNotFound(fleet, (await statuses.list()).map((s) => s.name))}\n`);
     process.exitCode = 1;
     return;
   }
   const inbox = new ControlInbox(ctx.stateDir);
-  const known = [...controlsOf(new FleetMemoryStore(ctx.stateDir).load(fleet)), ...inbox.list(fleet).map((e) => e.fact)];
+  const known = [...controlsOf(await new FleetMemoryStore(ctx.stateDir).load(fleet)), ...inbox.list(fleet).map((e) => e.fact)];
   let aim: { deployment?: string; args: ControlArgs };
   try {
     aim = target(status, kind, args, known.filter((f) => !f.appliedAt));
@@ -145,6 +144,6 @@ export async function requestControl(cmd: Command, kind: ControlKind, fleet: str
     writeOut(`${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded`);
     return;
   }
-  const { via, added } = record(ctx.stateDir, fact);
+  const { via, added } = await record(ctx.stateDir, fact);
   writeOut(added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded`);
 }

@@ -104,7 +104,7 @@ async function undeclaredFleets(declared: DesiredFleet[], rt: Runtime, logger: L
 async function planFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetReconciler, opts: RunOptions & { readOnly: boolean }): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
   const { result, decision } = await reconciler.preview(fleet);
-  if (!opts.readOnly) writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
+  if (!opts.readOnly) await writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
   const report = emptyReport(fleet);
   const held = decision?.action === 'continue';
   const deploys = decision?.action === 'rollout' || decision?.action === 'blocked';
