@@ -116,7 +116,7 @@ function wire(global: GlobalOptions, stateDir: string, dir: string, speed: numbe
 }
 
 /** `--state` (or DROVER_STATE): a shared table, or a directory that is then the state directory. */
-function openDaemonState(global: GlobalOptions, logger: Logger): { stateDir: string; state?: AnyStateStore } {
+function openDaemonState(global: GlobalOptions, logger: Logger): { stateDir: string; state?: AnyStateStore; closeState?: () => void } {
   let location: StateLocation | undefined;
   try {
     location = resolveStateLocation(global.state);
@@ -126,7 +126,8 @@ function openDaemonState(global: GlobalOptions, logger: Logger): { stateDir: str
   }
   const stateDir = location?.kind === 'dir' ? location.dir : resolveStateDir(global.stateDir);
   if (location?.kind !== 'dynamodb') return { stateDir };
-  return { stateDir, state: openState(location, { stateDir, clock: new SystemClock(), logger }).store };
+  const opened = openState(location, { stateDir, clock: new SystemClock(), logger });
+  return { stateDir, state: opened.store, closeState: () => opened.close() };
 }
 
 /** A missing table is said once, at start, naming 'drover state init' (not as a failing reconcile per fleet). */
@@ -137,7 +138,7 @@ async function checkStateTable(state: AnyStateStore, logger: Logger): Promise<vo
 
 async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const { logger, global } = daemonLogger(cmd);
-  const { stateDir, state } = openDaemonState(global, logger);
+  const { stateDir, state, closeState } = openDaemonState(global, logger);
   const speed = Number(flags.speed);
   if (!(speed > 0)) throw new UsageError(`--speed: "${flags.speed}" is not a positive number`);
   if (flags.speed !== '1' && simServerUrl()) throw new UsageError("--speed: the served simulated account keeps its own clock (set it with 'drover sim serve --speed')");
@@ -148,7 +149,10 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const webhookToken = flags.webhookTokenFile || process.env.DROVER_WEBHOOK_TOKEN ? loadWebhookToken({ file: flags.webhookTokenFile, env: process.env }) : undefined;
   // The directory lock guards the local state and a local simulated account; a shared table needs none.
   if (!state || (global.sim && !simServerUrl())) assertWritableStateDir(stateDir);
-  if (state) await checkStateTable(state, logger);
+  if (state) await checkStateTable(state, logger).catch((err: unknown) => {
+    closeState?.();
+    throw err;
+  });
   const w = wire(global, stateDir, flags.file, speed, logger);
   const daemon = createDaemon({
     dir: flags.file,
@@ -172,6 +176,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
     w.driver?.stop();
     w.clients.destroy();
     w.close?.();
+    closeState?.();
   };
   try {
     await daemon.start();

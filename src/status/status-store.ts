@@ -8,7 +8,7 @@
 import type { FleetStatus } from '../model/fleet-status';
 import { LocalStateStore } from '../state/local/local-store';
 import { updateRecord } from '../state/port';
-import { recordWhere, soloFence, storeOf, type FenceFor, type StateSource } from '../state/store-of';
+import { recordWhere, soloFence, storeOf, unreadableRecord, type FenceFor, type StateSource } from '../state/store-of';
 import type { SectionShapes, StateStore } from '../state/port';
 import { DroverError } from '../util/errors';
 
@@ -123,6 +123,8 @@ export class FileStatusStore implements StatusStore {
       section = r.sections.status;
       updatedAt = r.updatedAt;
     } catch (err) {
+      // A corrupt record is skipped; a store that cannot answer (a missing table, throttled to the end) is an error.
+      if (!unreadableRecord(err)) throw err;
       if (!quiet) this.warn(`reading fleet status ${this.fileFor(fleet)}: ${(err as Error).message}; skipped`);
       return undefined;
     }

@@ -11,6 +11,7 @@ import { LocalStateStore } from '../../state/local/local-store';
 import { updateRecord, type SectionShapes, type StateStore } from '../../state/port';
 import { recordFile, recordWhere, soloFence, storeOf, unreadableRecord, type FenceFor, type StateSource } from '../../state/store-of';
 import { writeJsonFileAtomic } from '../../util/atomic-file';
+import { DroverError } from '../../util/errors';
 import { quarantineFile } from '../../util/quarantine';
 import type { ControlFact } from './control-fact';
 
@@ -95,6 +96,8 @@ export class FleetMemoryStore {
     try {
       section = (await this.store.read(fleet)).sections.intent;
     } catch (err) {
+      // The store's own errors (a missing table, fenced out, throttled) keep their type; a local I/O error gets the file named.
+      if (err instanceof DroverError) throw err;
       if (!unreadableRecord(err)) throw new Error(`reading fleet memory ${file}: ${(err as Error).message}`, { cause: err });
       torn = `parsing JSON: ${((err as Error).cause as Error).message}`;
     }
