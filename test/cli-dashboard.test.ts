@@ -100,7 +100,7 @@ describe('drover dashboard (a process, no daemon)', () => {
   it('teaches with --help, and refuses a missing state directory or a bad --listen in one line', async () => {
     const help = await droverProcess(['dashboard', '--help']);
     expect(help.code).toBe(0);
-    for (const part of ['--state <dir>', '--listen <addr>', '--poll <duration>', 'never takes the state directory', 'Examples:', '/api/v1/events']) {
+    for (const part of ['--state <dir-or-url>', '--listen <addr>', '--poll <duration>', 'never takes the state directory', 'Examples:', '/api/v1/events']) {
       expect(help.stdout).toContain(part);
     }
     const missing = await droverProcess(['dashboard', '--state', path.join(stateDir, 'nope'), '--listen', '127.0.0.1:0']);

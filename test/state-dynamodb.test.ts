@@ -56,7 +56,9 @@ describe('drover state init', () => {
   });
 
   it('-o yaml without a table, and a malformed --state or DROVER_STATE, are usage errors naming the flag or variable', async () => {
-    const noTable = await drover('state', 'init', '-o', 'yaml', '--state-dir', tempDir('state-init'));
+    const dir = tempDir('state-init');
+    expect(await drover('state', 'init', '--state-dir', dir)).toMatchObject({ code: 0, stdout: `state directory ${dir} needs no set-up\n` });
+    const noTable = await drover('state', 'init', '-o', 'yaml', '--state-dir', dir);
     expect(noTable.code).toBe(2);
     expect(noTable.stderr).toContain('pass --state dynamodb://TABLE');
     const bad = await drover('get', 'fleets', '--state', 'dynamo://t1');
