@@ -12,7 +12,8 @@ import { FencedOut, StateItemTooLarge } from '../src/state/errors';
 import { RecordRegisterPersistence } from '../src/controllers/intake/bake-register-records';
 import { DynamoStateStore } from '../src/state/dynamo/dynamo-store';
 import { FileStatusStore } from '../src/status/status-store';
-import { FleetMemoryStore } from '../src/controllers/fleet/fleet-memory';
+import { FleetMemoryStore, type CorruptState } from '../src/controllers/fleet/fleet-memory';
+import { raiseStateCorrupt } from '../src/controllers/fleet/state-corrupt';
 import { VirtualClock } from '../src/util/clock';
 import { readyFleet } from './support/status-fixtures';
 import { startDynalite, type Dynalite } from './support/dynalite';
@@ -131,6 +132,13 @@ describe('component stores over the table', () => {
     expect(await memory.load('web')).toEqual({ fleet: 'web', failed: [] });
     expect(reported).toEqual([{ fleet: 'web', file: `state of fleet web in DynamoDB table ${ctx.table}`, movedTo: '(removed from the record; its text is in the log)', error: '"failed" is not a list', value: '{"fleet":"web","failed":"not a list"}' }]);
     expect((await store.read('web')).sections.intent).toBeUndefined();
+    // Raised on the fleet's status, the event carries what the section held (no file keeps a copy).
+    const statuses = new FileStatusStore(store, { warn: () => undefined });
+    await statuses.save({ ...readyFleet, name: 'web' });
+    expect(await raiseStateCorrupt(statuses, reported[0] as CorruptState, 'rebuilt', new Date(T))).toBe(true);
+    const event = (await statuses.load('web'))!.events.at(-1)!;
+    expect(event).toMatchObject({ type: 'Warning', reason: 'StateCorrupt' });
+    expect(event.message).toContain(`state of fleet web in DynamoDB table ${ctx.table} was unreadable ("failed" is not a list); moved to (removed from the record; its text is in the log); it held {"fleet":"web","failed":"not a list"}`);
   });
 });
 

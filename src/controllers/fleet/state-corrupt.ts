@@ -39,7 +39,9 @@ export async function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, 
 }
 
 function withStateCorrupt(prev: FleetStatus, c: CorruptState, rebuilt: string, now: Date): FleetStatus {
-  const message = `${c.file} was unreadable (${oneLine(c.error)}); moved to ${c.movedTo} and rebuilt from the world: ${rebuilt}`;
+  // A store without files keeps no copy: the event carries the start of what the section held.
+  const held = c.value !== undefined && c.movedTo.startsWith('(') ? `; it held ${oneLine(c.value)}` : '';
+  const message = `${c.file} was unreadable (${oneLine(c.error)}); moved to ${c.movedTo}${held} and rebuilt from the world: ${rebuilt}`;
   const conditions = setCondition(prev.conditions, { type: 'StateCorrupt', status: 'True', reason: 'RebuiltFromWorld', message }, now);
   const event = { at: now.toISOString(), fleet: c.fleet, type: 'Warning' as const, reason: 'StateCorrupt', message };
   return appendEvent({ ...prev, conditions, updatedAt: now.toISOString() }, event);
