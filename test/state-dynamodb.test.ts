@@ -40,6 +40,18 @@ afterAll(async () => {
   await db.close();
 });
 
+/** Run `p` while moving the virtual clock to each timer it sets (the retries' backoff sleeps on it). */
+async function onClock<R>(clock: VirtualClock, p: Promise<R>): Promise<R> {
+  let done = false;
+  p.then(() => (done = true), () => (done = true));
+  while (!done) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const at = clock.nextTimerAt();
+    if (at !== undefined) clock.set(at);
+  }
+  return p;
+}
+
 describe('drover state init', () => {
   it('creates the table once (a second init changes nothing), and -o yaml prints its CloudFormation without creating anything', async () => {
     const first = await drover('state', 'init', '--state', 'dynamodb://init-cli');
@@ -96,6 +108,25 @@ describe('component stores over the table', () => {
     const err = await statuses.save(huge).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StateItemTooLarge);
     expect((err as Error).message).toMatch(new RegExp(`^writing state of fleet ${readyFleet.name}: the record would be \\d+ bytes, over DynamoDB's 409600-byte item limit \\(status \\d+ bytes\\); nothing was written$`));
+    expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);
+  });
+
+  it('a throttled status write is retried on the injected clock; throttled to the end, it fails naming the fleet and the throttle', async () => {
+    const clock = new VirtualClock(T);
+    const ctx = await db.table(clock);
+    let throttles = 2;
+    const real = ctx.client;
+    const PutItem = (async (input: Parameters<typeof real.PutItem>[0]) => {
+      if (throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
+      return real.PutItem(input);
+    }) as typeof real.PutItem;
+    const statuses = new FileStatusStore(new DynamoStateStore({ ...ctx, client: { ...real, PutItem } }), { warn: () => undefined });
+    await onClock(clock, statuses.save(readyFleet));
+    expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);
+    throttles = 100;
+    const limited = new FileStatusStore(new DynamoStateStore({ ...ctx, client: { ...real, PutItem }, retry: { maxAttempts: 3 } }), { warn: () => undefined });
+    const err = await onClock(clock, limited.save({ ...readyFleet, phase: 'Degraded' })).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`writing state of fleet ${readyFleet.name}: Rate of requests exceeds the allowed throughput. (ThrottlingException)`);
     expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);
   });
 
