@@ -75,7 +75,7 @@ export async function benchIntakeThroughput(fleets: DesiredFleet[], count: numbe
     progress(`sent ${count} messages in ${send.wallMs} ms real`);
     const file = path.join(stateDir, 'bake-register.json');
     const persistence = register === 'records' ? new RecordRegisterPersistence(stateDir, () => env.clock.nowMs()) : undefined;
-    const store = new BakeRegisterStore(file, nullLogger, { groupCommit: true, persistence });
+    const store = await new BakeRegisterStore(file, nullLogger, { groupCommit: true, persistence }).reload();
     const handler = routingHandler(fleets, store);
     const calls0 = env.clients.calls.snapshot().byOperation;
     const fsyncs = countFsyncs();
@@ -160,7 +160,7 @@ function routingHandler(fleets: DesiredFleet[], store: BakeRegisterStore) {
       const { outcome } = store.request(fleet, { commit: d.commit ?? '', at: event.at, messageId: msg.messageId });
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       // As the daemon does: the first commit goes in flight (and stays there: nothing bakes here).
-      if (!store.inFlight(fleet)) store.start(fleet);
+      if (!store.inFlight(fleet)) await store.start(fleet);
     }
   };
   return { handle, actions, outcomes };

@@ -3,6 +3,7 @@
  * time, and a GitLab merge sent through the daemon's relay as GitLab would send it.
  */
 import type { FleetStatus } from '../model/fleet-status';
+import { localStatusNow } from '../status/status-store';
 import type { DemoWorld } from './demo-world';
 
 export const FLEET = 'magento-marketplace';
@@ -22,7 +23,7 @@ export function check(cond: boolean, message: string): void {
 }
 
 export function status(ctx: Ctx): FleetStatus | undefined {
-  return ctx.world.statuses.load(FLEET);
+  return localStatusNow(ctx.world.stateDir, FLEET);
 }
 
 /** Move virtual time in steps until `cond` holds; false when `maxMs` passes first. */
