@@ -110,6 +110,8 @@ export interface ObservedGroup {
   desired: number;
   subnets: string[];
   loadBalancerNames: string[];
+  /** ELBv2 target groups the group is attached to (ALB/NLB fleets); absent when none. */
+  targetGroupArns?: string[];
   healthCheckType: 'EC2' | 'ELB';
   healthCheckGracePeriodSeconds: number;
   suspendedProcesses: string[];
