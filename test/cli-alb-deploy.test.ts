@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SimAccount } from '../src/sim';
+import { createAwsPort } from '../src/aws/clients';
+import { createSimPlugin, SimAccount } from '../src/sim';
 import { drover } from './support/cli';
 import { albView } from './support/sim-elbv2';
 
@@ -17,12 +18,13 @@ const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002', r3: 'a
 const FLEET = 'magento-alb';
 const TG = { blue: 'magento-alb-blue', green: 'magento-alb-green' };
 
-function manifest(dir: string, name: string, ami: string, canary = false): string {
+function manifest(dir: string, name: string, ami: string, canary = false, onAbort = 'delete'): string {
   let text = EXAMPLE.replace(/^(\s+)ami: ami-0a1b2c3d4e5f60001/m, `$1ami: ${ami}`).replace(/soak: 5m/, 'soak: 1m').replace(/keepPrevious: 1h/, 'keepPrevious: 5m');
   if (canary) {
     text = text
       .replace(/^(\s+)min: 2\n(\s+)max: 10\n(\s+)desired: 2/m, '$1min: 2\n$2max: 10\n$3desired: 4')
-      .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]');
+      .replace(/^(\s+)strategy: blueGreen.*$/m, `$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]\n$1  onAbort: ${onAbort}`)
+      .replace(/healthyTimeout: 10m/, 'healthyTimeout: 5m');
   }
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -109,5 +111,29 @@ describe('deploys of an ALB fleet through the CLI (simulated account)', () => {
     const now = albView(sim).served;
     expect((now[AMI.base] ?? 0) - (then[AMI.base] ?? 0)).toBeGreaterThan(0);
     expect((now[AMI.r3] ?? 0) - (then[AMI.r3] ?? 0)).toBe(0);
+  });
+
+  it('a canary whose green never turns healthy is aborted with green kept out of every target group; once it is deleted the next build deploys', async () => {
+    expect((await drover('apply', '-f', manifest(dir, 'base.yaml', AMI.base, true, 'keep'), '--wait', '--fresh', ...state())).code).toBe(0);
+    expect((await drover('sim', 'break-ami', AMI.r3, ...state())).code).toBe(0);
+    const r = await drover('apply', '-f', manifest(dir, 'r3.yaml', AMI.r3, true, 'keep'), '--wait', ...state());
+    expect({ code: r.code, out: r.stdout.match(/RolledBack \(GreenUnhealthy\)/)?.[0] }).toEqual({ code: 1, out: 'RolledBack (GreenUnhealthy)' });
+    expect(live().map((g) => [g.name, g.targetGroups])).toEqual([['magento-alb-v001', [arnOf(TG.blue)]], ['magento-alb-v002', []]]);
+    expect(albView(account()).weights).toEqual({ [TG.blue]: 100, [TG.green]: 0 });
+    expect((await drover('plan', ...state())).stdout).toMatch(/group magento-alb-v002 \(ami-0a1b2c3d4e5f60003\) was kept for inspection/);
+
+    // Once the user has inspected and deleted it, the next build goes out to the standby target group.
+    const file = path.join(dir, 'sim', 'account.json');
+    const sim = SimAccount.load(file);
+    await createAwsPort({ region: 'eu-west-1', plugin: createSimPlugin(sim) }).autoScaling.DeleteAutoScalingGroup({ AutoScalingGroupName: 'magento-alb-v002', ForceDelete: true });
+    sim.advance(10 * 60_000);
+    sim.save(file);
+    const good = await drover('apply', '-f', manifest(dir, 'r2.yaml', AMI.r2, true, 'keep'), '--wait', ...state());
+    expect({ code: good.code, out: good.stdout.match(/canary \S+ to ami-0a1b2c3d4e5f60002: Succeeded/)?.[0] }).toEqual({ code: 0, out: expect.any(String) });
+    const serving = live().filter((g) => g.targetGroups.length);
+    // (The generation number is free again: the kept group is gone.)
+    expect(serving.map((g) => [g.name, g.targetGroups])).toEqual([['magento-alb-v002', [arnOf(TG.green)]]]);
+    expect(live().map((g) => g.name)).toEqual(['magento-alb-v002']);
+    expect(albView(account()).weights).toEqual({ [TG.blue]: 0, [TG.green]: 100 });
   });
 });
