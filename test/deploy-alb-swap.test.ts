@@ -11,6 +11,7 @@ import type { SwapInput, SwapOutput } from '../src/deploy/machines/swap.machine'
 import { loadManifestText } from '../src/manifest';
 import type { DesiredFleet } from '../src/model/fleet';
 import { AMI, createDeployEnv, type DeployEnv } from './deploy-env';
+import { crashAndRestore } from './support/deploy/harness';
 import { albView } from './support/sim-elbv2';
 
 const LB = 'magento-alb';
@@ -119,5 +120,25 @@ describe('blue/green swap on an ALB fleet', () => {
     expect((after[AMI.base] ?? 0) - (before[AMI.base] ?? 0)).toBeGreaterThan(0);
     expect((after[AMI.r2] ?? 0) - (before[AMI.r2] ?? 0)).toBe(0);
     expect((await env.reconcile(d, { dryRun: true })).plan.steps).toEqual([]);
+  });
+});
+
+describe('blue/green swap on an ALB fleet restored after a crash', () => {
+  it.each([3, 4, 5, 7])('attaches green once and cuts over once when the process dies after save %i', async (crashAfter) => {
+    const d = albFleet();
+    const { env } = await readyEnv(d);
+    const started = env.clock.nowMs();
+    const { result } = await crashAndRestore(
+      createSwapMachine(env.ports.swap),
+      { clock: env.clock, input: swapInput(d, AMI.r2), kind: 'swap', fleet: d.name },
+      crashAfter,
+      'afterEffect',
+    );
+    expect(result.output).toMatchObject({ status: 'succeeded', greenGroup: GREEN });
+    const attempts = (op: string) => env.sim.calls.filter((c) => c.operation === op && c.atMs >= started);
+    expect(attempts('CreateAutoScalingGroup')).toHaveLength(1);
+    expect(attempts('AttachLoadBalancerTargetGroups')).toHaveLength(1);
+    expect(attempts('ModifyListener')).toHaveLength(1);
+    expect(albView(env.sim).weights).toEqual({ [TG.blue]: 0, [TG.green]: 100 });
   });
 });
