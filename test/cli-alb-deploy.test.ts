@@ -69,6 +69,19 @@ describe('deploys of an ALB fleet through the CLI (simulated account)', () => {
     expect(view.healthy[TG.blue]).toBe(2);
   });
 
+  it('rollout undo of a swap in progress: blue keeps serving at weight 100, green leaves its target group and is deleted', async () => {
+    expect((await drover('apply', '-f', manifest(dir, 'base.yaml', AMI.base), '--wait', '--fresh', ...state())).code).toBe(0);
+    const started = await drover('apply', '-f', manifest(dir, 'r2.yaml', AMI.r2), ...state());
+    expect(started.stdout).toMatch(/in progress: swap/);
+    const undo = await drover('rollout', 'undo', FLEET, '--wait', ...state());
+    expect({ code: undo.code, out: undo.stdout.match(/RolledBack \(Undo\)/)?.[0] }).toEqual({ code: 0, out: 'RolledBack (Undo)' });
+    expect(live().map((g) => [g.name, g.targetGroups])).toEqual([['magento-alb-v001', [arnOf(TG.blue)]]]);
+    const view = albView(account());
+    expect(view.weights).toEqual({ [TG.blue]: 100, [TG.green]: 0 });
+    expect(view.healthy[TG.blue]).toBe(2);
+    expect(view.served[AMI.r2] ?? 0).toBe(0);
+  });
+
   it('a canary of a good build steps the listener weights (25 %, 50 %) and completes', async () => {
     expect((await drover('apply', '-f', manifest(dir, 'base.yaml', AMI.base, true), '--wait', '--fresh', ...state())).code).toBe(0);
     const r = await drover('apply', '-f', manifest(dir, 'r2.yaml', AMI.r2, true), '--wait', ...state());
