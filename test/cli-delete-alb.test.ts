@@ -73,6 +73,16 @@ describe('drover delete fleet of an ALB fleet', () => {
     expect(again.stdout).toMatch(/nothing to delete\n {2}calls: \d+ read, 0 mutating/);
   }, 120_000);
 
+  it('apply of the manifest with spec.deletion: true deletes the ALB fleet the same way', async () => {
+    expect((await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
+    const marked = path.join(dir, 'deleted.yaml');
+    fs.writeFileSync(marked, `${fs.readFileSync(EXAMPLE, 'utf8').trimEnd()}\n  deletion: true\n`);
+    const r = await drover('apply', '-f', marked, '--sim', '--wait', ...state());
+    expect({ code: r.code, stderr: r.code ? r.stderr.slice(-2000) : '' }).toEqual({ code: 0, stderr: '' });
+    expect(fleetLeftovers(world(), FLEET)).toEqual([]);
+    expect(v2Names()).toEqual({ loadBalancers: [], listeners: 0, targetGroups: [] });
+  }, 120_000);
+
   it("in front of someone else's ALB: their ALB, listener and target group stay; the listener keeps only its own weights", async () => {
     expect((await drover('apply', '-f', EXAMPLE, '--sim', '--wait', '--fresh', ...state())).code).toBe(0);
     await handOver(true);
