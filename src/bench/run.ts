@@ -51,6 +51,11 @@ const SUITES: Suite[] = [
             `${`${r.overheadSeconds} s = ${(r.overheadFraction * 100).toFixed(1)} %`.padStart(16)} of ${r.criticalPathSeconds} s`,
         ),
         `  blueGreen off the poll grid: ${result.blueGreenPollPhase.map((p: any) => `boot ${p.bootSeconds} s -> ${(p.overheadFraction * 100).toFixed(1)} %`).join(', ')}`,
+        ...result.badVersion.map(
+          (b: any) =>
+            `  bad build, ${`${b.strategy} (${b.loadBalancer})`.padEnd(23)} share served ${b.badVersionTrafficShare.toFixed(2)}, ` +
+            `${b.detectionSeconds === null ? 'never stopped' : `stopped after ${b.detectionSeconds} s`}, min InService ${Math.round(b.minInServiceFraction * 100)} %, ${b.result}`,
+        ),
       ].join('\n'),
   },
   {

@@ -5,9 +5,10 @@
  * everything until an operator acts. canary (Classic ELB: weight = green instances beside blue)
  * is stopped by its analysis (the built-in checks).
  *
- * Hook: a target-group (ALB) canary row is one more entry in BAD_VERSION_CASES with its own
- * `prepare` (the fleet on an ALB); the measurement below reads any load balancer's InService
- * instances through `servingOf`.
+ * canary on target groups (an ALB: the weight is the listener's forward weights) is stopped the
+ * same way. Serving capacity counts, per sim tick, the instances the load balancer sends traffic
+ * to: InService and not draining on a Classic ELB; on an ALB, healthy and not draining targets of
+ * the target groups the listener forwards to with a weight above 0.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -54,8 +55,35 @@ export const BAD_VERSION_CASES: BadVersionCase[] = [
     loadBalancer: 'classic',
     prepare: (b) => ({ ...b, deploy: { ...b.deploy, strategy: 'canary', canary: { steps: CANARY_STEPS, onAbort: 'delete', analysisIntervalSeconds: 60 } } }),
   },
-  // { strategy: 'canary', loadBalancer: 'targetGroup', prepare: (b) => onAlb(b, …) }: added with the ALB provider.
+  {
+    strategy: 'canary',
+    loadBalancer: 'targetGroup',
+    prepare: (b) => onAlb({ ...b, deploy: { ...b.deploy, strategy: 'canary', canary: { steps: CANARY_STEPS, onAbort: 'delete', analysisIntervalSeconds: 60 } } }),
+  },
 ];
+
+/** The same fleet behind an ALB, its target groups checked like the Classic ELB was. */
+function onAlb(b: DesiredFleet): DesiredFleet {
+  const hc = b.loadBalancer.healthCheck;
+  const path = /^HTTPS?:\d+(\/.*)$/.exec(hc.target)?.[1] ?? '/';
+  return {
+    ...b,
+    loadBalancer: {
+      ...b.loadBalancer,
+      listeners: [],
+      elbv2: {
+        type: 'application',
+        listener: { protocol: 'HTTP', port: 80 },
+        targetGroup: {
+          protocol: 'HTTP',
+          port: 80,
+          healthCheck: { path, intervalSeconds: hc.intervalSeconds, timeoutSeconds: hc.timeoutSeconds, healthyThreshold: hc.healthyThreshold, unhealthyThreshold: hc.unhealthyThreshold },
+          deregistrationDelaySeconds: b.loadBalancer.connectionDrainingSeconds,
+        },
+      },
+    },
+  };
+}
 
 const ABORT_PHASES = new Set(['abort', 'restoreTraffic', 'removeGreen', 'keepGreen', 'deleteGreen', 'aborted', 'rollback', 'swapRollback']);
 
@@ -67,8 +95,23 @@ function served(sim: SimAccount): { bad: number; total: number } {
 
 function servingOf(sim: SimAccount, fleet: DesiredFleet): number {
   const running = new Set(sim.instances().filter((i) => i.state === 'running').map((i) => i.id));
+  if (fleet.loadBalancer.elbv2) return albServing(sim, running);
   const lb = sim.loadBalancer(fleet.loadBalancer.name);
   return Object.entries(lb?.instances ?? {}).filter(([id, r]) => r.state === 'InService' && r.drainingUntil === undefined && running.has(id)).length;
+}
+
+/** Healthy, not draining targets of running instances in the target groups the listener forwards to with a weight above 0. */
+function albServing(sim: SimAccount, running: Set<string>): number {
+  const v2 = sim.snapshot().elbv2;
+  let n = 0;
+  for (const l of Object.values(v2?.listeners ?? {})) {
+    for (const f of l.actions.find((a) => a.type === 'forward')?.targetGroups ?? []) {
+      const tg = v2?.targetGroups[f.arn];
+      if (!tg || f.weight <= 0) continue;
+      n += Object.values(tg.targets).filter((t) => t.state === 'healthy' && t.drainingUntil === undefined && running.has(t.id)).length;
+    }
+  }
+  return n;
 }
 
 export async function runBadVersion(base: DesiredFleet, c: BadVersionCase, bootMs: number): Promise<BadVersionRow> {

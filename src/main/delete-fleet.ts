@@ -11,6 +11,7 @@ import type { DesiredFleet } from '../model/fleet';
 import type { ObservedFleet } from '../model/observed';
 import type { PlanStep } from '../model/plan';
 import { isFleetGone, planDeletion } from '../planner/plan-deletion';
+import { elbV2DeletionBlocked } from '../planner/plan-deletion-elbv2';
 import { formatDuration } from '../util/clock';
 import type { Runtime } from './runtime';
 
@@ -79,6 +80,12 @@ export async function deleteFleet(fleet: DesiredFleet, rt: Runtime, opts: Delete
   for (;;) {
     const plan = planDeletion(observed, options);
     report.notes = plan.notes ?? [];
+    const blocked = plan.steps.length ? [] : elbV2DeletionBlocked(observed);
+    if (blocked.length) {
+      // Only the user can unblock it: waiting would not change that.
+      report.failed = `deleting fleet ${fleet.name}: ${blocked.join('; ')}`;
+      return finish();
+    }
     const result = await applyPlan(rt.clients, plan, ctx);
     report.applied.push(...result.applied.map((a) => a.step));
     for (const a of result.applied) opts.progress(`${fleet.name}  ${a.step.kind} ${a.step.resource}: ${a.step.reason}`);

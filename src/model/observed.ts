@@ -110,6 +110,8 @@ export interface ObservedGroup {
   desired: number;
   subnets: string[];
   loadBalancerNames: string[];
+  /** ELBv2 target groups the group is attached to (ALB/NLB fleets); absent when none. */
+  targetGroupArns?: string[];
   healthCheckType: 'EC2' | 'ELB';
   healthCheckGracePeriodSeconds: number;
   suspendedProcesses: string[];
@@ -209,7 +211,16 @@ export interface ObservedElbV2 {
   dnsName: string;
   tags: Tags;
   /** The listener drover owns (the load balancer's first), with its forward weights by target group name. */
-  listener?: { arn: string; protocol: string; port: number; certificateArn?: string; forward: Array<{ targetGroupName: string; weight: number }> };
+  listener?: {
+    arn: string; protocol: string; port: number; certificateArn?: string; forward: Array<{ targetGroupName: string; weight: number }>;
+    /** Read only when deleting the fleet: a listener not tagged for it is the user's and stays. */
+    tags?: Tags;
+  };
   /** drover's target groups of this fleet, by ownership tag. */
   targetGroups: ObservedTargetGroup[];
+  /**
+   * Set only when deleting: the load balancer is missing (`arn` is empty) or not the fleet's
+   * (someone else's ALB in front of drover's target groups); it is observed for what hangs off it.
+   */
+  notOwned?: 'missing' | 'foreign';
 }

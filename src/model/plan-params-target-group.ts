@@ -40,7 +40,24 @@ export interface ModifyElbV2ListenerParams {
   listener: DesiredElbV2['listener'];
 }
 
+/** Deleting an ELBv2 resource of a deleted fleet, by ARN (name for the messages). */
+export interface DeleteElbV2Params {
+  name: string;
+  arn: string;
+}
+
+/** Someone else's listener forwarding to the fleet's target groups too: it keeps only the others, with their weights. */
+export interface RemoveFromListenerParams {
+  loadBalancerName: string;
+  listenerArn: string;
+  keep: Array<{ arn: string; weight: number }>;
+}
+
 export interface TargetGroupStepParams {
+  deleteElbV2Listener: DeleteElbV2Params;
+  removeFromElbV2Listener: RemoveFromListenerParams;
+  deleteTargetGroup: DeleteElbV2Params;
+  deleteElbV2LoadBalancer: DeleteElbV2Params;
   createElbV2LoadBalancer: CreateElbV2LoadBalancerParams;
   createTargetGroup: CreateTargetGroupParams;
   modifyTargetGroup: ModifyTargetGroupParams;

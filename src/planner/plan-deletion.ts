@@ -5,7 +5,8 @@
  *   1. the lifecycle hooks (so instances leave without waiting on drover), then each group
  *      scaled to 0/0: Auto Scaling deregisters its instances from the ELB, draining honoured;
  *   2. a group with no instances left is deleted;
- *   3. with no group left: the launch template, the alarms and policies, the load balancer;
+ *   3. with no group left: the launch template, the alarms and policies, the load balancer (on an
+ *      ALB/NLB fleet also its listener and target groups: plan-deletion-elbv2.ts);
  *   4. with the load balancer gone: the mount targets, then the file system once none is
  *      left, then the security group;
  *   5. with `images` set and nothing else left: the fleet's baked images and their snapshots
@@ -19,6 +20,7 @@ import type { ObservedFleet, ObservedGroup, ObservedImage } from '../model/obser
 import type { Plan, PlanStep } from '../model/plan';
 import type { Readiness } from './readiness';
 import { step } from './steps';
+import { elbV2Left, planElbV2Deletion } from './plan-deletion-elbv2';
 
 const WHY = 'the fleet is being deleted';
 const GONE = new Set(['deleting', 'deleted']);
@@ -108,10 +110,10 @@ export function planDeletion(observed: ObservedFleet, opts: DeletionOptions = {}
   const policies = observed.policies
     .filter((p) => groups.some((g) => g.name === p.groupName))
     .map((p) => step('deleteScalingPolicy', `policy/${p.name}`, WHY, { groupName: p.groupName, name: p.name }));
-  const lbLeft = !!observed.loadBalancer && isOwnedBy(observed.loadBalancer.tags, fleet);
+  const lbLeft = (!!observed.loadBalancer && isOwnedBy(observed.loadBalancer.tags, fleet)) || elbV2Left(observed);
   // Storage goes last: instances mount it until their group is gone, and the order is the reverse of creation.
   const later = groups.length ? [] : [...planAfterGroups(fleet, observed), ...(lbLeft ? [] : planStorage(fleet, observed))];
-  const steps = [...groups.flatMap(planGroup), ...policies, ...later];
+  const steps = [...groups.flatMap(planGroup), ...policies, ...later, ...planElbV2Deletion(observed, groups.length > 0)];
   if (!opts.images) {
     const notes = imagesKept(observed);
     return { fleet, steps, ...(notes.length ? { notes } : {}) };
@@ -132,6 +134,7 @@ export function isFleetGone(observed: ObservedFleet, opts: DeletionOptions = {})
     !observed.groups.some((g) => owned(g.tags)) &&
     !(observed.launchTemplate && owned(observed.launchTemplate.tags)) &&
     !(observed.loadBalancer && owned(observed.loadBalancer.tags)) &&
+    !elbV2Left(observed) &&
     !observed.alarms.some((a) => owned(a.tags)) &&
     !(observed.fileSystem && owned(observed.fileSystem.tags) && observed.fileSystem.lifeCycleState !== 'deleted') &&
     !(observed.efsSecurityGroup && owned(observed.efsSecurityGroup.tags))

@@ -114,3 +114,33 @@ export async function metricValues(cw: CloudWatchClient, namespace: string, name
   );
   return out.MetricDataResults![0].Values!;
 }
+
+/** What an ALB fleet's listener does in the sim now, read from its state (no API call, no clock). */
+export interface AlbView {
+  /** Forward weight per target group name. */
+  weights: Record<string, number>;
+  /** Healthy, not draining targets of running instances, per target group name. */
+  healthy: Record<string, number>;
+  /** Healthy targets in the groups the listener sends traffic to (weight above 0). */
+  serving: number;
+  /** Requests answered per AMI since the account began (the sim's served-request counters). */
+  served: Record<string, number>;
+}
+
+export function albView(sim: { snapshot(): any }): AlbView {
+  const s = sim.snapshot();
+  const tgs = Object.values(s.elbv2?.targetGroups ?? {}) as any[];
+  const [listener] = Object.values(s.elbv2?.listeners ?? {}) as any[];
+  const nameOf = (arn: string) => tgs.find((t) => t.arn === arn)?.name ?? arn;
+  const weights: Record<string, number> = {};
+  for (const t of listener?.actions?.[0]?.targetGroups ?? []) weights[nameOf(t.arn)] = t.weight;
+  const healthy: Record<string, number> = {};
+  for (const tg of tgs) {
+    healthy[tg.name] = (Object.values(tg.targets) as any[]).filter(
+      (t) => t.state === 'healthy' && t.drainingUntil === undefined && s.instances[t.id]?.state === 'running',
+    ).length;
+  }
+  const serving = Object.entries(weights).filter(([, w]) => w > 0).reduce((n, [name]) => n + (healthy[name] ?? 0), 0);
+  const served = Object.fromEntries(Object.entries(s.metrics?.served ?? {}).map(([ami, v]: [string, any]) => [ami, v.requests as number]));
+  return { weights, healthy, serving, served };
+}

@@ -1,8 +1,8 @@
 /**
- * Canary ports over Auto Scaling and a Classic ELB: the swap's ports, plus green scaled step
- * by step, the weight approximated by green instances serving beside blue, and analysis from
- * an injected evaluator (until one is given, every analysis passes, with a check that says so).
- * Target groups will answer `setTrafficWeight` with listener forward weights instead.
+ * Canary ports over Auto Scaling and a Classic ELB or ALB/NLB target groups: the swap's ports,
+ * plus green scaled step by step, the weight (on a Classic ELB approximated by green instances
+ * serving beside blue, on target groups the listener's forward weights), and analysis from an
+ * injected evaluator (until one is given, every analysis passes, with a check that says so).
  */
 import type { CanaryPorts } from '../machines/ports';
 import type { CanaryAnalysisFacts, CanaryAnalysisInput, ScaleGreenInput } from '../../model/deploy-io';

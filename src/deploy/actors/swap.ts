@@ -2,6 +2,8 @@
  * Swap ports over Auto Scaling, Classic ELB, EC2 launch templates and CloudWatch. Green is
  * created detached, attached, and must be fully InService before blue leaves the ELB; once
  * policies move, the launch template's default follows green, so `plan` sees a converged fleet.
+ * On an ALB/NLB fleet green joins the standby target group and cut-over (and its undo) are the
+ * listener's forward weights (providers/targetgroup/swap.ts).
  */
 import { call } from '../../aws/call';
 import { paginate } from '../../aws/paginate';
@@ -21,6 +23,7 @@ import { planScaling } from '../../planner/plan-scaling';
 import type { ObservedFleet } from '../../model/observed';
 import { reobserveGroups } from '../../providers/fleet/reobserve';
 import * as groups from '../../providers/autoscaling/swap-groups';
+import * as tg from '../../providers/targetgroup/swap';
 
 /** The policies and alarms the planner wants on `group` when none exist yet: what a scaling move puts there. */
 export function scalingStepsFor(ctx: DeployPortsContext, group: string): ScalingMoveStep[] {
@@ -63,13 +66,25 @@ async function restoreBlue(clients: AwsPort, ctx: DeployPortsContext, p: Restore
   if (blue.DesiredCapacity !== desired || blue.MinSize !== min || blue.MaxSize !== max) {
     await groups.setGroupSize(clients, ctx, p.blueGroup, { min, max, desired });
   }
-  await groups.attachToLoadBalancer(clients, ctx, p.blueGroup);
+  if (ctx.fleet.loadBalancer.elbv2) await tg.ensureBlueAttached(clients, ctx, p.blueGroup, p.greenGroup);
+  else await groups.attachToLoadBalancer(clients, ctx, p.blueGroup);
   await moveScaling(clients, ctx, p.greenGroup, p.blueGroup, scalingStepsFor(ctx, p.blueGroup));
   const version = await pinnedVersion(clients, ctx, p.blueGroup);
   if (version !== undefined) await setDefaultVersion(clients, ctx, version);
 }
 
 export function createSwapPorts(clients: AwsPort, ctx: DeployPortsContext): SwapPorts {
+  const classic = createClassicSwapPorts(clients, ctx);
+  if (!ctx.fleet.loadBalancer.elbv2) return classic;
+  return {
+    ...classic,
+    attachGreen: (p: GroupInput) => tg.attachToStandby(clients, ctx, p.groupName),
+    deregisterBlue: (p: DeregisterBlueInput) => tg.cutOver(clients, ctx, p.blueGroup, p.greenGroup),
+    detachGreen: (p: GroupInput) => tg.returnToBlue(clients, ctx, p.groupName),
+  };
+}
+
+function createClassicSwapPorts(clients: AwsPort, ctx: DeployPortsContext): SwapPorts {
   return {
     createLaunchTemplateVersion: (p: CreateVersionInput): Promise<CreatedVersion> =>
       ensureImageVersion(clients, ctx, { label: `generation ${p.generation}`, amiId: p.amiId }),

@@ -91,6 +91,8 @@ export function canaryLine(context: CanaryContext, extra = ''): string {
   const total = canaryTarget(context);
   const green = context.traffic?.greenServing ?? canaryGreenCount(context.weight, total);
   const share = total > 0 ? Math.round((green / total) * 100) : 0;
-  const approx = context.traffic?.approximate === false ? '' : ` (${green} of ${total} instances ≈ ${share} %)`;
+  // Nothing to approximate before green carries any weight (and an ALB's weights are exact).
+  const exact = context.traffic ? context.traffic.approximate === false : context.weight === 0;
+  const approx = exact ? '' : ` (${green} of ${total} instances ≈ ${share} %)`;
   return `canary step ${context.stepIndex + 1} of ${context.input.steps.length}${extra}, weight ${context.weight} %${approx}`;
 }

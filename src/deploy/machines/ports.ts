@@ -53,8 +53,8 @@ export interface SwapPorts {
 }
 
 /**
- * The canary runs the swap's steps plus three of its own. A Classic ELB answers them now
- * (weight = green instances serving beside blue); ALB target groups later (listener weights).
+ * The canary runs the swap's steps plus three of its own. A Classic ELB answers them with
+ * green instances serving beside blue; ALB/NLB target groups with the listener's forward weights.
  */
 export interface CanaryPorts extends SwapPorts {
   /** Green's desired capacity for the next weight (before the weight rises). */

@@ -1,5 +1,6 @@
 /**
- * Blue/green swap of Auto Scaling groups behind a Classic ELB. Green comes up at blue's
+ * Blue/green swap of Auto Scaling groups behind a Classic ELB or an ALB/NLB's target groups
+ * (the ports decide how: attach/detach, or listener weights). Green comes up at blue's
  * full capacity and must be entirely InService before blue leaves the ELB, so serving
  * capacity never drops. Unhealthy green, a watched alarm during soak, a failed step or
  * `UNDO` roll back: blue back to full capacity and healthy first, then green goes.

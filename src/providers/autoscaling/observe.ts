@@ -54,6 +54,7 @@ const toObservedGroup =
       desired: g.DesiredCapacity ?? 0,
       subnets: (g.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       loadBalancerNames: g.LoadBalancerNames ?? [],
+      ...(g.TargetGroupARNs?.length ? { targetGroupArns: g.TargetGroupARNs } : {}),
       healthCheckType: g.HealthCheckType === 'ELB' ? 'ELB' : 'EC2',
       healthCheckGracePeriodSeconds: g.HealthCheckGracePeriod ?? 0,
       suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter(Boolean),

@@ -16,6 +16,7 @@ import * as lb from '../loadbalancer/apply';
 import { deleteAlarm, deleteScalingPolicy, putMetricAlarm, putScalingPolicy } from '../scaling/apply';
 import * as storage from '../storage/apply';
 import * as tg from '../targetgroup/apply';
+import * as tgDelete from '../targetgroup/delete';
 
 /** One handler per kind, typed by the params of its kind. */
 const HANDLERS: { [K in ApplyKind]: StepHandler<PlanStepParams[K]> } = {
@@ -53,6 +54,10 @@ const HANDLERS: { [K in ApplyKind]: StepHandler<PlanStepParams[K]> } = {
   modifyTargetGroup: tg.modifyTargetGroup,
   createElbV2Listener: tg.createElbV2Listener,
   modifyElbV2Listener: tg.modifyElbV2Listener,
+  deleteElbV2Listener: tgDelete.deleteElbV2Listener,
+  removeFromElbV2Listener: tgDelete.removeFromElbV2Listener,
+  deleteTargetGroup: tgDelete.deleteTargetGroup,
+  deleteElbV2LoadBalancer: tgDelete.deleteElbV2LoadBalancer,
 };
 
 /** The handler of the step's kind, given that kind's params. */

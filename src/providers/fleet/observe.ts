@@ -50,7 +50,7 @@ export async function observeFleet(aws: AwsPort, desired: DesiredFleet, ctx: Obs
     observeEfsSecurityGroup(clients, fleet, r),
     desired.storage ? observeSubnetZones(clients, desired.network.subnets, r) : Promise.resolve(undefined),
     observeImages(clients, desired, r, !!desired.deletion || !!ctx.deleting),
-    observeElbV2(clients, desired, r),
+    observeElbV2(clients, desired, r, !!desired.deletion || !!ctx.deleting),
   ]);
   const conflicts: NameConflict[] = [lb.conflict, v2.conflict, lt.conflict, g.conflict, fs.conflict, sg.conflict, ...alarms.conflicts].filter(
     (c): c is NameConflict => !!c,

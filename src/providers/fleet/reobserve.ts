@@ -1,6 +1,7 @@
 /**
  * The reobserve port: the named groups as AWS shows them now, in one DescribeAutoScalingGroups
- * call (plus one DescribeInstanceHealth when asked for health). A group being deleted counts
+ * call (plus one DescribeInstanceHealth when asked for health; on an ALB/NLB the target groups,
+ * the listener's weights and the serving groups' target health). A group being deleted counts
  * as missing. The deploy machines call this before destructive steps and before Succeeded.
  */
 import { call, callOrMissing } from '../../aws/call';
@@ -10,6 +11,7 @@ import type { ReobserveInput, ReobservedFacts, ReobservedGroup } from '../../mod
 import type { AwsPort } from '../../aws/port';
 import { type DeployPortsContext } from '../deploy-context';
 import { isDeleting } from '../autoscaling/fleet-groups';
+import { attachedTo, fleetTargetGroups, healthyTargetIds, listenerWeights } from '../targetgroup/traffic';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */
 const DRAINING = /deregistration currently in progress/i;
@@ -32,6 +34,22 @@ async function servingIds(clients: AwsPort, ctx: DeployPortsContext): Promise<Se
   return new Set(ids.map((s) => s.InstanceId ?? ''));
 }
 
+/**
+ * On an ALB/NLB a group is attached when it is in a fleet target group the listener sends traffic
+ * to (weight above 0), and serves through that group's healthy targets.
+ */
+async function targetGroupServing(clients: AwsPort, ctx: DeployPortsContext, health: boolean) {
+  const tgs = await fleetTargetGroups(clients, ctx);
+  const weights = await listenerWeights(clients, ctx);
+  const healthy = new Map<string, Set<string>>();
+  if (health) for (const tg of [tgs.blue, tgs.green]) if (weights.weightOf(tg) > 0) healthy.set(tg.arn, await healthyTargetIds(clients, ctx, tg));
+  return (g: AutoScalingGroup | undefined) => {
+    const tg = attachedTo(g, tgs);
+    const attached = !!tg && weights.weightOf(tg) > 0;
+    return { attached, serving: health ? (attached ? healthy.get(tg.arn) : new Set<string>()) : undefined };
+  };
+}
+
 /** AMI per `<templateId>:<version>` of the groups' pinned numeric versions (one call per template). */
 async function pinnedImages(clients: AwsPort, ctx: DeployPortsContext, groups: AutoScalingGroup[]): Promise<Map<string, string>> {
   const byTemplate = new Map<string, Set<string>>();
@@ -52,8 +70,7 @@ async function pinnedImages(clients: AwsPort, ctx: DeployPortsContext, groups: A
   return images;
 }
 
-function factsOf(g: AutoScalingGroup, lb: string, serving: Set<string> | undefined, images: Map<string, string>): ReobservedGroup {
-  const attached = !!g.LoadBalancerNames?.includes(lb);
+function factsOf(g: AutoScalingGroup, attached: boolean, serving: Set<string> | undefined, images: Map<string, string>): ReobservedGroup {
   const inService = attached && serving
     ? (g.Instances ?? []).filter((i) => i.InstanceId && i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy' && serving.has(i.InstanceId)).length
     : 0;
@@ -69,12 +86,14 @@ export async function reobserveGroups(clients: AwsPort, ctx: DeployPortsContext,
   const names = [...new Set(p.groupNames)];
   const live = (await describeGroups(clients, ctx, names)).filter((g) => !isDeleting(g));
   const lb = ctx.fleet.loadBalancer.name;
-  const serving = p.health && live.some((g) => g.LoadBalancerNames?.includes(lb)) ? await servingIds(clients, ctx) : undefined;
+  const v2 = ctx.fleet.loadBalancer.elbv2 && live.length ? await targetGroupServing(clients, ctx, p.health) : undefined;
+  const serving = p.health && !v2 && live.some((g) => g.LoadBalancerNames?.includes(lb)) ? await servingIds(clients, ctx) : undefined;
   const images = p.health ? await pinnedImages(clients, ctx, live) : new Map<string, string>();
   const groups: Record<string, ReobservedGroup> = {};
   for (const name of names) {
     const g = live.find((x) => x.AutoScalingGroupName === name);
-    groups[name] = g ? factsOf(g, lb, serving, images) : { exists: false, desired: 0, attached: false, inService: 0 };
+    const facts = v2 ? v2(g) : { attached: !!g?.LoadBalancerNames?.includes(lb), serving };
+    groups[name] = g ? factsOf(g, facts.attached, facts.serving, images) : { exists: false, desired: 0, attached: false, inService: 0 };
   }
   return { groups, nowMs: ctx.clock.nowMs() };
 }

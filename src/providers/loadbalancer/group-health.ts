@@ -1,6 +1,7 @@
 /**
  * A group's instances split by whether they serve: InService and Healthy in the group, and
- * InService (not draining) on the fleet's load balancer. Everything else is not in service.
+ * InService (not draining) on the fleet's load balancer (on an ALB/NLB: a healthy target of
+ * its target group). Everything else is not in service.
  */
 import { callOrMissing } from '../../aws/call';
 import type { AutoScalingGroup } from '../../aws/types';
@@ -10,6 +11,7 @@ import { CAPACITY_ATTEMPTS, describeLaunchFailure, launchFailureOf } from '../au
 import { type DeployPortsContext } from '../deploy-context';
 import { describeGroup, isDeleting } from '../autoscaling/fleet-groups';
 import { parseInstanceLifecycle } from '../autoscaling/states';
+import { servingTargets } from '../targetgroup/swap';
 
 /** Classic ELB keeps a draining instance `InService` and says so only in its description. */
 const DRAINING = /deregistration currently in progress/i;
@@ -19,8 +21,9 @@ export async function pollGroupHealth(clients: AwsPort, ctx: DeployPortsContext,
   const nowMs = () => ctx.clock.nowMs();
   if (!group || isDeleting(group)) return { inService: [], notInService: [], nowMs: nowMs(), exists: false };
   const lbName = ctx.fleet.loadBalancer.name;
-  const serving = new Set<string>();
-  if (group.LoadBalancerNames?.includes(lbName)) {
+  // On an ALB/NLB, serving is being a healthy target of the fleet target group the group is in.
+  const serving = ctx.fleet.loadBalancer.elbv2 ? await servingTargets(clients, ctx, group) : new Set<string>();
+  if (!ctx.fleet.loadBalancer.elbv2 && group.LoadBalancerNames?.includes(lbName)) {
     const out = await callOrMissing(ctx, `describing instance health on load balancer ${lbName}`, () =>
       clients.elb.DescribeInstanceHealth({ LoadBalancerName: lbName }),
     );

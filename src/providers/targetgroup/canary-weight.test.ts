@@ -64,5 +64,7 @@ describe('setTargetGroupWeight', () => {
 
     await setTargetGroupWeight(clients, ctx, { ...input, weight: 0 });
     expect(weights()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
+    // Green leaves the standby group, so a green kept for inspection never serves from it later.
+    expect(sim.snapshot().groups['shop-v002']!.targetGroups).toEqual([]);
   });
 });

@@ -67,7 +67,11 @@ export async function observeTargetGroup(clients: AwsPort, fleet: string, name: 
   };
 }
 
-export async function observeElbV2(clients: AwsPort, desired: DesiredFleet, r: Reader): Promise<ElbV2Observation> {
+/**
+ * `deleting`: also observe the target groups when the load balancer is missing or someone else's,
+ * and read the listener's tags, so deletion removes exactly what the fleet owns.
+ */
+export async function observeElbV2(clients: AwsPort, desired: DesiredFleet, r: Reader, deleting = false): Promise<ElbV2Observation> {
   if (!desired.loadBalancer.elbv2) return {};
   const name = desired.loadBalancer.name;
   const targetGroups = (
@@ -81,11 +85,17 @@ export async function observeElbV2(clients: AwsPort, desired: DesiredFleet, r: R
     if (!isNotFound(err)) throw err;
   }
   const arn = lb?.LoadBalancerArn;
-  if (!lb || !arn) return {};
+  if (!lb || !arn) {
+    if (!deleting || !targetGroups.length) return {};
+    return { elbv2: { name, arn: '', type: '', dnsName: '', tags: {}, targetGroups, notOwned: 'missing' } };
+  }
   const tags = (await tagsOf(clients, [arn], r)).get(arn) ?? {};
-  if (!isOwnedBy(tags, desired.name)) return { conflict: { resourceType: 'loadBalancer', name } };
+  const conflict = { resourceType: 'loadBalancer' as const, name };
+  if (!isOwnedBy(tags, desired.name) && !deleting) return { conflict };
   const listeners = await call(r, `describing listeners of load balancer ${name}`, () => clients.elbv2.DescribeListeners({ LoadBalancerArn: arn }));
   const l = listeners.Listeners?.[0];
+  const listenerTags = deleting && l?.ListenerArn ? ((await tagsOf(clients, [l.ListenerArn], r)).get(l.ListenerArn) ?? {}) : undefined;
+  const foreign = !isOwnedBy(tags, desired.name);
   const byArn = new Map(targetGroups.map((t) => [t.arn, t.name]));
   const forward = l?.DefaultActions?.find((a) => a.Type === 'forward');
   const tuples = forward?.ForwardConfig?.TargetGroups ?? (forward?.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
@@ -104,10 +114,13 @@ export async function observeElbV2(clients: AwsPort, desired: DesiredFleet, r: R
               port: l.Port ?? 0,
               ...(l.Certificates?.[0]?.CertificateArn ? { certificateArn: l.Certificates[0].CertificateArn } : {}),
               forward: tuples.map((t) => ({ targetGroupName: byArn.get(t.TargetGroupArn ?? '') ?? t.TargetGroupArn ?? '', weight: t.Weight ?? 1 })),
+              ...(listenerTags ? { tags: listenerTags } : {}),
             },
           }
         : {}),
       targetGroups,
+      ...(foreign ? { notOwned: 'foreign' as const } : {}),
     },
+    ...(foreign ? { conflict } : {}),
   };
 }
