@@ -1,5 +1,6 @@
 /** The rollout control subcommands (pause, resume, promote, abort, retry); undo lives beside status in cmd-rollout.ts. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { ControlFlags } from './rollout-control-run';
 
 const EXAMPLE_FLEET = 'magento-marketplace';
 
@@ -16,13 +17,21 @@ export function registerControlCommands(rollout: Command): void {
     const sub = rollout
       .command(c.name)
       .description(c.description)
-      .argument('<fleet>', 'fleet name');
+      .argument('[fleet]', 'fleet name (or select fleets with -l)');
+    addControlTargetOptions(sub);
     if (c.name === 'promote') sub.option('--full', 'skip every remaining wait, not only the next one');
     sub
-      .addHelpText('after', `\nRecorded as a fact on the fleet (shown in 'drover events'); the daemon acts on it within seconds, or the next 'drover apply --wait' does. Asking twice records it once.\nExit 1 when there is nothing to ${c.name}.\n\nExample:\n  $ drover rollout ${c.name} ${EXAMPLE_FLEET}`)
-      .action(async (fleet: string, flags: { full?: boolean }, cmd: Command) => {
-        const { requestControl } = await import('./rollout-control');
-        await requestControl(cmd, c.name, fleet, flags.full ? { full: true } : {});
+      .addHelpText('after', `\nRecorded as a fact on the fleet (shown in 'drover events'); the daemon acts on it within seconds, or the next 'drover apply --wait' does. Asking twice records it once.\nWith -l, every fleet whose labels match; exit 1 when none matches, or when any had nothing to ${c.name} (the others are still recorded).\nExit 1 when there is nothing to ${c.name}.\n\nExamples:\n  $ drover rollout ${c.name} ${EXAMPLE_FLEET}\n  $ drover rollout ${c.name} -l team=shop -o name`)
+      .action(async (fleet: string | undefined, flags: ControlFlags & { full?: boolean }, cmd: Command) => {
+        const { runControl } = await import('./rollout-control-run');
+        await runControl(cmd, c.name, fleet, flags, flags.full ? { full: true } : {});
       });
   }
+}
+
+/** `-l` and `-o` of every control (undo included). */
+export function addControlTargetOptions(cmd: Command): Command {
+  return cmd
+    .option('-l, --selector <selector>', 'act on every fleet whose labels match, e.g. team=shop,tier!=internal (instead of a name)')
+    .addOption(new Option('-o, --output <format>', 'output format: table, json, yaml (the facts recorded, a RolloutControlList), name (fleet/NAME per fleet acted on)').default('table'));
 }

@@ -119,32 +119,38 @@ function record(stateDir: string, fact: ControlFact): { via: string; added: bool
   return { via: `handed over through the inbox to ${who ? `${who.command} (pid ${who.pid})` : 'the process holding the state directory'}, which acts on it at its next reconcile`, added: true };
 }
 
-export async function requestControl(cmd: Command, kind: ControlKind, fleet: string, args: ControlArgs = {}): Promise<void> {
+/** What one request came to: a fact recorded (or found already recorded), or why nothing was (exit 1). */
+export type ControlResult =
+  | { fleet: string; ok: true; fact: ControlFact; recorded: boolean; message: string }
+  | { fleet: string; ok: false; message: string };
+
+/** Check and record one control for one fleet; prints nothing (the caller renders the results). */
+export function controlRequest(stateDir: string, kind: ControlKind, fleet: string, args: ControlArgs = {}): ControlResult {
   if (args.toRevision !== undefined && (!Number.isInteger(args.toRevision) || args.toRevision < 1)) throw new UsageError(`--to-revision: "${args.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
-  const ctx = commandContext(cmd);
-  const statuses = new FileStatusStore(ctx.stateDir);
+  const statuses = new FileStatusStore(stateDir);
   const status = statuses.load(fleet);
-  if (!status) {
-    process.stderr.write(`Error: ${fleetNotFound(fleet, statuses.list().map((s) => s.name))}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  const inbox = new ControlInbox(ctx.stateDir);
-  const known = [...controlsOf(new FleetMemoryStore(ctx.stateDir).load(fleet)), ...inbox.list(fleet).map((e) => e.fact)];
+  if (!status) return { fleet, ok: false, message: fleetNotFound(fleet, statuses.list().map((s) => s.name)) };
+  const inbox = new ControlInbox(stateDir);
+  const known = [...controlsOf(new FleetMemoryStore(stateDir).load(fleet)), ...inbox.list(fleet).map((e) => e.fact)];
   let aim: { deployment?: string; args: ControlArgs };
   try {
     aim = target(status, kind, args, known.filter((f) => !f.appliedAt));
   } catch (err) {
     if (!(err instanceof NothingToDo)) throw err;
-    process.stderr.write(`Error: ${err.message}\n`);
-    process.exitCode = 1;
-    return;
+    return { fleet, ok: false, message: err.message };
   }
   const { fact, existing } = controlFact(known, { fleet, kind, args: aim.args, ...(aim.deployment ? { deployment: aim.deployment } : {}), requestedAt: new Date().toISOString(), by: requester() });
   if (existing) {
-    writeOut(`${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded`);
-    return;
+    return { fleet, ok: true, fact, recorded: false, message: `${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded` };
   }
-  const { via, added } = record(ctx.stateDir, fact);
-  writeOut(added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded`);
+  const { via, added } = record(stateDir, fact);
+  return { fleet, ok: true, fact, recorded: added, message: added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded` };
+}
+
+/** One fleet by name, as `drover rollout KIND FLEET` did before -l: prints the result, exit 1 when nothing was recorded. */
+export async function requestControl(cmd: Command, kind: ControlKind, fleet: string, args: ControlArgs = {}): Promise<void> {
+  const result = controlRequest(commandContext(cmd).stateDir, kind, fleet, args);
+  if (result.ok) return writeOut(result.message);
+  process.stderr.write(`Error: ${result.message}\n`);
+  process.exitCode = 1;
 }

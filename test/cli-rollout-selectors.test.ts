@@ -1,0 +1,95 @@
+/**
+ * Rollout controls take `-l` like kubectl: every fleet whose labels match is acted on, none
+ * matching is an error (exit 1), and `-o json|yaml|name` prints what was recorded. Over recorded
+ * status (no AWS): marketplace (team=shop,tier=public, Ready), staging (team=shop,tier=staging,
+ * a swap in progress), b2b (no labels, its last swap rolled back).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { controlsOf } from '../src/controllers/fleet/controls';
+import { FleetMemoryStore } from '../src/controllers/fleet/fleet-memory';
+import { FileStatusStore } from '../src/status/status-store';
+import { drover } from './support/cli';
+import { AMI, degradedFleet, progressingFleet, readyFleet } from './support/status-fixtures';
+
+interface ControlList {
+  kind: string;
+  items: Array<{ fleet: string; control: string; recorded: boolean; id: string; deployment?: string; args: { ami?: string } }>;
+}
+
+describe('rollout controls with -l and -o, against recorded status', () => {
+  let dir: string;
+  const state = () => ['--state-dir', dir];
+  const facts = (fleet: string) => controlsOf(new FleetMemoryStore(dir).load(fleet)).map((f) => [f.kind, f.deployment]);
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-control-selectors-'));
+    const store = new FileStatusStore(dir);
+    for (const f of [readyFleet, progressingFleet, degradedFleet]) store.save(f);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('pause -l acts on every matching fleet; one with nothing to pause exits 1 but the others are recorded', async () => {
+    const r = await drover('rollout', 'pause', '-l', 'team=shop', ...state());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^magento-staging: rollout pause of magento-staging-swap-4 by \S+ recorded \(pause-[0-9a-f]{10}\)/);
+    expect(r.stderr).toBe('Error: magento-marketplace: nothing to pause: magento-marketplace has no deployment in progress\n');
+    expect(facts('magento-staging')).toEqual([['pause', 'magento-staging-swap-4']]);
+    expect(facts('magento-marketplace')).toEqual([]);
+    expect(facts('magento-b2b')).toEqual([]);
+    const events = JSON.parse((await drover('events', 'magento-staging', '-o', 'json', ...state())).stdout) as { items: Array<{ reason: string }> };
+    expect(events.items.map((e) => e.reason)).toContain('RolloutPauseRequested');
+
+    // Asked again, with -o: nothing new; json says so, name lists the fleet acted on.
+    const json = await drover('rollout', 'pause', '-l', 'tier=staging', '-o', 'json', ...state());
+    expect(json.code).toBe(0);
+    const list = JSON.parse(json.stdout) as ControlList;
+    expect(list.kind).toBe('RolloutControlList');
+    expect(list.items).toEqual([expect.objectContaining({ fleet: 'magento-staging', control: 'pause', recorded: false, deployment: 'magento-staging-swap-4' })]);
+    const name = await drover('rollout', 'pause', '-l', 'tier=staging', '-o', 'name', ...state());
+    expect(name).toEqual({ code: 0, stdout: 'fleet/magento-staging\n', stderr: '' });
+    expect(facts('magento-staging')).toHaveLength(1);
+  });
+
+  it('retry -l !team records the rolled-back image of the unlabelled fleet, as yaml', async () => {
+    const r = await drover('rollout', 'retry', '-l', '!team', '-o', 'yaml', ...state());
+    expect(r.code).toBe(0);
+    const list = parseYaml(r.stdout) as ControlList;
+    expect(list.items).toEqual([expect.objectContaining({ fleet: 'magento-b2b', control: 'retry', recorded: true, deployment: 'magento-b2b-swap-6', args: { ami: AMI.r3 } })]);
+    expect(facts('magento-b2b')).toEqual([['retry', 'magento-b2b-swap-6']]);
+  });
+
+  it('undo -l: a fleet with no swap in progress says how to go back; --wait with -l is a usage error', async () => {
+    const r = await drover('rollout', 'undo', '-l', '!team', ...state());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: magento-b2b: fleet "magento-b2b" has no swap in progress to undo \(the last one, magento-b2b-swap-6, ended RolledBack\)\. To go back .*--to-revision N/);
+    const undo = await drover('rollout', 'undo', '-l', 'tier=public', '--to-revision', '1', '-o', 'json', ...state());
+    expect(undo.code).toBe(0);
+    expect((JSON.parse(undo.stdout) as ControlList).items).toEqual([expect.objectContaining({ fleet: 'magento-marketplace', control: 'undo', args: { toRevision: 1, ami: AMI.base } })]);
+    expect((await drover('rollout', 'undo', '-l', 'team=shop', '--wait', ...state())).code).toBe(2);
+  });
+
+  it('no fleet matching is an error naming the labels there are; nothing is recorded', async () => {
+    const r = await drover('rollout', 'abort', '-l', 'team=blog', ...state());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("Error: no fleet's labels match -l team=blog (the 3 fleets' labels: <none>; team=shop,tier=public; team=shop,tier=staging)\n");
+    for (const f of ['magento-marketplace', 'magento-staging', 'magento-b2b']) expect(facts(f)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'inbox'))).toBe(false);
+  });
+
+  it.each([
+    [['rollout', 'pause'], /rollout pause: name a fleet, or select fleets with -l/],
+    [['rollout', 'resume', 'magento-staging', '-l', 'team=shop'], /cannot be used together/],
+    [['rollout', 'promote', '-l', 'team=shop,'], /-l: invalid label selector term "": empty term/],
+    [['rollout', 'abort', 'magento-staging', '-o', 'xml'], /-o: "xml" is not one of table, json, yaml, name/],
+    [['rollout', 'undo', '-l', 'a b'], /-l: invalid label selector term "a b"/],
+  ])('%j is a usage error (exit 2) that records nothing', async (args, message) => {
+    const r = await drover(...args, ...state());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(facts('magento-staging')).toEqual([]);
+  });
+});
