@@ -5,9 +5,9 @@ import type { ControlFlags } from './rollout-control-run';
 const EXAMPLE_FLEET = 'magento-marketplace';
 
 const CONTROLS = [
-  { name: 'pause', description: 'hold the blue/green swap in progress before cut-over: green healthy, blue still serving' },
-  { name: 'resume', description: 'lift a pause: the swap checks green again and cuts over' },
-  { name: 'promote', description: 'skip the remaining pause, soak or keepPrevious wait of the swap in progress (--full: every remaining one)' },
+  { name: 'pause', description: 'hold the deployment in progress: a blue/green swap before cut-over (green healthy, blue still serving), a canary before its next step' },
+  { name: 'resume', description: 'lift a pause: a swap checks green again and cuts over, a canary goes on with its steps' },
+  { name: 'promote', description: 'skip the pause, soak or keepPrevious wait of the swap in progress, or the pauses of a canary (--full: every remaining one)' },
   { name: 'abort', description: 'return traffic to blue: roll the deployment in progress back, capacity never below desired' },
   { name: 'retry', description: 'deploy again the image of the last deployment, which failed or was rolled back (lifts the "not retried" block)' },
 ] as const;

@@ -20,6 +20,8 @@ import { otherHolder, StateDirInUse } from './state-lock';
 class NothingToDo extends Error {}
 
 const NOT_BEFORE_CUTOVER = ['deleteBlue', 'verifyServing'];
+/** A swap holds in `paused`, a canary in `held` (by an operator's pause, or by inconclusive analysis). */
+const HELD_PHASES = ['paused', 'held'];
 
 function inProgress(status: FleetStatus) {
   const d = status.deployment;
@@ -35,10 +37,11 @@ export function target(status: FleetStatus, kind: ControlKind, args: ControlArgs
     return kind === 'retry' ? retryTarget(status) : revisionTarget(status, args.toRevision!);
   }
   if (!d) throw new NothingToDo(`nothing to ${kind}: ${fleet} has no deployment in progress`);
-  const swapOnly = kind === 'pause' || kind === 'promote';
-  if (swapOnly && d.kind !== 'swap') throw new NothingToDo(`${kind} acts on blue/green swaps; ${fleet} runs ${d.kind} ${d.id}`);
-  if (kind === 'pause' && !PAUSABLE_PHASES.includes(d.phase)) throw new NothingToDo(`too late to pause: ${d.kind} ${d.id} of ${fleet} is past cut-over (phase ${d.phase}); 'drover rollout abort ${fleet}' returns traffic to blue`);
-  if (kind === 'resume' && d.phase !== 'paused' && !pending.some((f) => f.kind === 'pause' && f.deployment === d.id)) {
+  const stepped = kind === 'pause' || kind === 'promote';
+  if (stepped && d.kind !== 'swap' && d.kind !== 'canary') throw new NothingToDo(`${kind} acts on blue/green swaps and canaries; ${fleet} runs ${d.kind} ${d.id}${d.kind === 'rolling' ? ' (one instance refresh, not paused between batches)' : ''}`);
+  const pastCutOver = d.kind === 'canary' ? d.canary?.cutOver === true || NOT_BEFORE_CUTOVER.includes(d.phase) : !PAUSABLE_PHASES.includes(d.phase);
+  if (kind === 'pause' && pastCutOver) throw new NothingToDo(`too late to pause: ${d.kind} ${d.id} of ${fleet} is past cut-over (phase ${d.phase}); 'drover rollout abort ${fleet}' returns traffic to blue`);
+  if (kind === 'resume' && !HELD_PHASES.includes(d.phase) && !pending.some((f) => f.kind === 'pause' && f.deployment === d.id)) {
     throw new NothingToDo(`nothing to resume: ${d.kind} ${d.id} of ${fleet} is not paused (phase ${d.phase})`);
   }
   if ((kind === 'abort' || kind === 'undo') && (d.kind === 'bake' || NOT_BEFORE_CUTOVER.includes(d.phase))) {
