@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { controlsOf } from '../src/controllers/fleet/controls';
 import { FleetMemoryStore } from '../src/controllers/fleet/fleet-memory';
+import { SimAccount } from '../src/sim';
 import { FileStatusStore } from '../src/status/status-store';
 import { drover } from './support/cli';
 import { AMI, degradedFleet, progressingFleet, readyFleet } from './support/status-fixtures';
@@ -91,5 +92,48 @@ describe('rollout controls with -l and -o, against recorded status', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(facts('magento-staging')).toEqual([]);
+  });
+});
+
+describe('rollout controls with -l on the simulated account, against the state alone', () => {
+  const TWO_FLEETS = path.resolve(__dirname, '../manifests/examples/two-fleets.yaml');
+  let dir: string;
+  const state = () => ['--sim', '--state-dir', dir];
+  const live = () => SimAccount.load(path.join(dir, 'sim', 'account.json')).groups().filter((g) => !g.deleting).map((g) => g.name).sort();
+  const deployment = async (fleet: string) => JSON.parse((await drover('describe', 'fleet', fleet, '-o', 'json', ...state())).stdout).deployment;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-control-selectors-sim-'));
+    expect((await drover('apply', '-f', TWO_FLEETS, '--wait', '--fresh', ...state())).code).toBe(0);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('pause -l team=shop holds the blue/green fleet and says the rolling one cannot pause; resume -l lets it finish', async () => {
+    const r3 = path.join(dir, 'r3.yaml');
+    fs.writeFileSync(r3, fs.readFileSync(TWO_FLEETS, 'utf8').replace(/ami: ami-0a1b2c3d4e5f60002/g, `ami: ${AMI.r3}`));
+    expect((await drover('apply', '-f', r3, ...state())).code).toBe(0);
+    expect(await deployment('storefront')).toMatchObject({ kind: 'swap', result: 'InProgress' });
+    expect(await deployment('admin')).toMatchObject({ kind: 'rolling', result: 'InProgress' });
+
+    const pause = await drover('rollout', 'pause', '-l', 'team=shop', '-o', 'name', ...state());
+    expect(pause.code).toBe(1);
+    expect(pause.stdout).toBe('fleet/storefront\n');
+    expect(pause.stderr).toMatch(/^Error: admin: pause acts on blue\/green swaps and canaries; admin runs rolling \S+ \(one instance refresh, not paused between batches\)\n$/);
+
+    const held = await drover('apply', '-f', r3, '--wait', ...state());
+    expect(held.code).toBe(0);
+    expect(held.stdout).toMatch(/storefront.*paused before cut-over/s);
+    expect(await deployment('storefront')).toMatchObject({ phase: 'paused', result: 'InProgress' });
+    expect(await deployment('admin')).toMatchObject({ kind: 'rolling', result: 'Succeeded' });
+    expect(live()).toEqual(['admin-v001', 'storefront-v001', 'storefront-v002']);
+
+    const resume = await drover('rollout', 'resume', '-l', 'team=shop,tier!=internal', '-o', 'json', ...state());
+    expect(resume.code).toBe(0);
+    expect((JSON.parse(resume.stdout) as ControlList).items).toEqual([expect.objectContaining({ fleet: 'storefront', control: 'resume', recorded: true })]);
+    expect((await drover('apply', '-f', r3, '--wait', ...state())).code).toBe(0);
+    expect(await deployment('storefront')).toMatchObject({ kind: 'swap', result: 'Succeeded', toAmi: AMI.r3 });
+    expect(live()).toEqual(['admin-v001', 'storefront-v002']);
+    const events = (await drover('events', '-l', 'tier=public', ...state())).stdout;
+    for (const reason of ['RolloutPauseApplied', 'RolloutResumeApplied']) expect(events).toContain(reason);
   });
 });
