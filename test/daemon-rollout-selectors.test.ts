@@ -1,0 +1,93 @@
+/**
+ * Rollout controls with `-l` through the CLI against a running daemon (simulated account, virtual
+ * time): two fleets labelled team=web, `shop` deploying blue/green and `blog` a canary. One
+ * `rollout pause -l team=web` hands a fact per fleet to the daemon through the inbox; the swap
+ * holds before cut-over, the canary before its next step; `promote -l --full` finishes both.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fleetReconciler } from '../src/main/fleet-reconciler';
+import { runInvocation } from '../src/main/state-lock';
+import { FileStatusStore } from '../src/status/status-store';
+import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
+import { drover } from './support/cli';
+
+const BLUE_GREEN = '  deploy: {healthyTimeout: 10m, soak: 2m, keepPrevious: 30m}\n';
+const CANARY = '  deploy:\n    strategy: canary\n    keepPrevious: 30m\n    canary:\n      steps: [{setWeight: 50}, {pause: 30m}]\n';
+
+function yaml(name: string, ami: string, extra: string): string {
+  return fleetYaml({ name, min: 2, max: 4, extra })
+    .replace(`  name: ${name}\n`, `  name: ${name}\n  labels: {team: web, app: ${name}}\n`)
+    .replace('ami: ami-0a1b2c3d4e5f60001\n    bake', `ami: ${ami}\n    bake`);
+}
+
+describe('rollout controls with -l through the CLI, against a daemon', () => {
+  let env: DaemonEnv;
+  let release: () => void;
+  let ran: Promise<void>;
+  const status = (fleet: string) => new FileStatusStore(env.stateDir).load(fleet);
+  const deployment = (fleet: string) => status(fleet)?.deployment;
+  const cli = (...args: string[]) => drover('rollout', ...args, '--state-dir', env.stateDir);
+  const deploy = (ami: string) => {
+    fs.writeFileSync(path.join(env.dir, 'shop.yaml'), yaml('shop', ami, BLUE_GREEN));
+    fs.writeFileSync(path.join(env.dir, 'blog.yaml'), yaml('blog', ami, CANARY));
+  };
+
+  beforeEach(async () => {
+    env = createDaemonEnv({
+      manifests: { 'shop.yaml': yaml('shop', 'ami-0a1b2c3d4e5f60001', BLUE_GREEN), 'blog.yaml': yaml('blog', 'ami-0a1b2c3d4e5f60001', CANARY) },
+      options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 },
+    });
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const up = new Promise<void>((resolve) => (started = resolve));
+    // The daemon holds the state directory's lock, as `drover daemon` does: the CLI hands facts over through the inbox.
+    ran = runInvocation('daemon', async () => {
+      await env.daemon.start();
+      started();
+      await held;
+    });
+    await up;
+    expect(await env.drive(30 * 60_000, () => status('shop')?.phase === 'Ready' && status('blog')?.phase === 'Ready')).toBe(true);
+  });
+  afterEach(async () => {
+    await env.stop();
+    release();
+    await ran;
+    env.cleanup();
+  });
+
+  it('pause -l holds the swap and the canary, promote -l --full finishes both; no match exits 1', async () => {
+    deploy('ami-0a1b2c3d4e5f60002');
+    expect(await env.drive(10 * 60_000, () => deployment('shop')?.result === 'InProgress' && deployment('blog')?.result === 'InProgress')).toBe(true);
+    expect(deployment('blog')?.kind).toBe('canary');
+
+    const pause = await cli('pause', '-l', 'team=web');
+    expect(pause.code).toBe(0);
+    expect(pause.stdout).toMatch(/^blog: rollout pause of canary-\S+ .*handed over through the inbox to daemon \(pid \d+\).*\nshop: rollout pause of swap-\S+ .*handed over through the inbox/s);
+    expect(fs.readdirSync(path.join(env.stateDir, 'inbox'))).toHaveLength(2);
+
+    expect(await env.drive(20 * 60_000, () => deployment('shop')?.phase === 'paused' && deployment('blog')?.phase === 'held')).toBe(true);
+    // Held for 40 more minutes (past the canary's 30-minute pause): neither moves.
+    expect(await env.drive(40 * 60_000, () => deployment('shop')?.phase !== 'paused' || deployment('blog')?.phase !== 'held')).toBe(false);
+    expect(env.sim.groups().filter((g) => !g.deleting).map((g) => g.name).sort()).toEqual(['blog-v001', 'blog-v002', 'shop-v001', 'shop-v002']);
+
+    const none = await cli('abort', '-l', 'team=ops');
+    expect(none).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^Error: no fleet's labels match -l team=ops/) });
+
+    const promote = await cli('promote', '-l', 'team=web', '--full', '-o', 'json');
+    expect(promote.code).toBe(0);
+    const items = (JSON.parse(promote.stdout) as { items: Array<{ fleet: string; control: string; args: { full?: boolean } }> }).items;
+    expect(items.map((i) => [i.fleet, i.control, i.args.full])).toEqual([['blog', 'promote', true], ['shop', 'promote', true]]);
+    const promotedAt = env.clock.nowMs();
+    // Without promote: the canary's 30-minute pause, then 30 minutes of keepPrevious each.
+    expect(await env.drive(60 * 60_000, () => deployment('shop')?.result === 'Succeeded' && deployment('blog')?.result === 'Succeeded')).toBe(true);
+    expect(env.clock.nowMs() - promotedAt).toBeLessThan(20 * 60_000);
+    expect(env.sim.groups().filter((g) => !g.deleting).map((g) => g.name).sort()).toEqual(['blog-v002', 'shop-v002']);
+
+    for (const fleet of ['shop', 'blog']) {
+      const events = (await drover('events', fleet, '--state-dir', env.stateDir)).stdout;
+      for (const reason of ['RolloutPauseRequested', 'RolloutPauseApplied', 'RolloutPromoteApplied']) expect(events).toContain(reason);
+    }
+  });
+});
