@@ -76,6 +76,17 @@ describe('output habits over recorded status', () => {
     expect(r.stderr.startsWith(message)).toBe(true);
   });
 
+  it.each([
+    [['get', 'instances', 'magento-stagin']],
+    [['get', 'deployments', 'magento-stagin']],
+    [['rollout', 'retry', 'magento-stagin']],
+    [['rollout', 'promote', 'magento-stagin', '--full', '-o', 'json']],
+    [['rollout', 'undo', 'magento-stagin', '--to-revision', '1']],
+  ])('%j suggests the fleet meant (exit 1)', async (args) => {
+    const r = await drover(...args, ...state());
+    expect(r).toEqual({ code: 1, stdout: args.includes('json') ? expect.stringContaining('"items": []') : '', stderr: 'Error: fleet "magento-stagin" not found; did you mean "magento-staging"?\n' });
+  });
+
   it('get instances shows AGE from the launch time', async () => {
     const r = await drover('get', 'instances', 'magento-staging', '--no-headers', ...state());
     const ages = r.stdout.trimEnd().split('\n').map((l) => l.split(/\s{3,}/).pop());
