@@ -72,6 +72,29 @@ describe('rollout controls with -l and -o, against recorded status', () => {
     expect((await drover('rollout', 'undo', '-l', 'team=shop', '--wait', ...state())).code).toBe(2);
   });
 
+  it.each([
+    ['pause', 'magento-staging', [], []],
+    ['resume', 'magento-staging', [], [['pause']]],
+    ['promote', 'magento-staging', ['--full'], []],
+    ['abort', 'magento-staging', [], []],
+    ['undo', 'magento-staging', [], []],
+    ['retry', 'magento-b2b', [], []],
+    ['undo', 'magento-marketplace', ['--to-revision', '1'], []],
+  ])('%s %s %j twice: the second says so (exit 0) and records nothing new', async (control, fleet, extra, before) => {
+    for (const [first] of before) expect((await drover('rollout', first, fleet, ...state())).code).toBe(0);
+    if (control === 'undo' && !extra.length) {
+      // Plain undo acts on a swap in progress: its snapshot is what says one runs.
+      const { localSnapshotStore } = await import('../src/deploy/record-snapshot-store');
+      const at = progressingFleet.deployment!.startedAt;
+      await localSnapshotStore(dir, Date.now).save(fleet, { fleet, kind: 'swap', id: progressingFleet.deployment!.id, startedAt: at, updatedAt: at, snapshot: {} });
+    }
+    const once = await drover('rollout', control, fleet, ...extra, ...state());
+    expect(once).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^rollout ${control}.* recorded \\(${control}-`)) });
+    const twice = await drover('rollout', control, fleet, ...extra, ...state());
+    expect(twice).toMatchObject({ code: 0, stdout: expect.stringMatching(/was already requested at .*not applied yet\); nothing new recorded/) });
+    expect(facts(fleet).map(([kind]) => kind)).toEqual([...before.map(([k]) => k), control]);
+  });
+
   it('no fleet matching is an error naming the labels there are; nothing is recorded', async () => {
     const r = await drover('rollout', 'abort', '-l', 'team=blog', ...state());
     expect(r.code).toBe(1);

@@ -90,4 +90,29 @@ describe('rollout controls with -l through the CLI, against a daemon', () => {
       for (const reason of ['RolloutPauseRequested', 'RolloutPauseApplied', 'RolloutPromoteApplied']) expect(events).toContain(reason);
     }
   });
+
+  it('undo after cut-over brings blue back on the swap, abort -l during the canary\'s pause returns traffic to blue; asking twice records once', async () => {
+    deploy('ami-0a1b2c3d4e5f60002');
+    let minServing = Infinity;
+    const watch = (until: () => boolean) => () => ((minServing = Math.min(minServing, env.sim.inServiceCount('shop-elb'))), until());
+    expect(await env.drive(30 * 60_000, watch(() => deployment('shop')?.phase === 'keepPrevious' && deployment('blog')?.phase === 'pause'))).toBe(true);
+
+    const undo = await cli('undo', 'shop');
+    expect(undo).toMatchObject({ code: 0, stdout: expect.stringMatching(/rollout undo of swap-\S+ .*handed over through the inbox to daemon/) });
+    expect(await cli('undo', 'shop')).toMatchObject({ code: 0, stdout: expect.stringMatching(/already requested .*nothing new recorded/) });
+    const abort = await cli('abort', '-l', 'app=blog', '-o', 'name');
+    expect(abort).toEqual({ code: 0, stdout: 'fleet/blog\n', stderr: '' });
+    expect(await cli('abort', '-l', 'app=blog')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^blog: .*already requested/) });
+    expect(fs.readdirSync(path.join(env.stateDir, 'inbox'))).toHaveLength(2);
+
+    expect(await env.drive(30 * 60_000, watch(() => deployment('shop')?.result === 'RolledBack' && deployment('blog')?.result === 'RolledBack'))).toBe(true);
+    expect(deployment('shop')).toMatchObject({ reason: 'Undo' });
+    expect(deployment('blog')).toMatchObject({ reason: 'Aborted' });
+    // Serving capacity never fell below desired (2) on the swap while it went back.
+    expect(minServing).toBeGreaterThanOrEqual(2);
+    expect(env.sim.inServiceCount('blog-elb')).toBeGreaterThanOrEqual(2);
+    expect(env.sim.groups().filter((g) => !g.deleting).map((g) => g.name).sort()).toEqual(['blog-v001', 'shop-v001']);
+    expect((await drover('events', 'shop', '--state-dir', env.stateDir)).stdout).toContain('RolloutUndoApplied');
+    expect((await drover('events', 'blog', '--state-dir', env.stateDir)).stdout).toContain('RolloutAbortApplied');
+  });
 });
