@@ -102,6 +102,12 @@ describe('rollout controls with -l and -o, against recorded status', () => {
     expect(r.stderr).toBe("Error: no fleet's labels match -l team=blog (the 3 fleets' labels: <none>; team=shop,tier=public; team=shop,tier=staging)\n");
     for (const f of ['magento-marketplace', 'magento-staging', 'magento-b2b']) expect(facts(f)).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'inbox'))).toBe(false);
+    // rollout status and history too: a script waiting on `rollout status -l` must not take a typo for success.
+    for (const sub of ['status', 'history']) {
+      for (const output of ['table', 'json']) {
+        expect(await drover('rollout', sub, '-l', 'team=blog', '-o', output, ...state())).toEqual({ code: 1, stdout: '', stderr: r.stderr });
+      }
+    }
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { LogFormat } from '../log/create-logger';
 import type { Logger } from '../log/logger';
 import { nearest } from '../manifest/suggest';
-import { parseSelector, SelectorError, type Requirement } from '../status/label-selector';
+import { formatLabels, parseSelector, SelectorError, type Requirement } from '../status/label-selector';
 import { parseDuration } from '../util/clock';
 import { resolveStateDir } from './state-dir';
 
@@ -80,4 +80,11 @@ export function parseSelectorFlag(value: string | undefined): Requirement[] | un
 export async function dataText(output: 'json' | 'yaml', data: unknown): Promise<string> {
   if (output === 'json') return `${JSON.stringify(data, null, 2)}\n`;
   return (await import('yaml')).stringify(data, { lineWidth: 0 });
+}
+
+/** `-l` matched no fleet: the selector and the labels the fleets do have, so a typo shows. */
+export function noFleetMatches(selector: string, labels: ReadonlyArray<Readonly<Record<string, string>> | undefined>): string {
+  const seen = [...new Set(labels.map((l) => formatLabels(l)))].sort();
+  const n = labels.length;
+  return `no fleet's labels match -l ${selector}${n ? ` (the ${n} fleet${n === 1 ? "'s" : "s'"} labels: ${seen.join('; ')})` : ' (no fleets recorded in this state directory)'}`;
 }

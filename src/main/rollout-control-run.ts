@@ -8,9 +8,9 @@
 import type { Command } from 'commander';
 import type { ControlArgs, ControlKind } from '../controllers/fleet/controls';
 import { FLEET_STATUS_API_VERSION } from '../model/fleet-status';
-import { formatLabels, matchesSelector } from '../status/label-selector';
+import { matchesSelector } from '../status/label-selector';
 import { FileStatusStore } from '../status/status-store';
-import { commandContext, dataText, parseOutputFlag, parseSelectorFlag, UsageError, writeOut } from './cli-support';
+import { commandContext, dataText, noFleetMatches, parseOutputFlag, parseSelectorFlag, UsageError, writeOut } from './cli-support';
 import { controlRequest, type ControlResult } from './rollout-control';
 
 export const CONTROL_OUTPUTS = ['table', 'json', 'yaml', 'name'];
@@ -28,9 +28,7 @@ function selectedNames(stateDir: string, text: string): string[] | string {
   const selector = parseSelectorFlag(text)!;
   const all = new FileStatusStore(stateDir).list();
   const names = all.filter((f) => matchesSelector(f.spec.labels, selector)).map((f) => f.name).sort();
-  if (names.length) return names;
-  const seen = [...new Set(all.map((f) => formatLabels(f.spec.labels)))].sort();
-  return `no fleet's labels match -l ${text}${all.length ? ` (the ${all.length} fleet${all.length === 1 ? "'s" : "s'"} labels: ${seen.join('; ')})` : ' (no fleets recorded in this state directory)'}`;
+  return names.length ? names : noFleetMatches(text, all.map((f) => f.spec.labels));
 }
 
 function listOf(results: ControlResult[]): unknown {
