@@ -137,7 +137,7 @@ describe('rollout controls with -l on the simulated account, against the state a
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('pause -l team=shop holds the blue/green fleet and says the rolling one cannot pause; resume -l lets it finish', async () => {
+  it('pause -l team=shop holds the blue/green fleet before cut-over and the rolling one between batches; resume -l lets each finish', async () => {
     const r3 = path.join(dir, 'r3.yaml');
     fs.writeFileSync(r3, fs.readFileSync(TWO_FLEETS, 'utf8').replace(/ami: ami-0a1b2c3d4e5f60002/g, `ami: ${AMI.r3}`));
     expect((await drover('apply', '-f', r3, ...state())).code).toBe(0);
@@ -145,15 +145,14 @@ describe('rollout controls with -l on the simulated account, against the state a
     expect(await deployment('admin')).toMatchObject({ kind: 'rolling', result: 'InProgress' });
 
     const pause = await drover('rollout', 'pause', '-l', 'team=shop', '-o', 'name', ...state());
-    expect(pause.code).toBe(1);
-    expect(pause.stdout).toBe('fleet/storefront\n');
-    expect(pause.stderr).toMatch(/^Error: admin: pause acts on blue\/green swaps and canaries; admin runs rolling \S+ \(one instance refresh, not paused between batches\)\n$/);
+    expect(pause).toEqual({ code: 0, stdout: 'fleet/admin\nfleet/storefront\n', stderr: '' });
 
     const held = await drover('apply', '-f', r3, '--wait', ...state());
     expect(held.code).toBe(0);
     expect(held.stdout).toMatch(/storefront.*paused before cut-over/s);
+    expect(held.stdout).toMatch(/admin.*paused between batches/s);
     expect(await deployment('storefront')).toMatchObject({ phase: 'paused', result: 'InProgress' });
-    expect(await deployment('admin')).toMatchObject({ kind: 'rolling', result: 'Succeeded' });
+    expect(await deployment('admin')).toMatchObject({ kind: 'rolling', phase: 'paused', result: 'InProgress' });
     expect(live()).toEqual(['admin-v001', 'storefront-v001', 'storefront-v002']);
 
     const resume = await drover('rollout', 'resume', '-l', 'team=shop,tier!=internal', '-o', 'json', ...state());
@@ -161,8 +160,16 @@ describe('rollout controls with -l on the simulated account, against the state a
     expect((JSON.parse(resume.stdout) as ControlList).items).toEqual([expect.objectContaining({ fleet: 'storefront', control: 'resume', recorded: true })]);
     expect((await drover('apply', '-f', r3, '--wait', ...state())).code).toBe(0);
     expect(await deployment('storefront')).toMatchObject({ kind: 'swap', result: 'Succeeded', toAmi: AMI.r3 });
+    expect(await deployment('admin')).toMatchObject({ kind: 'rolling', phase: 'paused' });
     expect(live()).toEqual(['admin-v001', 'storefront-v002']);
-    const events = (await drover('events', '-l', 'tier=public', ...state())).stdout;
-    for (const reason of ['RolloutPauseApplied', 'RolloutResumeApplied']) expect(events).toContain(reason);
+
+    expect((await drover('rollout', 'resume', '-l', 'tier=internal', ...state())).code).toBe(0);
+    expect((await drover('apply', '-f', r3, '--wait', ...state())).code).toBe(0);
+    expect(await deployment('admin')).toMatchObject({ kind: 'rolling', result: 'Succeeded', toAmi: AMI.r3 });
+    const events = (await drover('events', '-l', 'team=shop', '-o', 'json', ...state())).stdout;
+    for (const fleet of ['admin', 'storefront']) {
+      const reasons = (JSON.parse(events) as { items: Array<{ fleet: string; reason: string }> }).items.filter((e) => e.fleet === fleet).map((e) => e.reason);
+      expect(reasons).toEqual(expect.arrayContaining(['RolloutPauseApplied', 'RolloutResumeApplied']));
+    }
   });
 });

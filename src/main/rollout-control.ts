@@ -7,7 +7,7 @@
  */
 import * as os from 'node:os';
 import type { Command } from 'commander';
-import { PAUSABLE_PHASES, controlReason, describeControl } from '../controllers/fleet/control-apply';
+import { PAUSABLE_PHASES, ROLLING_PAUSABLE, controlReason, describeControl } from '../controllers/fleet/control-apply';
 import { ControlInbox, controlFact, controlsOf, withControl, type ControlArgs, type ControlFact, type ControlKind } from '../controllers/fleet/controls';
 import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
 import { appendEvent, type FleetStatus } from '../model/fleet-status';
@@ -37,9 +37,10 @@ export function target(status: FleetStatus, kind: ControlKind, args: ControlArgs
     return kind === 'retry' ? retryTarget(status) : revisionTarget(status, args.toRevision!);
   }
   if (!d) throw new NothingToDo(`nothing to ${kind}: ${fleet} has no deployment in progress`);
-  const stepped = kind === 'pause' || kind === 'promote';
-  if (stepped && d.kind !== 'swap' && d.kind !== 'canary') throw new NothingToDo(`${kind} acts on blue/green swaps and canaries; ${fleet} runs ${d.kind} ${d.id}${d.kind === 'rolling' ? ' (one instance refresh, not paused between batches)' : ''}`);
-  const pastCutOver = d.kind === 'canary' ? d.canary?.cutOver === true || NOT_BEFORE_CUTOVER.includes(d.phase) : !PAUSABLE_PHASES.includes(d.phase);
+  if (kind === 'promote' && d.kind !== 'swap' && d.kind !== 'canary') throw new NothingToDo(`promote skips the waits of blue/green swaps and canaries; ${fleet} runs ${d.kind} ${d.id}${d.kind === 'rolling' ? `, which has none ('drover rollout resume ${fleet}' lifts a pause)` : ''}`);
+  if (kind === 'pause' && !['swap', 'canary', 'rolling'].includes(d.kind)) throw new NothingToDo(`pause acts on blue/green swaps, canaries and rolling deployments; ${fleet} runs ${d.kind} ${d.id}`);
+  if (kind === 'pause' && d.kind === 'rolling' && !ROLLING_PAUSABLE.includes(d.phase)) throw new NothingToDo(`too late to pause: rolling ${d.id} of ${fleet} has replaced every instance (phase ${d.phase})`);
+  const pastCutOver = d.kind === 'canary' ? d.canary?.cutOver === true || NOT_BEFORE_CUTOVER.includes(d.phase) : d.kind === 'swap' && !PAUSABLE_PHASES.includes(d.phase);
   if (kind === 'pause' && pastCutOver) throw new NothingToDo(`too late to pause: ${d.kind} ${d.id} of ${fleet} is past cut-over (phase ${d.phase}); 'drover rollout abort ${fleet}' returns traffic to blue`);
   if (kind === 'resume' && !HELD_PHASES.includes(d.phase) && !pending.some((f) => f.kind === 'pause' && f.deployment === d.id)) {
     throw new NothingToDo(`nothing to resume: ${d.kind} ${d.id} of ${fleet} is not paused (phase ${d.phase})`);

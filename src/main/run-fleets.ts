@@ -153,7 +153,9 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetRec
     if (!opts.wait || report.failed || settled || paused) {
       if (paused) report.inProgress = pass.deployment!.phase === 'held'
         ? `${pass.deployment!.kind} ${pass.deployment!.id} is held before its next step (${pass.deployment!.message ?? 'paused'}); 'drover rollout resume ${fleet.name}' or 'promote' lets it go on`
-        : `${pass.deployment!.kind} ${pass.deployment!.id} is paused before cut-over (green healthy, blue serving); 'drover rollout resume ${fleet.name}' lets it go on`;
+        : pass.deployment!.kind === 'rolling'
+          ? `rolling ${pass.deployment!.id}: ${pass.deployment!.message ?? `paused between batches; 'drover rollout resume ${fleet.name}' goes on`}`
+          : `${pass.deployment!.kind} ${pass.deployment!.id} is paused before cut-over (green healthy, blue serving); 'drover rollout resume ${fleet.name}' lets it go on`;
       else if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
       break;
     }

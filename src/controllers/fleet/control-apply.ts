@@ -18,6 +18,9 @@ import type { FleetScope } from './scope';
 /** Swap phases before cut-over, where a pause still holds. */
 export const PAUSABLE_PHASES = ['starting', 'createLaunchTemplateVersion', 'createGreenGroup', 'attachGreen', 'waitGreenHealthy', 'paused'];
 
+/** Rolling phases while the instance refresh still runs, where a pause still holds (between batches). */
+export const ROLLING_PAUSABLE = ['starting', 'prepare', 'startInstanceRefresh', 'waitRefresh', 'suspendRefresh', 'paused'];
+
 /** A canary past weight 100: blue no longer serves, nothing left to hold. */
 function cutOver(running: RunningDeployment): boolean {
   return (running.lastSnapshot as { context?: { cutOver?: boolean } } | undefined)?.context?.cutOver === true;
@@ -86,7 +89,12 @@ export class RolloutControls {
           send({ type: 'PAUSE' });
           return { ok: true, text: 'the canary holds before its next step: the weight stays where it is, blue still serving' };
         }
-        if (running.kind !== 'swap') return { ok: false, text: `pause holds blue/green swaps and canaries only; ${running.kind} ${running.id} goes on` };
+        if (running.kind === 'rolling') {
+          if (!ROLLING_PAUSABLE.includes(phase)) return { ok: false, text: `too late to pause: ${running.id} has replaced every instance (phase ${phase})` };
+          send({ type: 'PAUSE' });
+          return { ok: true, text: 'the instance refresh holds after the batch it is replacing: its InstanceRefresh process is suspended' };
+        }
+        if (running.kind !== 'swap') return { ok: false, text: `pause holds swaps, canaries and rolling deployments; ${running.kind} ${running.id} goes on` };
         if (!PAUSABLE_PHASES.includes(phase)) return { ok: false, text: `too late to pause: ${running.id} is past cut-over (phase ${phase})` };
         send({ type: 'PAUSE' });
         return { ok: true, text: 'the swap holds before cut-over: green healthy, blue still serving' };

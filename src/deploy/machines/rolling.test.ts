@@ -124,6 +124,57 @@ describe('rolling machine', () => {
     expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
   });
 
+  it('PAUSE holds the refresh between batches (its process suspended) past its timeout; RESUME finishes it', async () => {
+    const { clock, world, machine } = setup();
+    let pausedAt: number | undefined;
+    let sent = false;
+    const phases: string[] = [];
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'rolling',
+      onTransition: (s, h) => {
+        const phase = describePhase(s).phase;
+        if (phases[phases.length - 1] !== phase) phases.push(phase);
+        if (!sent && phase === 'waitRefresh') {
+          sent = true;
+          h.actor.send({ type: 'PAUSE' });
+        }
+        if (phase === 'paused' && pausedAt === undefined) {
+          pausedAt = clock.nowMs();
+          // Held two hours, twice the refresh's timeout (3600 s): the time held does not count.
+          void clock.sleep(7_200_000).then(() => h.actor.send({ type: 'RESUME' }));
+        }
+      },
+    });
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(world.holds).toEqual([true, false]);
+    expect(world.refreshes).toHaveLength(1);
+    expect(phases).toEqual(expect.arrayContaining(['suspendRefresh', 'paused', 'resumeRefresh']));
+    expect(clock.nowMs() - pausedAt!).toBeGreaterThanOrEqual(7_200_000);
+  });
+
+  it('ABORT while paused resumes the refresh process, then rolls back', async () => {
+    const { clock, world, machine } = setup();
+    let paused = false;
+    let aborted = false;
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'rolling',
+      onTransition: (s, h) => {
+        const phase = describePhase(s).phase;
+        if (!paused && phase === 'waitRefresh') {
+          paused = true;
+          h.actor.send({ type: 'PAUSE' });
+        }
+        if (!aborted && phase === 'paused') {
+          aborted = true;
+          h.actor.send({ type: 'ABORT' });
+        }
+      },
+    });
+    expect(result.output).toEqual({ status: 'failed', reason: 'Aborted', message: 'rollout abort requested', rolledBackTo: 2 });
+    expect(world.holds).toEqual([true, false]);
+    expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
   it('restored from any saved snapshot, starts one refresh and succeeds', async () => {
     const happy = setup();
     const { store } = await runToEnd(happy.machine, { clock: happy.clock, input, kind: 'rolling' });
