@@ -116,3 +116,55 @@ describe('rollout controls with -l through the CLI, against a daemon', () => {
     expect((await drover('events', 'blog', '--state-dir', env.stateDir)).stdout).toContain('RolloutAbortApplied');
   });
 });
+
+describe('rollout pause and resume of a rolling deployment through the CLI, against a daemon', () => {
+  const ROLLING = '  deploy: {strategy: rolling, minHealthyPercent: 50}\n';
+  let env: DaemonEnv;
+  let release: () => void;
+  let ran: Promise<void>;
+  const deployment = () => new FileStatusStore(env.stateDir).load('shop')?.deployment;
+  const onNew = () => env.sim.instances().filter((i) => i.group === 'shop-v001' && i.imageId === 'ami-0a1b2c3d4e5f60002' && i.state === 'running').map((i) => i.id);
+
+  beforeEach(async () => {
+    env = createDaemonEnv({ manifests: { 'shop.yaml': yaml('shop', 'ami-0a1b2c3d4e5f60001', ROLLING) }, options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 } });
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const up = new Promise<void>((resolve) => (started = resolve));
+    ran = runInvocation('daemon', async () => {
+      await env.daemon.start();
+      started();
+      await held;
+    });
+    await up;
+    expect(await env.drive(30 * 60_000, () => new FileStatusStore(env.stateDir).load('shop')?.phase === 'Ready')).toBe(true);
+  });
+  afterEach(async () => {
+    await env.stop();
+    release();
+    await ran;
+    env.cleanup();
+  });
+
+  it('pause after the first batch holds the refresh (no new batch for an hour, serving), resume finishes it', async () => {
+    fs.writeFileSync(path.join(env.dir, 'shop.yaml'), yaml('shop', 'ami-0a1b2c3d4e5f60002', ROLLING));
+    expect(await env.drive(30 * 60_000, () => deployment()?.kind === 'rolling' && onNew().length > 0)).toBe(true);
+    const pause = await drover('rollout', 'pause', '-l', 'app=shop', '--state-dir', env.stateDir);
+    expect(pause).toMatchObject({ code: 0, stdout: expect.stringMatching(/^shop: rollout pause of rolling-\S+ .*handed over through the inbox to daemon/) });
+    expect(await env.drive(10 * 60_000, () => deployment()?.phase === 'paused')).toBe(true);
+    expect(deployment()?.message).toMatch(/paused between batches/);
+    const replaced = onNew();
+    expect(replaced.length).toBeLessThan(2);
+    let minServing = Infinity;
+    expect(await env.drive(60 * 60_000, () => ((minServing = Math.min(minServing, env.sim.inServiceCount('shop-elb'))), deployment()?.phase !== 'paused'))).toBe(false);
+    expect(replaced).toEqual(expect.arrayContaining(onNew()));
+    expect(minServing).toBeGreaterThanOrEqual(1);
+    expect(env.sim.group('shop-v001')!.suspended).toContain('InstanceRefresh');
+
+    expect((await drover('rollout', 'resume', 'shop', '--state-dir', env.stateDir)).code).toBe(0);
+    expect(await env.drive(60 * 60_000, () => deployment()?.result === 'Succeeded')).toBe(true);
+    expect(onNew()).toHaveLength(2);
+    expect(env.sim.group('shop-v001')!.suspended).not.toContain('InstanceRefresh');
+    const events = (await drover('events', 'shop', '--state-dir', env.stateDir)).stdout;
+    for (const reason of ['RolloutPauseApplied', 'RolloutResumeApplied']) expect(events).toContain(reason);
+  });
+});
