@@ -28,6 +28,17 @@ describe('rollout status', () => {
     );
   });
 
+  it('says what holds a paused deployment and the command that lets it go on', () => {
+    expect(renderRolloutStatus({ ...mid, phase: 'paused' }, { now })).toMatch(
+      /^Paused before cut-over: green magento-staging-v004 3 of 4 instances InService, blue magento-staging-v003 still serves; 'drover rollout resume magento-staging' goes on \(elapsed/,
+    );
+    const rolling: DeploymentStatus = { ...mid, kind: 'rolling', phase: 'paused', green: undefined, blue: { group: 'magento-staging-v003', inService: 4, desired: 4 } };
+    expect(renderRolloutStatus(rolling, { now })).toMatch(/^Paused between batches: rolling update of magento-staging-v003, 4 of 4 instances InService; 'drover rollout resume magento-staging' goes on/);
+    const held: DeploymentStatus = { ...mid, kind: 'canary', phase: 'held', message: 'step 2 of 4; paused by an operator (rollout resume continues)' };
+    expect(renderRolloutStatus(held, { now })).toMatch(/^Held before the next step \(paused by an operator\); 'drover rollout resume magento-staging' goes on/);
+    for (const phase of ['suspendRefresh', 'resumeRefresh', 'resumeForRollback']) expect(renderRolloutStatus({ ...rolling, phase }, { now })).not.toMatch(/^Waiting for deployment/);
+  });
+
   it('shows a canary step, its weight and its newest analysis', () => {
     const canary: DeploymentStatus = {
       ...mid, kind: 'canary', phase: 'pause',
