@@ -97,3 +97,30 @@ describe('rollout controls on a rolling deployment, through the CLI against the 
     expect((await drover('events', FLEET, ...state())).stdout).toContain('RolloutAbortApplied');
   });
 });
+
+describe('undo --to-revision on a rolling fleet, through the CLI against the state alone', () => {
+  it('deploys revision 1\'s image again with an instance refresh', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cli-rolling-undo-'));
+    const state = ['--sim', '--state-dir', dir];
+    try {
+      expect((await drover('apply', '-f', rollingManifest(dir, 'base.yaml', AMI.base), '--wait', '--fresh', ...state)).code).toBe(0);
+      const r2 = rollingManifest(dir, 'r2.yaml', AMI.r2);
+      expect((await drover('apply', '-f', r2, '--wait', ...state)).code).toBe(0);
+      const history = await drover('rollout', 'history', FLEET, ...state);
+      expect(history.stdout).toMatch(/^2\s+rolling\s+ami-0a1b2c3d4e5f60002\s+.*Succeeded/m);
+      const undo = await drover('rollout', 'undo', FLEET, '--to-revision', '1', '-o', 'json', ...state);
+      expect(undo.stderr).toBe('');
+      expect(undo.code).toBe(0);
+      const done = await drover('apply', '-f', r2, '--wait', ...state);
+      expect(done.code).toBe(0);
+      const running = SimAccount.load(path.join(dir, 'sim', 'account.json')).instances().filter((i) => i.state === 'running' && i.group === `${FLEET}-v001`);
+      expect(new Set(running.map((i) => i.imageId))).toEqual(new Set([AMI.base]));
+      expect((await drover('rollout', 'history', FLEET, ...state)).stdout).toMatch(/^3\s+rolling\s+ami-0a1b2c3d4e5f60001\s+.*Succeeded/m);
+      expect(await drover('rollout', 'undo', FLEET, '--to-revision', '3', ...state)).toMatchObject({ code: 1, stderr: expect.stringMatching(/already serves/) });
+      expect((await drover('rollout', 'undo', FLEET, '--to-revision', '2', ...state)).code).toBe(0);
+      expect((await drover('events', FLEET, ...state)).stdout).toContain('RolloutUndoApplied');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

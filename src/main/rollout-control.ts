@@ -11,6 +11,7 @@ import { PAUSABLE_PHASES, ROLLING_PAUSABLE, controlReason, describeControl } fro
 import { ControlInbox, controlFact, controlsOf, withControl, type ControlArgs, type ControlFact, type ControlKind } from '../controllers/fleet/controls';
 import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
 import { appendEvent, type FleetStatus } from '../model/fleet-status';
+import { revisionOf } from '../status/rollout-history';
 import { FileStatusStore } from '../status/status-store';
 import { commandContext, fleetNotFound, UsageError, writeOut } from './cli-support';
 import { assertWritableStateDir } from './state-dir';
@@ -65,8 +66,16 @@ function retryTarget(status: FleetStatus): { deployment?: string; args: ControlA
  */
 export function servedRevisions(status: FleetStatus): Map<number, string> {
   const served = new Map<number, string>();
+  const revision = revisionOf(status.history);
   for (const h of [...status.history].reverse()) {
     if (h.kind === 'bake') continue;
+    if (h.generation === undefined) {
+      // A rolling fleet's rollouts are counted (rollout-history.ts): the first one replaced revision 1.
+      const r = revision(h);
+      if (r === 2 && h.fromAmi) served.set(1, h.fromAmi);
+      if (r !== undefined && h.result === 'Succeeded' && h.toAmi) served.set(r, h.toAmi);
+      continue;
+    }
     const blue = /-v(\d+)$/.exec(h.blue?.group ?? '');
     if (blue && h.fromAmi && !served.has(Number(blue[1]))) served.set(Number(blue[1]), h.fromAmi);
     if (h.result === 'Succeeded' && h.generation !== undefined && h.toAmi) served.set(h.generation, h.toAmi);
@@ -79,7 +88,7 @@ function revisionTarget(status: FleetStatus, revision: number): { deployment?: s
   const ami = served.get(revision);
   if (!ami) {
     const valid = [...served.keys()].sort((a, b) => a - b);
-    const seen = status.history.find((h) => h.generation === revision && h.kind !== 'bake');
+    const seen = status.history.find((h) => h.kind !== 'bake' && revisionOf(status.history)(h) === revision);
     const why = seen ? `revision ${revision} of ${status.name} ${seen.result}` : `${status.name} has no revision ${revision}`;
     throw new NothingToDo(`${why}; successful revisions: ${valid.length ? valid.join(', ') : 'none'} (see 'drover rollout history ${status.name}')`);
   }

@@ -1,6 +1,6 @@
 import type { DeploymentStatus } from '../model/fleet-status';
 import { degradedFleet, FIXTURE_NOW, progressingFleet, readyFleet } from '../../test/support/status-fixtures';
-import { renderRolloutHistory } from './rollout-history';
+import { renderRolloutHistory, revisionOf } from './rollout-history';
 import { renderRolloutStatus, rolloutExitCode } from './rollout-status';
 
 const now = FIXTURE_NOW;
@@ -93,5 +93,16 @@ describe('rollout history', () => {
 
   it('says when there is no history', () => {
     expect(renderRolloutHistory([])).toBe('No rollout history found.\n');
+  });
+});
+
+describe('rollout history revisions', () => {
+  it('are generations where rollouts make groups, and a count from 2 where they refresh one group in place', () => {
+    const swaps = readyFleet.history;
+    expect(swaps.map(revisionOf(swaps))).toEqual(swaps.map((d) => (d.kind === 'bake' ? undefined : d.generation)));
+    const rolling = (id: string): DeploymentStatus => ({ ...mid, id, kind: 'rolling', generation: undefined, result: 'Succeeded' });
+    const history: DeploymentStatus[] = [rolling('r-3'), { ...mid, id: 'b-1', kind: 'bake', generation: undefined }, rolling('r-2'), rolling('r-1')];
+    expect(history.map(revisionOf(history))).toEqual([4, undefined, 3, 2]);
+    expect(renderRolloutHistory(history, { noHeaders: true }).split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['2', '3', '<none>', '4', '']);
   });
 });
