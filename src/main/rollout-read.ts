@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { FLEET_STATUS_API_VERSION, type DeploymentStatus, type FleetStatus } from '../model/fleet-status';
 import { renderRolloutHistory, renderRolloutStatus, renderTimelineSvg, rolloutExitCode } from '../status';
+import { revisionOf } from '../status/rollout-history';
 import { selectFleets } from '../status/select';
 import {
   commandContext, dataText, fleetNotFound, noFleetMatches, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, writeOut, type CommandContext,
@@ -32,7 +33,7 @@ export interface HistoryFlags extends RolloutReadFlags {
   revision?: string;
 }
 
-function deploymentList(items: Array<{ fleet: string } & DeploymentStatus>): unknown {
+function deploymentList(items: Array<{ fleet: string; revision?: number } & DeploymentStatus>): unknown {
   return { apiVersion: FLEET_STATUS_API_VERSION, kind: 'DeploymentList', items };
 }
 
@@ -110,7 +111,13 @@ export async function rolloutStatus(cmd: Command, fleet: string | undefined, fla
 }
 
 async function historyText(fleets: FleetStatus[], output: string, named: boolean): Promise<string> {
-  if (output !== 'table') return dataText(output as 'json' | 'yaml', deploymentList(fleets.flatMap((f) => f.history.map((d) => ({ fleet: f.name, ...d })))));
+  if (output !== 'table') {
+    const items = fleets.flatMap((f) => {
+      const revision = revisionOf(f.history);
+      return f.history.map((d) => ({ fleet: f.name, ...d, ...(revision(d) !== undefined ? { revision: revision(d) } : {}) }));
+    });
+    return dataText(output as 'json' | 'yaml', deploymentList(items));
+  }
   if (named) return renderRolloutHistory(fleets[0].history).trimEnd() || `fleet "${fleets[0].name}" has no deployments yet`;
   return fleets.map((f) => `FLEET ${f.name}\n${renderRolloutHistory(f.history)}`).join('\n').trimEnd();
 }
