@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { LogFormat } from '../log/create-logger';
 import type { Logger } from '../log/logger';
 import { nearest } from '../manifest/suggest';
@@ -87,4 +87,14 @@ export function noFleetMatches(selector: string, labels: ReadonlyArray<Readonly<
   const seen = [...new Set(labels.map((l) => formatLabels(l)))].sort();
   const n = labels.length;
   return `no fleet's labels match -l ${selector}${n ? ` (the ${n} fleet${n === 1 ? "'s" : "s'"} labels: ${seen.join('; ')})` : ' (no fleets recorded in this state directory)'}`;
+}
+
+/**
+ * `-o, --output <format>` (default table) whose values the shell completes. A wrong value is
+ * parseOutputFlag's usage error naming the valid ones, not commander's.
+ */
+export function outputOption(values: readonly string[], description: string): Option {
+  const option = new Option('-o, --output <format>', description).default('table');
+  (option as unknown as { completionValues: string[] }).completionValues = [...values];
+  return option;
 }

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { dropDuplicateFleets, loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
-import { commandContext, dataText, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
+import { commandContext, dataText, outputOption, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
 import type { FleetReconciler } from '../controllers/fleet/reconciler';
 import { hasChanges, runFleets, type FleetRunReport, type RunOptions } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
@@ -20,10 +20,12 @@ interface PlanApplyFlags {
   prune?: boolean;
 }
 
+const OUTPUTS = ['table', 'json', 'yaml'];
+
 export function registerApplyCommands(program: Command): void {
   const fileOpt = () =>
     new Option('-f, --file <file...>', 'Fleet manifest file(s); defaults to the files last applied with this state directory');
-  const outOpt = () => new Option('-o, --output <format>', 'table, json or yaml (one object per fleet; a list when several)').default('table');
+  const outOpt = () => outputOption(OUTPUTS, 'table, json or yaml (one object per fleet; a list when several)');
 
   program
     .command('plan')
@@ -98,7 +100,7 @@ let changesFound = false;
 
 async function planOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean): Promise<void> {
   const ctx = commandContext(cmd);
-  const output = parseOutputFlag(flags.output, ['table', 'json', 'yaml']);
+  const output = parseOutputFlag(flags.output, OUTPUTS);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
   const loaded = loadFleetsOrExit(ctx, flags.file);

@@ -90,6 +90,12 @@ describe('drover completion', () => {
         if (HAS_FISH) expect(completeFish(fish, `drover rollout ${control} ad`, { DROVER_STATE_DIR: dir })).toEqual(['admin']);
       }
       expect(complete(bash, ['get', 'fleets', '--label-c'])).toEqual(['--label-columns']);
+      // -o values complete too, each command its own (a wrong one is still drover's usage error, naming them).
+      expect(complete(bash, ['get', 'fleets', '-o', ''])).toEqual(['table', 'wide', 'json', 'yaml', 'name']);
+      expect(complete(bash, ['rollout', 'pause', '-o', 'n'])).toEqual(['name']);
+      expect(complete(bash, ['rollout', 'status', '--output', ''])).toEqual(['table', 'json', 'yaml']);
+      expect(complete(bash, ['plan', '-o', 'y'])).toEqual(['yaml']);
+      if (HAS_FISH) expect(completeFish(fish, 'drover events -o ')).toEqual(['json', 'table', 'wide', 'yaml']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
  * fleet`, `events`. Every command takes `-o table|wide|json|yaml`, `--no-headers`, `--watch`,
  * `--server`, `--live` and `-l` (a label selector). Exit codes: 0 ok, 1 not found (or nothing to observe), 2 usage.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { FLEET_STATUS_API_VERSION, toFleetStatusList, type FleetStatusList } from '../model/fleet-status';
 import {
   renderDeploymentsTable, renderDescribeFleet, renderEventsTable, renderFleetsTable, renderInstancesTable, shouldColor, type TableOptions,
@@ -14,7 +14,7 @@ import { fleetDeployments, selectFleets } from '../status/select';
 import { createStatusSource, type StatusSource } from '../status/status-source';
 import { DroverError } from '../util/errors';
 import {
-  commandContext, fleetNotFound, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, type CommandContext,
+  commandContext, fleetNotFound, outputOption, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, type CommandContext,
 } from './cli-support';
 import { runWatchLoop, withInterrupt } from './watch-loop';
 
@@ -152,7 +152,7 @@ export function selected(list: FleetStatusList, selector: Requirement[] | undefi
 
 function addReadOptions(cmd: Command, examples: string, outputs = OUTPUTS): Command {
   return cmd
-    .addOption(new Option('-o, --output <format>', `output format: ${outputs.join(', ')}`).default('table'))
+    .addOption(outputOption(outputs, `output format: ${outputs.join(', ')}`))
     .option('-l, --selector <selector>', 'only fleets whose labels match, e.g. team=shop,tier!=internal (=, ==, !=, key, !key; commas mean AND)')
     .option('--no-headers', 'tables without the header line')
     .option('-w, --watch', 'keep watching and redraw on change (Ctrl-C to stop)')

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { FileStatusStore } from '../status/status-store';
-import { commandContext, fleetNotFound, UsageError, writeOut } from './cli-support';
+import { commandContext, fleetNotFound, outputOption, UsageError, writeOut } from './cli-support';
 import { rolloutHistory, rolloutStatus, ROLLOUT_OUTPUTS, type HistoryFlags, type StatusFlags } from './rollout-read';
 import { addControlTargetOptions, registerControlCommands } from './rollout-control-commands';
 import type { ControlFlags } from './rollout-control-run';
@@ -20,7 +20,7 @@ export function registerRolloutCommands(program: Command): void {
     .command('status')
     .description('show the progress of the fleet\'s current or last deployment; exit 0 when it succeeded, 1 when it failed or rolled back')
     .argument('[fleet]', 'fleet name (or select fleets with -l)')
-    .addOption(new Option('-o, --output <format>', `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList, as get deployments prints)`).default('table'))
+    .addOption(outputOption(ROLLOUT_OUTPUTS, `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList, as get deployments prints)`))
     .option('-l, --selector <selector>', 'the fleets whose labels match, e.g. team=shop (instead of a name); exit 0 only when all succeeded')
     .option('-w, --watch', 'print a line per change until the deployment ends')
     .option('--interval <duration>', 'how often --watch polls', '2s')
@@ -33,7 +33,7 @@ export function registerRolloutCommands(program: Command): void {
     .command('history')
     .description('list the fleet\'s deployments: generation, AMI, commit, time, result')
     .argument('[fleet]', 'fleet name (or select fleets with -l)')
-    .addOption(new Option('-o, --output <format>', `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList)`).default('table'))
+    .addOption(outputOption(ROLLOUT_OUTPUTS, `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList)`))
     .option('-l, --selector <selector>', 'the fleets whose labels match, e.g. team=shop (instead of a name)')
     .option('--svg <file>', 'also write a timeline picture of a deployment (capacity of blue and green over time, phases shaded)')
     .option('--revision <id>', 'with --svg: which deployment (default: the latest swap)')

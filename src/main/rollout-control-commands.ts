@@ -1,5 +1,6 @@
 /** The rollout control subcommands (pause, resume, promote, abort, retry); undo lives beside status in cmd-rollout.ts. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { outputOption } from './cli-support';
 import type { ControlFlags } from './rollout-control-run';
 
 const EXAMPLE_FLEET = 'magento-marketplace';
@@ -33,5 +34,5 @@ export function registerControlCommands(rollout: Command): void {
 export function addControlTargetOptions(cmd: Command): Command {
   return cmd
     .option('-l, --selector <selector>', 'act on every fleet whose labels match, e.g. team=shop,tier!=internal (instead of a name)')
-    .addOption(new Option('-o, --output <format>', 'output format: table, json, yaml (the facts recorded, a RolloutControlList), name (fleet/NAME per fleet acted on)').default('table'));
+    .addOption(outputOption(['table', 'json', 'yaml', 'name'], 'output format: table, json, yaml (the facts recorded, a RolloutControlList), name (fleet/NAME per fleet acted on)'));
 }
