@@ -6,8 +6,8 @@ import type { ControlFlags } from './rollout-control-run';
 const EXAMPLE_FLEET = 'magento-marketplace';
 
 const CONTROLS = [
-  { name: 'pause', description: 'hold the deployment in progress: a blue/green swap before cut-over (green healthy, blue still serving), a canary before its next step' },
-  { name: 'resume', description: 'lift a pause: a swap checks green again and cuts over, a canary goes on with its steps' },
+  { name: 'pause', description: 'hold the deployment in progress: a blue/green swap before cut-over (green healthy, blue still serving), a canary before its next step, a rolling update between batches' },
+  { name: 'resume', description: 'lift a pause: a swap checks green again and cuts over, a canary goes on with its steps, a rolling update with its batches' },
   { name: 'promote', description: 'skip the pause, soak or keepPrevious wait of the swap in progress, or the pauses of a canary (--full: every remaining one)' },
   { name: 'abort', description: 'return traffic to blue: roll the deployment in progress back, capacity never below desired' },
   { name: 'retry', description: 'deploy again the image of the last deployment, which failed or was rolled back (lifts the "not retried" block)' },
