@@ -6,7 +6,7 @@ import { describePhase } from './phase';
 import type { RollingInput } from './rolling.machine';
 import { FakeRollingWorld } from '../../../test/support/deploy/fake-rolling-world';
 import { crashAndRestore, metaFor, runToEnd } from '../../../test/support/deploy/harness';
-import { driveUntil } from '../../../test/support/deploy/drive';
+import { driveUntil, flush } from '../../../test/support/deploy/drive';
 import { startPersistedActor } from '../persisted-actor';
 import { MemorySnapshotStore } from '../snapshot-store';
 
@@ -173,6 +173,38 @@ describe('rolling machine', () => {
     expect(result.output).toEqual({ status: 'failed', reason: 'Aborted', message: 'rollout abort requested', rolledBackTo: 2 });
     expect(world.holds).toEqual([true, false]);
     expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
+  it('a pause survives a restart: restored from the snapshot saved while paused, it holds until RESUME, then succeeds', async () => {
+    const { clock, world, machine } = setup();
+    const store = new MemorySnapshotStore();
+    let sent = false;
+    let reachedPause!: () => void;
+    const paused = new Promise<void>((resolve) => (reachedPause = resolve));
+    const first = startPersistedActor(machine, {
+      store, key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, input,
+      onTransition: (s) => {
+        const phase = describePhase(s).phase;
+        if (!sent && phase === 'waitRefresh') {
+          sent = true;
+          first.actor.send({ type: 'PAUSE' });
+        }
+        if (phase === 'paused') reachedPause();
+      },
+    });
+    await driveUntil(clock, paused);
+    await flush();
+    first.actor.stop();
+    const saved = store.history.filter((r) => describePhase(r.snapshot).phase === 'paused').pop()!;
+    const restored = startPersistedActor(machine, { store: new MemorySnapshotStore(), key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, snapshot: saved.snapshot as never });
+    clock.advance(3 * 3_600_000);
+    expect(describePhase(restored.actor.getSnapshot()).phase).toBe('paused');
+    expect(world.holds).toEqual([true]);
+    restored.actor.send({ type: 'RESUME' });
+    const result = await driveUntil(clock, restored.done);
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(world.holds).toEqual([true, false]);
+    expect(world.refreshes).toHaveLength(1);
   });
 
   it('restored from any saved snapshot, starts one refresh and succeeds', async () => {
