@@ -109,8 +109,10 @@ describe('kubectl habits over recorded status', () => {
   it('rollout history -o json|yaml lists the history as get deployments does', async () => {
     const json = await drover('rollout', 'history', 'magento-marketplace', '-o', 'json', ...state());
     expect(json.code).toBe(0);
-    const list = JSON.parse(json.stdout) as { items: Array<{ fleet: string; id: string }> };
+    const list = JSON.parse(json.stdout) as { items: Array<{ fleet: string; id: string; revision?: number }> };
     expect(list.items.map((d) => d.id)).toEqual(readyFleet.history.map((d) => d.id));
+    // REVISION, as the table shows it (what `undo --to-revision` takes); bakes have none.
+    expect(list.items.map((d) => d.revision)).toEqual(readyFleet.history.map((d) => (d.kind === 'bake' ? undefined : d.generation)));
     const yaml = parseYaml((await drover('rollout', 'history', '-l', 'tier', '-o', 'yaml', ...state())).stdout) as { items: Array<{ fleet: string }> };
     expect(new Set(yaml.items.map((d) => d.fleet))).toEqual(new Set(['magento-marketplace', 'magento-staging']));
     expect((await drover('rollout', 'history', 'magento-marketplace', '-o', 'wide', ...state())).code).toBe(2);

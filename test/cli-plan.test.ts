@@ -57,6 +57,6 @@ describe('plan agrees with apply (CLI, simulated account)', () => {
     fs.writeFileSync(bad, 'apiVersion: drover/v1\nkind: Fleet\nmetadata: {}\n');
     expect((await drover('plan', '-f', bad, '--detailed-exitcode', ...state())).code).toBe(1);
     expect((await drover('plan', '-f', bad, ...state())).code).toBe(2);
-    expect((await drover('plan', '--detailed-exitcode', '-o', 'yaml', ...state())).code).toBe(1);
+    expect((await drover('plan', '--detailed-exitcode', '-o', 'xml', ...state())).code).toBe(1);
   });
 });

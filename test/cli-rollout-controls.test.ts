@@ -46,7 +46,7 @@ describe('rollout controls through the CLI, against the state alone', () => {
     expect(live().map((g) => g.name).sort()).toEqual([`${FLEET}-v001`, `${FLEET}-v002`]);
     expect(account().inServiceCount(FLEET)).toBe(4);
     const status = await drover('rollout', 'status', FLEET, ...state());
-    expect(status.stdout).toMatch(/paused/);
+    expect(status.stdout).toMatch(/^Paused before cut-over: green magento-marketplace-v002 2 of 2 instances InService, blue magento-marketplace-v001 still serves; 'drover rollout resume magento-marketplace' goes on/);
     expect(controls()[0]).toMatchObject({ kind: 'pause', appliedAt: expect.any(String) });
 
     expect((await drover('rollout', 'resume', FLEET, ...state())).code).toBe(0);

@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { LogFormat } from '../log/create-logger';
 import type { Logger } from '../log/logger';
 import { nearest } from '../manifest/suggest';
-import { parseSelector, SelectorError, type Requirement } from '../status/label-selector';
+import { formatLabels, parseSelector, SelectorError, type Requirement } from '../status/label-selector';
 import { parseDuration } from '../util/clock';
 import { resolveStateDir } from './state-dir';
 
@@ -82,4 +82,21 @@ export function parseSelectorFlag(value: string | undefined): Requirement[] | un
 export async function dataText(output: 'json' | 'yaml', data: unknown): Promise<string> {
   if (output === 'json') return `${JSON.stringify(data, null, 2)}\n`;
   return (await import('yaml')).stringify(data, { lineWidth: 0 });
+}
+
+/** `-l` matched no fleet: the selector and the labels the fleets do have, so a typo shows. */
+export function noFleetMatches(selector: string, labels: ReadonlyArray<Readonly<Record<string, string>> | undefined>): string {
+  const seen = [...new Set(labels.map((l) => formatLabels(l)))].sort();
+  const n = labels.length;
+  return `no fleet's labels match -l ${selector}${n ? ` (the ${n} fleet${n === 1 ? "'s" : "s'"} labels: ${seen.join('; ')})` : ' (no fleets recorded in this state directory)'}`;
+}
+
+/**
+ * `-o, --output <format>` (default table) whose values the shell completes. A wrong value is
+ * parseOutputFlag's usage error naming the valid ones, not commander's.
+ */
+export function outputOption(values: readonly string[], description: string): Option {
+  const option = new Option('-o, --output <format>', description).default('table');
+  (option as unknown as { completionValues: string[] }).completionValues = [...values];
+  return option;
 }

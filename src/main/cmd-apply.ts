@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { dropDuplicateFleets, loadManifestFile } from '../manifest';
 import type { DesiredFleet } from '../model/fleet';
 import { ManifestError, formatProblem } from '../util/errors';
-import { commandContext, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
+import { commandContext, dataText, outputOption, parseDurationFlag, parseOutputFlag, UsageError, writeOut, type CommandContext } from './cli-support';
 import type { FleetReconciler } from '../controllers/fleet/reconciler';
 import { hasChanges, runFleets, type FleetRunReport, type RunOptions } from './run-fleets';
 import { lastApplied, rememberApplied } from './state-dir';
@@ -21,10 +21,12 @@ interface PlanApplyFlags {
   prune?: boolean;
 }
 
+const OUTPUTS = ['table', 'json', 'yaml'];
+
 export function registerApplyCommands(program: Command): void {
   const fileOpt = () =>
     new Option('-f, --file <file...>', 'Fleet manifest file(s); defaults to the files last applied with this state directory');
-  const outOpt = () => new Option('-o, --output <format>', 'table or json').default('table');
+  const outOpt = () => outputOption(OUTPUTS, 'table, json or yaml (one object per fleet; a list when several)');
 
   program
     .command('plan')
@@ -99,7 +101,7 @@ let changesFound = false;
 
 async function planOrApply(cmd: Command, flags: PlanApplyFlags, apply: boolean): Promise<void> {
   const ctx = commandContext(cmd);
-  const output = parseOutputFlag(flags.output, ['table', 'json']);
+  const output = parseOutputFlag(flags.output, OUTPUTS);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseDurationFlag('--timeout', flags.timeout);
   if (flags.fresh && !ctx.global.sim) throw new UsageError('--fresh only applies with --sim');
   const loaded = loadFleetsOrExit(ctx, flags.file);
@@ -153,7 +155,7 @@ export async function runAndReport(ctx: CommandContext, fleets: DesiredFleet[], 
     return;
   }
   if (opts.apply && opts.files) rememberApplied(ctx.stateDir, opts.files);
-  printReports(reports, opts.output ?? 'table', opts.apply);
+  await printReports(reports, opts.output ?? 'table', opts.apply);
   const failed = reports.some((r) => r.failed);
   changesFound = !failed && !!opts.detailedExitcode && reports.some(hasChanges);
   process.exitCode = failed ? 1 : changesFound ? 2 : 0;
@@ -203,8 +205,8 @@ function loadFleets(files: string[]): DesiredFleet[] | undefined {
   return bad || dups.problems.length ? undefined : fleets;
 }
 
-function printReports(reports: FleetRunReport[], output: string, apply: boolean): void {
-  if (output === 'json') {
+async function printReports(reports: FleetRunReport[], output: string, apply: boolean): Promise<void> {
+  if (output === 'json' || output === 'yaml') {
     const objs = reports.map((r) => ({
       fleet: r.fleet,
       steps: r.steps.map((s) => ({ kind: s.kind, resource: s.resource, reason: s.reason })),
@@ -213,7 +215,7 @@ function printReports(reports: FleetRunReport[], output: string, apply: boolean)
       ...(apply ? { ready: r.ready, pending: r.pending.map((s) => s.kind) } : {}),
       ...(!apply && r.decision ? { deployment: { action: r.decision.action, reason: r.decision.reason ?? null }, changes: hasChanges(r) } : {}),
     }));
-    writeOut(JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2));
+    process.stdout.write(await dataText(output, objs.length === 1 ? objs[0] : objs));
     return;
   }
   writeOut(reports.map((r) => renderPlanTable(r, apply)).join('\n'));

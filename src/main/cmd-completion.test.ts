@@ -79,6 +79,28 @@ describe('drover completion', () => {
     }
   });
 
+  it('completes fleet names after every rollout control, and offers their -l and -o, in bash and fish', () => {
+    const dir = stateWithFleets();
+    const fish = path.join(dir, 'drover.fish');
+    fs.writeFileSync(fish, fishCompletion(program));
+    try {
+      for (const control of ['pause', 'resume', 'promote', 'abort', 'retry', 'undo']) {
+        expect(complete(bash, ['--state-dir', dir, 'rollout', control, 'ma'])).toEqual(['magento-marketplace']);
+        expect(complete(bash, ['rollout', control, '--sel'])).toEqual(['--selector']);
+        if (HAS_FISH) expect(completeFish(fish, `drover rollout ${control} ad`, { DROVER_STATE_DIR: dir })).toEqual(['admin']);
+      }
+      expect(complete(bash, ['get', 'fleets', '--label-c'])).toEqual(['--label-columns']);
+      // -o values complete too, each command its own (a wrong one is still drover's usage error, naming them).
+      expect(complete(bash, ['get', 'fleets', '-o', ''])).toEqual(['table', 'wide', 'json', 'yaml', 'name']);
+      expect(complete(bash, ['rollout', 'pause', '-o', 'n'])).toEqual(['name']);
+      expect(complete(bash, ['rollout', 'status', '--output', ''])).toEqual(['table', 'json', 'yaml']);
+      expect(complete(bash, ['plan', '-o', 'y'])).toEqual(['yaml']);
+      if (HAS_FISH) expect(completeFish(fish, 'drover events -o ')).toEqual(['json', 'table', 'wide', 'yaml']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints a fish script from the same tables', () => {
     const fish = fishCompletion(program);
     expect(fish).toContain("complete -c drover -f -a '(__drover_candidates)'");

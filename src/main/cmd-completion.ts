@@ -18,10 +18,9 @@ function caseArms(nodes: CommandNode[], pick: (n: CommandNode) => string[]): str
     .join('\n');
 }
 
+/** Keyed `PATH#FLAG`: the same flag may take other values under another command (-o). */
 function choiceArms(nodes: CommandNode[]): string {
-  const arms = new Map<string, string[]>();
-  for (const n of nodes) for (const [flag, values] of n.choices) arms.set(flag, values);
-  return [...arms].map(([flag, values]) => `    ${flag}) echo "${values.join(' ')}" ;;`).join('\n');
+  return nodes.flatMap((n) => n.choices.map(([flag, values]) => `    "${n.path}#${flag}") echo "${values.join(' ')}" ;;`)).join('\n');
 }
 
 /** Shell functions both scripts share: the tables and the walk that finds the command path. */
@@ -86,11 +85,11 @@ ${sharedFunctions(name, commandTree(program))}
 
 _${name}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" key values
-  if values="$(_${name}_choices "$prev")"; then
+  key="$(_${name}_path "\${COMP_WORDS[@]:1:COMP_CWORD-1}")"
+  if values="$(_${name}_choices "$key#$prev")" || values="$(_${name}_choices "#$prev")"; then
     COMPREPLY=( $(compgen -W "$values" -- "$cur") )
     return
   fi
-  key="$(_${name}_path "\${COMP_WORDS[@]:1:COMP_CWORD-1}")"
   if [[ "$cur" == -* ]]; then
     COMPREPLY=( $(compgen -W "$(_${name}_options "$key") $(_${name}_options "")" -- "$cur") )
   else
@@ -111,11 +110,11 @@ ${sharedFunctions(name, commandTree(program))}
 
 _${name}() {
   local cur="\${words[CURRENT]}" prev="\${words[CURRENT-1]}" key values
-  if values="$(_${name}_choices "$prev")"; then
+  key="$(_${name}_path "\${(@)words[2,CURRENT-1]}")"
+  if values="$(_${name}_choices "$key#$prev")" || values="$(_${name}_choices "#$prev")"; then
     compadd -- \${=values}
     return
   fi
-  key="$(_${name}_path "\${(@)words[2,CURRENT-1]}")"
   if [[ "$cur" == -* ]]; then
     compadd -- \${=$(_${name}_options "$key")} \${=$(_${name}_options "")}
   else

@@ -3,23 +3,25 @@
  * fleet`, `events`. Every command takes `-o table|wide|json|yaml`, `--no-headers`, `--watch`,
  * `--server`, `--live` and `-l` (a label selector). Exit codes: 0 ok, 1 not found (or nothing to observe), 2 usage.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { FLEET_STATUS_API_VERSION, toFleetStatusList, type FleetStatusList } from '../model/fleet-status';
 import {
   renderDeploymentsTable, renderDescribeFleet, renderEventsTable, renderFleetsTable, renderInstancesTable, shouldColor, type TableOptions,
 } from '../status';
 import { sortEvents } from '../status/events-table';
-import { matchesSelector, type Requirement } from '../status/label-selector';
+import { matchesSelector, parseSelector, type Requirement } from '../status/label-selector';
 import { fleetDeployments, selectFleets } from '../status/select';
 import { createStatusSource, type StatusSource } from '../status/status-source';
 import { DroverError } from '../util/errors';
 import {
-  commandContext, fleetNotFound, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, type CommandContext,
+  commandContext, fleetNotFound, outputOption, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, type CommandContext,
 } from './cli-support';
 import { runWatchLoop, withInterrupt } from './watch-loop';
 import { openCliState, sharedState } from './cli-state';
 
 const OUTPUTS = ['table', 'wide', 'json', 'yaml'];
+/** `get` also takes `-o name`: one `kind/NAME` per line, as kubectl prints for scripts. */
+const GET_OUTPUTS = [...OUTPUTS, 'name'];
 
 interface ReadFlags {
   output?: string;
@@ -30,12 +32,15 @@ interface ReadFlags {
   live?: boolean;
   selector?: string;
   showLabels?: boolean;
+  labelColumns?: string[];
 }
 
 /** How one command shows a FleetStatusList: as text, and as data for json/yaml. */
 interface View {
   text(list: FleetStatusList, fleet: string | undefined, opts: TableOptions): string;
   data(list: FleetStatusList, fleet: string | undefined): unknown;
+  /** `-o name`: `kind/NAME` of each row (only the views that have it take -o name). */
+  names?(list: FleetStatusList, fleet: string | undefined): string[];
 }
 
 class NotFound extends Error {}
@@ -48,14 +53,17 @@ const VIEWS: Record<'fleets' | 'instances' | 'deployments' | 'events' | 'describ
   fleets: {
     text: (list, fleet, o) => renderFleetsTable(list, o, fleet),
     data: (list, fleet) => toFleetStatusList(selectFleets(list, fleet)),
+    names: (list, fleet) => selectFleets(list, fleet).map((f) => `fleet/${f.name}`),
   },
   instances: {
     text: (list, fleet, o) => renderInstancesTable(list, fleet, o),
     data: (list, fleet) => listOf('InstanceList', selectFleets(list, fleet).flatMap((f) => f.observed.instances.map((i) => ({ fleet: f.name, ...i })))),
+    names: (list, fleet) => selectFleets(list, fleet).flatMap((f) => f.observed.instances.map((i) => `instance/${i.id}`)),
   },
   deployments: {
     text: (list, fleet, o) => renderDeploymentsTable(list, fleet, o),
     data: (list, fleet) => listOf('DeploymentList', selectFleets(list, fleet).flatMap((f) => fleetDeployments(f).map((d) => ({ fleet: f.name, ...d })))),
+    names: (list, fleet) => selectFleets(list, fleet).flatMap((f) => fleetDeployments(f).map((d) => `deployment/${d.id}`)),
   },
   events: {
     text: (list, fleet, o) => renderEventsTable(list, fleet, o),
@@ -80,7 +88,11 @@ async function render(view: View, list: FleetStatusList, fleet: string | undefin
   if (output === 'json') return `${JSON.stringify(data(), null, 2)}\n`;
   // yaml (like the SDK behind --live) is loaded only when asked for: status commands start fast.
   if (output === 'yaml') return (await import('yaml')).stringify(data(), { lineWidth: 0 });
-  const opts: TableOptions = { wide: output === 'wide', noHeaders: flags.headers === false, showLabels: flags.showLabels === true, now: renderNow(list, Date.now()), color: shouldColor(process.stdout, process.env) };
+  if (output === 'name') return view.names!(list, fleet).map((n) => `${n}\n`).join('');
+  const opts: TableOptions = {
+    wide: output === 'wide', noHeaders: flags.headers === false, showLabels: flags.showLabels === true, labelColumns: flags.labelColumns,
+    now: renderNow(list, Date.now()), color: shouldColor(process.stdout, process.env),
+  };
   return view.text(list, fleet, opts);
 }
 
@@ -98,7 +110,8 @@ export function statusSource(ctx: CommandContext, flags: { server?: string; live
 }
 
 async function runRead(cmd: Command, view: View, fleet: string | undefined, flags: ReadFlags): Promise<void> {
-  const output = parseOutputFlag(flags.output, OUTPUTS);
+  const output = parseOutputFlag(flags.output, view.names ? GET_OUTPUTS : OUTPUTS);
+  for (const key of flags.labelColumns ?? []) checkLabelKey(key);
   const intervalSeconds = parseDurationFlag('--interval', flags.interval);
   if (flags.watch && intervalSeconds < 1) throw new UsageError(`--interval: "${flags.interval}" is too short (at least 1s)`);
   const selector = parseSelectorFlag(flags.selector);
@@ -124,14 +137,25 @@ async function runRead(cmd: Command, view: View, fleet: string | undefined, flag
   }
 }
 
+/** `-L key`: a label key (what `-l key` would test for), else a usage error. */
+function checkLabelKey(key: string): void {
+  let reqs: Requirement[] = [];
+  try {
+    reqs = parseSelector(key);
+  } catch {
+    // reported below
+  }
+  if (reqs.length !== 1 || reqs[0].op !== 'exists') throw new UsageError(`-L: "${key}" is not a label key (letters, digits, '.', '_', '/', '-'; several: -L team,tier)`);
+}
+
 /** Only the fleets whose labels match `-l` (all of them without it). */
 export function selected(list: FleetStatusList, selector: Requirement[] | undefined): FleetStatusList {
   return selector ? { ...list, items: list.items.filter((f) => matchesSelector(f.spec.labels, selector)) } : list;
 }
 
-function addReadOptions(cmd: Command, examples: string): Command {
+function addReadOptions(cmd: Command, examples: string, outputs = OUTPUTS): Command {
   return cmd
-    .addOption(new Option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`).default('table'))
+    .addOption(outputOption(outputs, `output format: ${outputs.join(', ')}`))
     .option('-l, --selector <selector>', 'only fleets whose labels match, e.g. team=shop,tier!=internal (=, ==, !=, key, !key; commas mean AND)')
     .option('--no-headers', 'tables without the header line')
     .option('-w, --watch', 'keep watching and redraw on change (Ctrl-C to stop)')
@@ -153,7 +177,7 @@ ${examples}`,
 function registerGet(program: Command): void {
   const get = program.command('get').description('list fleets, instances or deployments');
   const sub = (name: string, alias: string, arg: string, description: string, view: View, examples: string) =>
-    addReadOptions(get.command(name).alias(alias).description(description).argument(arg), examples).action(
+    addReadOptions(get.command(name).alias(alias).description(description).argument(arg), examples, GET_OUTPUTS).action(
       (fleet: string | undefined, flags: ReadFlags, cmd: Command) => runRead(cmd, view, fleet, flags),
     );
   sub('fleets', 'fleet', '[name]', 'one line per fleet: AMI, commit, READY in-service/desired, phase', VIEWS.fleets,
@@ -161,7 +185,11 @@ function registerGet(program: Command): void {
   $ drover get fleets -l team=shop --show-labels
   $ drover get fleets magento-marketplace -o wide
   $ drover get fleets -o json | jq '.items[].phase'
-  $ drover get fleets --watch --server http://127.0.0.1:7390`).option('--show-labels', 'add a LABELS column (-o wide has it too)');
+  $ drover get fleets -L team,tier
+  $ drover get fleets -l team=shop -o name
+  $ drover get fleets --watch --server http://127.0.0.1:7390`)
+    .option('--show-labels', 'add a LABELS column (-o wide has it too)')
+    .option('-L, --label-columns <keys>', 'a column for each of these labels (comma-separated, may be repeated)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((k) => k.trim())]);
   sub('instances', 'instance', '[fleet]', "every instance of the fleet's groups: EC2 state, ELB health, lifecycle", VIEWS.instances,
     `  $ drover get instances magento-marketplace
   $ drover get instances --live --sim --no-headers`);

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import type { FleetStatus } from '../model/fleet-status';
-import { commandContext, fleetNotFound, UsageError, writeOut, type CommandContext } from './cli-support';
-import { statusSource } from './cmd-get';
+import { FileStatusStore } from '../status/status-store';
+import { commandContext, fleetNotFound, outputOption, UsageError, writeOut } from './cli-support';
 import { rolloutHistory, rolloutStatus, ROLLOUT_OUTPUTS, type HistoryFlags, type StatusFlags } from './rollout-read';
-import { registerControlCommands } from './rollout-control-commands';
+import { addControlTargetOptions, registerControlCommands } from './rollout-control-commands';
+import type { ControlFlags } from './rollout-control-run';
+import type { ControlWhere } from './rollout-control';
 
 /** The deployment machines (xstate) and the apply path (the SDK) load only for `diagram` and `undo`. */
 const MACHINES = {
@@ -20,7 +21,7 @@ export function registerRolloutCommands(program: Command): void {
     .command('status')
     .description('show the progress of the fleet\'s current or last deployment; exit 0 when it succeeded, 1 when it failed or rolled back')
     .argument('[fleet]', 'fleet name (or select fleets with -l)')
-    .addOption(new Option('-o, --output <format>', `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList, as get deployments prints)`).default('table'))
+    .addOption(outputOption(ROLLOUT_OUTPUTS, `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList, as get deployments prints)`))
     .option('-l, --selector <selector>', 'the fleets whose labels match, e.g. team=shop (instead of a name); exit 0 only when all succeeded')
     .option('-w, --watch', 'print a line per change until the deployment ends')
     .option('--interval <duration>', 'how often --watch polls', '2s')
@@ -33,7 +34,7 @@ export function registerRolloutCommands(program: Command): void {
     .command('history')
     .description('list the fleet\'s deployments: generation, AMI, commit, time, result')
     .argument('[fleet]', 'fleet name (or select fleets with -l)')
-    .addOption(new Option('-o, --output <format>', `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList)`).default('table'))
+    .addOption(outputOption(ROLLOUT_OUTPUTS, `output format: ${ROLLOUT_OUTPUTS.join(', ')} (json and yaml: a DeploymentList)`))
     .option('-l, --selector <selector>', 'the fleets whose labels match, e.g. team=shop (instead of a name)')
     .option('--svg <file>', 'also write a timeline picture of a deployment (capacity of blue and green over time, phases shaded)')
     .option('--revision <id>', 'with --svg: which deployment (default: the latest swap)')
@@ -41,14 +42,16 @@ export function registerRolloutCommands(program: Command): void {
     .addHelpText('after', `\nExamples:\n  $ drover rollout history magento-marketplace --sim\n  $ drover rollout history magento-marketplace --sim --svg swap.svg\n  $ drover rollout history magento-marketplace --sim -o yaml`)
     .action((fleet: string | undefined, flags: HistoryFlags, cmd: Command) => rolloutHistory(cmd, fleet, flags));
 
-  rollout
-    .command('undo')
-    .description('roll the running deployment back (blue returns to full capacity and serves before green is removed), or with --to-revision deploy an earlier successful revision\'s image')
-    .argument('<fleet>', 'fleet name')
+  addControlTargetOptions(
+    rollout
+      .command('undo')
+      .description('roll the running deployment back (blue returns to full capacity and serves before green is removed), or with --to-revision deploy an earlier successful revision\'s image')
+      .argument('[fleet]', 'fleet name (or select fleets with -l)'),
+  )
     .option('--to-revision <n>', 'deploy the image of this successful revision (rollout history\'s REVISION) through the fleet\'s strategy')
     .option('--wait', 'drive the rollback to its end here (with --sim, in virtual time); otherwise the daemon or the next apply carries it out')
-    .addHelpText('after', `\nUndo is possible until the previous group is deleted (deploy.keepPrevious after the swap).\n\nExamples:\n  $ drover rollout undo magento-marketplace --sim --wait\n  $ drover rollout undo magento-marketplace --to-revision 2 --sim`)
-    .action((fleet: string, flags: { wait?: boolean; toRevision?: string }, cmd: Command) => rolloutUndo(cmd, fleet, flags));
+    .addHelpText('after', `\nUndo is possible until the previous group is deleted (deploy.keepPrevious after the swap).\n\nExamples:\n  $ drover rollout undo magento-marketplace --sim --wait\n  $ drover rollout undo magento-marketplace --to-revision 2 --sim\n  $ drover rollout undo -l team=shop -o json`)
+    .action((fleet: string | undefined, flags: UndoFlags, cmd: Command) => rolloutUndo(cmd, fleet, flags));
 
   registerControlCommands(rollout);
 
@@ -64,9 +67,9 @@ export function registerRolloutCommands(program: Command): void {
     });
 }
 
-async function readFleet(ctx: CommandContext, fleet: string): Promise<{ status?: FleetStatus; names: string[] }> {
-  const list = (await statusSource(ctx, {}).read()).list;
-  return { status: list.items.find((f) => f.name === fleet), names: list.items.map((f) => f.name) };
+interface UndoFlags extends ControlFlags {
+  wait?: boolean;
+  toRevision?: string;
 }
 
 function notFound(fleet: string, known: string[]): void {
@@ -74,30 +77,33 @@ function notFound(fleet: string, known: string[]): void {
   process.exitCode = 1;
 }
 
-async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean; toRevision?: string }): Promise<void> {
-  const { requestControl } = await import('./rollout-control');
+/** Undo without --to-revision acts on a swap in progress: say so (with the ways back) when there is none. */
+async function swapToUndo(where: ControlWhere, fleet: string): Promise<string | undefined> {
+  const { localSnapshotStore, recordSnapshotStore } = await import('../deploy/record-snapshot-store');
+  const { soloFence } = await import('../state/store-of');
+  const snapshots = where.shared ? recordSnapshotStore(where.shared, soloFence(), Date.now) : localSnapshotStore(where.stateDir, Date.now);
+  const record = await snapshots.load(fleet);
+  if (record && !('corrupt' in record) && record.kind !== 'bake') return undefined;
+  const status = await new FileStatusStore(where.shared ?? where.stateDir).load(fleet);
+  if (!status) return undefined; // the request says the fleet is not found
+  const last = status.history.find((d) => d.kind !== 'bake');
+  const hint = last ? ` To go back to an earlier image: 'drover rollout undo ${fleet} --to-revision N' (N from 'drover rollout history ${fleet}')${last.fromAmi ? `, or pin the previous AMI (${last.fromAmi}) in the manifest and apply` : ''}.` : '';
+  return `fleet "${fleet}" has no swap in progress to undo${last ? ` (the last one, ${last.id}, ended ${last.result})` : ''}.${hint}`;
+}
+
+async function rolloutUndo(cmd: Command, fleet: string | undefined, flags: UndoFlags): Promise<void> {
+  const { runControl } = await import('./rollout-control-run');
+  if (flags.wait && fleet === undefined) throw new UsageError('--wait drives one fleet\'s rollback: name it instead of -l');
   if (flags.toRevision !== undefined) {
     if (flags.wait) throw new UsageError('--to-revision starts a new deployment: follow it with \'drover rollout status --watch\' or \'drover apply --wait\', not --wait');
-    if (!/^\d+$/.test(flags.toRevision)) throw new UsageError(`--to-revision: "${flags.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
-    return requestControl(cmd, 'undo', fleet, { toRevision: Number(flags.toRevision) });
-  }
-  const ctx = commandContext(cmd);
-  const { recordSnapshotStore } = await import('../deploy/record-snapshot-store');
-  const { openCliState } = await import('./cli-state');
-  const { soloFence } = await import('../state/store-of');
-  const record = await recordSnapshotStore(openCliState(ctx).store, soloFence(), Date.now).load(fleet);
-  if (!record || 'corrupt' in record || record.kind === 'bake') {
-    const { status, names } = await readFleet(ctx, fleet);
-    if (!status) return notFound(fleet, names);
-    const last = status?.history.find((d) => d.kind !== 'bake');
-    const hint = last ? ` To go back to an earlier image: 'drover rollout undo ${fleet} --to-revision N' (N from 'drover rollout history ${fleet}')${last.fromAmi ? `, or pin the previous AMI (${last.fromAmi}) in the manifest and apply` : ''}.` : '';
-    process.stderr.write(`Error: fleet "${fleet}" has no swap in progress to undo${last ? ` (the last one, ${last.id}, ended ${last.result})` : ''}.${hint}\n`);
-    process.exitCode = 1;
+    if (!/^\d+$/.test(flags.toRevision)) throw new UsageError(`--to-revision: "${flags.toRevision}" is not a revision number (see 'drover rollout history ${fleet ?? 'FLEET'}')`);
+    await runControl(cmd, 'undo', fleet, flags, { toRevision: Number(flags.toRevision) });
     return;
   }
   // A fact on the fleet (rollout-control.ts): the daemon, or the apply below, acts on it.
-  await requestControl(cmd, 'undo', fleet);
-  if (!flags.wait || process.exitCode) return;
+  const results = await runControl(cmd, 'undo', fleet, flags, {}, swapToUndo);
+  if (!flags.wait || process.exitCode || fleet === undefined || !results.length) return;
+  const ctx = commandContext(cmd);
   const { loadFleetsOrExit, runAndReport } = await import('./cmd-apply');
   const fleets = loadFleetsOrExit(ctx);
   const target = fleets?.filter((f) => f.name === fleet);

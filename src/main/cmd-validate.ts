@@ -1,6 +1,6 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { validateFiles } from '../manifest';
-import { dataText, parseOutputFlag, writeOut } from './cli-support';
+import { dataText, outputOption, parseOutputFlag, writeOut } from './cli-support';
 
 const OUTPUTS = ['table', 'json', 'yaml'];
 
@@ -9,7 +9,7 @@ export function registerValidateCommand(program: Command): void {
     .command('validate')
     .description('check Fleet manifests without touching AWS; every problem is printed as FILE:LINE:COL: message')
     .argument('<file...>', 'manifest files (a file may hold several fleets separated by ---)')
-    .addOption(new Option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')} (json and yaml: each file with its fleets and problems, on stdout)`).default('table'))
+    .addOption(outputOption(OUTPUTS, `output format: ${OUTPUTS.join(', ')} (json and yaml: each file with its fleets and problems, on stdout)`))
     .addHelpText(
       'after',
       `

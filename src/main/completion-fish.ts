@@ -18,10 +18,11 @@ function switchArms(nodes: CommandNode[], pick: (n: CommandNode) => string[]): s
     .join('\n');
 }
 
+/** Keyed `:PATH#FLAG`: the same flag may take other values under another command (-o). */
 function choiceArms(nodes: CommandNode[]): string {
-  const arms = new Map<string, string[]>();
-  for (const n of nodes) for (const [flag, values] of n.choices) arms.set(flag, values);
-  return [...arms].map(([flag, values]) => `        case ${q(flag)}\n            printf '%s\\n' ${values.map(q).join(' ')}`).join('\n');
+  return nodes
+    .flatMap((n) => n.choices.map(([flag, values]) => `        case ${q(`:${n.path}#${flag}`)}\n            printf '%s\\n' ${values.map(q).join(' ')}`))
+    .join('\n');
 }
 
 export function fishCompletion(program: Command): string {
@@ -79,10 +80,10 @@ end
 function __${name}_candidates
     set -l words (commandline -opc)
     set -l cur (commandline -ct)
-    if __${name}_choices $words[-1]
+    set -l key (__${name}_path $words[2..-1])
+    if __${name}_choices "$key#$words[-1]"; or __${name}_choices ":#$words[-1]"
         return
     end
-    set -l key (__${name}_path $words[2..-1])
     if string match -q -- '-*' $cur
         __${name}_options $key
         __${name}_options ':'

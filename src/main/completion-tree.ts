@@ -12,6 +12,11 @@ export interface CommandNode {
   fleetArg: boolean;
 }
 
+/** The values the shell completes for an option: its choices, or those an option checking them itself carries (outputOption in cli-support.ts). */
+function valuesOf(o: Command['options'][number]): string[] | undefined {
+  return o.argChoices?.length ? o.argChoices : (o as unknown as { completionValues?: string[] }).completionValues;
+}
+
 /** Argument names that hold a fleet name: `<fleet>`, `[fleet]`, and `[name]` under fleet commands. */
 function takesFleet(cmd: Command): boolean {
   const first = cmd.registeredArguments[0]?.name();
@@ -29,7 +34,7 @@ export function commandTree(program: Command): CommandNode[] {
       subcommands: subs.flatMap((c) => [c.name(), ...c.aliases()]),
       options: [...options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f)), '--help'],
       fleetArg: takesFleet(cmd),
-      choices: options.filter((o) => o.argChoices?.length).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f).map((f): [string, string[]] => [f, o.argChoices!])),
+      choices: options.filter((o) => valuesOf(o)?.length).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f).map((f): [string, string[]] => [f, valuesOf(o)!])),
     });
     for (const c of subs) for (const name of [c.name(), ...c.aliases()]) visit(c, path ? `${path} ${name}` : name);
   };

@@ -9,14 +9,15 @@
  */
 import * as os from 'node:os';
 import type { Command } from 'commander';
-import { PAUSABLE_PHASES, controlReason, describeControl } from '../controllers/fleet/control-apply';
+import { PAUSABLE_PHASES, ROLLING_PAUSABLE, controlReason, describeControl } from '../controllers/fleet/control-apply';
 import { ControlInbox, controlFact, controlsOf, withControl, type ControlArgs, type ControlFact, type ControlKind } from '../controllers/fleet/controls';
 import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
 import { appendEvent, type FleetStatus } from '../model/fleet-status';
 import type { AnyStateStore, FenceFor } from '../state/store-of';
+import { revisionOf } from '../status/rollout-history';
 import { FileStatusStore } from '../status/status-store';
 import { openCliState, sharedState } from './cli-state';
-import { commandContext, fleetNotFound, UsageError, writeOut } from './cli-support';
+import { commandContext, fleetNotFound, UsageError } from './cli-support';
 import { assertWritableStateDir } from './state-dir';
 import { otherHolder, StateDirInUse } from './state-lock';
 
@@ -24,6 +25,8 @@ import { otherHolder, StateDirInUse } from './state-lock';
 class NothingToDo extends Error {}
 
 const NOT_BEFORE_CUTOVER = ['deleteBlue', 'verifyServing'];
+/** A swap holds in `paused`, a canary in `held` (by an operator's pause, or by inconclusive analysis). */
+const HELD_PHASES = ['paused', 'held'];
 
 function inProgress(status: FleetStatus) {
   const d = status.deployment;
@@ -39,10 +42,12 @@ export function target(status: FleetStatus, kind: ControlKind, args: ControlArgs
     return kind === 'retry' ? retryTarget(status) : revisionTarget(status, args.toRevision!);
   }
   if (!d) throw new NothingToDo(`nothing to ${kind}: ${fleet} has no deployment in progress`);
-  const swapOnly = kind === 'pause' || kind === 'promote';
-  if (swapOnly && d.kind !== 'swap') throw new NothingToDo(`${kind} acts on blue/green swaps; ${fleet} runs ${d.kind} ${d.id}`);
-  if (kind === 'pause' && !PAUSABLE_PHASES.includes(d.phase)) throw new NothingToDo(`too late to pause: ${d.kind} ${d.id} of ${fleet} is past cut-over (phase ${d.phase}); 'drover rollout abort ${fleet}' returns traffic to blue`);
-  if (kind === 'resume' && d.phase !== 'paused' && !pending.some((f) => f.kind === 'pause' && f.deployment === d.id)) {
+  if (kind === 'promote' && d.kind !== 'swap' && d.kind !== 'canary') throw new NothingToDo(`promote skips the waits of blue/green swaps and canaries; ${fleet} runs ${d.kind} ${d.id}${d.kind === 'rolling' ? `, which has none ('drover rollout resume ${fleet}' lifts a pause)` : ''}`);
+  if (kind === 'pause' && !['swap', 'canary', 'rolling'].includes(d.kind)) throw new NothingToDo(`pause acts on blue/green swaps, canaries and rolling deployments; ${fleet} runs ${d.kind} ${d.id}`);
+  if (kind === 'pause' && d.kind === 'rolling' && !ROLLING_PAUSABLE.includes(d.phase)) throw new NothingToDo(`too late to pause: rolling ${d.id} of ${fleet} has replaced every instance (phase ${d.phase})`);
+  const pastCutOver = d.kind === 'canary' ? d.canary?.cutOver === true || NOT_BEFORE_CUTOVER.includes(d.phase) : d.kind === 'swap' && !PAUSABLE_PHASES.includes(d.phase);
+  if (kind === 'pause' && pastCutOver) throw new NothingToDo(`too late to pause: ${d.kind} ${d.id} of ${fleet} is past cut-over (phase ${d.phase}); 'drover rollout abort ${fleet}' returns traffic to blue`);
+  if (kind === 'resume' && !HELD_PHASES.includes(d.phase) && !pending.some((f) => f.kind === 'pause' && f.deployment === d.id)) {
     throw new NothingToDo(`nothing to resume: ${d.kind} ${d.id} of ${fleet} is not paused (phase ${d.phase})`);
   }
   if ((kind === 'abort' || kind === 'undo') && (d.kind === 'bake' || NOT_BEFORE_CUTOVER.includes(d.phase))) {
@@ -65,8 +70,16 @@ function retryTarget(status: FleetStatus): { deployment?: string; args: ControlA
  */
 export function servedRevisions(status: FleetStatus): Map<number, string> {
   const served = new Map<number, string>();
+  const revision = revisionOf(status.history);
   for (const h of [...status.history].reverse()) {
     if (h.kind === 'bake') continue;
+    if (h.generation === undefined) {
+      // A rolling fleet's rollouts are counted (rollout-history.ts): the first one replaced revision 1.
+      const r = revision(h);
+      if (r === 2 && h.fromAmi) served.set(1, h.fromAmi);
+      if (r !== undefined && h.result === 'Succeeded' && h.toAmi) served.set(r, h.toAmi);
+      continue;
+    }
     const blue = /-v(\d+)$/.exec(h.blue?.group ?? '');
     if (blue && h.fromAmi && !served.has(Number(blue[1]))) served.set(Number(blue[1]), h.fromAmi);
     if (h.result === 'Succeeded' && h.generation !== undefined && h.toAmi) served.set(h.generation, h.toAmi);
@@ -79,7 +92,7 @@ function revisionTarget(status: FleetStatus, revision: number): { deployment?: s
   const ami = served.get(revision);
   if (!ami) {
     const valid = [...served.keys()].sort((a, b) => a - b);
-    const seen = status.history.find((h) => h.generation === revision && h.kind !== 'bake');
+    const seen = status.history.find((h) => h.kind !== 'bake' && revisionOf(status.history)(h) === revision);
     const why = seen ? `revision ${revision} of ${status.name} ${seen.result}` : `${status.name} has no revision ${revision}`;
     throw new NothingToDo(`${why}; successful revisions: ${valid.length ? valid.join(', ') : 'none'} (see 'drover rollout history ${status.name}')`);
   }
@@ -129,33 +142,42 @@ async function record(stateDir: string, fact: ControlFact, shared?: AnyStateStor
   return { via: `handed over through the inbox to ${who ? `${who.command} (pid ${who.pid})` : 'the process holding the state directory'}, which acts on it at its next reconcile`, added: true };
 }
 
-export async function requestControl(cmd: Command, kind: ControlKind, fleet: string, args: ControlArgs = {}): Promise<void> {
+/** What one request came to: a fact recorded (or found already recorded), or why nothing was (exit 1). */
+export type ControlResult =
+  | { fleet: string; ok: true; fact: ControlFact; recorded: boolean; message: string }
+  | { fleet: string; ok: false; message: string };
+
+/** Check and record one control for one fleet; prints nothing (the caller renders the results). */
+export async function controlRequest(where: ControlWhere, kind: ControlKind, fleet: string, args: ControlArgs = {}): Promise<ControlResult> {
   if (args.toRevision !== undefined && (!Number.isInteger(args.toRevision) || args.toRevision < 1)) throw new UsageError(`--to-revision: "${args.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
-  const ctx = commandContext(cmd);
-  const shared = sharedState(ctx) ? openCliState(ctx).store : undefined;
-  const statuses = new FileStatusStore(shared ?? ctx.stateDir);
+  const statuses = new FileStatusStore(where.shared ?? where.stateDir);
   const status = await statuses.load(fleet);
-  if (!status) {
-    process.stderr.write(`Error: ${fleetNotFound(fleet, (await statuses.list()).map((s) => s.name))}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  const inbox = new ControlInbox(ctx.stateDir);
-  const known = [...controlsOf(await new FleetMemoryStore(shared ?? ctx.stateDir).load(fleet)), ...(shared ? [] : inbox.list(fleet)).map((e) => e.fact)];
+  if (!status) return { fleet, ok: false, message: fleetNotFound(fleet, (await statuses.list()).map((s) => s.name)) };
+  const inbox = new ControlInbox(where.stateDir);
+  const known = [...controlsOf(await new FleetMemoryStore(where.shared ?? where.stateDir).load(fleet)), ...(where.shared ? [] : inbox.list(fleet)).map((e) => e.fact)];
   let aim: { deployment?: string; args: ControlArgs };
   try {
     aim = target(status, kind, args, known.filter((f) => !f.appliedAt));
   } catch (err) {
     if (!(err instanceof NothingToDo)) throw err;
-    process.stderr.write(`Error: ${err.message}\n`);
-    process.exitCode = 1;
-    return;
+    return { fleet, ok: false, message: err.message };
   }
   const { fact, existing } = controlFact(known, { fleet, kind, args: aim.args, ...(aim.deployment ? { deployment: aim.deployment } : {}), requestedAt: new Date().toISOString(), by: requester() });
   if (existing) {
-    writeOut(`${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded`);
-    return;
+    return { fleet, ok: true, fact, recorded: false, message: `${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded` };
   }
-  const { via, added } = await record(ctx.stateDir, fact, shared);
-  writeOut(added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded`);
+  const { via, added } = await record(where.stateDir, fact, where.shared);
+  return { fleet, ok: true, fact, recorded: added, message: added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded` };
+}
+
+/** Where a control is recorded: the state directory, or the shared table (`--state dynamodb://T`). */
+export interface ControlWhere {
+  stateDir: string;
+  shared?: AnyStateStore;
+}
+
+/** The command's state: the table when `--state`/`DROVER_STATE` names one. */
+export function controlWhere(cmd: Command): ControlWhere {
+  const ctx = commandContext(cmd);
+  return sharedState(ctx) ? { stateDir: ctx.stateDir, shared: openCliState(ctx).store } : { stateDir: ctx.stateDir };
 }

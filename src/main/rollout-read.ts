@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { FLEET_STATUS_API_VERSION, type DeploymentStatus, type FleetStatus } from '../model/fleet-status';
 import { renderRolloutHistory, renderRolloutStatus, renderTimelineSvg, rolloutExitCode } from '../status';
+import { revisionOf } from '../status/rollout-history';
 import { selectFleets } from '../status/select';
 import {
-  commandContext, dataText, fleetNotFound, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, writeOut, type CommandContext,
+  commandContext, dataText, fleetNotFound, noFleetMatches, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, writeOut, type CommandContext,
 } from './cli-support';
 import { selected, statusSource } from './cmd-get';
 import { sleepUnlessAborted, withInterrupt } from './watch-loop';
@@ -32,7 +33,7 @@ export interface HistoryFlags extends RolloutReadFlags {
   revision?: string;
 }
 
-function deploymentList(items: Array<{ fleet: string } & DeploymentStatus>): unknown {
+function deploymentList(items: Array<{ fleet: string; revision?: number } & DeploymentStatus>): unknown {
   return { apiVersion: FLEET_STATUS_API_VERSION, kind: 'DeploymentList', items };
 }
 
@@ -44,8 +45,15 @@ function checkTarget(fleet: string | undefined, flags: RolloutReadFlags): void {
 
 /** The fleets to show; undefined (after saying so, exit 1) when the named fleet does not exist. */
 async function readTargets(ctx: CommandContext, fleet: string | undefined, flags: RolloutReadFlags): Promise<FleetStatus[] | undefined> {
-  const list = selected((await statusSource(ctx, { server: flags.server }).read()).list, parseSelectorFlag(flags.selector));
-  if (fleet === undefined) return selectFleets(list);
+  const all = (await statusSource(ctx, { server: flags.server }).read()).list;
+  const list = selected(all, parseSelectorFlag(flags.selector));
+  if (fleet === undefined) {
+    // A script waiting on `rollout status -l` must not read a typo as success: no match is an error.
+    if (list.items.length) return selectFleets(list);
+    process.stderr.write(`Error: ${noFleetMatches(flags.selector!, all.items.map((f) => f.spec.labels))}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
   const found = list.items.find((f) => f.name === fleet);
   if (found) return [found];
   process.stderr.write(`Error: ${fleetNotFound(fleet, list.items.map((f) => f.name))}\n`);
@@ -60,7 +68,7 @@ function statusLine(f: FleetStatus): string {
 }
 
 async function statusFrame(fleets: FleetStatus[], output: string): Promise<string> {
-  if (output === 'table') return fleets.length ? fleets.map(statusLine).join('') : 'No fleets found.\n';
+  if (output === 'table') return fleets.map(statusLine).join('');
   return dataText(output as 'json' | 'yaml', deploymentList(fleets.flatMap((f) => (f.deployment ? [{ fleet: f.name, ...f.deployment }] : []))));
 }
 
@@ -103,9 +111,14 @@ export async function rolloutStatus(cmd: Command, fleet: string | undefined, fla
 }
 
 async function historyText(fleets: FleetStatus[], output: string, named: boolean): Promise<string> {
-  if (output !== 'table') return dataText(output as 'json' | 'yaml', deploymentList(fleets.flatMap((f) => f.history.map((d) => ({ fleet: f.name, ...d })))));
+  if (output !== 'table') {
+    const items = fleets.flatMap((f) => {
+      const revision = revisionOf(f.history);
+      return f.history.map((d) => ({ fleet: f.name, ...d, ...(revision(d) !== undefined ? { revision: revision(d) } : {}) }));
+    });
+    return dataText(output as 'json' | 'yaml', deploymentList(items));
+  }
   if (named) return renderRolloutHistory(fleets[0].history).trimEnd() || `fleet "${fleets[0].name}" has no deployments yet`;
-  if (!fleets.length) return 'No fleets found.';
   return fleets.map((f) => `FLEET ${f.name}\n${renderRolloutHistory(f.history)}`).join('\n').trimEnd();
 }
 

@@ -151,10 +151,14 @@ async function applyFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetRec
     const endedNow = !deploying && !!pass.deployment && pass.deployment.id !== ended;
     if (endedNow) ended = pass.deployment!.id;
     const settled = !deploying && !endedNow && (!!pass.blocked || (report.ready && !pass.result.pendingDeployment));
-    // A paused swap waits for `drover rollout resume`: nothing to wait for here.
-    const paused = deploying && pass.deployment!.phase === 'paused';
+    // A paused swap, or a held canary, waits for `drover rollout resume` (or promote): nothing to wait for here.
+    const paused = deploying && (pass.deployment!.phase === 'paused' || pass.deployment!.phase === 'held');
     if (!opts.wait || report.failed || settled || paused) {
-      if (paused) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is paused before cut-over (green healthy, blue serving); 'drover rollout resume ${fleet.name}' lets it go on`;
+      if (paused) report.inProgress = pass.deployment!.phase === 'held'
+        ? `${pass.deployment!.kind} ${pass.deployment!.id} is held before its next step (${pass.deployment!.message ?? 'paused'}); 'drover rollout resume ${fleet.name}' or 'promote' lets it go on`
+        : pass.deployment!.kind === 'rolling'
+          ? `rolling ${pass.deployment!.id}: ${pass.deployment!.message ?? `paused between batches; 'drover rollout resume ${fleet.name}' goes on`}`
+          : `${pass.deployment!.kind} ${pass.deployment!.id} is paused before cut-over (green healthy, blue serving); 'drover rollout resume ${fleet.name}' lets it go on`;
       else if (deploying) report.inProgress = `${pass.deployment!.kind} ${pass.deployment!.id} is in phase ${pass.deployment!.phase}; it continues with 'drover apply --wait' or under the daemon`;
       break;
     }

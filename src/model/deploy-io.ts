@@ -99,3 +99,6 @@ export interface StartRefreshInput { groupName: string; launchTemplateVersion: n
 export interface StartedRefresh { refreshId: string }
 export interface PollRefreshInput { groupName: string; refreshId: string }
 export interface RefreshFacts { status: RefreshStatus; percentComplete: number; statusReason?: string; nowMs: number }
+/** Idempotent: suspend (`hold`) or resume the group's InstanceRefresh process; suspended, a refresh stops between batches. */
+export interface HoldRefreshInput { groupName: string; hold: boolean }
+export interface RefreshHeld { nowMs: number }

@@ -20,6 +20,8 @@ function columns(opts: TableOptions): Column<FleetStatus>[] {
     { header: 'STRATEGY', value: (f) => f.spec.strategy },
     { header: 'AGE', value: (f) => kubeAge(f.createdAt, opts.now) },
   ];
+  // -L key: after AGE, as kubectl puts them; a fleet without the label shows an empty cell.
+  for (const key of opts.labelColumns ?? []) cols.push({ header: key.toUpperCase(), value: (f) => f.spec.labels?.[key] ?? '' });
   const labels: Column<FleetStatus> = { header: 'LABELS', value: (f) => formatLabels(f.spec.labels) };
   if (!opts.wide) return opts.showLabels ? [...cols, labels] : cols;
   return [

@@ -53,6 +53,14 @@ const PHASE_LINES: Record<string, PhaseLine> = {
   waitRefresh: (d) => `Waiting for rolling update of ${group(d.green ?? d.blue)}: ${count(d.green ?? d.blue, 'InService')}`,
   startRollbackRefresh: (d) => `Rolling back (${d.reason ?? 'requested'}): starting refresh of ${group(d.green ?? d.blue)}`,
   waitRollbackRefresh: (d) => `Rolling back: waiting for ${group(d.green ?? d.blue)}: ${count(d.green ?? d.blue, 'InService')}`,
+  // Rollout controls: what holds, and the command that lets it go on.
+  paused: (d) => d.kind === 'rolling'
+    ? `Paused between batches: rolling update of ${group(d.green ?? d.blue)}, ${count(d.green ?? d.blue, 'InService')}; 'drover rollout resume ${deploymentFleet(d)}' goes on`
+    : `Paused before cut-over: green ${group(d.green)} ${count(d.green, 'InService')}, blue ${group(d.blue)} still serves; 'drover rollout resume ${deploymentFleet(d)}' goes on`,
+  held: (d) => `Held before the next step (${/inconclusive/.test(d.message ?? '') ? 'analysis inconclusive' : 'paused by an operator'}); 'drover rollout resume ${deploymentFleet(d)}' goes on, 'promote' skips the remaining pauses`,
+  suspendRefresh: (d) => `Pausing rolling update of ${group(d.green ?? d.blue)} after the batch in flight`,
+  resumeRefresh: (d) => `Resuming rolling update of ${group(d.green ?? d.blue)}`,
+  resumeForRollback: (d) => `Rolling back (${d.reason ?? 'requested'}): resuming the paused rolling update of ${group(d.green ?? d.blue)} first`,
 };
 
 /** `step 2 of 5, weight 25 % (1 of 4 instances ≈ 25 %)`, or undefined when not a canary. */

@@ -1,6 +1,6 @@
 import type { DeploymentStatus } from '../model/fleet-status';
 import { degradedFleet, FIXTURE_NOW, progressingFleet, readyFleet } from '../../test/support/status-fixtures';
-import { renderRolloutHistory } from './rollout-history';
+import { renderRolloutHistory, revisionOf } from './rollout-history';
 import { renderRolloutStatus, rolloutExitCode } from './rollout-status';
 
 const now = FIXTURE_NOW;
@@ -26,6 +26,17 @@ describe('rollout status', () => {
     expect(renderRolloutStatus({ ...mid, phase: 'drainBlue', blue: { group: 'magento-staging-v003', inService: 2, desired: 4 } }, { now })).toMatch(
       /^Draining blue magento-staging-v003: 2 of 4 instances still InService \(elapsed 2m10s/,
     );
+  });
+
+  it('says what holds a paused deployment and the command that lets it go on', () => {
+    expect(renderRolloutStatus({ ...mid, phase: 'paused' }, { now })).toMatch(
+      /^Paused before cut-over: green magento-staging-v004 3 of 4 instances InService, blue magento-staging-v003 still serves; 'drover rollout resume magento-staging' goes on \(elapsed/,
+    );
+    const rolling: DeploymentStatus = { ...mid, kind: 'rolling', phase: 'paused', green: undefined, blue: { group: 'magento-staging-v003', inService: 4, desired: 4 } };
+    expect(renderRolloutStatus(rolling, { now })).toMatch(/^Paused between batches: rolling update of magento-staging-v003, 4 of 4 instances InService; 'drover rollout resume magento-staging' goes on/);
+    const held: DeploymentStatus = { ...mid, kind: 'canary', phase: 'held', message: 'step 2 of 4; paused by an operator (rollout resume continues)' };
+    expect(renderRolloutStatus(held, { now })).toMatch(/^Held before the next step \(paused by an operator\); 'drover rollout resume magento-staging' goes on/);
+    for (const phase of ['suspendRefresh', 'resumeRefresh', 'resumeForRollback']) expect(renderRolloutStatus({ ...rolling, phase }, { now })).not.toMatch(/^Waiting for deployment/);
   });
 
   it('shows a canary step, its weight and its newest analysis', () => {
@@ -82,5 +93,16 @@ describe('rollout history', () => {
 
   it('says when there is no history', () => {
     expect(renderRolloutHistory([])).toBe('No rollout history found.\n');
+  });
+});
+
+describe('rollout history revisions', () => {
+  it('are generations where rollouts make groups, and a count from 2 where they refresh one group in place', () => {
+    const swaps = readyFleet.history;
+    expect(swaps.map(revisionOf(swaps))).toEqual(swaps.map((d) => (d.kind === 'bake' ? undefined : d.generation)));
+    const rolling = (id: string): DeploymentStatus => ({ ...mid, id, kind: 'rolling', generation: undefined, result: 'Succeeded' });
+    const history: DeploymentStatus[] = [rolling('r-3'), { ...mid, id: 'b-1', kind: 'bake', generation: undefined }, rolling('r-2'), rolling('r-1')];
+    expect(history.map(revisionOf(history))).toEqual([4, undefined, 3, 2]);
+    expect(renderRolloutHistory(history, { noHeaders: true }).split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['2', '3', '<none>', '4', '']);
   });
 });

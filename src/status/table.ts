@@ -49,6 +49,8 @@ export interface TableOptions {
   noHeaders?: boolean;
   /** A LABELS column (kubectl's --show-labels); `wide` has it too. */
   showLabels?: boolean;
+  /** One column per label key, the value or empty (kubectl's -L key). */
+  labelColumns?: string[];
   now: Date;
   color: boolean;
 }

@@ -18,6 +18,14 @@ import type { FleetScope } from './scope';
 /** Swap phases before cut-over, where a pause still holds. */
 export const PAUSABLE_PHASES = ['starting', 'createLaunchTemplateVersion', 'createGreenGroup', 'attachGreen', 'waitGreenHealthy', 'paused'];
 
+/** Rolling phases while the instance refresh still runs, where a pause still holds (between batches). */
+export const ROLLING_PAUSABLE = ['starting', 'prepare', 'startInstanceRefresh', 'waitRefresh', 'suspendRefresh', 'paused'];
+
+/** A canary past weight 100: blue no longer serves, nothing left to hold. */
+function cutOver(running: RunningDeployment): boolean {
+  return (running.lastSnapshot as { context?: { cutOver?: boolean } } | undefined)?.context?.cutOver === true;
+}
+
 export function controlReason(kind: string, suffix = ''): string {
   return `Rollout${kind.charAt(0).toUpperCase()}${kind.slice(1)}${suffix}`;
 }
@@ -76,7 +84,17 @@ export class RolloutControls {
     const send = (e: { type: string; [k: string]: unknown }) => this.scope.runner.send(running.fleet, e);
     switch (fact.kind) {
       case 'pause':
-        if (running.kind !== 'swap') return { ok: false, text: `pause holds blue/green swaps only; ${running.kind} ${running.id} goes on` };
+        if (running.kind === 'canary') {
+          if (cutOver(running)) return { ok: false, text: `too late to pause: ${running.id} is past cut-over (phase ${phase})` };
+          send({ type: 'PAUSE' });
+          return { ok: true, text: 'the canary holds before its next step: the weight stays where it is, blue still serving' };
+        }
+        if (running.kind === 'rolling') {
+          if (!ROLLING_PAUSABLE.includes(phase)) return { ok: false, text: `too late to pause: ${running.id} has replaced every instance (phase ${phase})` };
+          send({ type: 'PAUSE' });
+          return { ok: true, text: 'the instance refresh holds after the batch it is replacing: its InstanceRefresh process is suspended' };
+        }
+        if (running.kind !== 'swap') return { ok: false, text: `pause holds swaps, canaries and rolling deployments; ${running.kind} ${running.id} goes on` };
         if (!PAUSABLE_PHASES.includes(phase)) return { ok: false, text: `too late to pause: ${running.id} is past cut-over (phase ${phase})` };
         send({ type: 'PAUSE' });
         return { ok: true, text: 'the swap holds before cut-over: green healthy, blue still serving' };
@@ -84,10 +102,11 @@ export class RolloutControls {
         send({ type: 'RESUME' });
         return { ok: true, text: `${running.id} goes on` };
       case 'promote':
-        if (running.kind !== 'swap') return { ok: false, text: `promote skips the waits of blue/green swaps; ${running.kind} ${running.id} has none` };
+        if (running.kind !== 'swap' && running.kind !== 'canary') return { ok: false, text: `promote skips the waits of blue/green swaps and canaries; ${running.kind} ${running.id} has none` };
         send({ type: 'PROMOTE', full: fact.args.full === true });
-        send({ type: 'POLL' });
-        return { ok: true, text: fact.args.full ? 'every remaining wait is skipped' : 'the current (or next) wait is skipped' };
+        // A canary held by an operator's pause stays held on PROMOTE alone; promote lifts the pause, as a swap's does.
+        send({ type: running.kind === 'canary' ? 'RESUME' : 'POLL' });
+        return { ok: true, text: fact.args.full ? 'every remaining wait is skipped' : running.kind === 'canary' ? 'the remaining pauses are skipped' : 'the current (or next) wait is skipped' };
       default:
         if (running.kind === 'bake') return { ok: false, text: `bake ${running.id} has no traffic to return` };
         send({ type: fact.kind === 'abort' ? 'ABORT' : 'UNDO' });

@@ -7,6 +7,7 @@
 import { call } from '../../aws/call';
 import { reobserveGroups } from '../../providers/fleet/reobserve';
 import type { InstanceRefresh } from '../../aws/types';
+import type { HoldRefreshInput, RefreshHeld } from '../../model/deploy-io';
 import type { PollRefreshInput, RefreshFacts, RefreshStatus, StartRefreshInput, StartedRefresh } from '../machines/rolling.machine';
 import type { RollingPorts } from '../machines/ports';
 import type { AwsPort } from '../../aws/port';
@@ -85,6 +86,17 @@ export async function pollInstanceRefresh(clients: AwsPort, ctx: DeployPortsCont
   };
 }
 
+/**
+ * `rollout pause|resume` between batches: suspend or resume the group's InstanceRefresh process
+ * (both idempotent). Suspended, the refresh finishes the batch it replaces and starts no other.
+ */
+export async function holdInstanceRefresh(clients: AwsPort, ctx: DeployPortsContext, p: HoldRefreshInput): Promise<RefreshHeld> {
+  const what = `${p.hold ? 'suspending' : 'resuming'} instance refresh of group ${p.groupName}`;
+  const input = { AutoScalingGroupName: p.groupName, ScalingProcesses: ['InstanceRefresh'] };
+  await call(ctx, what, () => (p.hold ? clients.autoScaling.SuspendProcesses(input) : clients.autoScaling.ResumeProcesses(input)));
+  return { nowMs: ctx.clock.nowMs() };
+}
+
 /** The rolling machine's first step: the version to refresh to, and the default it replaces. */
 export function prepareRollingVersion(clients: AwsPort, ctx: DeployPortsContext, p: { amiId: string; deploymentId: string }) {
   return ensureImageVersion(clients, ctx, { label: `rolling ${p.deploymentId}`, amiId: p.amiId });
@@ -95,6 +107,7 @@ export function createRollingPorts(clients: AwsPort, ctx: DeployPortsContext): R
     prepareVersion: (p) => prepareRollingVersion(clients, ctx, p),
     startInstanceRefresh: (p) => startInstanceRefresh(clients, ctx, p),
     pollInstanceRefresh: (p) => pollInstanceRefresh(clients, ctx, p),
+    holdInstanceRefresh: (p) => holdInstanceRefresh(clients, ctx, p),
     reobserve: (p) => reobserveGroups(clients, ctx, p),
   };
 }

@@ -76,7 +76,12 @@ export const canaryMachine = setup({
     requestAbort: assign(({ context }) => ({
       rollback: context.rollback ?? { reason: 'Aborted' as const, message: 'rollout abort requested', failingInstanceIds: [] },
     })),
-    promote: assign(({ event }) => ({ promoted: (event as { full?: boolean }).full ? ('full' as const) : ('pauses' as const) })),
+    // --full skips the swap's waits after cut-over too (keepPrevious); after cut-over, promote skips the current one, as on a swap.
+    promote: assign(({ context, event }) => {
+      const full = (event as { full?: boolean }).full === true;
+      const promote = full || context.promote === 'full' ? ('full' as const) : context.cutOver ? ('step' as const) : context.promote;
+      return { promoted: full ? ('full' as const) : ('pauses' as const), ...(promote ? { promote } : {}) };
+    }),
   },
   delays: {
     pollInterval: 10_000,

@@ -68,6 +68,7 @@ export function createRollingMachine(ports?: RollingPorts): RollingMachine {
       prepareVersion: step(ports.prepareVersion.bind(ports)),
       startInstanceRefresh: step(ports.startInstanceRefresh.bind(ports)),
       pollInstanceRefresh: step(ports.pollInstanceRefresh.bind(ports)),
+      holdInstanceRefresh: step(ports.holdInstanceRefresh.bind(ports)),
       reobserve: step(ports.reobserve.bind(ports)),
     },
   });

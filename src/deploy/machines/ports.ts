@@ -12,7 +12,7 @@ import type {
   AlarmFacts, AlarmsInput, BuildResultFacts, BuilderFacts, ClockFacts, CreateGreenInput, CreateImageInput, CreatedImage,
   CreatedVersion, CreateVersionInput, DeregisterBlueInput, FindImageInput, FoundImage, GroupHealthFacts, GroupHealthInput,
   GroupInput, ImageFacts, LaunchBuilderInput, LaunchedBuilder, MovePoliciesInput, PollBuilderInput, PollImageInput,
-  PollRefreshInput, PreparedVersion, PrepareVersionInput, ReadResultInput, RefreshFacts, RestoreBlueInput,
+  HoldRefreshInput, PollRefreshInput, PreparedVersion, PrepareVersionInput, ReadResultInput, RefreshFacts, RefreshHeld, RestoreBlueInput,
   StartedRefresh, StartRefreshInput, TerminateBuilderInput,
 } from '../../model/deploy-io';
 import type { ReobserveInput, ReobservedFacts } from '../../model/reobserve';
@@ -75,6 +75,8 @@ export interface RollingPorts {
   prepareVersion(input: PrepareVersionInput): Promise<PreparedVersion>;
   startInstanceRefresh(input: StartRefreshInput): Promise<StartedRefresh>;
   pollInstanceRefresh(input: PollRefreshInput): Promise<RefreshFacts>;
+  /** Suspend or resume the group's InstanceRefresh process (rollout pause/resume between batches). */
+  holdInstanceRefresh(input: HoldRefreshInput): Promise<RefreshHeld>;
   /** The group as the world shows it now, before Succeeded. Read-only. */
   reobserve(input: ReobserveInput): Promise<ReobservedFacts>;
 }

@@ -10,8 +10,9 @@ import {
 } from './step-kit';
 import { groupFacts, servesFully, type ReobserveInput, type ReobservedFacts } from '../../model/reobserve';
 
+import { pauseRequested, rollingControlFlags, rollingPauseStates } from './rolling.pause';
 import type {
-  PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, RefreshStatus, RollingContext, RollingEvent, RollingInput,
+  HoldRefreshInput, RefreshHeld, PollRefreshInput, PreparedVersion, PrepareVersionInput, RefreshFacts, RefreshStatus, RollingContext, RollingEvent, RollingInput,
   RollingOutput, StartedRefresh, StartRefreshInput,
 } from './rolling.types';
 
@@ -40,6 +41,7 @@ export const rollingMachine = setup({
     prepareVersion: fromPromise<PreparedVersion, PrepareVersionInput>(() => notProvided('prepareVersion')),
     startInstanceRefresh: fromPromise<StartedRefresh, StartRefreshInput>(() => notProvided('startInstanceRefresh')),
     pollInstanceRefresh: fromPromise<RefreshFacts, PollRefreshInput>(() => notProvided('pollInstanceRefresh')),
+    holdInstanceRefresh: fromPromise<RefreshHeld, HoldRefreshInput>(() => notProvided('holdInstanceRefresh')),
     reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
   },
   guards: {
@@ -64,6 +66,7 @@ export const rollingMachine = setup({
     errorCount: 0,
     polls: 0,
   }),
+  on: rollingControlFlags,
   states: {
     /** Nothing touched yet: a failure or UNDO here ends the deployment with nothing to roll back. */
     prepare: step<PreparedVersion>('retryDelay', {
@@ -131,6 +134,12 @@ export const rollingMachine = setup({
               })),
             },
             {
+              // Still running, and `rollout pause` asked to hold: suspend the refresh between batches.
+              guard: pauseRequested,
+              target: '#rolling.rollout.suspendRefresh',
+              actions: ['stepDone', set(({ context, event }) => ({ refreshStartedAtMs: context.refreshStartedAtMs ?? event.output.nowMs, percentComplete: event.output.percentComplete }))],
+            },
+            {
               target: 'wait',
               actions: ['stepDone', set(({ context, event }) => ({
                 refreshStartedAtMs: context.refreshStartedAtMs ?? event.output.nowMs,
@@ -141,6 +150,7 @@ export const rollingMachine = setup({
           ],
           onError: { target: 'wait', actions: 'recordError' },
         }),
+        ...rollingPauseStates,
       },
     },
     /** The reobserve guard before Succeeded: the group exists and serves N/N on the load balancer. */

@@ -6,7 +6,7 @@ import { describePhase } from './phase';
 import type { RollingInput } from './rolling.machine';
 import { FakeRollingWorld } from '../../../test/support/deploy/fake-rolling-world';
 import { crashAndRestore, metaFor, runToEnd } from '../../../test/support/deploy/harness';
-import { driveUntil } from '../../../test/support/deploy/drive';
+import { driveUntil, flush } from '../../../test/support/deploy/drive';
 import { startPersistedActor } from '../persisted-actor';
 import { MemorySnapshotStore } from '../snapshot-store';
 
@@ -122,6 +122,89 @@ describe('rolling machine', () => {
     });
     expect(result.output).toEqual({ status: 'failed', reason: 'Aborted', message: 'rollout abort requested', rolledBackTo: 2 });
     expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
+  it('PAUSE holds the refresh between batches (its process suspended) past its timeout; RESUME finishes it', async () => {
+    const { clock, world, machine } = setup();
+    let pausedAt: number | undefined;
+    let sent = false;
+    const phases: string[] = [];
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'rolling',
+      onTransition: (s, h) => {
+        const phase = describePhase(s).phase;
+        if (phases[phases.length - 1] !== phase) phases.push(phase);
+        if (!sent && phase === 'waitRefresh') {
+          sent = true;
+          h.actor.send({ type: 'PAUSE' });
+        }
+        if (phase === 'paused' && pausedAt === undefined) {
+          pausedAt = clock.nowMs();
+          // Held two hours, twice the refresh's timeout (3600 s): the time held does not count.
+          void clock.sleep(7_200_000).then(() => h.actor.send({ type: 'RESUME' }));
+        }
+      },
+    });
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(world.holds).toEqual([true, false]);
+    expect(world.refreshes).toHaveLength(1);
+    expect(phases).toEqual(expect.arrayContaining(['suspendRefresh', 'paused', 'resumeRefresh']));
+    expect(clock.nowMs() - pausedAt!).toBeGreaterThanOrEqual(7_200_000);
+  });
+
+  it('ABORT while paused resumes the refresh process, then rolls back', async () => {
+    const { clock, world, machine } = setup();
+    let paused = false;
+    let aborted = false;
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'rolling',
+      onTransition: (s, h) => {
+        const phase = describePhase(s).phase;
+        if (!paused && phase === 'waitRefresh') {
+          paused = true;
+          h.actor.send({ type: 'PAUSE' });
+        }
+        if (!aborted && phase === 'paused') {
+          aborted = true;
+          h.actor.send({ type: 'ABORT' });
+        }
+      },
+    });
+    expect(result.output).toEqual({ status: 'failed', reason: 'Aborted', message: 'rollout abort requested', rolledBackTo: 2 });
+    expect(world.holds).toEqual([true, false]);
+    expect(world.refreshes.map((r) => r.version)).toEqual([3, 2]);
+  });
+
+  it('a pause survives a restart: restored from the snapshot saved while paused, it holds until RESUME, then succeeds', async () => {
+    const { clock, world, machine } = setup();
+    const store = new MemorySnapshotStore();
+    let sent = false;
+    let reachedPause!: () => void;
+    const paused = new Promise<void>((resolve) => (reachedPause = resolve));
+    const first = startPersistedActor(machine, {
+      store, key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, input,
+      onTransition: (s) => {
+        const phase = describePhase(s).phase;
+        if (!sent && phase === 'waitRefresh') {
+          sent = true;
+          first.actor.send({ type: 'PAUSE' });
+        }
+        if (phase === 'paused') reachedPause();
+      },
+    });
+    await driveUntil(clock, paused);
+    await flush();
+    first.actor.stop();
+    const saved = store.history.filter((r) => describePhase(r.snapshot).phase === 'paused').pop()!;
+    const restored = startPersistedActor(machine, { store: new MemorySnapshotStore(), key: 'shop', meta: metaFor('rolling', 'shop', clock), clock, snapshot: saved.snapshot as never });
+    clock.advance(3 * 3_600_000);
+    expect(describePhase(restored.actor.getSnapshot()).phase).toBe('paused');
+    expect(world.holds).toEqual([true]);
+    restored.actor.send({ type: 'RESUME' });
+    const result = await driveUntil(clock, restored.done);
+    expect(result.output).toEqual({ status: 'succeeded', refreshId: 'refresh-1' });
+    expect(world.holds).toEqual([true, false]);
+    expect(world.refreshes).toHaveLength(1);
   });
 
   it('restored from any saved snapshot, starts one refresh and succeeds', async () => {

@@ -22,7 +22,7 @@ export interface RollingInput {
 /** The port calls' shapes live in model (providers answer them without importing deploy). */
 export type {
   RefreshStatus, PrepareVersionInput, PreparedVersion, StartRefreshInput, StartedRefresh, PollRefreshInput,
-  RefreshFacts,
+  RefreshFacts, HoldRefreshInput, RefreshHeld,
 } from '../../model/deploy-io';
 
 export type RollingFailureReason = 'RefreshFailed' | 'RefreshTimedOut' | 'Undo' | 'Aborted' | 'StepFailed' | 'GroupMissing';
@@ -48,6 +48,10 @@ export interface RollingContext {
   lastError?: string;
   errorCount: number;
   polls: number;
+  /** `drover rollout pause`: hold the refresh between batches until RESUME. */
+  paused?: boolean;
+  /** When the refresh was suspended: the time held does not count toward the refresh timeout. */
+  heldAtMs?: number;
 }
 
-export type RollingEvent = { type: 'UNDO' } | { type: 'ABORT' } | { type: 'POLL' };
+export type RollingEvent = { type: 'UNDO' } | { type: 'ABORT' } | { type: 'POLL' } | { type: 'PAUSE' } | { type: 'RESUME' };

@@ -85,7 +85,11 @@ export function tickRefresh(sim: SimCore, r: RefreshRec): void {
   if (r.status !== 'Pending' && r.status !== 'InProgress') return;
   const g = sim.state.groups[r.group];
   if (!g || g.deleting) return finish(sim, r, 'Cancelled', 'The Auto Scaling group was deleted.');
-  if (isSuspended(g, 'InstanceRefresh')) return;
+  // Suspended (SuspendProcesses InstanceRefresh), the refresh starts no new batch; the time held is no stall.
+  if (isSuspended(g, 'InstanceRefresh')) {
+    r.lastProgressAt = sim.now();
+    return;
+  }
   r.status = 'InProgress';
   const active = new Set(activeInstances(g).map((i) => i.id));
   const before = r.remaining.length + r.inFlight.length;

@@ -17,8 +17,23 @@ export class FakeRollingWorld implements RollingPorts {
     this.currentVersion = options.initialVersion;
   }
 
+  /** Suspended InstanceRefresh process: refreshes make no progress (the clock time held is added back on resume). */
+  heldSinceMs?: number;
+  readonly holds: boolean[] = [];
+
+  async holdInstanceRefresh(input: { hold: boolean }) {
+    this.holds.push(input.hold);
+    const now = this.clock.nowMs();
+    if (input.hold) this.heldSinceMs ??= now;
+    else if (this.heldSinceMs !== undefined) {
+      for (const r of this.refreshes) r.startedAtMs += now - this.heldSinceMs;
+      this.heldSinceMs = undefined;
+    }
+    return { nowMs: now };
+  }
+
   status(r: FakeRefresh): RefreshStatus {
-    if (this.clock.nowMs() < r.startedAtMs + (this.options.refreshSeconds ?? 600) * 1000) return 'InProgress';
+    if (this.heldSinceMs !== undefined || this.clock.nowMs() < r.startedAtMs + (this.options.refreshSeconds ?? 600) * 1000) return 'InProgress';
     return (this.options.failVersions ?? []).includes(r.version) ? 'Failed' : 'Successful';
   }
 
