@@ -22,7 +22,8 @@ export interface ObservationCacheOptions {
 }
 
 export const OBSERVATION_TTL_MS = 10_000;
-export const OBSERVATION_CHUNK = 50;
+/** Fleets per batch: a multiple of 20 (DescribeLoadBalancers takes 20 names), and 100 fleet names fill one Auto Scaling tag filter. */
+export const OBSERVATION_CHUNK = 100;
 /** Remembered answers (batched-port.ts) are read again after 30 to 60 minutes, spread by fleet. */
 export const MEMO_MAX_AGE_MS = 30 * 60_000;
 
