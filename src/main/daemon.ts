@@ -172,6 +172,7 @@ export class Daemon {
       this.ownership.observations = batches;
       this.loop.beforeResync = (fleets) => batches.startPass(fleets);
       this.loop.onEnqueue = (fleet) => batches.invalidate(fleet);
+      this.loop.leaveSteadyToResync = true;
     }
     this.loop.start();
     this.sweepLifecycle();
