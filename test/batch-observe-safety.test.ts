@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { loadManifestFile } from '../src/manifest';
 import { createSimEnv, type SimEnv } from '../src/main/sim-env';
 import { observeFleet, resyncObservations } from '../src/providers/observe';
+import { spread } from '../src/providers/fleet/observation-cache';
 import type { DesiredFleet } from '../src/model/fleet';
 import { converge } from '../src/controllers/fleet/converge';
 import { convergeFleet, withCapacity } from '../src/bench/converge';
@@ -82,5 +83,19 @@ describe('batched observe, safe by default', () => {
     expect((await pass(env, fleets))['ElasticLoadBalancing:DescribeInstanceHealth']).toBe(1);
     env.sim.advance(10_000);
     expect((await pass(env, fleets))['ElasticLoadBalancing:DescribeInstanceHealth']).toBe(1);
+  });
+});
+
+describe('memo ages', () => {
+  it('spreads fleets with sequential names evenly over 30 to 60 minutes', () => {
+    const ages = Array.from({ length: 600 }, (_, i) => spread(`fleet-${String(i).padStart(5, '0')}`, 30));
+    expect(Math.min(...ages)).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...ages)).toBeLessThanOrEqual(60);
+    // Each 5-minute slice of the range holds about a sixth of the fleets.
+    for (let from = 30; from < 60; from += 5) {
+      const n = ages.filter((a) => a >= from && a < from + 5).length;
+      expect(n).toBeGreaterThan(70);
+      expect(n).toBeLessThan(130);
+    }
   });
 });
