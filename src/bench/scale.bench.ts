@@ -18,6 +18,7 @@ import { intakeFleets } from './intake-messages';
 import { assertSteady, buildScaleWorld } from './scale-world';
 import { scaleDeps, scalePasses, WORKERS, type ScalePass, type ScalePasses } from './scale-pass';
 import { swapUnderLoad, type SwapUnderLoad } from './scale-swap';
+import { DAEMON_NODE_FLAGS, scaleRss, type ScaleRss } from './scale-rss';
 
 export type { ScalePass } from './scale-pass';
 
@@ -29,8 +30,12 @@ export interface ScaleResult extends ScalePasses {
   noopReconcileReads: number;
   noopReconcileByOperation: Record<string, number>;
   intakeMessagesPerCpuSecond: number | null;
+  /** A daemon-like child process with 100 and `fleets` steady fleets after two passes (scale-rss.ts). */
   rssMb100: number;
   rssMb2000: number;
+  rss: ScaleRss[];
+  /** This bench's own process after building the world (every bench module and the world loaded). */
+  benchProcessRssMb: number;
   /** Controller overhead over a blue/green swap's critical path while every other fleet resyncs (scale-swap.ts). */
   swapOverheadUnderLoad: number | null;
   swap: SwapUnderLoad | null;
@@ -45,23 +50,16 @@ function rssAfterGc(): number {
   return mb(process.memoryUsage().rss);
 }
 
-/** RSS with a world of `count` fleets built (the world is dropped after). */
-async function rssOfWorld(root: string, count: number): Promise<number> {
-  const world = await buildScaleWorld(root, count);
-  const rss = rssAfterGc();
-  return world.fleets.length ? rss : 0;
-}
-
 export async function benchScale(root: string, count = 2000, log: (line: string) => void = () => undefined, o: { intake?: boolean; swap?: boolean } = {}): Promise<ScaleResult> {
   const notes: string[] = [];
-  const rssMb100 = await rssOfWorld(root, 100);
-  log(`100 fleets built: ${rssMb100} MB RSS`);
+  const rss = [scaleRss(root, 100), scaleRss(root, count)];
+  log(`RSS of a daemon-like process: ${rss.map((r) => `${r.rssMb} MB at ${r.fleets} fleets`).join(', ')}`);
 
   const b0 = Date.now();
   const { env, fleets } = await buildScaleWorld(root, count);
   const buildWallSeconds = (Date.now() - b0) / 1000;
-  const rssMb2000 = rssAfterGc();
-  log(`${count} fleets built in ${buildWallSeconds} s: ${rssMb2000} MB RSS`);
+  const benchProcessRssMb = rssAfterGc();
+  log(`${count} fleets built in ${buildWallSeconds} s: ${benchProcessRssMb} MB RSS (this process)`);
   await assertSteady(env, [fleets[0], fleets[Math.floor(count / 2)], fleets[count - 1]]);
 
   // One fleet, nothing to change, unbatched (warm ownership cache, as in a running daemon).
@@ -91,7 +89,7 @@ export async function benchScale(root: string, count = 2000, log: (line: string)
   }
   notes.push('Worlds are one converged example fleet (no storage, no bake, 2 instances) copied N times; 3 copies are checked steady by a dry-run reconcile.');
   notes.push('A pass is the daemon resync path (4 workers at resync priority, batched observe, the batched lifecycle sweep) without status writes; passVirtualSeconds is the heaviest of 13 steady passes 5 min apart after the warm pass (refreshPass: fleets re-read by age, 30 to 60 min, what they remembered), the cold and warm passes are start-up.');
-  notes.push('RSS is the whole bench process after building the world: drover and the simulated account together.');
+  notes.push(`RSS (rssMb100, rssMb2000) is a child process that loads only drover, the SDK clients and the simulated account (in-process, so its state counts too), started with the daemon image's node flags (${DAEMON_NODE_FLAGS.join(' ')}), after a cold and a warm pass; benchProcessRssMb is this bench's own process.`);
   return {
     fleets: count,
     workers: WORKERS,
@@ -100,8 +98,10 @@ export async function benchScale(root: string, count = 2000, log: (line: string)
     noopReconcileReads: noop.calls.read,
     noopReconcileByOperation: noop.calls.byOperation,
     intakeMessagesPerCpuSecond,
-    rssMb100,
-    rssMb2000,
+    rssMb100: rss[0].rssMb,
+    rssMb2000: rss[1].rssMb,
+    rss,
+    benchProcessRssMb,
     swapOverheadUnderLoad: swap?.underLoad.overheadFraction ?? null,
     swap,
     ...passes,
