@@ -173,6 +173,7 @@ export class Daemon {
       this.loop.beforeResync = (fleets) => batches.startPass(fleets);
       this.loop.onEnqueue = (fleet) => batches.invalidate(fleet);
       this.loop.leaveSteadyToResync = true;
+      batches.startPass(this.loop.fleetList()); // start-up reconciles every fleet: a pass too
     }
     this.loop.start();
     this.sweepLifecycle();
