@@ -30,5 +30,7 @@ USER 10001:10001
 EXPOSE 7390
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:7390/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/drover.js"]
+# A 4 MB young generation (V8 default 16 MB: 25 MB of RSS) and early collection (at 2,000 fleets V8 let
+# garbage reach 370 MB before collecting): 480 -> 225 MB RSS for ~40 % more CPU in busy passes (bench scale, scale-rss.ts).
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=4", "--optimize-for-size", "bin/drover.js"]
 CMD ["daemon", "-f", "/manifests", "--listen", "0.0.0.0:7390"]

@@ -6,7 +6,9 @@
  *    and unpaginated non-mutating actions 50 at 10/s and mutating actions 50 at 5/s (figures as
  *    we recall that table; the excerpts we could read did not show it: check before relying on
  *    them). RunInstances also spends a resource bucket (1,000 instances refilled at 2/s) that
- *    drover never reaches: it launches through Auto Scaling.
+ *    drover never reaches: it launches through Auto Scaling. The page now says request rate
+ *    limiting is per API action (its example: DescribeHosts, 100 refilled at 20/s), so one shared
+ *    read bucket for every EC2 describe, as here, is stricter than AWS.
  *  - "Request throttling for the ELB API" (Elastic Load Balancing user guide): non-mutating
  *    (Describe*) actions, bucket 40 refilled at 10/s; each API version (v1 Classic, v2) has its
  *    own buckets. The register/deregister and other mutating figures below are assumptions

@@ -36,6 +36,7 @@ import type { Logger } from '../log/logger';
 import { isLocalStore, soloFence, type AnyStateStore, type FenceFor, type ShardOwnership } from '../state/store-of';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
+import { withPriority } from '../util/priority';
 import { watchInbox } from '../controllers/fleet/controls';
 import { assertWritableStateDir } from './state-dir';
 
@@ -72,9 +73,10 @@ export interface DaemonOptions {
   /** Per service and class overrides of the default budgets' table (ignored with `rateBudget`). */
   rateLimits?: RateTableOverrides;
   /**
-   * Observe fleets in cross-fleet batches during resync passes (issue 14). Off by default: a
-   * batch slice may be up to 10 s old when its plan is applied, and the rule is to re-observe
-   * before acting; the scale bench turns it on.
+   * Observe fleets in cross-fleet batches during resync passes (issue 14). On by default: a
+   * slice is at most 10 s old, an event or a manifest change for a fleet drops it, and a reconcile
+   * whose plan would change anything observes the fleet again, unbatched, before acting
+   * (controllers/fleet/converge.ts). `false` observes every fleet on its own.
    */
   batchObserve?: boolean;
   random?: () => number;
@@ -162,11 +164,13 @@ export class Daemon {
     await this.intake.resumeBakes();
     if (o.listen !== false) await this.startHttp(o.listen ?? DEFAULT_LISTEN);
     this.loop.onResync = () => this.sweepLifecycle();
-    const batches = o.batchObserve !== true ? undefined : resyncObservations(o.clients, { logger: o.logger, sleep: o.sleep, random: o.random, nowMs: () => o.clock.nowMs(), knownTags: (k) => this.ownership.tags.has(k) });
+    const batches = o.batchObserve === false ? undefined : resyncObservations(o.clients, { logger: o.logger, sleep: o.sleep, random: o.random, nowMs: () => o.clock.nowMs(), knownTags: (k) => this.ownership.tags.has(k) });
     if (batches) {
       this.ownership.observations = batches;
       this.loop.beforeResync = (fleets) => batches.startPass(fleets);
       this.loop.onEnqueue = (fleet) => batches.invalidate(fleet);
+      this.loop.leaveSteadyToResync = true;
+      batches.startPass(this.loop.fleetList()); // start-up reconciles every fleet: a pass too
     }
     this.loop.start();
     this.sweepLifecycle();
@@ -277,9 +281,10 @@ export class Daemon {
 
   /** Adopt instances waiting on drover's hooks (a restart, a lost message). Errors are logged. */
   private sweepLifecycle(): void {
-    for (const f of this.loop.fleetList()) {
-      this.lifecycle.sweep(f).catch((err) => this.log.warn({ event: EVENTS.lifecycleActionFailed, fleet: f.name, err: String(err) }, `sweeping lifecycle actions of ${f.name}: ${(err as Error).message}`));
-    }
+    // One batched read for every fleet (not one per fleet), spending the budgets after deployments.
+    withPriority('resync', () => this.lifecycle.sweepAll(this.loop.fleetList())).catch((err) =>
+      this.log.warn({ event: EVENTS.lifecycleActionFailed, err: String(err) }, `sweeping lifecycle actions: ${(err as Error).message}`),
+    );
   }
 }
 

@@ -42,6 +42,8 @@ export interface ObservedFleet {
   conflicts: NameConflict[];
   /** Read calls this observation made (for `calls.read` and benchmarks). */
   readCalls: number;
+  /** Served from a resync batch (up to its TTL old); converge looks again before acting on it. */
+  fromBatch?: boolean;
   /** Availability zone of each desired subnet (mount targets are one per zone). */
   subnetZones?: Record<string, string>;
   /** The observer reads lifecycle hooks (a daemon answers them): groups drover creates carry them from birth. */

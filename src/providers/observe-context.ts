@@ -16,9 +16,17 @@ export class OwnershipCache {
   /** The daemon's resync batches (fleet/observation-cache.ts); absent, every observe reads per fleet. */
   observations?: ObservationCache;
 
+  /** The alive set of each prefix's last prune (a resync over many fleets must not scan every tag per fleet). */
+  private readonly pruned = new Map<string, string>();
+
   /** Forget cached tags whose key starts with `prefix` unless still `alive`. */
   prune(prefix: string, alive: Set<string>): void {
+    // Keys are added only while alive; the same alive set as at the last prune leaves nothing to forget.
+    const signature = alive.size ? [...alive].sort().join('\n') : undefined;
+    if (signature !== undefined && this.pruned.get(prefix) === signature) return;
     for (const key of this.tags.keys()) if (key.startsWith(prefix) && !alive.has(key)) this.tags.delete(key);
+    if (signature !== undefined) this.pruned.set(prefix, signature);
+    else this.pruned.delete(prefix);
   }
 }
 

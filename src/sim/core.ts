@@ -35,6 +35,8 @@ export class SimCore {
   chaos: ChaosState = emptyChaos();
   /** Lookup indexes derived from the state (indexes.ts); in memory only. */
   readonly indexes = new SimIndexes();
+  /** After a settle with `skipQuietSteps`: when it ran, the next due event then, and what it saw (tick.ts). */
+  quiet?: { at: number; due: number; generation: number; waiters: Waiter[]; count: number };
 
   constructor(state: SimState, clock: VirtualClock, timings: Partial<SimTimings>, seed: number) {
     this.state = state;

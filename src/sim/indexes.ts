@@ -21,6 +21,11 @@ export class SimIndexes {
     this.version++;
   }
 
+  /** Bumped by every `invalidate`: equal generations mean nothing was created or changed between. */
+  generation(): number {
+    return this.version;
+  }
+
   /** The index `key` over `state`, built by `build` unless a current one exists. */
   get<T>(state: SimState, key: string, build: (state: SimState) => T): T {
     const hit = this.built.get(key);

@@ -38,6 +38,12 @@ export interface SimTimings {
   metricRetentionMs: number;
   /** ELB health checks also fail when the mount target's security groups do not allow NFS from the instance. */
   requireNfsIngress: boolean;
+  /**
+   * Settle only at due events (and every maxStepMs): a clock move that reaches no due event, with
+   * nothing changed since the last settle, costs nothing. Off by default; the scale bench turns it
+   * on (a rate-limited pass moves the clock once per token, and each settle scans every fleet).
+   */
+  skipQuietSteps?: boolean;
 }
 
 export const DEFAULT_TIMINGS: SimTimings = {

@@ -74,15 +74,31 @@ export interface ConvergeOptions {
   onlyKinds?: PlanStep['kind'][];
 }
 
+/** Observe and plan; an observation served from a resync batch is taken again from the world before anything acts on it. */
+async function observeAndPlan(desired: DesiredFleet, deps: ConvergeDeps, ctx: ApplyContext, opts: ConvergeOptions): Promise<{ observed: ObservedFleet; plan: Plan } | { error: unknown }> {
+  const look = async () => {
+    let observed: ObservedFleet;
+    try {
+      observed = await observeFleet(deps.clients, desired, { ...ctx, cache: deps.ownershipCache, lifecycleHooks: deps.lifecycleHooks });
+    } catch (error) {
+      return { error };
+    }
+    return { observed, plan: desired.deletion ? planDeletion(observed) : computePlan(desired, observed) };
+  };
+  const first = await look();
+  if ('error' in first || !first.observed.fromBatch || opts.dryRun) return first;
+  const acts = first.plan.steps.some((s) => s.kind === 'startDeployment' || (!isReportOnly(s) && (!opts.onlyKinds || opts.onlyKinds.includes(s.kind))));
+  if (!acts) return first;
+  // The world is the truth: the slice may be seconds old, and this fleet is about to be changed.
+  deps.logger.debug({ event: EVENTS.planComputed, steps: first.plan.steps.length }, 'batched observation plans changes: observing again, unbatched');
+  return look();
+}
+
 async function pass(desired: DesiredFleet, deps: ConvergeDeps, opts: ConvergeOptions): Promise<PassResult> {
   const ctx: ApplyContext = { logger: deps.logger, sleep: deps.sleep, fleet: desired.name };
-  let observed: ObservedFleet | undefined;
-  try {
-    observed = await observeFleet(deps.clients, desired, { ...ctx, cache: deps.ownershipCache, lifecycleHooks: deps.lifecycleHooks });
-  } catch (err) {
-    return observeFailed(desired, err);
-  }
-  const plan = desired.deletion ? planDeletion(observed) : computePlan(desired, observed);
+  const looked = await observeAndPlan(desired, deps, ctx, opts);
+  if ('error' in looked) return observeFailed(desired, looked.error);
+  const { observed, plan } = looked;
   deps.logger.info({ event: EVENTS.planComputed, steps: plan.steps.map((s) => `${s.kind} ${s.resource}`), readCalls: observed.readCalls }, `${plan.steps.length} step(s) planned`);
   const pendingDeployment = plan.steps.find((s) => s.kind === 'startDeployment');
   if (pendingDeployment) deps.logger.info({ event: EVENTS.deploymentPending, ...pendingDeployment.params }, pendingDeployment.reason);

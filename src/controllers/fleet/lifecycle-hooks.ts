@@ -19,7 +19,7 @@
  * Waits run in the background so the intake is never blocked; a stop aborts them (Auto
  * Scaling then applies the hook's default result, or the next daemon's sweep adopts them).
  */
-import type { ActionRef, LifecycleActionsPort } from '../../providers/autoscaling/lifecycle-actions';
+import type { ActionRef, LifecycleActionsPort, WaitingInstance } from '../../providers/autoscaling/lifecycle-actions';
 import { RecentIds } from '../intake/recent-ids';
 import { EVENTS } from '../../log/events';
 import type { Logger } from '../../log/logger';
@@ -95,14 +95,23 @@ export class LifecycleHookHandler {
   }
 
   /** Adopt instances waiting on drover's hooks that no event told us about (a restart, a lost message). */
-  async sweep(fleet: DesiredFleet): Promise<number> {
-    const waiting = await this.opts.port.waitingInstances(fleet.name);
+  async sweep(fleet: DesiredFleet, known?: WaitingInstance[]): Promise<number> {
+    const waiting = known ?? (await this.opts.port.waitingInstances(fleet.name));
     let adopted = 0;
     for (const w of waiting) {
       const hookName = w.transition === 'launching' ? LAUNCHING_HOOK : TERMINATING_HOOK;
       if (this.handle(fleet, { ...w, hookName })) adopted++;
     }
     if (adopted) this.log.info({ event: EVENTS.lifecycleSweep, fleet: fleet.name, adopted }, `adopted ${adopted} waiting lifecycle action(s)`);
+    return adopted;
+  }
+
+  /** `sweep` every fleet, reading their groups in batches when the port can (a resync over 2,000 fleets). */
+  async sweepAll(fleets: DesiredFleet[]): Promise<number> {
+    if (!this.opts.port.waitingInstancesOf) return (await Promise.all(fleets.map((f) => this.sweep(f)))).reduce((a, b) => a + b, 0);
+    const waiting = await this.opts.port.waitingInstancesOf(fleets.map((f) => f.name));
+    let adopted = 0;
+    for (const f of fleets) adopted += await this.sweep(f, waiting.get(f.name) ?? []);
     return adopted;
   }
 

@@ -117,6 +117,18 @@ describe('ControllerLoop', () => {
     expect(loop.fleet('a')!.capacity.max).toBe(9);
   });
 
+  it('leaves a steady fleet to the resync when asked (no requeue timer beside it), and still requeues one that asks sooner', async () => {
+    const { clock, loop, calls } = setup((name) => ({ requeueAfterMs: name === 'steady' ? 60_000 : 10_000 }), { passMs: 0, resyncMs: 60_000 });
+    loop.leaveSteadyToResync = true;
+    loop.setFleets([fleet('steady'), fleet('busy')]);
+    loop.start();
+    await run(clock, 200_000, 500);
+    const at = (n: string) => calls.filter((c) => c.name === n).map((c) => c.atMs);
+    // The first pass, then one per resync (about every 60 s): no second pass 60 s after each.
+    expect(at('steady').length).toBe(4);
+    expect(at('busy').length).toBeGreaterThanOrEqual(19);
+  });
+
   it('stop() lets in-flight passes finish, takes no new keys, and aborts what outlives the grace period', async () => {
     const { clock, loop, calls, logger } = setup(() => ({ requeueAfterMs: 1_000 }), { passMs: 5_000 });
     loop.setFleets([fleet('a')]);

@@ -175,7 +175,8 @@ export class ControllerLoop {
   private schedule(key: string, out: ReconcileOutcome, log: Logger): ReconcileResultLabel {
     if (!out.error) {
       this.queue.forget(key);
-      this.queue.addAfter(key, out.requeueAfterMs);
+      // A steady fleet whose next look is no sooner than the resync is left to it (batched there).
+      if (!(this.leaveSteadyToResync && out.requeueAfterMs >= (this.opts.resyncMs ?? DEFAULT_RESYNC_MS))) this.queue.addAfter(key, out.requeueAfterMs);
       return 'success';
     }
     if (out.error.retryable) {
@@ -211,4 +212,9 @@ export class ControllerLoop {
   beforeResync?: (fleets: DesiredFleet[]) => void;
   /** Called when an event or a changed manifest enqueues a fleet (not on resync or requeue timers). */
   onEnqueue?: (fleet: string) => void;
+  /**
+   * Do not requeue a fleet that asks to come back no sooner than the resync: the resync comes for
+   * it anyway, and observes it in a cross-fleet batch (the daemon sets this with batched observe).
+   */
+  leaveSteadyToResync = false;
 }

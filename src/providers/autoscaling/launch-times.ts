@@ -28,6 +28,14 @@ async function describeLaunchTimes(clients: AwsPort, ids: string[], r: Reader): 
   return found;
 }
 
+/** Per `known` map: how many ids of each fleet it held after its last scan. */
+const scanned = new WeakMap<Map<string, string>, Map<string, number>>();
+function keptCounts(known: Map<string, string>): Map<string, number> {
+  let m = scanned.get(known);
+  if (!m) scanned.set(known, (m = new Map()));
+  return m;
+}
+
 /**
  * Fills in each instance's `launchedAt` (in place, as the other group observers do) from `known`
  * (kept by the caller across reconciles, keyed `fleet/instance-id`), describing only the ids it lacks. A failed read leaves
@@ -44,8 +52,14 @@ export async function withLaunchTimes(clients: AwsPort, groups: ObservedGroup[],
       r.ctx.logger.debug({ fleet: r.fleet, err: (err as Error).message }, 'instance launch times not read; AGE stays unknown');
     }
   }
-  const alive = new Set(ids.map(key));
-  for (const k of known.keys()) if (k.startsWith(`${r.fleet}/`) && !alive.has(k)) known.delete(k);
+  // Forget instances that left, scanning `known` (every fleet's) only when this fleet may have some:
+  // after a scan it holds exactly that pass's ids, and only a new id (missing) adds to it.
+  const counts = keptCounts(known);
+  if (missing.length || counts.get(r.fleet) !== new Set(ids).size) {
+    const alive = new Set(ids.map(key));
+    for (const k of known.keys()) if (k.startsWith(`${r.fleet}/`) && !alive.has(k)) known.delete(k);
+    counts.set(r.fleet, alive.size);
+  }
   for (const i of groups.flatMap((g) => g.instances)) {
     const at = known.get(key(i.id));
     if (at) i.launchedAt = at;

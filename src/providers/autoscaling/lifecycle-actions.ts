@@ -8,6 +8,7 @@ import { TAG_FLEET } from '../../model/names';
 import type { InstanceState } from '../../model/observed';
 import { awsCall, type CallContext } from '../../aws/call';
 import type { AwsPort } from '../../aws/port';
+import type { AutoScalingGroup } from '../../aws/types';
 import { CloudError, isInvalid, isNotFound } from '../../aws/errors';
 
 export interface ActionRef {
@@ -39,6 +40,22 @@ export interface LifecycleActionsPort {
   heartbeat(ref: ActionRef): Promise<boolean>;
   /** Instances of the fleet's groups in Pending:Wait or Terminating:Wait. */
   waitingInstances(fleet: string): Promise<WaitingInstance[]>;
+  /** The same for many fleets at once (100 fleet names per tag filter, pages of 100 groups), by fleet. */
+  waitingInstancesOf?(fleets: string[]): Promise<Map<string, WaitingInstance[]>>;
+}
+
+/** Auto Scaling takes up to 100 values per filter and 100 groups per page. */
+const FLEETS_PER_CALL = 100;
+
+function waitingIn(groups: AutoScalingGroup[]): WaitingInstance[] {
+  const found: WaitingInstance[] = [];
+  for (const g of groups) {
+    for (const i of g.Instances ?? []) {
+      const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
+      if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
+    }
+  }
+  return found;
 }
 
 /** Auto Scaling answers "No active Lifecycle Action found" when the action is over. */
@@ -97,7 +114,6 @@ export function lifecycleActionsPort(clients: AwsPort, ctx: CallContext): Lifecy
         clients.autoScaling.RecordLifecycleActionHeartbeat(ids(ref)),
       ),
     waitingInstances: async (fleet) => {
-      const found: WaitingInstance[] = [];
       const groups = await paginate(
         (NextToken) =>
           call(`describing auto scaling groups of fleet ${fleet}`, () =>
@@ -105,13 +121,25 @@ export function lifecycleActionsPort(clients: AwsPort, ctx: CallContext): Lifecy
           ),
         (page) => page.AutoScalingGroups,
       );
-      for (const g of groups) {
-        for (const i of g.Instances ?? []) {
-          const transition = i.LifecycleState === 'Pending:Wait' ? 'launching' : i.LifecycleState === 'Terminating:Wait' ? 'terminating' : undefined;
-          if (transition && i.InstanceId) found.push({ groupName: g.AutoScalingGroupName ?? '', instanceId: i.InstanceId, transition });
+      return waitingIn(groups);
+    },
+    waitingInstancesOf: async (fleets) => {
+      const byFleet = new Map<string, WaitingInstance[]>(fleets.map((f) => [f, []]));
+      for (let at = 0; at < fleets.length; at += FLEETS_PER_CALL) {
+        const Values = fleets.slice(at, at + FLEETS_PER_CALL);
+        const groups = await paginate(
+          (NextToken) =>
+            call(`describing auto scaling groups of ${Values.length} fleets`, () =>
+              clients.autoScaling.DescribeAutoScalingGroups({ Filters: [{ Name: `tag:${TAG_FLEET}`, Values }], MaxRecords: 100, NextToken }),
+            ),
+          (page) => page.AutoScalingGroups,
+        );
+        for (const g of groups) {
+          const fleet = g.Tags?.find((t) => t.Key === TAG_FLEET)?.Value;
+          if (fleet && byFleet.has(fleet)) byFleet.get(fleet)!.push(...waitingIn([g]));
         }
       }
-      return found;
+      return byFleet;
     },
   };
 }

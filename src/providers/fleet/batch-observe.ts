@@ -9,7 +9,9 @@
  *   per call, only for load balancers whose ownership tags are not cached yet;
  * - alarms: one listing by the longest common prefix of the fleets' alarm prefixes, pages of 100;
  * - launch templates and security groups by name filter (EC2 takes up to 200 values per filter);
- * - file systems: listed, pages of 100 (EFS has no filter).
+ * - file systems: listed, pages of 100 (EFS has no filter);
+ * - baked images (fleets that bake): DescribeImages, owners self, by ownership tags with up to 200
+ *   fleet names per filter.
  *
  * Limits checked against the API references: DescribeAutoScalingGroups MaxRecords ≤ 100,
  * DescribeLoadBalancers PageSize ≤ 400 (names unlimited), ELB DescribeTags ≤ 20 names,
@@ -19,9 +21,9 @@ import { awsCall, type CallContext } from '../../aws/call';
 import { isNotFound } from '../../aws/errors';
 import { paginate } from '../../aws/paginate';
 import type { AwsPort } from '../../aws/port';
-import type { AutoScalingGroup, FileSystemDescription, LaunchTemplate, LoadBalancerDescription, MetricAlarm, SecurityGroup, SdkTag } from '../../aws/types';
+import type { AutoScalingGroup, FileSystemDescription, Image, LaunchTemplate, LoadBalancerDescription, MetricAlarm, SecurityGroup, SdkTag } from '../../aws/types';
 import type { DesiredFleet } from '../../model/fleet';
-import { resourceNames, TAG_FLEET } from '../../model/names';
+import { MANAGED_BY, resourceNames, TAG_FLEET, TAG_MANAGED_BY } from '../../model/names';
 
 export const BATCH_LIMITS = { groupsPage: 100, groupFilterValues: 100, lbNames: 20, lbTagNames: 20, alarmsPage: 100, ec2FilterValues: 200, efsPage: 100 } as const;
 
@@ -43,6 +45,8 @@ export interface FleetSlice {
   /** Every file system with the fleet's creation token (the batch listed them all). */
   fileSystems: FileSystemDescription[];
   creationToken: string;
+  /** The fleet's baked images (by ownership tags), when it bakes. */
+  images?: Image[];
 }
 
 export interface BatchOptions extends CallContext {
@@ -66,6 +70,12 @@ export async function readBatch(aws: AwsPort, fleets: DesiredFleet[], o: BatchOp
     ),
     batchFileSystems(aws, o),
   ]);
+  const baking = fleets.filter((f) => f.image.bake).map((f) => f.name);
+  const images = baking.length
+    ? await batchByName(o, 'baked images', `tag:${TAG_FLEET}`, baking, (Filters, NextToken) =>
+        aws.ec2.DescribeImages({ Owners: ['self'], Filters: [...Filters, { Name: `tag:${TAG_MANAGED_BY}`, Values: [MANAGED_BY] }], NextToken }).then((p) => ({ items: p.Images, NextToken: p.NextToken })),
+      )
+    : [];
   const atMs = o.nowMs();
   const slices = new Map<string, FleetSlice>();
   for (const f of fleets) {
@@ -84,6 +94,7 @@ export async function readBatch(aws: AwsPort, fleets: DesiredFleet[], o: BatchOp
       securityGroupName: rn.efsSecurityGroup,
       fileSystems: fileSystems.filter((fs) => fs.CreationToken === rn.efsCreationToken),
       creationToken: rn.efsCreationToken,
+      ...(f.image.bake ? { images: images.filter((i) => (i.Tags ?? []).some((t) => t.Key === TAG_FLEET && t.Value === f.name)) } : {}),
     });
   }
   return slices;

@@ -1,45 +1,58 @@
 /**
  * The AWS port one fleet's observe reads through during a resync: the describes a batch already
  * answered are served from the fleet's slice (batch-observe.ts), the rest go to AWS. Answers
- * that only change when the fleet's groups, load balancer or launch template change (scaling
- * policies, lifecycle hooks, launch template versions, and instance health while every instance
- * is InService, load balancer attributes) are remembered per fleet and served again while those
- * stay the same, for at most the memo's age (the ObservationCache spreads it per fleet).
+ * that only change when the fleet's groups, load balancer, launch template or file system change
+ * are remembered per fleet and served again while those stay the same (the slice's fingerprint):
+ *  - launch template versions: a version never changes once created, and the template's latest
+ *    and default version numbers are in the fingerprint, so they are never read again by age;
+ *  - instance health, only while every instance of the fleet's groups is InService and Healthy
+ *    and each group checks ELB health (drover's do): the load balancer taking an instance out of
+ *    service turns it Unhealthy in the group, which changes the fingerprint. Groups that are
+ *    changing or unhealthy read it every time. Never read again by age either;
+ *  - scaling policies, lifecycle hooks, load balancer attributes and mount targets, which can
+ *    drift without the fingerprint changing: read again once older than the memo's age (30 to
+ *    60 minutes, spread per fleet by the ObservationCache), or at once after an event or a write.
  */
+import { createHash } from 'node:crypto';
 import type { AwsInput, AwsOutput, AwsPort } from '../../aws/port';
-import { TAG_FLEET } from '../../model/names';
+import { MANAGED_BY, TAG_FLEET, TAG_MANAGED_BY } from '../../model/names';
 import type { FleetSlice } from './batch-observe';
 
-/** Answers remembered for a fleet, valid while its groups/LB/LT fingerprint is unchanged. */
+/** Answers remembered for a fleet, valid while its fingerprint is unchanged. */
 export interface FleetMemo {
   fingerprint: string;
-  answers: Map<string, unknown>;
-  /** When the answers were first remembered; they are read again once older than `maxAgeMs`. */
-  sinceMs?: number;
+  /** Keyed by operation and input; `atMs` is when AWS gave the answer (slice time). */
+  answers: Map<string, { out: unknown; atMs: number; ages: boolean }>;
   /** Per fleet (spread so that not every fleet re-reads in the same pass). */
   maxAgeMs?: number;
 }
 
+/** A digest, not the JSON itself: kept per fleet, the JSON was 4 KB a fleet (8 MB at 2,000 fleets). */
 export function sliceFingerprint(s: FleetSlice): string {
-  return JSON.stringify([s.groups, s.loadBalancer ?? null, s.launchTemplate ?? null]);
+  // A file system by id and state only: its size and the size's timestamp move on their own.
+  const json = JSON.stringify([s.groups, s.loadBalancer ?? null, s.launchTemplate ?? null, s.fileSystems.map((f) => [f.FileSystemId, f.LifeCycleState, f.NumberOfMountTargets])]);
+  return createHash('sha256').update(json).digest('base64');
 }
 
 /** `memo` is read and refreshed in place; pass the fleet's memo from the ObservationCache. */
 export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPort {
   const fingerprint = sliceFingerprint(s);
-  const stale = memo.sinceMs !== undefined && memo.maxAgeMs !== undefined && s.atMs - memo.sinceMs > memo.maxAgeMs;
-  if (memo.fingerprint !== fingerprint || stale) {
+  if (memo.fingerprint !== fingerprint) {
     memo.fingerprint = fingerprint;
     memo.answers.clear();
-    memo.sinceMs = s.atMs;
   }
-  const remembered = <T>(key: string, fetch: () => Promise<T>, keep: (out: T) => boolean = () => true) => {
-    if (memo.answers.has(key)) return Promise.resolve(memo.answers.get(key) as T);
+  /** `ages`: the answer can drift without the fingerprint changing, so it is read again after the memo's age. */
+  const remembered = <T>(key: string, fetch: () => Promise<T>, o: { ages: boolean; keep?: (out: T) => boolean }) => {
+    const hit = memo.answers.get(key);
+    if (hit && !(hit.ages && memo.maxAgeMs !== undefined && s.atMs - hit.atMs > memo.maxAgeMs)) return Promise.resolve(hit.out as T);
+    memo.answers.delete(key);
     return fetch().then((out) => {
-      if (keep(out)) memo.answers.set(key, out);
+      if (o.keep?.(out) ?? true) memo.answers.set(key, { out, atMs: s.atMs, ages: o.ages });
       return out;
     });
   };
+  const DRIFTS = { ages: true };
+  const IMMUTABLE = { ages: false };
   const key = (op: string, input: unknown) => `${op} ${JSON.stringify(input)}`;
   const port: AwsPort = Object.create(aws);
   const over = <K extends keyof AwsPort>(service: K, methods: Partial<AwsPort[K]>) =>
@@ -52,9 +65,9 @@ export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPo
       return mine ? Promise.resolve({ AutoScalingGroups: s.groups, $metadata: {} }) : aws.autoScaling.DescribeAutoScalingGroups(input);
     }) as AwsPort['autoScaling']['DescribeAutoScalingGroups'],
     DescribePolicies: ((input: AwsInput<'AutoScaling', 'DescribePolicies'>) =>
-      remembered(key('DescribePolicies', input), () => aws.autoScaling.DescribePolicies(input))) as AwsPort['autoScaling']['DescribePolicies'],
+      remembered(key('DescribePolicies', input), () => aws.autoScaling.DescribePolicies(input), DRIFTS)) as AwsPort['autoScaling']['DescribePolicies'],
     DescribeLifecycleHooks: ((input: AwsInput<'AutoScaling', 'DescribeLifecycleHooks'>) =>
-      remembered(key('DescribeLifecycleHooks', input), () => aws.autoScaling.DescribeLifecycleHooks(input))) as AwsPort['autoScaling']['DescribeLifecycleHooks'],
+      remembered(key('DescribeLifecycleHooks', input), () => aws.autoScaling.DescribeLifecycleHooks(input), DRIFTS)) as AwsPort['autoScaling']['DescribeLifecycleHooks'],
   });
   over('elb', {
     DescribeLoadBalancers: ((input: AwsInput<'ElasticLoadBalancing', 'DescribeLoadBalancers'>) => {
@@ -69,14 +82,13 @@ export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPo
     }) as AwsPort['elb']['DescribeTags'],
     // Drift of the attributes (draining, cross-zone) is seen within the memo's age, or at once after an event or a write.
     DescribeLoadBalancerAttributes: ((input: AwsInput<'ElasticLoadBalancing', 'DescribeLoadBalancerAttributes'>) =>
-      remembered(key('DescribeLoadBalancerAttributes', input), () => aws.elb.DescribeLoadBalancerAttributes(input))) as AwsPort['elb']['DescribeLoadBalancerAttributes'],
+      remembered(key('DescribeLoadBalancerAttributes', input), () => aws.elb.DescribeLoadBalancerAttributes(input), DRIFTS)) as AwsPort['elb']['DescribeLoadBalancerAttributes'],
     DescribeInstanceHealth: ((input: AwsInput<'ElasticLoadBalancing', 'DescribeInstanceHealth'>) =>
-      remembered(
-        key('DescribeInstanceHealth', input),
-        () => aws.elb.DescribeInstanceHealth(input),
-        // Only a load balancer whose instances all serve is steady enough to skip while nothing changes.
-        (out: AwsOutput<'ElasticLoadBalancing', 'DescribeInstanceHealth'>) => allInService(s) && (out.InstanceStates ?? []).every((i) => i.State === 'InService'),
-      )) as AwsPort['elb']['DescribeInstanceHealth'],
+      remembered(key('DescribeInstanceHealth', input), () => aws.elb.DescribeInstanceHealth(input), {
+        ages: false,
+        // Only a load balancer whose instances all serve, in groups that check ELB health, is steady enough to skip while nothing changes.
+        keep: (out: AwsOutput<'ElasticLoadBalancing', 'DescribeInstanceHealth'>) => allInService(s) && (out.InstanceStates ?? []).every((i) => i.State === 'InService'),
+      })) as AwsPort['elb']['DescribeInstanceHealth'],
   });
   over('cloudWatch', {
     DescribeAlarms: ((input: AwsInput<'CloudWatch', 'DescribeAlarms'>) => {
@@ -91,7 +103,16 @@ export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPo
       return mine ? Promise.resolve({ LaunchTemplates: [s.launchTemplate!], $metadata: {} }) : aws.ec2.DescribeLaunchTemplates(input);
     }) as AwsPort['ec2']['DescribeLaunchTemplates'],
     DescribeLaunchTemplateVersions: ((input: AwsInput<'EC2', 'DescribeLaunchTemplateVersions'>) =>
-      remembered(key('DescribeLaunchTemplateVersions', input), () => aws.ec2.DescribeLaunchTemplateVersions(input))) as AwsPort['ec2']['DescribeLaunchTemplateVersions'],
+      remembered(key('DescribeLaunchTemplateVersions', input), () => aws.ec2.DescribeLaunchTemplateVersions(input), IMMUTABLE)) as AwsPort['ec2']['DescribeLaunchTemplateVersions'],
+    DescribeImages: ((input: AwsInput<'EC2', 'DescribeImages'>) => {
+      const f = input?.Filters ?? [];
+      const fleetTag = f.find((x) => x.Name === `tag:${TAG_FLEET}`);
+      const owned = f.find((x) => x.Name === `tag:${TAG_MANAGED_BY}`);
+      const mine =
+        s.images && !input?.NextToken && !input?.ImageIds?.length && input?.Owners?.length === 1 && input.Owners[0] === 'self' && f.length === 2 &&
+        fleetTag?.Values?.length === 1 && fleetTag.Values[0] === s.fleet && owned?.Values?.length === 1 && owned.Values[0] === MANAGED_BY;
+      return mine ? Promise.resolve({ Images: s.images, $metadata: {} }) : aws.ec2.DescribeImages(input);
+    }) as AwsPort['ec2']['DescribeImages'],
     DescribeSecurityGroups: ((input: AwsInput<'EC2', 'DescribeSecurityGroups'>) => {
       const f = input?.Filters;
       const name = f?.length === 1 && f[0].Name === 'group-name' && f[0].Values?.length === 1 ? f[0].Values[0] : undefined;
@@ -104,6 +125,14 @@ export function batchedPort(aws: AwsPort, s: FleetSlice, memo: FleetMemo): AwsPo
       const mine = input?.CreationToken === s.creationToken && !input.FileSystemId && !input.Marker;
       return mine ? Promise.resolve({ FileSystems: s.fileSystems, $metadata: {} }) : aws.efs.DescribeFileSystems(input);
     }) as AwsPort['efs']['DescribeFileSystems'],
+    // Only for the fleet's own file system (in the fingerprint), and only while every mount target is available.
+    DescribeMountTargets: ((input: AwsInput<'EFS', 'DescribeMountTargets'>) =>
+      s.fileSystems.some((f) => f.FileSystemId === input?.FileSystemId) && !input?.Marker
+        ? remembered(key('DescribeMountTargets', input), () => aws.efs.DescribeMountTargets(input), {
+            ages: true,
+            keep: (out: AwsOutput<'EFS', 'DescribeMountTargets'>) => !out.NextMarker && (out.MountTargets ?? []).every((m) => m.LifeCycleState === 'available'),
+          })
+        : aws.efs.DescribeMountTargets(input)) as AwsPort['efs']['DescribeMountTargets'],
   });
   return port;
 }
@@ -113,5 +142,5 @@ function sameTypes(types: string[] | undefined): boolean {
 }
 
 function allInService(s: FleetSlice): boolean {
-  return s.groups.every((g) => (g.Instances ?? []).every((i) => i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy'));
+  return s.groups.every((g) => g.HealthCheckType === 'ELB' && (g.Instances ?? []).every((i) => i.LifecycleState === 'InService' && i.HealthStatus !== 'Unhealthy'));
 }

@@ -20,16 +20,16 @@ import { batchedPort } from './batched-port';
  * During a resync the fleet's slice of a batch answers most describes (batched-port.ts); any
  * other observe reads the world and forgets what was remembered for the fleet.
  */
-async function portFor(aws: AwsPort, fleet: string, ctx: ObserveContext): Promise<AwsPort> {
+async function portFor(aws: AwsPort, fleet: string, ctx: ObserveContext): Promise<{ port: AwsPort; fromBatch: boolean }> {
   const cache = ctx.cache.observations;
-  if (!cache) return aws;
+  if (!cache) return { port: aws, fromBatch: false };
   const slice = await cache.take(fleet);
-  return slice ? batchedPort(aws, slice, cache.memo(fleet)) : aws;
+  return slice ? { port: batchedPort(aws, slice, cache.memo(fleet)), fromBatch: true } : { port: aws, fromBatch: false };
 }
 
 export async function observeFleet(aws: AwsPort, desired: DesiredFleet, ctx: ObserveContext): Promise<ObservedFleet> {
   const fleet = desired.name;
-  const clients = await portFor(aws, fleet, ctx);
+  const { port: clients, fromBatch } = await portFor(aws, fleet, ctx);
   const r = new Reader(ctx, fleet);
   const compute = async () => {
     const g = await observeGroups(clients, fleet, r);
@@ -70,6 +70,7 @@ export async function observeFleet(aws: AwsPort, desired: DesiredFleet, ctx: Obs
     ...(subnetZones ? { subnetZones } : {}),
     ...(ctx.lifecycleHooks ? { lifecycleHooksManaged: true } : {}),
     ...(images ? { images } : {}),
+    ...(fromBatch ? { fromBatch } : {}),
   };
   ctx.logger.debug({ event: EVENTS.observeDone, fleet, readCalls: r.count, groups: g.groups.length, conflicts: conflicts.length });
   return observed;

@@ -118,18 +118,25 @@ function deleteAlarms(sim: SimCore, input: any) {
   return {};
 }
 
-function alarmByArn(sim: SimCore, arn: string): AlarmRec {
-  const a = Object.values(sim.state.alarms).find((x) => x.arn === arn);
+function alarmByArn(sim: SimCore, arn: string): AlarmRec | undefined {
+  // Indexed (a listing of many fleets' alarm tags must not scan every alarm per call); a deleted alarm may linger in the index.
+  const byArn = sim.indexes.get(sim.state, 'alarms.arn', (s) => new Map(Object.values(s.alarms).map((x) => [x.arn, x])));
+  const a = byArn.get(arn);
+  return a && sim.state.alarms[a.name] === a ? a : Object.values(sim.state.alarms).find((x) => x.arn === arn);
+}
+
+function alarmOfArn(sim: SimCore, arn: string): AlarmRec {
+  const a = alarmByArn(sim, arn);
   if (!a) throw sim.error('CloudWatch', 'ResourceNotFoundException', `The specified resource ${arn} does not exist.`, { ResourceType: 'Alarm', ResourceId: arn });
   return a;
 }
 
 function listTags(sim: SimCore, input: any) {
-  return { Tags: tagList(alarmByArn(sim, input.ResourceARN).tags) };
+  return { Tags: tagList(alarmOfArn(sim, input.ResourceARN).tags) };
 }
 
 function tagResource(sim: SimCore, input: any) {
-  const a = alarmByArn(sim, input.ResourceARN);
+  const a = alarmOfArn(sim, input.ResourceARN);
   a.tags = { ...a.tags, ...tagRecord(input.Tags) };
   return {};
 }

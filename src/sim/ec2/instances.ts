@@ -1,7 +1,7 @@
 /** EC2 instances: RunInstances, DescribeInstances, TerminateInstances, CreateTags, GetConsoleOutput. */
 import { SimCore, tagList } from '../core';
 import { HandlerMap } from '../handler';
-import { buildTagIndex, tagCandidates } from '../indexes';
+import { buildTagIndex, pickInOrder, tagCandidates } from '../indexes';
 import { paginate } from '../paginate';
 import { InstanceRec, InstanceState } from '../state';
 import { matchesFilters, tagFilterValues, tagsFromSpecs } from './filters';
@@ -130,11 +130,17 @@ function instanceFilterValues(i: InstanceRec, name: string): Array<string | unde
 const INSTANCE_FILTERS = new Set(['instance-state-name', 'instance-state-code', 'instance-id', 'image-id', 'instance-type', 'subnet-id', 'availability-zone', 'reservation-id', 'private-ip-address', 'instance.group-id', 'key-name', 'tag-key', 'tag-value']);
 
 /**
- * The instances a `tag:` filter can match, through the tag index and in state order; undefined
+ * The instances a `tag:` (tag index) or `instance-id` filter can match, in state order; undefined
  * (scan everything) without one, with wildcards, or with a filter name the scan would reject.
  */
 function taggedInstances(sim: SimCore, filters: Array<{ Name?: string; Values?: string[] }> | undefined): InstanceRec[] | undefined {
   if (!filters?.every((f) => f.Name?.startsWith('tag:') || INSTANCE_FILTERS.has(f.Name ?? ''))) return undefined;
+  const byId = filters.find((f) => f.Name === 'instance-id');
+  if (byId && !byId.Values?.some((v) => /[*?]/.test(v))) {
+    // By id (a batch of launch times): pick, in the state's order, instead of scanning every instance.
+    const rank = sim.indexes.get(sim.state, 'instances.rank', (s) => new Map(Object.keys(s.instances).map((k, n) => [k, n])));
+    return pickInOrder(sim.state.instances, byId.Values ?? [], () => rank);
+  }
   const tag = filters.find((f) => f.Name?.startsWith('tag:'));
   if (!tag) return undefined;
   const index = sim.indexes.get(sim.state, 'instances.tags', (s) => buildTagIndex(Object.values(s.instances), (i) => Object.entries(i.tags)));

@@ -53,12 +53,26 @@ export function nextDue(sim: SimCore): number | undefined {
   return best;
 }
 
+/** The quiet record (skipQuietSteps) still holds: nothing created, changed or waiting anew since it was taken. */
+function quietHolds(sim: SimCore): SimCore['quiet'] {
+  const q = sim.quiet;
+  return q && q.generation === sim.indexes.generation() && q.waiters === sim.waiters && q.count === sim.waiters.length ? q : undefined;
+}
+
 /** Move the lifecycle forward to `target`, stopping at every due event on the way. */
 export function runUntil(sim: SimCore, target: number, onStep?: (nowMs: number) => void): void {
   while (sim.cursor < target) {
-    const due = nextDue(sim) ?? Infinity;
+    const q = sim.timings.skipQuietSteps ? quietHolds(sim) : undefined;
+    // Nothing is due before target and nothing changed since the last settle: settling would find nothing.
+    if (q && target < q.due && target - q.at < sim.timings.maxStepMs) {
+      sim.cursor = target;
+      onStep?.(sim.cursor);
+      return;
+    }
+    const due = (q && q.at === sim.cursor ? q.due : nextDue(sim)) ?? Infinity;
     sim.cursor = Math.min(target, sim.cursor + sim.timings.maxStepMs, due);
     settle(sim);
+    if (sim.timings.skipQuietSteps) sim.quiet = { at: sim.cursor, due: nextDue(sim) ?? Infinity, generation: sim.indexes.generation(), waiters: sim.waiters, count: sim.waiters.length };
     onStep?.(sim.cursor);
   }
 }
