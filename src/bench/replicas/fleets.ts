@@ -42,7 +42,7 @@ spec:
       - {protocol: HTTP, port: 80, instanceProtocol: HTTP, instancePort: 80}
     healthCheck: {target: 'HTTP:80/health', interval: 5s, timeout: 2s, healthyThreshold: 2, unhealthyThreshold: 2}
     connectionDraining: 10s
-    healthCheckGracePeriod: 30s
+    healthCheckGracePeriod: 60s
   deploy:
     strategy: blueGreen
     healthyTimeout: 10m

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   seed?: number;
   /** Keep the work directory (logs, state directories) after stop. */
   keep?: boolean;
+  /** False: each replica on its own state directory (a one-replica smoke run of the harness). */
+  shared?: boolean;
 }
 
 export interface StateWrite {
@@ -110,7 +112,7 @@ export class ReplicaHarness {
       label,
       manifestDir: this.manifestDir,
       stateDir: path.join(this.dir, label),
-      table: this.table,
+      ...(this.opts.shared === false ? {} : { table: this.table }),
       simProxy,
       dynamoProxy,
       nowMs: () => this.nowMs(),
@@ -184,11 +186,17 @@ export class ReplicaHarness {
   }
 }
 
-/** A daemon's clock-follow wait (drive false) parks on the account's clock: it is idle, not in flight. */
+/**
+ * Requests that wait on the account's clock are idle, not in flight: a daemon's clock-follow
+ * wait (drive false), and an SQS long poll (the account answers it when messages arrive or
+ * when its wait time has passed in virtual time).
+ */
 function isParkedWait(url: string, body: string): boolean {
-  if (!url.endsWith('/clock/wait')) return false;
   try {
-    return (JSON.parse(body) as { drive?: unknown }).drive !== true;
+    if (url.endsWith('/clock/wait')) return (JSON.parse(body) as { drive?: unknown }).drive !== true;
+    if (!url.endsWith('/call') || !body.includes('ReceiveMessage')) return false;
+    const call = JSON.parse(body) as { operation?: string };
+    return call.operation?.replace(/Command$/, '') === 'ReceiveMessage';
   } catch {
     return false;
   }

@@ -24,7 +24,8 @@ export interface ReplicaSpawn {
   label: string;
   manifestDir: string;
   stateDir: string;
-  table: string;
+  /** The shared state table; undefined: the replica's own state directory (a one-replica smoke run). */
+  table?: string;
   simProxy: RecordingProxy;
   dynamoProxy: RecordingProxy;
   nowMs(): number;
@@ -58,7 +59,7 @@ export class ReplicaProcess {
     delete env.DROVER_STATE;
     fs.mkdirSync(spec.stateDir, { recursive: true });
     const args = [
-      path.join(spec.root, 'bin/drover.js'), 'daemon', '-f', spec.manifestDir, '--state', `dynamodb://${spec.table}`, '--state-dir', spec.stateDir,
+      path.join(spec.root, 'bin/drover.js'), 'daemon', '-f', spec.manifestDir, ...(spec.table ? ['--state', `dynamodb://${spec.table}`] : []), '--state-dir', spec.stateDir,
       '--listen', '127.0.0.1:0', '--log-format', 'json', '--log-level', 'info', ...(spec.args ?? []),
     ];
     this.log = fs.createWriteStream(spec.logFile, { flags: 'a' });

@@ -5,8 +5,8 @@
  *   capacity once it first reached it (sampled on every lifecycle tick and after every call);
  * - green groups: at most one group created per deployment of a fleet (the first group of a
  *   fleet is its initial one), and never more than two live groups with capacity at once;
- * - lifecycle actions: every CompleteLifecycleAction the account received, keyed by (group,
- *   hook, instance); one sent for an action that had already been completed is a duplicate,
+ * - lifecycle actions: every CompleteLifecycleAction the account receives, keyed by (group,
+ *   hook, instance), whether it names the action by token or by instance; one sent for an action that had already been completed is a duplicate,
  *   whether or not the account accepted it (it refuses: no active action).
  */
 import { parseGroupGeneration } from '../../model/names';
@@ -37,6 +37,7 @@ export class SimMonitor {
   readonly crowded: Array<{ fleet: string; atMs: number; groups: string[] }> = [];
   private readonly armed = new Set<string>();
   private groupsAtMs = -Infinity;
+  private watching = false;
   private readonly groupsSeen = new Map<string, Set<string>>();
   private readonly initialGroups = new Map<string, Set<string>>();
   private detach: () => void = () => undefined;
@@ -47,6 +48,8 @@ export class SimMonitor {
   ) {}
 
   start(): void {
+    this.watching = true;
+    this.watchCompletions();
     for (const f of this.fleets) this.initialGroups.set(f.name, new Set(this.liveGroups(f.name).map((g) => g.name)));
     this.detach = this.sim.onTick(() => this.sample());
     let attached = true;
@@ -61,6 +64,7 @@ export class SimMonitor {
   }
 
   stop(): void {
+    this.watching = false;
     this.detach();
     this.sample();
   }
@@ -78,7 +82,8 @@ export class SimMonitor {
 
   sample(): void {
     const now = this.sim.nowMs();
-    this.scanCalls();
+    // Nothing here reads the account's call record: let it go (memory over a long run).
+    this.sim.calls.splice(0, this.sim.calls.length);
     // Groups change over minutes: look at them once per virtual second (capacity on every sample).
     const groups = now >= this.groupsAtMs + 1_000 ? this.sim.groups() : undefined;
     if (groups) this.groupsAtMs = now;
@@ -108,18 +113,32 @@ export class SimMonitor {
     return this.sim.groups().filter((g) => !g.deleting && parseGroupGeneration(fleet, g.name) !== undefined);
   }
 
-  /** Read the account's call record since the last scan, then let it go (memory). */
-  private scanCalls(): void {
-    const calls = this.sim.calls;
-    for (const c of calls) {
-      if (c.operation !== 'CompleteLifecycleAction') continue;
-      const input = c.input as { AutoScalingGroupName?: string; LifecycleHookName?: string; InstanceId?: string; LifecycleActionToken?: string };
-      const key = `${input.AutoScalingGroupName}/${input.LifecycleHookName}/${input.InstanceId ?? this.instanceOfToken(input.LifecycleActionToken) ?? input.LifecycleActionToken}`;
-      const done = this.completed.get(key) ?? 0;
-      if (done > 0) this.duplicates.push({ key, atMs: c.atMs, ...(c.error ? { error: c.error } : {}) });
-      if (!c.error) this.completed.set(key, done + 1);
-    }
-    calls.splice(0, calls.length);
+  /**
+   * See each CompleteLifecycleAction as it arrives: the token is resolved to its instance
+   * before the call (the account forgets it once the action is over).
+   */
+  private watchCompletions(): void {
+    const dispatch = this.sim.dispatch.bind(this.sim);
+    this.sim.dispatch = async (service: string, operation: string, input: unknown) => {
+      if (!this.watching || operation.replace(/Command$/, '') !== 'CompleteLifecycleAction') return dispatch(service, operation, input);
+      const i = input as { AutoScalingGroupName?: string; LifecycleHookName?: string; InstanceId?: string; LifecycleActionToken?: string };
+      const key = `${i.AutoScalingGroupName}/${i.LifecycleHookName}/${i.InstanceId ?? this.instanceOfToken(i.LifecycleActionToken) ?? i.LifecycleActionToken}`;
+      const atMs = this.sim.nowMs();
+      try {
+        const out = await dispatch(service, operation, input);
+        this.completion(key, atMs);
+        return out;
+      } catch (err) {
+        this.completion(key, atMs, (err as Error).name ?? String(err));
+        throw err;
+      }
+    };
+  }
+
+  private completion(key: string, atMs: number, error?: string): void {
+    const done = this.completed.get(key) ?? 0;
+    if (done > 0) this.duplicates.push({ key, atMs, ...(error ? { error } : {}) });
+    if (!error) this.completed.set(key, done + 1);
   }
 
   /** The instance a lifecycle action token belongs to (tokens are kept on the group's instance record). */
