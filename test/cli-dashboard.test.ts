@@ -36,10 +36,10 @@ describe('drover dashboard (a process, no daemon)', () => {
   jest.setTimeout(120_000);
   let stateDir: string;
   beforeAll(() => ensureBuilt());
-  beforeEach(() => {
+  beforeEach(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dash-cli-'));
     const store = new FileStatusStore(stateDir);
-    for (const f of fixtureList().items) store.save(f);
+    for (const f of fixtureList().items) await store.save(f);
   });
   afterEach(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
@@ -100,7 +100,7 @@ describe('drover dashboard (a process, no daemon)', () => {
   it('teaches with --help, and refuses a missing state directory or a bad --listen in one line', async () => {
     const help = await droverProcess(['dashboard', '--help']);
     expect(help.code).toBe(0);
-    for (const part of ['--state <dir>', '--listen <addr>', '--poll <duration>', 'never takes the state directory', 'Examples:', '/api/v1/events']) {
+    for (const part of ['--state <dir-or-url>', '--listen <addr>', '--poll <duration>', 'never takes the state directory', 'Examples:', '/api/v1/events']) {
       expect(help.stdout).toContain(part);
     }
     const missing = await droverProcess(['dashboard', '--state', path.join(stateDir, 'nope'), '--listen', '127.0.0.1:0']);

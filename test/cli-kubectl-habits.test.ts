@@ -20,10 +20,10 @@ describe('kubectl habits over recorded status', () => {
   const state = () => ['--state-dir', dir];
   const names = (stdout: string) => stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-habits-'));
     const store = new FileStatusStore(dir);
-    for (const f of [readyFleet, progressingFleet, degradedFleet]) store.save(f);
+    for (const f of [readyFleet, progressingFleet, degradedFleet]) await store.save(f);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

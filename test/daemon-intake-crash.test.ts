@@ -24,7 +24,7 @@ it('a crash between the register write and the delete redelivers the message, an
     expect(await env.drive(60_000, () => env.logger.events('intake.delete_failed').length > 0)).toBe(true);
     expect(first.get().bakes.map((b) => b.sha)).toEqual([SHA]);
     expect(env.sim.peekQueue(QUEUE)).toHaveLength(1);
-    const written = JSON.stringify(new RecordRegisterPersistence(env.stateDir).read());
+    const written = JSON.stringify(await new RecordRegisterPersistence(env.stateDir).read());
     expect(JSON.parse(written).fleets.shop.inFlight).toMatchObject({ commit: SHA, messageId });
     await env.stop();
 
@@ -47,7 +47,7 @@ it('a crash between the register write and the delete redelivers the message, an
     await daemon.start();
     expect(await env.drive(120_000, () => env.sim.peekQueue(QUEUE).length === 0)).toBe(true);
     expect(logger.events('bake.requested')).toEqual([expect.objectContaining({ outcome: 'duplicate', messageId })]);
-    expect(JSON.stringify(new RecordRegisterPersistence(env.stateDir).read())).toBe(written);
+    expect(JSON.stringify(await new RecordRegisterPersistence(env.stateDir).read())).toBe(written);
     await env.during(daemon.stop());
   } finally {
     env.cleanup();

@@ -4,6 +4,7 @@ import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook }
 import { LAUNCHING_HOOK } from '../src/planner/plan-hooks';
 import { seededRandom } from '../src/util/backoff';
 import { createDaemonEnv, QUEUE, recordingFactory, type DaemonEnv } from './daemon-env';
+import { localStatusNow } from '../src/status/status-store';
 
 const MERGE = { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 'gitlab' };
 const PUSH = { 'X-Gitlab-Event': 'Push Hook', 'drover-source': 'gitlab' };
@@ -31,7 +32,7 @@ describe('drover daemon: events from the queue', () => {
     const { messageId } = await env.send(merge(1), MERGE);
     expect(await env.drive(60_000, () => rec.get().bakes.length > 0 && queueEmpty())).toBe(true);
     expect(rec.get().bakes).toEqual([{ fleet: 'shop', sha: sha(1), at: '2026-01-01T10:01:00.000Z', messageId }]);
-    const register = new RecordRegisterPersistence(env.stateDir).read();
+    const register = await new RecordRegisterPersistence(env.stateDir).read();
     expect(register.fleets.shop.inFlight).toMatchObject({ commit: sha(1), messageId });
     expect(env.logger.events('bake.requested')[0]).toMatchObject({ fleet: 'shop', outcome: 'queued', component: 'intake' });
   });
@@ -130,11 +131,11 @@ describe('drover daemon: events from the queue', () => {
     const m = env.daemon.loop.queue.metrics();
     return m.depth === 0 && m.processing === 0;
   };
-  const statusEvents = () => env.daemon.statusStore.load('shop')?.events ?? [];
+  const statusEvents = () => localStatusNow(env.stateDir, 'shop')?.events ?? [];
 
   it('a squash merge bakes the squash commit; a merge naming no commit waits for the push, never baking the source head', async () => {
     const rec = await start();
-    expect(await env.drive(60_000, () => !!env.daemon.statusStore.load('shop'))).toBe(true);
+    expect(await env.drive(60_000, () => !!localStatusNow(env.stateDir, 'shop'))).toBe(true);
     const squash = mergeRequestHook({ mergeCommit: null, squashCommit: sha(31), lastCommit: sha(30), iid: 31 });
     await env.send(JSON.stringify(squash), MERGE);
     expect(await env.drive(60_000, () => rec.get().bakes.length === 1 && queueEmpty())).toBe(true);

@@ -4,6 +4,7 @@ import { resolveEventQueue } from '../src/main/daemon';
 import { desiredFleet } from './support/planner/fixtures';
 import { createDaemonEnv, fleetYaml, recordingFactory, type DaemonEnv } from './daemon-env';
 import { drover } from './support/cli';
+import { localStatusNow } from '../src/status/status-store';
 
 describe('drover daemon: manifests', () => {
   let env: DaemonEnv;
@@ -50,7 +51,7 @@ describe('drover daemon: manifests', () => {
     // Alphabetically first: the old loader kept this one and scaled the fleet to 0/0.
     const collide = path.join(env.dir, 'aa-collide.yaml');
     fs.writeFileSync(collide, fleetYaml({ min: 0 }));
-    const conflicted = () => env.daemon.statusStore.load('shop')?.conditions.some((c) => c.reason === 'ManifestConflict') ?? false;
+    const conflicted = () => localStatusNow(env.stateDir, 'shop')?.conditions.some((c) => c.reason === 'ManifestConflict') ?? false;
     expect(await env.drive(60_000, conflicted)).toBe(true);
     await env.drive(5 * 60_000);
     expect(env.daemon.loop.fleet('shop')!.capacity).toMatchObject({ min: 2, desired: 2 });
@@ -66,7 +67,7 @@ describe('drover daemon: manifests', () => {
     // The bad file goes: the condition clears, the fleet carries on.
     fs.rmSync(collide);
     expect(await env.drive(60_000, () => !conflicted())).toBe(true);
-    const valid = env.daemon.statusStore.load('shop')!.conditions.find((c) => c.type === 'ManifestValid')!;
+    const valid = localStatusNow(env.stateDir, 'shop')!.conditions.find((c) => c.type === 'ManifestValid')!;
     expect(valid).toMatchObject({ status: 'True', reason: 'Valid' });
     expect(env.sim.inServiceCount('shop-elb')).toBe(2);
   });
@@ -76,10 +77,10 @@ describe('drover daemon: manifests', () => {
     await env.daemon.start();
     expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1)).toBe(true);
     fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml().replace('type: t3.small', 'type: t3.small\n    cores: 4'));
-    const invalid = () => env.daemon.statusStore.load('shop')?.conditions.find((c) => c.reason === 'ManifestInvalid');
+    const invalid = () => localStatusNow(env.stateDir, 'shop')?.conditions.find((c) => c.reason === 'ManifestInvalid');
     expect(await env.drive(60_000, () => !!invalid())).toBe(true);
     expect(invalid()!.message).toMatch(new RegExp(`shop\\.yaml:\\d+:\\d+: .*cores`));
-    expect(env.daemon.statusStore.load('shop')!.phase).toBe('Failed');
+    expect(localStatusNow(env.stateDir, 'shop')!.phase).toBe('Failed');
   });
 
   it('a manifest file that disappears leaves the fleet running and Orphaned in status until it is declared again', async () => {
@@ -89,7 +90,7 @@ describe('drover daemon: manifests', () => {
     const file = path.join(env.dir, 'shop.yaml');
     const text = fs.readFileSync(file, 'utf8');
     fs.rmSync(file);
-    const orphaned = () => env.daemon.statusStore.load('shop')?.conditions.find((c) => c.type === 'Orphaned');
+    const orphaned = () => localStatusNow(env.stateDir, 'shop')?.conditions.find((c) => c.type === 'Orphaned');
     expect(await env.drive(60_000, () => !!orphaned())).toBe(true);
     expect(orphaned()!.message).toContain("drover delete fleet shop");
     await env.drive(5 * 60_000);
@@ -108,7 +109,7 @@ describe('drover daemon: manifests', () => {
     expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1)).toBe(true);
     expect(Object.keys(env.sim.snapshot().hooks).length).toBeGreaterThan(0);
     fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml({ extra: '  deletion: true\n' }));
-    const deleted = () => env.daemon.statusStore.load('shop')?.conditions.some((c) => c.type === 'Ready' && c.reason === 'Deleted') ?? false;
+    const deleted = () => localStatusNow(env.stateDir, 'shop')?.conditions.some((c) => c.type === 'Ready' && c.reason === 'Deleted') ?? false;
     expect(await env.drive(30 * 60_000, deleted)).toBe(true);
     const world = env.sim.snapshot();
     expect(env.sim.groups()).toEqual([]);
@@ -124,7 +125,7 @@ describe('drover daemon: manifests', () => {
     expect(await env.drive(15 * 60_000, () => env.sim.inServiceCount('shop-elb') === 2)).toBe(true);
     const file = path.join(env.dir, 'shop.yaml');
     fs.writeFileSync(file, fleetYaml({ min: 0 }));
-    const degraded = () => env.daemon.statusStore.load('shop')?.conditions.find((c) => c.type === 'Degraded');
+    const degraded = () => localStatusNow(env.stateDir, 'shop')?.conditions.find((c) => c.type === 'Degraded');
     expect(await env.drive(60_000, () => degraded()?.reason === 'ScaleToZeroRefused')).toBe(true);
     expect(degraded()!.message).toContain('spec.capacity.allowZero: true');
     await env.drive(5 * 60_000);

@@ -13,7 +13,7 @@ import { createDaemon, type Daemon } from '../src/main/daemon';
 import type { FleetReconciler } from '../src/controllers/fleet/reconciler';
 import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createSimPlugin, SimAccount } from '../src/sim';
-import { FileStatusStore } from '../src/status/status-store';
+import { localStatusNow } from '../src/status/status-store';
 import { VirtualClock } from '../src/util/clock';
 import { flush, passVirtualTime } from '../src/util/virtual-drive';
 import { fleetYaml, QUEUE, tempDir } from './daemon-env';
@@ -32,7 +32,6 @@ describe('daemon restarts mid-deployment', () => {
   const dir = tempDir('restart-manifests');
   const stateDir = tempDir('restart-state');
   fs.writeFileSync(path.join(dir, 'shop.yaml'), fleetYaml({ min: 2, max: 4, extra: '  deploy: {soak: 1m, keepPrevious: 2m}\n' }));
-  const statuses = new FileStatusStore(stateDir);
   let current: Running | undefined;
   let lowest = Infinity;
   let watching = false;
@@ -76,7 +75,7 @@ describe('daemon restarts mid-deployment', () => {
     for (let i = 0; i < 300 && !done; i++) await passVirtualTime(clock, (d) => sim.advance(d), 1_000, flush);
     await stopping;
   }
-  const phase = () => statuses.load('shop')?.deployment;
+  const phase = () => localStatusNow(stateDir, 'shop')?.deployment;
 
   afterAll(async () => {
     if (current) await terminate();
@@ -86,7 +85,7 @@ describe('daemon restarts mid-deployment', () => {
 
   it('continues a bake and then a swap to completion across two restarts', async () => {
     current = await start();
-    await until(() => statuses.load('shop')?.phase === 'Ready', 30 * 60_000);
+    await until(() => localStatusNow(stateDir, 'shop')?.phase === 'Ready', 30 * 60_000);
     const before = sim.inServiceCount(LB);
     expect(before).toBe(2);
 
@@ -108,7 +107,7 @@ describe('daemon restarts mid-deployment', () => {
     await terminate();
 
     current = await start();
-    await until(() => statuses.load('shop')?.history.some((d) => d.kind === 'swap' && d.result === 'Succeeded') === true, 3 * 3600_000);
+    await until(() => localStatusNow(stateDir, 'shop')?.history.some((d) => d.kind === 'swap' && d.result === 'Succeeded') === true, 3 * 3600_000);
     watching = false;
 
     const baked = Object.values(sim.snapshot().images).filter((i) => i.tags['drover:commit'] === COMMIT);
@@ -119,6 +118,6 @@ describe('daemon restarts mid-deployment', () => {
     expect(builders).toHaveLength(1);
     expect(['shutting-down', 'terminated']).toContain(builders[0].state);
     expect(lowest).toBeGreaterThanOrEqual(before);
-    expect(statuses.load('shop')?.commit).toBe(COMMIT);
+    expect(localStatusNow(stateDir, 'shop')?.commit).toBe(COMMIT);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { runInvocation } from '../src/main/state-lock';
-import { FileStatusStore } from '../src/status/status-store';
+import { localStatusNow } from '../src/status/status-store';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 import { drover } from './support/cli';
 
@@ -40,7 +40,7 @@ describe('rollout controls through the CLI, against a daemon', () => {
     env.cleanup();
   });
 
-  const status = () => new FileStatusStore(env.stateDir).load('shop');
+  const status = () => localStatusNow(env.stateDir, 'shop');
   const deployment = () => status()?.deployment;
   const cli = (...args: string[]) => drover('rollout', ...args, 'shop', '--state-dir', env.stateDir);
   const deploy = (ami: string) => fs.writeFileSync(path.join(env.dir, 'shop.yaml'), amiYaml(ami));

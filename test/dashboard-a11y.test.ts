@@ -41,7 +41,7 @@ maybe('dashboard in chromium: escaping, the canary slot, keyboard and accessibil
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dash-a11y-'));
     const store = new FileStatusStore(dir);
-    for (const s of statuses()) store.save(s);
+    for (const s of statuses()) await store.save(s);
     server = await startDashboardServer({ host: '127.0.0.1', port: 0, statusStore: store, now: () => FIXTURE_NOW, page: { pollMs: 60_000, source: 'fixtures' } });
     browser = await launchBrowser();
     page = await browser.newPage();
@@ -123,7 +123,7 @@ maybe('dashboard in chromium: escaping, the canary slot, keyboard and accessibil
   it('says the data is stale when no fleet status was written for ten minutes', async () => {
     expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('fresh');
     const store = new FileStatusStore(dir);
-    for (const s of statuses()) store.save({ ...s, updatedAt: new Date(FIXTURE_NOW.getTime() - 3 * 3600_000).toISOString() });
+    for (const s of statuses()) await store.save({ ...s, updatedAt: new Date(FIXTURE_NOW.getTime() - 3 * 3600_000).toISOString() });
     await waitForRefresh(page, () => page.click('#refresh'));
     expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('stale');
     expect(await text(page, '#status')).toBe('Stale: the newest fleet status was written 3h ago (is a daemon running?); showing data as of 2026-01-03 12:00:00 UTC.');

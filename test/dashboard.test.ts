@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { fleetReconciler } from '../src/main/fleet-reconciler';
-import { FileStatusStore } from '../src/status/status-store';
+import { localStatusNow } from '../src/status/status-store';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 import { CHROMIUM, launchBrowser, watchPage, waitForRefresh, text, tabOrder, type PageProblems } from './support/browser';
 
@@ -37,7 +37,7 @@ maybe('dashboard in chromium, against a daemon on the simulated account', () => 
     env?.cleanup();
   });
 
-  const deployment = () => new FileStatusStore(env.stateDir).load('shop')?.deployment;
+  const deployment = () => localStatusNow(env.stateDir, 'shop')?.deployment;
   const fact = (name: string) => text(page, `#deploy-facts [data-fact="${name}"]`);
 
   it('shows the fleet, follows a blue/green swap step by step with its timeline growing, and goes stale when the daemon stops', async () => {
@@ -46,7 +46,7 @@ maybe('dashboard in chromium, against a daemon on the simulated account', () => 
       options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 },
     });
     await env.daemon.start();
-    expect(await env.drive(30 * 60_000, () => new FileStatusStore(env.stateDir).load('shop')?.phase === 'Ready')).toBe(true);
+    expect(await env.drive(30 * 60_000, () => localStatusNow(env.stateDir, 'shop')?.phase === 'Ready')).toBe(true);
 
     page = await browser.newPage();
     problems = watchPage(page);

@@ -50,7 +50,7 @@ describe('FleetReconciler modes', () => {
   it('with deployments the same request is remembered and the next pass starts its bake', async () => {
     const { reconciler } = reconcilerWith();
     await reconciler.requestBake(FLEET, COMMIT);
-    expect(reconciler.memory.load(FLEET.name).pendingBake?.commit).toBe(COMMIT.sha);
+    expect((await reconciler.memory.load(FLEET.name)).pendingBake?.commit).toBe(COMMIT.sha);
     const pass = await reconciler.reconcile(FLEET);
     expect(pass.deployment).toMatchObject({ kind: 'bake' });
     await reconciler.close();

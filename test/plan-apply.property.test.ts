@@ -119,7 +119,7 @@ describe('plan and apply agree on random worlds', () => {
     if (w.midSwap !== 'no') await startSwap(controller(), { ...fleet, image: { ...fleet.image, ami: AMI.r2 } }, env.sim);
     if (w.midSwap === 'lost') await snapshots.delete(fleet.name);
     const first = controller();
-    first.memory.save(memoryOf(w, fleet));
+    await first.memory.save(memoryOf(w, fleet));
     return { fleet, controller, first };
   }
 

@@ -19,6 +19,7 @@ import { seededRandom } from '../util/backoff';
 import { VirtualClock } from '../util/clock';
 import { flush, passVirtualTime } from '../util/virtual-drive';
 import { timeSim, type SimCpu } from './sim-cpu';
+import { localStatusNow } from '../status/status-store';
 
 export interface PassRecord {
   fleet: string;
@@ -102,7 +103,7 @@ export async function createBenchWorld(opts: BenchWorldOptions): Promise<BenchWo
     reconciler: () => reconciler!,
     drive,
     simCpuMs: () => simCpu.ms,
-    phase: (fleet) => daemon.statusStore.load(fleet)?.phase,
+    phase: (fleet) => localStatusNow(stateDir, fleet)?.phase,
     idle: () => {
       const q = daemon.loop.queue.metrics();
       return q.depth === 0 && q.processing === 0 && daemon.lifecycle.active() === 0;

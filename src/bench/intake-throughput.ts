@@ -64,7 +64,7 @@ export async function benchIntakeThroughput(fleets: DesiredFleet[], count: numbe
     const messages = intakeMix(fleets.map((f) => f.name), count);
     const send = await sendAll(env, info.url, messages);
     progress(`sent ${count} messages in ${send.wallMs} ms real`);
-    const store = new BakeRegisterStore(path.join(stateDir, 'bake-register.json'), nullLogger, { groupCommit: true });
+    const store = await new BakeRegisterStore(path.join(stateDir, 'bake-register.json'), nullLogger, { groupCommit: true }).reload();
     const handler = routingHandler(fleets, store);
     const run = await pollAll(env, info.url, messages, handler.handle, () => store.commit(), simCpu, progress);
     const calls = env.clients.calls.snapshot().byOperation;
@@ -114,7 +114,7 @@ function routingHandler(fleets: DesiredFleet[], store: BakeRegisterStore) {
       const { outcome } = store.request(fleet, { commit: d.commit ?? '', at: event.at, messageId: msg.messageId });
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       // As the daemon does: the first commit goes in flight (and stays there: nothing bakes here).
-      if (!store.inFlight(fleet)) store.start(fleet);
+      if (!store.inFlight(fleet)) await store.start(fleet);
     }
   };
   return { handle, actions, outcomes };

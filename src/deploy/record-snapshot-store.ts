@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { StateKeyError } from '../state/errors';
-import { soloOwnership } from '../state/leases';
+import { soloFence, type FenceFor } from '../state/store-of';
 import { LocalStateStore } from '../state/local/local-store';
 import { updateRecord, type Fence, type SectionShapes, type StateStore } from '../state/port';
 import { writeJsonFileAtomic } from '../util/atomic-file';
@@ -97,7 +97,10 @@ function unreadable(err: unknown): boolean {
 
 /** The single daemon's and the CLI's store: the local state directory, which owns every shard. */
 export function localSnapshotStore(stateDir: string, nowMs: () => number): RecordSnapshotStore {
-  const store = new LocalStateStore(stateDir);
-  const solo = soloOwnership();
-  return new RecordSnapshotStore(store, { fence: (f) => solo.fenceFor(f), nowMs, fileOf: (f) => store.fleetFile(f) });
+  return recordSnapshotStore(new LocalStateStore(stateDir), soloFence(), nowMs);
+}
+
+/** Snapshots over any StateStore, fenced by `fence` (a local store's corrupt records are moved aside as files). */
+export function recordSnapshotStore(store: StateStore<SectionShapes>, fence: FenceFor, nowMs: () => number): RecordSnapshotStore {
+  return new RecordSnapshotStore(store, { fence, nowMs, ...(store instanceof LocalStateStore ? { fileOf: (f: string) => store.fleetFile(f) } : {}) });
 }

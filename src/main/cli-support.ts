@@ -12,6 +12,8 @@ export class UsageError extends Error {}
 export interface GlobalOptions {
   sim?: boolean;
   stateDir?: string;
+  /** `--state dynamodb://TABLE` or a directory (cli-state.ts); else DROVER_STATE, else the state directory. */
+  state?: string;
   logLevel: string;
   logFormat?: LogFormat;
 }

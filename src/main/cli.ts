@@ -27,6 +27,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'bake', term: 'bake [options] <fleet>', description: "bake an AMI from a commit with the fleet's bake recipe, then roll it out (what a GitLab merge triggers)", load: async () => (await import('./cmd-bake')).registerBakeCommand },
   { name: 'demo', term: 'demo [options]', description: 'play the whole story on the simulated account: converge, merge -> bake -> blue/green, scale out and in, a bad commit rolled back', load: async () => (await import('./cmd-demo')).registerDemoCommand },
   { name: 'delete', term: 'delete', description: 'delete resources drover owns', load: async () => (await import('./cmd-delete')).registerDeleteCommand },
+  { name: 'state', term: 'state', description: 'set up where fleet state lives: a state directory, or a DynamoDB table shared by replicas', load: async () => (await import('./cmd-state')).registerStateCommands },
   { name: 'completion', term: 'completion <shell>', description: 'print a shell completion script (bash, zsh or fish)', load: async () => (await import('./cmd-completion')).registerCompletionCommand, needsAll: true },
 ];
 
@@ -44,6 +45,7 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     .version(VERSION)
     .addOption(new Option('--sim', 'use the simulated AWS account saved in the state directory'))
     .addOption(new Option('--state-dir <dir>', 'state directory (default ./.drover, or $DROVER_STATE_DIR)'))
+    .addOption(new Option('--state <url>', "where fleet state lives: dynamodb://TABLE[?region=R] (shared by replicas; create it with 'drover state init') or a directory (default: the state directory, or $DROVER_STATE)"))
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a TTY, else json)').choices(['json', 'pretty']))
     .showHelpAfterError('(run with --help for usage)')
@@ -77,8 +79,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    if (err instanceof StateDirInUse) {
-      process.stderr.write(`drover: ${err.message}\n`);
+    // A missing state table: one line naming 'drover state init', whichever command met it.
+    if (err instanceof StateDirInUse || (err as { code?: string } | undefined)?.code === 'StateTableMissing') {
+      process.stderr.write(`drover: ${(err as Error).message}\n`);
       process.exitCode = 1;
       return;
     }

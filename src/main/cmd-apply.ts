@@ -8,6 +8,7 @@ import { hasChanges, runFleets, type FleetRunReport, type RunOptions } from './r
 import { lastApplied, rememberApplied } from './state-dir';
 import { renderPlanTable } from './render-plan';
 import { SIGNAL_EXIT_CODES, stoppedLine, watchInterrupts, type StopSignal } from './interrupt';
+import { openCliState, sharedState } from './cli-state';
 
 interface PlanApplyFlags {
   file?: string[];
@@ -127,7 +128,7 @@ export interface RunAndReportOptions {
   /** Remember these as the last applied files. */
   files?: string[];
   /** Before the first pass (e.g. request a bake). */
-  before?: (reconciler: FleetReconciler) => void;
+  before?: (reconciler: FleetReconciler) => void | Promise<void>;
   okResults?: string[];
   failOnBlocked?: boolean;
   /** plan: exit 2 when there are changes (terraform's -detailed-exitcode). */
@@ -179,6 +180,8 @@ function runOptions(ctx: CommandContext, opts: RunAndReportOptions): RunOptions 
     ...(opts.before ? { before: opts.before } : {}),
     ...(opts.okResults ? { okResults: opts.okResults } : {}),
     ...(opts.failOnBlocked !== undefined ? { failOnBlocked: opts.failOnBlocked } : {}),
+    // `--state dynamodb://T`: fleet records go to the shared table (the simulated world stays in the state directory).
+    ...(sharedState(ctx) ? { state: openCliState(ctx).store } : {}),
   };
 }
 

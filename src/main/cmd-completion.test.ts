@@ -53,7 +53,7 @@ describe('drover completion', () => {
     expect(complete(bash, ['--sim', 'get', 'fl'])).toEqual(['fleets', 'fleet']);
     expect(complete(bash, ['describe', 'fleet', 'magento', '--w'])).toEqual(['--watch']);
     expect(complete(bash, ['--log-level', ''])).toEqual(['debug', 'info', 'warn', 'error']);
-    expect(complete(bash, ['get', 'fleets', '--st'])).toEqual(['--state-dir']);
+    expect(complete(bash, ['get', 'fleets', '--st'])).toEqual(['--state-dir', '--state']);
   });
 
   it('is valid bash, and the zsh script carries the same tables', () => {

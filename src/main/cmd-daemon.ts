@@ -19,6 +19,11 @@ import { openSimAccount, simAccountFile } from './runtime';
 import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { startSimDriver, type SimDriver } from './sim-driver';
 import { assertWritableStateDir, resolveStateDir } from './state-dir';
+import { EVENTS } from '../log/events';
+import { StateUrlError } from '../state/errors';
+import { openState } from '../state/open';
+import type { AnyStateStore } from '../state/store-of';
+import { resolveStateLocation, type StateLocation } from '../state/url';
 
 interface DaemonFlags {
   file: string;
@@ -51,10 +56,13 @@ export function registerDaemonCommand(program: Command): void {
 SIGTERM or SIGINT stops intake, lets in-flight reconciles finish (up to 25 s), saves state and exits 0.
 It holds the state directory's lock (<state-dir>/lock) while it runs: a second daemon, apply, bake,
 rollout undo, delete fleet or sim command there exits 1 naming it; get, describe, events and plan still work.
+With --state dynamodb://TABLE (or DROVER_STATE) fleet state lives in that table (create it with
+'drover state init --state dynamodb://TABLE'; AWS_ENDPOINT_URL_DYNAMODB is honoured) and no lock is taken.
 
 Examples:
   $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events
   $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty
+  $ drover daemon -f manifests/ --state dynamodb://drover-state
   $ DROVER_SIM_URL=http://127.0.0.1:41234 drover daemon -f manifests/examples --state-dir /tmp/replica-1   # an account served by 'drover sim serve'`,
     )
     .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
@@ -107,9 +115,30 @@ function wire(global: GlobalOptions, stateDir: string, dir: string, speed: numbe
   return { clients, clock: sim.clock, sleep: (ms) => sim.clock.sleep(ms), sim, driver };
 }
 
+/** `--state` (or DROVER_STATE): a shared table, or a directory that is then the state directory. */
+function openDaemonState(global: GlobalOptions, logger: Logger): { stateDir: string; state?: AnyStateStore; closeState?: () => void } {
+  let location: StateLocation | undefined;
+  try {
+    location = resolveStateLocation(global.state);
+  } catch (err) {
+    if (err instanceof StateUrlError) throw new UsageError(err.message);
+    throw err;
+  }
+  const stateDir = location?.kind === 'dir' ? location.dir : resolveStateDir(global.stateDir);
+  if (location?.kind !== 'dynamodb') return { stateDir };
+  const opened = openState(location, { stateDir, clock: new SystemClock(), logger });
+  return { stateDir, state: opened.store, closeState: () => opened.close() };
+}
+
+/** A missing table is said once, at start, naming 'drover state init' (not as a failing reconcile per fleet). */
+async function checkStateTable(state: AnyStateStore, logger: Logger): Promise<void> {
+  await state.list();
+  logger.info({ event: EVENTS.daemonStarting, component: 'state' }, `fleet state in ${state.where}`);
+}
+
 async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const { logger, global } = daemonLogger(cmd);
-  const stateDir = resolveStateDir(global.stateDir);
+  const { stateDir, state, closeState } = openDaemonState(global, logger);
   const speed = Number(flags.speed);
   if (!(speed > 0)) throw new UsageError(`--speed: "${flags.speed}" is not a positive number`);
   if (flags.speed !== '1' && simServerUrl()) throw new UsageError("--speed: the served simulated account keeps its own clock (set it with 'drover sim serve --speed')");
@@ -118,11 +147,17 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: "${flags.workers}" is not a positive integer`);
   const resyncMs = parseDurationFlag('--resync', flags.resync) * 1000;
   const webhookToken = flags.webhookTokenFile || process.env.DROVER_WEBHOOK_TOKEN ? loadWebhookToken({ file: flags.webhookTokenFile, env: process.env }) : undefined;
-  assertWritableStateDir(stateDir);
+  // The directory lock guards the local state and a local simulated account; a shared table needs none.
+  if (!state || (global.sim && !simServerUrl())) assertWritableStateDir(stateDir);
+  if (state) await checkStateTable(state, logger).catch((err: unknown) => {
+    closeState?.();
+    throw err;
+  });
   const w = wire(global, stateDir, flags.file, speed, logger);
   const daemon = createDaemon({
     dir: flags.file,
     stateDir,
+    ...(state ? { state } : {}),
     clients: w.clients,
     clock: w.clock,
     sleep: w.sleep,
@@ -141,6 +176,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
     w.driver?.stop();
     w.clients.destroy();
     w.close?.();
+    closeState?.();
   };
   try {
     await daemon.start();

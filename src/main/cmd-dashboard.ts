@@ -10,6 +10,7 @@ import { statusNow } from '../server/api-routes';
 import { startDashboardServer } from '../server/dashboard-server';
 import { FileStatusStore } from '../status/status-store';
 import { commandContext, parseDurationFlag, UsageError } from './cli-support';
+import { openCliState, stateLocation } from './cli-state';
 import { resolveStateDir, statePath } from './state-dir';
 
 interface DashboardFlags {
@@ -24,7 +25,7 @@ export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
     .description('serve the read-only web dashboard (fleets, the running deployment, events) from a state directory, no daemon needed')
-    .addOption(new Option('--state <dir>', 'state directory to read (default: --state-dir, $DROVER_STATE_DIR or ./.drover)'))
+    .addOption(new Option('--state <dir-or-url>', 'state to read: a directory, or dynamodb://TABLE (default: $DROVER_STATE, --state-dir, $DROVER_STATE_DIR or ./.drover)'))
     .option('--listen <addr>', 'host:port to serve on; keep it on loopback unless a proxy adds authentication', DASHBOARD_LISTEN)
     .option('--poll <duration>', 'how often the page refreshes (the page can change it; ?poll=SECONDS in the URL too)', '5s')
     .addHelpText(
@@ -46,6 +47,7 @@ Examples:
   $ drover dashboard --state .drover
   $ drover dashboard --sim --state .drover          # beside 'drover daemon --sim'
   $ drover dashboard --state /var/lib/drover --listen 127.0.0.1:9000 --poll 2s
+  $ drover dashboard --state dynamodb://drover-state   # the replicas' shared table
   $ ssh -L 8080:127.0.0.1:8080 deploy-host drover dashboard --state /var/lib/drover`,
     )
     .action((flags: DashboardFlags, cmd: Command) => runDashboard(flags, cmd));
@@ -82,28 +84,31 @@ export function savedSimNow(file: string): Date | undefined {
 
 async function runDashboard(flags: DashboardFlags, cmd: Command): Promise<void> {
   const ctx = commandContext(cmd);
-  const stateDir = flags.state !== undefined ? resolveStateDir(flags.state) : ctx.stateDir;
+  const location = stateLocation(ctx, flags.state);
+  const stateDir = location?.kind === 'dir' ? resolveStateDir(location.dir) : ctx.stateDir;
   const { host, port } = listenFlag(flags.listen);
   const pollSeconds = parseDurationFlag('--poll', flags.poll);
   if (pollSeconds < 1) throw new UsageError(`--poll: "${flags.poll}" is too short (at least 1s)`);
-  if (!fs.statSync(stateDir, { throwIfNoEntry: false })?.isDirectory()) {
+  if (location?.kind !== 'dynamodb' && !fs.statSync(stateDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`state directory ${stateDir} does not exist; pass --state DIR, the directory a daemon or apply writes (its status/ holds the fleets)`);
   }
   const warn = (m: string) => process.stderr.write(`drover: warning: ${m}\n`);
-  const statusStore = new FileStatusStore(stateDir, { warn });
+  const state = openCliState(ctx, flags.state).store;
+  const statusStore = new FileStatusStore(state, { warn });
+  await statusStore.list(); // a missing table or unreadable state is said now, not on the first page load
   // runtime.ts's simAccountFile, without loading the SDK and the simulator to read one number.
   const simFile = statePath(stateDir, 'sim', 'account.json');
   // With --sim, ages run on the simulated account's clock; else on real time (or the newest write, if later).
-  const now = ctx.global.sim ? () => savedSimNow(simFile) ?? statusNow(statusStore.list()) : undefined;
+  const now = ctx.global.sim ? async () => savedSimNow(simFile) ?? statusNow(await statusStore.list()) : undefined;
   const server = await startDashboardServer({
     host,
     port,
     statusStore,
     ...(now ? { now } : {}),
-    page: { pollMs: pollSeconds * 1000, source: `state directory ${stateDir}` },
+    page: { pollMs: pollSeconds * 1000, source: location?.kind === 'dynamodb' ? state.where : `state directory ${stateDir}` },
     onError: (path, err) => warn(`serving ${path}: ${(err as Error)?.message ?? err}`),
   });
-  process.stderr.write(`drover: dashboard on ${server.url}/ (read-only, state directory ${stateDir}); Ctrl-C stops it\n`);
+  process.stderr.write(`drover: dashboard on ${server.url}/ (read-only, ${location?.kind === 'dynamodb' ? state.where : `state directory ${stateDir}`}); Ctrl-C stops it\n`);
   await new Promise<void>((resolve) => {
     installShutdown({
       logger: ctx.logger,

@@ -13,6 +13,7 @@ import { loadFleetsOrExit } from './cmd-apply';
 import { deleteFleet, type DeleteReport } from './delete-fleet';
 import { table } from './render-plan';
 import { openRuntime } from './runtime';
+import { openCliState } from './cli-state';
 
 interface DeleteFlags {
   file?: string[];
@@ -100,7 +101,7 @@ async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promis
         return interactive ? askOnTty(name, steps) : true;
       },
     });
-    if (report.gone && report.applied.length) markDeleted(new FileStatusStore(ctx.stateDir), name, rt.clock.now());
+    if (report.gone && report.applied.length) await markDeleted(new FileStatusStore(openCliState(ctx).store), name, rt.clock.now());
     writeOut(renderReport(report));
     process.exitCode = report.cancelled ? 2 : report.failed ? 1 : 0;
   } finally {

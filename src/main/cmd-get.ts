@@ -17,6 +17,7 @@ import {
   commandContext, fleetNotFound, parseDurationFlag, parseOutputFlag, parseSelectorFlag, UsageError, type CommandContext,
 } from './cli-support';
 import { runWatchLoop, withInterrupt } from './watch-loop';
+import { openCliState, sharedState } from './cli-state';
 
 const OUTPUTS = ['table', 'wide', 'json', 'yaml'];
 
@@ -86,8 +87,10 @@ async function render(view: View, list: FleetStatusList, fleet: string | undefin
 export function statusSource(ctx: CommandContext, flags: { server?: string; live?: boolean }): StatusSource {
   const server = flags.server ?? process.env.DROVER_SERVER;
   if (flags.live && flags.server) throw new UsageError('--live and --server cannot be used together');
+  const state = sharedState(ctx) ? { state: openCliState(ctx).store } : {};
   return createStatusSource({
     stateDir: ctx.stateDir,
+    ...state,
     ...(server && !flags.live ? { server } : {}),
     ...(flags.live ? { live: async () => (await import('./live-status')).observeLiveStatus(ctx) } : {}),
     notice: (line) => process.stderr.write(`${line}\n`),

@@ -82,8 +82,10 @@ async function rolloutUndo(cmd: Command, fleet: string, flags: { wait?: boolean;
     return requestControl(cmd, 'undo', fleet, { toRevision: Number(flags.toRevision) });
   }
   const ctx = commandContext(cmd);
-  const { localSnapshotStore } = await import('../deploy/record-snapshot-store');
-  const record = await localSnapshotStore(ctx.stateDir, Date.now).load(fleet);
+  const { recordSnapshotStore } = await import('../deploy/record-snapshot-store');
+  const { openCliState } = await import('./cli-state');
+  const { soloFence } = await import('../state/store-of');
+  const record = await recordSnapshotStore(openCliState(ctx).store, soloFence(), Date.now).load(fleet);
   if (!record || 'corrupt' in record || record.kind === 'bake') {
     const { status, names } = await readFleet(ctx, fleet);
     if (!status) return notFound(fleet, names);

@@ -33,14 +33,15 @@ import { SqsPoller, type SqsPollerOptions } from '../controllers/intake/sqs-poll
 import { createWebhookRelay } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import type { DesiredFleet } from '../model/fleet';
+import { isLocalStore, soloFence, type AnyStateStore, type FenceFor, type ShardOwnership } from '../state/store-of';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
-import { DroverError } from '../util/errors';
 import { watchInbox } from '../controllers/fleet/controls';
 import { assertWritableStateDir } from './state-dir';
 
 export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
+export { resolveEventQueue } from './event-queue-flag';
+import { resolveEventQueue } from './event-queue-flag';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7390';
 
@@ -83,18 +84,10 @@ export interface DaemonOptions {
   lifecyclePollMs?: number;
   /** Look for rollout controls handed over in `<state-dir>/inbox/` this often on the clock; `false` disables. Default 2 s. */
   inboxPollMs?: number | false;
-}
-
-/** The queue the fleets ask for; all that name one must agree. */
-export function resolveEventQueue(flag: string | undefined, fleets: DesiredFleet[]): string | undefined {
-  if (flag) return flag;
-  const named = fleets.filter((f) => f.events?.queue);
-  const queues = [...new Set(named.map((f) => f.events!.queue))];
-  if (queues.length > 1) {
-    const list = named.map((f) => `${f.name}: ${f.events!.queue}`).join(', ');
-    throw new DroverError(`starting daemon: fleets name different event queues (${list}); pass --queue or make them agree`, { code: 'QueueConflict', source: 'user' });
-  }
-  return queues[0];
+  /** The state store (`openState`: `--state dynamodb://T`); default the local store of `stateDir`, under its directory lock. */
+  state?: AnyStateStore;
+  /** TODO(replicas-daemon): the shard leases (openState(...).ownership) for a shared table: which fleets to act on, the fence of writes. Default every shard. */
+  ownership?: ShardOwnership;
 }
 
 export class Daemon {
@@ -120,17 +113,20 @@ export class Daemon {
   private background: Array<Promise<void>> = [];
   /** Ownership facts and the resync's batched observations, shared by every fleet's reconcile. */
   private readonly ownership = new OwnershipCache();
+  private readonly fenceFor: FenceFor;
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger.child({ component: 'daemon' });
-    this.statusStore = new FileStatusStore(opts.stateDir, { warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
+    const state = opts.state ?? opts.stateDir;
+    this.fenceFor = opts.ownership ? (f) => opts.ownership!.fenceFor(f) : soloFence();
+    this.statusStore = new FileStatusStore(state, { fence: this.fenceFor, warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
-    const persistence = new RecordRegisterPersistence(opts.stateDir, () => opts.clock.nowMs());
+    const persistence = new RecordRegisterPersistence(state, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor });
     this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
     this.intake = new IntakeActions({
       fleets: () => this.loop.fleetList(),
@@ -152,8 +148,9 @@ export class Daemon {
   async start(): Promise<void> {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
-    assertWritableStateDir(o.stateDir);
-    this.bakes.reload(); // the layout may have just moved into the state store
+    // A shared table needs no directory lock (its writes are conditional and fenced).
+    if (!o.state || isLocalStore(o.state)) assertWritableStateDir(o.stateDir);
+    await this.bakes.reload(); // the layout may have just moved into the state store
     if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
     this.loaded = true;
@@ -216,8 +213,8 @@ export class Daemon {
   private applyManifests(s: ManifestSnapshot): void {
     const { added, removed } = this.loop.setFleets(s.fleets);
     const now = this.opts.clock.now();
-    for (const name of removed) markOrphaned(this.statusStore, name, this.opts.dir, now);
-    for (const name of added) clearOrphaned(this.statusStore, name, now);
+    const writes = [...removed.map((n) => markOrphaned(this.statusStore, n, this.opts.dir, now)), ...added.map((n) => clearOrphaned(this.statusStore, n, now))];
+    for (const w of writes) w.catch((err: unknown) => this.log.warn({ event: EVENTS.statusUnreadable, err: String(err) }, `writing fleet status: ${(err as Error).message}`));
   }
 
   private reconcilerContext(lifecycleHooks: boolean): ReconcilerContext {
@@ -228,6 +225,8 @@ export class Daemon {
       sleep: o.sleep,
       logger: o.logger,
       stateDir: o.stateDir,
+      ...(o.state ? { state: o.state } : {}),
+      fenceFor: this.fenceFor,
       statusStore: this.statusStore,
       ownershipCache: this.ownership,
       metrics: this.metrics,

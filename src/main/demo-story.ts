@@ -3,6 +3,7 @@
  * merge in GitLab, a traffic spike), waits in virtual time, then checks what must hold.
  */
 import type { FleetStatus } from '../model/fleet-status';
+import { localStatusNow } from '../status/status-store';
 import { formatDuration } from '../util/clock';
 import type { DemoWorld } from './demo-world';
 
@@ -35,7 +36,7 @@ function check(cond: boolean, message: string): void {
 }
 
 function status(ctx: Ctx): FleetStatus | undefined {
-  return ctx.world.statuses.load(FLEET);
+  return localStatusNow(ctx.world.stateDir, FLEET);
 }
 
 /** Move virtual time in steps until `cond` holds; false when `maxMs` passes first. */

@@ -34,6 +34,7 @@ export interface DemoWorld {
   daemon: Daemon;
   reconciler: () => FleetReconciler;
   statuses: FileStatusStore;
+  stateDir: string;
   token: string;
   manifestDir: string;
   /** Let `ms` of virtual time pass (paced by speed), with all async work keeping up. */
@@ -92,6 +93,7 @@ export async function createDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld
     daemon,
     reconciler: () => reconciler!,
     statuses: new FileStatusStore(opts.stateDir),
+    stateDir: opts.stateDir,
     token,
     manifestDir,
     pass,

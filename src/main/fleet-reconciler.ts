@@ -11,6 +11,8 @@ import type { SnapshotStore } from '../deploy/snapshot-store';
 import type { Logger } from '../log/logger';
 import type { OwnershipCache } from '../providers/observe';
 import type { DaemonMetrics } from '../server/metrics';
+import type { SectionShapes, StateStore } from '../state/port';
+import type { FenceFor } from '../state/store-of';
 import type { StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 
@@ -21,6 +23,10 @@ export interface ReconcilerContext {
   sleep(ms: number): Promise<void>;
   logger: Logger;
   stateDir: string;
+  /** The state store every section goes to (openState); default the local store of `stateDir`. */
+  state?: StateStore<SectionShapes>;
+  /** The fence of a state write about a fleet (the replica's leases); default every shard. */
+  fenceFor?: FenceFor;
   statusStore: StatusStore;
   ownershipCache: OwnershipCache;
   /** `metrics.deploymentTransition(phase, result)` feeds drover_deployments_total. */
@@ -43,6 +49,8 @@ export function fleetReconciler(ctx: ReconcilerContext, opts: { snapshots?: Snap
     clock: ctx.clock,
     sleep: ctx.sleep,
     stateDir: ctx.stateDir,
+    ...(ctx.state ? { state: ctx.state } : {}),
+    ...(ctx.fenceFor ? { fenceFor: ctx.fenceFor } : {}),
     ownershipCache: ctx.ownershipCache,
     ...(opts.snapshots ? { snapshots: opts.snapshots } : {}),
     statuses: ctx.statusStore,

@@ -21,7 +21,7 @@ export interface CommandEntry {
 }
 
 /** Global options that take a value: their value is not the command name. */
-const VALUE_OPTIONS = new Set(['--state-dir', '--log-level', '--log-format']);
+const VALUE_OPTIONS = new Set(['--state-dir', '--state', '--log-level', '--log-format']);
 
 /** The command name in `argv` (after `node drover`): `help get` → `get`; none → undefined. */
 export function invokedCommand(argv: string[]): string | undefined {

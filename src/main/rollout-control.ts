@@ -3,7 +3,9 @@
  * request against the fleet's status (a control with nothing to act on exits 1 and changes
  * nothing), then record it as a fact (controls.ts). With the state directory free, the fact goes
  * into fleet memory under its lock; while a daemon or an apply holds the lock, it goes into
- * `<state-dir>/inbox/`, which the holder's next reconcile of the fleet picks up.
+ * `<state-dir>/inbox/`, which the holder's next reconcile of the fleet picks up. With
+ * `--state dynamodb://T` the fact goes straight into the fleet's record in the table, written
+ * as intake (version-checked, never fenced): the replica that owns the fleet acts on it.
  */
 import * as os from 'node:os';
 import type { Command } from 'commander';
@@ -11,7 +13,9 @@ import { PAUSABLE_PHASES, controlReason, describeControl } from '../controllers/
 import { ControlInbox, controlFact, controlsOf, withControl, type ControlArgs, type ControlFact, type ControlKind } from '../controllers/fleet/controls';
 import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
 import { appendEvent, type FleetStatus } from '../model/fleet-status';
+import type { AnyStateStore, FenceFor } from '../state/store-of';
 import { FileStatusStore } from '../status/status-store';
+import { openCliState, sharedState } from './cli-state';
 import { commandContext, fleetNotFound, UsageError, writeOut } from './cli-support';
 import { assertWritableStateDir } from './state-dir';
 import { otherHolder, StateDirInUse } from './state-lock';
@@ -93,22 +97,28 @@ function requester(): string {
   return `${user}@${os.hostname()}`;
 }
 
+/** Record a fact in fleet memory and a status event; `fence` 'intake' for a shared table. */
+async function recordIn(state: AnyStateStore | string, fact: ControlFact, fence?: FenceFor): Promise<boolean> {
+  let added = false;
+  await new FleetMemoryStore(state, fence ? { fence } : {}).update(fact.fleet, (m) => {
+    const next = withControl(m, fact);
+    added = next.added;
+    return next.memory;
+  });
+  const event = { at: fact.requestedAt, fleet: fact.fleet, type: 'Normal' as const, reason: controlReason(fact.kind, 'Requested'), message: describeControl(fact) };
+  if (added) await new FileStatusStore(state, fence ? { fence } : {}).update(fact.fleet, (status) => (status ? appendEvent(status, event) : undefined));
+  return added;
+}
+
 /** Record a fact where the lock holder will see it: fleet memory when we can take the lock, else the inbox. */
-function record(stateDir: string, fact: ControlFact): { via: string; added: boolean } {
+async function record(stateDir: string, fact: ControlFact, shared?: AnyStateStore): Promise<{ via: string; added: boolean }> {
+  if (shared) return { via: `the replica that owns fleet ${fact.fleet} acts on it at its next reconcile`, added: await recordIn(shared, fact, () => 'intake') };
   const inbox = new ControlInbox(stateDir);
   const holder = otherHolder(stateDir);
   if (!holder) {
     try {
       assertWritableStateDir(stateDir);
-      let added = false;
-      new FleetMemoryStore(stateDir).update(fact.fleet, (m) => {
-        const next = withControl(m, fact);
-        added = next.added;
-        return next.memory;
-      });
-      const statuses = new FileStatusStore(stateDir);
-      const status = statuses.load(fact.fleet);
-      if (added && status) statuses.save(appendEvent(status, { at: fact.requestedAt, fleet: fact.fleet, type: 'Normal', reason: controlReason(fact.kind, 'Requested'), message: describeControl(fact) }));
+      const added = await recordIn(stateDir, fact);
       return { via: "the daemon (or the next 'drover apply') acts on it", added };
     } catch (err) {
       if (!(err instanceof StateDirInUse)) throw err;
@@ -122,15 +132,16 @@ function record(stateDir: string, fact: ControlFact): { via: string; added: bool
 export async function requestControl(cmd: Command, kind: ControlKind, fleet: string, args: ControlArgs = {}): Promise<void> {
   if (args.toRevision !== undefined && (!Number.isInteger(args.toRevision) || args.toRevision < 1)) throw new UsageError(`--to-revision: "${args.toRevision}" is not a revision number (see 'drover rollout history ${fleet}')`);
   const ctx = commandContext(cmd);
-  const statuses = new FileStatusStore(ctx.stateDir);
-  const status = statuses.load(fleet);
+  const shared = sharedState(ctx) ? openCliState(ctx).store : undefined;
+  const statuses = new FileStatusStore(shared ?? ctx.stateDir);
+  const status = await statuses.load(fleet);
   if (!status) {
-    process.stderr.write(`Error: ${fleetNotFound(fleet, statuses.list().map((s) => s.name))}\n`);
+    process.stderr.write(`Error: ${fleetNotFound(fleet, (await statuses.list()).map((s) => s.name))}\n`);
     process.exitCode = 1;
     return;
   }
   const inbox = new ControlInbox(ctx.stateDir);
-  const known = [...controlsOf(new FleetMemoryStore(ctx.stateDir).load(fleet)), ...inbox.list(fleet).map((e) => e.fact)];
+  const known = [...controlsOf(await new FleetMemoryStore(shared ?? ctx.stateDir).load(fleet)), ...(shared ? [] : inbox.list(fleet)).map((e) => e.fact)];
   let aim: { deployment?: string; args: ControlArgs };
   try {
     aim = target(status, kind, args, known.filter((f) => !f.appliedAt));
@@ -145,6 +156,6 @@ export async function requestControl(cmd: Command, kind: ControlKind, fleet: str
     writeOut(`${describeControl(fact)} was already requested at ${fact.requestedAt} (${fact.id}${fact.appliedAt ? `, applied: ${fact.outcome}` : ', not applied yet'}); nothing new recorded`);
     return;
   }
-  const { via, added } = record(ctx.stateDir, fact);
+  const { via, added } = await record(ctx.stateDir, fact, shared);
   writeOut(added ? `${describeControl(fact)} recorded (${fact.id}); ${via}` : `${describeControl(fact)} was already requested; nothing new recorded`);
 }

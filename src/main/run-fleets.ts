@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger';
 import type { DesiredFleet } from '../model/fleet';
 import type { DeploymentStatus } from '../model/fleet-status';
 import { isReportOnly, type PlanStep } from '../model/plan';
+import type { AnyStateStore } from '../state/store-of';
 import { FileStatusStore } from '../status/status-store';
 import { formatDuration } from '../util/clock';
 import { openRuntime, type Runtime } from './runtime';
@@ -53,7 +54,9 @@ export interface RunOptions {
   /** Also delete the fleets drover owns in the account (by tag) that `fleets` does not declare. */
   prune?: boolean;
   /** Called once with the reconciler before the first pass (e.g. to request a bake). */
-  before?: (reconciler: FleetReconciler) => void;
+  before?: (reconciler: FleetReconciler) => void | Promise<void>;
+  /** The state store (`--state dynamodb://T`); default the local store of `stateDir`. */
+  state?: AnyStateStore;
   /** Stop waiting (after the current pass) once this has seen SIGINT/SIGTERM. */
   interrupt?: { readonly signal: string | undefined };
 }
@@ -65,9 +68,9 @@ export async function runFleets(fleets: DesiredFleet[], opts: RunOptions): Promi
   if (opts.apply) assertWritableStateDir(opts.stateDir);
   else if (!readOnly) probeWritableStateDir(opts.stateDir);
   const runtime = openRuntime({ sim: !!opts.global.sim, stateDir: opts.stateDir, region: fleets[0]?.region, logger: opts.logger, fresh: opts.fresh, readOnly: !opts.apply });
-  const reconciler = new FleetReconciler({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache() });
+  const reconciler = new FleetReconciler({ ...runtime, logger: opts.logger, ownershipCache: new OwnershipCache(), ...(opts.state ? { state: opts.state } : {}) });
   runtime.settle = () => reconciler.runner.quiesce(flush);
-  opts.before?.(reconciler);
+  await opts.before?.(reconciler);
   const reports: FleetRunReport[] = [];
   try {
     if (opts.prune) fleets = [...fleets, ...(await undeclaredFleets(fleets, runtime, opts.logger))];
@@ -104,7 +107,7 @@ async function undeclaredFleets(declared: DesiredFleet[], rt: Runtime, logger: L
 async function planFleet(fleet: DesiredFleet, rt: Runtime, reconciler: FleetReconciler, opts: RunOptions & { readOnly: boolean }): Promise<FleetRunReport> {
   const before = rt.clients.calls.totals();
   const { result, decision } = await reconciler.preview(fleet);
-  if (!opts.readOnly) writeFleetStatus(new FileStatusStore(opts.stateDir), fleet, result, rt.clock.now());
+  if (!opts.readOnly) await writeFleetStatus(new FileStatusStore(opts.state ?? opts.stateDir), fleet, result, rt.clock.now());
   const report = emptyReport(fleet);
   const held = decision?.action === 'continue';
   const deploys = decision?.action === 'rollout' || decision?.action === 'blocked';

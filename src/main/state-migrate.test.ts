@@ -35,9 +35,9 @@ describe("an existing state directory in today's layout", () => {
     }
     expect(warnings.join('')).toMatch(/not importing .*status\/torn\.json into the state store: .*; it stays where it is/);
     expect(await localSnapshotStore(dir, Date.now).load(name)).toEqual(deployment);
-    expect(new FleetMemoryStore(dir).load(name)).toMatchObject({ target: { ami: 'ami-1' } });
-    expect(new FileStatusStore(dir).load(name)).toEqual(readyFleet);
-    expect(new RecordRegisterPersistence(dir).read()).toEqual({ seq: 4, fleets: { [name]: { seenMessageIds: ['m1'] } } });
+    expect(await new FleetMemoryStore(dir).load(name)).toMatchObject({ target: { ami: 'ami-1' } });
+    expect(await new FileStatusStore(dir).load(name)).toEqual(readyFleet);
+    expect(await new RecordRegisterPersistence(dir).read()).toEqual({ seq: 4, fleets: { [name]: { seenMessageIds: ['m1'] } } });
     for (const d of ['deployments', 'fleets']) expect(fs.readdirSync(path.join(dir, d))).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'state', 'legacy', 'status', `${name}.json`))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'status', 'torn.json'))).toBe(true);

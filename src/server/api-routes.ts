@@ -24,7 +24,7 @@ export interface Reply {
 export interface ApiRoutesOptions {
   statusStore: StatusStore;
   /** The serving side's now; defaults to the later of real time and the newest status write. */
-  now?: () => Date;
+  now?: () => Date | Promise<Date>;
   page?: DashboardPageOptions;
 }
 
@@ -43,8 +43,8 @@ function findDeployment(status: FleetStatus, id: string | null): DeploymentStatu
   return [status.deployment, ...status.history].find((d) => d?.id === id);
 }
 
-function fleetRoute(opts: ApiRoutesOptions, name: string, svg: boolean, query: URLSearchParams): Reply {
-  const status = FLEET_NAME.test(name) ? opts.statusStore.load(name) : undefined;
+async function fleetRoute(opts: ApiRoutesOptions, name: string, svg: boolean, query: URLSearchParams): Promise<Reply> {
+  const status = FLEET_NAME.test(name) ? await opts.statusStore.load(name) : undefined;
   if (!status) return { status: 404, body: { error: `fleet ${JSON.stringify(name)} not found` } };
   if (!svg) return { status: 200, body: status };
   const wanted = query.get('deployment');
@@ -56,10 +56,10 @@ function fleetRoute(opts: ApiRoutesOptions, name: string, svg: boolean, query: U
   return { status: 200, body: renderTimelineSvg({ fleet: name, ...deployment }), contentType: 'image/svg+xml; charset=utf-8' };
 }
 
-function apiRoute(opts: ApiRoutesOptions, path: string, query: URLSearchParams): Reply | undefined {
-  if (path === '/api/v1/fleets') return { status: 200, body: toFleetStatusList(opts.statusStore.list()) };
+async function apiRoute(opts: ApiRoutesOptions, path: string, query: URLSearchParams): Promise<Reply | undefined> {
+  if (path === '/api/v1/fleets') return { status: 200, body: toFleetStatusList(await opts.statusStore.list()) };
   if (path === '/api/v1/events') {
-    const events = sortEvents(opts.statusStore.list().flatMap((f) => f.events));
+    const events = sortEvents((await opts.statusStore.list()).flatMap((f) => f.events));
     return { status: 200, body: { apiVersion: FLEET_STATUS_API_VERSION, kind: 'EventList', items: events } };
   }
   const one = FLEET_PATH.exec(path);
@@ -74,14 +74,14 @@ function apiRoute(opts: ApiRoutesOptions, path: string, query: URLSearchParams):
 }
 
 /** The reply for a GET of `url` (path and query), or undefined when the route is not one of these. */
-export function readOnlyRoute(opts: ApiRoutesOptions, url: string): Reply | undefined {
+export async function readOnlyRoute(opts: ApiRoutesOptions, url: string): Promise<Reply | undefined> {
   const parsed = new URL(url, 'http://localhost');
   const path = parsed.pathname;
   const asset = dashboardAsset(path, opts.page);
   if (asset) return { status: 200, body: asset.body, contentType: asset.contentType, headers: asset.headers };
   if (!path.startsWith('/api/v1/')) return undefined;
-  const reply = apiRoute(opts, path, parsed.searchParams);
+  const reply = await apiRoute(opts, path, parsed.searchParams);
   if (!reply) return undefined;
-  const now = opts.now?.() ?? statusNow(opts.statusStore.list());
+  const now = (await opts.now?.()) ?? statusNow(await opts.statusStore.list());
   return { ...reply, headers: { ...reply.headers, [NOW_HEADER]: now.toISOString() } };
 }

@@ -15,7 +15,7 @@ export interface DashboardServerOptions {
   port: number;
   statusStore: StatusStore;
   page?: DashboardPageOptions;
-  now?: () => Date;
+  now?: () => Date | Promise<Date>;
   /** Told about a request that failed (500). */
   onError?: (path: string, err: unknown) => void;
 }
@@ -23,15 +23,13 @@ export interface DashboardServerOptions {
 export function dashboardHandler(opts: Omit<DashboardServerOptions, 'host' | 'port'>): RequestListener {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: `method ${req.method} not allowed: this dashboard is read-only` });
-      if (path === '/healthz') return send(res, 200, 'ok\n', 'text/plain; charset=utf-8');
-      const reply = readOnlyRoute(opts, req.url ?? '/');
-      return reply ? sendReply(res, reply) : send(res, 404, { error: `no route for ${path}` });
-    } catch (err) {
+    const fail = (err: unknown) => {
       opts.onError?.(path, err);
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
-    }
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: `method ${req.method} not allowed: this dashboard is read-only` });
+    if (path === '/healthz') return send(res, 200, 'ok\n', 'text/plain; charset=utf-8');
+    readOnlyRoute(opts, req.url ?? '/').then((reply) => (reply ? sendReply(res, reply) : send(res, 404, { error: `no route for ${path}` })), fail);
   };
 }
 

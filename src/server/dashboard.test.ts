@@ -42,41 +42,41 @@ describe('dashboard assets', () => {
 describe('read-only routes over a state directory', () => {
   let dir: string;
   let store: FileStatusStore;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dash-'));
     store = new FileStatusStore(dir);
-    for (const f of fixtureList().items) store.save(f);
+    for (const f of fixtureList().items) await store.save(f);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   const opts = () => ({ statusStore: store, now: () => FIXTURE_NOW });
 
-  it('answers the fleet list and one fleet with the server clock in X-Drover-Now', () => {
-    const list = readOnlyRoute(opts(), '/api/v1/fleets')!;
+  it('answers the fleet list and one fleet with the server clock in X-Drover-Now', async () => {
+    const list = (await readOnlyRoute(opts(), '/api/v1/fleets'))!;
     expect(list.status).toBe(200);
     expect((list.body as { items: Array<{ name: string }> }).items.map((f) => f.name)).toEqual(['magento-b2b', 'magento-marketplace', 'magento-staging']);
     expect(list.headers?.[NOW_HEADER]).toBe(FIXTURE_NOW.toISOString());
-    expect(readOnlyRoute(opts(), '/api/v1/fleets/magento-b2b')).toMatchObject({ status: 200, body: { name: 'magento-b2b', phase: 'Degraded' } });
-    expect(readOnlyRoute(opts(), '/api/v1/fleets/Bad%20Name')).toMatchObject({ status: 404, body: { error: 'fleet "Bad Name" not found' } });
-    expect(readOnlyRoute(opts(), '/api/v1/fleets/%E0%A4%A')).toMatchObject({ status: 404 });
-    expect(readOnlyRoute(opts(), '/api/v1/nothing')).toBeUndefined();
-    expect(readOnlyRoute(opts(), '/metrics')).toBeUndefined();
+    expect(await readOnlyRoute(opts(), '/api/v1/fleets/magento-b2b')).toMatchObject({ status: 200, body: { name: 'magento-b2b', phase: 'Degraded' } });
+    expect(await readOnlyRoute(opts(), '/api/v1/fleets/Bad%20Name')).toMatchObject({ status: 404, body: { error: 'fleet "Bad Name" not found' } });
+    expect(await readOnlyRoute(opts(), '/api/v1/fleets/%E0%A4%A')).toMatchObject({ status: 404 });
+    expect(await readOnlyRoute(opts(), '/api/v1/nothing')).toBeUndefined();
+    expect(await readOnlyRoute(opts(), '/metrics')).toBeUndefined();
   });
 
-  it('draws the current deployment, or one from history, as SVG; 404 names what is missing', () => {
-    const svg = readOnlyRoute(opts(), '/api/v1/fleets/magento-staging/timeline.svg')!;
+  it('draws the current deployment, or one from history, as SVG; 404 names what is missing', async () => {
+    const svg = (await readOnlyRoute(opts(), '/api/v1/fleets/magento-staging/timeline.svg'))!;
     expect(svg.contentType).toBe('image/svg+xml; charset=utf-8');
     expect(svg.body).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.body).toContain('magento-staging generation 4: swap InProgress');
-    const older = readOnlyRoute(opts(), '/api/v1/fleets/magento-b2b/timeline.svg?deployment=magento-b2b-swap-5')!;
+    const older = (await readOnlyRoute(opts(), '/api/v1/fleets/magento-b2b/timeline.svg?deployment=magento-b2b-swap-5'))!;
     expect(older.body).toContain('generation 5: swap Succeeded');
-    expect(readOnlyRoute(opts(), '/api/v1/fleets/magento-b2b/timeline.svg?deployment=x')).toMatchObject({ status: 404, body: { error: 'fleet "magento-b2b" has no deployment "x"' } });
+    expect(await readOnlyRoute(opts(), '/api/v1/fleets/magento-b2b/timeline.svg?deployment=x')).toMatchObject({ status: 404, body: { error: 'fleet "magento-b2b" has no deployment "x"' } });
     const bare = { ...fixtureList().items[0], name: 'fresh', deployment: undefined, history: [] };
-    store.save(bare);
-    expect(readOnlyRoute(opts(), '/api/v1/fleets/fresh/timeline.svg')).toMatchObject({ status: 404, body: { error: 'fleet "fresh" has no deployment yet' } });
+    await store.save(bare);
+    expect(await readOnlyRoute(opts(), '/api/v1/fleets/fresh/timeline.svg')).toMatchObject({ status: 404, body: { error: 'fleet "fresh" has no deployment yet' } });
   });
 
-  it('lists every fleet\'s events oldest first', () => {
-    const events = readOnlyRoute(opts(), '/api/v1/events')!.body as { kind: string; items: Array<{ at: string }> };
+  it('lists every fleet\'s events oldest first', async () => {
+    const events = (await readOnlyRoute(opts(), '/api/v1/events'))!.body as { kind: string; items: Array<{ at: string }> };
     expect(events.kind).toBe('EventList');
     const times = events.items.map((e) => Date.parse(e.at));
     expect(times.length).toBe(fixtureList().items.reduce((n, f) => n + f.events.length, 0));

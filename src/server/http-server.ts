@@ -69,7 +69,7 @@ async function route(opts: HttpServerOptions, req: IncomingMessage, res: ServerR
     const m = opts.manifests();
     return send(res, 200, { fleets: m.fleets.map((f) => ({ name: f.name, file: f.source.file })), errors: m.errors, ...(m.gitError ? { gitError: m.gitError } : {}) });
   }
-  const reply = readOnlyRoute(opts, req.url ?? '/');
+  const reply = await readOnlyRoute(opts, req.url ?? '/');
   if (reply) return sendReply(res, reply);
   return send(res, 404, { error: `no route for ${path}` });
 }

@@ -11,7 +11,7 @@
  * The launch template rule is the crash-safety harness's (test/support/crash-invariants.ts):
  * the default version, those a live group pins, and the newest one below the default.
  */
-import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
+import { localMemoryNow } from '../controllers/fleet/fleet-memory';
 import { isOwnedBy, TAG_COMMIT, TAG_ROLE } from '../model/names';
 import type { SimAccount } from '../sim';
 import type { SoakFleet } from './fleets';
@@ -33,15 +33,12 @@ export class StepInvariants {
   private readonly suspectSince = new Map<string, number>();
   private readonly builders = new Map<string, Set<string>>();
   private readonly images = new Map<string, Set<string>>();
-  private readonly memory: FleetMemoryStore;
 
   constructor(
     private readonly sim: SimAccount,
     private readonly fleets: SoakFleet[],
-    stateDir: string,
-  ) {
-    this.memory = new FleetMemoryStore(stateDir);
-  }
+    private readonly stateDir: string,
+  ) {}
 
   /** Leaks and bake counts; `strict` (the end) allows no grace for suspects. */
   check(strict = false): Violation[] {
@@ -73,7 +70,7 @@ export class StepInvariants {
     const used = new Set<string>();
     for (const lt of Object.values(state.launchTemplates)) for (const v of lt.versions) used.add(String(v.data.ImageId));
     for (const f of this.fleets) {
-      const m = this.memory.load(f.name);
+      const m = localMemoryNow(this.stateDir, f.name);
       for (const ami of [m.target?.ami, m.deployed?.ami, ...m.failed.map((x) => x.ami)]) if (ami) used.add(ami);
     }
     return Object.values(state.images).filter((i) => this.fleets.some((f) => isOwnedBy(i.tags, f.name)) && i.state !== 'failed' && !used.has(i.id)).length;

@@ -133,7 +133,7 @@ async function drive(run: Run, opts: SoakOptions, random: () => number): Promise
   }
   const before = run.step.checks;
   const retention = imagesBeyondRetention(world.sim, run.fleets).details.map((detail): Violation => ({ invariant: 'image-retention', detail }));
-  const final = [...run.step.check(true), ...finalVerdict(world.sim, run.fleets, world.stateDir, run.merges, run.deployments), ...retention];
+  const final = [...run.step.check(true), ...(await finalVerdict(world.sim, run.fleets, world.stateDir, run.merges, run.deployments)), ...retention];
   run.finalChecks = run.step.checks - before + run.fleets.length * (FINAL_CHECKS_PER_FLEET + 1);
   fail(run, final);
 }

@@ -13,12 +13,12 @@
  *   Failed or RolledBack.
  */
 import { RecordRegisterPersistence } from '../controllers/intake/bake-register-records';
-import { FleetMemoryStore } from '../controllers/fleet/fleet-memory';
+import { localMemoryNow } from '../controllers/fleet/fleet-memory';
 import type { BakeRegister } from '../controllers/intake/bake-requests';
 import type { DeploymentStatus } from '../model/fleet-status';
 import { TAG_COMMIT } from '../model/names';
 import type { SimAccount } from '../sim';
-import { FileStatusStore } from '../status/status-store';
+import { localStatusNow } from '../status/status-store';
 import { SOAK_QUEUE, type SoakFleet } from './fleets';
 import type { Violation } from './invariants';
 import type { MergeLedger } from './merges';
@@ -28,15 +28,11 @@ export const FINAL_CHECKS_PER_FLEET = 6;
 
 export class DeploymentLedger {
   readonly done = new Map<string, DeploymentStatus & { fleet: string }>();
-  private readonly statuses: FileStatusStore;
-
-  constructor(stateDir: string) {
-    this.statuses = new FileStatusStore(stateDir, { warn: () => undefined });
-  }
+  constructor(private readonly stateDir: string) {}
 
   harvest(fleets: SoakFleet[]): void {
     for (const f of fleets) {
-      const s = this.statuses.load(f.name);
+      const s = localStatusNow(this.stateDir, f.name);
       for (const d of [...(s?.history ?? []), ...(s?.deployment ? [s.deployment] : [])]) {
         if (d.result !== 'InProgress') this.done.set(d.id, { ...d, fleet: f.name });
       }
@@ -51,7 +47,7 @@ export class DeploymentLedger {
   }
 
   status(fleet: string) {
-    return this.statuses.load(fleet);
+    return localStatusNow(this.stateDir, fleet);
   }
 }
 
@@ -67,11 +63,10 @@ function serving(sim: SimAccount, f: SoakFleet): { groups: string[]; ami?: strin
   return { groups: [live[0].name], ami, commit: ami ? state.images[ami]?.tags[TAG_COMMIT] : undefined };
 }
 
-export function finalVerdict(sim: SimAccount, fleets: SoakFleet[], stateDir: string, merges: MergeLedger, deployments: DeploymentLedger): Violation[] {
+export async function finalVerdict(sim: SimAccount, fleets: SoakFleet[], stateDir: string, merges: MergeLedger, deployments: DeploymentLedger): Promise<Violation[]> {
   const out: Violation[] = [];
   const fail = (detail: string) => out.push({ invariant: 'outcome', detail });
-  const memory = new FleetMemoryStore(stateDir);
-  const register: BakeRegister | undefined = new RecordRegisterPersistence(stateDir).read();
+  const register: BakeRegister | undefined = await new RecordRegisterPersistence(stateDir).read();
   const left = sim.peekQueue(SOAK_QUEUE);
   if (left.length) fail(`${left.length} message(s) were never handled: ${left.map((m) => `${m.id} (received ${m.receiveCount}x)`).join(', ')}`);
   const newest = merges.newest();
@@ -81,7 +76,7 @@ export function finalVerdict(sim: SimAccount, fleets: SoakFleet[], stateDir: str
     if (s.groups.length !== 1) fail(`fleet ${f.name} ends with ${s.groups.length} live groups (${s.groups.join(', ')})`);
     if (st?.deployment?.result === 'InProgress') fail(`fleet ${f.name} is still deploying: ${st.deployment.kind} ${st.deployment.phase}`);
     if (sim.inServiceCount(f.loadBalancer) < f.min) fail(`fleet ${f.name} ends with ${sim.inServiceCount(f.loadBalancer)} InService, below its minimum ${f.min}`);
-    const pendingBake = memory.load(f.name).pendingBake;
+    const pendingBake = localMemoryNow(stateDir, f.name).pendingBake;
     const queued = register?.fleets[f.name];
     if (pendingBake || queued?.inFlight || queued?.pending) fail(`fleet ${f.name} still has a bake waiting (${pendingBake?.commit ?? queued?.inFlight?.commit ?? queued?.pending?.commit})`);
     const last = newest.get(f.name);

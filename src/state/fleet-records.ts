@@ -1,7 +1,7 @@
 /**
- * The bridge the wiring wave needs between the async store and today's synchronous readers
- * (FleetMemoryStore.load, StatusStore.load): the owner of a fleet keeps the fleet's record in
- * memory, read once when its shard is gained, and every change goes through `update`:
+ * A cache of the records of the fleets this replica owns (the component stores, status-store
+ * and fleet-memory, read the StateStore on each call): the owner of a fleet keeps the fleet's
+ * record in memory, read once when its shard is gained, and every change goes through `update`:
  * fenced with the epoch this replica holds (LeaseLost before anything is sent when it holds
  * none), retried on a VersionConflict with a fresh read (a fact another replica recorded),
  * and skipped when it changes nothing (steady state must cost no writes).

@@ -32,6 +32,8 @@ export interface OpenedState<S extends SectionShapes = SectionShapes> {
   ownership(opts: { id: string; settings?: Partial<LeaseSettings>; onGained?: ShardLeasesOptions['onGained']; onLost?: ShardLeasesOptions['onLost'] }): ShardLeases | ShardOwnership;
   /** `drover state init`: create the table (DynamoDB); nothing to do for a directory. */
   init(): Promise<string>;
+  /** Close the table client's sockets (a daemon at stop); nothing for a directory. */
+  close(): void;
 }
 
 export function openState<S extends SectionShapes = SectionShapes>(location: StateLocation | undefined, opts: OpenStateOptions): OpenedState<S> {
@@ -43,6 +45,7 @@ export function openState<S extends SectionShapes = SectionShapes>(location: Sta
       shared: false,
       ownership: () => soloOwnership(),
       init: async () => `state directory ${dir} needs no set-up`,
+      close: () => undefined,
     };
   }
   /* eslint-disable @typescript-eslint/no-require-imports -- the SDK loads only for a table */
@@ -63,5 +66,6 @@ export function openState<S extends SectionShapes = SectionShapes>(location: Sta
       const ttl = r.ttlEnabled ? 'TTL on attribute ttl' : 'TTL not supported by this endpoint';
       return `state table ${r.table} ${r.created ? 'created' : 'already exists'} (on-demand billing, ${ttl})${r.arn ? `: ${r.arn}` : ''}`;
     },
+    close: () => ctx.client.destroy(),
   };
 }

@@ -21,10 +21,10 @@ function serve(handler: http.RequestListener): Promise<{ url: string; close: () 
 describe('status source', () => {
   let dir: string;
   let notices: string[];
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-source-'));
     notices = [];
-    new FileStatusStore(dir).save(readyFleet);
+    await new FileStatusStore(dir).save(readyFleet);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -59,9 +59,8 @@ describe('status source', () => {
       res.end('busy');
     });
     try {
-      // The age comes from the status file's mtime: pin it, so the notice does not depend on how long the test ran.
-      const written = Date.UTC(2026, 11, 4, 9, 0, 0);
-      for (const f of fs.readdirSync(path.join(dir, 'state', 'fleets'))) fs.utimesSync(path.join(dir, 'state', 'fleets', f), written / 1000, written / 1000);
+      // The age comes from when the record was written (the status's updatedAt), not from how long the test ran.
+      const written = Date.parse(readyFleet.updatedAt);
       const source = createStatusSource({ stateDir: dir, server: daemon.url, notice: (l) => notices.push(l), nowMs: () => written + 180_000 });
       expect((await source.read()).origin).toBe('stateDir');
       expect((await source.read()).list.items.map((f) => f.name)).toEqual([readyFleet.name]);

@@ -1,13 +1,15 @@
 /**
  * Where the read commands get fleet status from: the daemon's loopback API when one is named
- * (`--server`, `DROVER_SERVER`), else the state directory the controller writes. An
- * unreachable daemon is not an error: the state directory answers and one line on stderr
+ * (`--server`, `DROVER_SERVER`), else the state store the controller writes (the state
+ * directory, or `--state dynamodb://TABLE` read directly). An unreachable daemon is not an
+ * error: the state store answers and one line on stderr
  * says so. `--live` observes the world now instead (the caller supplies how).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { toFleetStatusList, type FleetStatus, type FleetStatusList } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
+import type { SectionShapes, StateStore } from '../state/port';
 import { FileStatusStore } from './status-store';
 
 export const SERVER_TIMEOUT_MS = 1500;
@@ -22,6 +24,8 @@ export interface StatusReading {
 
 export interface StatusSourceOptions {
   stateDir: string;
+  /** The state store to read (`--state`, openState); default the local store of `stateDir`. */
+  state?: StateStore<SectionShapes>;
   /** Base URL of the daemon, e.g. `http://127.0.0.1:7390`. */
   server?: string;
   /** Observe now instead of reading what was written. */
@@ -89,18 +93,19 @@ export async function fetchFleetStatusList(server: string, timeoutMs = SERVER_TI
   return body;
 }
 
-function fallbackNotice(server: string, reason: string, store: FileStatusStore, stateDir: string, nowMs: number): string {
-  const written = store.lastWritten();
+async function fallbackNotice(server: string, reason: string, store: FileStatusStore, where: string, nowMs: number): Promise<string> {
+  const written = await store.lastWritten();
   const when = written ? `last written ${formatDuration((nowMs - written.getTime()) / 1000)} ago` : 'no status written yet';
-  return `drover: daemon at ${server} is not reachable (${reason}); showing status from ${stateDir} (${when})`;
+  return `drover: daemon at ${server} is not reachable (${reason}); showing status from ${where} (${when})`;
 }
 
 export function createStatusSource(opts: StatusSourceOptions): StatusSource {
-  const store = new FileStatusStore(opts.stateDir, opts.warn ? { warn: opts.warn } : {});
+  const store = new FileStatusStore(opts.state ?? opts.stateDir, opts.warn ? { warn: opts.warn } : {});
+  const where = opts.state ? opts.state.where : opts.stateDir;
   const timeoutMs = opts.timeoutMs ?? SERVER_TIMEOUT_MS;
   const nowMs = opts.nowMs ?? Date.now;
   let noticed = false;
-  const fromStateDir = (): StatusReading => ({ list: toFleetStatusList(store.list()), origin: 'stateDir' });
+  const fromStateDir = async (): Promise<StatusReading> => ({ list: toFleetStatusList(await store.list()), origin: 'stateDir' });
   return {
     async read(): Promise<StatusReading> {
       if (opts.live) return { list: toFleetStatusList(await opts.live()), origin: 'live' };
@@ -108,7 +113,7 @@ export function createStatusSource(opts: StatusSourceOptions): StatusSource {
       try {
         return { list: await fetchFleetStatusList(opts.server, timeoutMs, opts.get), origin: 'server' };
       } catch (err) {
-        if (!noticed) opts.notice(fallbackNotice(opts.server, (err as Error).message, store, opts.stateDir, nowMs()));
+        if (!noticed) opts.notice(await fallbackNotice(opts.server, (err as Error).message, store, where, nowMs()));
         noticed = true;
         return fromStateDir();
       }

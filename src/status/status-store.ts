@@ -1,26 +1,34 @@
 /**
  * Where fleet status lives between processes: one FleetStatus per fleet, the `status` section
- * of the fleet's record in the state store, written atomically. A corrupt record or a foreign
- * status is skipped with a warning, never a crash: the next reconcile writes a good one.
+ * of the fleet's record in the state store (issue 13: the local directory or the DynamoDB
+ * table, whichever is injected). A corrupt record or a foreign status is skipped with a
+ * warning, never a crash: the next reconcile writes a good one. Every write is fenced (the
+ * leases' `fenceFor` in a replica) and retried on a VersionConflict with a fresh read.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { FleetStatus } from '../model/fleet-status';
-import { VersionConflict } from '../state/errors';
-import { soloOwnership } from '../state/leases';
 import { LocalStateStore } from '../state/local/local-store';
+import { updateRecord } from '../state/port';
+import { recordWhere, soloFence, storeOf, unreadableRecord, type FenceFor, type StateSource } from '../state/store-of';
+import type { SectionShapes, StateStore } from '../state/port';
 import { DroverError } from '../util/errors';
 
 export interface StatusStore {
-  load(fleet: string): FleetStatus | undefined;
+  load(fleet: string): Promise<FleetStatus | undefined>;
   /** Every readable status, sorted by fleet name. */
-  list(): FleetStatus[];
-  save(status: FleetStatus): void;
+  list(): Promise<FleetStatus[]>;
+  save(status: FleetStatus): Promise<void>;
+  /**
+   * Read, change, write the fleet's status, redone on a VersionConflict; `change` sees the
+   * current status (undefined when none) and returns undefined to write nothing.
+   */
+  update(fleet: string, change: (prev: FleetStatus | undefined) => FleetStatus | undefined): Promise<FleetStatus | undefined>;
 }
 
 export interface FileStatusStoreOptions {
-  /** Told about a file that could not be read; defaults to a line on stderr. */
+  /** Told about a record that could not be read; defaults to a line on stderr. */
   warn?: (message: string) => void;
+  /** The fence of a write about a fleet; default every shard (a lone process). */
+  fence?: FenceFor;
 }
 
 const FLEET_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
@@ -50,94 +58,107 @@ export function parseFleetStatus(text: string): FleetStatus | { error: string } 
 }
 
 /**
- * The status section of each fleet's record in the local state store (`<stateDir>/state/`,
- * issue 13), read and written synchronously: the local directory answers at once, so the
- * callers (reconciler, CLI, dashboard) stay as they were. Today's `status/` files are imported
- * by the writer that claims the directory (main/state-dir.ts).
+ * The status section of each fleet's record in a StateStore. The name stays from the days of
+ * one file per fleet: given a directory it uses the local store there (`<stateDir>/state/`);
+ * the daemon and the CLI inject the store `openState` chose.
  */
 export class FileStatusStore implements StatusStore {
-  private readonly store: LocalStateStore;
+  readonly store: StateStore<SectionShapes>;
   private readonly warn: (message: string) => void;
-  private readonly fence = soloOwnership();
+  private readonly fence: FenceFor;
 
-  constructor(stateDir: string, opts: FileStatusStoreOptions = {}) {
-    this.store = new LocalStateStore(stateDir);
+  constructor(state: StateSource, opts: FileStatusStoreOptions = {}) {
+    this.store = storeOf(state);
     this.warn = opts.warn ?? ((m) => process.stderr.write(`drover: warning: ${m}\n`));
+    this.fence = opts.fence ?? soloFence();
   }
 
-  /** The record file holding the fleet's status. */
+  /** Where the fleet's status is kept (its record file, or its table), for messages. */
   fileFor(fleet: string): string {
-    return this.store.fleetFile(checkName(fleet));
+    return recordWhere(this.store, checkName(fleet));
   }
 
-  save(status: FleetStatus): void {
+  async save(status: FleetStatus): Promise<void> {
     const fleet = checkName(status.name);
     const value = JSON.parse(JSON.stringify(status)) as FleetStatus;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        this.store.writeNow(this.store.readNow(fleet), { status: value }, this.fence.fenceFor(fleet), Date.parse(status.updatedAt) || Date.now());
-        return;
-      } catch (err) {
-        if (!(err instanceof VersionConflict) || attempt >= 3) throw err;
-      }
-    }
+    const nowMs = Date.parse(status.updatedAt) || Date.now();
+    await updateRecord(this.store, fleet, this.fence(fleet), () => nowMs, () => ({ status: value }));
   }
 
-  load(fleet: string): FleetStatus | undefined {
-    return this.read(checkName(fleet));
+  async update(fleet: string, change: (prev: FleetStatus | undefined) => FleetStatus | undefined): Promise<FleetStatus | undefined> {
+    checkName(fleet);
+    let next: FleetStatus | undefined;
+    await updateRecord(this.store, fleet, this.fence(fleet), () => (next ? Date.parse(next.updatedAt) || Date.now() : Date.now()), (r) => {
+      next = change(this.parse(fleet, r.sections.status));
+      return next ? { status: JSON.parse(JSON.stringify(next)) as FleetStatus } : undefined;
+    });
+    return next ?? (await this.load(fleet));
   }
 
-  list(): FleetStatus[] {
-    return this.fleets()
-      .map((f) => this.read(f))
-      .filter((s): s is FleetStatus => s !== undefined);
+  async load(fleet: string): Promise<FleetStatus | undefined> {
+    return (await this.read(checkName(fleet)))?.status;
+  }
+
+  async list(): Promise<FleetStatus[]> {
+    const all = await Promise.all((await this.store.list()).map((f) => this.read(f)));
+    return all.flatMap((r) => (r ? [r.status] : []));
   }
 
   /** When the newest status was written, or undefined when there is none. */
-  lastWritten(): Date | undefined {
-    const times = this.fleets().flatMap((f) => {
-      try {
-        return this.store.readNow(f).sections.status === undefined ? [] : [fs.statSync(this.store.fleetFile(f)).mtimeMs];
-      } catch {
-        return [];
-      }
-    });
+  async lastWritten(): Promise<Date | undefined> {
+    const times: number[] = [];
+    for (const f of await this.store.list()) {
+      const r = await this.read(f, true);
+      const at = r && Date.parse(r.updatedAt ?? '');
+      if (at) times.push(at);
+    }
     return times.length ? new Date(Math.max(...times)) : undefined;
   }
 
-  private fleets(): string[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(path.dirname(this.store.fleetFile('x')));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    return names
-      .filter((n) => n.endsWith('.json') && FLEET_NAME.test(n.slice(0, -'.json'.length)))
-      .map((n) => n.slice(0, -'.json'.length))
-      .sort();
-  }
-
-  private read(fleet: string): FleetStatus | undefined {
-    const file = this.store.fleetFile(fleet);
+  private async read(fleet: string, quiet = false): Promise<{ status: FleetStatus; updatedAt?: string } | undefined> {
     let section: unknown;
+    let updatedAt: string | undefined;
     try {
-      section = this.store.readNow(fleet).sections.status;
+      const r = await this.store.read(fleet);
+      section = r.sections.status;
+      updatedAt = r.updatedAt;
     } catch (err) {
-      this.warn(`reading fleet status ${file}: ${(err as Error).message}; skipped`);
+      // A corrupt record is skipped; a store that cannot answer (a missing table, throttled to the end) is an error.
+      if (!unreadableRecord(err)) throw err;
+      if (!quiet) this.warn(`reading fleet status ${this.fileFor(fleet)}: ${(err as Error).message}; skipped`);
       return undefined;
     }
+    const status = quiet ? (section as FleetStatus | undefined) : this.parse(fleet, section);
+    return status ? { status, ...(updatedAt ? { updatedAt } : {}) } : undefined;
+  }
+
+  /** The status in a record's section; a bad one is warned about and skipped. */
+  private parse(fleet: string, section: unknown): FleetStatus | undefined {
     if (section === undefined) return undefined;
     const parsed = parseFleetStatus(JSON.stringify(section));
     if ('error' in parsed) {
-      this.warn(`reading fleet status ${file}: ${parsed.error}; skipped`);
+      this.warn(`reading fleet status ${this.fileFor(fleet)}: ${parsed.error}; skipped`);
       return undefined;
     }
     if (parsed.name !== fleet) {
-      this.warn(`reading fleet status ${file}: it is the status of fleet ${JSON.stringify(parsed.name)}, not ${JSON.stringify(fleet)}; skipped`);
+      this.warn(`reading fleet status ${this.fileFor(fleet)}: it is the status of fleet ${JSON.stringify(parsed.name)}, not ${JSON.stringify(fleet)}; skipped`);
       return undefined;
     }
     return parsed;
+  }
+}
+
+/**
+ * For local-only tools that poll in synchronous predicates (the demo, the soak, the benches):
+ * the status in a state directory's local store, read at once; undefined when none or unreadable.
+ */
+export function localStatusNow(stateDir: string, fleet: string): FleetStatus | undefined {
+  try {
+    const section = new LocalStateStore(stateDir).readNow(checkName(fleet)).sections.status;
+    if (section === undefined) return undefined;
+    const parsed = parseFleetStatus(JSON.stringify(section));
+    return 'error' in parsed || parsed.name !== fleet ? undefined : parsed;
+  } catch {
+    return undefined;
   }
 }

@@ -19,6 +19,7 @@ import { isReportOnly } from '../../src/model/plan';
 import { createSimPlugin, type SimAccount } from '../../src/sim';
 import { FileStatusStore, type StatusStore } from '../../src/status/status-store';
 import { flush, passVirtualTime } from '../../src/util/virtual-drive';
+import { localMemoryNow } from '../../src/controllers/fleet/fleet-memory';
 
 export interface TracedCall {
   /** 1-based, in the order the process sent them. */
@@ -103,7 +104,9 @@ export class ControllerProcess {
     // A dead process writes nothing more: its memory writes are dropped like its other files.
     const memory = this.reconciler.memory;
     const save = memory.save.bind(memory);
-    memory.save = (m) => (this.dead ? undefined : save(m));
+    const update = memory.update.bind(memory);
+    memory.save = (m) => (this.dead ? Promise.resolve() : save(m));
+    memory.update = (fleet, change) => (this.dead ? memory.load(fleet) : update(fleet, change));
   }
 
   /** No kill from now on (the run the kill point belonged to is over). */
@@ -172,7 +175,7 @@ export class ControllerProcess {
     if (pass.deployment || this.reconciler.runner.get(fleet.name)) return false;
     if (r.plan.steps.some((s) => !isReportOnly(s))) return false;
     if (r.pendingDeployment && !pass.blocked) return false;
-    return !this.reconciler.memory.load(fleet.name).pendingBake;
+    return !localMemoryNow(this.stateDir, fleet.name).pendingBake;
   }
 
   private transitioned(kind: string, phase: string): void {
@@ -227,7 +230,8 @@ export class ControllerProcess {
     return {
       load: (fleet) => store.load(fleet),
       list: () => store.list(),
-      save: (status) => (this.dead ? undefined : store.save(status)),
+      save: (status) => (this.dead ? Promise.resolve() : store.save(status)),
+      update: (fleet, change) => (this.dead ? store.load(fleet) : store.update(fleet, change)),
     };
   }
 }

@@ -116,7 +116,7 @@ async function runScenario(scenario: CrashScenario, kill: KillPoint | undefined,
       await last.drive(scenario.fleet, scenario.maxVirtualMs);
     }
     const violations = [...(await settleAndRecheck(last, scenario)), ...checkInvariants(facts)];
-    const memory = last.reconciler.memory.load(scenario.fleet.name);
+    const memory = await last.reconciler.memory.load(scenario.fleet.name);
     violations.push(...scenario.expectEnd({ sim, memory, fleet: scenario.fleet, stateDir }));
     await last.reconciler.close();
     return { violations, calls, transitions, killed: run.killed, snapshotAtKill, restartCalls: last === first ? 0 : last.calls.length };

@@ -3,7 +3,7 @@
  * the calls it recorded: no leaked instances, groups, launch template versions or images,
  * at most one green group, and serving capacity never below the start's.
  */
-import { FleetMemoryStore } from '../../src/controllers/fleet/fleet-memory';
+import { localMemoryNow } from '../../src/controllers/fleet/fleet-memory';
 import type { DesiredFleet } from '../../src/model/fleet';
 import { isOwnedBy, TAG_COMMIT, TAG_ROLE } from '../../src/model/names';
 import type { SimAccount } from '../../src/sim';
@@ -60,7 +60,7 @@ function templateVersions(f: RunFacts): string[] {
 /** At most one image per commit, each tagged with its commit and known to the template or the memory. */
 function images(f: RunFacts): string[] {
   const state = f.sim.snapshot();
-  const memory = new FleetMemoryStore(f.stateDir).load(f.fleet.name);
+  const memory = localMemoryNow(f.stateDir, f.fleet.name);
   const used = new Set<string>([memory.target?.ami, memory.deployed?.ami, ...memory.failed.map((x) => x.ami)].filter((x): x is string => !!x));
   for (const lt of Object.values(state.launchTemplates)) for (const v of lt.versions) used.add(String(v.data.ImageId));
   const owned = Object.values(state.images).filter((i) => isOwnedBy(i.tags, f.fleet.name) && i.state !== 'failed');

@@ -14,8 +14,8 @@ export class Bake {
   constructor(private readonly scope: FleetScope) {}
 
   /** Record a bake request; a later pass starts it. */
-  request(fleet: DesiredFleet, commit: { sha: string; at: string; messageId?: string }): void {
-    this.scope.memory.update(fleet.name, (m) => ({ ...m, pendingBake: { commit: commit.sha, at: commit.at, ...(commit.messageId ? { messageId: commit.messageId } : {}) } }));
+  async request(fleet: DesiredFleet, commit: { sha: string; at: string; messageId?: string }): Promise<void> {
+    await this.scope.memory.update(fleet.name, (m) => ({ ...m, pendingBake: { commit: commit.sha, at: commit.at, ...(commit.messageId ? { messageId: commit.messageId } : {}) } }));
   }
 
   start(fleet: DesiredFleet, observed: ObservedFleet, commit: string): RunningDeployment | undefined {

@@ -38,15 +38,15 @@ export class RolloutControls {
   }
 
   /** Facts other processes dropped in the inbox for `fleet`, into memory (then the files go). */
-  ingest(fleet: string): void {
+  async ingest(fleet: string): Promise<void> {
     for (const { file, fact } of this.inbox.list(fleet)) {
       let added = false;
-      this.scope.memory.update(fleet, (m) => {
+      await this.scope.memory.update(fleet, (m) => {
         const next = withControl(m, fact);
         added = next.added;
         return next.memory;
       });
-      if (added) this.event(fleet, 'Normal', controlReason(fact.kind, 'Requested'), `${describeControl(fact)} (handed over in the inbox)`);
+      if (added) await this.event(fleet, 'Normal', controlReason(fact.kind, 'Requested'), `${describeControl(fact)} (handed over in the inbox)`);
       this.inbox.remove(file);
     }
   }
@@ -56,14 +56,14 @@ export class RolloutControls {
    * they changed is saved, so the pass that follows reports the deployment as the events left it.
    */
   async apply(fleet: DesiredFleet, running: RunningDeployment | undefined): Promise<void> {
-    const pending = pendingControls(this.scope.memory.load(fleet.name));
+    const pending = pendingControls(await this.scope.memory.load(fleet.name));
     if (!pending.length) return;
     for (const fact of pending) {
-      const outcome = fact.kind === 'retry' || (fact.kind === 'undo' && fact.args.toRevision !== undefined) ? this.redeploy(fleet, fact, running) : this.steer(fact, running);
+      const outcome = fact.kind === 'retry' || (fact.kind === 'undo' && fact.args.toRevision !== undefined) ? await this.redeploy(fleet, fact, running) : this.steer(fact, running);
       // Marked applied only once the machine's snapshot holds what the event changed: a crash in between re-sends it (events are idempotent).
       if (running) await running.handle.idle();
-      this.scope.memory.update(fleet.name, (m) => markApplied(m, fact.id, this.scope.deps.clock.now().toISOString(), outcome.text));
-      this.event(fleet.name, outcome.ok ? 'Normal' : 'Warning', controlReason(fact.kind, outcome.ok ? 'Applied' : 'Skipped'), `${describeControl(fact)}: ${outcome.text}`);
+      await this.scope.memory.update(fleet.name, (m) => markApplied(m, fact.id, this.scope.deps.clock.now().toISOString(), outcome.text));
+      await this.event(fleet.name, outcome.ok ? 'Normal' : 'Warning', controlReason(fact.kind, outcome.ok ? 'Applied' : 'Skipped'), `${describeControl(fact)}: ${outcome.text}`);
       this.scope.deps.logger.info({ event: EVENTS.rolloutControl, fleet: fleet.name, control: fact.kind, id: fact.id }, `${describeControl(fact)}: ${outcome.text}`);
     }
   }
@@ -96,20 +96,18 @@ export class RolloutControls {
   }
 
   /** retry, undo --to-revision: the next rollout deploys `fact.args.ami` (not blocked by an earlier failure). */
-  private redeploy(fleet: DesiredFleet, fact: ControlFact, running: RunningDeployment | undefined): { ok: boolean; text: string } {
+  private async redeploy(fleet: DesiredFleet, fact: ControlFact, running: RunningDeployment | undefined): Promise<{ ok: boolean; text: string }> {
     const ami = fact.args.ami;
     if (!ami) return { ok: false, text: 'the request names no image' };
     if (running && !running.result) return { ok: false, text: `${running.kind} ${running.id} is in progress; ask again when it ends` };
-    this.scope.memory.update(fleet.name, (m) => retarget(m, fleet, ami));
+    await this.scope.memory.update(fleet.name, (m) => retarget(m, fleet, ami));
     const what = fact.kind === 'retry' ? `retrying ${ami}` : `deploying revision ${fact.args.toRevision}'s ${ami}`;
     return { ok: true, text: `${what} with the ${fleet.deploy.strategy} strategy` };
   }
 
-  private event(fleet: string, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const status = this.statuses.load(fleet);
-    if (!status) return;
+  private async event(fleet: string, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
     const at = this.scope.deps.clock.now().toISOString();
-    this.statuses.save(appendEvent({ ...status, updatedAt: at }, { at, fleet, type, reason, message }));
+    await this.statuses.update(fleet, (status) => (status ? appendEvent({ ...status, updatedAt: at }, { at, fleet, type, reason, message }) : undefined));
   }
 }
 

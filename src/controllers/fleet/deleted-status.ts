@@ -3,9 +3,9 @@ import { appendEvent, derivePhase } from '../../model/fleet-status';
 import { setCondition } from '../../model/status';
 import type { StatusStore } from '../../status/status-store';
 
-export function markDeleted(store: StatusStore, fleet: string, now: Date): void {
-  const prev = store.load(fleet);
-  if (!prev) return;
+export async function markDeleted(store: StatusStore, fleet: string, now: Date): Promise<void> {
+  await store.update(fleet, (prev) => {
+  if (!prev) return undefined;
   const at = now.toISOString();
   const message = `fleet ${fleet} is deleted: nothing drover owns for it is left`;
   let conditions = setCondition(prev.conditions, { type: 'Ready', status: 'True', reason: 'Deleted', message }, now);
@@ -13,5 +13,6 @@ export function markDeleted(store: StatusStore, fleet: string, now: Date): void 
   conditions = setCondition(conditions, { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'no failures' }, now);
   conditions = conditions.filter((c) => c.type !== 'Orphaned');
   const ready = { inService: 0, desired: 0 };
-  store.save(appendEvent({ ...prev, conditions, phase: derivePhase(conditions), ready, updatedAt: at }, { type: 'Normal', reason: 'Deleted', message, at, fleet }));
+  return appendEvent({ ...prev, conditions, phase: derivePhase(conditions), ready, updatedAt: at }, { type: 'Normal', reason: 'Deleted', message, at, fleet });
+  });
 }

@@ -23,14 +23,25 @@ export async function finishDeployment(
   now: Date,
   logger: Logger,
 ): Promise<void> {
-  memory.update(fleet.name, (m) => remember(m, fleet, done, now));
-  const prev = statuses.load(fleet.name);
+  await memory.update(fleet.name, (m) => remember(m, fleet, done, now));
+  let final: DeploymentStatus | undefined;
+  await statuses.update(fleet.name, (prev) => {
+    final = finalStatus(prev, done, now);
+    return prev ? withFinished(prev, fleet, done, final, now) : undefined;
+  });
+  if (final) logger.info({ event: EVENTS.deployFinished, fleet: fleet.name, kind: done.kind, id: done.id, result: final.result, reason: final.reason }, final.message ?? final.result);
+}
+
+function finalStatus(prev: FleetStatus | undefined, done: FinishedDeployment, now: Date): DeploymentStatus {
   const last = prev?.deployment?.id === done.id ? prev.deployment : undefined;
   const view = { id: done.id, kind: done.kind, startedAt: done.startedAt, input: done.input, phase: done.phase, context: contextOf(done) };
   const final: DeploymentStatus = { ...deploymentStatus(view, undefined, now, last), ...(last?.blue ? { blue: last.blue } : {}), ...(last?.green ? { green: last.green } : {}) };
   if (done.result.status === 'error') Object.assign(final, { result: 'Failed', reason: 'DeploymentError', message: done.result.error ?? final.message });
-  logger.info({ event: EVENTS.deployFinished, fleet: fleet.name, kind: done.kind, id: done.id, result: final.result, reason: final.reason }, final.message ?? final.result);
-  if (!prev) return;
+  return final;
+}
+
+function withFinished(prev: FleetStatus, fleet: DesiredFleet, done: FinishedDeployment, final: DeploymentStatus, now: Date): FleetStatus {
+  const last = prev.deployment?.id === done.id ? prev.deployment : undefined;
   const event = {
     at: now.toISOString(),
     fleet: fleet.name,
@@ -42,7 +53,7 @@ export async function finishDeployment(
   // A failed analysis the last sample did not show yet gets its own event before the rollout's.
   const analysis = analysisEvents(last, final).map((e) => ({ ...e, at: now.toISOString(), fleet: fleet.name }));
   const withAnalysis = analysis.reduce<FleetStatus>((st, e) => appendEvent(st, e), { ...prev, deployment: final, history, updatedAt: now.toISOString() });
-  statuses.save(appendEvent(withAnalysis, event));
+  return appendEvent(withAnalysis, event);
 }
 
 function remember(m: FleetMemory, fleet: DesiredFleet, done: FinishedDeployment, now: Date): FleetMemory {

@@ -5,6 +5,8 @@ import type { FinishedDeployment } from '../../deploy/runner';
 import type { SnapshotStore } from '../../deploy/snapshot-store';
 import type { Logger } from '../../log/logger';
 import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
+import type { SectionShapes, StateStore } from '../../state/port';
+import type { FenceFor } from '../../state/store-of';
 import type { StatusStore } from '../../status/status-store';
 import type { Clock } from '../../util/clock';
 import type { ReconcileOutcome } from '../queue/loop';
@@ -18,6 +20,10 @@ export interface FleetReconcilerDeps {
   sleep: (ms: number) => Promise<void>;
   stateDir: string;
   ownershipCache: OwnershipCache;
+  /** The state store (openState); default the local store of `stateDir`. */
+  state?: StateStore<SectionShapes>;
+  /** The fence of a state write about a fleet (the replica's leases); default every shard. */
+  fenceFor?: FenceFor;
   snapshots?: SnapshotStore;
   statuses?: StatusStore;
   /** Progress of deployments, for CLI lines and metrics. */

@@ -15,7 +15,9 @@
 import { describePhase } from '../../deploy/machines/phase';
 import { DeploymentRunner, type FinishedDeployment, type RunningDeployment } from '../../deploy/runner';
 import { isCorrupt, type SnapshotStore } from '../../deploy/snapshot-store';
-import { localSnapshotStore } from '../../deploy/record-snapshot-store';
+import { recordSnapshotStore } from '../../deploy/record-snapshot-store';
+import { LocalStateStore } from '../../state/local/local-store';
+import { soloFence } from '../../state/store-of';
 import { EVENTS } from '../../log/events';
 import type { DesiredFleet } from '../../model/fleet';
 import type { DeploymentStatus, FleetStatus } from '../../model/fleet-status';
@@ -68,16 +70,21 @@ export class FleetReconciler implements Reconciler {
   private readonly corrupt = new Map<string, CorruptState>();
 
   constructor(private readonly deps: FleetReconcilerDeps) {
-    this.memory = new FleetMemoryStore(deps.stateDir, { now: () => deps.clock.now(), onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
-    this.snapshots = deps.snapshots ?? localSnapshotStore(deps.stateDir, () => deps.clock.nowMs());
-    this.statuses = deps.statuses ?? new FileStatusStore(deps.stateDir);
+    // One store for every section (issue 13): the one injected (openState), else the state directory's.
+    const state = deps.state ?? new LocalStateStore(deps.stateDir);
+    const fence = deps.fenceFor ?? soloFence();
+    this.memory = new FleetMemoryStore(state, { now: () => deps.clock.now(), fence, onCorrupt: (c) => this.corrupt.set(c.fleet, c) });
+    this.snapshots = deps.snapshots ?? recordSnapshotStore(state, fence, () => deps.clock.nowMs());
+    this.statuses = deps.statuses ?? new FileStatusStore(state, { fence });
     this.runner = new DeploymentRunner({
       store: this.snapshots,
       clock: deps.clock,
       logger: deps.logger,
       onFinished: (done) => this.finished(done),
       onTransition: (fleet, kind, phase) => {
-        this.rollout.noteRollback(this.fleets.get(fleet), kind, phase);
+        this.rollout.noteRollback(this.fleets.get(fleet), kind, phase).catch((err: unknown) => {
+          deps.logger.child({ component: 'reconciler' }).error({ event: EVENTS.reconcileFailed, fleet, err: String(err) }, `remembering the rolled-back AMI of fleet ${fleet}: ${(err as Error).message}`);
+        });
         deps.onDeploymentTransition?.(fleet, kind, phase.phase);
       },
     });
@@ -96,17 +103,17 @@ export class FleetReconciler implements Reconciler {
     const resumed = await this.resumeRecorded(fleet);
     const running = this.runner.get(fleet.name);
     // Rollout controls (`drover rollout pause|…`) act before the pass decides anything.
-    this.controls.ingest(fleet.name);
+    await this.controls.ingest(fleet.name);
     await this.controls.apply(fleet, running && !running.result ? running : undefined);
     if (running && !running.result) return this.watch(fleet, running, resumed);
     await this.runner.settled();
-    const memory = this.memory.load(fleet.name);
+    const memory = await this.memory.load(fleet.name);
     const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps());
-    this.gc.afterConverge(fleet, result.observed);
-    const decision = result.failed ? undefined : decideDeployment({ fleet, memory: this.memory.load(fleet.name), observed: result.observed, ...pendingOf(result) });
+    await this.gc.afterConverge(fleet, result.observed);
+    const decision = result.failed ? undefined : decideDeployment({ fleet, memory: await this.memory.load(fleet.name), observed: result.observed, ...pendingOf(result) });
     const started = decision ? await this.start(fleet, result.observed, decision) : undefined;
-    const deployment = started ? this.viewOf(started, result.observed) : undefined;
-    const status = this.writeStatus(fleet, result, deployment);
+    const deployment = started ? await this.viewOf(started, result.observed) : undefined;
+    const status = await this.writeStatus(fleet, result, deployment);
     const requeueAfterMs = started ? WATCH_REQUEUE_MS : result.requeueAfterMs;
     const blocked = !started && decision?.action === 'blocked' ? decision.reason : undefined;
     return { ...outcomeOf(result), requeueAfterMs, status, ...(deployment ? { deployment } : {}), ...(blocked ? { blocked } : {}) };
@@ -114,12 +121,12 @@ export class FleetReconciler implements Reconciler {
 
   /** `deployments: false`: converge and write status; a status that cannot be saved is logged, and the pass still counts. */
   private async convergeOnly(fleet: DesiredFleet): Promise<FleetPass> {
-    this.controls.ingest(fleet.name); // kept pending for a process that runs deployments
+    await this.controls.ingest(fleet.name); // kept pending for a process that runs deployments
     const result = await converge(fleet, this.convergeDeps());
     const now = this.deps.clock.now();
     let status: FleetStatus;
     try {
-      status = writeFleetStatus(this.statuses, fleet, result, now);
+      status = await writeFleetStatus(this.statuses, fleet, result, now);
     } catch (err) {
       this.deps.logger.child({ component: 'reconciler' }).error({ event: EVENTS.reconcileFailed, fleet: fleet.name, err: String(err) }, `writing status of fleet ${fleet.name}: ${(err as Error).message}`);
       status = nextFleetStatus(undefined, fleet, result, now);
@@ -135,7 +142,7 @@ export class FleetReconciler implements Reconciler {
     const running = this.runner.get(fleet.name);
     const recorded = running && !running.result ? { kind: running.kind, id: running.id } : await this.recordedDeployment(fleet.name);
     await this.repairMemory(fleet);
-    const memory = this.memory.load(fleet.name);
+    const memory = await this.memory.load(fleet.name);
     const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps(), { dryRun: true });
     const decision = result.failed ? undefined : decideDeployment({ fleet, memory, observed: result.observed, ...pendingOf(result), ...(recorded ? { recorded } : {}) });
     return { result, ...(decision ? { decision } : {}) };
@@ -143,16 +150,16 @@ export class FleetReconciler implements Reconciler {
 
   /** A corrupt memory file (already moved aside) is rebuilt from the world and raised as StateCorrupt. */
   private async repairMemory(fleet: DesiredFleet): Promise<void> {
-    this.memory.load(fleet.name);
+    await this.memory.load(fleet.name);
     const c = this.corrupt.get(fleet.name);
     if (!c) return;
     this.corrupt.delete(fleet.name);
     const { observed } = await converge(fleet, this.convergeDeps(), { dryRun: true });
     const { clients, logger, sleep, clock } = this.deps;
     const { memory, note } = await rebuildMemoryFromWorld(clients, { logger, sleep, fleet, clock }, fleet, observed);
-    this.memory.save(memory);
-    logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo }, `${c.file} is corrupt (${oneLine(c.error)}); moved to ${c.movedTo}; ${note}`);
-    if (!raiseStateCorrupt(this.statuses, c, note, clock.now())) this.unraised.set(fleet.name, { c, note });
+    await this.memory.save(memory);
+    logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file: c.file, movedTo: c.movedTo, ...(c.value !== undefined ? { value: c.value } : {}) }, `${c.file} is corrupt (${oneLine(c.error)}); moved to ${c.movedTo}; ${note}`);
+    if (!(await raiseStateCorrupt(this.statuses, c, note, clock.now()))) this.unraised.set(fleet.name, { c, note });
   }
 
   private async recordedDeployment(fleet: string): Promise<{ kind: string; id: string } | undefined> {
@@ -204,7 +211,7 @@ export class FleetReconciler implements Reconciler {
       this.deps.logger.error({ event: EVENTS.stateCorrupt, fleet: fleet.name, file, movedTo, error: record.error }, `${file} is corrupt (${oneLine(record.error)}); moved to ${movedTo}; ${note}`);
       const c = { fleet: fleet.name, file, movedTo, error: record.error };
       // The record held the status too: raise it on the status this pass writes.
-      if (!raiseStateCorrupt(this.statuses, c, note, now)) this.unraised.set(fleet.name, { c, note });
+      if (!(await raiseStateCorrupt(this.statuses, c, note, now))) this.unraised.set(fleet.name, { c, note });
       return false;
     }
     this.runner.resume(deploymentMachine(this.deps, fleet, record.kind), record);
@@ -213,32 +220,32 @@ export class FleetReconciler implements Reconciler {
 
   /** `resumed`: restored this pass; its phase is the snapshot's until it re-observes, so look again soon. */
   private async watch(fleet: DesiredFleet, running: RunningDeployment, resumed = false): Promise<FleetPass> {
-    const memory = this.memory.load(fleet.name);
+    const memory = await this.memory.load(fleet.name);
     if (memory.undoRequestedAt) {
       this.runner.send(fleet.name, { type: 'UNDO' });
-      this.memory.update(fleet.name, (m) => ({ ...m, undoRequestedAt: undefined }));
+      await this.memory.update(fleet.name, (m) => ({ ...m, undoRequestedAt: undefined }));
     }
     // Beside a deployment only lifecycle hooks are kept (a group must never launch without them).
     const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps(), { watching: true, onlyKinds: HOOK_STEPS });
-    const deployment = this.viewOf(running, result.observed);
-    const status = this.writeStatus(fleet, result, deployment);
+    const deployment = await this.viewOf(running, result.observed);
+    const status = await this.writeStatus(fleet, result, deployment);
     const requeueAfterMs = LONG_WAITS.has(deployment.phase) && !resumed ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;
     // A failed converge beside a deployment is shown in status, not raised: the deployment is what this pass watches.
     return { requeueAfterMs, result, status, deployment, observed: observedIn(result) };
   }
 
-  private writeStatus(fleet: DesiredFleet, result: ConvergeResult, deployment?: DeploymentStatus): FleetStatus {
+  private async writeStatus(fleet: DesiredFleet, result: ConvergeResult, deployment?: DeploymentStatus): Promise<FleetStatus> {
     const now = this.deps.clock.now();
-    const status = writeFleetStatus(this.statuses, fleet, result, now, deployment);
+    const status = await writeFleetStatus(this.statuses, fleet, result, now, deployment);
     const pending = this.unraised.get(fleet.name);
     if (!pending) return status;
     this.unraised.delete(fleet.name);
-    raiseStateCorrupt(this.statuses, pending.c, pending.note, now);
-    return this.statuses.load(fleet.name) ?? status;
+    await raiseStateCorrupt(this.statuses, pending.c, pending.note, now);
+    return (await this.statuses.load(fleet.name)) ?? status;
   }
 
-  private viewOf(running: RunningDeployment, observed: ObservedFleet): DeploymentStatus {
-    const prev = this.statuses.load(running.fleet)?.deployment;
+  private async viewOf(running: RunningDeployment, observed: ObservedFleet): Promise<DeploymentStatus> {
+    const prev = (await this.statuses.load(running.fleet))?.deployment;
     // From the run in hand: it may have ended and left the runner while this pass awaited AWS.
     const phase = describePhase(running.lastSnapshot);
     const context = (running.lastSnapshot as { context?: Record<string, unknown> } | undefined)?.context;

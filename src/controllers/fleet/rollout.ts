@@ -22,12 +22,12 @@ import { deploymentMachine, type FleetScope } from './scope';
 export class Rollout {
   constructor(private readonly scope: FleetScope) {}
 
-  start(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>, kind: 'swap' | 'rolling' | 'canary'): RunningDeployment | undefined {
+  async start(fleet: DesiredFleet, observed: ObservedFleet, step: PlanStep<'startDeployment'>, kind: 'swap' | 'rolling' | 'canary'): Promise<RunningDeployment | undefined> {
     const { deps, memory, runner } = this.scope;
     const toAmi = String(step.params.toAmi);
     const input = swapInput(fleet, observed, step);
     if (!input) return undefined;
-    const target = memory.load(fleet.name).target;
+    const target = (await memory.load(fleet.name)).target;
     const commit = target?.ami === toAmi ? target.commit : undefined;
     const fromAmi = step.params.fromAmi ? String(step.params.fromAmi) : undefined;
     const id = deploymentId(kind, deps.clock.now(), `v${String(input.generation).padStart(3, '0')}`);
@@ -40,9 +40,9 @@ export class Rollout {
   }
 
   /** Resume a swap from the world: two owned groups and no record. */
-  recover(fleet: DesiredFleet, observed: ObservedFleet): RunningDeployment | undefined {
+  async recover(fleet: DesiredFleet, observed: ObservedFleet): Promise<RunningDeployment | undefined> {
     const { deps, memory, runner } = this.scope;
-    const amiId = recoveryAmi(fleet, memory.load(fleet.name));
+    const amiId = recoveryAmi(fleet, await memory.load(fleet.name));
     const recovery = recoverSwap(observed, fleet.deploy, { amiId, drainingSeconds: fleet.loadBalancer.connectionDrainingSeconds });
     if (recovery.action !== 'resume') return undefined;
     deps.logger.warn({ event: EVENTS.deployRecovered, fleet: fleet.name }, recovery.reason);
@@ -51,11 +51,11 @@ export class Rollout {
   }
 
   /** A rollback has begun: remember the AMI as failed now, not only when the rollback ends. */
-  noteRollback(fleet: DesiredFleet | undefined, kind: DeploymentKind, phase: PhaseDescription): void {
+  async noteRollback(fleet: DesiredFleet | undefined, kind: DeploymentKind, phase: PhaseDescription): Promise<void> {
     if (kind === 'bake' || phase.final || !phase.reason || !fleet) return;
     const { deps, memory, runner } = this.scope;
     const ami = runner.get(fleet.name)?.input.amiId;
-    if (typeof ami !== 'string' || blockingFailure(memory.load(fleet.name), ami, specHash(fleet))) return;
-    memory.update(fleet.name, (m) => withFailure(m, fleet, ami, { reason: phase.reason!, message: phase.message }, deps.clock.now()));
+    if (typeof ami !== 'string' || blockingFailure(await memory.load(fleet.name), ami, specHash(fleet))) return;
+    await memory.update(fleet.name, (m) => withFailure(m, fleet, ami, { reason: phase.reason!, message: phase.message }, deps.clock.now()));
   }
 }

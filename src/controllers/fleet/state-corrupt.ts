@@ -12,7 +12,7 @@ import { quarantineFile } from '../../util/quarantine';
 import { imageOrigin, type DeployPortsContext } from '../../deploy/actors';
 import type { AwsPort } from '../../aws/port';
 import type { DesiredFleet } from '../../model/fleet';
-import { appendEvent } from '../../model/fleet-status';
+import { appendEvent, type FleetStatus } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import { setCondition } from '../../model/status';
 import { activeAmi, activeGroup, desiredAmi } from '../../planner/active-group';
@@ -33,14 +33,18 @@ export async function rebuildMemoryFromWorld(clients: AwsPort, ctx: DeployPortsC
 }
 
 /** Raise `StateCorrupt` on the fleet's status, with a Warning event; both name the file. False when the fleet has no status yet to raise it on. */
-export function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, rebuilt: string, now: Date): boolean {
-  const prev = statuses.load(c.fleet);
-  if (!prev) return false;
-  const message = `${c.file} was unreadable (${oneLine(c.error)}); moved to ${c.movedTo} and rebuilt from the world: ${rebuilt}`;
+export async function raiseStateCorrupt(statuses: StatusStore, c: CorruptState, rebuilt: string, now: Date): Promise<boolean> {
+  const saved = await statuses.update(c.fleet, (prev) => (prev ? withStateCorrupt(prev, c, rebuilt, now) : undefined));
+  return saved !== undefined;
+}
+
+function withStateCorrupt(prev: FleetStatus, c: CorruptState, rebuilt: string, now: Date): FleetStatus {
+  // A store without files keeps no copy: the event carries the start of what the section held.
+  const held = c.value !== undefined && c.movedTo.startsWith('(') ? `; it held ${oneLine(c.value)}` : '';
+  const message = `${c.file} was unreadable (${oneLine(c.error)}); moved to ${c.movedTo}${held} and rebuilt from the world: ${rebuilt}`;
   const conditions = setCondition(prev.conditions, { type: 'StateCorrupt', status: 'True', reason: 'RebuiltFromWorld', message }, now);
   const event = { at: now.toISOString(), fleet: c.fleet, type: 'Warning' as const, reason: 'StateCorrupt', message };
-  statuses.save(appendEvent({ ...prev, conditions, updatedAt: now.toISOString() }, event));
-  return true;
+  return appendEvent({ ...prev, conditions, updatedAt: now.toISOString() }, event);
 }
 
 /** Move a corrupt deployment record aside (a store without files just drops it); returns where it went. */

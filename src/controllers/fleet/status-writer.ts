@@ -152,8 +152,7 @@ export function nextFleetStatus(
 }
 
 /** Read the previous status, fold the pass into it, save it. Returns what was saved. */
-export function writeFleetStatus(store: StatusStore, desired: DesiredFleet, result: ConvergeResult, now: Date, deployment?: DeploymentStatus): FleetStatus {
-  const next = nextFleetStatus(store.load(desired.name), desired, result, now, deployment);
-  store.save(next);
-  return next;
+export async function writeFleetStatus(store: StatusStore, desired: DesiredFleet, result: ConvergeResult, now: Date, deployment?: DeploymentStatus): Promise<FleetStatus> {
+  const next = await store.update(desired.name, (prev) => nextFleetStatus(prev, desired, result, now, deployment));
+  return next ?? nextFleetStatus(undefined, desired, result, now, deployment);
 }

@@ -25,8 +25,8 @@ export class FleetGarbageCollector {
   ) {}
 
   /** Every pass, after converge observed the fleet (no AWS call). */
-  afterConverge(fleet: DesiredFleet, observed: ObservedFleet): void {
-    adoptServingTarget(this.memory, fleet, observed);
+  async afterConverge(fleet: DesiredFleet, observed: ObservedFleet): Promise<void> {
+    await adoptServingTarget(this.memory, fleet, observed);
   }
 
   /** Before a rollout starts (or is found blocked): leftovers of an unfinished deployment. */

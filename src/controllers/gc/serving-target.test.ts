@@ -12,9 +12,9 @@ describe('gc: a serving target whose swap record was lost', () => {
   const world = convergedWorld(fleet);
   const serving = activeAmi(world, activeGroup(world, fleet.loadBalancer.name))!;
 
-  function memoryWithTarget(ami: string): FleetMemoryStore {
+  async function memoryWithTarget(ami: string): Promise<FleetMemoryStore> {
     const memory = new FleetMemoryStore(mkdtempSync(path.join(tmpdir(), 'drover-gc-')));
-    memory.update(fleet.name, (m) => ({ ...m, target: { ami, commit: 'c0ffee' } }));
+    await memory.update(fleet.name, (m) => ({ ...m, target: { ami, commit: 'c0ffee' } }));
     return memory;
   }
 
@@ -24,26 +24,26 @@ describe('gc: a serving target whose swap record was lost', () => {
     return { ...world, groups: [...world.groups, { ...g, name: `${g.name}-2`, generation: g.generation + 1, tags: { ...g.tags }, lifecycle }] };
   }
 
-  it('is remembered as deployed once it is the only live group serving it', () => {
-    const memory = memoryWithTarget(serving);
-    adoptServingTarget(memory, fleet, world);
-    expect(memory.load(fleet.name).target).toBeUndefined();
-    expect(memory.load(fleet.name).deployed).toMatchObject({ ami: serving, commit: 'c0ffee' });
+  it('is remembered as deployed once it is the only live group serving it', async () => {
+    const memory = await memoryWithTarget(serving);
+    await adoptServingTarget(memory, fleet, world);
+    expect((await memory.load(fleet.name)).target).toBeUndefined();
+    expect((await memory.load(fleet.name)).deployed).toMatchObject({ ami: serving, commit: 'c0ffee' });
   });
 
-  it('a group AWS is deleting does not count as live', () => {
-    const memory = memoryWithTarget(serving);
-    adoptServingTarget(memory, fleet, withSecondGroup('deleting'));
-    expect(memory.load(fleet.name).deployed?.ami).toBe(serving);
+  it('a group AWS is deleting does not count as live', async () => {
+    const memory = await memoryWithTarget(serving);
+    await adoptServingTarget(memory, fleet, withSecondGroup('deleting'));
+    expect((await memory.load(fleet.name)).deployed?.ami).toBe(serving);
   });
 
-  it('is left alone while two groups are live (a swap is still in flight) or another AMI serves', () => {
-    const during = memoryWithTarget(serving);
-    adoptServingTarget(during, fleet, withSecondGroup('active'));
-    expect(during.load(fleet.name)).toMatchObject({ target: { ami: serving } });
-    const other = memoryWithTarget('ami-0ffffffffffffffff');
-    adoptServingTarget(other, fleet, world);
-    expect(other.load(fleet.name)).toMatchObject({ target: { ami: 'ami-0ffffffffffffffff' } });
-    expect(other.load(fleet.name).deployed).toBeUndefined();
+  it('is left alone while two groups are live (a swap is still in flight) or another AMI serves', async () => {
+    const during = await memoryWithTarget(serving);
+    await adoptServingTarget(during, fleet, withSecondGroup('active'));
+    expect(await during.load(fleet.name)).toMatchObject({ target: { ami: serving } });
+    const other = await memoryWithTarget('ami-0ffffffffffffffff');
+    await adoptServingTarget(other, fleet, world);
+    expect(await other.load(fleet.name)).toMatchObject({ target: { ami: 'ami-0ffffffffffffffff' } });
+    expect((await other.load(fleet.name)).deployed).toBeUndefined();
   });
 });

@@ -9,9 +9,9 @@ import type { ObservedFleet } from '../../model/observed';
 import { activeAmi, activeGroup } from '../../planner/active-group';
 import type { FleetMemoryStore } from '../fleet/fleet-memory';
 
-export function adoptServingTarget(memory: FleetMemoryStore, fleet: DesiredFleet, observed: ObservedFleet): void {
-  const target = memory.load(fleet.name).target;
+export async function adoptServingTarget(memory: FleetMemoryStore, fleet: DesiredFleet, observed: ObservedFleet): Promise<void> {
+  const target = (await memory.load(fleet.name)).target;
   const live = observed.groups.filter((g) => isOwnedBy(g.tags, fleet.name) && g.lifecycle !== 'deleting');
   if (!target || live.length !== 1 || activeAmi(observed, activeGroup(observed, fleet.loadBalancer.name)) !== target.ami) return;
-  memory.update(fleet.name, (m) => (m.target?.ami === target.ami ? { ...m, target: undefined, deployed: m.target } : m));
+  await memory.update(fleet.name, (m) => (m.target?.ami === target.ami ? { ...m, target: undefined, deployed: m.target } : m));
 }

@@ -60,7 +60,7 @@ export interface IntakeActionsDeps {
   /** A group's owner tag and instances, to drop lifecycle actions that are not the fleet's. */
   groupMembership?(groupName: string): Promise<{ fleet?: string; instanceIds: string[] } | undefined>;
   /** Show a decision in `drover events`. */
-  recordEvent?(fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>): void;
+  recordEvent?(fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>): void | Promise<void>;
   logger: Logger;
 }
 
@@ -120,7 +120,7 @@ export class IntakeActions {
       case 'record':
         if (event.kind === 'merge_requested') {
           this.log.info({ event: EVENTS.mergeAwaitingPush, fleets: decision.fleetKeys, mergeRequestIid: event.mergeRequestIid, branch: event.branch, merge_commit_sha: null, squash_commit_sha: null }, decision.reason);
-          for (const f of fleets) this.deps.recordEvent?.(f.name, { type: 'Normal', reason: 'MergeAwaitingPush', message: decision.reason });
+          for (const f of fleets) await this.deps.recordEvent?.(f.name, { type: 'Normal', reason: 'MergeAwaitingPush', message: decision.reason });
           return;
         }
         this.log.info({ event: EVENTS.eventRecorded, kind: event.kind, fleets: decision.fleetKeys }, decision.reason);
@@ -143,11 +143,12 @@ export class IntakeActions {
     const commit = decision.commit ?? '';
     const before = decision.before;
     await this.serialize(fleet.name, async () => {
-      const { outcome, reason } = this.deps.bakes.request(fleet.name, { commit, at, messageId, ...(before ? { before } : {}) });
+      const { outcome, reason, saved } = this.deps.bakes.request(fleet.name, { commit, at, messageId, ...(before ? { before } : {}) });
+      await saved;
       const fields = { fleet: fleet.name, commit, commitSource: decision.commitSource, before, outcome, messageId };
       this.log.info({ event: EVENTS.bakeRequested, ...fields }, `${decision.reason}: ${reason}`);
       const counted = outcome === 'queued' || outcome === 'replaced';
-      this.deps.recordEvent?.(fleet.name, { type: 'Normal', reason: BAKE_REASONS[outcome], message: `${decision.reason}: ${counted ? reason : `not baked, ${reason}`}` });
+      await this.deps.recordEvent?.(fleet.name, { type: 'Normal', reason: BAKE_REASONS[outcome], message: `${decision.reason}: ${counted ? reason : `not baked, ${reason}`}` });
       await this.startNextBake(fleet.name);
     });
     this.deps.enqueue(fleet.name);
@@ -202,14 +203,14 @@ export class IntakeActions {
     if (!pending) return;
     // Tell the reconciler first: if it fails, the commit stays pending and a redelivery retries.
     await this.deps.reconciler().requestBake?.(fleet, { sha: pending.commit, at: pending.at, ...(pending.messageId ? { messageId: pending.messageId } : {}) });
-    this.deps.bakes.start(fleetName);
+    await this.deps.bakes.start(fleetName);
     this.log.info({ event: EVENTS.bakeStarted, fleet: fleetName, commit: pending.commit }, `bake of ${pending.commit.slice(0, 12)} handed to the reconciler`);
   }
 
   /** The reconciler finished (or gave up on) the bake of `commit`: start the next one, if any. */
   bakeFinished(fleetName: string, commit: string): Promise<void> {
     return this.serialize(fleetName, async () => {
-      if (this.deps.bakes.finish(fleetName, commit)) {
+      if (await this.deps.bakes.finish(fleetName, commit)) {
         this.log.info({ event: EVENTS.bakeFinished, fleet: fleetName, commit }, `bake of ${commit.slice(0, 12)} finished`);
       }
       await this.startNextBake(fleetName);
@@ -235,10 +236,9 @@ export class IntakeActions {
  * durable record, so a status that cannot be written costs the event, not the message.
  * A fleet never reconciled yet has no status to show it in.
  */
-export function recordFleetEvent(store: StatusStore, fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>, now: Date, log?: Logger): void {
+export async function recordFleetEvent(store: StatusStore, fleet: string, event: Omit<FleetEvent, 'fleet' | 'at'>, now: Date, log?: Logger): Promise<void> {
   try {
-    const prev = store.load(fleet);
-    if (prev) store.save(appendEvent(prev, { ...event, fleet, at: now.toISOString() }));
+    await store.update(fleet, (prev) => (prev ? appendEvent(prev, { ...event, fleet, at: now.toISOString() }) : undefined));
   } catch (err) {
     log?.warn({ event: EVENTS.statusUnreadable, fleet, err: String(err) }, `recording event ${event.reason} for fleet ${fleet}: ${(err as Error).message}`);
   }

@@ -3,18 +3,18 @@
  * section of its record, as `{ seq, queue }` (seq is the register's when the queue was
  * written, so the order of requests keeps increasing across fleets). The register is the
  * union of the fleets' queues, its seq the highest stored. A write touches only the fleets
- * whose queue changed. Local backend, synchronous like the file it replaces.
+ * whose queue changed, each fenced and retried on a VersionConflict.
  */
-import { soloOwnership } from '../../state/leases';
-import { LocalStateStore } from '../../state/local/local-store';
+import { updateRecord, type SectionShapes, type StateStore } from '../../state/port';
+import { recordWhere, soloFence, storeOf, type FenceFor, type StateSource } from '../../state/store-of';
 import { emptyBakeRegister, type BakeRegister, type FleetBakeQueue } from './bake-requests';
 
 export interface RegisterPersistence {
   /** Where the register lives, for messages. */
   readonly where: string;
-  read(): BakeRegister;
+  read(): Promise<BakeRegister>;
   /** Persist `next`; `prev` is what is stored now. */
-  write(next: BakeRegister, prev: BakeRegister): void;
+  write(next: BakeRegister, prev: BakeRegister): Promise<void>;
 }
 
 interface BakesSection {
@@ -22,36 +22,46 @@ interface BakesSection {
   queue: FleetBakeQueue;
 }
 
+export interface RecordRegisterOptions {
+  nowMs?: () => number;
+  /** The fence of a write about a fleet; default every shard (a lone process). */
+  fence?: FenceFor;
+}
+
 export class RecordRegisterPersistence implements RegisterPersistence {
-  private readonly store: LocalStateStore;
-  private readonly fence = soloOwnership();
+  readonly store: StateStore<SectionShapes>;
+  private readonly fence: FenceFor;
+  private readonly nowMs: () => number;
   readonly where: string;
 
-  constructor(stateDir: string, private readonly nowMs: () => number = Date.now) {
-    this.store = new LocalStateStore(stateDir);
+  constructor(state: StateSource, opts: RecordRegisterOptions | (() => number) = {}) {
+    const o = typeof opts === 'function' ? { nowMs: opts } : opts;
+    this.store = storeOf(state);
+    this.nowMs = o.nowMs ?? Date.now;
+    this.fence = o.fence ?? soloFence();
     this.where = `the bake queues in ${this.store.where}`;
   }
 
   /** A record that cannot be read throws (the store names it); the caller starts empty. */
-  read(): BakeRegister {
+  async read(): Promise<BakeRegister> {
     const register = emptyBakeRegister();
-    for (const fleet of this.store.listNow()) {
-      const section = this.store.readNow(fleet).sections.bakes as BakesSection | undefined;
+    for (const fleet of await this.store.list()) {
+      const section = (await this.store.read(fleet)).sections.bakes as BakesSection | undefined;
       if (!section) continue;
-      if (typeof section.seq !== 'number' || !section.queue || typeof section.queue !== 'object') throw new Error(`the bake queue of fleet ${fleet} in ${this.store.fleetFile(fleet)} is not { seq, queue }`);
+      if (typeof section.seq !== 'number' || !section.queue || typeof section.queue !== 'object') throw new Error(`the bake queue of fleet ${fleet} in ${recordWhere(this.store, fleet)} is not { seq, queue }`);
       register.fleets[fleet] = section.queue;
       register.seq = Math.max(register.seq, section.seq);
     }
     return register;
   }
 
-  write(next: BakeRegister, prev: BakeRegister): void {
+  async write(next: BakeRegister, prev: BakeRegister): Promise<void> {
     const names = new Set([...Object.keys(next.fleets), ...Object.keys(prev.fleets)]);
     for (const fleet of [...names].sort()) {
       const queue = next.fleets[fleet];
       if (JSON.stringify(queue) === JSON.stringify(prev.fleets[fleet])) continue;
       const bakes = queue ? ({ seq: next.seq, queue: JSON.parse(JSON.stringify(queue)) as FleetBakeQueue } satisfies BakesSection) : null;
-      this.store.writeNow(this.store.readNow(fleet), { bakes }, this.fence.fenceFor(fleet), this.nowMs());
+      await updateRecord(this.store, fleet, this.fence(fleet), this.nowMs, (r) => (bakes === null && r.sections.bakes === undefined ? undefined : { bakes }));
     }
   }
 }

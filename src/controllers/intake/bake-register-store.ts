@@ -41,20 +41,20 @@ export interface BakeRegisterStoreOptions {
 class FilePersistence implements RegisterPersistence {
   constructor(readonly where: string) {}
 
-  read(): BakeRegister {
+  async read(): Promise<BakeRegister> {
     if (!fs.existsSync(this.where)) return emptyBakeRegister();
     const value = JSON.parse(fs.readFileSync(this.where, 'utf8')) as BakeRegister;
     if (typeof value?.seq === 'number' && value.fleets && typeof value.fleets === 'object') return value;
     throw new Error('not a bake register');
   }
 
-  write(next: BakeRegister): void {
+  async write(next: BakeRegister): Promise<void> {
     writeJsonFileAtomic(this.where, next);
   }
 }
 
 export class BakeRegisterStore {
-  private register: BakeRegister;
+  private register: BakeRegister = emptyBakeRegister();
   /** Requests in memory that the file does not hold yet. */
   private dirty = false;
   /** Register files written (each one write + fsync + rename). */
@@ -63,7 +63,9 @@ export class BakeRegisterStore {
   private readonly logger: Logger;
   private readonly persistence: RegisterPersistence;
   /** What the persistence holds now. */
-  private stored: BakeRegister;
+  private stored: BakeRegister = this.register;
+  /** Writes run one at a time, each diffed against what the one before stored. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     file: string,
@@ -72,43 +74,47 @@ export class BakeRegisterStore {
   ) {
     this.logger = logger.child({ component: 'intake' });
     this.persistence = options.persistence ?? new FilePersistence(file);
-    this.register = this.read();
-    this.stored = this.register;
   }
 
-  /** Read the register again (after the state directory's layout was migrated); uncommitted requests are dropped. */
-  reload(): void {
-    this.register = this.read();
+  /** Read the register (at start, and after the state directory's layout was migrated); uncommitted requests are dropped. */
+  async reload(): Promise<this> {
+    this.register = await this.read();
     this.stored = this.register;
     this.dirty = false;
+    return this;
   }
 
   current(): BakeRegister {
     return this.register;
   }
 
-  /** Count a requested commit and persist the register. */
-  request(fleet: string, input: BakeRequestInput, deployed?: DeployedCommit): { outcome: BakeRequestOutcome; reason: string } {
+  /**
+   * Count a requested commit in memory. With `groupCommit` it waits for `commit()`; without,
+   * `saved` settles once it is persisted (callers await it before acknowledging).
+   */
+  request(fleet: string, input: BakeRequestInput, deployed?: DeployedCommit): { outcome: BakeRequestOutcome; reason: string; saved: Promise<void> } {
     const r = requestBake(this.register, fleet, input, deployed);
-    if (r.register !== this.register && this.options.groupCommit) {
+    let saved = Promise.resolve();
+    if (r.register !== this.register) {
       this.register = r.register;
       this.dirty = true;
-    } else if (r.register !== this.register) this.save(r.register);
-    return { outcome: r.outcome, reason: r.reason };
+      if (!this.options.groupCommit) saved = this.commit();
+    }
+    return { outcome: r.outcome, reason: r.reason, saved };
   }
 
   /** Move the pending commit in flight (persisted) when nothing is baking. */
-  start(fleet: string): BakeCommitRequest | undefined {
+  async start(fleet: string): Promise<BakeCommitRequest | undefined> {
     const r = startBake(this.register, fleet);
-    if (r.started) this.save(r.register);
+    if (r.started) await this.save(r.register);
     return r.started;
   }
 
   /** The in-flight bake of `commit` ended. False when it was not the one in flight. */
-  finish(fleet: string, commit: string): boolean {
+  async finish(fleet: string, commit: string): Promise<boolean> {
     const next = finishBake(this.register, fleet, commit);
     if (next === this.register) return false;
-    this.save(next);
+    await this.save(next);
     return true;
   }
 
@@ -117,8 +123,8 @@ export class BakeRegisterStore {
   }
 
   /** Write uncommitted requests (one write, one fsync). Throws when the write fails; they stay uncommitted. */
-  commit(): void {
-    if (this.dirty) this.save(this.register);
+  async commit(): Promise<void> {
+    if (this.dirty) await this.save(this.register);
   }
 
   /** Whether requests are waiting for commit(). */
@@ -126,18 +132,25 @@ export class BakeRegisterStore {
     return this.dirty;
   }
 
-  private save(next: BakeRegister): void {
-    this.persistence.write(next, this.stored);
-    this.writes++;
+  /** In memory at once (the next request builds on it), persisted in order; a failed write leaves it uncommitted. */
+  private save(next: BakeRegister): Promise<void> {
     this.register = next;
-    this.stored = next;
-    this.dirty = false;
+    this.dirty = true;
+    const run = this.writing.then(async () => {
+      if (this.stored === next) return;
+      await this.persistence.write(next, this.stored);
+      this.writes++;
+      this.stored = next;
+      if (this.register === next) this.dirty = false;
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
   }
 
-  private read(): BakeRegister {
+  private async read(): Promise<BakeRegister> {
     const where = this.persistence.where;
     try {
-      return this.persistence.read();
+      return await this.persistence.read();
     } catch (err) {
       this.logger.error({ event: EVENTS.bakeRegisterUnreadable, file: where, err: String(err) }, `reading bake register ${where}: ${(err as Error).message}; starting empty`);
       return emptyBakeRegister();

@@ -32,7 +32,7 @@ function poller(env: Awaited<ReturnType<typeof setup>>, o: { handler: (e: Contro
 function register() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-poller-batch-'));
   const file = path.join(dir, 'bake-register.json');
-  const open = () => new BakeRegisterStore(file, nullLogger, { groupCommit: true });
+  const open = () => new BakeRegisterStore(file, nullLogger, { groupCommit: true }).reload();
   return { file, open, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -40,13 +40,13 @@ describe('SqsPoller batches', () => {
   it('commits a received batch once, then deletes it with one DeleteMessageBatch', async () => {
     const env = await setup(10);
     const reg = register();
-    const store = reg.open();
+    const store = await reg.open();
     const order: string[] = [];
     const p = poller(env, {
       handler: async (e, m) => void store.request('shop', { commit: (e as any).commit, at: e.at, messageId: m.messageId }),
-      commit: () => {
+      commit: async () => {
         order.push(`commit with ${env.sim.peekQueue('drover-events').length} on the queue`);
-        store.commit();
+        await store.commit();
       },
     });
     expect(await p.pollOnce()).toBe(10);
@@ -82,18 +82,18 @@ describe('SqsPoller batches', () => {
       poller(env, {
         handler: async (e, m) => {
           outcomes.push(store.request('shop', { commit: (e as any).commit, at: e.at, messageId: m.messageId }).outcome);
-          store.start('shop');
+          await store.start('shop');
         },
-        commit: () => {
-          store.commit();
+        commit: async () => {
+          await store.commit();
           if (crash) throw new Error('killed after the write, before the delete');
         },
       });
-    await run(reg.open(), true).pollOnce();
+    await run(await reg.open(), true).pollOnce();
     expect(env.calls('DeleteMessageBatch')).toHaveLength(0);
     const before = fs.readFileSync(reg.file, 'utf8');
     env.sim.advance(30_000);
-    const restarted = reg.open();
+    const restarted = await reg.open();
     await run(restarted, false).pollOnce();
     expect(outcomes).toEqual(['queued', 'duplicate']);
     expect(restarted.inFlight('shop')?.seq).toBe(1);
