@@ -92,10 +92,12 @@ export class ReplicaProcess {
     return this.killedAtMs;
   }
 
-  /** A clean stop (SIGTERM), waiting for the exit. */
-  async stop(): Promise<void> {
+  /** A clean stop (SIGTERM), waiting for the exit (SIGKILL after `graceMs` of real time). */
+  async stop(graceMs = 30_000): Promise<void> {
     if (!this.exit) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
+    clearTimeout(timer);
     await Promise.all([this.spec.simProxy.close(), this.spec.dynamoProxy.close()]);
   }
 
