@@ -81,6 +81,12 @@ export interface StateStore<S extends SectionShapes = SectionShapes> {
   /** Names of fleets with a record, sorted. */
   list(): Promise<string[]>;
   /**
+   * Every fleet's record, sorted by fleet: one paginated scan on a table instead of a read per
+   * fleet (`get fleets`, /api/v1, the bake register at start). A record that cannot be read
+   * fails the whole call; the caller then reads fleet by fleet (readAllRecords).
+   */
+  readAll?(): Promise<Array<FleetRecord<S>>>;
+  /**
    * Write `changes` over `prev` (the record as read): fails with VersionConflict when the
    * stored version is not `prev.version`, FencedOut when the stored epoch is above the fence.
    * Returns the record as stored.
@@ -156,4 +162,17 @@ export function checkFleetName(fleet: string): string {
 export function checkKeyPart(what: string, value: string): string {
   if (!value || value.length > 255 || value.includes("#") || [...value].some((c) => c < " ")) throw new StateKeyError(`lifecycle action claim: ${what} ${JSON.stringify(value)} is not usable as a key`);
   return value;
+}
+
+/** Every fleet's record: `readAll` when the backend has it and every record reads, else fleet by fleet. */
+export async function readAllRecords<S extends SectionShapes>(store: StateStore<S>): Promise<Array<FleetRecord<S>>> {
+  if (store.readAll) {
+    try {
+      return await store.readAll();
+    } catch (err) {
+      // A record whose text is not JSON: read one by one, so the caller meets it alone.
+      if (!(err instanceof Error && err.cause instanceof SyntaxError)) throw err;
+    }
+  }
+  return Promise.all((await store.list()).map((f) => store.read(f)));
 }

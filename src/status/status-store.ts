@@ -9,7 +9,7 @@ import type { FleetStatus } from '../model/fleet-status';
 import { LocalStateStore } from '../state/local/local-store';
 import { updateRecord } from '../state/port';
 import { recordWhere, soloFence, storeOf, unreadableRecord, type FenceFor, type StateSource } from '../state/store-of';
-import type { SectionShapes, StateStore } from '../state/port';
+import type { FleetRecord, SectionShapes, StateStore } from '../state/port';
 import { DroverError } from '../util/errors';
 
 export interface StatusStore {
@@ -96,40 +96,56 @@ export class FileStatusStore implements StatusStore {
   }
 
   async load(fleet: string): Promise<FleetStatus | undefined> {
-    return (await this.read(checkName(fleet)))?.status;
+    return this.read(checkName(fleet));
   }
 
   async list(): Promise<FleetStatus[]> {
-    const all = await Promise.all((await this.store.list()).map((f) => this.read(f)));
-    return all.flatMap((r) => (r ? [r.status] : []));
+    return (await this.records(false)).flatMap((r) => this.parse(r.fleet, r.sections.status) ?? []);
   }
 
   /** When the newest status was written, or undefined when there is none. */
   async lastWritten(): Promise<Date | undefined> {
-    const times: number[] = [];
-    for (const f of await this.store.list()) {
-      const r = await this.read(f, true);
-      const at = r && Date.parse(r.updatedAt ?? '');
-      if (at) times.push(at);
-    }
+    const times = (await this.records(true))
+      .filter((r) => r.sections.status !== undefined)
+      .map((r) => Date.parse(r.updatedAt ?? ''))
+      .filter((t) => !Number.isNaN(t));
     return times.length ? new Date(Math.max(...times)) : undefined;
   }
 
-  private async read(fleet: string, quiet = false): Promise<{ status: FleetStatus; updatedAt?: string } | undefined> {
+  /** Every readable record: one call when the backend can (a scan on a table), else fleet by fleet, skipping a corrupt one. */
+  private async records(quiet: boolean): Promise<Array<FleetRecord<SectionShapes>>> {
+    if (this.store.readAll) {
+      try {
+        return await this.store.readAll();
+      } catch (err) {
+        if (!unreadableRecord(err)) throw err;
+      }
+    }
+    const each = await Promise.all(
+      (await this.store.list()).map(async (f) => {
+        try {
+          return await this.store.read(f);
+        } catch (err) {
+          if (!unreadableRecord(err)) throw err;
+          if (!quiet) this.warn(`reading fleet status ${this.fileFor(f)}: ${(err as Error).message}; skipped`);
+          return undefined;
+        }
+      }),
+    );
+    return each.filter((r): r is FleetRecord<SectionShapes> => r !== undefined);
+  }
+
+  private async read(fleet: string): Promise<FleetStatus | undefined> {
     let section: unknown;
-    let updatedAt: string | undefined;
     try {
-      const r = await this.store.read(fleet);
-      section = r.sections.status;
-      updatedAt = r.updatedAt;
+      section = (await this.store.read(fleet)).sections.status;
     } catch (err) {
       // A corrupt record is skipped; a store that cannot answer (a missing table, throttled to the end) is an error.
       if (!unreadableRecord(err)) throw err;
-      if (!quiet) this.warn(`reading fleet status ${this.fileFor(fleet)}: ${(err as Error).message}; skipped`);
+      this.warn(`reading fleet status ${this.fileFor(fleet)}: ${(err as Error).message}; skipped`);
       return undefined;
     }
-    const status = quiet ? (section as FleetStatus | undefined) : this.parse(fleet, section);
-    return status ? { status, ...(updatedAt ? { updatedAt } : {}) } : undefined;
+    return this.parse(fleet, section);
   }
 
   /** The status in a record's section; a bad one is warned about and skipped. */

@@ -3,7 +3,7 @@
  * DynamoDB on dynalite): versions, fences, sections, claims and dedupe.
  */
 import { FencedOut, VersionConflict } from '../../src/state/errors';
-import { emptyRecord, updateRecord, type StateStore } from '../../src/state/port';
+import { emptyRecord, readAllRecords, updateRecord, type StateStore } from '../../src/state/port';
 
 export function stateStoreContract(name: string, open: () => Promise<StateStore>): void {
   describe(`StateStore contract: ${name}`, () => {
@@ -24,6 +24,16 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect((await store.read('web')).sections).toEqual({ intent: { fleet: 'web', failed: [] }, bakes: { seq: 3, queue: { seenMessageIds: [] } } });
       expect(r2.version).toBe(2);
       expect(await store.list()).toEqual(['web']);
+    });
+
+    it('reads every record at once, sorted by fleet, as list and read give them', async () => {
+      expect(await store.readAll?.()).toEqual(store.readAll ? [] : undefined);
+      for (const fleet of ['web', 'api', 'shop']) await store.write(await store.read(fleet), { status: { name: fleet } }, { epoch: 1 }, T);
+      await store.fence('api', 3);
+      const each = await Promise.all((await store.list()).map((f) => store.read(f)));
+      expect(each.map((r) => r.fleet)).toEqual(['api', 'shop', 'web']);
+      expect(await readAllRecords(store)).toEqual(each);
+      if (store.readAll) expect(await store.readAll()).toEqual(each);
     });
 
     it('refuses a write over a stale version with a VersionConflict, and changes nothing', async () => {

@@ -5,7 +5,7 @@
  * union of the fleets' queues, its seq the highest stored. A write touches only the fleets
  * whose queue changed, each fenced and retried on a VersionConflict.
  */
-import { updateRecord, type SectionShapes, type StateStore } from '../../state/port';
+import { readAllRecords, updateRecord, type SectionShapes, type StateStore } from '../../state/port';
 import { recordWhere, soloFence, storeOf, type FenceFor, type StateSource } from '../../state/store-of';
 import { emptyBakeRegister, type BakeRegister, type FleetBakeQueue } from './bake-requests';
 
@@ -45,8 +45,9 @@ export class RecordRegisterPersistence implements RegisterPersistence {
   /** A record that cannot be read throws (the store names it); the caller starts empty. */
   async read(): Promise<BakeRegister> {
     const register = emptyBakeRegister();
-    for (const fleet of await this.store.list()) {
-      const section = (await this.store.read(fleet)).sections.bakes as BakesSection | undefined;
+    for (const record of await readAllRecords(this.store)) {
+      const fleet = record.fleet;
+      const section = record.sections.bakes as BakesSection | undefined;
       if (!section) continue;
       if (typeof section.seq !== 'number' || !section.queue || typeof section.queue !== 'object') throw new Error(`the bake queue of fleet ${fleet} in ${recordWhere(this.store, fleet)} is not { seq, queue }`);
       register.fleets[fleet] = section.queue;

@@ -46,6 +46,14 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     return items.map((i) => str(i.fleet) ?? '').filter(Boolean).sort();
   }
 
+  async readAll(): Promise<Array<FleetRecord<S>>> {
+    const items = await this.scan('fleet#', undefined, 'reading every fleet record in the state table');
+    return items
+      .map((i) => itemToRecord<S>(str(i.fleet) ?? '', i))
+      .filter((r) => r.fleet)
+      .sort((a, b) => (a.fleet < b.fleet ? -1 : a.fleet > b.fleet ? 1 : 0));
+  }
+
   async write(prev: FleetRecord<S>, changes: SectionChanges<S>, fence: Fence, nowMs: number): Promise<FleetRecord<S>> {
     checkFleetName(prev.fleet);
     const next = applyChanges(prev, changes, fence, nowMs);

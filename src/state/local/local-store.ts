@@ -83,6 +83,10 @@ export class LocalStateStore<S extends SectionShapes = SectionShapes> implements
       .sort();
   }
 
+  async readAll(): Promise<Array<FleetRecord<S>>> {
+    return this.listNow().map((f) => this.readSync(f));
+  }
+
   async write(prev: FleetRecord<S>, changes: SectionChanges<S>, fence: Fence, nowMs: number): Promise<FleetRecord<S>> {
     return this.writeNow(prev, changes, fence, nowMs);
   }
