@@ -33,14 +33,17 @@ import { SqsPoller, type SqsPollerOptions } from '../controllers/intake/sqs-poll
 import { createWebhookRelay } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import type { DesiredFleet } from '../model/fleet';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
-import { DroverError } from '../util/errors';
 import { watchInbox } from '../controllers/fleet/controls';
 import { assertWritableStateDir } from './state-dir';
+import { resolveEventQueue } from './event-queue-flag';
+import { ReplicaOwnership, replicaId } from '../controllers/ownership/replica-ownership';
+import type { LeaseSettings } from '../state/leases';
+import { openState, type OpenedState } from '../state/open';
 
 export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
+export { resolveEventQueue } from './event-queue-flag';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7390';
 
@@ -81,20 +84,12 @@ export interface DaemonOptions {
   graceMs?: number;
   poller?: Partial<Pick<SqsPollerOptions, 'waitTimeSeconds' | 'idleDelayMs' | 'visibilityTimeoutSeconds'>>;
   lifecyclePollMs?: number;
+  /** Shared state (DynamoDB): shard leases for replica `replicaId` (default hostname-pid-random). Default: the state directory, owner of all. */
+  state?: OpenedState;
+  replicaId?: string;
+  leaseSettings?: Partial<LeaseSettings>;
   /** Look for rollout controls handed over in `<state-dir>/inbox/` this often on the clock; `false` disables. Default 2 s. */
   inboxPollMs?: number | false;
-}
-
-/** The queue the fleets ask for; all that name one must agree. */
-export function resolveEventQueue(flag: string | undefined, fleets: DesiredFleet[]): string | undefined {
-  if (flag) return flag;
-  const named = fleets.filter((f) => f.events?.queue);
-  const queues = [...new Set(named.map((f) => f.events!.queue))];
-  if (queues.length > 1) {
-    const list = named.map((f) => `${f.name}: ${f.events!.queue}`).join(', ');
-    throw new DroverError(`starting daemon: fleets name different event queues (${list}); pass --queue or make them agree`, { code: 'QueueConflict', source: 'user' });
-  }
-  return queues[0];
 }
 
 export class Daemon {
@@ -108,6 +103,10 @@ export class Daemon {
   /** The AWS rate budgets the clients are held under (none with `rateBudget: false`). */
   readonly rateBudgets?: AwsRateBudgets;
   reconciler!: Reconciler;
+  readonly replicas: ReplicaOwnership; // the fleets this replica acts on
+  private gated!: Reconciler;
+  private readonly leaseStop = new AbortController();
+  private leasing?: Promise<void>;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
   http?: RunningHttpServer;
@@ -127,7 +126,10 @@ export class Daemon {
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
-    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
+    const state = opts.state ?? openState(undefined, { stateDir: opts.stateDir, clock: opts.clock, logger: opts.logger });
+    const fleets = () => this.loop.fleetList().map((f) => f.name);
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets, enqueue: (f) => this.loop.enqueue(f) });
+    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
     const persistence = new RecordRegisterPersistence(opts.stateDir, () => opts.clock.nowMs());
@@ -160,6 +162,8 @@ export class Daemon {
     this.manifestRepo = o.manifestRepo ?? (await this.manifests.originUrl());
     const queue = resolveEventQueue(o.queue, this.loop.fleetList());
     this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext(!!queue));
+    this.gated = this.replicas.wrap(this.reconciler);
+    if (this.replicas.shared) this.leasing = this.replicas.run(this.leaseStop.signal);
     if (queue) await this.startIntake(queue);
     else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
     await this.intake.resumeBakes();
@@ -192,6 +196,8 @@ export class Daemon {
     await this.loop.stop(this.opts.graceMs ?? 25_000);
     await this.lifecycle.stop();
     await this.reconciler?.close?.();
+    this.leaseStop.abort(); // after in-flight work: the shards are given back, others take over at once
+    await this.leasing;
     await this.http?.close();
     this.metrics.drainCalls();
     this.log.info({ event: EVENTS.daemonStopped }, 'daemon stopped');
@@ -200,8 +206,10 @@ export class Daemon {
   readiness(): Readiness {
     const reasons: string[] = [];
     if (!this.loaded) reasons.push('manifests are not loaded yet');
+    const leases = this.replicas.ready();
+    reasons.push(...leases.reasons);
     for (const f of this.loop.fleetList()) if (!this.loop.isObserved(f.name)) reasons.push(`fleet ${f.name} has not been observed yet`);
-    return { ready: this.loaded && this.loop.allObserved(), reasons };
+    return { ready: this.loaded && leases.ready && this.loop.allObserved(), reasons };
   }
 
   snapshot(): ManifestSnapshot {
@@ -234,6 +242,7 @@ export class Daemon {
       bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
       enqueue: (fleet) => this.loop.enqueue(fleet),
       lifecycleHooks,
+      ...(this.replicas.shared ? { replicas: { snapshots: this.replicas.snapshots(), guard: (f: string) => this.replicas.guard(f) } } : {}),
     };
   }
 
@@ -278,7 +287,7 @@ export class Daemon {
 
   /** Adopt instances waiting on drover's hooks (a restart, a lost message). Errors are logged. */
   private sweepLifecycle(): void {
-    for (const f of this.loop.fleetList()) {
+    for (const f of this.loop.fleetList().filter((x) => this.replicas.holdsFleet(x.name))) {
       this.lifecycle.sweep(f).catch((err) => this.log.warn({ event: EVENTS.lifecycleActionFailed, fleet: f.name, err: String(err) }, `sweeping lifecycle actions of ${f.name}: ${(err as Error).message}`));
     }
   }
