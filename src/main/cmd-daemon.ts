@@ -19,8 +19,9 @@ import { openSimAccount, simAccountFile } from './runtime';
 import { openRemoteRuntime, simServerUrl } from './sim-url';
 import { startSimDriver, type SimDriver } from './sim-driver';
 import { assertWritableStateDir, resolveStateDir } from './state-dir';
+import { addLeaseFlags, leaseFlags, type LeaseFlags } from './lease-flags';
 
-interface DaemonFlags {
+interface DaemonFlags extends LeaseFlags {
   file: string;
   queue?: string;
   listen: string;
@@ -33,7 +34,7 @@ interface DaemonFlags {
 }
 
 export function registerDaemonCommand(program: Command): void {
-  program
+  const daemon = program
     .command('daemon')
     .description('run the controller: keep every fleet in a manifest directory converged, reacting to queued events')
     .requiredOption('-f, --file <dir>', 'directory of Fleet manifests (reloaded when files change, or on a push to the manifest repository)')
@@ -56,8 +57,8 @@ Examples:
   $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events
   $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty
   $ DROVER_SIM_URL=http://127.0.0.1:41234 drover daemon -f manifests/examples --state-dir /tmp/replica-1   # an account served by 'drover sim serve'`,
-    )
-    .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
+    );
+  addLeaseFlags(daemon).action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
 }
 
 function rateLimitFlag(value: string, previous: RateTableOverrides): RateTableOverrides {
@@ -117,6 +118,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const workers = Number(flags.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: "${flags.workers}" is not a positive integer`);
   const resyncMs = parseDurationFlag('--resync', flags.resync) * 1000;
+  const leaseSettings = leaseFlags(flags);
   const webhookToken = flags.webhookTokenFile || process.env.DROVER_WEBHOOK_TOKEN ? loadWebhookToken({ file: flags.webhookTokenFile, env: process.env }) : undefined;
   assertWritableStateDir(stateDir);
   const w = wire(global, stateDir, flags.file, speed, logger);
@@ -136,6 +138,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
     sim: w.sim,
     reconcilerFactory: (ctx) => fleetReconciler(ctx),
     rateLimits: flags.rateLimit,
+    leaseSettings,
   });
   const finish = () => {
     w.driver?.stop();
