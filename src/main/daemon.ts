@@ -33,15 +33,18 @@ import { SqsPoller, type SqsPollerOptions } from '../controllers/intake/sqs-poll
 import { createWebhookRelay } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import { isLocalStore, soloFence, type AnyStateStore, type FenceFor, type ShardOwnership } from '../state/store-of';
+import type { FenceFor } from '../state/store-of';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { watchInbox } from '../controllers/fleet/controls';
 import { assertWritableStateDir } from './state-dir';
+import { resolveEventQueue } from './event-queue-flag';
+import { ReplicaOwnership, replicaId } from '../controllers/ownership/replica-ownership';
+import type { LeaseSettings } from '../state/leases';
+import { openState, type OpenedState } from '../state/open';
 
 export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
 export { resolveEventQueue } from './event-queue-flag';
-import { resolveEventQueue } from './event-queue-flag';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7390';
 
@@ -82,12 +85,12 @@ export interface DaemonOptions {
   graceMs?: number;
   poller?: Partial<Pick<SqsPollerOptions, 'waitTimeSeconds' | 'idleDelayMs' | 'visibilityTimeoutSeconds'>>;
   lifecyclePollMs?: number;
+  /** Shared state (DynamoDB): shard leases for replica `replicaId` (default hostname-pid-random). Default: the state directory, owner of all. */
+  state?: OpenedState;
+  replicaId?: string;
+  leaseSettings?: Partial<LeaseSettings>;
   /** Look for rollout controls handed over in `<state-dir>/inbox/` this often on the clock; `false` disables. Default 2 s. */
   inboxPollMs?: number | false;
-  /** The state store (`openState`: `--state dynamodb://T`); default the local store of `stateDir`, under its directory lock. */
-  state?: AnyStateStore;
-  /** TODO(replicas-daemon): the shard leases (openState(...).ownership) for a shared table: which fleets to act on, the fence of writes. Default every shard. */
-  ownership?: ShardOwnership;
 }
 
 export class Daemon {
@@ -101,6 +104,10 @@ export class Daemon {
   /** The AWS rate budgets the clients are held under (none with `rateBudget: false`). */
   readonly rateBudgets?: AwsRateBudgets;
   reconciler!: Reconciler;
+  readonly replicas: ReplicaOwnership; // the fleets this replica acts on
+  private gated!: Reconciler;
+  private readonly leaseStop = new AbortController();
+  private leasing?: Promise<void>;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
   http?: RunningHttpServer;
@@ -114,19 +121,25 @@ export class Daemon {
   /** Ownership facts and the resync's batched observations, shared by every fleet's reconcile. */
   private readonly ownership = new OwnershipCache();
   private readonly fenceFor: FenceFor;
+  private readonly state: OpenedState;
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger.child({ component: 'daemon' });
-    const state = opts.state ?? opts.stateDir;
-    this.fenceFor = opts.ownership ? (f) => opts.ownership!.fenceFor(f) : soloFence();
-    this.statusStore = new FileStatusStore(state, { fence: this.fenceFor, warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
+    // One state (the local directory's store, or the shared table `--state` opened) for every component store.
+    const state = opts.state ?? openState(undefined, { stateDir: opts.stateDir, clock: opts.clock, logger: opts.logger });
+    this.state = state;
+    // Writes are fenced with the epoch of the shard this replica holds (every shard at epoch 1 on a local directory).
+    this.fenceFor = (f) => this.replicas.leases.fenceFor(f);
+    this.statusStore = new FileStatusStore(state.store, { fence: this.fenceFor, warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
-    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
+    const fleets = () => this.loop.fleetList().map((f) => f.name);
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets, enqueue: (f) => this.loop.enqueue(f) });
+    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
-    const persistence = new RecordRegisterPersistence(state, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor });
+    const persistence = new RecordRegisterPersistence(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor });
     this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
     this.intake = new IntakeActions({
       fleets: () => this.loop.fleetList(),
@@ -149,7 +162,7 @@ export class Daemon {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
     // A shared table needs no directory lock (its writes are conditional and fenced).
-    if (!o.state || isLocalStore(o.state)) assertWritableStateDir(o.stateDir);
+    if (!this.state.shared) assertWritableStateDir(o.stateDir);
     await this.bakes.reload(); // the layout may have just moved into the state store
     if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
@@ -157,6 +170,8 @@ export class Daemon {
     this.manifestRepo = o.manifestRepo ?? (await this.manifests.originUrl());
     const queue = resolveEventQueue(o.queue, this.loop.fleetList());
     this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext(!!queue));
+    this.gated = this.replicas.wrap(this.reconciler);
+    if (this.replicas.shared) this.leasing = this.replicas.run(this.leaseStop.signal);
     if (queue) await this.startIntake(queue);
     else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
     await this.intake.resumeBakes();
@@ -189,6 +204,8 @@ export class Daemon {
     await this.loop.stop(this.opts.graceMs ?? 25_000);
     await this.lifecycle.stop();
     await this.reconciler?.close?.();
+    this.leaseStop.abort(); // after in-flight work: the shards are given back, others take over at once
+    await this.leasing;
     await this.http?.close();
     this.metrics.drainCalls();
     this.log.info({ event: EVENTS.daemonStopped }, 'daemon stopped');
@@ -197,8 +214,10 @@ export class Daemon {
   readiness(): Readiness {
     const reasons: string[] = [];
     if (!this.loaded) reasons.push('manifests are not loaded yet');
+    const leases = this.replicas.ready();
+    reasons.push(...leases.reasons);
     for (const f of this.loop.fleetList()) if (!this.loop.isObserved(f.name)) reasons.push(`fleet ${f.name} has not been observed yet`);
-    return { ready: this.loaded && this.loop.allObserved(), reasons };
+    return { ready: this.loaded && leases.ready && this.loop.allObserved(), reasons };
   }
 
   snapshot(): ManifestSnapshot {
@@ -225,7 +244,7 @@ export class Daemon {
       sleep: o.sleep,
       logger: o.logger,
       stateDir: o.stateDir,
-      ...(o.state ? { state: o.state } : {}),
+      ...(o.state ? { state: o.state.store } : {}),
       fenceFor: this.fenceFor,
       statusStore: this.statusStore,
       ownershipCache: this.ownership,
@@ -233,6 +252,7 @@ export class Daemon {
       bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
       enqueue: (fleet) => this.loop.enqueue(fleet),
       lifecycleHooks,
+      ...(this.replicas.shared ? { replicas: { snapshots: this.replicas.snapshots(), guard: (f: string) => this.replicas.guard(f) } } : {}),
     };
   }
 
@@ -277,7 +297,7 @@ export class Daemon {
 
   /** Adopt instances waiting on drover's hooks (a restart, a lost message). Errors are logged. */
   private sweepLifecycle(): void {
-    for (const f of this.loop.fleetList()) {
+    for (const f of this.loop.fleetList().filter((x) => this.replicas.holdsFleet(x.name))) {
       this.lifecycle.sweep(f).catch((err) => this.log.warn({ event: EVENTS.lifecycleActionFailed, fleet: f.name, err: String(err) }, `sweeping lifecycle actions of ${f.name}: ${(err as Error).message}`));
     }
   }
