@@ -25,6 +25,7 @@ afterEach(async () => {
 it('3 daemons, 10 fleets: the swap of a killed owner finishes under another replica, a 4th joins and the shards rebalance, with every invariant held', async () => {
   ensureBuilt();
   h = await ReplicaHarness.start({ root: ROOT, fleets: 10 });
+  const started = h.nowMs();
   for (let i = 0; i < 3; i++) await h.addReplica();
   await convergedAndSplit(h);
   const before = h.leases.shardsByOwner(h.nowMs());
@@ -46,6 +47,11 @@ it('3 daemons, 10 fleets: the swap of a killed owner finishes under another repl
   expect(Math.max(...[...split.values()].map((s) => s.length))).toBeLessThanOrEqual(Math.ceil(DEFAULT_LEASE_SETTINGS.shards / 3));
 
   const inv = invariants(h);
+  console.log(
+    `replicas e2e: ${kill.victim} killed mid-swap of web-01, finished by ${kill.finishedBy}; failover s ${JSON.stringify(kill.failoverSeconds)}; ` +
+      `${h.leases.handovers.length} shard handovers, ${h.monitor.completed.size} lifecycle actions completed, ${h.monitor.capacityChecks} capacity checks, ` +
+      `writes ${JSON.stringify(h.writesBetween(0, Infinity))}, ${Math.round((h.nowMs() - started) / 1000)} virtual s`,
+  );
   expect(inv.details).toEqual([]);
   expect(inv).toMatchObject({ shardDoubleOwnership: 0, duplicateLifecycleCompletions: 0, doubleGreens: 0, capacityBelowDesired: 0 });
   // The monitors did look: lease handovers after the kill and join, lifecycle actions completed, capacity sampled.
