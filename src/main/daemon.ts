@@ -105,8 +105,6 @@ export class Daemon {
   reconciler!: Reconciler;
   readonly replicas: ReplicaOwnership; // the fleets this replica acts on
   private gated!: Reconciler;
-  private readonly leaseStop = new AbortController();
-  private leasing?: Promise<void>;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
   http?: RunningHttpServer;
@@ -127,11 +125,11 @@ export class Daemon {
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
     const state = opts.state ?? openState(undefined, { stateDir: opts.stateDir, clock: opts.clock, logger: opts.logger });
-    const fleets = () => this.loop.fleetList().map((f) => f.name);
-    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets, enqueue: (f) => this.loop.enqueue(f) });
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f) });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
-    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
+    const claims = state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {};
+    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...claims });
     const persistence = new RecordRegisterPersistence(opts.stateDir, () => opts.clock.nowMs());
     this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
     this.intake = new IntakeActions({
@@ -163,7 +161,7 @@ export class Daemon {
     const queue = resolveEventQueue(o.queue, this.loop.fleetList());
     this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext(!!queue));
     this.gated = this.replicas.wrap(this.reconciler);
-    if (this.replicas.shared) this.leasing = this.replicas.run(this.leaseStop.signal);
+    this.replicas.start();
     if (queue) await this.startIntake(queue);
     else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
     await this.intake.resumeBakes();
@@ -196,8 +194,7 @@ export class Daemon {
     await this.loop.stop(this.opts.graceMs ?? 25_000);
     await this.lifecycle.stop();
     await this.reconciler?.close?.();
-    this.leaseStop.abort(); // after in-flight work: the shards are given back, others take over at once
-    await this.leasing;
+    await this.replicas.stop(); // after in-flight work: the shards are given back, others take over at once
     await this.http?.close();
     this.metrics.drainCalls();
     this.log.info({ event: EVENTS.daemonStopped }, 'daemon stopped');

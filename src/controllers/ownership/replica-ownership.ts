@@ -54,6 +54,8 @@ export class ReplicaOwnership {
   rounds = 0;
   private readonly fenced = new Map<string, number>();
   private inner?: Reconciler;
+  private readonly stopping = new AbortController();
+  private running?: Promise<void>;
   private readonly log: Logger;
 
   constructor(private readonly opts: ReplicaOwnershipOptions) {
@@ -103,6 +105,17 @@ export class ReplicaOwnership {
       await this.opts.clock.sleep(leases.settings.renewMs, signal).catch(() => undefined);
     }
     await leases.leave().catch((err) => this.log.warn({ event: EVENTS.shardLost, err: String(err) }, `giving shards back: ${(err as Error).message}`));
+  }
+
+  /** Start renewing in the background (shared state only). */
+  start(): void {
+    if (this.shared) this.running ??= this.run(this.stopping.signal);
+  }
+
+  /** Stop renewing and give the shards back. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
   }
 
   ready(): { ready: boolean; reasons: string[] } {
