@@ -279,6 +279,7 @@ export class Daemon {
       manifests: () => this.snapshot(),
       relay,
       now: () => o.clock.now(),
+      owner: (f) => this.replicas.ownerOf(f),
     });
   }
 

@@ -23,6 +23,7 @@ import type { DesiredFleet } from '../../model/fleet';
 import type { LeaseSettings, ShardLeases, ShardOwnership } from '../../state/leases';
 import type { OpenedState } from '../../state/open';
 import { shardOf } from '../../state/shards';
+import { ownersOfFleets, type ShardOwners } from '../../state/owners';
 import type { Clock } from '../../util/clock';
 import type { ReconcileOutcome, Reconciler } from '../queue/loop';
 
@@ -36,7 +37,7 @@ export function replicaId(random: () => number = Math.random): string {
 const NOT_OWNED_REQUEUE_MS = 60_000;
 
 export interface ReplicaOwnershipOptions {
-  state: Pick<OpenedState, 'store' | 'shared' | 'ownership'>;
+  state: Pick<OpenedState, 'store' | 'shared' | 'ownership' | 'shardOwners'>;
   id: string;
   clock: Clock;
   logger: Logger;
@@ -55,6 +56,8 @@ export class ReplicaOwnership {
   private readonly fenced = new Map<string, number>();
   private inner?: Reconciler;
   private readonly stopping = new AbortController();
+  private others: ShardOwners | undefined;
+  private othersReadAtMs = -Infinity;
   private running?: Promise<void>;
   private readonly log: Logger;
 
@@ -105,6 +108,27 @@ export class ReplicaOwnership {
       await this.opts.clock.sleep(leases.settings.renewMs, signal).catch(() => undefined);
     }
     await leases.leave().catch((err) => this.log.warn({ event: EVENTS.shardLost, err: String(err) }, `giving shards back: ${(err as Error).message}`));
+  }
+
+  /**
+   * The replica owning `fleet` (OWNER in /api/v1): this one for its own shards and when alone;
+   * else the lease table as last read (re-read in the background at most once a renewal period), `-` when none.
+   */
+  ownerOf(fleet: string): string {
+    if (!this.shared || this.holdsFleet(fleet)) return this.id;
+    if (this.opts.clock.nowMs() - this.othersReadAtMs >= (this.leases as ShardLeases).settings.renewMs) void this.readOwners();
+    return this.others ? ownersOfFleets(this.others, [fleet])[fleet] : '-';
+  }
+
+  /** Read the shard owners from the lease table now (ownerOf does this in the background). */
+  async readOwners(): Promise<void> {
+    const now = this.opts.clock.nowMs();
+    this.othersReadAtMs = now;
+    try {
+      this.others = await this.opts.state.shardOwners(now);
+    } catch (err) {
+      this.log.warn({ event: EVENTS.shardLost, err: String(err) }, `reading shard owners: ${(err as Error).message}`);
+    }
   }
 
   /** Start renewing in the background (shared state only). */
