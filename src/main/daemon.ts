@@ -247,7 +247,7 @@ export class Daemon {
     const o = this.opts;
     this.queueInfo = await this.ensureQueue(queue);
     o.sim?.setEventQueue(this.queueInfo.name);
-    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller });
+    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller, ...this.replicas.sharedPoller() });
     this.background.push(this.poller.run(this.intakeStop.signal));
   }
 
@@ -269,7 +269,7 @@ export class Daemon {
   private async startHttp(listen: string): Promise<void> {
     const o = this.opts;
     const relay =
-      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger }) : undefined;
+      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger, ...this.replicas.sharedRelay() }) : undefined;
     this.http = await startHttpServer({
       listen,
       logger: o.logger,

@@ -26,6 +26,8 @@ import { shardOf } from '../../state/shards';
 import { ownersOfFleets, type ShardOwners } from '../../state/owners';
 import type { Clock } from '../../util/clock';
 import type { ReconcileOutcome, Reconciler } from '../queue/loop';
+import type { DeliveryWindow } from '../intake/delivery-window';
+import { storeMessageDedupe, StoreDeliveryWindow, type SharedMessageDedupe } from '../intake/shared-dedupe';
 
 /** hostname-pid-random: unique per process, readable in the OWNER column. */
 export function replicaId(random: () => number = Math.random): string {
@@ -86,6 +88,16 @@ export class ReplicaOwnership {
   /** Deployment snapshots in the state store, each write fenced with the epoch held for the fleet. */
   snapshots(): RecordSnapshotStore {
     return new RecordSnapshotStore(this.opts.state.store, { fence: (f) => this.leases.fenceFor(f), nowMs: () => this.opts.clock.nowMs() });
+  }
+
+  /** Shared state: SQS message ids handled by any replica (the poller's `shared`); alone, the poller's own memory. */
+  sharedPoller(): { shared?: SharedMessageDedupe } {
+    return this.shared ? { shared: storeMessageDedupe(this.opts.state.store, this.opts.clock) } : {};
+  }
+
+  /** Shared state: the relay's delivery keys in the store, so a GitLab retry to another replica is not queued twice. */
+  sharedRelay(): { deliveries?: DeliveryWindow } {
+    return this.shared ? { deliveries: new StoreDeliveryWindow(this.opts.state.store, this.opts.clock) } : {};
   }
 
   /** One renewal round now (tests drive rounds on their clock; `run` does it every renewal period). */
