@@ -20,6 +20,7 @@ import { DynamoStateStore } from '../src/state/dynamo/dynamo-store';
 import { FencedOut } from '../src/state/errors';
 import { ShardLeases } from '../src/state/leases';
 import { shardOf } from '../src/state/shards';
+import { ownersOfFleets, readShardOwners } from '../src/state/owners';
 import type { Reconciler } from '../src/controllers/queue/loop';
 import { flush } from '../src/util/virtual-drive';
 import { startDynalite, type Dynalite } from './support/dynalite';
@@ -56,7 +57,7 @@ function replica(name: string, base: TableContext, world: SimEnv): Replica {
   const store = new DynamoStateStore(ctx);
   const clock = world.clock;
   const logger = createMemoryLogger();
-  const state = { store, shared: true, ownership: (o: ConstructorParameters<typeof ShardLeases>[0] extends infer T ? Omit<T & object, 'table' | 'clock'> : never) => new ShardLeases({ table: new DynamoLeaseTable(ctx), clock, logger, ...o }) };
+  const state = { store, shared: true, shardOwners: (nowMs: number) => readShardOwners(new DynamoLeaseTable(ctx), nowMs), ownership: (o: ConstructorParameters<typeof ShardLeases>[0] extends infer T ? Omit<T & object, 'table' | 'clock'> : never) => new ShardLeases({ table: new DynamoLeaseTable(ctx), clock, logger, ...o }) };
   const enqueued: string[] = [];
   const own = new ReplicaOwnership({ state, id: name, clock, logger, settings: { shards: SHARDS }, fleets: () => [FLEET.name], enqueue: (f) => enqueued.push(f) });
   const env = wireSimEnv(world.sim, logger);
@@ -83,16 +84,22 @@ async function world() {
     }
   };
   const owner = () => replicas.find((r) => r.own.holdsFleet(FLEET.name));
-  return { env, replicas, pass, settle, owner };
+  return { env, replicas, pass, settle, owner, table };
 }
 
 it('splits the shards and reconciles a fleet on its owner only; a dead owner’s bake resumes on the other, with no AWS call from the dead one after its lease ran out', async () => {
   const w = await world();
+  const table = w.table;
   for (let i = 0; i < 5 && !w.replicas.every((r) => r.own.leases.owned().length === 1); i++) await w.pass(2_000);
   expect(w.replicas.map((r) => r.own.leases.owned().length)).toEqual([1, 1]);
   const owner = w.owner()!;
   const other = w.replicas.find((r) => r !== owner)!;
   expect(owner.own.leases.owned()).toEqual([shardOf(FLEET.name, SHARDS)]);
+  // OWNER, as /api/v1 shows it: the holder itself, and the other replica from the lease table (read without a daemon too).
+  expect(owner.own.ownerOf(FLEET.name)).toBe(owner.name);
+  await other.own.readOwners();
+  expect(other.own.ownerOf(FLEET.name)).toBe(owner.name);
+  expect(ownersOfFleets(await readShardOwners(new DynamoLeaseTable({ ...table, client: db.client() }), w.env.clock.nowMs()), [FLEET.name])).toEqual({ [FLEET.name]: owner.name });
 
   // Both are asked; only the owner acts (the other sends no AWS call).
   const otherCalls = other.env.clients.calls.snapshot().read + other.env.clients.calls.snapshot().mutating;

@@ -203,7 +203,7 @@ describe('drover daemon --state dynamodb://T', () => {
     const clock = new VirtualClock(T);
     const state = new DynamoStateStore({ ...(await db.table(clock, { name: table })) });
     // The table as the daemon's store, one process owning every shard (leases are tested with replicas elsewhere).
-    const opened: OpenedState = { location: { kind: 'dynamodb', table }, store: state, shared: false, ownership: () => soloOwnership(), init: async () => '', close: () => undefined };
+    const opened: OpenedState = { location: { kind: 'dynamodb', table }, store: state, shared: false, ownership: () => soloOwnership(), shardOwners: async () => undefined, init: async () => '', close: () => undefined };
     env = createDaemonEnv({ manifests: { 'magento-marketplace.yaml': EXAMPLE }, options: { state: opened, reconcilerFactory: (ctx) => fleetReconciler(ctx) } });
     await env.daemon.start();
     const ready = async () => (await new FileStatusStore(state).load('magento-marketplace'))?.phase === 'Ready';

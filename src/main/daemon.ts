@@ -106,8 +106,6 @@ export class Daemon {
   reconciler!: Reconciler;
   readonly replicas: ReplicaOwnership; // the fleets this replica acts on
   private gated!: Reconciler;
-  private readonly leaseStop = new AbortController();
-  private leasing?: Promise<void>;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
   http?: RunningHttpServer;
@@ -134,11 +132,11 @@ export class Daemon {
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
-    const fleets = () => this.loop.fleetList().map((f) => f.name);
-    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets, enqueue: (f) => this.loop.enqueue(f) });
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f) });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
-    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
+    const claims = state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {};
+    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...claims });
     const persistence = new RecordRegisterPersistence(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor });
     this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
     this.intake = new IntakeActions({
@@ -171,7 +169,7 @@ export class Daemon {
     const queue = resolveEventQueue(o.queue, this.loop.fleetList());
     this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext(!!queue));
     this.gated = this.replicas.wrap(this.reconciler);
-    if (this.replicas.shared) this.leasing = this.replicas.run(this.leaseStop.signal);
+    this.replicas.start();
     if (queue) await this.startIntake(queue);
     else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
     await this.intake.resumeBakes();
@@ -204,8 +202,7 @@ export class Daemon {
     await this.loop.stop(this.opts.graceMs ?? 25_000);
     await this.lifecycle.stop();
     await this.reconciler?.close?.();
-    this.leaseStop.abort(); // after in-flight work: the shards are given back, others take over at once
-    await this.leasing;
+    await this.replicas.stop(); // after in-flight work: the shards are given back, others take over at once
     await this.http?.close();
     this.metrics.drainCalls();
     this.log.info({ event: EVENTS.daemonStopped }, 'daemon stopped');
@@ -260,7 +257,7 @@ export class Daemon {
     const o = this.opts;
     this.queueInfo = await this.ensureQueue(queue);
     o.sim?.setEventQueue(this.queueInfo.name);
-    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller });
+    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller, ...this.replicas.sharedPoller() });
     this.background.push(this.poller.run(this.intakeStop.signal));
   }
 
@@ -282,7 +279,7 @@ export class Daemon {
   private async startHttp(listen: string): Promise<void> {
     const o = this.opts;
     const relay =
-      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger }) : undefined;
+      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger, ...this.replicas.sharedRelay() }) : undefined;
     this.http = await startHttpServer({
       listen,
       logger: o.logger,
@@ -292,6 +289,7 @@ export class Daemon {
       manifests: () => this.snapshot(),
       relay,
       now: () => o.clock.now(),
+      owner: (f) => this.replicas.ownerOf(f),
     });
   }
 

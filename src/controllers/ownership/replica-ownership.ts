@@ -23,8 +23,11 @@ import type { DesiredFleet } from '../../model/fleet';
 import type { LeaseSettings, ShardLeases, ShardOwnership } from '../../state/leases';
 import type { OpenedState } from '../../state/open';
 import { shardOf } from '../../state/shards';
+import { ownersOfFleets, type ShardOwners } from '../../state/owners';
 import type { Clock } from '../../util/clock';
 import type { ReconcileOutcome, Reconciler } from '../queue/loop';
+import type { DeliveryWindow } from '../intake/delivery-window';
+import { storeMessageDedupe, StoreDeliveryWindow, type SharedMessageDedupe } from '../intake/shared-dedupe';
 
 /** hostname-pid-random: unique per process, readable in the OWNER column. */
 export function replicaId(random: () => number = Math.random): string {
@@ -36,7 +39,7 @@ export function replicaId(random: () => number = Math.random): string {
 const NOT_OWNED_REQUEUE_MS = 60_000;
 
 export interface ReplicaOwnershipOptions {
-  state: Pick<OpenedState, 'store' | 'shared' | 'ownership'>;
+  state: Pick<OpenedState, 'store' | 'shared' | 'ownership' | 'shardOwners'>;
   id: string;
   clock: Clock;
   logger: Logger;
@@ -54,6 +57,10 @@ export class ReplicaOwnership {
   rounds = 0;
   private readonly fenced = new Map<string, number>();
   private inner?: Reconciler;
+  private readonly stopping = new AbortController();
+  private others: ShardOwners | undefined;
+  private othersReadAtMs = -Infinity;
+  private running?: Promise<void>;
   private readonly log: Logger;
 
   constructor(private readonly opts: ReplicaOwnershipOptions) {
@@ -83,6 +90,16 @@ export class ReplicaOwnership {
     return new RecordSnapshotStore(this.opts.state.store, { fence: (f) => this.leases.fenceFor(f), nowMs: () => this.opts.clock.nowMs() });
   }
 
+  /** Shared state: SQS message ids handled by any replica (the poller's `shared`); alone, the poller's own memory. */
+  sharedPoller(): { shared?: SharedMessageDedupe } {
+    return this.shared ? { shared: storeMessageDedupe(this.opts.state.store, this.opts.clock) } : {};
+  }
+
+  /** Shared state: the relay's delivery keys in the store, so a GitLab retry to another replica is not queued twice. */
+  sharedRelay(): { deliveries?: DeliveryWindow } {
+    return this.shared ? { deliveries: new StoreDeliveryWindow(this.opts.state.store, this.opts.clock) } : {};
+  }
+
   /** One renewal round now (tests drive rounds on their clock; `run` does it every renewal period). */
   async tick(): Promise<void> {
     if (!this.shared) return;
@@ -103,6 +120,38 @@ export class ReplicaOwnership {
       await this.opts.clock.sleep(leases.settings.renewMs, signal).catch(() => undefined);
     }
     await leases.leave().catch((err) => this.log.warn({ event: EVENTS.shardLost, err: String(err) }, `giving shards back: ${(err as Error).message}`));
+  }
+
+  /**
+   * The replica owning `fleet` (OWNER in /api/v1): this one for its own shards and when alone;
+   * else the lease table as last read (re-read in the background at most once a renewal period), `-` when none.
+   */
+  ownerOf(fleet: string): string {
+    if (!this.shared || this.holdsFleet(fleet)) return this.id;
+    if (this.opts.clock.nowMs() - this.othersReadAtMs >= (this.leases as ShardLeases).settings.renewMs) void this.readOwners();
+    return this.others ? ownersOfFleets(this.others, [fleet])[fleet] : '-';
+  }
+
+  /** Read the shard owners from the lease table now (ownerOf does this in the background). */
+  async readOwners(): Promise<void> {
+    const now = this.opts.clock.nowMs();
+    this.othersReadAtMs = now;
+    try {
+      this.others = await this.opts.state.shardOwners(now);
+    } catch (err) {
+      this.log.warn({ event: EVENTS.shardLost, err: String(err) }, `reading shard owners: ${(err as Error).message}`);
+    }
+  }
+
+  /** Start renewing in the background (shared state only). */
+  start(): void {
+    if (this.shared) this.running ??= this.run(this.stopping.signal);
+  }
+
+  /** Stop renewing and give the shards back. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
   }
 
   ready(): { ready: boolean; reasons: string[] } {
