@@ -10,6 +10,7 @@
 import { AMIS } from '../bench/replicas/fleets';
 import { ReplicaHarness } from '../bench/replicas/harness';
 import { balanced, convergedAndSplit, invariants, killOwnerMidSwap, median } from '../bench/replicas/scenario';
+import type { ReplicaProcess } from '../bench/replicas/replica-process';
 import { sleepVirtual } from '../bench/replicas/time-driver';
 import { seededRandom } from '../util/backoff';
 
@@ -50,6 +51,7 @@ export async function runReplicaSoak(o: ReplicaSoakOptions): Promise<ReplicaSoak
   const h = await ReplicaHarness.start({ root: o.root, fleets: Math.min(10, Math.max(1, o.fleets)), seed: o.seed });
   const counts = { kills: 0, killsMidSwap: 0, joins: 0, deployments: 0 };
   const failovers: number[] = [];
+  const kills: Array<{ victim: ReplicaProcess; owned: string[]; atMs: number }> = [];
   let failure: string | undefined;
   try {
     for (let i = 0; i < o.replicas; i++) await h.addReplica();
@@ -63,7 +65,8 @@ export async function runReplicaSoak(o: ReplicaSoakOptions): Promise<ReplicaSoak
       const roll = random();
       if (roll < 0.3 && live > 2) {
         const victim = h.live()[Math.floor(random() * live)];
-        await victim.kill();
+        const owned = h.fleets.filter((f) => h.ownerOf(f.name) === victim).map((f) => f.name);
+        kills.push({ victim, owned, atMs: await victim.kill() });
         counts.kills++;
         say(`  kill -9 ${victim.label} (${live - 1} live)`);
       } else if (roll < 0.55 && live <= o.replicas) {
@@ -90,6 +93,12 @@ export async function runReplicaSoak(o: ReplicaSoakOptions): Promise<ReplicaSoak
     while (h.live().length < 2) await h.addReplica();
     await convergedAndSplit(h, Math.max(30 * 60_000, o.hours * 3_600_000 * 0.2));
     await balanced(h);
+    // Failover of the random kills: from each kill to another replica's first reconcile of each fleet the victim owned.
+    for (const k of kills) for (const f of k.owned) {
+      const first = h.firstEvent(['reconcile.done', 'reconcile.failed'], f, k.atMs, k.victim);
+      if (first) failovers.push((first.atMs - k.atMs) / 1000);
+      else failure ??= `fleet ${f} was never reconciled after its owner ${k.victim.label} was killed`;
+    }
   } catch (err) {
     failure = (err as Error).message;
   } finally {
@@ -124,7 +133,7 @@ export function formatReplicaSummary(s: ReplicaSoakSummary): string {
   return [
     `soak ${s.result.toUpperCase()} (replicas): seed ${s.seed}, ${s.replicas} replicas, ${s.fleets} fleets, ${s.virtualHours} virtual hours in ${s.realSeconds.toFixed(1)} s real time`,
     `  kill -9 ${s.kills} (${s.killsMidSwap} mid-swap), joins ${s.joins}, deployments ${s.deployments}, lifecycle actions completed ${s.lifecycleActionsCompleted}`,
-    `  failover s: median ${s.failoverSeconds.median}, max ${s.failoverSeconds.max} (${s.failoverSeconds.samples} takeovers)`,
+    `  failover s: median ${s.failoverSeconds.samples ? s.failoverSeconds.median : '-'}, max ${s.failoverSeconds.samples ? s.failoverSeconds.max : '-'} (${s.failoverSeconds.samples} takeovers)`,
     `  shard double ownerships ${s.shardDoubleOwnership}, duplicate lifecycle completions ${s.duplicateLifecycleCompletions}, double greens ${s.doubleGreens}, capacity below desired ${s.capacityBelowDesired}`,
     ...(s.failure ? [`  FAILED: ${s.failure}`] : []),
     ...s.details.map((d) => `    ${d}`),
