@@ -90,8 +90,11 @@ async function world() {
 it('splits the shards and reconciles a fleet on its owner only; a dead owner’s bake resumes on the other, with no AWS call from the dead one after its lease ran out', async () => {
   const w = await world();
   const table = w.table;
+  // /readyz: not ready until the leases have run one round.
+  expect(w.replicas[0].own.ready()).toEqual({ ready: false, reasons: ['shard leases have not run a round yet'] });
   for (let i = 0; i < 5 && !w.replicas.every((r) => r.own.leases.owned().length === 1); i++) await w.pass(2_000);
   expect(w.replicas.map((r) => r.own.leases.owned().length)).toEqual([1, 1]);
+  expect(w.replicas.every((r) => r.own.ready().ready)).toBe(true);
   const owner = w.owner()!;
   const other = w.replicas.find((r) => r !== owner)!;
   expect(owner.own.leases.owned()).toEqual([shardOf(FLEET.name, SHARDS)]);

@@ -175,7 +175,8 @@ export class ReplicaOwnership {
     };
     return {
       reconcile: async (fleet, signal) => (await gate(fleet, () => inner.reconcile(fleet, signal))) ?? notOwned(),
-      ...(inner.requestBake ? { requestBake: async (fleet, commit) => void (await gate(fleet, () => inner.requestBake!(fleet, commit))) } : {}),
+      // A bake request is a fact, recorded whichever replica received it (the owner acts on it): never gated.
+      ...(inner.requestBake ? { requestBake: (fleet, commit) => inner.requestBake!(fleet, commit) } : {}),
       ...(inner.alarmChanged ? { alarmChanged: async (fleet, alarm) => void (await gate(fleet, () => inner.alarmChanged!(fleet, alarm))) } : {}),
       ...(inner.close ? { close: () => inner.close!() } : {}),
       ...(inner.release ? { release: (f) => inner.release!(f) } : {}),
