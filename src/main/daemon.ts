@@ -33,7 +33,6 @@ import { SqsPoller, type SqsPollerOptions } from '../controllers/intake/sqs-poll
 import { createWebhookRelay } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import type { FenceFor } from '../state/store-of';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { watchInbox } from '../controllers/fleet/controls';
@@ -118,16 +117,12 @@ export class Daemon {
   private background: Array<Promise<void>> = [];
   /** Ownership facts and the resync's batched observations, shared by every fleet's reconcile. */
   private readonly ownership = new OwnershipCache();
-  private readonly fenceFor: FenceFor;
-  private readonly state: OpenedState;
+  /** Writes are fenced with the epoch of the shard held (every shard at epoch 1 on a local directory). */
+  private readonly fenceFor = (fleet: string) => this.replicas.leases.fenceFor(fleet);
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger.child({ component: 'daemon' });
-    // One state (the local directory's store, or the shared table `--state` opened) for every component store.
-    const state = opts.state ?? openState(undefined, { stateDir: opts.stateDir, clock: opts.clock, logger: opts.logger });
-    this.state = state;
-    // Writes are fenced with the epoch of the shard this replica holds (every shard at epoch 1 on a local directory).
-    this.fenceFor = (f) => this.replicas.leases.fenceFor(f);
+    const state = opts.state ?? openState(undefined, { stateDir: opts.stateDir, clock: opts.clock, logger: opts.logger }); // one store for every component store
     this.statusStore = new FileStatusStore(state.store, { fence: this.fenceFor, warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
@@ -135,17 +130,13 @@ export class Daemon {
     this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f) });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
-    const claims = state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {};
-    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...claims });
-    const persistence = new RecordRegisterPersistence(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor });
-    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
+    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...(state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {}) });
+    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence: new RecordRegisterPersistence(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor }) });
     this.intake = new IntakeActions({
-      fleets: () => this.loop.fleetList(),
-      manifestRepo: () => this.manifestRepo,
+      fleets: () => this.loop.fleetList(), manifestRepo: () => this.manifestRepo,
       reconciler: () => this.reconciler,
       enqueue: (f) => this.loop.enqueue(f),
-      bakes: this.bakes,
-      lifecycle: this.lifecycle,
+      bakes: this.bakes, lifecycle: this.lifecycle,
       reloadManifests: () => this.pullManifests(),
       countMessage: (kind, outcome) => this.metrics.message(kind, outcome),
       account: () => this.queueInfo?.arn.split(':')[4] || undefined,
@@ -159,8 +150,7 @@ export class Daemon {
   async start(): Promise<void> {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
-    // A shared table needs no directory lock (its writes are conditional and fenced).
-    if (!this.state.shared) assertWritableStateDir(o.stateDir);
+    if (!this.replicas.shared) assertWritableStateDir(o.stateDir); // a shared table needs no directory lock
     await this.bakes.reload(); // the layout may have just moved into the state store
     if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
