@@ -40,6 +40,8 @@ describe('drover daemon: converging fleets', () => {
     expect(hooks['shop-v001/drover-terminating']).toMatchObject({ heartbeatTimeout: 90, defaultResult: 'CONTINUE', targetArn: undefined });
     const status = JSON.parse((await env.get('/api/v1/fleets')).text);
     expect(status).toMatchObject({ kind: KIND_FLEET_STATUS, items: [expect.objectContaining({ name: 'shop' })] });
+    // Alone on a state directory, the daemon owns every fleet: OWNER is its replica id (hostname-pid-random).
+    expect(status.items[0].owner).toMatch(/^[a-z0-9.-]+-\d+-[0-9a-f]{6}$/);
     expect((await env.get('/api/v1/fleets/shop')).status).toBe(200);
     const missing = await env.get('/api/v1/fleets/nope');
     expect(missing.status).toBe(404);

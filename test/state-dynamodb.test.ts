@@ -11,6 +11,8 @@ import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { FencedOut, StateItemTooLarge } from '../src/state/errors';
 import { RecordRegisterPersistence } from '../src/controllers/intake/bake-register-records';
 import { DynamoStateStore } from '../src/state/dynamo/dynamo-store';
+import { soloOwnership } from '../src/state/leases';
+import type { OpenedState } from '../src/state/open';
 import { FileStatusStore } from '../src/status/status-store';
 import { FleetMemoryStore, type CorruptState } from '../src/controllers/fleet/fleet-memory';
 import { raiseStateCorrupt } from '../src/controllers/fleet/state-corrupt';
@@ -200,7 +202,9 @@ describe('drover daemon --state dynamodb://T', () => {
     expect((await drover('state', 'init', '--state', `dynamodb://${table}`)).code).toBe(0);
     const clock = new VirtualClock(T);
     const state = new DynamoStateStore({ ...(await db.table(clock, { name: table })) });
-    env = createDaemonEnv({ manifests: { 'magento-marketplace.yaml': EXAMPLE }, options: { state, reconcilerFactory: (ctx) => fleetReconciler(ctx) } });
+    // The table as the daemon's store, one process owning every shard (leases are tested with replicas elsewhere).
+    const opened: OpenedState = { location: { kind: 'dynamodb', table }, store: state, shared: false, ownership: () => soloOwnership(), shardOwners: async () => undefined, init: async () => '', close: () => undefined };
+    env = createDaemonEnv({ manifests: { 'magento-marketplace.yaml': EXAMPLE }, options: { state: opened, reconcilerFactory: (ctx) => fleetReconciler(ctx) } });
     await env.daemon.start();
     const ready = async () => (await new FileStatusStore(state).load('magento-marketplace'))?.phase === 'Ready';
     let converged = false;

@@ -11,6 +11,7 @@ import { benchFleets, summarizeFleets } from './fleets-100.bench';
 import { benchIntake, summarizeIntake } from './intake.bench';
 import { benchObservePlan } from './observe-plan.bench';
 import { benchProcessKills, type ProcessKillResult } from './process-kills';
+import { benchReplicas, summarizeReplicas } from './replicas.bench';
 import { benchScale, summarizeScale } from './scale.bench';
 import { benchSimScale, summarizeSimScale } from './sim-scale.bench';
 import { benchSwapStrategies, type SwapStrategyRow } from './swap-strategies.bench';
@@ -93,6 +94,12 @@ const SUITES: Suite[] = [
     summarize: (r: ProcessKillResult) =>
       `  ${r.kills} kills (SIGINT ${r.bySignal.SIGINT}, SIGTERM ${r.bySignal.SIGTERM}, SIGKILL ${r.bySignal.SIGKILL}) over ${r.rounds.swap} swaps and ${r.rounds.bake} bakes, ` +
       `${r.processes} processes, ${r.cleanStops} clean stops; ${r.violations} violations (seed ${r.seed})${r.details.map((d) => `\n    ${d}`).join('')}`,
+  },
+  {
+    name: 'replicas',
+    explicit: true,
+    run: (root, flags) => benchReplicas({ root, kills: flags.kills ?? 6, seed: flags.seed ?? 20261204, fleets: flags.fleets ?? 10, log: (line) => process.stdout.write(`    ${line}\n`) }),
+    summarize: summarizeReplicas,
   },
 ];
 

@@ -31,11 +31,18 @@ export interface PersistedActorOptions<M extends AnyStateMachine> {
   snapshot?: unknown;
   /** Called after each new snapshot has been saved. */
   onTransition?: (persisted: unknown, record: DeploymentRecord) => void;
+  /**
+   * Checked right before each deploy step touches the world (after its snapshot is saved):
+   * throws when this process may no longer act on the fleet (its shard lease is lost).
+   */
+  guard?: () => void;
 }
 
 export interface DeploymentResult {
   /** `done`: reached a final state; `error`: the actor or a save failed; `stopped`: stopped early. */
   status: 'done' | 'error' | 'stopped';
+  /** Set when it stopped because another replica owns the fleet now (LeaseLost, FencedOut): its snapshot stays for the owner. */
+  fenced?: string;
   output?: unknown;
   error?: string;
   /** The last persisted snapshot. */
@@ -65,7 +72,15 @@ export function startPersistedActor<M extends AnyStateMachine>(machine: M, optio
   const restoring = options.snapshot !== undefined;
   const actor = createDeploymentActor(machine, options, restoring);
   const saver = new SnapshotSaver(options, actor);
-  setPersistenceBarrier(actor.system, () => saver.idle());
+  setPersistenceBarrier(actor.system, async () => {
+    await saver.idle();
+    try {
+      options.guard?.();
+    } catch (err) {
+      fencedStop(err);
+      throw err;
+    }
+  });
   let settle!: (r: DeploymentResult) => void;
   let finishing = false;
   let resolved = false;
@@ -81,7 +96,13 @@ export function startPersistedActor<M extends AnyStateMachine>(machine: M, optio
     finishing = true;
     void saver.idle().then(() => resolveNow(result));
   };
+  /** The lease is gone: stop where it is, with no further AWS call and no failure recorded. */
+  const fencedStop = (err: unknown) => {
+    resolveNow({ status: 'stopped', fenced: withContext(`deployment ${meta.id} of fleet ${meta.fleet}`, err).message });
+    actor.stop();
+  };
   saver.onSaveError = (err) => {
+    if (isFenceError(err)) return fencedStop(err);
     actor.stop();
     resolveNow({ status: 'error', error: withContext(`saving deployment snapshot for fleet ${meta.fleet}`, err).message });
   };
@@ -170,4 +191,13 @@ class SnapshotSaver {
 
   /** Saves queued or being written. */
   pending = 0;
+}
+
+/** This replica lost the fleet: a lease that ran out or a newer owner's epoch (state/errors.ts codes). */
+export function isFenceError(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'LeaseLost' || code === 'FencedOut') return true;
+  }
+  return false;
 }

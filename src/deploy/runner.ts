@@ -45,6 +45,8 @@ export interface DeploymentRunnerOptions {
   onFinished(done: FinishedDeployment): Promise<void>;
   /** Called after every saved transition (progress lines, metrics). */
   onTransition?(fleet: string, kind: DeploymentKind, phase: PhaseDescription): void;
+  /** Throws when this process may no longer act on `fleet` (shard leases); checked before each deploy step. */
+  guard?(fleet: string): void;
 }
 
 export class DeploymentRunner {
@@ -88,6 +90,15 @@ export class DeploymentRunner {
     await Promise.all(all.map((r) => r.handle.stop()));
   }
 
+  /** Stop one fleet's actor where it is (its shard went to another replica); its snapshot stays. */
+  async stop(fleet: string): Promise<boolean> {
+    const r = this.running.get(fleet);
+    if (!r) return false;
+    this.running.delete(fleet);
+    await r.handle.stop();
+    return true;
+  }
+
   /**
    * Wait until no deployment has a snapshot save in flight. Virtual time must not move on
    * while a step waits for its save (real file I/O), or the deployment falls behind the world.
@@ -118,6 +129,7 @@ export class DeploymentRunner {
       key: fleet,
       meta: { fleet, kind, id, startedAt },
       clock: this.opts.clock,
+      ...(this.opts.guard ? { guard: () => this.opts.guard!(fleet) } : {}),
       ...(from.snapshot !== undefined ? { snapshot: from.snapshot } : { input: from.input as never }),
       onTransition: (persisted) => {
         run.lastSnapshot = persisted;
@@ -138,7 +150,12 @@ export class DeploymentRunner {
   }
 
   private async finish(run: RunningDeployment, result: DeploymentResult): Promise<void> {
-    if (result.status === 'stopped') return; // shutdown or a simulated crash: the record stays for the next start
+    if (result.status === 'stopped') {
+      // Shutdown, a simulated crash or a lost lease: the record stays for the next start or the shard's new owner.
+      if (this.running.get(run.fleet) === run) this.running.delete(run.fleet);
+      if (result.fenced) this.opts.logger.warn({ event: EVENTS.deployFenced, fleet: run.fleet, kind: run.kind, id: run.id }, `stopped ${run.kind} ${run.id} of fleet ${run.fleet} before its next AWS call: ${result.fenced}; its snapshot stays for the shard's owner`);
+      return;
+    }
     run.result = result;
     const phase = describePhase(result.snapshot ?? run.lastSnapshot);
     await this.opts.onFinished({ fleet: run.fleet, kind: run.kind, id: run.id, startedAt: run.startedAt, input: run.input, result, phase });

@@ -21,11 +21,12 @@ import { startSimDriver, type SimDriver } from './sim-driver';
 import { assertWritableStateDir, resolveStateDir } from './state-dir';
 import { EVENTS } from '../log/events';
 import { StateUrlError } from '../state/errors';
-import { openState } from '../state/open';
+import { openState, type OpenedState } from '../state/open';
 import type { AnyStateStore } from '../state/store-of';
 import { resolveStateLocation, type StateLocation } from '../state/url';
+import { addLeaseFlags, leaseFlags, type LeaseFlags } from './lease-flags';
 
-interface DaemonFlags {
+interface DaemonFlags extends LeaseFlags {
   file: string;
   queue?: string;
   listen: string;
@@ -38,7 +39,7 @@ interface DaemonFlags {
 }
 
 export function registerDaemonCommand(program: Command): void {
-  program
+  const daemon = program
     .command('daemon')
     .description('run the controller: keep every fleet in a manifest directory converged, reacting to queued events')
     .requiredOption('-f, --file <dir>', 'directory of Fleet manifests (reloaded when files change, or on a push to the manifest repository)')
@@ -64,8 +65,8 @@ Examples:
   $ drover daemon -f manifests/examples --sim --speed 30 --log-format pretty
   $ drover daemon -f manifests/ --state dynamodb://drover-state
   $ DROVER_SIM_URL=http://127.0.0.1:41234 drover daemon -f manifests/examples --state-dir /tmp/replica-1   # an account served by 'drover sim serve'`,
-    )
-    .action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
+    );
+  addLeaseFlags(daemon).action((flags: DaemonFlags, cmd: Command) => runDaemon(flags, cmd));
 }
 
 function rateLimitFlag(value: string, previous: RateTableOverrides): RateTableOverrides {
@@ -116,7 +117,7 @@ function wire(global: GlobalOptions, stateDir: string, dir: string, speed: numbe
 }
 
 /** `--state` (or DROVER_STATE): a shared table, or a directory that is then the state directory. */
-function openDaemonState(global: GlobalOptions, logger: Logger): { stateDir: string; state?: AnyStateStore; closeState?: () => void } {
+function daemonStateLocation(global: GlobalOptions): { stateDir: string; location?: StateLocation } {
   let location: StateLocation | undefined;
   try {
     location = resolveStateLocation(global.state);
@@ -125,9 +126,7 @@ function openDaemonState(global: GlobalOptions, logger: Logger): { stateDir: str
     throw err;
   }
   const stateDir = location?.kind === 'dir' ? location.dir : resolveStateDir(global.stateDir);
-  if (location?.kind !== 'dynamodb') return { stateDir };
-  const opened = openState(location, { stateDir, clock: new SystemClock(), logger });
-  return { stateDir, state: opened.store, closeState: () => opened.close() };
+  return location?.kind === 'dynamodb' ? { stateDir, location } : { stateDir };
 }
 
 /** A missing table is said once, at start, naming 'drover state init' (not as a failing reconcile per fleet). */
@@ -138,7 +137,7 @@ async function checkStateTable(state: AnyStateStore, logger: Logger): Promise<vo
 
 async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const { logger, global } = daemonLogger(cmd);
-  const { stateDir, state, closeState } = openDaemonState(global, logger);
+  const { stateDir, location } = daemonStateLocation(global);
   const speed = Number(flags.speed);
   if (!(speed > 0)) throw new UsageError(`--speed: "${flags.speed}" is not a positive number`);
   if (flags.speed !== '1' && simServerUrl()) throw new UsageError("--speed: the served simulated account keeps its own clock (set it with 'drover sim serve --speed')");
@@ -146,14 +145,21 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
   const workers = Number(flags.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: "${flags.workers}" is not a positive integer`);
   const resyncMs = parseDurationFlag('--resync', flags.resync) * 1000;
+  const leaseSettings = leaseFlags(flags);
   const webhookToken = flags.webhookTokenFile || process.env.DROVER_WEBHOOK_TOKEN ? loadWebhookToken({ file: flags.webhookTokenFile, env: process.env }) : undefined;
   // The directory lock guards the local state and a local simulated account; a shared table needs none.
-  if (!state || (global.sim && !simServerUrl())) assertWritableStateDir(stateDir);
-  if (state) await checkStateTable(state, logger).catch((err: unknown) => {
+  if (!location || (global.sim && !simServerUrl())) assertWritableStateDir(stateDir);
+  const w = wire(global, stateDir, flags.file, speed, logger);
+  // The table is opened on the daemon's clock: its leases must run on the time the daemon acts on (a served account's virtual clock).
+  const state: OpenedState | undefined = location ? openState(location, { stateDir, clock: w.clock, logger }) : undefined;
+  const closeState = state ? () => state.close() : undefined;
+  if (state) await checkStateTable(state.store, logger).catch((err: unknown) => {
+    w.driver?.stop();
+    w.clients.destroy();
+    w.close?.();
     closeState?.();
     throw err;
   });
-  const w = wire(global, stateDir, flags.file, speed, logger);
   const daemon = createDaemon({
     dir: flags.file,
     stateDir,
@@ -171,6 +177,7 @@ async function runDaemon(flags: DaemonFlags, cmd: Command): Promise<void> {
     sim: w.sim,
     reconcilerFactory: (ctx) => fleetReconciler(ctx),
     rateLimits: flags.rateLimit,
+    leaseSettings,
   });
   const finish = () => {
     w.driver?.stop();

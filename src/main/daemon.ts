@@ -9,8 +9,6 @@
  * FleetReconciler with `deployments: false` (converge only).
  */
 import type { AwsPort } from '../aws/port';
-import { backoffDelay, DEFAULT_RETRY } from '../aws/call';
-import { isTransient } from '../aws/errors';
 import { sqsEventQueue } from '../providers/events/queue';
 import { lifecycleActionsPort } from '../providers/autoscaling/lifecycle-actions';
 import { OwnershipCache, resyncObservations } from '../providers/observe';
@@ -28,21 +26,23 @@ import { ControllerLoop, type Reconciler } from '../controllers/queue/loop';
 import { ManifestSource, type GitRunner, type ManifestSnapshot } from '../controllers/intake/manifest-watch';
 import { clearOrphaned, markOrphaned } from '../controllers/fleet/orphaned';
 import { DaemonMetrics } from '../server/metrics';
-import { ensureEventQueue, type EventQueueInfo } from '../providers/events/ensure-queue';
+import type { EventQueueInfo } from '../providers/events/ensure-queue';
 import { SqsPoller, type SqsPollerOptions } from '../controllers/intake/sqs-poller';
 import { createWebhookRelay } from '../controllers/intake/webhook-relay';
 import { EVENTS } from '../log/events';
 import type { Logger } from '../log/logger';
-import { isLocalStore, soloFence, type AnyStateStore, type FenceFor, type ShardOwnership } from '../state/store-of';
 import { FileStatusStore, type StatusStore } from '../status/status-store';
 import type { Clock } from '../util/clock';
 import { withPriority } from '../util/priority';
 import { watchInbox } from '../controllers/fleet/controls';
 import { assertWritableStateDir } from './state-dir';
+import { ensureQueueRetrying, resolveEventQueue } from './event-queue-flag';
+import { ReplicaOwnership, replicaId } from '../controllers/ownership/replica-ownership';
+import type { LeaseSettings } from '../state/leases';
+import { openState, type OpenedState } from '../state/open';
 
 export type { ReconcilerContext, ReconcilerFactory } from './fleet-reconciler';
 export { resolveEventQueue } from './event-queue-flag';
-import { resolveEventQueue } from './event-queue-flag';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7390';
 
@@ -84,12 +84,12 @@ export interface DaemonOptions {
   graceMs?: number;
   poller?: Partial<Pick<SqsPollerOptions, 'waitTimeSeconds' | 'idleDelayMs' | 'visibilityTimeoutSeconds'>>;
   lifecyclePollMs?: number;
+  /** Shared state (DynamoDB): shard leases for replica `replicaId` (default hostname-pid-random). Default: the state directory, owner of all. */
+  state?: OpenedState;
+  replicaId?: string;
+  leaseSettings?: Partial<LeaseSettings>;
   /** Look for rollout controls handed over in `<state-dir>/inbox/` this often on the clock; `false` disables. Default 2 s. */
   inboxPollMs?: number | false;
-  /** The state store (`openState`: `--state dynamodb://T`); default the local store of `stateDir`, under its directory lock. */
-  state?: AnyStateStore;
-  /** TODO(replicas-daemon): the shard leases (openState(...).ownership) for a shared table: which fleets to act on, the fence of writes. Default every shard. */
-  ownership?: ShardOwnership;
 }
 
 export class Daemon {
@@ -103,6 +103,8 @@ export class Daemon {
   /** The AWS rate budgets the clients are held under (none with `rateBudget: false`). */
   readonly rateBudgets?: AwsRateBudgets;
   reconciler!: Reconciler;
+  readonly replicas: ReplicaOwnership; // the fleets this replica acts on
+  private gated!: Reconciler;
   queueInfo?: EventQueueInfo;
   poller?: SqsPoller;
   http?: RunningHttpServer;
@@ -115,28 +117,26 @@ export class Daemon {
   private background: Array<Promise<void>> = [];
   /** Ownership facts and the resync's batched observations, shared by every fleet's reconcile. */
   private readonly ownership = new OwnershipCache();
-  private readonly fenceFor: FenceFor;
+  /** Writes are fenced with the epoch of the shard held (every shard at epoch 1 on a local directory). */
+  private readonly fenceFor = (fleet: string) => this.replicas.leases.fenceFor(fleet);
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.logger.child({ component: 'daemon' });
-    const state = opts.state ?? opts.stateDir;
-    this.fenceFor = opts.ownership ? (f) => opts.ownership!.fenceFor(f) : soloFence();
-    this.statusStore = new FileStatusStore(state, { fence: this.fenceFor, warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
+    const state = opts.state ?? openState(undefined, { stateDir: opts.stateDir, clock: opts.clock, logger: opts.logger }); // one store for every component store
+    this.statusStore = new FileStatusStore(state.store, { fence: this.fenceFor, warn: (m) => this.log.warn({ event: EVENTS.statusUnreadable }, m) });
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
-    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.reconciler.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f) });
+    this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
-    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs });
-    const persistence = new RecordRegisterPersistence(state, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor });
-    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence });
+    this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...(state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {}) });
+    this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence: new RecordRegisterPersistence(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor }) });
     this.intake = new IntakeActions({
-      fleets: () => this.loop.fleetList(),
-      manifestRepo: () => this.manifestRepo,
+      fleets: () => this.loop.fleetList(), manifestRepo: () => this.manifestRepo,
       reconciler: () => this.reconciler,
       enqueue: (f) => this.loop.enqueue(f),
-      bakes: this.bakes,
-      lifecycle: this.lifecycle,
+      bakes: this.bakes, lifecycle: this.lifecycle,
       reloadManifests: () => this.pullManifests(),
       countMessage: (kind, outcome) => this.metrics.message(kind, outcome),
       account: () => this.queueInfo?.arn.split(':')[4] || undefined,
@@ -150,8 +150,7 @@ export class Daemon {
   async start(): Promise<void> {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
-    // A shared table needs no directory lock (its writes are conditional and fenced).
-    if (!o.state || isLocalStore(o.state)) assertWritableStateDir(o.stateDir);
+    if (!this.replicas.shared) assertWritableStateDir(o.stateDir); // a shared table needs no directory lock
     await this.bakes.reload(); // the layout may have just moved into the state store
     if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
@@ -159,6 +158,8 @@ export class Daemon {
     this.manifestRepo = o.manifestRepo ?? (await this.manifests.originUrl());
     const queue = resolveEventQueue(o.queue, this.loop.fleetList());
     this.reconciler = (o.reconcilerFactory ?? defaultFactory)(this.reconcilerContext(!!queue));
+    this.gated = this.replicas.wrap(this.reconciler);
+    this.replicas.start();
     if (queue) await this.startIntake(queue);
     else this.log.warn({ event: EVENTS.daemonStarting }, 'no event queue (--queue or spec.events.queue): reacting to resyncs only');
     await this.intake.resumeBakes();
@@ -193,6 +194,7 @@ export class Daemon {
     await this.loop.stop(this.opts.graceMs ?? 25_000);
     await this.lifecycle.stop();
     await this.reconciler?.close?.();
+    await this.replicas.stop(); // after in-flight work: the shards are given back, others take over at once
     await this.http?.close();
     this.metrics.drainCalls();
     this.log.info({ event: EVENTS.daemonStopped }, 'daemon stopped');
@@ -201,8 +203,10 @@ export class Daemon {
   readiness(): Readiness {
     const reasons: string[] = [];
     if (!this.loaded) reasons.push('manifests are not loaded yet');
+    const leases = this.replicas.ready();
+    reasons.push(...leases.reasons);
     for (const f of this.loop.fleetList()) if (!this.loop.isObserved(f.name)) reasons.push(`fleet ${f.name} has not been observed yet`);
-    return { ready: this.loaded && this.loop.allObserved(), reasons };
+    return { ready: this.loaded && leases.ready && this.loop.allObserved(), reasons };
   }
 
   snapshot(): ManifestSnapshot {
@@ -229,7 +233,7 @@ export class Daemon {
       sleep: o.sleep,
       logger: o.logger,
       stateDir: o.stateDir,
-      ...(o.state ? { state: o.state } : {}),
+      ...(o.state ? { state: o.state.store } : {}),
       fenceFor: this.fenceFor,
       statusStore: this.statusStore,
       ownershipCache: this.ownership,
@@ -237,36 +241,22 @@ export class Daemon {
       bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
       enqueue: (fleet) => this.loop.enqueue(fleet),
       lifecycleHooks,
+      ...(this.replicas.shared ? { replicas: { snapshots: this.replicas.snapshots(), guard: (f: string) => this.replicas.guard(f) } } : {}),
     };
   }
 
   private async startIntake(queue: string): Promise<void> {
     const o = this.opts;
-    this.queueInfo = await this.ensureQueue(queue);
+    this.queueInfo = await ensureQueueRetrying(o.clients, queue, { logger: this.log, sleep: o.sleep, random: o.random });
     o.sim?.setEventQueue(this.queueInfo.name);
-    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller });
+    this.poller = new SqsPoller({ clients: o.clients, queue: this.queueInfo.url, clock: o.clock, logger: o.logger, handler: this.intake.handler, commit: () => this.bakes.commit(), random: o.random, ...o.poller, ...this.replicas.sharedPoller() });
     this.background.push(this.poller.run(this.intakeStop.signal));
-  }
-
-  /** The event queue, retried while SQS throttles or fails (a throttle at start must not end the daemon). */
-  private async ensureQueue(queue: string): Promise<EventQueueInfo> {
-    const o = this.opts;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await ensureEventQueue(o.clients, queue, { logger: o.logger });
-      } catch (err) {
-        if (!isTransient((err as { cause?: unknown }).cause ?? err) || attempt >= DEFAULT_RETRY.maxAttempts) throw err;
-        const delayMs = backoffDelay(attempt, DEFAULT_RETRY, o.random);
-        this.log.warn({ event: EVENTS.awsRetry, attempt, delayMs }, `${(err as Error).message}; retrying in ${delayMs} ms`);
-        await o.sleep(delayMs);
-      }
-    }
   }
 
   private async startHttp(listen: string): Promise<void> {
     const o = this.opts;
     const relay =
-      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger }) : undefined;
+      o.webhookToken && this.queueInfo ? createWebhookRelay({ sender: sqsEventQueue(o.clients.sqs), queueUrl: this.queueInfo.url, token: o.webhookToken, logger: o.logger, ...this.replicas.sharedRelay() }) : undefined;
     this.http = await startHttpServer({
       listen,
       logger: o.logger,
@@ -276,13 +266,15 @@ export class Daemon {
       manifests: () => this.snapshot(),
       relay,
       now: () => o.clock.now(),
+      owner: (f) => this.replicas.ownerOf(f),
     });
   }
 
   /** Adopt instances waiting on drover's hooks (a restart, a lost message). Errors are logged. */
   private sweepLifecycle(): void {
-    // One batched read for every fleet (not one per fleet), spending the budgets after deployments.
-    withPriority('resync', () => this.lifecycle.sweepAll(this.loop.fleetList())).catch((err) =>
+    // One batched read for the fleets this replica holds (not one per fleet), spending the budgets after deployments.
+    const held = this.loop.fleetList().filter((x) => this.replicas.holdsFleet(x.name));
+    withPriority('resync', () => this.lifecycle.sweepAll(held)).catch((err) =>
       this.log.warn({ event: EVENTS.lifecycleActionFailed, err: String(err) }, `sweeping lifecycle actions: ${(err as Error).message}`),
     );
   }

@@ -37,6 +37,8 @@ export interface ReconcilerContext {
   enqueue(fleet: string): void;
   /** Put drover's lifecycle hooks on the groups: only when an event queue brings their actions. */
   lifecycleHooks: boolean;
+  /** Shared state (issue 13): deployment snapshots in the state store, fenced, and the check before each deploy step. */
+  replicas?: { snapshots: SnapshotStore; guard(fleet: string): void };
 }
 
 export type ReconcilerFactory = (ctx: ReconcilerContext) => Reconciler;
@@ -52,7 +54,8 @@ export function fleetReconciler(ctx: ReconcilerContext, opts: { snapshots?: Snap
     ...(ctx.state ? { state: ctx.state } : {}),
     ...(ctx.fenceFor ? { fenceFor: ctx.fenceFor } : {}),
     ownershipCache: ctx.ownershipCache,
-    ...(opts.snapshots ? { snapshots: opts.snapshots } : {}),
+    ...(opts.snapshots ? { snapshots: opts.snapshots } : ctx.replicas ? { snapshots: ctx.replicas.snapshots } : {}),
+    ...(ctx.replicas ? { guard: (fleet: string) => ctx.replicas!.guard(fleet) } : {}),
     statuses: ctx.statusStore,
     lifecycleHooks: ctx.lifecycleHooks,
     ...(opts.deployments === false ? { deployments: false } : {}),

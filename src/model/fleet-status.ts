@@ -171,6 +171,8 @@ export interface FleetStatus {
   createdAt: string;
   updatedAt: string;
   observedAt?: string;
+  /** The replica whose shard lease covers the fleet (added when served or read with shared state; `-` when none holds it now). */
+  owner?: string;
 }
 
 export interface FleetStatusList {

@@ -26,6 +26,12 @@ export interface ApiRoutesOptions {
   /** The serving side's now; defaults to the later of real time and the newest status write. */
   now?: () => Date | Promise<Date>;
   page?: DashboardPageOptions;
+  /** The replica owning a fleet (the daemon's shard leases): every fleet object carries it as `owner`. */
+  owner?: (fleet: string) => string;
+}
+
+function withOwner(opts: ApiRoutesOptions, status: FleetStatus): FleetStatus {
+  return opts.owner ? { ...status, owner: opts.owner(status.name) } : status;
 }
 
 export const NOW_HEADER = 'x-drover-now';
@@ -46,7 +52,7 @@ function findDeployment(status: FleetStatus, id: string | null): DeploymentStatu
 async function fleetRoute(opts: ApiRoutesOptions, name: string, svg: boolean, query: URLSearchParams): Promise<Reply> {
   const status = FLEET_NAME.test(name) ? await opts.statusStore.load(name) : undefined;
   if (!status) return { status: 404, body: { error: `fleet ${JSON.stringify(name)} not found` } };
-  if (!svg) return { status: 200, body: status };
+  if (!svg) return { status: 200, body: withOwner(opts, status) };
   const wanted = query.get('deployment');
   const deployment = findDeployment(status, wanted);
   if (!deployment) {
@@ -57,7 +63,7 @@ async function fleetRoute(opts: ApiRoutesOptions, name: string, svg: boolean, qu
 }
 
 async function apiRoute(opts: ApiRoutesOptions, path: string, query: URLSearchParams): Promise<Reply | undefined> {
-  if (path === '/api/v1/fleets') return { status: 200, body: toFleetStatusList(await opts.statusStore.list()) };
+  if (path === '/api/v1/fleets') return { status: 200, body: toFleetStatusList((await opts.statusStore.list()).map((f) => withOwner(opts, f))) };
   if (path === '/api/v1/events') {
     const events = sortEvents((await opts.statusStore.list()).flatMap((f) => f.events));
     return { status: 200, body: { apiVersion: FLEET_STATUS_API_VERSION, kind: 'EventList', items: events } };

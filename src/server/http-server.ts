@@ -34,6 +34,8 @@ export interface HttpServerOptions {
   /** The daemon's clock (virtual under --sim): what the dashboard measures ages against. */
   now?: () => Date;
   page?: DashboardPageOptions;
+  /** The replica owning each fleet, for `owner` in /api/v1. */
+  owner?: (fleet: string) => string;
 }
 
 export interface RunningHttpServer {

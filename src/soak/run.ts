@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { formatReplicaSummary, runReplicaSoak } from './replicas';
 import { runSoak } from './soak';
 import { formatSummary } from './summary';
 
@@ -26,9 +27,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--fleets <n>', 'fleets (1-5)', positive('--fleets', true), 5)
     .option('--quiet-hours <n>', 'hours at the end with every fault off (default 2; half the run below 6 hours)', positive('--quiet-hours', false))
     .option('--out <file>', 'where the figures go', 'bench/results/soak.json')
-    .option('--log <file>', "write the daemons' log (JSON lines, virtual timestamps) to this file");
+    .option('--log <file>', "write the daemons' log (JSON lines, virtual timestamps) to this file")
+    .option('--replicas <n>', 'multi-replica mode: N daemon processes on one DynamoDB table (dynalite), killed and added at random (default 1 virtual hour, 10 fleets)', positive('--replicas', true));
   cmd.parse(argv);
-  const o = cmd.opts<{ hours: number; seed: number; fleets: number; quietHours?: number; out: string; log?: string }>();
+  const o = cmd.opts<{ hours: number; seed: number; fleets: number; quietHours?: number; out: string; log?: string; replicas?: number }>();
+  if (o.replicas !== undefined) return replicas(o, cmd.getOptionValueSource('hours') === 'default' ? 1 : o.hours, cmd.getOptionValueSource('fleets') === 'default' ? 10 : o.fleets);
   process.stdout.write(`soak: ${o.hours} virtual hours, ${o.fleets} fleets, seed ${o.seed}\n`);
   let hour = 0;
   const summary = await runSoak({
@@ -50,6 +53,18 @@ export async function main(argv: string[]): Promise<number> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const doc = { suite: 'soak', at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, wallSeconds: summary.realSeconds, result: summary };
   fs.writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
+  process.stdout.write(`  -> ${path.relative(process.cwd(), out)}\n`);
+  return summary.result === 'passed' ? 0 : 1;
+}
+
+async function replicas(o: { seed: number; out: string; replicas?: number }, hours: number, fleets: number): Promise<number> {
+  process.stdout.write(`soak: ${o.replicas} replicas, ${hours} virtual hours, ${fleets} fleets, seed ${o.seed}\n`);
+  const root = path.join(__dirname, '../..');
+  const summary = await runReplicaSoak({ root, replicas: o.replicas!, hours, seed: o.seed, fleets, onLine: (l) => process.stdout.write(`${l}\n`) });
+  process.stdout.write(`${formatReplicaSummary(summary)}\n`);
+  const out = path.resolve(root, o.out === 'bench/results/soak.json' ? 'bench/results/soak-replicas.json' : o.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ suite: 'soak-replicas', at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, wallSeconds: summary.realSeconds, result: summary }, null, 2) + '\n');
   process.stdout.write(`  -> ${path.relative(process.cwd(), out)}\n`);
   return summary.result === 'passed' ? 0 : 1;
 }

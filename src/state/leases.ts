@@ -180,12 +180,16 @@ export class ShardLeases implements ShardOwnership {
       throw new Error(`sharing state table with replica ${senior.id}: it hashes fleets to ${senior.shardCount} shards, this replica to ${this.shards}; set the same shard count on every replica`);
     }
     live = live.filter((r) => r.shardCount === this.shards || r.id === this.id);
-    const liveIds = new Set(live.map((r) => r.id).concat(this.id));
-    const target = Math.ceil(this.shards / liveIds.size);
+    let liveIds = new Set(live.map((r) => r.id).concat(this.id));
     const covered = new Set<number>(this.held.keys());
     for (const r of live) if (r.id !== this.id) for (const k of Object.keys(r.shards)) covered.add(Number(k));
-    if (this.held.size <= target && covered.size >= this.shards) return;
+    if (this.held.size <= Math.ceil(this.shards / liveIds.size) && covered.size >= this.shards) return;
     const records = new Map((await table.readShards()).map((r) => [r.shard, r]));
+    // Judge the records by heartbeats read after them: a replica that joined since the first read
+    // (and took a dead one's shard) has its heartbeat written before its record, so it shows here.
+    const fresh = (await table.readReplicas()).filter((r) => r.id === this.id || (r.expiresAtMs >= clock.nowMs() && r.shardCount === this.shards));
+    liveIds = new Set(fresh.map((r) => r.id).concat(this.id));
+    const target = Math.ceil(this.shards / liveIds.size);
     const rank = this.preference();
     const extras = [...this.held.keys()].sort((a, b) => rank[b] - rank[a]).slice(0, Math.max(0, this.held.size - target));
     for (const shard of extras) await this.giveBack(shard, this.held.get(shard)!, [...records.values()], `rebalancing to ${target} shards for ${liveIds.size} replicas`);

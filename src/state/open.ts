@@ -14,6 +14,7 @@ import { soloOwnership } from './leases';
 import { LocalStateStore } from './local/local-store';
 import type { SectionShapes, StateStore } from './port';
 import type { StateLocation } from './url';
+import { readShardOwners, type ShardOwners } from './owners';
 
 export interface OpenStateOptions {
   /** The state directory (`--state-dir`), used when no table is chosen. */
@@ -30,6 +31,8 @@ export interface OpenedState<S extends SectionShapes = SectionShapes> {
   shared: boolean;
   /** The leases of replica `id` (DynamoDB), started by the caller with `run(signal)`; local: every shard. */
   ownership(opts: { id: string; settings?: Partial<LeaseSettings>; onGained?: ShardLeasesOptions['onGained']; onLost?: ShardLeasesOptions['onLost'] }): ShardLeases | ShardOwnership;
+  /** Who holds each shard now, read from the lease table (DynamoDB); undefined for a directory (its one daemon owns all). */
+  shardOwners(nowMs: number): Promise<ShardOwners | undefined>;
   /** `drover state init`: create the table (DynamoDB); nothing to do for a directory. */
   init(): Promise<string>;
   /** Close the table client's sockets (a daemon at stop); nothing for a directory. */
@@ -44,6 +47,7 @@ export function openState<S extends SectionShapes = SectionShapes>(location: Sta
       store: new LocalStateStore<S>(dir),
       shared: false,
       ownership: () => soloOwnership(),
+      shardOwners: async () => undefined,
       init: async () => `state directory ${dir} needs no set-up`,
       close: () => undefined,
     };
@@ -61,6 +65,7 @@ export function openState<S extends SectionShapes = SectionShapes>(location: Sta
     store: new DynamoStateStore<S>(ctx),
     shared: true,
     ownership: (o) => new Leases({ table: new DynamoLeaseTable(ctx), clock: opts.clock, logger: opts.logger, ...o }),
+    shardOwners: (nowMs) => readShardOwners(new DynamoLeaseTable(ctx), nowMs),
     init: async () => {
       const r = await createStateTable(ctx);
       const ttl = r.ttlEnabled ? 'TTL on attribute ttl' : 'TTL not supported by this endpoint';

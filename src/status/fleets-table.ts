@@ -1,4 +1,4 @@
-/** `drover get fleets`: one line per fleet, kubectl style; `-o wide` adds DNS, bounds, EFS, last event. */
+/** `drover get fleets`: one line per fleet, kubectl style; `-o wide` adds DNS, bounds, EFS, last event, owner. */
 import type { FleetStatus, FleetStatusList } from '../model/fleet-status';
 import { age, kubeAge, NONE, orNone, shortCommit } from './format';
 import { formatLabels } from './label-selector';
@@ -10,7 +10,7 @@ function lastEvent(f: FleetStatus, now: Date): string {
   return e ? `${e.reason} (${age(e.at, now)})` : NONE;
 }
 
-function columns(opts: TableOptions): Column<FleetStatus>[] {
+function columns(opts: TableOptions, rowsHaveOwner = false): Column<FleetStatus>[] {
   const cols: Column<FleetStatus>[] = [
     { header: 'NAME', value: (f) => f.name },
     { header: 'AMI', value: (f) => orNone(f.ami) },
@@ -30,6 +30,7 @@ function columns(opts: TableOptions): Column<FleetStatus>[] {
     { header: 'MIN/MAX', value: (f) => `${f.spec.min}/${f.spec.max}` },
     { header: 'EFS', value: (f) => orNone(f.observed.fileSystemId ?? f.spec.efs) },
     { header: 'LAST-EVENT', value: (f) => lastEvent(f, opts.now) },
+    ...(rowsHaveOwner ? [{ header: 'OWNER', value: (f: FleetStatus) => orNone(f.owner) }] : []),
     labels,
   ];
 }
@@ -37,5 +38,6 @@ function columns(opts: TableOptions): Column<FleetStatus>[] {
 export function renderFleetsTable(list: FleetStatusList, opts: TableOptions, fleet?: string): string {
   const rows = selectFleets(list, fleet);
   if (!rows.length) return noneFound('fleets', fleet);
-  return renderTable(rows, columns(opts), { noHeaders: opts.noHeaders, color: opts.color });
+  // OWNER only where an owner is known (shared state, or served by a daemon): a local read keeps today's columns.
+  return renderTable(rows, columns(opts, rows.some((f) => f.owner !== undefined)), { noHeaders: opts.noHeaders, color: opts.color });
 }

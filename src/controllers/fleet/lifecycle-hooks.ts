@@ -18,6 +18,11 @@
  * an action that is already over ("No active Lifecycle Action found") counts as done.
  * Waits run in the background so the intake is never blocked; a stop aborts them (Auto
  * Scaling then applies the hook's default result, or the next daemon's sweep adopts them).
+ *
+ * With many replicas (`claims`), any replica may receive an action: it is claimed in the state
+ * store on (group, instance, transition) before waiting, so exactly one replica completes it.
+ * The holder refreshes its claim with each heartbeat; a claim not refreshed for two heartbeat
+ * periods (its holder died) is stale, and the fleet owner's sweep takes it over and completes it.
  */
 import type { ActionRef, LifecycleActionsPort, WaitingInstance } from '../../providers/autoscaling/lifecycle-actions';
 import { RecentIds } from '../intake/recent-ids';
@@ -27,6 +32,13 @@ import type { DesiredFleet } from '../../model/fleet';
 import type { LifecycleTransition } from '../../model/events';
 import { LAUNCH_HEARTBEAT_SECONDS, LAUNCHING_HOOK, TERMINATING_HOOK } from '../../planner/plan-hooks';
 import type { Clock } from '../../util/clock';
+import type { LifecycleActionKey, StateStore } from '../../state/port';
+
+/** Lifecycle-action claims in the shared state store, held by this replica. */
+export interface LifecycleClaims {
+  store: Pick<StateStore, 'claimLifecycleAction' | 'completeLifecycleAction'>;
+  holder: string;
+}
 
 export interface LifecycleActionInput {
   groupName: string;
@@ -60,6 +72,8 @@ export interface LifecycleHookHandlerOptions {
   logger: Logger;
   /** How often a waiting action re-checks the instance; default 5 s. */
   pollMs?: number;
+  /** Shared state: claim each action so one replica completes it (absent: this process is the only one). */
+  claims?: LifecycleClaims;
 }
 
 type Answer = 'CONTINUE' | 'ABANDON' | 'gone';
@@ -86,9 +100,10 @@ export class LifecycleHookHandler {
       return false;
     }
     this.log.info({ event: EVENTS.lifecycleActionReceived, ...fields }, `${action.transition} ${action.instanceId}: waiting before answering ${action.hookName}`);
-    const task = this.answer(fleet, action, this.log.child(fields)).finally(() => {
+    const task = this.answer(fleet, action, this.log.child(fields)).then((held) => {
       this.tasks.delete(key);
-      this.finished.add(key);
+      // An action another replica held is not remembered as done here: the owner's sweep may take it over once stale.
+      if (held) this.finished.add(key);
     });
     this.tasks.set(key, task);
     return true;
@@ -130,26 +145,54 @@ export class LifecycleHookHandler {
     await Promise.all([...this.tasks.values()]);
   }
 
-  private async answer(fleet: DesiredFleet, action: LifecycleActionInput, log: Logger): Promise<void> {
+  /** False when another replica holds the action's claim. */
+  private async answer(fleet: DesiredFleet, action: LifecycleActionInput, log: Logger): Promise<boolean> {
     const ref: ActionRef = { groupName: action.groupName, hookName: action.hookName, instanceId: action.instanceId, ...(action.token ? { token: action.token } : {}) };
     const heartbeatEveryMs = ((action.heartbeatTimeout ?? LAUNCH_HEARTBEAT_SECONDS) * 1000) / 2;
+    const key: LifecycleActionKey = { group: action.groupName, instance: action.instanceId, transition: action.transition };
     try {
-      const result = await this.waitFor(fleet, action, ref, heartbeatEveryMs, log);
-      if (result === undefined) return;
+      if (!(await this.claim(key, heartbeatEveryMs, log))) return false;
+      let lost = false;
+      const reclaim = async () => {
+        lost = !(await this.claim(key, heartbeatEveryMs, log));
+        return !lost;
+      };
+      const result = await this.waitFor(fleet, action, ref, heartbeatEveryMs, log, reclaim);
+      if (result === undefined) return !lost;
       if (result === 'gone') {
+        await this.completed(key);
         log.info({ event: EVENTS.lifecycleActionAlreadyDone }, `lifecycle action for ${action.instanceId} is already over`);
-        return;
+        return true;
       }
       const answered = await this.opts.port.complete(ref, result);
+      await this.completed(key);
       const event = answered ? EVENTS.lifecycleActionCompleted : EVENTS.lifecycleActionAlreadyDone;
       log.info({ event, result }, answered ? `completed ${action.hookName} for ${action.instanceId} with ${result}` : `lifecycle action for ${action.instanceId} was already over`);
     } catch (err) {
       log.error({ event: EVENTS.lifecycleActionFailed, err: String(err) }, `answering ${action.hookName} for ${action.instanceId}: ${(err as Error)?.message ?? err}`);
     }
+    return true;
   }
 
-  /** Poll until the action can be answered; undefined when stopped. */
-  private async waitFor(fleet: DesiredFleet, action: LifecycleActionInput, ref: ActionRef, heartbeatEveryMs: number, log: Logger): Promise<Answer | undefined> {
+  /** Claim (or refresh the claim on) an action; true when this replica holds it (always, without shared claims). */
+  private async claim(key: LifecycleActionKey, heartbeatEveryMs: number, log: Logger): Promise<boolean> {
+    const claims = this.opts.claims;
+    if (!claims) return true;
+    const r = await claims.store.claimLifecycleAction(key, { holder: claims.holder, nowMs: this.opts.clock.nowMs(), staleAfterMs: 2 * heartbeatEveryMs });
+    if (!r.claimed) {
+      const how = r.claim.completedAtMs !== undefined ? 'was completed' : 'is being answered';
+      log.info({ event: EVENTS.lifecycleActionDuplicate, holder: r.claim.holder }, `lifecycle action for ${key.instance} ${how} by replica ${r.claim.holder}`);
+    }
+    return r.claimed;
+  }
+
+  private async completed(key: LifecycleActionKey): Promise<void> {
+    const claims = this.opts.claims;
+    if (claims) await claims.store.completeLifecycleAction(key, claims.holder, this.opts.clock.nowMs());
+  }
+
+  /** Poll until the action can be answered; undefined when stopped or when another replica took the claim over. */
+  private async waitFor(fleet: DesiredFleet, action: LifecycleActionInput, ref: ActionRef, heartbeatEveryMs: number, log: Logger, reclaim: () => Promise<boolean>): Promise<Answer | undefined> {
     const clock = this.opts.clock;
     const timing = lifecycleTiming(fleet);
     const startMs = clock.nowMs();
@@ -166,6 +209,7 @@ export class LifecycleHookHandler {
       if (clock.nowMs() - lastBeatMs >= heartbeatEveryMs) {
         lastBeatMs = clock.nowMs();
         if (!(await this.opts.port.heartbeat(ref).catch(() => true))) return 'gone';
+        if (!(await reclaim())) return undefined;
         log.debug({ event: EVENTS.lifecycleActionHeartbeat }, `heartbeat for ${action.instanceId}`);
       }
       try {

@@ -30,6 +30,8 @@ export interface FleetReconcilerDeps {
   onDeploymentTransition?: (fleet: string, kind: string, phase: string) => void;
   /** A deployment ended (after memory and status recorded it): metrics, the bake register. */
   onDeploymentFinished?: (done: FinishedDeployment) => void;
+  /** Throws (LeaseLost) when this replica may no longer act on `fleet`: checked before each deploy step. */
+  guard?: (fleet: string) => void;
   /** Observe and keep lifecycle hooks (only when a daemon answers them). */
   lifecycleHooks?: boolean;
   /**

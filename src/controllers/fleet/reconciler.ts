@@ -81,6 +81,7 @@ export class FleetReconciler implements Reconciler {
       clock: deps.clock,
       logger: deps.logger,
       onFinished: (done) => this.finished(done),
+      ...(deps.guard ? { guard: deps.guard } : {}),
       onTransition: (fleet, kind, phase) => {
         this.rollout.noteRollback(this.fleets.get(fleet), kind, phase).catch((err: unknown) => {
           deps.logger.child({ component: 'reconciler' }).error({ event: EVENTS.reconcileFailed, fleet, err: String(err) }, `remembering the rolled-back AMI of fleet ${fleet}: ${(err as Error).message}`);
@@ -187,6 +188,11 @@ export class FleetReconciler implements Reconciler {
   /** `drover rollout undo`: roll the running swap back. False when nothing can be undone. */
   undo(fleetName: string): boolean {
     return this.runner.send(fleetName, { type: 'UNDO' });
+  }
+
+  /** Another replica owns the fleet now: stop its actor where it is; the snapshot stays for the owner to resume. */
+  async release(fleet: string): Promise<void> {
+    await this.runner.stop(fleet);
   }
 
   /** Stop actors where they are; their snapshots are saved and resume on the next start. */

@@ -21,6 +21,7 @@ import type { Clock } from '../../util/clock';
 import { deleteHandled } from './batch-ack';
 import { parseMessage } from './parsers/parse-message';
 import { RecentIds } from './recent-ids';
+import type { SharedMessageDedupe } from './shared-dedupe';
 
 export type EventHandler = (event: ControllerEvent, msg: QueueMessage) => Promise<void>;
 
@@ -45,6 +46,8 @@ export interface SqsPollerOptions {
   dedupeSize?: number;
   /** Use this port instead of one over `clients.sqs`. */
   queueClient?: EventQueueClient;
+  /** Shared state (many replicas): handled message ids known to every replica (shared-dedupe.ts). */
+  shared?: SharedMessageDedupe;
   /** Make the batch's handled effects durable before its messages are deleted (e.g. one bake-register write). */
   commit?: () => void | Promise<void>;
 }
@@ -203,6 +206,13 @@ export class SqsPoller {
       this.handledIds.add(msg.messageId);
       return true;
     }
+    // A store that cannot answer must not stop intake: handle it (handlers are idempotent).
+    if (this.opts.shared && (await this.opts.shared.claim(msg.messageId).catch(() => 'fresh')) === 'handled') {
+      this.stats.duplicates++;
+      this.handledIds.add(msg.messageId);
+      this.log.info({ event: EVENTS.intakeMessageDuplicate, ...ids }, 'duplicate delivery of a message another replica handled; deleting it');
+      return true;
+    }
     return this.handle(msg, parsed.event);
   }
 
@@ -210,11 +220,13 @@ export class SqsPoller {
     this.inFlight.add(msg.messageId);
     try {
       await this.opts.handler(event, msg);
+      await this.opts.shared?.handled(msg.messageId);
       this.handledIds.add(msg.messageId);
       this.stats.handled++;
       this.log.debug({ event: EVENTS.intakeMessageHandled, messageId: msg.messageId, kind: event.kind }, `handled ${event.kind}`);
     } catch (err) {
       this.stats.failed++;
+      await this.opts.shared?.release(msg.messageId).catch(() => undefined);
       this.log.warn({ event: EVENTS.intakeHandlerFailed, messageId: msg.messageId, kind: event.kind, err: String(err) }, `handling ${event.kind} failed; the message will be redelivered`);
       return false;
     } finally {

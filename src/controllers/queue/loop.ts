@@ -28,6 +28,8 @@ export interface Reconciler {
   alarmChanged?(fleet: DesiredFleet, alarm: { name: string; state: string; reason: string }): Promise<void>;
   /** Graceful stop: persist snapshots and status. */
   close?(): Promise<void>;
+  /** The fleet's shard went to another replica: stop acting on it now (its deployment's actor), keep its state. */
+  release?(fleet: string): Promise<void>;
 }
 
 export type ReconcileResultLabel = 'success' | 'requeue_error' | 'terminal_error' | 'exception';
