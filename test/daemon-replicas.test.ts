@@ -62,10 +62,10 @@ it('splits the fleets between two daemons sharing one table; each fleet has one 
         reconcilerFactory: (ctx) => {
           const inner = fleetReconciler(ctx, { deployments: false });
           const counting: Reconciler = {
-            reconcile: (fleet, signal) => {
+            reconcile: (fleet) => {
               if (!reconciled.has(fleet.name)) reconciled.set(fleet.name, new Set());
               reconciled.get(fleet.name)!.add(id);
-              return inner.reconcile(fleet, signal);
+              return inner.reconcile(fleet);
             },
             close: () => inner.close(),
             release: (f) => inner.release(f),
