@@ -47,6 +47,8 @@ export interface ReplicaOwnershipOptions {
   /** The fleets configured now (a gained shard's are enqueued). */
   fleets(): string[];
   enqueue(fleet: string): void;
+  /** After a gain: the bake register hands the gained fleets' pending bakes to this replica (IntakeActions.resumeBakes). */
+  resumeBakes?(): Promise<void>;
 }
 
 export class ReplicaOwnership {
@@ -202,6 +204,9 @@ export class ReplicaOwnership {
     for (const f of fleets) {
       this.fenced.delete(f);
       this.opts.enqueue(f);
+    }
+    if (fleets.length && this.opts.resumeBakes) {
+      this.opts.resumeBakes().catch((err) => this.log.warn({ event: EVENTS.shardGained, shard, err: String(err) }, `resuming bakes of shard ${shard}: ${(err as Error).message}`));
     }
   }
 
