@@ -16,6 +16,7 @@ import { openState } from '../src/state/open';
 import { parseStateUrl } from '../src/state/url';
 import { seededRandom } from '../src/util/backoff';
 import { fleetYaml, tempDir } from './daemon-env';
+import { drover } from './support/cli';
 import { startDynalite, type Dynalite } from './support/dynalite';
 
 const FLEETS = ['shop', 'cart', 'blog', 'mail'];
@@ -26,7 +27,8 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 it('splits the fleets between two daemons sharing one table; each fleet has one owner, reconciled there only', async () => {
-  const env = createSimEnv({ logger: createMemoryLogger() });
+  // Virtual time starts now, so `drover get` (which reads the lease table on the wall clock) sees live heartbeats.
+  const env = createSimEnv({ logger: createMemoryLogger(), startMs: Date.now() });
   const clock = env.clock;
   const dir = tempDir('replica-manifests');
   for (const name of FLEETS) fs.writeFileSync(path.join(dir, `${name}.yaml`), fleetYaml({ name }));
@@ -100,13 +102,26 @@ it('splits the fleets between two daemons sharing one table; each fleet has one 
   const owners = Object.fromEntries(FLEETS.map((f) => [f, daemons.find((d) => d.replicas.holdsFleet(f))!.replicas.id]));
   for (const f of FLEETS) expect([...(reconciled.get(f) ?? [])]).toEqual([owners[f]]);
   // Both name the same owner for every fleet (the other's fleets from the lease table) in /api/v1.
-  // (Each lists the fleets whose status it holds: status shared through the table comes with the async stores.)
+  // Status is shared through the table, so each lists every fleet.
   for (const d of daemons) await during(d.replicas.readOwners());
   for (const d of daemons) {
     for (const f of FLEETS) expect(d.replicas.ownerOf(f)).toBe(owners[f]);
     const list = JSON.parse(await during(fetch(`${d.http!.url}/api/v1/fleets`).then((r) => r.text()))) as { items: Array<{ name: string; owner: string }> };
-    expect(list.items.length).toBeGreaterThan(0);
+    expect(list.items.map((f) => f.name).sort()).toEqual([...FLEETS].sort());
     for (const f of list.items) expect(f.owner).toBe(owners[f.name]);
+  }
+  // `drover get fleets --state dynamodb://T -o wide` reads the table alone and shows the same OWNER.
+  const saved = { ...process.env };
+  Object.assign(process.env, dbEnv);
+  try {
+    const run = await during(drover('get', 'fleets', '--state', 'dynamodb://daemon-replicas?region=eu-west-1', '-o', 'wide'));
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [header, ...rows] = run.stdout.trimEnd().split('\n');
+    const col = header.indexOf('OWNER');
+    expect(col).toBeGreaterThan(0);
+    expect(Object.fromEntries(rows.map((r) => [r.split(/\s+/)[0], r.slice(col).split(/\s+/)[0]]))).toEqual(owners);
+  } finally {
+    process.env = saved;
   }
   for (const d of daemons) await during(d.stop());
   dirs.forEach((x) => fs.rmSync(x, { recursive: true, force: true }));

@@ -99,7 +99,12 @@ async function render(view: View, list: FleetStatusList, fleet: string | undefin
 export function statusSource(ctx: CommandContext, flags: { server?: string; live?: boolean }): StatusSource {
   const server = flags.server ?? process.env.DROVER_SERVER;
   if (flags.live && flags.server) throw new UsageError('--live and --server cannot be used together');
-  const state = sharedState(ctx) ? { state: openCliState(ctx).store } : {};
+  const opened = sharedState(ctx) ? openCliState(ctx) : undefined;
+  const state = opened ? { state: opened.store, owners: async (fleets: string[]) => {
+    const { ownersOfFleets } = await import('../state/owners');
+    const read = await opened.shardOwners(Date.now());
+    return read ? ownersOfFleets(read, fleets) : undefined;
+  } } : {};
   return createStatusSource({
     stateDir: ctx.stateDir,
     ...state,

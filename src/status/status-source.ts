@@ -26,6 +26,8 @@ export interface StatusSourceOptions {
   stateDir: string;
   /** The state store to read (`--state`, openState); default the local store of `stateDir`. */
   state?: StateStore<SectionShapes>;
+  /** Who holds each fleet's shard now (shared state: the lease table); each status read carries it as `owner`. */
+  owners?: (fleets: string[]) => Promise<Record<string, string> | undefined>;
   /** Base URL of the daemon, e.g. `http://127.0.0.1:7390`. */
   server?: string;
   /** Observe now instead of reading what was written. */
@@ -105,7 +107,11 @@ export function createStatusSource(opts: StatusSourceOptions): StatusSource {
   const timeoutMs = opts.timeoutMs ?? SERVER_TIMEOUT_MS;
   const nowMs = opts.nowMs ?? Date.now;
   let noticed = false;
-  const fromStateDir = async (): Promise<StatusReading> => ({ list: toFleetStatusList(await store.list()), origin: 'stateDir' });
+  const fromStateDir = async (): Promise<StatusReading> => {
+    const items = await store.list();
+    const owners = opts.owners ? await opts.owners(items.map((s) => s.name)) : undefined;
+    return { list: toFleetStatusList(owners ? items.map((s) => ({ ...s, owner: owners[s.name] ?? '-' })) : items), origin: 'stateDir' };
+  };
   return {
     async read(): Promise<StatusReading> {
       if (opts.live) return { list: toFleetStatusList(await opts.live()), origin: 'live' };
