@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { MAX_RECEIVE_COUNT } from '../src/providers/events/ensure-queue';
+import { DAEMON_NODE_FLAGS } from '../src/bench/scale-rss';
 
 const ROOT = join(__dirname, '..');
 const DEPLOY = join(ROOT, 'manifests', 'deploy');
@@ -88,7 +89,8 @@ describe('Dockerfile', () => {
 
   it('starts the package bin through node', () => {
     const entry = jsonArgs('ENTRYPOINT');
-    expect(entry.slice(-2)).toEqual(['node', pkg.bin.drover]);
+    // node with the daemon's memory flags (the ones the scale bench measures RSS with), then the bin.
+    expect(entry.slice(-2 - DAEMON_NODE_FLAGS.length)).toEqual(['node', ...DAEMON_NODE_FLAGS, pkg.bin.drover]);
   });
 
   it('uses only npm scripts that package.json defines', () => {

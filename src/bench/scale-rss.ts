@@ -18,6 +18,7 @@
  * `--optimize-for-size` makes it collect early (peak ~135 MB, 225 MB RSS) for ~40 % more CPU in
  * that pass (23 -> 33 CPU s for the cold pass at 2,000 fleets; a steady pass is ~1.3 CPU s).
  */
+import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { limitAwsCalls } from '../aws/rate-limit';
 import { AwsRateBudgets } from '../aws/rate-budgets';
@@ -58,7 +59,9 @@ async function measure(root: string, count: number): Promise<ScaleRss> {
 
 /** RSS of a daemon-like process with `count` steady fleets, measured in a child process. */
 export function scaleRss(root: string, count: number): ScaleRss {
-  const out = execFileSync(process.execPath, ['--expose-gc', ...DAEMON_NODE_FLAGS, __filename, root, String(count)], {
+  // Under ts-jest this file is TypeScript: the child runs the built copy (the caller builds dist/ first).
+  const script = __filename.endsWith('.ts') ? path.join(root, 'dist', 'bench', 'scale-rss.js') : __filename;
+  const out = execFileSync(process.execPath, ['--expose-gc', ...DAEMON_NODE_FLAGS, script, root, String(count)], {
     encoding: 'utf8',
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     maxBuffer: 1 << 20,
