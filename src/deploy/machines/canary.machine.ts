@@ -9,14 +9,9 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import { groupName } from '../../model/names';
-import type { ReobserveInput, ReobservedFacts } from '../../model/reobserve';
 import { errorRecorded, notProvided as kitNotProvided, retryDelayMs, stepCompleted, stepKit } from './step-kit';
 import { rolloutSteps } from './swap.rollout';
-import { swapMachine } from './swap.machine';
-import type {
-  AlarmFacts, AlarmsInput, ClockFacts, CreatedVersion, CreateGreenInput, CreateVersionInput, DeregisterBlueInput, GroupHealthFacts,
-  GroupHealthInput, GroupInput, MovePoliciesInput, RestoreBlueInput,
-} from './swap.types';
+import { swapActorStubs, swapMachine } from './swap.machine';
 import { canarySteps } from './canary.steps';
 import { pick, retarget } from './canary.reuse';
 import {
@@ -49,19 +44,7 @@ const swapActions = swapMachine.implementations.actions as Record<SwapAction, an
 export const canaryMachine = setup({
   types: {} as { context: CanaryContext; events: CanaryEvent; input: CanaryInput; output: CanaryOutput },
   actors: {
-    createLaunchTemplateVersion: fromPromise<CreatedVersion, CreateVersionInput>(() => notProvided('createLaunchTemplateVersion')),
-    createGreenGroup: fromPromise<void, CreateGreenInput>(() => notProvided('createGreenGroup')),
-    attachGreen: fromPromise<void, GroupInput>(() => notProvided('attachGreen')),
-    pollGroupHealth: fromPromise<GroupHealthFacts, GroupHealthInput>(() => notProvided('pollGroupHealth')),
-    deregisterBlue: fromPromise<void, DeregisterBlueInput>(() => notProvided('deregisterBlue')),
-    pollAlarms: fromPromise<AlarmFacts, AlarmsInput>(() => notProvided('pollAlarms')),
-    pollClock: fromPromise<ClockFacts, void>(() => notProvided('pollClock')),
-    movePolicies: fromPromise<void, MovePoliciesInput>(() => notProvided('movePolicies')),
-    scaleToZero: fromPromise<void, GroupInput>(() => notProvided('scaleToZero')),
-    deleteGroup: fromPromise<void, GroupInput>(() => notProvided('deleteGroup')),
-    restoreBlue: fromPromise<void, RestoreBlueInput>(() => notProvided('restoreBlue')),
-    detachGreen: fromPromise<void, GroupInput>(() => notProvided('detachGreen')),
-    reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
+    ...swapActorStubs('canary'),
     scaleGreen: fromPromise<void, ScaleGreenInput>(() => notProvided('scaleGreen')),
     setTrafficWeight: fromPromise<TrafficFacts, TrafficWeightInput>(() => notProvided('setTrafficWeight')),
     analyze: fromPromise<CanaryAnalysisFacts, CanaryAnalysisInput>(() => notProvided('analyze')),

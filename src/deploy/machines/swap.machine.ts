@@ -25,13 +25,10 @@ export { blueTarget, targetDesired } from './swap.guards';
 
 const { step, set } = stepKit<SwapContext>();
 
-function notProvided(name: string): Promise<never> {
-  return kitNotProvided('swap', name);
-}
-
-export const swapMachine = setup({
-  types: {} as { context: SwapContext; events: SwapEvent; input: SwapInput; output: SwapOutput },
-  actors: {
+/** The swap's actors, unprovided until the deploy actor provides them; the canary machine reuses them (named `machine` in the error). */
+export function swapActorStubs(machine: string) {
+  const notProvided = (name: string): Promise<never> => kitNotProvided(machine, name);
+  return {
     createLaunchTemplateVersion: fromPromise<CreatedVersion, CreateVersionInput>(() => notProvided('createLaunchTemplateVersion')),
     createGreenGroup: fromPromise<void, CreateGreenInput>(() => notProvided('createGreenGroup')),
     attachGreen: fromPromise<void, GroupInput>(() => notProvided('attachGreen')),
@@ -45,7 +42,12 @@ export const swapMachine = setup({
     restoreBlue: fromPromise<void, RestoreBlueInput>(() => notProvided('restoreBlue')),
     detachGreen: fromPromise<void, GroupInput>(() => notProvided('detachGreen')),
     reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
-  },
+  };
+}
+
+export const swapMachine = setup({
+  types: {} as { context: SwapContext; events: SwapEvent; input: SwapInput; output: SwapOutput },
+  actors: swapActorStubs('swap'),
   guards: {
     retryable: ({ context, event }) => retryableError(context, event),
     /** AWS says a group (or what it needs) is gone; bounded, so a rollback that keeps meeting it backs off instead. */
