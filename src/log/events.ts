@@ -24,6 +24,7 @@ export const EVENTS = {
   shardGained: 'ownership.shard_gained',
   shardLost: 'ownership.shard_lost',
   fleetNotOwned: 'ownership.fleet_not_owned',
+  fleetNudged: 'ownership.fleet_nudged',
   rolloutControl: 'deploy.control',
   stateCorrupt: 'state.corrupt',
   builderSwept: 'deploy.builder_swept',

@@ -18,6 +18,7 @@ import { AwsRateBudgets } from '../aws/rate-budgets';
 import type { RateTableOverrides } from '../aws/rate-table';
 import { BakeRegisterStore, bakeRegisterFile } from '../controllers/intake/bake-register-store';
 import { RecordRegisterPersistence } from '../controllers/intake/bake-register-records';
+import { localBakeQueues, SharedBakeQueues } from '../controllers/intake/bake-queues';
 import { startHttpServer, type Readiness, type RunningHttpServer } from '../server/http-server';
 import { IntakeActions, recordFleetEvent } from '../controllers/intake/actions';
 import { groupMembershipLookup, instanceOwnerLookup } from '../providers/autoscaling/instance-owner';
@@ -88,7 +89,7 @@ export interface DaemonOptions {
   state?: OpenedState;
   replicaId?: string;
   leaseSettings?: Partial<LeaseSettings>;
-  /** Look for rollout controls handed over in `<state-dir>/inbox/` this often on the clock; `false` disables. Default 2 s. */
+  /** Look for facts recorded for this replica's fleets this often on the clock (rollout controls in `<state-dir>/inbox/`; with shared state, the table's nudges); `false` disables. Default 2 s. */
   inboxPollMs?: number | false;
 }
 
@@ -97,6 +98,7 @@ export class Daemon {
   readonly metrics: DaemonMetrics;
   readonly loop: ControllerLoop;
   readonly lifecycle: LifecycleHookHandler;
+  /** The lone process's bake register (state directory); with shared state each fleet's record holds its queue. */
   readonly bakes: BakeRegisterStore;
   readonly intake: IntakeActions;
   readonly statusStore: StatusStore;
@@ -127,7 +129,7 @@ export class Daemon {
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
-    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f), resumeBakes: () => this.intake.resumeBakes() });
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f), ...(state.shared ? { changed: (f: string[]) => this.intake.forget(f), beforePass: (f: string) => this.intake.pickUp(f) } : {}) });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...(state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {}) });
@@ -136,13 +138,16 @@ export class Daemon {
       fleets: () => this.loop.fleetList(), manifestRepo: () => this.manifestRepo,
       reconciler: () => this.reconciler,
       enqueue: (f) => this.loop.enqueue(f),
-      bakes: this.bakes, lifecycle: this.lifecycle,
+      bakes: state.shared ? new SharedBakeQueues(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor }) : localBakeQueues(this.bakes),
+      lifecycle: this.lifecycle,
+      ...(state.shared ? { owns: (f: string) => this.replicas.holdsFleet(f), nudge: (f: string) => state.store.nudge?.([f]) ?? Promise.resolve() } : {}),
       reloadManifests: () => this.pullManifests(),
       countMessage: (kind, outcome) => this.metrics.message(kind, outcome),
       account: () => this.queueInfo?.arn.split(':')[4] || undefined,
       instanceOwner: instanceOwnerLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
       groupMembership: groupMembershipLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
-      recordEvent: (fleet, event) => recordFleetEvent(this.statusStore, fleet, event, opts.clock.now(), this.log),
+      // Any replica may record an intake decision on any fleet's status (a fact, unfenced).
+      recordEvent: (fleet, event) => recordFleetEvent(state.shared ? new FileStatusStore(state.store, { fence: () => 'intake' }) : this.statusStore, fleet, event, opts.clock.now(), this.log),
       logger: opts.logger,
     });
   }
@@ -151,7 +156,7 @@ export class Daemon {
     const o = this.opts;
     this.log.info({ event: EVENTS.daemonStarting, dir: o.dir, stateDir: o.stateDir }, `starting: manifests in ${o.dir}`);
     if (!this.replicas.shared) assertWritableStateDir(o.stateDir); // a shared table needs no directory lock
-    await this.bakes.reload(); // the layout may have just moved into the state store
+    if (!this.replicas.shared) await this.bakes.reload(); // the layout may have just moved into the state store
     if (this.rateBudgets) limitAwsCalls(o.clients, this.rateBudgets);
     this.applyManifests(this.manifests.reload());
     this.loaded = true;
@@ -176,7 +181,9 @@ export class Daemon {
     this.loop.start();
     this.sweepLifecycle();
     if (o.manifestPollMs !== false) this.background.push(this.manifests.watch(o.manifestPollMs ?? 5_000, this.watchStop.signal, (s) => this.applyManifests(s)));
-    if (o.inboxPollMs !== false) this.background.push(watchInbox(o.stateDir, o.clock, o.inboxPollMs ?? 2_000, this.watchStop.signal, (f) => this.loop.enqueue(f)));
+    // Facts for this replica's fleets: the CLI's inbox in the state directory; with shared state, the table's nudges.
+    const inboxMs = o.inboxPollMs === false ? undefined : (o.inboxPollMs ?? 2_000);
+    if (inboxMs !== undefined) this.background.push(this.replicas.shared ? this.replicas.watchNudges(inboxMs, this.watchStop.signal) : watchInbox(o.stateDir, o.clock, inboxMs, this.watchStop.signal, (f) => this.loop.enqueue(f)));
     this.log.info({ event: EVENTS.daemonStarted, fleets: this.loop.fleetList().map((f) => f.name), queue: this.queueInfo?.url, url: this.http?.url }, 'daemon started');
   }
 
@@ -238,7 +245,8 @@ export class Daemon {
       statusStore: this.statusStore,
       ownershipCache: this.ownership,
       metrics: this.metrics,
-      bakeFinished: (fleet, commit) => this.intake.bakeFinished(fleet, commit),
+      bakeFinished: (fleet, commit) =>
+        this.intake.bakeFinished(fleet, commit).catch((err: unknown) => this.log.warn({ event: EVENTS.bakeFinished, fleet, commit, err: String(err) }, `recording the end of the bake of ${commit.slice(0, 12)}: ${(err as Error).message}; the fleet's owner records it when it resumes`)),
       enqueue: (fleet) => this.loop.enqueue(fleet),
       lifecycleHooks,
       ...(this.replicas.shared ? { replicas: { snapshots: this.replicas.snapshots(), guard: (f: string) => this.replicas.guard(f) } } : {}),

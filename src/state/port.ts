@@ -16,6 +16,9 @@
  * recorded by a replica that does not own the fleet (a bake request, an undo) are written
  * with the fence `'intake'`: version-checked, never fenced, epoch unchanged.
  *
+ * A shared backend also keeps nudges: one item listing fleets whose owner should reconcile
+ * them soon, so a fact recorded by a non-owner reaches the owner within its poll (issue 13).
+ *
  * Besides fleet records: lifecycle-action claims keyed (group, instance, transition), so one
  * replica completes an action, and message dedupe items with a TTL (SQS message ids, relay
  * delivery keys), so a redelivery has no effect whichever replica receives it.
@@ -103,6 +106,14 @@ export interface StateStore<S extends SectionShapes = SectionShapes> {
   completeLifecycleAction(key: LifecycleActionKey, holder: string, nowMs: number): Promise<boolean>;
   /** Claims of one group (the owner's sweep), or all. */
   listLifecycleClaims(group?: string): Promise<LifecycleClaim[]>;
+
+  /**
+   * Shared backends: ask the owners of `fleets` to reconcile them soon (a non-owner recorded a
+   * fact in their records). The fact is written first, the nudge after it.
+   */
+  nudge?(fleets: string[]): Promise<void>;
+  /** Take, and remove, the nudged fleets `mine` accepts (the replica's held shards). */
+  takeNudges?(mine: (fleet: string) => boolean): Promise<string[]>;
 
   /** Reserve a message key for `ttlMs`: fresh the first time within the TTL. */
   claimMessage(key: string, nowMs: number, ttlMs: number): Promise<DedupeResult>;

@@ -24,7 +24,7 @@ import { appendEvent, type FleetEvent } from '../../model/fleet-status';
 import type { StatusStore } from '../../status/status-store';
 import { LAUNCHING_HOOK, TERMINATING_HOOK } from '../../planner/plan-hooks';
 import type { BakeRequestOutcome } from './bake-requests';
-import type { BakeRegisterStore } from './bake-register-store';
+import type { BakeQueues } from './bake-queues';
 import type { LifecycleHookHandler } from '../fleet/lifecycle-hooks';
 import type { Reconciler } from '../queue/loop';
 
@@ -48,7 +48,15 @@ export interface IntakeActionsDeps {
   manifestRepo(): string | undefined;
   reconciler: () => Reconciler;
   enqueue(fleet: string): void;
-  bakes: BakeRegisterStore;
+  bakes: BakeQueues;
+  /**
+   * Whether this replica owns the fleet now (shared state; default: every fleet). A non-owner
+   * records the fact (a bake request) in the fleet's record and nudges the owner, which acts on
+   * it in its next pass (`pickUp`); it never starts a bake or tells its own reconciler.
+   */
+  owns?(fleet: string): boolean;
+  /** Ask the owner to reconcile the fleet soon (shared state). */
+  nudge?(fleet: string): Promise<void>;
   lifecycle: LifecycleHookHandler;
   reloadManifests(): Promise<void>;
   /** drover_messages_total. */
@@ -68,6 +76,8 @@ export class IntakeActions {
   private readonly log: Logger;
   /** Bake bookkeeping runs one at a time per fleet (a batch of messages is handled concurrently). */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** The in-flight commit each fleet's reconciler was told of, by this process. */
+  private readonly announced = new Map<string, string>();
 
   constructor(private readonly deps: IntakeActionsDeps) {
     this.log = deps.logger.child({ component: 'intake' });
@@ -113,7 +123,9 @@ export class IntakeActions {
       case 'alarm':
         if (event.kind !== 'alarm_state_changed') return;
         for (const f of fleets) {
-          await this.deps.reconciler().alarmChanged?.(f, { name: event.alarmName, state: event.state, reason: event.reason });
+          // The owner's deployment reads its alarms itself; a non-owner only hurries its pass.
+          if (!this.owns(f.name)) await this.nudge(f.name, `alarm ${event.alarmName}`);
+          else await this.deps.reconciler().alarmChanged?.(f, { name: event.alarmName, state: event.state, reason: event.reason });
           this.deps.enqueue(f.name);
         }
         return;
@@ -143,15 +155,28 @@ export class IntakeActions {
     const commit = decision.commit ?? '';
     const before = decision.before;
     await this.serialize(fleet.name, async () => {
-      const { outcome, reason, saved } = this.deps.bakes.request(fleet.name, { commit, at, messageId, ...(before ? { before } : {}) });
-      await saved;
+      const { outcome, reason } = await this.deps.bakes.request(fleet.name, { commit, at, messageId, ...(before ? { before } : {}) });
       const fields = { fleet: fleet.name, commit, commitSource: decision.commitSource, before, outcome, messageId };
       this.log.info({ event: EVENTS.bakeRequested, ...fields }, `${decision.reason}: ${reason}`);
       const counted = outcome === 'queued' || outcome === 'replaced';
       await this.deps.recordEvent?.(fleet.name, { type: 'Normal', reason: BAKE_REASONS[outcome], message: `${decision.reason}: ${counted ? reason : `not baked, ${reason}`}` });
-      await this.startNextBake(fleet.name);
+      if (this.owns(fleet.name)) await this.startNextBake(fleet.name);
+      else await this.nudge(fleet.name, `bake of ${commit.slice(0, 12)}`);
     });
     this.deps.enqueue(fleet.name);
+  }
+
+  private owns(fleet: string): boolean {
+    return this.deps.owns?.(fleet) ?? true;
+  }
+
+  /** The fact is recorded; a failed nudge only delays the owner until its next resync pass. */
+  private async nudge(fleet: string, what: string): Promise<void> {
+    try {
+      await this.deps.nudge?.(fleet);
+    } catch (err) {
+      this.log.warn({ event: EVENTS.intakeRouted, fleet, err: String(err) }, `${what} recorded for fleet ${fleet}; telling its owner failed (${(err as Error).message}): it acts on it at its next resync`);
+    }
   }
 
   /**
@@ -198,12 +223,14 @@ export class IntakeActions {
   /** Hand the register's next startable commit to the reconciler (idempotent per commit). Call under the fleet's lock. */
   private async startNextBake(fleetName: string): Promise<void> {
     const fleet = this.deps.fleets().find((f) => f.name === fleetName);
-    if (!fleet || this.deps.bakes.inFlight(fleetName)) return;
-    const pending = this.deps.bakes.current().fleets[fleetName]?.pending;
-    if (!pending) return;
-    // Tell the reconciler first: if it fails, the commit stays pending and a redelivery retries.
+    if (!fleet) return;
+    const queue = await this.deps.bakes.queueOf(fleetName);
+    const pending = queue?.pending;
+    if (queue?.inFlight || !pending) return;
+    // Tell the reconciler first: if it fails, the commit stays pending and a redelivery (or the next pass) retries.
     await this.deps.reconciler().requestBake?.(fleet, { sha: pending.commit, at: pending.at, ...(pending.messageId ? { messageId: pending.messageId } : {}) });
-    await this.deps.bakes.start(fleetName);
+    await this.deps.bakes.start(fleetName, pending);
+    this.announced.set(fleetName, pending.commit);
     this.log.info({ event: EVENTS.bakeStarted, fleet: fleetName, commit: pending.commit }, `bake of ${pending.commit.slice(0, 12)} handed to the reconciler`);
   }
 
@@ -219,15 +246,28 @@ export class IntakeActions {
 
   /** At start: re-announce in-flight bakes (the reconciler must treat a repeat as a no-op) and start pending ones. */
   async resumeBakes(): Promise<void> {
-    for (const [name, queue] of Object.entries(this.deps.bakes.current().fleets)) {
-      const fleet = this.deps.fleets().find((f) => f.name === name);
-      if (!fleet) continue;
-      const inFlight = queue.inFlight;
-      await this.serialize(name, async () => {
-        if (inFlight) await this.deps.reconciler().requestBake?.(fleet, { sha: inFlight.commit, at: inFlight.at, ...(inFlight.messageId ? { messageId: inFlight.messageId } : {}) });
-        else await this.startNextBake(name);
-      });
-    }
+    for (const name of await this.deps.bakes.resumable()) await this.pickUp(name);
+  }
+
+  /**
+   * Before the owner's pass (shared state): act on the fleet's queue as recorded, whoever
+   * recorded it. An in-flight bake is announced to the reconciler once per process and gain.
+   */
+  pickUp(fleetName: string): Promise<void> {
+    return this.serialize(fleetName, async () => {
+      const fleet = this.deps.fleets().find((f) => f.name === fleetName);
+      if (!fleet) return;
+      const inFlight = (await this.deps.bakes.queueOf(fleetName))?.inFlight;
+      if (!inFlight) return this.startNextBake(fleetName);
+      if (this.announced.get(fleetName) === inFlight.commit) return;
+      await this.deps.reconciler().requestBake?.(fleet, { sha: inFlight.commit, at: inFlight.at, ...(inFlight.messageId ? { messageId: inFlight.messageId } : {}) });
+      this.announced.set(fleetName, inFlight.commit);
+    });
+  }
+
+  /** The fleets' shard was gained or lost: announce their in-flight bakes again at the next pickUp. */
+  forget(fleets: string[]): void {
+    for (const f of fleets) this.announced.delete(f);
   }
 }
 

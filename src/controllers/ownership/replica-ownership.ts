@@ -13,6 +13,7 @@
  * - `snapshots()`: deployment snapshots in the state store, fenced with the held epoch.
  * - `guard(fleet)`: checked right before each deploy step (DeploymentRunner's guard).
  * - `ready()`: once the leases have run one round (a solo daemon at once).
+ * - `watchNudges`: facts another replica recorded for a held fleet enqueue it within a poll.
  */
 import { hostname } from 'node:os';
 import { isFenceError } from '../../deploy/persisted-actor';
@@ -47,8 +48,10 @@ export interface ReplicaOwnershipOptions {
   /** The fleets configured now (a gained shard's are enqueued). */
   fleets(): string[];
   enqueue(fleet: string): void;
-  /** After a gain: the bake register hands the gained fleets' pending bakes to this replica (IntakeActions.resumeBakes). */
-  resumeBakes?(): Promise<void>;
+  /** After a gain or a loss: the fleets of the shard (the intake announces their in-flight bakes again). */
+  changed?(fleets: string[]): void;
+  /** Before each pass on a held fleet, after the fence (the intake picks up the bake requests other replicas recorded). */
+  beforePass?(fleet: string): Promise<void>;
 }
 
 export class ReplicaOwnership {
@@ -145,6 +148,26 @@ export class ReplicaOwnership {
     }
   }
 
+  /**
+   * Shared state: every `pollMs`, take the nudges for fleets this replica holds (a non-owner
+   * recorded a fact: a bake request, an alarm, a rollout control) and enqueue them. One read
+   * of one item per poll, whatever the number of fleets; a write only when there were some.
+   */
+  async watchNudges(pollMs: number, signal: AbortSignal): Promise<void> {
+    const store = this.opts.state.store;
+    if (!this.shared || !store.takeNudges) return;
+    while (!signal.aborted) {
+      try {
+        const fleets = await store.takeNudges((f) => this.holdsFleet(f));
+        if (fleets.length) this.log.info({ event: EVENTS.fleetNudged, fleets }, `facts recorded by other replicas for ${fleets.join(', ')}: reconciling`);
+        for (const f of fleets) this.opts.enqueue(f);
+      } catch (err) {
+        this.log.warn({ event: EVENTS.fleetNudged, err: String(err) }, `reading nudges from ${store.where}: ${(err as Error).message}`);
+      }
+      await this.opts.clock.sleep(pollMs, signal).catch(() => undefined);
+    }
+  }
+
   /** Start renewing in the background (shared state only). */
   start(): void {
     if (this.shared) this.running ??= this.run(this.stopping.signal);
@@ -176,7 +199,11 @@ export class ReplicaOwnership {
       }
     };
     return {
-      reconcile: async (fleet, signal) => (await gate(fleet, () => inner.reconcile(fleet, signal))) ?? notOwned(),
+      reconcile: async (fleet, signal) =>
+        (await gate(fleet, async () => {
+          await this.opts.beforePass?.(fleet.name);
+          return inner.reconcile(fleet, signal);
+        })) ?? notOwned(),
       // A bake request is a fact, recorded whichever replica received it (the owner acts on it): never gated.
       ...(inner.requestBake ? { requestBake: (fleet, commit) => inner.requestBake!(fleet, commit) } : {}),
       ...(inner.alarmChanged ? { alarmChanged: async (fleet, alarm) => void (await gate(fleet, () => inner.alarmChanged!(fleet, alarm))) } : {}),
@@ -201,18 +228,17 @@ export class ReplicaOwnership {
   private gained(shard: number, epoch: number): void {
     const fleets = this.fleetsOf(shard);
     this.log.info({ event: EVENTS.shardGained, shard, epoch, fleets }, `owner of shard ${shard} at epoch ${epoch}: resuming ${fleets.length} fleet(s) from the store`);
+    this.opts.changed?.(fleets);
     for (const f of fleets) {
       this.fenced.delete(f);
       this.opts.enqueue(f);
-    }
-    if (fleets.length && this.opts.resumeBakes) {
-      this.opts.resumeBakes().catch((err) => this.log.warn({ event: EVENTS.shardGained, shard, err: String(err) }, `resuming bakes of shard ${shard}: ${(err as Error).message}`));
     }
   }
 
   private async lost(shard: number, epoch: number, why: string): Promise<void> {
     const fleets = this.fleetsOf(shard);
     this.log.warn({ event: EVENTS.shardLost, shard, epoch, fleets }, `no longer owner of shard ${shard} (${why}): stopping ${fleets.length} fleet(s); their snapshots stay`);
+    this.opts.changed?.(fleets);
     for (const f of fleets) {
       this.fenced.delete(f);
       await this.inner?.release?.(f);

@@ -6,7 +6,8 @@
  *
  * Items: `fleet#<name>`/`record` (fleet records), `claim#<group>#<instance>#<transition>`/`claim`
  * (lifecycle-action claims), `dedupe#<key>`/`dedupe` (message dedupe, expiring by the `ttl`
- * attribute), `lease`/`shard#NNN` and `lease`/`replica#<id>` (leases, see lease-table.ts).
+ * attribute), `lease`/`shard#NNN` and `lease`/`replica#<id>` (leases, see lease-table.ts),
+ * `inbox`/`nudges` (the string set `fleets`: fleets whose owner should reconcile them soon).
  */
 import type { AttributeValue } from '../../aws/types';
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ export const TTL_ATTRIBUTE = 'ttl';
 
 export const fleetKey = (fleet: string): Item => ({ pk: { S: `fleet#${fleet}` }, sk: { S: 'record' } });
 export const claimKey = (k: LifecycleActionKey): Item => ({ pk: { S: `claim#${k.group}#${k.instance}#${k.transition}` }, sk: { S: 'claim' } });
+export const NUDGES_KEY: Item = { pk: { S: 'inbox' }, sk: { S: 'nudges' } };
 export function dedupeKey(key: string): Item {
   const id = Buffer.byteLength(key) <= 512 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
   return { pk: { S: `dedupe#${id}` }, sk: { S: 'dedupe' } };

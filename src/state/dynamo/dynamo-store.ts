@@ -23,7 +23,7 @@ import {
   type SectionShapes,
   type StateStore,
 } from '../port';
-import { claimKey, dedupeKey, fleetKey, itemBytes, itemToClaim, itemToRecord, MAX_ITEM_BYTES, n, recordToItem, s, sizeDetail, str, TTL_ATTRIBUTE, type Item } from './codec';
+import { claimKey, dedupeKey, fleetKey, NUDGES_KEY, itemBytes, itemToClaim, itemToRecord, MAX_ITEM_BYTES, n, recordToItem, s, sizeDetail, str, TTL_ATTRIBUTE, type Item } from './codec';
 import { ConditionFailed, tableCall, type TableContext } from './table-call';
 
 /** Claims are kept a week after they were taken, then expire. */
@@ -186,6 +186,26 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
 
   async releaseMessage(key: string): Promise<void> {
     await tableCall(this.ctx, `forgetting message ${key}`, () => this.ctx.client.DeleteItem({ TableName: this.ctx.table, Key: dedupeKey(key) }));
+  }
+
+  async nudge(fleets: string[]): Promise<void> {
+    if (!fleets.length) return;
+    const set = { SS: [...new Set(fleets.map(checkFleetName))] };
+    await tableCall(this.ctx, `nudging the owner of ${fleets.join(', ')}`, () =>
+      this.ctx.client.UpdateItem({ TableName: this.ctx.table, Key: NUDGES_KEY, UpdateExpression: 'ADD #f :f', ExpressionAttributeNames: { '#f': 'fleets' }, ExpressionAttributeValues: { ':f': set } }),
+    );
+  }
+
+  async takeNudges(mine: (fleet: string) => boolean): Promise<string[]> {
+    const held = (await this.get(NUDGES_KEY, 'reading nudges'))?.fleets?.SS ?? [];
+    const taken = held.filter(mine).sort();
+    // A nudge added after the read stays: its fact was written before it, so the pass that follows reads it.
+    if (taken.length) {
+      await tableCall(this.ctx, `taking nudges for ${taken.join(', ')}`, () =>
+        this.ctx.client.UpdateItem({ TableName: this.ctx.table, Key: NUDGES_KEY, UpdateExpression: 'DELETE #f :f', ExpressionAttributeNames: { '#f': 'fleets' }, ExpressionAttributeValues: { ':f': { SS: taken } } }),
+      );
+    }
+    return taken;
   }
 
   /** The condition for a write over `prev`: its version, and no newer epoch than the fence. */
