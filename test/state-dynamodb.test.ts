@@ -17,7 +17,7 @@ import { FileStatusStore } from '../src/status/status-store';
 import { FleetMemoryStore, type CorruptState } from '../src/controllers/fleet/fleet-memory';
 import { raiseStateCorrupt } from '../src/controllers/fleet/state-corrupt';
 import { VirtualClock } from '../src/util/clock';
-import { readyFleet } from './support/status-fixtures';
+import { progressingFleet, readyFleet } from './support/status-fixtures';
 import { startDynalite, type Dynalite } from './support/dynalite';
 import { drover } from './support/cli';
 import { createDaemonEnv, tempDir, type DaemonEnv } from './daemon-env';
@@ -172,6 +172,22 @@ describe('component stores over the table', () => {
     const event = (await statuses.load('web'))!.events.at(-1)!;
     expect(event).toMatchObject({ type: 'Warning', reason: 'StateCorrupt' });
     expect(event.message).toContain(`state of fleet web in DynamoDB table ${ctx.table} was unreadable ("failed" is not a list); moved to (removed from the record; its text is in the log); it held {"fleet":"web","failed":"not a list"}`);
+  });
+});
+
+describe('rollout controls on a shared table', () => {
+  it('`rollout pause --state` records the fact in the fleet record and nudges its owner, which takes the nudge once', async () => {
+    const table = 'controls-nudge';
+    const clock = new VirtualClock(T);
+    const store = new DynamoStateStore(await db.table(clock, { name: table }));
+    await new FileStatusStore(store, { fence: () => 'intake' }).save(progressingFleet);
+    const run = await drover('rollout', 'pause', progressingFleet.name, '--state', `dynamodb://${table}`);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`the replica that owns fleet ${progressingFleet.name} acts on it within seconds`);
+    const intent = (await store.read(progressingFleet.name)).sections.intent as { controls?: Array<{ kind: string }> };
+    expect(intent.controls?.map((c) => c.kind)).toEqual(['pause']);
+    expect(await store.takeNudges((f) => f === progressingFleet.name)).toEqual([progressingFleet.name]);
+    expect(await store.takeNudges(() => true)).toEqual([]);
   });
 });
 

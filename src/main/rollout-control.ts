@@ -125,7 +125,15 @@ async function recordIn(state: AnyStateStore | string, fact: ControlFact, fence?
 
 /** Record a fact where the lock holder will see it: fleet memory when we can take the lock, else the inbox. */
 async function record(stateDir: string, fact: ControlFact, shared?: AnyStateStore): Promise<{ via: string; added: boolean }> {
-  if (shared) return { via: `the replica that owns fleet ${fact.fleet} acts on it at its next reconcile`, added: await recordIn(shared, fact, () => 'intake') };
+  if (shared) {
+    const added = await recordIn(shared, fact, () => 'intake');
+    try {
+      await shared.nudge?.([fact.fleet]);
+      return { via: `the replica that owns fleet ${fact.fleet} acts on it within seconds`, added };
+    } catch (err) {
+      return { via: `the replica that owns fleet ${fact.fleet} acts on it at its next resync (nudging it failed: ${(err as Error).message})`, added };
+    }
+  }
   const inbox = new ControlInbox(stateDir);
   const holder = otherHolder(stateDir);
   if (!holder) {
