@@ -168,6 +168,29 @@ describe('TimeDriver', () => {
     jest.advanceTimersByTime(1_000);
     expect([driver.steps, elapsed()]).toEqual([1, 1_000]);
   });
+
+  it('on an error of the advance: fails loudly, stops without moving on, and can be started again', () => {
+    const { sim, driver, load, elapsed } = world();
+    let fail = true;
+    sim.onTick(() => {
+      if (fail) throw new Error('monitor broke');
+    });
+    driver.start();
+    expect(() => jest.advanceTimersByTime(100)).toThrow('monitor broke');
+    const polls = load.polls;
+    const at = elapsed();
+    expect(driver.steps).toBe(0);
+    // Stopped: no retry loop of half-done steps, no further polling.
+    jest.advanceTimersByTime(1_000);
+    expect([load.polls, elapsed(), driver.steps]).toEqual([polls, at, 0]);
+    // A clean stop restarts it (the harness does, so replicas can finish): time moves again.
+    fail = false;
+    driver.start();
+    jest.advanceTimersByTime(100);
+    expect(driver.steps).toBeGreaterThan(0);
+    expect(elapsed()).toBeGreaterThan(at);
+    driver.stop();
+  });
 });
 
 describe('waitFor', () => {
