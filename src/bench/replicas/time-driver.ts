@@ -10,6 +10,8 @@
  * So a busy or starved replica holds time back instead of missing its renewals, as on a real
  * machine its own clock would not run ahead of it, and figures (failover seconds, writes per
  * minute) are in the account's virtual time, the time every replica's leases are computed on.
+ * A step that throws (the account, or a monitor listening on it) stops the driver and is
+ * rethrown: the run fails loudly, and start() runs it again (the harness's clean stop does).
  */
 import type { SimAccount } from '../../sim';
 
@@ -62,7 +64,14 @@ export class TimeDriver {
     const real = Date.now();
     if (this.opts.busy()) this.quietSince = real;
     else if (real - this.quietSince >= (this.opts.quietMs ?? 15)) {
-      this.sim.advance(this.target());
+      try {
+        this.sim.advance(this.target());
+      } catch (err) {
+        // A half-done step (the account or a monitor on it threw): stop here rather than step
+        // on past it, and stopped for real, so start() (the harness's clean stop) runs again.
+        this.stop();
+        throw err;
+      }
       this.steps++;
       this.quietSince = real;
     }
