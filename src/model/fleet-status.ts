@@ -70,6 +70,11 @@ export interface TimelinePoint {
   at: string;
   blueInService: number;
   greenInService: number;
+  /**
+   * The capacity that should serve at this sample: the serving group's desired capacity as AWS
+   * reported it (blue's until cut-over, green's after), so the fleet's own scaling moves it.
+   * Samples recorded before drover did so hold blue's desired at the deployment's start.
+   */
   desired: number;
   phase: string;
   /** Green instances launched but not yet InService at the load balancer (pending, booting, health checks). */

@@ -1,7 +1,7 @@
 import type { DeploymentStatus } from '../model/fleet-status';
 import { degradedFleet, readyFleet } from '../../test/support/status-fixtures';
 import { blueGreenSwap } from '../../test/support/timeline-fixtures';
-import { renderTimelineSvg } from './timeline-svg';
+import { owedCapacity, renderTimelineSvg } from './timeline-svg';
 
 /** Every opened tag is closed in order; attributes quoted; no stray `&` or `<`. */
 function assertWellFormed(svg: string): void {
@@ -60,6 +60,30 @@ describe('renderTimelineSvg', () => {
     expect(out).toContain('class="shortfall"');
     expect(out).toContain('InService dipped below desired: 2 of 4 at +10m30s');
     assertWellFormed(out);
+  });
+
+  it("follows desired as recorded: the fleet's own scale-in is no dip, and its scale-out is owed once it comes into service", () => {
+    const d: DeploymentStatus = structuredClone(degradedFleet.deployment!);
+    const t0 = Date.parse(d.startedAt);
+    const pt = (s: number, blue: number, green: number, desired: number) => ({ at: new Date(t0 + s * 1000).toISOString(), blueInService: blue, greenInService: green, desired, phase: 'waitGreenHealthy' });
+    // Blue scales in 4 -> 3 while green boots, then out to 5, its fifth instance InService a minute later.
+    d.timeline = [pt(0, 4, 0, 4), pt(60, 3, 0, 3), pt(120, 3, 0, 5), pt(150, 4, 0, 5), pt(180, 5, 0, 5)];
+    d.finishedAt = undefined;
+    const out = renderTimelineSvg(d);
+    assertWellFormed(out);
+    expect(out).toContain('InService never below desired (lowest: 4 InService, 4 desired)');
+    expect(out).not.toContain('class="shortfall"');
+    expect(out).toContain('Desired capacity moved 2 times, between 3 and 5: 4 → 3 → 5.');
+    const ys = new Set(out.match(/class="desired" points="([^"]+)"/)![1].split(' ').map((p) => p.split(',')[1]));
+    expect(ys.size).toBe(3);
+    // Capacity already held, lost while a scale-out is owed, is a dip all the same.
+    d.timeline = [pt(0, 4, 0, 4), pt(60, 4, 0, 5), pt(90, 3, 0, 5), pt(180, 5, 0, 5)];
+    expect(renderTimelineSvg(d)).toContain('InService dipped below desired: 3 of 4 at +1m30s');
+  });
+
+  it('owes a rise in desired only as capacity comes up to it, a fall at once', () => {
+    expect(owedCapacity([4, 3, 5, 5, 5, 2], [4, 3, 3, 4, 6, 2])).toEqual([4, 3, 3, 4, 5, 2]);
+    expect(owedCapacity([4, 4, 6], [4, 2, 1])).toEqual([4, 4, 4]);
   });
 
   it('breaks the axis over a long keepPrevious: drawn narrow, labelled with its real duration', () => {

@@ -1,7 +1,8 @@
 /**
  * A standalone SVG of one deployment: blue and green InService stacked as step areas, desired
- * capacity dashed on top, phases as labelled bands. If the stack's top edge never drops under
- * the dashed line, capacity never dipped below desired; the subtitle says so in words too.
+ * capacity dashed on top (as recorded at each sample, so it moves when the fleet's own scaling
+ * does), phases as labelled bands. If the stack's top edge never drops under the dashed line,
+ * capacity never dipped below desired; the subtitle says so in words too.
  */
 import type { DeploymentStatus, FleetEvent, TimelinePoint } from '../model/fleet-status';
 import { formatDuration } from '../util/clock';
@@ -39,6 +40,8 @@ interface Series {
   draining: number[];
   hasTransit: boolean;
   desired: number[];
+  /** What InService was owed at each sample (see `owedCapacity`): the dip judgement and the red area use it. */
+  owed: number[];
   phases: string[];
   span: number;
 }
@@ -48,22 +51,39 @@ function series(d: DeploymentStatus): Series {
   const t0 = pts.length ? Math.min(Date.parse(pts[0].at), Date.parse(d.startedAt)) : Date.parse(d.startedAt);
   const lastAt = Math.max(pts.length ? Date.parse(pts[pts.length - 1].at) : t0, d.finishedAt ? Date.parse(d.finishedAt) : t0);
   const times = pts.map((p) => (Date.parse(p.at) - t0) / 1000);
+  const total = pts.map((p) => p.blueInService + p.greenInService);
+  const desired = pts.map((p) => p.desired);
   return {
     t0, pts, times, span: Math.max(1, (lastAt - t0) / 1000),
-    blue: pts.map((p) => p.blueInService), total: pts.map((p) => p.blueInService + p.greenInService),
+    blue: pts.map((p) => p.blueInService), total,
     booting: pts.map((p) => p.blueInService + p.greenInService + (p.greenBooting ?? 0)),
     draining: pts.map((p) => p.blueInService + p.greenInService + (p.greenBooting ?? 0) + (p.blueDraining ?? 0)),
     hasTransit: pts.some((p) => (p.greenBooting ?? 0) > 0 || (p.blueDraining ?? 0) > 0),
-    desired: pts.map((p) => p.desired), phases: pts.map((p) => p.phase),
+    desired, owed: owedCapacity(desired, total), phases: pts.map((p) => p.phase),
   };
 }
 
+/**
+ * InService owed at each sample: the desired capacity recorded then, except that a rise (the
+ * fleet's own scale-out) is owed only as far as capacity has come up to it, while a fall (a
+ * scale-in) counts at once. A scale-out still booting is not a dip; losing capacity already
+ * held is one, whatever desired did meanwhile.
+ */
+export function owedCapacity(desired: number[], total: number[]): number[] {
+  const owed: number[] = [];
+  desired.forEach((d, i) => {
+    const before = i > 0 ? owed[i - 1] : d;
+    owed.push(d <= before ? d : Math.min(d, Math.max(before, total[i])));
+  });
+  return owed;
+}
+
 /** Plain-words verdict on capacity: never below desired, or where it first dipped. */
-export function capacityVerdict(s: Series): { ok: boolean; text: string } {
-  const dip = s.total.findIndex((v, i) => v < s.desired[i]);
-  if (dip >= 0) return { ok: false, text: `InService dipped below desired: ${s.total[dip]} of ${s.desired[dip]} at +${formatDuration(s.times[dip])}` };
-  const low = s.total.reduce((best, v, i) => (v - s.desired[i] < s.total[best] - s.desired[best] ? i : best), 0);
-  return { ok: true, text: `InService never below desired (lowest: ${s.total[low]} InService, ${s.desired[low]} desired)` };
+export function capacityVerdict(s: Pick<Series, 'total' | 'owed' | 'times'>): { ok: boolean; text: string } {
+  const dip = s.total.findIndex((v, i) => v < s.owed[i]);
+  if (dip >= 0) return { ok: false, text: `InService dipped below desired: ${s.total[dip]} of ${s.owed[dip]} at +${formatDuration(s.times[dip])}` };
+  const low = s.total.reduce((best, v, i) => (v - s.owed[i] < s.total[best] - s.owed[best] ? i : best), 0);
+  return { ok: true, text: `InService never below desired (lowest: ${s.total[low]} InService, ${s.owed[low]} desired)` };
 }
 
 /** The label cut to fit a band (about 5.6px a character at 10px), or nothing below 3 characters. */
@@ -105,10 +125,10 @@ function axes(s: Series, sc: BrokenScale, box: Box, yMax: number): string {
 
 /** Red area wherever InService is under desired (empty when capacity held). */
 function shortfall(s: Series, sc: Scale): string {
-  if (!s.total.some((v, i) => v < s.desired[i])) return '';
-  const floor = stepPoints(s.times, s.total.map((v, i) => Math.min(v, s.desired[i])), s.span, sc);
-  const desired = stepPoints(s.times, s.desired, s.span, sc);
-  return `<path class="shortfall" d="${areaPath(desired, floor)}" fill="#dc2626" fill-opacity="0.5"/>`;
+  if (!s.total.some((v, i) => v < s.owed[i])) return '';
+  const floor = stepPoints(s.times, s.total.map((v, i) => Math.min(v, s.owed[i])), s.span, sc);
+  const owed = stepPoints(s.times, s.owed, s.span, sc);
+  return `<path class="shortfall" d="${areaPath(owed, floor)}" fill="#dc2626" fill-opacity="0.5"/>`;
 }
 
 function capacity(s: Series, sc: Scale): string {
@@ -159,6 +179,8 @@ function summary(s: Series, sc: BrokenScale, markers: TimelineMarker[], verdict:
   const phases = s.phases.filter((p, i) => i === 0 || p !== s.phases[i - 1]);
   const parts = [`Capacity over ${formatDuration(s.span)}: blue and green instances InService stacked against desired${s.hasTransit ? ', green booting and blue draining hatched above them' : ''}. ${verdict}.`];
   if (phases.length) parts.push(`Phases: ${phases.join(', ')}.`);
+  const moves = s.desired.filter((d, i) => i > 0 && d !== s.desired[i - 1]).length;
+  if (moves) parts.push(`Desired capacity moved ${moves} time${moves > 1 ? 's' : ''}, between ${Math.min(...s.desired)} and ${Math.max(...s.desired)}: ${s.desired.filter((d, i) => i === 0 || d !== s.desired[i - 1]).join(' → ')}.`);
   for (const b of sc.breaks) parts.push(`Axis broken from +${formatDuration(b.t0)} to +${formatDuration(b.t1)} (${formatDuration(b.t1 - b.t0)} drawn short).`);
   for (const m of [...markers].sort((a, b) => a.atMs - b.atMs)) parts.push(`${m.kind} at +${formatDuration((m.atMs - s.t0) / 1000)}: ${m.label}${m.verdict ? ` (${m.verdict})` : ''}.`);
   return parts.join(' ');

@@ -1,5 +1,5 @@
 import type { ObservedFleet, ObservedGroup } from '../../model/observed';
-import { deploymentStatus, type DeploymentView } from './deployment-status';
+import { deploymentStatus, servingDesired, type DeploymentView } from './deployment-status';
 
 type Lifecycle = ObservedGroup['instances'][number]['lifecycle'];
 
@@ -52,5 +52,29 @@ describe('deploymentStatus timeline samples', () => {
     let s = deploymentStatus(view, observed([group('shop-v001', [['b1', 'inService']]), group('shop-v002', [])], ['b1']), new Date('2026-01-01T00:00:00.000Z'));
     for (let i = 1; i <= 500; i++) s = deploymentStatus(keep, world, new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 10_000), s);
     expect(s.timeline!.map((p) => `${p.at.slice(11, 19)} ${p.phase}`)).toEqual(['00:00:00 waitGreenHealthy', '00:00:10 keepPrevious', '01:23:20 keepPrevious']);
+  });
+
+  it("records the serving group's desired capacity as AWS reports it: blue's until cut-over, green's after", () => {
+    const sized = (name: string, desired: number, ids: string[]) => ({ ...group(name, ids.map((id) => [id, 'inService'])), desired }) as ObservedGroup;
+    const sample = (phase: string, blue: number, green: number, t: number, prev?: ReturnType<typeof deploymentStatus>) =>
+      deploymentStatus({ ...view, phase: { ...view.phase, phase } }, observed([sized('shop-v001', blue, ['b1', 'b2', 'b3'].slice(0, blue)), sized('shop-v002', green, ['g1', 'g2'])], ['b1']),
+        new Date(Date.parse(view.startedAt) + t * 1000), prev);
+    // desiredAtStart is 2; blue's own scaling takes it to 3, then 1; green was made at 2 and keeps it.
+    let s = sample('waitGreenHealthy', 2, 2, 10);
+    s = sample('waitGreenHealthy', 3, 2, 20, s);
+    s = sample('waitGreenHealthy', 1, 2, 30, s);
+    s = sample('drainBlue', 1, 2, 40, s);
+    s = sample('keepPrevious', 0, 2, 50, s);
+    s = sample('restoreBlue', 0, 2, 60, s);
+    s = sample('waitBlueHealthy', 2, 2, 70, s);
+    expect(s.timeline!.map((p) => `${p.phase} ${p.desired}`)).toEqual([
+      'waitGreenHealthy 2', 'waitGreenHealthy 3', 'waitGreenHealthy 1', 'drainBlue 2', 'keepPrevious 2', 'restoreBlue 2', 'waitBlueHealthy 2',
+    ]);
+  });
+
+  it("takes the other group's desired when the serving one shows none, and blue's at the start when neither does", () => {
+    expect(servingDesired({ phase: 'waitGreenHealthy' }, 4)).toBe(4);
+    expect(servingDesired({ phase: 'soak', blue: { group: 'b', inService: 0, desired: 3 }, green: { group: 'g', inService: 0, desired: 0 } }, 4)).toBe(3);
+    expect(servingDesired({ phase: 'pause', blue: { group: 'b', inService: 0, desired: 0 }, green: { group: 'g', inService: 0, desired: 5 } }, 4)).toBe(5);
   });
 });

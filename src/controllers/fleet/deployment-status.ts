@@ -2,7 +2,7 @@
  * The status view of a deployment: phase and result from its snapshot, blue/green counts
  * from the observed world, and a capacity timeline sampled on every reconcile. Pure.
  */
-import type { PhaseDescription } from '../../deploy/machines/phase';
+import { CUT_OVER_STEPS, type PhaseDescription } from '../../deploy/machines/phase';
 import type { CanaryProgress, DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import { groupName } from '../../model/names';
@@ -48,7 +48,9 @@ export function deploymentStatus(view: DeploymentView, observed: ObservedFleet |
   const prevTimeline = prev?.id === view.id ? prev.timeline : undefined;
   // Only an observation adds a point: the final status is built without one.
   const transit = view.kind === 'swap' || view.kind === 'canary' ? inTransit(input, observed) : {};
-  status.timeline = observed ? nextTimeline(prevTimeline, status, now, Number(input.desiredAtStart ?? 0), transit) : (prevTimeline ?? []);
+  const desiredAtStart = Number(input.desiredAtStart ?? 0);
+  const desired = view.kind === 'swap' || view.kind === 'canary' ? servingDesired(status, desiredAtStart) : desiredAtStart || Math.max(status.blue?.desired ?? 0, status.green?.desired ?? 0);
+  status.timeline = observed ? nextTimeline(prevTimeline, status, now, desired, transit) : (prevTimeline ?? []);
   return status;
 }
 
@@ -124,13 +126,32 @@ function sameSample(a: TimelinePoint, b: TimelinePoint): boolean {
   return SAMPLE_FIELDS.every((k) => a[k] === b[k]);
 }
 
-/** `desiredLine`: the capacity the swap must never drop below (blue's desired at the start). */
-function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, now: Date, desiredLine: number, transit: { greenBooting?: number; blueDraining?: number }): TimelinePoint[] {
+/** Phases in which green serves alone: blue has left the load balancer, or is gone. */
+const GREEN_SERVES = new Set<string>([...CUT_OVER_STEPS, 'deleteBlue', 'verifyServing', 'succeeded']);
+
+/**
+ * The fleet's desired capacity at this observation, as AWS reports it: that of the group which
+ * serves, blue until cut-over (and in a rollback, once blue has any), green after it. The fleet's
+ * own scaling policies act on that group (on blue until they are moved), so a CPU alarm's scale-in
+ * or scale-out moves the line with it, instead of showing a dip or an excess drover did not cause.
+ * Blue's desired at the start when neither group is seen.
+ */
+export function servingDesired(s: Pick<DeploymentStatus, 'phase' | 'blue' | 'green'>, desiredAtStart: number): number {
+  const blue = s.blue?.desired ?? 0;
+  const green = s.green?.desired ?? 0;
+  return (GREEN_SERVES.has(s.phase) ? green || blue : blue || green) || desiredAtStart;
+}
+
+/**
+ * `desired`: what the sample records as the capacity that should serve (swap and canary:
+ * `servingDesired`; samples recorded before it was so kept blue's desired at the start).
+ */
+function nextTimeline(prev: TimelinePoint[] | undefined, s: DeploymentStatus, now: Date, desired: number, transit: { greenBooting?: number; blueDraining?: number }): TimelinePoint[] {
   const point: TimelinePoint = {
     at: now.toISOString(),
     blueInService: s.blue?.inService ?? 0,
     greenInService: s.green?.inService ?? 0,
-    desired: desiredLine || Math.max(s.blue?.desired ?? 0, s.green?.desired ?? 0),
+    desired,
     phase: s.phase,
     ...transit,
     ...(s.canary ? { weight: s.canary.weight } : {}),

@@ -14,6 +14,7 @@ import { rolloutSteps } from './swap.rollout';
 import { swapActorStubs, swapMachine } from './swap.machine';
 import { canarySteps } from './canary.steps';
 import { pick, retarget } from './canary.reuse';
+import { CUT_OVER_STEPS } from './phase';
 import {
   canaryLine, canaryTarget,
   type CanaryAnalysisFacts, type CanaryAnalysisInput, type CanaryContext, type CanaryEvent, type CanaryInput, type CanaryOutput,
@@ -29,7 +30,7 @@ function notProvided(name: string): Promise<never> {
 }
 
 /** The swap steps from cut-over on, as the canary's last step runs them. */
-const CUT_OVER = ['deregisterBlue', 'drainBlue', 'soak', 'movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue'];
+const CUT_OVER: string[] = [...CUT_OVER_STEPS];
 const SWAP_STATES = swapMachine.config.states as Record<string, any>;
 
 const cutOver = ({ context }: { context: CanaryContext }) => context.cutOver;

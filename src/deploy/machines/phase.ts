@@ -6,6 +6,9 @@ import { STEP_SUBSTATES } from './diagram';
 
 export { deploymentDiagram, STEP_SUBSTATES } from './diagram';
 
+/** The swap's rollout steps once blue has left the load balancer; the canary reuses them for its last step. */
+export const CUT_OVER_STEPS = ['deregisterBlue', 'drainBlue', 'soak', 'movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue'] as const;
+
 export interface PhaseDescription {
   /** The step or wait, e.g. `waitGreenHealthy`, or the final state, e.g. `rolledBack`. */
   phase: string;
