@@ -18,41 +18,27 @@ import { FleetMemoryStore, type CorruptState } from '../src/controllers/fleet/fl
 import { raiseStateCorrupt } from '../src/controllers/fleet/state-corrupt';
 import { VirtualClock } from '../src/util/clock';
 import { readyFleet } from './support/status-fixtures';
-import { startDynalite, type Dynalite } from './support/dynalite';
+import { onClock, useDynalite } from './support/dynalite';
 import { drover } from './support/cli';
 import { createDaemonEnv, tempDir, type DaemonEnv } from './daemon-env';
 
 const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'), 'utf8');
 const T = Date.UTC(2026, 11, 4, 9);
 
-let db: Dynalite;
+const db = useDynalite();
 const saved = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, region: process.env.AWS_REGION, state: process.env.DROVER_STATE };
-beforeAll(async () => {
-  db = await startDynalite();
+beforeAll(() => {
   // As an operator would: the CLI finds the table through AWS_ENDPOINT_URL_DYNAMODB.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = db.endpoint;
   process.env.AWS_REGION = 'eu-west-1';
   delete process.env.DROVER_STATE;
 });
-afterAll(async () => {
+afterAll(() => {
   for (const [key, value] of [['AWS_ENDPOINT_URL_DYNAMODB', saved.endpoint], ['AWS_REGION', saved.region], ['DROVER_STATE', saved.state]] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  await db.close();
 });
-
-/** Run `p` while moving the virtual clock to each timer it sets (the retries' backoff sleeps on it). */
-async function onClock<R>(clock: VirtualClock, p: Promise<R>): Promise<R> {
-  let done = false;
-  p.then(() => (done = true), () => (done = true));
-  while (!done) {
-    await new Promise((resolve) => setImmediate(resolve));
-    const at = clock.nextTimerAt();
-    if (at !== undefined) clock.set(at);
-  }
-  return p;
-}
 
 describe('drover state init', () => {
   it('creates the table once (a second init changes nothing), and -o yaml prints its CloudFormation without creating anything', async () => {
@@ -103,8 +89,7 @@ describe('reading a table that does not exist', () => {
 
 describe('component stores over the table', () => {
   it('refuses a status over 400 KB before sending it, naming the fleet; the stored record is unchanged', async () => {
-    const ctx = await db.table(new VirtualClock(T));
-    const statuses = new FileStatusStore(new DynamoStateStore(ctx), { warn: () => undefined });
+    const statuses = new FileStatusStore(await db.store(new VirtualClock(T)), { warn: () => undefined });
     await statuses.save(readyFleet);
     const huge = { ...readyFleet, events: [{ ...readyFleet.events[0], message: 'x'.repeat(401 * 1024) }] };
     const err = await statuses.save(huge).catch((e: unknown) => e);
@@ -133,8 +118,7 @@ describe('component stores over the table', () => {
   });
 
   it('every write carries the fence the provider gives (the epoch of the shard lease); a stale one fails FencedOut and writes nothing', async () => {
-    const ctx = await db.table(new VirtualClock(T));
-    const store = new DynamoStateStore(ctx);
+    const store = await db.store(new VirtualClock(T));
     let epoch = 7;
     const fence = () => ({ epoch });
     const statuses = new FileStatusStore(store, { fence, warn: () => undefined });
@@ -201,7 +185,7 @@ describe('drover daemon --state dynamodb://T', () => {
     const table = 'daemon-state';
     expect((await drover('state', 'init', '--state', `dynamodb://${table}`)).code).toBe(0);
     const clock = new VirtualClock(T);
-    const state = new DynamoStateStore({ ...(await db.table(clock, { name: table })) });
+    const state = await db.store(clock, { name: table });
     // The table as the daemon's store, one process owning every shard (leases are tested with replicas elsewhere).
     const opened: OpenedState = { location: { kind: 'dynamodb', table }, store: state, shared: false, ownership: () => soloOwnership(), shardOwners: async () => undefined, init: async () => '', close: () => undefined };
     env = createDaemonEnv({ manifests: { 'magento-marketplace.yaml': EXAMPLE }, options: { state: opened, reconcilerFactory: (ctx) => fleetReconciler(ctx) } });
