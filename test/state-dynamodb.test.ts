@@ -21,6 +21,7 @@ import { readyFleet } from './support/status-fixtures';
 import { onClock, useDynalite } from './support/dynalite';
 import { drover } from './support/cli';
 import { createDaemonEnv, tempDir, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 
 const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'), 'utf8');
 const T = Date.UTC(2026, 11, 4, 9);
@@ -162,10 +163,7 @@ describe('component stores over the table', () => {
 describe('drover daemon --state dynamodb://T', () => {
   jest.setTimeout(120_000);
   let env: DaemonEnv | undefined;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   it('refuses to start on a missing table (naming drover state init) or a malformed --state, changing nothing', async () => {
     const dir = tempDir('manifests');
