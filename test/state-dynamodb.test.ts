@@ -18,7 +18,7 @@ import { FleetMemoryStore, type CorruptState } from '../src/controllers/fleet/fl
 import { raiseStateCorrupt } from '../src/controllers/fleet/state-corrupt';
 import { VirtualClock } from '../src/util/clock';
 import { readyFleet } from './support/status-fixtures';
-import { onClock, useDynalite } from './support/dynalite';
+import { onClock, throttledPutItem, useDynalite } from './support/dynalite';
 import { drover } from './support/cli';
 import { createDaemonEnv, tempDir, type DaemonEnv } from './daemon-env';
 import { stopAfterEach } from './support/daemon-hooks';
@@ -102,17 +102,12 @@ describe('component stores over the table', () => {
   it('a throttled status write is retried on the injected clock; throttled to the end, it fails naming the fleet and the throttle', async () => {
     const clock = new VirtualClock(T);
     const ctx = await db.table(clock);
-    let throttles = 2;
-    const real = ctx.client;
-    const PutItem = (async (input: Parameters<typeof real.PutItem>[0]) => {
-      if (throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
-      return real.PutItem(input);
-    }) as typeof real.PutItem;
-    const statuses = new FileStatusStore(new DynamoStateStore({ ...ctx, client: { ...real, PutItem } }), { warn: () => undefined });
+    const throttled = throttledPutItem(ctx.client, 2);
+    const statuses = new FileStatusStore(new DynamoStateStore({ ...ctx, client: throttled.client }), { warn: () => undefined });
     await onClock(clock, statuses.save(readyFleet));
     expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);
-    throttles = 100;
-    const limited = new FileStatusStore(new DynamoStateStore({ ...ctx, client: { ...real, PutItem }, retry: { maxAttempts: 3 } }), { warn: () => undefined });
+    throttled.left = 100;
+    const limited = new FileStatusStore(new DynamoStateStore({ ...ctx, client: throttled.client, retry: { maxAttempts: 3 } }), { warn: () => undefined });
     const err = await onClock(clock, limited.save({ ...readyFleet, phase: 'Degraded' })).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`writing state of fleet ${readyFleet.name}: Rate of requests exceeds the allowed throughput. (ThrottlingException)`);
     expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);

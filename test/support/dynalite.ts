@@ -45,6 +45,16 @@ export async function onClock<R>(clock: VirtualClock, p: Promise<R>): Promise<R>
   return p;
 }
 
+/** `client` with its PutItem throttled (ThrottlingException) while `left` counts down past 0; set `left` again to throttle more. */
+export function throttledPutItem(client: StateTableApi, left: number): { client: StateTableApi; left: number } {
+  const throttled = { left, client: { ...client } };
+  throttled.client.PutItem = (async (input: Parameters<StateTableApi['PutItem']>[0]) => {
+    if (throttled.left-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
+    return client.PutItem(input);
+  }) as StateTableApi['PutItem'];
+  return throttled;
+}
+
 let tables = 0;
 
 export async function startDynalite(): Promise<Dynalite> {

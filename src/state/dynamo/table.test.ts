@@ -7,7 +7,7 @@ import { emptyRecord } from '../port';
 import { createMemoryLogger, nullLogger } from '../../log/logger';
 import { VirtualClock } from '../../util/clock';
 import { CloudError } from '../../aws/errors';
-import { onClock, useDynalite } from '../../../test/support/dynalite';
+import { onClock, throttledPutItem, useDynalite } from '../../../test/support/dynalite';
 
 const db = useDynalite();
 
@@ -63,13 +63,8 @@ describe('state table', () => {
     const clock = new VirtualClock(T);
     const logger = createMemoryLogger();
     const ctx = await db.table(clock, { logger });
-    let throttles = 2;
-    const real = ctx.client;
-    const throttled = (async (input: Parameters<typeof real.PutItem>[0]) => {
-      if (throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
-      return real.PutItem(input);
-    }) as typeof real.PutItem;
-    ctx.client = { ...real, PutItem: throttled };
+    const throttled = throttledPutItem(ctx.client, 2);
+    ctx.client = throttled.client;
     const store = new DynamoStateStore(ctx);
     const startMs = clock.nowMs();
     const written = await onClock(clock, store.write(emptyRecord('web'), { status: { ok: 1 } }, { epoch: 1 }, T));
@@ -77,12 +72,12 @@ describe('state table', () => {
     expect(clock.nowMs()).toBeGreaterThan(startMs);
     expect(logger.records.filter((r) => r.level === 'warn')).toHaveLength(2);
 
-    throttles = 100;
+    throttled.left = 100;
     const limited = new DynamoStateStore({ ...ctx, retry: { maxAttempts: 3 } });
     const err = await onClock(clock, limited.write(written, { status: { ok: 2 } }, { epoch: 1 }, T)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudError);
     expect((err as Error).message).toMatch(/^writing state of fleet web: Rate of requests exceeds the allowed throughput\. \(ThrottlingException\)$/);
-    throttles = 0;
+    throttled.left = 0;
     expect(await store.read('web')).toEqual(written);
   });
 });
