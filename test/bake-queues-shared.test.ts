@@ -10,16 +10,12 @@ import { DynamoStateStore } from '../src/state/dynamo/dynamo-store';
 import { LeaseLost, StateKeyError } from '../src/state/errors';
 import type { Fence } from '../src/state/port';
 import { VirtualClock } from '../src/util/clock';
-import { startDynalite, type Dynalite } from './support/dynalite';
+import { useDynalite } from './support/dynalite';
 
 const T = Date.UTC(2026, 11, 4, 9);
 const sha = (c: string) => c.repeat(40);
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 async function twoReplicas(calls?: string[]) {
   const clock = new VirtualClock(T);

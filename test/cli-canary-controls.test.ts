@@ -14,12 +14,7 @@ const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002' };
 const FLEET = 'magento-marketplace';
 
 function canaryManifest(dir: string, name: string, ami: string): string {
-  const file = writeExampleManifest(dir, name, ami);
-  const text = fs.readFileSync(file, 'utf8')
-    .replace(/^(\s+)min: 2\n(\s+)max: 10\n(\s+)desired: 2/m, '$1min: 2\n$2max: 10\n$3desired: 4')
-    .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 30m}, {setWeight: 50}, {pause: 30m}]');
-  fs.writeFileSync(file, text);
-  return file;
+  return writeExampleManifest(dir, name, ami, { desired: 4, strategy: ['strategy: canary', 'canary:', '  steps: [{setWeight: 25}, {pause: 30m}, {setWeight: 50}, {pause: 30m}]'] });
 }
 
 describe('rollout controls on a canary, through the CLI against the state alone', () => {

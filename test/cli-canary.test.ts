@@ -13,12 +13,8 @@ import { writeExampleManifest } from './support/example-manifest';
 const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002', r3: 'ami-0a1b2c3d4e5f60003' };
 
 function canaryManifest(dir: string, name: string, ami: string, onAbort = 'delete'): string {
-  const file = writeExampleManifest(dir, name, ami);
-  const text = fs.readFileSync(file, 'utf8')
-    .replace(/^(\s+)min: 2\n(\s+)max: 10\n(\s+)desired: 2/m, '$1min: 2\n$2max: 10\n$3desired: 4')
-    .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: canary\n$1canary:\n$1  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]\n$1  onAbort: ' + onAbort);
-  fs.writeFileSync(file, text);
-  return file;
+  const strategy = ['strategy: canary', 'canary:', '  steps: [{setWeight: 25}, {pause: 2m}, {setWeight: 50}, {pause: 1m}]', `  onAbort: ${onAbort}`];
+  return writeExampleManifest(dir, name, ami, { desired: 4, strategy });
 }
 
 describe('canary through the CLI (simulated account, Classic ELB)', () => {

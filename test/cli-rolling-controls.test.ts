@@ -15,13 +15,7 @@ const AMI = { base: 'ami-0a1b2c3d4e5f60001', r2: 'ami-0a1b2c3d4e5f60002' };
 const FLEET = 'magento-marketplace';
 
 function rollingManifest(dir: string, name: string, ami: string): string {
-  const file = writeExampleManifest(dir, name, ami);
-  const text = fs.readFileSync(file, 'utf8')
-    .replace(/^(\s+)min: 2\n(\s+)max: 10\n(\s+)desired: 2/m, '$1min: 2\n$2max: 10\n$3desired: 4')
-    .replace(/^(\s+)strategy: blueGreen.*$/m, '$1strategy: rolling')
-    .replace(/minHealthyPercent: 90/, 'minHealthyPercent: 50');
-  fs.writeFileSync(file, text);
-  return file;
+  return writeExampleManifest(dir, name, ami, { desired: 4, strategy: ['strategy: rolling'], minHealthyPercent: 50 });
 }
 
 describe('rollout controls on a rolling deployment, through the CLI against the state alone', () => {

@@ -1,12 +1,10 @@
 import { KIND_FLEET_STATUS } from '../src/model/fleet-status';
 import { createDaemonEnv, recordingFactory, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 
 describe('drover daemon: converging fleets', () => {
   let env: DaemonEnv;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   it('converges a fleet from nothing; /readyz is 503 until every fleet was observed, then 200', async () => {
     const rec = recordingFactory();

@@ -21,7 +21,7 @@ import { seededRandom } from '../src/util/backoff';
 export const QUEUE = 'drover-events';
 export const REPO = 'git@gitlab.example.com:shop/magento.git';
 
-export function fleetYaml(o: { name?: string; queue?: string; min?: number; max?: number; extra?: string } = {}): string {
+export function fleetYaml(o: { name?: string; ami?: string; queue?: string; min?: number; max?: number; extra?: string } = {}): string {
   return `apiVersion: drover.dev/v1alpha1
 kind: Fleet
 metadata:
@@ -32,7 +32,7 @@ spec:
     subnets: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
     securityGroups: [sg-0a1b2c3d4e5f60001]
   image:
-    ami: ami-0a1b2c3d4e5f60001
+    ami: ${o.ami ?? 'ami-0a1b2c3d4e5f60001'}
     bake:
       baseAmi: ami-0a1b2c3d4e5f60001
       repository: ${REPO}

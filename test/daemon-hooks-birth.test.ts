@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
+import { DEPLOYING, stopAfterEach } from './support/daemon-hooks';
 
 const DEPLOY = '  deploy: {healthyTimeout: 10m, soak: 1m, keepPrevious: 10m}\n';
 const HOOKS = ['drover-launching', 'drover-terminating'];
@@ -31,21 +31,15 @@ const callsOn = (env: DaemonEnv, operation: string, group: string) =>
 
 describe('drover daemon: lifecycle hooks from birth', () => {
   let env: DaemonEnv;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   it('the first group and the green group carry both hooks from creation, through the swap and keepPrevious', async () => {
-    env = createDaemonEnv({
-      manifests: { 'shop.yaml': fleetYaml({ extra: DEPLOY }) },
-      options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 },
-    });
+    env = createDaemonEnv({ manifests: { 'shop.yaml': fleetYaml({ extra: DEPLOY }) }, options: DEPLOYING });
     const births = watchBirths(env);
     await env.daemon.start();
     expect(await env.drive(20 * 60_000, () => env.sim.inServiceCount('shop-elb') === 1)).toBe(true);
 
-    fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml({ extra: DEPLOY }).replace('ami: ami-0a1b2c3d4e5f60001\n    bake', 'ami: ami-0a1b2c3d4e5f60002\n    bake'));
+    fs.writeFileSync(path.join(env.dir, 'shop.yaml'), fleetYaml({ ami: 'ami-0a1b2c3d4e5f60002', extra: DEPLOY }));
     const green = () => env.sim.group('shop-v002');
     // Through the swap and well into keepPrevious (blue kept at 0 for 10 minutes).
     expect(await env.drive(30 * 60_000, () => !!green() && env.sim.group('shop-v001')?.desired === 0)).toBe(true);

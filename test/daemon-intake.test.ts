@@ -4,6 +4,7 @@ import { instanceStateChange, lifecycleEventBridge, mergeRequestHook, pushHook }
 import { LAUNCHING_HOOK } from '../src/planner/plan-hooks';
 import { seededRandom } from '../src/util/backoff';
 import { createDaemonEnv, QUEUE, recordingFactory, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 import { localStatusNow } from '../src/status/status-store';
 
 const MERGE = { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 'gitlab' };
@@ -14,10 +15,7 @@ const merge = (n: number, o: { target?: string } = {}) =>
 
 describe('drover daemon: events from the queue', () => {
   let env: DaemonEnv;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   const start = async (onBake?: Parameters<typeof recordingFactory>[0], options = {}) => {
     const rec = recordingFactory(onBake);

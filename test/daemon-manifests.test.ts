@@ -3,15 +3,13 @@ import * as path from 'node:path';
 import { resolveEventQueue } from '../src/main/daemon';
 import { desiredFleet } from './support/planner/fixtures';
 import { createDaemonEnv, fleetYaml, recordingFactory, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 import { drover } from './support/cli';
 import { localStatusNow } from '../src/status/status-store';
 
 describe('drover daemon: manifests', () => {
   let env: DaemonEnv;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   it('an invalid manifest keeps its fleet at the last good spec, reports FILE:LINE:COL, and leaves other fleets alone', async () => {
     const rec = recordingFactory();

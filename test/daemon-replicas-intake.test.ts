@@ -22,7 +22,7 @@ import { openState } from '../src/state/open';
 import { parseStateUrl } from '../src/state/url';
 import { seededRandom } from '../src/util/backoff';
 import { fleetYaml, QUEUE, tempDir } from './daemon-env';
-import { startDynalite, type Dynalite } from './support/dynalite';
+import { useDynalite } from './support/dynalite';
 import { flush } from './support/deploy/drive';
 
 const FLEETS = ['shop', 'cart', 'blog', 'mail'];
@@ -30,11 +30,7 @@ const MERGE = { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 'gitlab
 const sha = (n: number) => n.toString(16).padStart(40, 'c');
 const merge = (n: number) => JSON.stringify(mergeRequestHook({ mergeCommit: sha(n), iid: n, updatedAt: `2026-01-01 10:0${n}:00 UTC` }));
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 it('a merge received by a non-owner reaches the owner through the fleet record and a nudge; only owners bake', async () => {
   const env = createSimEnv({ logger: createMemoryLogger(), startMs: Date.UTC(2026, 11, 4, 9) });
@@ -42,7 +38,7 @@ it('a merge received by a non-owner reaches the owner through the fleet record a
   const dir = tempDir('replica-intake-manifests');
   // Every fleet builds from the same repository and branch: one merge is a bake request for all four.
   for (const name of FLEETS) fs.writeFileSync(path.join(dir, `${name}.yaml`), fleetYaml({ name }));
-  const dbEnv = { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+  const dbEnv = db.env();
   const location = parseStateUrl('dynamodb://replica-intake?region=eu-west-1');
   const dirs = [dir];
   const bakes: Array<{ replica: string; fleet: string; sha: string; atMs: number }> = [];

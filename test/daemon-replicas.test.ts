@@ -17,14 +17,10 @@ import { parseStateUrl } from '../src/state/url';
 import { seededRandom } from '../src/util/backoff';
 import { fleetYaml, tempDir } from './daemon-env';
 import { drover } from './support/cli';
-import { startDynalite, type Dynalite } from './support/dynalite';
+import { useDynalite } from './support/dynalite';
 
 const FLEETS = ['shop', 'cart', 'blog', 'mail'];
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 it('splits the fleets between two daemons sharing one table; each fleet has one owner, reconciled there only', async () => {
   // Virtual time starts now, so `drover get` (which reads the lease table on the wall clock) sees live heartbeats.
@@ -32,7 +28,7 @@ it('splits the fleets between two daemons sharing one table; each fleet has one 
   const clock = env.clock;
   const dir = tempDir('replica-manifests');
   for (const name of FLEETS) fs.writeFileSync(path.join(dir, `${name}.yaml`), fleetYaml({ name }));
-  const dbEnv = { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+  const dbEnv = db.env();
   const location = parseStateUrl('dynamodb://daemon-replicas?region=eu-west-1');
   const dirs = [dir];
   const reconciled = new Map<string, Set<string>>();

@@ -5,40 +5,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fleetReconciler } from '../src/main/fleet-reconciler';
-import { runInvocation } from '../src/main/state-lock';
 import { localStatusNow } from '../src/status/status-store';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 import { drover } from './support/cli';
+import { daemonHoldingLockPerTest, DEPLOYING } from './support/daemon-hooks';
 
 const DEPLOY = '  deploy: {healthyTimeout: 10m, soak: 2m, keepPrevious: 10m}\n';
-const amiYaml = (ami: string) => fleetYaml({ min: 2, max: 4, extra: DEPLOY }).replace('ami: ami-0a1b2c3d4e5f60001\n    bake', `ami: ${ami}\n    bake`);
+const amiYaml = (ami: string) => fleetYaml({ ami, min: 2, max: 4, extra: DEPLOY });
 
 describe('rollout controls through the CLI, against a daemon', () => {
   let env: DaemonEnv;
-  let release: () => void;
-  let ran: Promise<void>;
-
-  beforeEach(async () => {
-    env = createDaemonEnv({ manifests: { 'shop.yaml': amiYaml('ami-0a1b2c3d4e5f60001') }, options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 } });
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let started!: () => void;
-    const up = new Promise<void>((resolve) => (started = resolve));
-    // The daemon takes the state directory's lock inside its own invocation, as `drover daemon` does.
-    ran = runInvocation('daemon', async () => {
-      await env.daemon.start();
-      started();
-      await held;
-    });
-    await up;
-    expect(await env.drive(30 * 60_000, () => status()?.phase === 'Ready')).toBe(true);
-  });
-  afterEach(async () => {
-    await env.stop();
-    release();
-    await ran;
-    env.cleanup();
-  });
+  // The daemon takes the state directory's lock inside its own invocation, as `drover daemon` does.
+  daemonHoldingLockPerTest(
+    () => (env = createDaemonEnv({ manifests: { 'shop.yaml': amiYaml('ami-0a1b2c3d4e5f60001') }, options: DEPLOYING })),
+    () => status()?.phase === 'Ready',
+  );
 
   const status = () => localStatusNow(env.stateDir, 'shop');
   const deployment = () => status()?.deployment;

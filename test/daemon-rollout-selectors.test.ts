@@ -6,25 +6,20 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fleetReconciler } from '../src/main/fleet-reconciler';
-import { runInvocation } from '../src/main/state-lock';
 import { localStatusNow } from '../src/status/status-store';
 import { createDaemonEnv, fleetYaml, type DaemonEnv } from './daemon-env';
 import { drover } from './support/cli';
+import { daemonHoldingLockPerTest, DEPLOYING } from './support/daemon-hooks';
 
 const BLUE_GREEN = '  deploy: {healthyTimeout: 10m, soak: 2m, keepPrevious: 30m}\n';
 const CANARY = '  deploy:\n    strategy: canary\n    keepPrevious: 30m\n    canary:\n      steps: [{setWeight: 50}, {pause: 30m}]\n';
 
 function yaml(name: string, ami: string, extra: string): string {
-  return fleetYaml({ name, min: 2, max: 4, extra })
-    .replace(`  name: ${name}\n`, `  name: ${name}\n  labels: {team: web, app: ${name}}\n`)
-    .replace('ami: ami-0a1b2c3d4e5f60001\n    bake', `ami: ${ami}\n    bake`);
+  return fleetYaml({ name, ami, min: 2, max: 4, extra }).replace(`  name: ${name}\n`, `  name: ${name}\n  labels: {team: web, app: ${name}}\n`);
 }
 
 describe('rollout controls with -l through the CLI, against a daemon', () => {
   let env: DaemonEnv;
-  let release: () => void;
-  let ran: Promise<void>;
   const status = (fleet: string) => localStatusNow(env.stateDir, fleet);
   const deployment = (fleet: string) => status(fleet)?.deployment;
   const cli = (...args: string[]) => drover('rollout', ...args, '--state-dir', env.stateDir);
@@ -33,29 +28,11 @@ describe('rollout controls with -l through the CLI, against a daemon', () => {
     fs.writeFileSync(path.join(env.dir, 'blog.yaml'), yaml('blog', ami, CANARY));
   };
 
-  beforeEach(async () => {
-    env = createDaemonEnv({
-      manifests: { 'shop.yaml': yaml('shop', 'ami-0a1b2c3d4e5f60001', BLUE_GREEN), 'blog.yaml': yaml('blog', 'ami-0a1b2c3d4e5f60001', CANARY) },
-      options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 },
-    });
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let started!: () => void;
-    const up = new Promise<void>((resolve) => (started = resolve));
-    // The daemon holds the state directory's lock, as `drover daemon` does: the CLI hands facts over through the inbox.
-    ran = runInvocation('daemon', async () => {
-      await env.daemon.start();
-      started();
-      await held;
-    });
-    await up;
-    expect(await env.drive(30 * 60_000, () => status('shop')?.phase === 'Ready' && status('blog')?.phase === 'Ready')).toBe(true);
-  });
-  afterEach(async () => {
-    await env.stop();
-    release();
-    await ran;
-    env.cleanup();
-  });
+  // The daemon holds the state directory's lock, as `drover daemon` does: the CLI hands facts over through the inbox.
+  daemonHoldingLockPerTest(
+    () => (env = createDaemonEnv({ manifests: { 'shop.yaml': yaml('shop', 'ami-0a1b2c3d4e5f60001', BLUE_GREEN), 'blog.yaml': yaml('blog', 'ami-0a1b2c3d4e5f60001', CANARY) }, options: DEPLOYING })),
+    () => status('shop')?.phase === 'Ready' && status('blog')?.phase === 'Ready',
+  );
 
   it('pause -l holds the swap and the canary, promote -l --full finishes both; no match exits 1', async () => {
     deploy('ami-0a1b2c3d4e5f60002');
@@ -120,30 +97,13 @@ describe('rollout controls with -l through the CLI, against a daemon', () => {
 describe('rollout pause and resume of a rolling deployment through the CLI, against a daemon', () => {
   const ROLLING = '  deploy: {strategy: rolling, minHealthyPercent: 50}\n';
   let env: DaemonEnv;
-  let release: () => void;
-  let ran: Promise<void>;
   const deployment = () => localStatusNow(env.stateDir, 'shop')?.deployment;
   const onNew = () => env.sim.instances().filter((i) => i.group === 'shop-v001' && i.imageId === 'ami-0a1b2c3d4e5f60002' && i.state === 'running').map((i) => i.id);
 
-  beforeEach(async () => {
-    env = createDaemonEnv({ manifests: { 'shop.yaml': yaml('shop', 'ami-0a1b2c3d4e5f60001', ROLLING) }, options: { reconcilerFactory: (ctx) => fleetReconciler(ctx), manifestPollMs: 2_000 } });
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let started!: () => void;
-    const up = new Promise<void>((resolve) => (started = resolve));
-    ran = runInvocation('daemon', async () => {
-      await env.daemon.start();
-      started();
-      await held;
-    });
-    await up;
-    expect(await env.drive(30 * 60_000, () => localStatusNow(env.stateDir, 'shop')?.phase === 'Ready')).toBe(true);
-  });
-  afterEach(async () => {
-    await env.stop();
-    release();
-    await ran;
-    env.cleanup();
-  });
+  daemonHoldingLockPerTest(
+    () => (env = createDaemonEnv({ manifests: { 'shop.yaml': yaml('shop', 'ami-0a1b2c3d4e5f60001', ROLLING) }, options: DEPLOYING })),
+    () => localStatusNow(env.stateDir, 'shop')?.phase === 'Ready',
+  );
 
   it('pause after the first batch holds the refresh (no new batch for an hour, serving), resume finishes it', async () => {
     fs.writeFileSync(path.join(env.dir, 'shop.yaml'), yaml('shop', 'ami-0a1b2c3d4e5f60002', ROLLING));

@@ -1,5 +1,6 @@
 import { fleetReconciler } from '../src/main/fleet-reconciler';
 import { createDaemonEnv, recordingFactory, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 
 const GROUP = 'shop-v001';
 const LB = 'shop-elb';
@@ -22,10 +23,7 @@ const completions = (env: DaemonEnv, hook: string) =>
 
 describe('drover daemon: scaling through lifecycle hooks', () => {
   let env: DaemonEnv;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   async function converged() {
     const rec = recordingFactory();

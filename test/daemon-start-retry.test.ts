@@ -4,13 +4,11 @@
  * GetQueueAttributes). An error that is not transient still fails the start.
  */
 import { createDaemonEnv, QUEUE, recordingFactory, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 
 describe('drover daemon start', () => {
   let env: DaemonEnv;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   it('retries ensuring the event queue while SQS throttles, then starts polling it', async () => {
     env = createDaemonEnv({ options: { reconcilerFactory: recordingFactory().factory } });

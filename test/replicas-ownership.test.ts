@@ -23,7 +23,7 @@ import { shardOf } from '../src/state/shards';
 import { ownersOfFleets, readShardOwners } from '../src/state/owners';
 import type { Reconciler } from '../src/controllers/queue/loop';
 import { flush } from '../src/util/virtual-drive';
-import { startDynalite, type Dynalite } from './support/dynalite';
+import { useDynalite } from './support/dynalite';
 import type { TableContext } from '../src/state/dynamo/table-call';
 
 const FLEET = loadManifestFile(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'))[0];
@@ -42,15 +42,9 @@ interface Replica {
   enqueued: string[];
 }
 
-let db: Dynalite;
+const db = useDynalite();
 const dirs: string[] = [];
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(async () => {
-  await db.close();
-  dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-});
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function replica(name: string, base: TableContext, world: SimEnv): Replica {
   const ctx = { ...base, client: db.client() };

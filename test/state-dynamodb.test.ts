@@ -18,41 +18,28 @@ import { FleetMemoryStore, type CorruptState } from '../src/controllers/fleet/fl
 import { raiseStateCorrupt } from '../src/controllers/fleet/state-corrupt';
 import { VirtualClock } from '../src/util/clock';
 import { progressingFleet, readyFleet } from './support/status-fixtures';
-import { startDynalite, type Dynalite } from './support/dynalite';
+import { onClock, throttledPutItem, useDynalite } from './support/dynalite';
 import { drover } from './support/cli';
 import { createDaemonEnv, tempDir, type DaemonEnv } from './daemon-env';
+import { stopAfterEach } from './support/daemon-hooks';
 
 const EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../manifests/examples/magento-marketplace.yaml'), 'utf8');
 const T = Date.UTC(2026, 11, 4, 9);
 
-let db: Dynalite;
+const db = useDynalite();
 const saved = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, region: process.env.AWS_REGION, state: process.env.DROVER_STATE };
-beforeAll(async () => {
-  db = await startDynalite();
+beforeAll(() => {
   // As an operator would: the CLI finds the table through AWS_ENDPOINT_URL_DYNAMODB.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = db.endpoint;
   process.env.AWS_REGION = 'eu-west-1';
   delete process.env.DROVER_STATE;
 });
-afterAll(async () => {
+afterAll(() => {
   for (const [key, value] of [['AWS_ENDPOINT_URL_DYNAMODB', saved.endpoint], ['AWS_REGION', saved.region], ['DROVER_STATE', saved.state]] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  await db.close();
 });
-
-/** Run `p` while moving the virtual clock to each timer it sets (the retries' backoff sleeps on it). */
-async function onClock<R>(clock: VirtualClock, p: Promise<R>): Promise<R> {
-  let done = false;
-  p.then(() => (done = true), () => (done = true));
-  while (!done) {
-    await new Promise((resolve) => setImmediate(resolve));
-    const at = clock.nextTimerAt();
-    if (at !== undefined) clock.set(at);
-  }
-  return p;
-}
 
 describe('drover state init', () => {
   it('creates the table once (a second init changes nothing), and -o yaml prints its CloudFormation without creating anything', async () => {
@@ -103,8 +90,7 @@ describe('reading a table that does not exist', () => {
 
 describe('component stores over the table', () => {
   it('refuses a status over 400 KB before sending it, naming the fleet; the stored record is unchanged', async () => {
-    const ctx = await db.table(new VirtualClock(T));
-    const statuses = new FileStatusStore(new DynamoStateStore(ctx), { warn: () => undefined });
+    const statuses = new FileStatusStore(await db.store(new VirtualClock(T)), { warn: () => undefined });
     await statuses.save(readyFleet);
     const huge = { ...readyFleet, events: [{ ...readyFleet.events[0], message: 'x'.repeat(401 * 1024) }] };
     const err = await statuses.save(huge).catch((e: unknown) => e);
@@ -116,25 +102,19 @@ describe('component stores over the table', () => {
   it('a throttled status write is retried on the injected clock; throttled to the end, it fails naming the fleet and the throttle', async () => {
     const clock = new VirtualClock(T);
     const ctx = await db.table(clock);
-    let throttles = 2;
-    const real = ctx.client;
-    const PutItem = (async (input: Parameters<typeof real.PutItem>[0]) => {
-      if (throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
-      return real.PutItem(input);
-    }) as typeof real.PutItem;
-    const statuses = new FileStatusStore(new DynamoStateStore({ ...ctx, client: { ...real, PutItem } }), { warn: () => undefined });
+    const throttled = throttledPutItem(ctx.client, 2);
+    const statuses = new FileStatusStore(new DynamoStateStore({ ...ctx, client: throttled.client }), { warn: () => undefined });
     await onClock(clock, statuses.save(readyFleet));
     expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);
-    throttles = 100;
-    const limited = new FileStatusStore(new DynamoStateStore({ ...ctx, client: { ...real, PutItem }, retry: { maxAttempts: 3 } }), { warn: () => undefined });
+    throttled.left = 100;
+    const limited = new FileStatusStore(new DynamoStateStore({ ...ctx, client: throttled.client, retry: { maxAttempts: 3 } }), { warn: () => undefined });
     const err = await onClock(clock, limited.save({ ...readyFleet, phase: 'Degraded' })).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`writing state of fleet ${readyFleet.name}: Rate of requests exceeds the allowed throughput. (ThrottlingException)`);
     expect(await statuses.load(readyFleet.name)).toEqual(readyFleet);
   });
 
   it('every write carries the fence the provider gives (the epoch of the shard lease); a stale one fails FencedOut and writes nothing', async () => {
-    const ctx = await db.table(new VirtualClock(T));
-    const store = new DynamoStateStore(ctx);
+    const store = await db.store(new VirtualClock(T));
     let epoch = 7;
     const fence = () => ({ epoch });
     const statuses = new FileStatusStore(store, { fence, warn: () => undefined });
@@ -194,10 +174,7 @@ describe('rollout controls on a shared table', () => {
 describe('drover daemon --state dynamodb://T', () => {
   jest.setTimeout(120_000);
   let env: DaemonEnv | undefined;
-  afterEach(async () => {
-    await env?.stop();
-    env?.cleanup();
-  });
+  stopAfterEach(() => env);
 
   it('refuses to start on a missing table (naming drover state init) or a malformed --state, changing nothing', async () => {
     const dir = tempDir('manifests');
@@ -217,7 +194,7 @@ describe('drover daemon --state dynamodb://T', () => {
     const table = 'daemon-state';
     expect((await drover('state', 'init', '--state', `dynamodb://${table}`)).code).toBe(0);
     const clock = new VirtualClock(T);
-    const state = new DynamoStateStore({ ...(await db.table(clock, { name: table })) });
+    const state = await db.store(clock, { name: table });
     // The table as the daemon's store, one process owning every shard (leases are tested with replicas elsewhere).
     const opened: OpenedState = { location: { kind: 'dynamodb', table }, store: state, shared: false, ownership: () => soloOwnership(), shardOwners: async () => undefined, init: async () => '', close: () => undefined };
     env = createDaemonEnv({ manifests: { 'magento-marketplace.yaml': EXAMPLE }, options: { state: opened, reconcilerFactory: (ctx) => fleetReconciler(ctx) } });

@@ -2,10 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FencedOut } from '../state/errors';
-import { DynamoStateStore } from '../state/dynamo/dynamo-store';
 import { LocalStateStore } from '../state/local/local-store';
 import { VirtualClock } from '../util/clock';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 import { localSnapshotStore, RecordSnapshotStore } from './record-snapshot-store';
 import type { DeploymentRecord } from './snapshot-store';
 
@@ -63,14 +62,10 @@ describe('RecordSnapshotStore on the local directory', () => {
 });
 
 describe('RecordSnapshotStore on DynamoDB (dynalite)', () => {
-  let db: Dynalite;
-  beforeAll(async () => {
-    db = await startDynalite();
-  });
-  afterAll(() => db.close());
+  const db = useDynalite();
 
   it('saves, loads, lists and deletes the deployment section', async () => {
-    const table = new DynamoStateStore(await db.table(new VirtualClock(T)));
+    const table = await db.store(new VirtualClock(T));
     const store = new RecordSnapshotStore(table, { fence: () => ({ epoch: 1 }), nowMs: () => T });
     await store.save('web', record('web'));
     expect(await store.load('web')).toEqual(record('web'));

@@ -6,6 +6,7 @@
 
 // ---- bake: the builder instance and the image it becomes
 
+import type { AnalysisVerdict, CheckMeasurement } from './analysis';
 import type { ImageState, InstanceState } from './observed';
 
 export type { ImageState };
@@ -71,11 +72,11 @@ export interface TrafficWeightInput { fleet: string; blueGroup: string; greenGro
 export interface TrafficFacts { greenServing: number; blueServing: number; approximate: boolean; nowMs: number }
 /** Marks green as kept for inspection after an abort (tag `drover:kept`), so it is not taken for a swap in flight. */
 export interface KeepGreenInput { groupName: string; reason: string }
-export type CanaryVerdict = 'pass' | 'fail' | 'inconclusive';
+export type CanaryVerdict = AnalysisVerdict;
 /** `phase`: right after a weight step, or during a pause. */
 export interface CanaryAnalysisInput { fleet: string; blueGroup: string; greenGroup: string; stepIndex: number; weight: number; phase: 'step' | 'pause' }
-/** One check of an analysis: `value` is green's, `threshold` the limit it was held to; failures so far of those allowed. */
-export interface CanaryCheck { name: string; verdict: CanaryVerdict; message?: string; value?: number; threshold?: number; failures?: number; failureLimit?: number }
+/** One check of an analysis (a CheckMeasurement as the machine keeps it): `value` is green's, `threshold` the limit it was held to; failures so far of those allowed. */
+export interface CanaryCheck extends Pick<CheckMeasurement, 'name' | 'verdict'>, Partial<Pick<CheckMeasurement, 'message' | 'failures' | 'failureLimit'>> { value?: number; threshold?: number }
 export interface CanaryAnalysisFacts { verdict: CanaryVerdict; checks: CanaryCheck[]; nowMs: number }
 
 /** Green instances that carry `weight` percent of a fleet of `desired`: at least one for any weight above 0. */

@@ -7,13 +7,9 @@
 import { DynamoLeaseTable } from './dynamo/lease-table';
 import { DEFAULT_LEASE_SETTINGS, ShardLeases } from './leases';
 import { VirtualClock } from '../util/clock';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 const { renewMs, leaseMs } = DEFAULT_LEASE_SETTINGS;
 const STEP = 100;

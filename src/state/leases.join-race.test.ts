@@ -9,13 +9,9 @@ import { DynamoLeaseTable } from './dynamo/lease-table';
 import type { LeaseTable } from './lease-port';
 import { ShardLeases } from './leases';
 import { VirtualClock } from '../util/clock';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 it('never takes a shard from a replica that joined between reading heartbeats and reading shard records', async () => {
   const clock = new VirtualClock(Date.UTC(2026, 11, 4, 9));

@@ -8,13 +8,9 @@ import fc from 'fast-check';
 import { DynamoLeaseTable } from './dynamo/lease-table';
 import { ShardLeases } from './leases';
 import { VirtualClock } from '../util/clock';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 const SHARDS = 8;
 const SETTINGS = { shards: SHARDS, leaseMs: 10_000, renewMs: 2_000, marginMs: 2_000 };

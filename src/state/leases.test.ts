@@ -6,13 +6,9 @@ import { shardOf } from './shards';
 import { VirtualClock } from '../util/clock';
 import type { TableContext } from './dynamo/table-call';
 import type { LeaseTable } from './lease-port';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 

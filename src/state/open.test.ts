@@ -6,16 +6,14 @@ import { parseStateUrl } from './url';
 import { ShardLeases } from './leases';
 import { nullLogger } from '../log/logger';
 import { VirtualClock } from '../util/clock';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 
-let db: Dynalite;
+const db = useDynalite();
 let dir: string;
-beforeAll(async () => {
-  db = await startDynalite();
+beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-open-'));
 });
-afterAll(async () => {
-  await db.close();
+afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,8 +29,7 @@ describe('openState', () => {
 
   it('opens dynamodb://TABLE at AWS_ENDPOINT_URL_DYNAMODB: init creates the table, then the store and leases work', async () => {
     const clock = new VirtualClock(Date.UTC(2026, 11, 4, 9));
-    const env = { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
-    const opened = openState(parseStateUrl('dynamodb://opened-table?region=eu-west-1'), { stateDir: dir, clock, logger: nullLogger, env });
+    const opened = openState(parseStateUrl('dynamodb://opened-table?region=eu-west-1'), { stateDir: dir, clock, logger: nullLogger, env: db.env() });
     expect(opened.shared).toBe(true);
     await expect(opened.store.read('web')).rejects.toThrow('create it with `drover state init --state dynamodb://opened-table`');
     expect(await opened.init()).toMatch(/^state table opened-table created \(on-demand billing, /);

@@ -9,7 +9,7 @@ import { createDynamoClient } from '../../aws/dynamodb';
 import { DEFAULT_LEASE_SETTINGS, ShardLeases } from '../../state/leases';
 import type { Clock } from '../../util/clock';
 import { VirtualClock } from '../../util/clock';
-import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
+import { useDynalite } from '../../../test/support/dynalite';
 import { LeaseMonitor, leaseEventOf, writeKindOf, type LeaseEvent } from './lease-monitor';
 import { startProxy, type RecordingProxy } from './proxy';
 
@@ -54,15 +54,10 @@ describe('LeaseMonitor on hand-made histories', () => {
 });
 
 describe('LeaseMonitor on ShardLeases replicas through the recording proxies (dynalite)', () => {
-  let db: Dynalite;
   const proxies: RecordingProxy[] = [];
-  beforeAll(async () => {
-    db = await startDynalite();
-  });
-  afterAll(async () => {
-    await Promise.all(proxies.map((p) => p.close()));
-    await db.close();
-  });
+  // Declared before useDynalite's, so the proxies close before dynalite does.
+  afterAll(() => Promise.all(proxies.map((p) => p.close())));
+  const db = useDynalite();
 
   async function world(skewMs: Record<string, number> = {}) {
     const clock = new VirtualClock(Date.UTC(2026, 11, 4, 9));

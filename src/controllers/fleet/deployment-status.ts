@@ -6,7 +6,7 @@ import { CUT_OVER_STEPS, type PhaseDescription } from '../../deploy/machines/pha
 import type { CanaryProgress, DeploymentStatus, DeploymentSide, TimelinePoint } from '../../model/fleet-status';
 import type { ObservedFleet } from '../../model/observed';
 import { groupName } from '../../model/names';
-import type { CanaryCheck } from '../../model/deploy-io';
+import type { CanaryCheck, CanaryVerdict } from '../../model/deploy-io';
 import { loadBalancerInstances } from '../../model/target-groups';
 
 const TIMELINE_CAP = 400;
@@ -59,7 +59,7 @@ function canaryProgress(context: Record<string, unknown>, input: Record<string, 
   const c = context as {
     stepIndex?: number; weight?: number; cutOver?: boolean; scaleOutApplied?: number;
     traffic?: { greenServing: number; approximate: boolean };
-    analysis?: { verdict: 'pass' | 'fail' | 'inconclusive'; phase: 'step' | 'pause'; stepIndex: number; weight?: number; checks: CanaryCheck[] };
+    analysis?: { verdict: CanaryVerdict; phase: 'step' | 'pause'; stepIndex: number; weight?: number; checks: CanaryCheck[] };
     analyses?: number;
   };
   const steps = Array.isArray(input.steps) ? input.steps.length : 0;

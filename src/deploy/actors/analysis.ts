@@ -9,6 +9,7 @@
  */
 import type { AwsPort } from '../../aws/port';
 import type { AnalysisCheck, AnalysisRun, AnalysisSides, AnalysisTally, AnalysisVerdict, CheckMeasurement, MetricResults } from '../../model/analysis';
+import type { CanaryCheck } from '../../model/deploy-io';
 import { analysisChecks } from '../../planner/analysis-defaults';
 import { buildMetricQueries, dueChecks, emptyTally, evaluateRun, windowEnd } from '../../planner/analysis';
 import type { DeployPortsContext } from '../../providers/deploy-context';
@@ -27,7 +28,7 @@ export interface AnalysisStep {
 /** What it gets back (CanaryAnalysisFacts), with the measurements behind each check. */
 export interface AnalysisOutcome {
   verdict: AnalysisVerdict;
-  checks: Array<{ name: string; verdict: AnalysisVerdict; message: string; value?: number; threshold?: number; failures: number; failureLimit: number }>;
+  checks: Array<CanaryCheck & Pick<CheckMeasurement, 'message' | 'failures' | 'failureLimit'>>;
   nowMs: number;
   /** This run alone (see AnalysisRun.run). */
   run: AnalysisVerdict;

@@ -1,12 +1,7 @@
-import { DynamoStateStore } from './dynamo-store';
 import { VirtualClock } from '../../util/clock';
-import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
+import { useDynalite } from '../../../test/support/dynalite';
 import { stateStoreContract } from '../../../test/support/state-contract';
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
+const db = useDynalite();
 
-stateStoreContract('DynamoDB (dynalite)', async () => new DynamoStateStore(await db.table(new VirtualClock())));
+stateStoreContract('DynamoDB (dynalite)', () => db.store(new VirtualClock()));

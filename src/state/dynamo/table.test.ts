@@ -7,25 +7,9 @@ import { emptyRecord } from '../port';
 import { createMemoryLogger, nullLogger } from '../../log/logger';
 import { VirtualClock } from '../../util/clock';
 import { CloudError } from '../../aws/errors';
-import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
+import { onClock, throttledPutItem, useDynalite } from '../../../test/support/dynalite';
 
-let db: Dynalite;
-beforeAll(async () => {
-  db = await startDynalite();
-});
-afterAll(() => db.close());
-
-/** Run `p` while moving the virtual clock to each timer it sets (awsCall's backoff sleeps on it). */
-async function drive<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
-  let done = false;
-  p.then(() => (done = true), () => (done = true));
-  while (!done) {
-    await new Promise((resolve) => setImmediate(resolve));
-    const at = clock.nextTimerAt();
-    if (at !== undefined) clock.set(at);
-  }
-  return p;
-}
+const db = useDynalite();
 
 const T = Date.UTC(2026, 11, 4, 9);
 
@@ -55,8 +39,7 @@ describe('state table', () => {
 
   it('names `drover state init` once when the table is missing', async () => {
     // Opened as the daemon will: from the URL, with AWS_ENDPOINT_URL_DYNAMODB pointing at dynalite.
-    const env = { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
-    const store = openDynamoStateStore({ table: 'no-such-table' }, { clock: new VirtualClock(T), logger: nullLogger, env });
+    const store = openDynamoStateStore({ table: 'no-such-table' }, { clock: new VirtualClock(T), logger: nullLogger, env: db.env() });
     const err = await store.read('web').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StateTableMissing);
     expect((err as Error).message).toMatch(/^state table no-such-table does not exist \(region eu-west-1, endpoint http:\/\/127\.0\.0\.1:\d+\); create it with `drover state init --state dynamodb:\/\/no-such-table`$/);
@@ -64,7 +47,7 @@ describe('state table', () => {
 
   it('refuses a record over 400 KB before sending it, naming the fleet and the big section', async () => {
     const calls: string[] = [];
-    const store = new DynamoStateStore(await db.table(new VirtualClock(T), { calls }));
+    const store = await db.store(new VirtualClock(T), { calls });
     const r = await store.write(emptyRecord('big-fleet'), { intent: { small: true } }, { epoch: 1 }, T);
     calls.length = 0;
     const err = await store.write(r, { status: { events: 'x'.repeat(401 * 1024) } }, { epoch: 1 }, T).catch((e: unknown) => e);
@@ -80,26 +63,21 @@ describe('state table', () => {
     const clock = new VirtualClock(T);
     const logger = createMemoryLogger();
     const ctx = await db.table(clock, { logger });
-    let throttles = 2;
-    const real = ctx.client;
-    const throttled = (async (input: Parameters<typeof real.PutItem>[0]) => {
-      if (throttles-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
-      return real.PutItem(input);
-    }) as typeof real.PutItem;
-    ctx.client = { ...real, PutItem: throttled };
+    const throttled = throttledPutItem(ctx.client, 2);
+    ctx.client = throttled.client;
     const store = new DynamoStateStore(ctx);
     const startMs = clock.nowMs();
-    const written = await drive(clock, store.write(emptyRecord('web'), { status: { ok: 1 } }, { epoch: 1 }, T));
+    const written = await onClock(clock, store.write(emptyRecord('web'), { status: { ok: 1 } }, { epoch: 1 }, T));
     expect(written.version).toBe(1);
     expect(clock.nowMs()).toBeGreaterThan(startMs);
     expect(logger.records.filter((r) => r.level === 'warn')).toHaveLength(2);
 
-    throttles = 100;
+    throttled.left = 100;
     const limited = new DynamoStateStore({ ...ctx, retry: { maxAttempts: 3 } });
-    const err = await drive(clock, limited.write(written, { status: { ok: 2 } }, { epoch: 1 }, T)).catch((e: unknown) => e);
+    const err = await onClock(clock, limited.write(written, { status: { ok: 2 } }, { epoch: 1 }, T)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudError);
     expect((err as Error).message).toMatch(/^writing state of fleet web: Rate of requests exceeds the allowed throughput\. \(ThrottlingException\)$/);
-    throttles = 0;
+    throttled.left = 0;
     expect(await store.read('web')).toEqual(written);
   });
 });
