@@ -12,13 +12,30 @@ export const AMIS = ['ami-0a1b2c3d4e5f60001', 'ami-0a1b2c3d4e5f60002', 'ami-0a1b
 
 export interface ReplicaFleet extends WatchedFleet {
   ami: string;
+  /** Bake from this repository's master branch (a GitLab merge to it is a bake request for every such fleet). */
+  bakeRepository?: string;
 }
 
-export function replicaFleets(count: number): ReplicaFleet[] {
+/** The repository the harness's fleets bake from, when they bake. */
+export const REPLICA_REPOSITORY = 'git@gitlab.example.com:shop/web.git';
+
+export function replicaFleets(count: number, opts: { bake?: boolean } = {}): ReplicaFleet[] {
   return Array.from({ length: count }, (_, i) => {
     const name = `web-${String(i + 1).padStart(2, '0')}`;
-    return { name, loadBalancer: `${name}-elb`, desired: 1 + (i % 2), ami: AMIS[0] };
+    return { name, loadBalancer: `${name}-elb`, desired: 1 + (i % 2), ami: AMIS[0], ...(opts.bake ? { bakeRepository: REPLICA_REPOSITORY } : {}) };
   });
+}
+
+function bakeSpec(f: ReplicaFleet): string {
+  if (!f.bakeRepository) return '';
+  return `
+    bake:
+      baseAmi: ${AMIS[0]}
+      repository: ${f.bakeRepository}
+      branch: master
+      buildScript: make
+      builderInstanceType: c5.large
+      timeout: 30m`;
 }
 
 export function fleetManifest(f: ReplicaFleet): string {
@@ -32,7 +49,7 @@ spec:
     subnets: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
     securityGroups: [sg-0a1b2c3d4e5f60001]
   image:
-    ami: ${f.ami}
+    ami: ${f.ami}${bakeSpec(f)}
   instances:
     type: t3.small
   capacity: {min: ${f.desired}, max: ${f.desired + 2}, desired: ${f.desired}}

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   keep?: boolean;
   /** False: each replica on its own state directory (a one-replica smoke run of the harness). */
   shared?: boolean;
+  /** The fleets bake from REPLICA_REPOSITORY (merges to it are bake requests). */
+  bake?: boolean;
 }
 
 export interface StateWrite {
@@ -63,7 +65,7 @@ export class ReplicaHarness {
 
   private constructor(readonly opts: HarnessOptions) {
     this.sim = new SimAccount({ clock: new VirtualClock(Date.UTC(2026, 11, 4, 9, 0, 0)), seed: opts.seed ?? 1 });
-    this.fleets = replicaFleets(opts.fleets);
+    this.fleets = replicaFleets(opts.fleets, { bake: opts.bake });
     this.monitor = new SimMonitor(this.sim, this.fleets);
     this.driver = new TimeDriver(this.sim, { busy: () => this.proxies.some((p) => p.inFlight() > 0) });
     const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
