@@ -58,6 +58,7 @@ describe('output habits over recorded status', () => {
     [['plan', '-f', TWO_FLEETS], 'table, json, yaml'],
     [['apply', '-f', TWO_FLEETS], 'table, json, yaml'],
     [['validate', TWO_FLEETS], 'table, json, yaml'],
+    [['delete', 'fleet', 'magento-b2b', '--yes'], 'table, json, yaml, name'],
   ])('%j -o xml: a usage error listing %s; nothing printed or recorded', async (args, valid) => {
     const before = fs.readdirSync(dir).sort();
     const r = await drover(...args, '-o', 'xml', ...state());

@@ -2,13 +2,15 @@
  * `drover delete fleet NAME`: show every resource drover owns for the fleet with why it goes,
  * confirm (a TTY asks; anything else needs --yes), then delete in reverse dependency order
  * until nothing tagged for the fleet is left. Safe to run again after a crash or a failure.
+ * `-o name` prints `fleet/NAME` once it is gone (kubectl delete -o name); `-o json|yaml` the outcome.
  */
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { markDeleted } from '../controllers/fleet/deleted-status';
 import type { PlanStep } from '../model/plan';
 import { FileStatusStore } from '../status/status-store';
-import { commandContext, didYouMean, parseDurationFlag, UsageError, writeOut } from './cli-support';
+import { FLEET_STATUS_API_VERSION } from '../model/fleet-status';
+import { commandContext, dataText, didYouMean, outputOption, parseDurationFlag, parseOutputFlag, UsageError, writeOut } from './cli-support';
 import { loadFleetsOrExit } from './cmd-apply';
 import { deleteFleet, type DeleteReport } from './delete-fleet';
 import { table } from './render-plan';
@@ -20,7 +22,11 @@ interface DeleteFlags {
   yes?: boolean;
   images?: boolean;
   timeout: string;
+  output?: string;
 }
+
+/** table: the report as text; json/yaml: a FleetDeletion object; name: `fleet/NAME` once nothing of it is left (kubectl delete -o name). */
+const DELETE_OUTPUTS = ['table', 'json', 'yaml', 'name'];
 
 export function registerDeleteCommand(program: Command): void {
   const del = program.command('delete').description('delete resources drover owns');
@@ -32,6 +38,7 @@ export function registerDeleteCommand(program: Command): void {
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .option('--images', "also deregister the fleet's baked images and delete their snapshots, last (kept without it)")
     .option('--timeout <duration>', 'give up after this long (virtual time with --sim); run it again to carry on', '30m')
+    .addOption(outputOption(DELETE_OUTPUTS, 'output format: table (the report), json, yaml (a FleetDeletion: result, steps applied, what is kept), name (fleet/NAME once it is gone, for scripts; the report goes to stderr)'))
     .addHelpText(
       'after',
       `
@@ -43,12 +50,16 @@ how many). Only resources tagged drover:fleet=NAME and drover:managed-by=drover 
 Running it again after a crash or a failure carries on; against a fleet already gone it changes
 nothing. A manifest with spec.deletion: true deletes the same way but always keeps the images.
 
+With -o name, stdout holds only fleet/NAME, printed when nothing drover owns for the fleet is left
+(deleted now or before); a failure prints nothing there. -o json|yaml prints the outcome either way.
+
 Exit codes: 0 deleted (or nothing left), 1 a step failed or timed out, 2 bad arguments, cancelled.
 
 Examples:
   $ drover delete fleet magento-marketplace -f manifests/examples/magento-marketplace.yaml
   $ drover delete fleet magento-marketplace --sim --yes
-  $ drover delete fleet magento-marketplace --sim --yes --images`,
+  $ drover delete fleet magento-marketplace --sim --yes --images
+  $ drover delete fleet magento-marketplace --yes -o name`,
     )
     .action((name: string, flags: DeleteFlags, cmd: Command) => runDelete(cmd, name, flags));
 }
@@ -79,7 +90,31 @@ function renderReport(r: DeleteReport): string {
   return `fleet ${r.fleet}: deleted (${r.applied.length} step(s)); ${left}\n  ${calls}`;
 }
 
+/** The outcome as data, for -o json|yaml. */
+function deletionData(r: DeleteReport): unknown {
+  const result = r.cancelled ? 'Cancelled' : r.failed ? 'Failed' : r.applied.length ? 'Deleted' : 'NothingToDelete';
+  return {
+    apiVersion: FLEET_STATUS_API_VERSION,
+    kind: 'FleetDeletion',
+    fleet: r.fleet,
+    result,
+    gone: r.gone,
+    ...(r.failed ? { error: r.failed } : {}),
+    applied: r.applied.map((s) => ({ kind: s.kind, resource: s.resource, reason: s.reason })),
+    kept: r.notes,
+    calls: r.calls,
+  };
+}
+
+async function printReport(report: DeleteReport, output: string): Promise<void> {
+  if (output === 'json' || output === 'yaml') return void process.stdout.write(await dataText(output, deletionData(report)));
+  if (output !== 'name') return writeOut(renderReport(report));
+  process.stderr.write(`${renderReport(report)}\n`);
+  if (report.gone) writeOut(`fleet/${report.fleet}`);
+}
+
 async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promise<void> {
+  const output = parseOutputFlag(flags.output, DELETE_OUTPUTS);
   const ctx = commandContext(cmd);
   const timeoutSeconds = parseDurationFlag('--timeout', flags.timeout);
   const interactive = !flags.yes && !!process.stdin.isTTY;
@@ -102,7 +137,7 @@ async function runDelete(cmd: Command, name: string, flags: DeleteFlags): Promis
       },
     });
     if (report.gone && report.applied.length) await markDeleted(new FileStatusStore(openCliState(ctx).store), name, rt.clock.now());
-    writeOut(renderReport(report));
+    await printReport(report, output);
     process.exitCode = report.cancelled ? 2 : report.failed ? 1 : 0;
   } finally {
     rt.save();

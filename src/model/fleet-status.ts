@@ -54,6 +54,8 @@ export interface InstanceStatus {
   /** Auto Scaling lifecycle state, e.g. InService, Pending:Wait, Terminating. */
   lifecycleState: string;
   launchedAt?: string;
+  /** Auto Scaling's availability zone for it; absent in status written before drover recorded it. */
+  availabilityZone?: string;
 }
 
 export interface ObservedSummary {

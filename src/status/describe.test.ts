@@ -49,6 +49,23 @@ describe('describe fleet', () => {
     expect(bare).toContain('Conditions:  <none>\n');
   });
 
+  it('lists every instance like get instances, by group then id, with its zone, health and age', () => {
+    const [blue, green] = [progressingFleet.observed.instances[0], progressingFleet.observed.instances[7]];
+    const zoned = { ...progressingFleet, observed: { ...progressingFleet.observed, instances: [{ ...green, availabilityZone: 'eu-west-1b' }, { ...blue, availabilityZone: 'eu-west-1a' }] } };
+    const out = renderDescribeFleet(zoned, plain);
+    const section = out.slice(out.indexOf('Instances:\n'), out.indexOf('Conditions:'));
+    expect(section.trimEnd().split('\n').map((l) => l.trim().split(/\s{3,}/))).toEqual([
+      ['Instances:'],
+      ['ID', 'GROUP', 'COLOR', 'LIFECYCLE', 'ELB', 'AZ', 'AGE'],
+      [blue.id, 'magento-staging-v003', 'blue', 'InService', 'InService', 'eu-west-1a', '125m'],
+      [green.id, 'magento-staging-v004', 'green', 'InService', 'OutOfService', 'eu-west-1b', '110s'],
+    ]);
+    // Status written before zones were recorded, or an instance not launched yet: placeholders, not blanks.
+    const old = renderDescribeFleet({ ...progressingFleet, observed: { ...progressingFleet.observed, instances: [{ ...blue, launchedAt: undefined }] } }, plain);
+    expect(old).toMatch(new RegExp(`^ {2}${blue.id} +magento-staging-v003 +blue +InService +InService +<none> +<unknown>$`, 'm'));
+    expect(renderDescribeFleet({ ...readyFleet, observed: { ...readyFleet.observed, instances: [] } }, plain)).toContain('Instances:  <none>\n');
+  });
+
   it('colours only when asked', () => {
     expect(renderDescribeFleet(degradedFleet, plain)).not.toContain('\x1b');
     expect(renderDescribeFleet(degradedFleet, { ...plain, color: true })).toContain('\x1b[31mDegraded\x1b[0m');

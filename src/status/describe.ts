@@ -1,6 +1,6 @@
 /**
  * `drover describe fleet <name>`, kubectl-describe style: who it is, what the manifest asks,
- * what exists in AWS, the conditions, the current or last deployment and recent events.
+ * what exists in AWS and the instances it runs, the conditions, the current or last deployment and recent events.
  */
 import { canaryAnalysisText, canaryStepText } from './rollout-status';
 import type { DeploymentStatus, FleetStatus } from '../model/fleet-status';
@@ -13,6 +13,7 @@ import { age, elapsedSeconds, isoSeconds, NONE, orNone, shortCommit, timeoutText
 import { renderTable, type Column } from './table';
 import { amiChange } from './deployments-table';
 import { formatLabels } from './label-selector';
+import { instanceColumns, sortedInstances } from './instances-table';
 
 export interface DescribeOptions {
   now: Date;
@@ -82,6 +83,14 @@ function resources(s: FleetStatus, o: DescribeOptions): string {
   }`;
 }
 
+/** Each instance of the fleet's groups, as `get instances` shows it (kubectl describe lists what a resource runs). */
+function instances(s: FleetStatus, o: DescribeOptions): string {
+  if (!s.observed.instances.length) return emptySection('Instances');
+  const c = instanceColumns(o.now);
+  const table = renderTable(sortedInstances(s), [c.id, c.group, c.color, c.lifecycle, c.elb, c.zone, c.age], { indent: 2, color: o.color });
+  return `Instances:\n${table}`;
+}
+
 function conditions(list: Condition[], o: DescribeOptions): string {
   if (!list.length) return emptySection('Conditions');
   const cols: Column<Condition>[] = [
@@ -130,5 +139,5 @@ function events(s: FleetStatus, o: DescribeOptions): string {
 }
 
 export function renderDescribeFleet(status: FleetStatus, opts: DescribeOptions): string {
-  return [header(status, opts), spec(status), resources(status, opts), conditions(status.conditions, opts), deployment(status.deployment, opts), events(status, opts)].join('');
+  return [header(status, opts), spec(status), resources(status, opts), instances(status, opts), conditions(status.conditions, opts), deployment(status.deployment, opts), events(status, opts)].join('');
 }

@@ -61,6 +61,7 @@ function instancesOf(g: ObservedGroup, color: GroupColor, groupAmi: string | und
       elbHealth: health.get(i.id) ?? '—',
       lifecycleState: i.lifecycleState,
       ...(i.launchedAt ? { launchedAt: i.launchedAt } : {}),
+      ...(i.availabilityZone ? { availabilityZone: i.availabilityZone } : {}),
     };
   });
 }
