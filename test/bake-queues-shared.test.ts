@@ -99,17 +99,28 @@ describe('nudges in the shared table', () => {
     const calls: string[] = [];
     const { ctx, store } = await twoReplicas(calls);
     const other = new DynamoStateStore(ctx);
-    expect(await store.takeNudges((f) => f !== 'mail')).toEqual([]);
+    expect(await store.takeNudges((f) => f !== 'mail')).toEqual({ fleets: [] });
     await store.nudge(['shop', 'cart']);
     await other.nudge(['cart', 'mail']);
     calls.length = 0;
-    expect(await store.takeNudges((f) => f !== 'mail')).toEqual(['cart', 'shop']);
+    expect(await store.takeNudges((f) => f !== 'mail')).toEqual({ fleets: ['cart', 'shop'] });
     expect(calls).toEqual(['GetItem', 'UpdateItem']);
     calls.length = 0;
-    expect(await store.takeNudges((f) => f !== 'mail')).toEqual([]);
+    expect(await store.takeNudges((f) => f !== 'mail')).toEqual({ fleets: [] });
     expect(calls).toEqual(['GetItem']); // nothing to take: one read, no write
-    expect(await other.takeNudges(() => true)).toEqual(['mail']);
-    expect(await other.takeNudges(() => true)).toEqual([]);
+    expect(await other.takeNudges(() => true)).toEqual({ fleets: ['mail'] });
+    expect(await other.takeNudges(() => true)).toEqual({ fleets: [] });
+  });
+
+  it('a manifest revision announced by one replica is read by every replica, and stays', async () => {
+    const { ctx, store } = await twoReplicas();
+    const other = new DynamoStateStore(ctx);
+    await store.nudge(['shop']);
+    await store.announceManifests('0a1b2c3d4e5f m-1');
+    expect(await other.takeNudges(() => false)).toEqual({ fleets: [], manifests: '0a1b2c3d4e5f m-1' });
+    expect(await store.takeNudges(() => true)).toEqual({ fleets: ['shop'], manifests: '0a1b2c3d4e5f m-1' });
+    await other.announceManifests('9f8e7d6c5b4a m-2');
+    expect(await store.takeNudges(() => true)).toEqual({ fleets: [], manifests: '9f8e7d6c5b4a m-2' });
   });
 
   it('a fleet name that is not one is refused before anything is sent; an empty nudge sends nothing', async () => {

@@ -4,13 +4,14 @@
  * replica that does not own a fleet is recorded in the fleet's record and nudges the owner;
  * the owner hands the commit to its reconciler within seconds (not at the next resync), and
  * the non-owner never does. The same for a merge that arrives through the real queue,
- * whichever replica receives it: nothing is dead-lettered or left in the queue.
+ * whichever replica receives it: nothing is dead-lettered or left in the queue. A push to the
+ * manifest repository handled by one replica makes every replica pull.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAwsPort } from '../src/aws/clients';
 import { parseMessage } from '../src/controllers/intake';
-import { mergeRequestHook } from '../src/bench/payloads';
+import { mergeRequestHook, pushHook } from '../src/bench/payloads';
 import type { Reconciler } from '../src/controllers/queue/loop';
 import { createMemoryLogger } from '../src/log/logger';
 import { createDaemon, type Daemon } from '../src/main/daemon';
@@ -27,6 +28,7 @@ import { flush } from './support/deploy/drive';
 
 const FLEETS = ['shop', 'cart', 'blog', 'mail'];
 const MERGE = { 'X-Gitlab-Event': 'Merge Request Hook', 'drover-source': 'gitlab' };
+const MANIFEST_REPO = 'git@gitlab.example.com:shop/fleets.git';
 const sha = (n: number) => n.toString(16).padStart(40, 'c');
 const merge = (n: number) => JSON.stringify(mergeRequestHook({ mergeCommit: sha(n), iid: n, updatedAt: `2026-01-01 10:0${n}:00 UTC` }));
 
@@ -42,6 +44,7 @@ it('a merge received by a non-owner reaches the owner through the fleet record a
   const location = parseStateUrl('dynamodb://replica-intake?region=eu-west-1');
   const dirs = [dir];
   const bakes: Array<{ replica: string; fleet: string; sha: string; atMs: number }> = [];
+  const pulls: Array<{ replica: string; atMs: number }> = [];
   const daemons: Daemon[] = [];
   const loggers: Array<ReturnType<typeof createMemoryLogger>> = [];
   const passes: Array<{ replica: string; fleet: string; atMs: number }> = [];
@@ -66,7 +69,11 @@ it('a merge received by a non-owner reaches the owner through the fleet record a
         manifestPollMs: false,
         resyncMs: 30 * 60_000, // a resync never falls inside the few seconds the owner gets to react
         rateBudget: false,
-        git: async () => ({ stdout: '', stderr: '' }),
+        manifestRepo: MANIFEST_REPO,
+        git: async (args) => {
+          if (args.includes('pull')) pulls.push({ replica: id, atMs: clock.nowMs() });
+          return { stdout: '', stderr: '' };
+        },
         state,
         replicaId: id,
         leaseSettings: { shards: 8 },
@@ -142,6 +149,13 @@ it('a merge received by a non-owner reaches the owner through the fleet record a
   expect(bakes).toHaveLength(2 * FLEETS.length);
   expect(daemons.map((d) => [d.poller!.stats.failed, d.poller!.stats.commitFailed])).toEqual([[0, 0], [0, 0]]);
   expect(env.sim.peekQueue(`${QUEUE}-dlq`)).toEqual([]);
+
+  // A push to the manifest repository received by one replica: every replica pulls its checkout within seconds.
+  const push = parseMessage(JSON.stringify(pushHook({ path: 'shop/fleets', after: sha(9) })), { messageId: 'push-1', headers: { 'X-Gitlab-Event': 'Push Hook', 'drover-source': 'gitlab' } });
+  if (!push.ok) throw new Error(push.reason);
+  const pushedAt = clock.nowMs();
+  await during(daemons[1].intake.handler(push.event, { messageId: 'push-1', receiptHandle: 'r', body: '', attributes: {}, receiveCount: 1 }));
+  expect(await drive(10_000, () => new Set(pulls.filter((p) => p.atMs >= pushedAt).map((p) => p.replica)).size === 2)).toBe(true);
 
   for (const d of daemons) await during(d.stop());
   dirs.forEach((x) => fs.rmSync(x, { recursive: true, force: true }));

@@ -129,7 +129,7 @@ export class Daemon {
     this.manifests = new ManifestSource({ dir: opts.dir, logger: opts.logger, clock: opts.clock, git: opts.git });
     this.rateBudgets = opts.rateBudget === false ? undefined : (opts.rateBudget ?? new AwsRateBudgets(opts.clock, { limits: opts.rateLimits }));
     this.metrics = new DaemonMetrics({ calls: opts.clients.calls, queue: () => this.loop.queue, poller: () => this.poller?.stats, rates: () => this.rateBudgets });
-    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f), ...(state.shared ? { changed: (f: string[]) => this.intake.forget(f), beforePass: (f: string) => this.intake.pickUp(f) } : {}) });
+    this.replicas = new ReplicaOwnership({ state, id: opts.replicaId ?? replicaId(), clock: opts.clock, logger: opts.logger, ...(opts.leaseSettings ? { settings: opts.leaseSettings } : {}), fleets: () => this.loop.fleetList().map((f) => f.name), enqueue: (f) => this.loop.enqueue(f), ...(state.shared ? { changed: (f: string[]) => this.intake.forget(f), beforePass: (f: string) => this.intake.pickUp(f), manifestsPushed: () => this.pullManifests() } : {}) });
     this.loop = new ControllerLoop({ reconciler: { reconcile: (f, s) => this.gated.reconcile(f, s) }, clock: opts.clock, logger: opts.logger, workers: opts.workers, resyncMs: opts.resyncMs, random: opts.random, observer: this.metrics });
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...(state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {}) });
@@ -140,7 +140,7 @@ export class Daemon {
       enqueue: (f) => this.loop.enqueue(f),
       bakes: state.shared ? new SharedBakeQueues(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor }) : localBakeQueues(this.bakes),
       lifecycle: this.lifecycle,
-      ...(state.shared ? { owns: (f: string) => this.replicas.holdsFleet(f), nudge: (f: string) => state.store.nudge?.([f]) ?? Promise.resolve() } : {}),
+      ...(state.shared ? { owns: (f: string) => this.replicas.holdsFleet(f), nudge: (f: string) => state.store.nudge?.([f]) ?? Promise.resolve(), announceManifests: (r: string) => state.store.announceManifests?.(r) ?? Promise.resolve() } : {}),
       reloadManifests: () => this.pullManifests(),
       countMessage: (kind, outcome) => this.metrics.message(kind, outcome),
       account: () => this.queueInfo?.arn.split(':')[4] || undefined,

@@ -17,7 +17,8 @@
  * with the fence `'intake'`: version-checked, never fenced, epoch unchanged.
  *
  * A shared backend also keeps nudges: one item listing fleets whose owner should reconcile
- * them soon, so a fact recorded by a non-owner reaches the owner within its poll (issue 13).
+ * them soon, so a fact recorded by a non-owner reaches the owner within its poll (issue 13),
+ * and the manifest revision last pushed, so a push received by one replica reaches every one.
  *
  * Besides fleet records: lifecycle-action claims keyed (group, instance, transition), so one
  * replica completes an action, and message dedupe items with a TTL (SQS message ids, relay
@@ -74,6 +75,11 @@ export interface ClaimOptions {
   staleAfterMs: number;
 }
 
+export interface Nudges {
+  fleets: string[];
+  manifests?: string;
+}
+
 export type DedupeResult = { fresh: true } | { fresh: false; value?: string };
 
 export interface StateStore<S extends SectionShapes = SectionShapes> {
@@ -112,8 +118,13 @@ export interface StateStore<S extends SectionShapes = SectionShapes> {
    * fact in their records). The fact is written first, the nudge after it.
    */
   nudge?(fleets: string[]): Promise<void>;
-  /** Take, and remove, the nudged fleets `mine` accepts (the replica's held shards). */
-  takeNudges?(mine: (fleet: string) => boolean): Promise<string[]>;
+  /**
+   * Take, and remove, the nudged fleets `mine` accepts (the replica's held shards); with them the
+   * manifest revision last announced, which every replica reads and none removes.
+   */
+  takeNudges?(mine: (fleet: string) => boolean): Promise<Nudges>;
+  /** A push to the manifest repository was handled here: every replica pulls when it sees `revision` change. */
+  announceManifests?(revision: string): Promise<void>;
 
   /** Reserve a message key for `ttlMs`: fresh the first time within the TTL. */
   claimMessage(key: string, nowMs: number, ttlMs: number): Promise<DedupeResult>;

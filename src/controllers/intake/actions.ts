@@ -2,7 +2,8 @@
  * What the daemon does with each parsed event, after routing it to fleets:
  * - bake: count the commit in the bake register (persisted before the message is acked) and
  *   tell the reconciler about the register's next startable commit; enqueue the fleet;
- * - reload-manifests: `git pull --ff-only` the manifest checkout and reload;
+ * - reload-manifests: `git pull --ff-only` the manifest checkout and reload (with shared state,
+ *   announced in the table so every replica pulls);
  * - lifecycle: the LifecycleHookHandler answers the action in the background;
  * - alarm: tell the reconciler, enqueue the fleet;
  * - instance: an EC2 state change enqueues the fleet whose `drover:fleet` tag the instance
@@ -57,6 +58,8 @@ export interface IntakeActionsDeps {
   owns?(fleet: string): boolean;
   /** Ask the owner to reconcile the fleet soon (shared state). */
   nudge?(fleet: string): Promise<void>;
+  /** Tell the other replicas to pull the manifest repository too (shared state). */
+  announceManifests?(revision: string): Promise<void>;
   lifecycle: LifecycleHookHandler;
   reloadManifests(): Promise<void>;
   /** drover_messages_total. */
@@ -106,8 +109,13 @@ export class IntakeActions {
       case 'instance':
         if (event.kind === 'instance_state_changed') await this.instanceChanged(event);
         return;
-      case 'reload-manifests':
-        return this.deps.reloadManifests();
+      case 'reload-manifests': {
+        await this.deps.reloadManifests();
+        // Other replicas pull when they see a new revision (each message id is new, even for the same head).
+        const head = event.kind === 'push_received' ? event.after.slice(0, 12) : event.kind;
+        await this.deps.announceManifests?.(`${head} ${msg.messageId}`);
+        return;
+      }
       case 'lifecycle':
         if (event.kind !== 'lifecycle_action') return;
         if (!DROVER_HOOKS.includes(event.hookName)) {

@@ -13,7 +13,8 @@
  * - `snapshots()`: deployment snapshots in the state store, fenced with the held epoch.
  * - `guard(fleet)`: checked right before each deploy step (DeploymentRunner's guard).
  * - `ready()`: once the leases have run one round (a solo daemon at once).
- * - `watchNudges`: facts another replica recorded for a held fleet enqueue it within a poll.
+ * - `watchNudges`: facts another replica recorded for a held fleet enqueue it within a poll, and
+ *   a push to the manifest repository handled by another replica makes this one pull too.
  */
 import { hostname } from 'node:os';
 import { isFenceError } from '../../deploy/persisted-actor';
@@ -50,6 +51,8 @@ export interface ReplicaOwnershipOptions {
   enqueue(fleet: string): void;
   /** After a gain or a loss: the fleets of the shard (the intake announces their in-flight bakes again). */
   changed?(fleets: string[]): void;
+  /** Another replica handled a push to the manifest repository (the daemon pulls its checkout). */
+  manifestsPushed?(): Promise<void>;
   /** Before each pass on a held fleet, after the fence (the intake picks up the bake requests other replicas recorded). */
   beforePass?(fleet: string): Promise<void>;
 }
@@ -156,11 +159,18 @@ export class ReplicaOwnership {
   async watchNudges(pollMs: number, signal: AbortSignal): Promise<void> {
     const store = this.opts.state.store;
     if (!this.shared || !store.takeNudges) return;
+    let manifests: string | undefined | null = null; // null: not read yet (the manifests were loaded at start)
     while (!signal.aborted) {
       try {
-        const fleets = await store.takeNudges((f) => this.holdsFleet(f));
+        const nudges = await store.takeNudges((f) => this.holdsFleet(f));
+        const fleets = nudges.fleets;
         if (fleets.length) this.log.info({ event: EVENTS.fleetNudged, fleets }, `facts recorded by other replicas for ${fleets.join(', ')}: reconciling`);
         for (const f of fleets) this.opts.enqueue(f);
+        if (manifests !== null && nudges.manifests !== manifests) {
+          this.log.info({ event: EVENTS.fleetNudged, manifests: nudges.manifests }, `a replica handled a push to the manifest repository (${nudges.manifests}): pulling`);
+          await this.opts.manifestsPushed?.();
+        }
+        manifests = nudges.manifests;
       } catch (err) {
         this.log.warn({ event: EVENTS.fleetNudged, err: String(err) }, `reading nudges from ${store.where}: ${(err as Error).message}`);
       }

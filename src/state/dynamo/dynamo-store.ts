@@ -19,6 +19,7 @@ import {
   type FleetRecord,
   type LifecycleActionKey,
   type LifecycleClaim,
+  type Nudges,
   type SectionChanges,
   type SectionShapes,
   type StateStore,
@@ -196,8 +197,16 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
     );
   }
 
-  async takeNudges(mine: (fleet: string) => boolean): Promise<string[]> {
-    const held = (await this.get(NUDGES_KEY, 'reading nudges'))?.fleets?.SS ?? [];
+  async announceManifests(revision: string): Promise<void> {
+    await tableCall(this.ctx, `announcing manifest revision ${revision}`, () =>
+      this.ctx.client.UpdateItem({ TableName: this.ctx.table, Key: NUDGES_KEY, UpdateExpression: 'SET #m = :m', ExpressionAttributeNames: { '#m': 'manifests' }, ExpressionAttributeValues: { ':m': s(revision) } }),
+    );
+  }
+
+  async takeNudges(mine: (fleet: string) => boolean): Promise<Nudges> {
+    const item = await this.get(NUDGES_KEY, 'reading nudges');
+    const held = item?.fleets?.SS ?? [];
+    const manifests = str(item?.manifests);
     const taken = held.filter(mine).sort();
     // A nudge added after the read stays: its fact was written before it, so the pass that follows reads it.
     if (taken.length) {
@@ -205,7 +214,7 @@ export class DynamoStateStore<S extends SectionShapes = SectionShapes> implement
         this.ctx.client.UpdateItem({ TableName: this.ctx.table, Key: NUDGES_KEY, UpdateExpression: 'DELETE #f :f', ExpressionAttributeNames: { '#f': 'fleets' }, ExpressionAttributeValues: { ':f': { SS: taken } } }),
       );
     }
-    return taken;
+    return { fleets: taken, ...(manifests !== undefined ? { manifests } : {}) };
   }
 
   /** The condition for a write over `prev`: its version, and no newer epoch than the fence. */
