@@ -47,19 +47,22 @@ function watcher(world: FakeSwapWorld, kind: 'swap' | 'canary', sent: number[]) 
 
 describe('scaleOutSignal', () => {
   const waiting = { rollout: { waitGreenHealthy: 'wait' } };
-  it('sends what blue exceeds beyond the start, the applied and the pending scale-outs, before cut-over only', () => {
+  it('sends what blue exceeds beyond the start, the applied and the pending scale-outs, until the policies move', () => {
     expect(scaleOutSignal('swap', snap(waiting, {}), observedWith(6))).toEqual({ type: 'SCALE_OUT', adjustment: 2 });
     expect(scaleOutSignal('swap', snap(waiting, { pendingScaleOut: 1 }), observedWith(6))).toEqual({ type: 'SCALE_OUT', adjustment: 1 });
     expect(scaleOutSignal('swap', snap(waiting, { scaleOutApplied: 1, pendingScaleOut: 1 }), observedWith(6))).toBeUndefined();
     expect(scaleOutSignal('canary', snap({ rollout: { pause: 'wait' } }, {}), observedWith(5))).toEqual({ type: 'SCALE_OUT', adjustment: 1 });
     expect(scaleOutSignal('swap', snap({ rollout: 'paused' }, {}), observedWith(5))).toEqual({ type: 'SCALE_OUT', adjustment: 1 });
+    // After cut-over, until the policies move: blue's last decision, seen late.
+    expect(scaleOutSignal('swap', snap({ rollout: { drainBlue: 'wait' } }, {}), observedWith(5))).toEqual({ type: 'SCALE_OUT', adjustment: 1 });
+    expect(scaleOutSignal('canary', snap({ rollout: { soak: 'wait' } }, { cutOver: true }), observedWith(5))).toEqual({ type: 'SCALE_OUT', adjustment: 1 });
   });
 
-  it('sends nothing for a scale-in, after cut-over, in a rollback, when over, or for a rolling refresh', () => {
+  it('sends nothing for a scale-in, once the policies moved to green, in a rollback, when over, or for a rolling refresh', () => {
     expect(scaleOutSignal('swap', snap(waiting, {}), observedWith(3))).toBeUndefined();
-    expect(scaleOutSignal('swap', snap({ rollout: { drainBlue: 'wait' } }, {}), observedWith(5))).toBeUndefined();
+    expect(scaleOutSignal('swap', snap({ rollout: { movePolicies: 'run' } }, {}), observedWith(5))).toBeUndefined();
     expect(scaleOutSignal('swap', snap({ rollout: { keepPrevious: 'wait' } }, {}), observedWith(5))).toBeUndefined();
-    expect(scaleOutSignal('canary', snap({ rollout: { waitGreen: 'run' } }, { cutOver: true }), observedWith(5))).toBeUndefined();
+    expect(scaleOutSignal('canary', snap({ rollout: { verifyBeforeScaleIn: 'run' } }, { cutOver: true }), observedWith(5))).toBeUndefined();
     expect(scaleOutSignal('swap', snap({ rollback: { restoreBlue: 'run' } }, {}), observedWith(5))).toBeUndefined();
     expect(scaleOutSignal('swap', snap(waiting, { rollback: { reason: 'Undo' } }), observedWith(5))).toBeUndefined();
     expect(scaleOutSignal('swap', snap('succeeded', {}, 'done'), observedWith(5))).toBeUndefined();
@@ -127,14 +130,36 @@ describe('a swap while blue scales out', () => {
     expect(world.log.slice(0, 4)).toEqual(['createGreenGroup shop-v002', 'attachGreen shop-v002', 'scaleGreen 6', 'deregisterBlue green=6/6']);
   });
 
-  it('after cut-over leaves green to its own policies: nothing is applied', async () => {
+  it('a scale-out seen only after cut-over still reaches green, before its policies move, drain and soak kept', async () => {
+    const { clock, world, machine } = setup();
+    const sent: number[] = [];
+    const watch = watcher(world, 'swap', sent);
+    const at: Record<string, number> = {};
+    const { result } = await runToEnd(machine, {
+      clock, input, kind: 'swap',
+      onTransition: (s, handle) => {
+        const phase = describePhase(s).phase;
+        at[phase] ??= clock.nowMs();
+        // Blue's alarm acted just before cut-over; the reconciler's next watch sees it during the drain.
+        if (phase === 'drainBlue' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
+        watch(s, handle);
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'succeeded' });
+    expect(sent).toEqual([1]);
+    expect(world.log.slice(2, 5)).toEqual(['deregisterBlue green=4/4', 'scaleGreen 5', 'movePolicies shop-v002']);
+    expect(world.groups.get('shop-v002')!.desired).toBe(5);
+    expect(at.movePolicies - at.drainBlue).toBeGreaterThanOrEqual((input.drainingSeconds + input.soakSeconds) * 1000);
+  });
+
+  it('once the policies moved to green leaves green to them: nothing is applied', async () => {
     const { clock, world, machine } = setup();
     const sent: number[] = [];
     const watch = watcher(world, 'swap', sent);
     const { result } = await runToEnd(machine, {
       clock, input, kind: 'swap',
       onTransition: (s, handle) => {
-        if (describePhase(s).phase === 'drainBlue' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
+        if (describePhase(s).phase === 'movePolicies' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
         watch(s, handle);
       },
     });
@@ -143,33 +168,36 @@ describe('a swap while blue scales out', () => {
     expect(world.log.filter((l) => l.startsWith('scaleGreen'))).toEqual([]);
   });
 
-  it('restored from any saved snapshot, applies the scale-out once and still makes one green group', async () => {
-    const plan = setup();
-    const probe = watcher(plan.world, 'swap', []);
-    const { store } = await runToEnd(plan.machine, {
-      clock: plan.clock, input, kind: 'swap',
-      onTransition: (s, handle) => {
-        if (describePhase(s).phase === 'waitGreenHealthy' && plan.world.groups.get(BLUE)!.desired === 4) scaleBlue(plan.world, 5);
-        probe(s, handle);
-      },
-    });
-    const total = store.history.length;
-    for (let n = 1; n <= total * 2; n++) {
-      const { clock, world, machine } = setup();
-      const watch = watcher(world, 'swap', []);
-      const { result } = await crashAndRestore(machine, {
-        clock, input, kind: 'swap',
+  for (const [when, cutOver] of [['waitGreenHealthy', 'deregisterBlue green=5/5'], ['drainBlue', 'deregisterBlue green=4/4']]) {
+    it(`scaled out in ${when}, restored from any saved snapshot, applies the scale-out once and still makes one green group`, async () => {
+      const plan = setup();
+      const probe = watcher(plan.world, 'swap', []);
+      const { store } = await runToEnd(plan.machine, {
+        clock: plan.clock, input, kind: 'swap',
         onTransition: (s, handle) => {
-          if (describePhase(s).phase === 'waitGreenHealthy' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
-          watch(s, handle);
+          if (describePhase(s).phase === when && plan.world.groups.get(BLUE)!.desired === 4) scaleBlue(plan.world, 5);
+          probe(s, handle);
         },
-      }, ((n - 1) % total) + 1, n > total ? 'afterEffect' : 'beforeEffect');
-      expect({ n, status: (result.output as { status?: string } | undefined)?.status }).toEqual({ n, status: 'succeeded' });
-      expect({ n, created: world.groupsCreated, groups: [...world.groups.keys()], green: world.groups.get('shop-v002')?.desired, serving: world.minServing >= 4 })
-        .toEqual({ n, created: 1, groups: ['shop-v002'], green: 5, serving: true });
-      expect({ n, cutOver: world.log.find((l) => l.startsWith('deregisterBlue')) }).toEqual({ n, cutOver: 'deregisterBlue green=5/5' });
-    }
-  });
+      });
+      const total = store.history.length;
+      for (let n = 1; n <= total * 2; n++) {
+        const { clock, world, machine } = setup();
+        const watch = watcher(world, 'swap', []);
+        const { result } = await crashAndRestore(machine, {
+          clock, input, kind: 'swap',
+          onTransition: (s, handle) => {
+            if (describePhase(s).phase === when && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
+            watch(s, handle);
+          },
+        }, ((n - 1) % total) + 1, n > total ? 'afterEffect' : 'beforeEffect');
+        expect({ n, status: (result.output as { status?: string } | undefined)?.status }).toEqual({ n, status: 'succeeded' });
+        expect({ n, created: world.groupsCreated, groups: [...world.groups.keys()], green: world.groups.get('shop-v002')?.desired, serving: world.minServing >= 4 })
+          .toEqual({ n, created: 1, groups: ['shop-v002'], green: 5, serving: true });
+        expect({ n, cutOver: world.log.find((l) => l.startsWith('deregisterBlue')), scaled: world.log.filter((l) => l.startsWith('scaleGreen')) })
+          .toEqual({ n, cutOver, scaled: ['scaleGreen 5'] });
+      }
+    });
+  }
 });
 
 describe('a canary while blue scales out', () => {

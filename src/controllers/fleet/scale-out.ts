@@ -3,11 +3,14 @@
  * watch of a running deployment compares blue's desired capacity as AWS holds it with what the
  * machine accounts for (its start, the scale-outs taken into its target, those recorded and not
  * yet taken in) and sends the difference as SCALE_OUT; the machine grows green to the new
- * absolute target. Only before cut-over, while blue serves and carries the fleet's scaling
- * policies: after it green's own policies scale green, so nothing is applied twice. A scale-in
- * of blue sends nothing (green is never shrunk below the start; a rollback keeps blue's size).
+ * absolute target. Only until the scaling policies move to green: before cut-over, and in the
+ * drain and soak after it (blue's alarm may have acted just before cut-over, seen by the next
+ * watch; blue's processes are suspended from cut-over on, so its desired capacity then is the
+ * fleet's last decision). From movePolicies on green's own policies scale green, so nothing is
+ * applied twice. A scale-in of blue sends nothing (green is never shrunk below the start; a
+ * rollback keeps blue's size).
  */
-import { CUT_OVER_STEPS, describePhase, statePath } from '../../deploy/machines/phase';
+import { describePhase, POLICIES_ON_GREEN, statePath } from '../../deploy/machines/phase';
 import type { RunningDeployment } from '../../deploy/runner';
 import type { Logger } from '../../log/logger';
 import { EVENTS } from '../../log/events';
@@ -19,7 +22,6 @@ interface LiveContext {
   input?: { blueGroup?: unknown; desiredAtStart?: unknown };
   scaleOutApplied?: number;
   pendingScaleOut?: number;
-  cutOver?: boolean;
   rollback?: unknown;
 }
 
@@ -28,8 +30,8 @@ export function scaleOutSignal(kind: string, snapshot: unknown, observed: Observ
   if ((kind !== 'swap' && kind !== 'canary') || !observed) return undefined;
   const s = snapshot as { status?: string; value?: unknown; context?: LiveContext } | undefined;
   const c = s?.context;
-  if (s?.status !== 'active' || !c || statePath(s.value)[0] !== 'rollout' || c.cutOver === true || c.rollback !== undefined) return undefined;
-  if ((CUT_OVER_STEPS as readonly string[]).includes(describePhase(s).phase)) return undefined;
+  if (s?.status !== 'active' || !c || statePath(s.value)[0] !== 'rollout' || c.rollback !== undefined) return undefined;
+  if ((POLICIES_ON_GREEN as readonly string[]).includes(describePhase(s).phase)) return undefined;
   const blue = observed.groups.find((g) => g.name === String(c.input?.blueGroup ?? ''));
   if (!blue) return undefined;
   const accounted = Number(c.input?.desiredAtStart ?? 0) + (c.scaleOutApplied ?? 0) + (c.pendingScaleOut ?? 0);

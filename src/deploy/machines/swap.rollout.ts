@@ -128,6 +128,7 @@ export const rolloutSteps = {
     drainBlue: step<ClockFacts>('pollInterval', {
       src: 'pollClock',
       onDone: [
+        { guard: ({ context }) => context.pendingScaleOut > 0, target: '#swap.rollout.scaleOutServing', actions: ['stepDone', foldScaleOut] },
         {
           guard: ({ context, event }) => elapsedMs(context.drainStartedAtMs, event.output.nowMs) >= context.input.drainingSeconds * 1000,
           target: '#swap.rollout.soak',
@@ -148,6 +149,7 @@ export const rolloutSteps = {
             rollback: { reason: 'AlarmFired' as const, message: `alarm ${event.output.firing.join(', ')} fired during soak`, failingInstanceIds: [] },
           })),
         },
+        { guard: ({ context }) => context.pendingScaleOut > 0, target: '#swap.rollout.scaleOutServing', actions: ['stepDone', foldScaleOut] },
         {
           guard: ({ context, event }) => promoted({ context }) || elapsedMs(context.soakStartedAtMs, event.output.nowMs) >= context.input.soakSeconds * 1000,
           target: '#swap.rollout.movePolicies',
@@ -165,6 +167,22 @@ export const rolloutSteps = {
         },
       },
     }),
+    /**
+     * A scale-out of blue the reconciler saw only after cut-over (blue's alarm acted just before it; blue's
+     * processes are suspended since): green, which has no policies yet, grows to it; drain and soak go on
+     * where they were (their start times are kept). From movePolicies on, green's own policies rule.
+     */
+    scaleOutServing: step('retryDelay', {
+      src: 'scaleGreen',
+      input: ({ context }) => ({ groupName: context.greenGroup, desired: targetDesired(context) }),
+      onDone: { target: '#swap.rollout.drainBlue', actions: 'stepDone' },
+      // Green serves what it served at cut-over: a scale-out AWS refuses is not worth a rollback, and green's policies come next.
+      onError: [
+        { guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] },
+        { guard: 'retryable', target: 'wait', actions: 'recordError' },
+        { target: '#swap.rollout.drainBlue', actions: 'recordError' },
+      ],
+    }, { entry: set(({ context }) => ({ message: `${context.input.blueGroup} scaled out before cut-over: scaling ${context.greenGroup} to ${targetDesired(context)}` })) }),
     movePolicies: step('retryDelay', {
       src: 'movePolicies',
       input: ({ context }) => ({ fleet: context.input.fleet, fromGroup: context.input.blueGroup, toGroup: context.greenGroup }),
