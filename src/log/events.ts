@@ -21,6 +21,7 @@ export const EVENTS = {
   deployBlocked: 'deploy.blocked',
   deployRecovered: 'deploy.recovered',
   deployFenced: 'deploy.fenced',
+  deployScaleOut: 'deploy.scale_out',
   shardGained: 'ownership.shard_gained',
   shardLost: 'ownership.shard_lost',
   fleetNotOwned: 'ownership.fleet_not_owned',

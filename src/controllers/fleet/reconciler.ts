@@ -34,6 +34,7 @@ import { finishDeployment } from './deployment-finish';
 import { decideDeployment, type DeploymentDecision } from './deployment-decision';
 import { effectiveDesired, FleetMemoryStore } from './fleet-memory';
 import { Rollout } from './rollout';
+import { signalScaleOut } from './scale-out';
 import { deploymentMachine } from './scope';
 import { oneLine, quarantineRecord, raiseStateCorrupt, rebuildMemoryFromWorld, type CorruptState } from './state-corrupt';
 import { nextFleetStatus, writeFleetStatus } from './status-writer';
@@ -233,6 +234,8 @@ export class FleetReconciler implements Reconciler {
     }
     // Beside a deployment only lifecycle hooks are kept (a group must never launch without them).
     const result = await converge(effectiveDesired(fleet, memory), this.convergeDeps(), { watching: true, onlyKinds: HOOK_STEPS });
+    // Blue's own policies scaled it out: green must follow before cut-over (scale-out.ts).
+    signalScaleOut(running, result.observed, (e) => this.runner.send(fleet.name, e), this.deps.logger.child({ fleet: fleet.name, component: 'deploy' }));
     const deployment = await this.viewOf(running, result.observed);
     const status = await this.writeStatus(fleet, result, deployment);
     const requeueAfterMs = LONG_WAITS.has(deployment.phase) && !resumed ? LONG_WAIT_REQUEUE_MS : WATCH_REQUEUE_MS;

@@ -1,16 +1,15 @@
 /**
- * Canary ports over Auto Scaling and a Classic ELB or ALB/NLB target groups: the swap's ports,
- * plus green scaled step by step, the weight (on a Classic ELB approximated by green instances
+ * Canary ports over Auto Scaling and a Classic ELB or ALB/NLB target groups: the swap's ports
+ * (green scaled step by step among them), plus the weight (on a Classic ELB approximated by green instances
  * serving beside blue, on target groups the listener's forward weights), and analysis from an
  * injected evaluator (until one is given, every analysis passes, with a check that says so).
  */
 import type { CanaryPorts } from '../machines/ports';
-import type { CanaryAnalysisFacts, CanaryAnalysisInput, ScaleGreenInput } from '../../model/deploy-io';
+import type { CanaryAnalysisFacts, CanaryAnalysisInput } from '../../model/deploy-io';
 import { TAG_KEPT } from '../../model/names';
 import type { AwsPort } from '../../aws/port';
-import { deployError, type DeployPortsContext } from '../../providers/deploy-context';
-import { describeGroup, isDeleting } from '../../providers/autoscaling/fleet-groups';
-import { setGroupSize, sizeBounds, tagGroup } from '../../providers/autoscaling/swap-groups';
+import type { DeployPortsContext } from '../../providers/deploy-context';
+import { tagGroup } from '../../providers/autoscaling/swap-groups';
 import { setClassicWeight } from '../../providers/loadbalancer/canary-weight';
 import { setTargetGroupWeight } from '../../providers/targetgroup/canary-weight';
 import { createSwapPorts } from './swap';
@@ -24,19 +23,9 @@ export const passWithoutAnalysis: CanaryAnalyzer = async () => ({
   checks: [{ name: 'none', verdict: 'pass', message: 'no analysis configured: the canary relies on health checks' }],
 });
 
-async function scaleGreen(clients: AwsPort, ctx: DeployPortsContext, p: ScaleGreenInput): Promise<void> {
-  const what = `scaling green group ${p.groupName} to ${p.desired}`;
-  const g = await describeGroup(clients, ctx, p.groupName);
-  if (!g || isDeleting(g)) throw deployError(ctx, what, 'the group is gone', 'notFound');
-  const { min, max } = sizeBounds(ctx, p.desired);
-  if (g.DesiredCapacity === p.desired && g.MinSize === min && g.MaxSize === max) return;
-  await setGroupSize(clients, ctx, p.groupName, { min, max, desired: p.desired });
-}
-
 export function createCanaryPorts(clients: AwsPort, ctx: DeployPortsContext, analyze: CanaryAnalyzer = passWithoutAnalysis): CanaryPorts {
   return {
     ...createSwapPorts(clients, ctx),
-    scaleGreen: (p) => scaleGreen(clients, ctx, p),
     setTrafficWeight: (p) => (ctx.fleet.loadBalancer.elbv2 ? setTargetGroupWeight : setClassicWeight)(clients, ctx, p),
     keepGreen: (p) => tagGroup(clients, ctx, p.groupName, { [TAG_KEPT]: p.reason }),
     analyze: async (p) => {

@@ -21,6 +21,7 @@ import { moveScaling, type ScalingMoveStep } from '../../providers/scaling/scali
 import { wantedHooks } from '../../planner/plan-hooks';
 import { planScaling } from '../../planner/plan-scaling';
 import type { ObservedFleet } from '../../model/observed';
+import type { ScaleGreenInput } from '../../model/deploy-io';
 import { reobserveGroups } from '../../providers/fleet/reobserve';
 import * as groups from '../../providers/autoscaling/swap-groups';
 import * as tg from '../../providers/targetgroup/swap';
@@ -73,6 +74,16 @@ async function restoreBlue(clients: AwsPort, ctx: DeployPortsContext, p: Restore
   if (version !== undefined) await setDefaultVersion(clients, ctx, version);
 }
 
+/** Green's desired capacity set to `p.desired`, min/max admitting it; a no-op when it already is (a resumed step). */
+async function scaleGreen(clients: AwsPort, ctx: DeployPortsContext, p: ScaleGreenInput): Promise<void> {
+  const what = `scaling green group ${p.groupName} to ${p.desired}`;
+  const g = await describeGroup(clients, ctx, p.groupName);
+  if (!g || isDeleting(g)) throw deployError(ctx, what, 'the group is gone', 'notFound');
+  const { min, max } = groups.sizeBounds(ctx, p.desired);
+  if (g.DesiredCapacity === p.desired && g.MinSize === min && g.MaxSize === max) return;
+  await groups.setGroupSize(clients, ctx, p.groupName, { min, max, desired: p.desired });
+}
+
 export function createSwapPorts(clients: AwsPort, ctx: DeployPortsContext): SwapPorts {
   const classic = createClassicSwapPorts(clients, ctx);
   if (!ctx.fleet.loadBalancer.elbv2) return classic;
@@ -114,5 +125,6 @@ function createClassicSwapPorts(clients: AwsPort, ctx: DeployPortsContext): Swap
       await groups.resumeHealthChecksOfServingGroups(clients, ctx, p.groupName);
     },
     reobserve: (p) => reobserveGroups(clients, ctx, p),
+    scaleGreen: (p: ScaleGreenInput) => scaleGreen(clients, ctx, p),
   };
 }

@@ -18,7 +18,7 @@ import { CUT_OVER_STEPS } from './phase';
 import {
   canaryLine, canaryTarget,
   type CanaryAnalysisFacts, type CanaryAnalysisInput, type CanaryContext, type CanaryEvent, type CanaryInput, type CanaryOutput,
-  type KeepGreenInput, type ScaleGreenInput, type TrafficFacts, type TrafficWeightInput,
+  type KeepGreenInput, type TrafficFacts, type TrafficWeightInput,
 } from './canary.types';
 
 export * from './canary.types';
@@ -46,7 +46,6 @@ export const canaryMachine = setup({
   types: {} as { context: CanaryContext; events: CanaryEvent; input: CanaryInput; output: CanaryOutput },
   actors: {
     ...swapActorStubs('canary'),
-    scaleGreen: fromPromise<void, ScaleGreenInput>(() => notProvided('scaleGreen')),
     setTrafficWeight: fromPromise<TrafficFacts, TrafficWeightInput>(() => notProvided('setTrafficWeight')),
     analyze: fromPromise<CanaryAnalysisFacts, CanaryAnalysisInput>(() => notProvided('analyze')),
     keepGreen: fromPromise<void, KeepGreenInput>(() => notProvided('keepGreen')),

@@ -5,7 +5,7 @@
  * step (weight 100) ends in the swap's cut-over (`deregisterBlue`).
  */
 import { stepKit } from './step-kit';
-import { elapsedMs, MISSING_GRACE_MS } from './swap.guards';
+import { elapsedMs, MISSING_GRACE_MS, scaleOutFolded, scaleOutPending } from './swap.guards';
 import {
   canaryLine, canaryTarget, currentStep, greenWanted, stepWeight,
   type CanaryAnalysisFacts, type CanaryContext, type TrafficFacts,
@@ -13,6 +13,14 @@ import {
 import type { ClockFacts, GroupHealthFacts } from './swap.types';
 
 const { step, set } = stepKit<CanaryContext>();
+
+/**
+ * Blue's recorded scale-out becomes part of the target green is sized from. Taken in at a weight
+ * step (scaleGreen sizes green for it), while green comes up, and during a pause (green grows to
+ * the weight's share of the new target, then the pause goes on): every place green exists before cut-over.
+ */
+const foldScaleOut = set(({ context }) => scaleOutFolded(context));
+const inPause = ({ context }: { context: CanaryContext }) => pauseSeconds(context) > 0;
 
 /** Inconclusive analyses of one weight step before the rollout holds for an operator. */
 export const INCONCLUSIVE_LIMIT = 5;
@@ -91,7 +99,7 @@ export const canarySteps = {
         target: 'advance',
       },
       { guard: ({ context }: { context: CanaryContext }) => pauseSeconds(context) > 0, target: 'pause' },
-      { target: 'scaleGreen' },
+      { target: 'scaleGreen', actions: foldScaleOut },
     ],
   },
   /** On to the next step. */
@@ -129,6 +137,7 @@ export const canarySteps = {
         target: '#canary.rederive',
         actions: ['stepDone', 'noteGreenGone'],
       },
+      { guard: ({ context, event }) => scaleOutPending(context, event.output), target: '#canary.rollout.scaleGreen', actions: ['stepDone', foldScaleOut] },
       {
         guard: ({ context, event }) => event.output.inService.length >= greenWanted(context) && event.output.notInService.length === 0 && stepWeight(context) >= 100,
         target: '#canary.rollout.deregisterBlue',
@@ -178,13 +187,17 @@ export const canarySteps = {
     input: ({ context }) => ({
       fleet: context.input.fleet, blueGroup: context.input.blueGroup, greenGroup: context.greenGroup, weight: stepWeight(context), desired: canaryTarget(context),
     }),
-    onDone: {
-      target: '#canary.rollout.analyzeStep',
-      actions: ['stepDone', set(({ context, event }) => {
-        const next = { ...context, weight: stepWeight(context), traffic: { greenServing: event.output.greenServing, blueServing: event.output.blueServing, approximate: event.output.approximate } };
-        return { weight: next.weight, traffic: next.traffic, message: `${canaryLine(next)}; analysing` };
-      })],
-    },
+    onDone: [
+      // Green grew for a scale-out during a pause: the same weight over the new target, and the pause goes on.
+      { guard: inPause, target: '#canary.rollout.pause', actions: ['stepDone', set(({ event }) => ({ traffic: { greenServing: event.output.greenServing, blueServing: event.output.blueServing, approximate: event.output.approximate } }))] },
+      {
+        target: '#canary.rollout.analyzeStep',
+        actions: ['stepDone', set(({ context, event }) => {
+          const next = { ...context, weight: stepWeight(context), traffic: { greenServing: event.output.greenServing, blueServing: event.output.blueServing, approximate: event.output.approximate } };
+          return { weight: next.weight, traffic: next.traffic, message: `${canaryLine(next)}; analysing` };
+        })],
+      },
+    ],
     onError: failOrRetry,
   }),
   /**
@@ -230,6 +243,7 @@ export const canarySteps = {
   pause: step<ClockFacts>('pollInterval', {
     src: 'pollClock',
     onDone: [
+      { guard: ({ context }) => context.pendingScaleOut > 0 && context.weight > 0, target: '#canary.rollout.scaleGreen', actions: ['stepDone', foldScaleOut] },
       // A pause ends once its time is up, unless its last analysis is still open (a failure within its limit, no data): then
       // it is analysed again first, up to INCONCLUSIVE_LIMIT times.
       {

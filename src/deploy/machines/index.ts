@@ -43,6 +43,7 @@ export function createSwapMachine(ports?: SwapPorts): SwapMachine {
       restoreBlue: step(ports.restoreBlue.bind(ports)),
       detachGreen: step(ports.detachGreen.bind(ports)),
       reobserve: step(ports.reobserve.bind(ports)),
+      scaleGreen: step(ports.scaleGreen.bind(ports)),
     },
   });
 }
@@ -53,7 +54,6 @@ export function createCanaryMachine(ports?: CanaryPorts): CanaryMachine {
   return canaryMachine.provide({
     actors: {
       ...(swap as any),
-      scaleGreen: step(ports.scaleGreen.bind(ports)),
       setTrafficWeight: step(ports.setTrafficWeight.bind(ports)),
       analyze: step(ports.analyze.bind(ports)),
       keepGreen: step(ports.keepGreen.bind(ports)),

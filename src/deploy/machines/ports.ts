@@ -50,6 +50,8 @@ export interface SwapPorts {
   detachGreen(input: GroupInput): Promise<void>;
   /** The named groups as the world shows them now (a group being deleted is missing). Read-only. */
   reobserve(input: ReobserveInput): Promise<ReobservedFacts>;
+  /** Green's desired capacity set to `desired` (absolute, so a repeat is a no-op): blue's scale-out reaching green, or a canary's next weight. */
+  scaleGreen(input: ScaleGreenInput): Promise<void>;
 }
 
 /**
@@ -57,8 +59,6 @@ export interface SwapPorts {
  * green instances serving beside blue; ALB/NLB target groups with the listener's forward weights.
  */
 export interface CanaryPorts extends SwapPorts {
-  /** Green's desired capacity for the next weight (before the weight rises). */
-  scaleGreen(input: ScaleGreenInput): Promise<void>;
   /**
    * Green's share of traffic; weight 0 puts it all back on blue. Never lowers what serves below
    * `desired`: blue leaves only as far as green serves, green leaves only once blue serves fully.

@@ -6,6 +6,7 @@
  * the context, so a snapshot saved while paused or promoted restores that way.
  */
 import { stepKit } from './step-kit';
+import { scaleOutFolded } from './swap.guards';
 import type { SwapContext, SwapEvent } from './swap.types';
 
 const { set } = stepKit<SwapContext>();
@@ -44,6 +45,8 @@ export const pausedState = {
   entry: set(({ context }) => ({
     message: `paused before cut-over: ${context.greenGroup} is healthy, ${context.input.blueGroup} still serves; 'drover rollout resume' goes on`,
   })),
+  // Blue scaled out during the hold: green grows now (then is checked healthy and holds again), not only after resume.
+  always: { guard: ({ context }: { context: SwapContext }) => context.pendingScaleOut > 0, target: '#swap.rollout.scaleOutGreen', actions: set(({ context }) => scaleOutFolded(context)) },
   on: {
     RESUME: leaveHold,
     PROMOTE: { ...leaveHold, actions: set(({ context, event }) => ({ paused: undefined, greenWaitStartedAtMs: undefined, promote: (event as unknown as PromoteEvent).full ? 'full' : context.promote })) },

@@ -15,6 +15,20 @@ export function targetDesired(context: SwapContext): number {
 }
 
 /**
+ * A scale-out of blue recorded (SCALE_OUT) and not yet in the target: taken into it, so the
+ * step that follows sets green's desired capacity to the new absolute target. Counted once:
+ * a snapshot saved from here on holds it as applied, and a resumed step sets the same absolute.
+ */
+export function scaleOutFolded(context: Pick<SwapContext, 'pendingScaleOut' | 'scaleOutApplied'>): Pick<SwapContext, 'pendingScaleOut' | 'scaleOutApplied'> {
+  return { pendingScaleOut: 0, scaleOutApplied: context.scaleOutApplied + context.pendingScaleOut };
+}
+
+/** Blue scaled out while green exists (and not a group being created that AWS does not show yet). */
+export function scaleOutPending(context: Pick<SwapContext, 'pendingScaleOut'>, facts?: { exists?: boolean }): boolean {
+  return context.pendingScaleOut > 0 && facts?.exists !== false;
+}
+
+/**
  * What a rolled-back blue must serve: the swap's target, or less when blue kept serving and
  * its own scaling policies scaled it in meanwhile (restoreBlue keeps that desired capacity).
  */

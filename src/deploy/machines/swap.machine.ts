@@ -8,6 +8,7 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import { groupName } from '../../model/names';
+import type { ScaleGreenInput } from '../../model/deploy-io';
 import { groupFacts, servesFully, type ReobserveInput, type ReobservedFacts } from '../../model/reobserve';
 import {
   errorOf, errorRecorded, errorText, MAX_STEP_ERRORS, notProvided as kitNotProvided, retryDelayMs, retryableError, stepCompleted, stepKit,
@@ -42,6 +43,7 @@ export function swapActorStubs(machine: string) {
     restoreBlue: fromPromise<void, RestoreBlueInput>(() => notProvided('restoreBlue')),
     detachGreen: fromPromise<void, GroupInput>(() => notProvided('detachGreen')),
     reobserve: fromPromise<ReobservedFacts, ReobserveInput>(() => notProvided('reobserve')),
+    scaleGreen: fromPromise<void, ScaleGreenInput>(() => notProvided('scaleGreen')),
   };
 }
 

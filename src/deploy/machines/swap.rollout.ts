@@ -6,11 +6,14 @@
 import { assign } from 'xstate';
 import { stepKit, type StepArgs } from './step-kit';
 import { pausedNow, promoted, usePromotion } from './swap.controls';
-import { elapsedMs, MISSING_GRACE_MS, reobserveBoth, targetDesired } from './swap.guards';
+import { elapsedMs, MISSING_GRACE_MS, reobserveBoth, scaleOutFolded, scaleOutPending, targetDesired } from './swap.guards';
 import type { AlarmFacts, ClockFacts, CreatedVersion, GroupHealthFacts, SwapContext } from './swap.types';
 import type { ReobservedFacts } from '../../model/reobserve';
 
 const { step, set } = stepKit<SwapContext>();
+
+/** Blue's recorded scale-out becomes part of the target (see scaleOutFolded). */
+export const foldScaleOut = set(({ context }) => scaleOutFolded(context));
 
 export const rolloutSteps = {
     createLaunchTemplateVersion: step<CreatedVersion>('retryDelay', {
@@ -55,6 +58,8 @@ export const rolloutSteps = {
           target: '#swap.rederive',
           actions: ['stepDone', 'noteGreenGone'],
         },
+        // Blue scaled out (its own policy) while green comes up: green grows to the new desired before cut-over.
+        { guard: ({ context, event }) => scaleOutPending(context, event.output), target: '#swap.rollout.scaleOutGreen', actions: ['stepDone', foldScaleOut] },
         {
           guard: ({ context, event }) => pausedNow({ context }) && event.output.inService.length >= targetDesired(context) && event.output.notInService.length === 0,
           target: '#swap.rollout.paused',
@@ -100,6 +105,20 @@ export const rolloutSteps = {
       ],
       onError: { target: 'wait', actions: 'recordError' },
     }),
+    /** Green's desired capacity set to the target with blue's scale-out in it (absolute, so a re-run sets the same); then healthy again. */
+    scaleOutGreen: step('retryDelay', {
+      src: 'scaleGreen',
+      input: ({ context }) => ({ groupName: context.greenGroup, desired: targetDesired(context) }),
+      onDone: {
+        target: '#swap.rollout.waitGreenHealthy',
+        actions: ['stepDone', set(({ context }) => ({ greenWaitStartedAtMs: undefined, message: `${context.input.blueGroup} scaled out: waiting for ${context.greenGroup} to serve ${targetDesired(context)}` }))],
+      },
+      onError: [
+        { guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] },
+        { guard: 'retryable', target: 'wait', actions: 'recordError' },
+        { target: '#swap.rollback', actions: 'failFromError' },
+      ],
+    }, { entry: set(({ context }) => ({ message: `${context.input.blueGroup} scaled out: scaling ${context.greenGroup} to ${targetDesired(context)}` })) }),
     deregisterBlue: step('retryDelay', {
       src: 'deregisterBlue',
       input: ({ context }) => ({ blueGroup: context.input.blueGroup, greenGroup: context.greenGroup }),
@@ -109,6 +128,7 @@ export const rolloutSteps = {
     drainBlue: step<ClockFacts>('pollInterval', {
       src: 'pollClock',
       onDone: [
+        { guard: ({ context }) => context.pendingScaleOut > 0, target: '#swap.rollout.scaleOutServing', actions: ['stepDone', foldScaleOut] },
         {
           guard: ({ context, event }) => elapsedMs(context.drainStartedAtMs, event.output.nowMs) >= context.input.drainingSeconds * 1000,
           target: '#swap.rollout.soak',
@@ -129,6 +149,7 @@ export const rolloutSteps = {
             rollback: { reason: 'AlarmFired' as const, message: `alarm ${event.output.firing.join(', ')} fired during soak`, failingInstanceIds: [] },
           })),
         },
+        { guard: ({ context }) => context.pendingScaleOut > 0, target: '#swap.rollout.scaleOutServing', actions: ['stepDone', foldScaleOut] },
         {
           guard: ({ context, event }) => promoted({ context }) || elapsedMs(context.soakStartedAtMs, event.output.nowMs) >= context.input.soakSeconds * 1000,
           target: '#swap.rollout.movePolicies',
@@ -146,6 +167,22 @@ export const rolloutSteps = {
         },
       },
     }),
+    /**
+     * A scale-out of blue the reconciler saw only after cut-over (blue's alarm acted just before it; blue's
+     * processes are suspended since): green, which has no policies yet, grows to it; drain and soak go on
+     * where they were (their start times are kept). From movePolicies on, green's own policies rule.
+     */
+    scaleOutServing: step('retryDelay', {
+      src: 'scaleGreen',
+      input: ({ context }) => ({ groupName: context.greenGroup, desired: targetDesired(context) }),
+      onDone: { target: '#swap.rollout.drainBlue', actions: 'stepDone' },
+      // Green serves what it served at cut-over: a scale-out AWS refuses is not worth a rollback, and green's policies come next.
+      onError: [
+        { guard: 'notFound', target: '#swap.rederive', actions: ['recordError', 'noteMissingFromError'] },
+        { guard: 'retryable', target: 'wait', actions: 'recordError' },
+        { target: '#swap.rollout.drainBlue', actions: 'recordError' },
+      ],
+    }, { entry: set(({ context }) => ({ message: `${context.input.blueGroup} scaled out before cut-over: scaling ${context.greenGroup} to ${targetDesired(context)}` })) }),
     movePolicies: step('retryDelay', {
       src: 'movePolicies',
       input: ({ context }) => ({ fleet: context.input.fleet, fromGroup: context.input.blueGroup, toGroup: context.greenGroup }),

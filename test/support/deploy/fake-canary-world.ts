@@ -36,13 +36,6 @@ export class FakeCanaryWorld extends FakeSwapWorld implements CanaryPorts {
     super.mutated(op);
   }
 
-  async scaleGreen(input: { groupName: string; desired: number }) {
-    const g = this.group(input.groupName);
-    if (g.desired === input.desired) return;
-    this.setDesired(g, input.desired);
-    this.mutated(`scaleGreen ${input.desired}`);
-  }
-
   async setTrafficWeight(input: { blueGroup: string; greenGroup: string; weight: number; desired: number }) {
     const blue = this.group(input.blueGroup);
     const green = this.groups.get(input.greenGroup);

@@ -173,6 +173,13 @@ export class FakeSwapWorld implements SwapPorts {
     this.mutated(`restoreBlue ${blue.name}`);
   }
 
+  async scaleGreen(input: { groupName: string; desired: number }) {
+    const g = this.group(input.groupName);
+    if (g.desired === input.desired) return;
+    this.setDesired(g, input.desired);
+    this.mutated(`scaleGreen ${input.desired}`);
+  }
+
   async detachGreen(input: { groupName: string }) {
     const g = this.groups.get(input.groupName);
     if (!g) return;

@@ -71,7 +71,7 @@ class CrashingStore implements SnapshotStore {
  */
 export type CrashMode = 'beforeEffect' | 'afterEffect';
 
-/** Run until the `crashAfter`-th save, crash, then restore from the store and run to the end. */
+/** Run until the `crashAfter`-th save, crash, then restore from the store and run to the end (`onTransition` sees both actors). */
 export async function crashAndRestore<M extends AnyStateMachine>(
   machine: M,
   opts: HarnessOptions<M>,
@@ -84,13 +84,15 @@ export async function crashAndRestore<M extends AnyStateMachine>(
   const ref: { handle?: PersistedActor<M> } = {};
   const crash = () => void ref.handle?.stop();
   const store = new CrashingStore(inner, crashAfter, mode === 'beforeEffect' ? crash : () => setImmediate(crash));
-  const handle = (ref.handle = startPersistedActor(machine, { store, key: fleet, meta, clock: opts.clock, input: opts.input }));
+  const onTransition = (h: () => PersistedActor<M> | undefined) => (s: any) => { const x = h(); if (x) opts.onTransition?.(s, x); };
+  const handle = (ref.handle = startPersistedActor(machine, { store, key: fleet, meta, clock: opts.clock, input: opts.input, onTransition: onTransition(() => ref.handle) }));
   const first = await driveUntil(opts.clock, handle.done);
   await flush();
   const loaded = await inner.load(fleet);
   if (!loaded || isCorrupt(loaded)) throw new Error(`restoring deployment: no record after crash at save ${crashAfter}`);
   if (first.status === 'done') return { result: first, crashedAt: loaded.snapshot };
-  const restored = startPersistedActor(machine, { store: inner, key: fleet, meta, clock: opts.clock, snapshot: loaded.snapshot });
+  const after: { handle?: PersistedActor<M> } = {};
+  const restored = (after.handle = startPersistedActor(machine, { store: inner, key: fleet, meta, clock: opts.clock, snapshot: loaded.snapshot, onTransition: onTransition(() => after.handle) }));
   const result = await driveUntil(opts.clock, restored.done);
   return { result, crashedAt: loaded.snapshot };
 }
