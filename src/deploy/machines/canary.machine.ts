@@ -14,7 +14,7 @@ import { rolloutSteps } from './swap.rollout';
 import { swapActorStubs, swapMachine } from './swap.machine';
 import { canarySteps } from './canary.steps';
 import { pick, retarget } from './canary.reuse';
-import { CUT_OVER_STEPS } from './phase';
+import { CUT_OVER_STEPS } from './swap.types';
 import {
   canaryLine, canaryTarget,
   type CanaryAnalysisFacts, type CanaryAnalysisInput, type CanaryContext, type CanaryEvent, type CanaryInput, type CanaryOutput,

@@ -6,11 +6,7 @@ import { STEP_SUBSTATES } from './diagram';
 
 export { deploymentDiagram, STEP_SUBSTATES } from './diagram';
 
-/** The swap's rollout steps once blue has left the load balancer; the canary reuses them for its last step. */
-export const CUT_OVER_STEPS = ['deregisterBlue', 'drainBlue', 'soak', 'scaleOutServing', 'movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue'] as const;
-
-/** The cut-over steps from which green carries the fleet's scaling policies (blue's scale-outs no longer reach it). */
-export const POLICIES_ON_GREEN = ['movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue'] as const;
+export { CUT_OVER_STEPS, POLICIES_ON_GREEN } from './swap.types';
 
 export interface PhaseDescription {
   /** The step or wait, e.g. `waitGreenHealthy`, or the final state, e.g. `rolledBack`. */

@@ -76,3 +76,9 @@ export type SwapEvent =
   | { type: 'ALARM'; alarmName: string }
   | { type: 'SCALE_OUT'; adjustment?: number }
   | { type: 'SCALE_OUT_APPLIED'; adjustment: number };
+
+/** The swap's rollout steps once blue has left the load balancer; the canary reuses them for its last step. */
+export const CUT_OVER_STEPS = ['deregisterBlue', 'drainBlue', 'soak', 'scaleOutServing', 'movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue'] as const;
+
+/** The cut-over steps from which green carries the fleet's scaling policies (blue's scale-outs no longer reach it). */
+export const POLICIES_ON_GREEN = ['movePolicies', 'verifyBeforeScaleIn', 'scaleBlueToZero', 'keepPrevious', 'verifyBeforeDeleteBlue'] as const;
