@@ -166,8 +166,8 @@ describe('rollout controls on a shared table', () => {
     expect(run.stdout).toContain(`the replica that owns fleet ${progressingFleet.name} acts on it within seconds`);
     const intent = (await store.read(progressingFleet.name)).sections.intent as { controls?: Array<{ kind: string }> };
     expect(intent.controls?.map((c) => c.kind)).toEqual(['pause']);
-    expect(await store.takeNudges((f) => f === progressingFleet.name)).toEqual([progressingFleet.name]);
-    expect(await store.takeNudges(() => true)).toEqual([]);
+    expect(await store.takeNudges((f) => f === progressingFleet.name)).toEqual({ fleets: [progressingFleet.name] });
+    expect(await store.takeNudges(() => true)).toEqual({ fleets: [] });
   });
 });
 
