@@ -34,13 +34,14 @@ Examples:
   $ drover iam-policy | jq .webhookRelay
   $ drover iam-policy --state dynamodb://drover-state?region=eu-west-1 --account-id 123456789012 | jq .stateTable`,
     )
-    .action((flags: { file?: string[]; accountId?: string; region?: string; state?: string }) => {
+    .action((flags: { file?: string[]; accountId?: string; region?: string; state?: string }, command: Command) => {
       if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId)) {
         throw new UsageError(`--account-id: "${flags.accountId}" is not a 12-digit AWS account id`);
       }
       let state;
       try {
-        state = resolveStateLocation(flags.state);
+        // drover's global --state takes the flag before this command sees it.
+        state = resolveStateLocation(flags.state ?? (command.parent?.opts() as { state?: string } | undefined)?.state);
       } catch (err) {
         if (err instanceof StateUrlError) throw new UsageError(err.message);
         throw err;
