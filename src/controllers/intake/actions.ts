@@ -228,18 +228,19 @@ export class IntakeActions {
     this.deps.enqueue(fleet.name);
   }
 
-  /** Hand the register's next startable commit to the reconciler (idempotent per commit). Call under the fleet's lock. */
-  private async startNextBake(fleetName: string): Promise<void> {
+  /** Hand the register's next startable commit to the reconciler (idempotent per commit). Call under the fleet's lock. True when it did. */
+  private async startNextBake(fleetName: string): Promise<boolean> {
     const fleet = this.deps.fleets().find((f) => f.name === fleetName);
-    if (!fleet) return;
+    if (!fleet) return false;
     const queue = await this.deps.bakes.queueOf(fleetName);
     const pending = queue?.pending;
-    if (queue?.inFlight || !pending) return;
+    if (queue?.inFlight || !pending) return false;
     // Tell the reconciler first: if it fails, the commit stays pending and a redelivery (or the next pass) retries.
     await this.deps.reconciler().requestBake?.(fleet, { sha: pending.commit, at: pending.at, ...(pending.messageId ? { messageId: pending.messageId } : {}) });
     await this.deps.bakes.start(fleetName, pending);
     this.announced.set(fleetName, pending.commit);
     this.log.info({ event: EVENTS.bakeStarted, fleet: fleetName, commit: pending.commit }, `bake of ${pending.commit.slice(0, 12)} handed to the reconciler`);
+    return true;
   }
 
   /** The reconciler finished (or gave up on) the bake of `commit`: start the next one, if any. */
@@ -258,19 +259,22 @@ export class IntakeActions {
   }
 
   /**
-   * Before the owner's pass (shared state): act on the fleet's queue as recorded, whoever
+   * Beside the owner's passes (shared state): act on the fleet's queue as recorded, whoever
    * recorded it. An in-flight bake is announced to the reconciler once per process and gain.
+   * A commit handed over enqueues the fleet, so its next pass starts it.
    */
-  pickUp(fleetName: string): Promise<void> {
-    return this.serialize(fleetName, async () => {
+  async pickUp(fleetName: string): Promise<void> {
+    const handed = await this.serialize(fleetName, async () => {
       const fleet = this.deps.fleets().find((f) => f.name === fleetName);
-      if (!fleet) return;
+      if (!fleet) return false;
       const inFlight = (await this.deps.bakes.queueOf(fleetName))?.inFlight;
       if (!inFlight) return this.startNextBake(fleetName);
-      if (this.announced.get(fleetName) === inFlight.commit) return;
+      if (this.announced.get(fleetName) === inFlight.commit) return false;
       await this.deps.reconciler().requestBake?.(fleet, { sha: inFlight.commit, at: inFlight.at, ...(inFlight.messageId ? { messageId: inFlight.messageId } : {}) });
       this.announced.set(fleetName, inFlight.commit);
+      return true;
     });
+    if (handed) this.deps.enqueue(fleetName);
   }
 
   /** The fleets' shard was gained or lost: announce their in-flight bakes again at the next pickUp. */

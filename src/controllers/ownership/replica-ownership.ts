@@ -53,8 +53,11 @@ export interface ReplicaOwnershipOptions {
   changed?(fleets: string[]): void;
   /** Another replica handled a push to the manifest repository (the daemon pulls its checkout). */
   manifestsPushed?(): Promise<void>;
-  /** Before each pass on a held fleet, after the fence (the intake picks up the bake requests other replicas recorded). */
-  beforePass?(fleet: string): Promise<void>;
+  /**
+   * Beside each pass on a held fleet, after the fence, without holding the pass up: the intake
+   * picks up the bake requests other replicas recorded (and enqueues the fleet when it handed one over).
+   */
+  besidePass?(fleet: string): Promise<void>;
 }
 
 export class ReplicaOwnership {
@@ -210,8 +213,8 @@ export class ReplicaOwnership {
     };
     return {
       reconcile: async (fleet, signal) =>
-        (await gate(fleet, async () => {
-          await this.opts.beforePass?.(fleet.name);
+        (await gate(fleet, () => {
+          this.beside(fleet.name);
           return inner.reconcile(fleet, signal);
         })) ?? notOwned(),
       // A bake request is a fact, recorded whichever replica received it (the owner acts on it): never gated.
@@ -220,6 +223,13 @@ export class ReplicaOwnership {
       ...(inner.close ? { close: () => inner.close!() } : {}),
       ...(inner.release ? { release: (f) => inner.release!(f) } : {}),
     };
+  }
+
+  private beside(fleet: string): void {
+    this.opts.besidePass?.(fleet).catch((err: unknown) => {
+      if (isFenceError(err)) return; // the pass meets it too, and releases the fleet
+      this.log.warn({ event: EVENTS.fleetNudged, fleet, err: String(err) }, `picking up the recorded bake queue of fleet ${fleet}: ${(err as Error).message}; its next pass tries again`);
+    });
   }
 
   /** Before the first act after a gain: raise the record's epoch, so the previous owner is fenced out. */
