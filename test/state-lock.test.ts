@@ -63,7 +63,7 @@ describe('state directory lock (child processes)', () => {
 
     const second = await droverProcess(['daemon', '-f', path.join(dir, 'manifests'), '--listen', '127.0.0.1:0', ...state()]);
     expect(second.code).toBe(1);
-    expect(second.stderr.trim().split('\n')).toEqual([`drover: state directory ${stateDir} is in use by drover daemon (pid ${daemon.pid}, since ${holder.startedAt}); stop it or use another --state-dir`]);
+    expect(second.stderr.trim().split('\n')).toEqual([`drover: state directory ${stateDir} is in use by drover daemon (pid ${daemon.pid}, since ${holder.startedAt}); stop it or use another --state-dir (daemons that share fleets use --state dynamodb://TABLE)`]);
 
     const apply = await droverProcess(['apply', '-f', MINIMAL, ...state()]);
     expect(apply.code).toBe(1);
@@ -123,7 +123,7 @@ describe('state directory lock (one process)', () => {
     try {
       await Promise.all([main(args), main(args)]);
       const refusals = stderr.split('\n').filter((l) => l.includes('is in use by'));
-      expect(refusals).toEqual([`drover: state directory ${path.join(dir, 'state')} is in use by drover apply (pid ${process.pid}, since ${refusals[0]?.match(/since ([^)]+)\)/)?.[1]}); stop it or use another --state-dir`]);
+      expect(refusals).toEqual([`drover: state directory ${path.join(dir, 'state')} is in use by drover apply (pid ${process.pid}, since ${refusals[0]?.match(/since ([^)]+)\)/)?.[1]}); stop it or use another --state-dir (daemons that share fleets use --state dynamodb://TABLE)`]);
       expect(fs.existsSync(path.join(dir, 'state', 'lock'))).toBe(false);
       process.exitCode = undefined;
       await main(args);

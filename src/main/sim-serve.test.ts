@@ -64,7 +64,7 @@ describe('drover sim … with DROVER_SIM_URL', () => {
     const sent = await drover('sim', 'call', 'SQS', 'SendMessage', '{"QueueUrl":"q","MessageBody":"lost?"}', ...state());
     expect(sent.code).toBe(1);
     expect(sent.stderr).toBe(
-      `drover: state directory ${stateDir} is in use by drover daemon (pid ${process.ppid}, since 2026-12-04T08:00:00.000Z); stop it or use another --state-dir` +
+      `drover: state directory ${stateDir} is in use by drover daemon (pid ${process.ppid}, since 2026-12-04T08:00:00.000Z); stop it or use another --state-dir (daemons that share fleets use --state dynamodb://TABLE)` +
         " (for several processes on one simulated account, run 'drover sim serve' and set DROVER_SIM_URL to its URL)\n",
     );
     expect(fs.existsSync(path.join(stateDir, 'sim', 'account.json'))).toBe(false);

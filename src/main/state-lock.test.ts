@@ -36,7 +36,7 @@ describe('state directory lock', () => {
     const theirs = { pid: 1, command: 'drover daemon', hostname: 'elsewhere', startedAt: '2026-12-04T07:00:00.000Z' };
     writeLock(theirs);
     await expect(runInvocation('drover apply', async () => claimStateDir(dir, warn))).rejects.toThrow(
-      new StateDirInUse(`state directory ${dir} is in use by drover daemon (pid 1 on host elsewhere, since 2026-12-04T07:00:00.000Z); stop it or use another --state-dir`),
+      new StateDirInUse(`state directory ${dir} is in use by drover daemon (pid 1 on host elsewhere, since 2026-12-04T07:00:00.000Z); stop it or use another --state-dir (daemons that share fleets use --state dynamodb://TABLE)`),
     );
     expect(read()).toEqual(theirs);
     expect(otherHolder(dir)).toEqual(theirs);

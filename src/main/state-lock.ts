@@ -91,7 +91,7 @@ export function otherHolder(stateDir: string): LockHolder | undefined {
 
 export function inUseMessage(stateDir: string, h: LockHolder): string {
   const host = h.hostname === os.hostname() ? '' : ` on host ${h.hostname}`;
-  return `state directory ${shown(stateDir)} is in use by ${h.command} (pid ${h.pid}${host}, since ${h.startedAt}); stop it or use another --state-dir`;
+  return `state directory ${shown(stateDir)} is in use by ${h.command} (pid ${h.pid}${host}, since ${h.startedAt}); stop it or use another --state-dir (daemons that share fleets use --state dynamodb://TABLE)`;
 }
 
 /** The state directory as the user would type it: ./.drover under the working directory. */
