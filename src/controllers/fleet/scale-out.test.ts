@@ -78,17 +78,26 @@ describe('a swap while blue scales out', () => {
     return { clock, world, machine: createSwapMachine(world) };
   }
 
-  it('grows green to the scaled-out size before cut-over, once', async () => {
+  /** Run a swap whose blue scales out 4 -> 5 when it reaches `phase`, the watcher standing in for the reconciler. */
+  async function scaleOutAt(phase: string) {
     const { clock, world, machine } = setup();
     const sent: number[] = [];
     const watch = watcher(world, 'swap', sent);
+    const at: Record<string, number> = {};
     const { result } = await runToEnd(machine, {
       clock, input, kind: 'swap',
       onTransition: (s, handle) => {
-        if (describePhase(s).phase === 'waitGreenHealthy' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
+        const now = describePhase(s).phase;
+        at[now] ??= clock.nowMs();
+        if (now === phase && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
         watch(s, handle);
       },
     });
+    return { result, world, sent, at };
+  }
+
+  it('grows green to the scaled-out size before cut-over, once', async () => {
+    const { result, world, sent } = await scaleOutAt('waitGreenHealthy');
     expect(result.output).toMatchObject({ status: 'succeeded' });
     expect(sent).toEqual([1]);
     expect(world.log).toEqual([
@@ -131,20 +140,8 @@ describe('a swap while blue scales out', () => {
   });
 
   it('a scale-out seen only after cut-over still reaches green, before its policies move, drain and soak kept', async () => {
-    const { clock, world, machine } = setup();
-    const sent: number[] = [];
-    const watch = watcher(world, 'swap', sent);
-    const at: Record<string, number> = {};
-    const { result } = await runToEnd(machine, {
-      clock, input, kind: 'swap',
-      onTransition: (s, handle) => {
-        const phase = describePhase(s).phase;
-        at[phase] ??= clock.nowMs();
-        // Blue's alarm acted just before cut-over; the reconciler's next watch sees it during the drain.
-        if (phase === 'drainBlue' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
-        watch(s, handle);
-      },
-    });
+    // Blue's alarm acted just before cut-over; the reconciler's next watch sees it during the drain.
+    const { result, world, sent, at } = await scaleOutAt('drainBlue');
     expect(result.output).toMatchObject({ status: 'succeeded' });
     expect(sent).toEqual([1]);
     expect(world.log.slice(2, 5)).toEqual(['deregisterBlue green=4/4', 'scaleGreen 5', 'movePolicies shop-v002']);
@@ -153,16 +150,7 @@ describe('a swap while blue scales out', () => {
   });
 
   it('once the policies moved to green leaves green to them: nothing is applied', async () => {
-    const { clock, world, machine } = setup();
-    const sent: number[] = [];
-    const watch = watcher(world, 'swap', sent);
-    const { result } = await runToEnd(machine, {
-      clock, input, kind: 'swap',
-      onTransition: (s, handle) => {
-        if (describePhase(s).phase === 'movePolicies' && world.groups.get(BLUE)!.desired === 4) scaleBlue(world, 5);
-        watch(s, handle);
-      },
-    });
+    const { result, world, sent } = await scaleOutAt('movePolicies');
     expect(result.output).toMatchObject({ status: 'succeeded' });
     expect(sent).toEqual([]);
     expect(world.log.filter((l) => l.startsWith('scaleGreen'))).toEqual([]);
