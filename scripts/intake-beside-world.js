@@ -17,11 +17,14 @@
  * the extra CPU is the garbage collector. Each intake run promotes ~180 MB of short-lived garbage
  * after the swap (a full gc after the run returns to the 204 MB live world: no leak); with the
  * world's ~200 MB live, scavenges cost ~10 ms each instead of ~3 and a mark-compact lands in most
- * runs at 300-790 ms. See the helper's report on branch intakecpu for the figures.
+ * runs at 300-790 ms. msg/CPU-s: no world 9,450-12,114; world after the passes 7,698-10,072;
+ * after passes and swap (as the scale bench measures) 4,116-5,795; the same with
+ * --max-semi-space-size=32 6,242-8,688, =4 4,537-5,238, and with the daemon image's flags
+ * (--max-semi-space-size=4 --optimize-for-size) 2,047-2,481: --optimize-for-size, chosen for RSS
+ * (225 MB instead of 480 at 2,000 fleets), costs about half the intake throughput there.
  */
 const path = require('path');
-const path_ = require('path');
-const D = path_.join(__dirname, '..', 'dist');
+const D = path.join(__dirname, '..', 'dist');
 const { buildScaleWorld } = require(D + '/bench/scale-world');
 const { benchIntakeThroughput } = require(D + '/bench/intake-throughput');
 const { intakeFleets } = require(D + '/bench/intake-messages');
@@ -31,7 +34,7 @@ const { AwsRateBudgets } = require(D + '/aws/rate-budgets');
 const { resyncObservations } = require(D + '/providers/observe');
 const { scalePasses } = require(D + '/bench/scale-pass');
 const { swapUnderLoad } = require(D + '/bench/scale-swap');
-const root = path_.join(__dirname, '..');
+const root = path.join(__dirname, '..');
 const { PerformanceObserver } = require('perf_hooks');
 let gc = {};
 new PerformanceObserver((l) => { for (const e of l.getEntries()) { const k = e.detail.kind; gc[k] = gc[k] ?? [0, 0]; gc[k][0]++; gc[k][1] += e.duration; } }).observe({ entryTypes: ['gc'] });
