@@ -59,6 +59,8 @@ It holds the state directory's lock (<state-dir>/lock) while it runs: a second d
 rollout undo, delete fleet or sim command there exits 1 naming it; get, describe, events and plan still work.
 With --state dynamodb://TABLE (or DROVER_STATE) fleet state lives in that table (create it with
 'drover state init --state dynamodb://TABLE'; AWS_ENDPOINT_URL_DYNAMODB is honoured) and no lock is taken.
+Daemons on one table split the fleets by shard lease. Any of them may receive any webhook or message:
+it records the fact in the fleet's record and the owner acts on it within seconds (docs/operations.md).
 
 Examples:
   $ drover daemon -f manifests/ --listen 0.0.0.0:7390 --queue drover-events
