@@ -134,6 +134,8 @@ export class Daemon {
     const port = lifecycleActionsPort(opts.clients, { logger: opts.logger, sleep: opts.sleep });
     this.lifecycle = new LifecycleHookHandler({ port, clock: opts.clock, logger: opts.logger, pollMs: opts.lifecyclePollMs, ...(state.shared ? { claims: { store: state.store, holder: this.replicas.id } } : {}) });
     this.bakes = new BakeRegisterStore(bakeRegisterFile(opts.stateDir), opts.logger, { groupCommit: true, persistence: new RecordRegisterPersistence(state.store, { nowMs: () => opts.clock.nowMs(), fence: this.fenceFor }) });
+    // Any replica may record an intake decision on any fleet's status (a fact, unfenced).
+    const decisions = state.shared ? new FileStatusStore(state.store, { fence: () => 'intake' }) : this.statusStore;
     this.intake = new IntakeActions({
       fleets: () => this.loop.fleetList(), manifestRepo: () => this.manifestRepo,
       reconciler: () => this.reconciler,
@@ -146,8 +148,7 @@ export class Daemon {
       account: () => this.queueInfo?.arn.split(':')[4] || undefined,
       instanceOwner: instanceOwnerLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
       groupMembership: groupMembershipLookup(opts.clients, { logger: opts.logger, sleep: opts.sleep }),
-      // Any replica may record an intake decision on any fleet's status (a fact, unfenced).
-      recordEvent: (fleet, event) => recordFleetEvent(state.shared ? new FileStatusStore(state.store, { fence: () => 'intake' }) : this.statusStore, fleet, event, opts.clock.now(), this.log),
+      recordEvent: (fleet, event) => recordFleetEvent(decisions, fleet, event, opts.clock.now(), this.log),
       logger: opts.logger,
     });
   }
